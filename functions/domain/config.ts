@@ -1,0 +1,125 @@
+/**
+ * The guard's configuration (qunguard.yaml), validated with a schema.
+ *
+ * `groups["*"]` holds the defaults for every room; `groups["<room id>"]` overrides them for one
+ * room (scalars replace, `rules` and `whitelist` are appended to the defaults).
+ *
+ * @example
+ *   const cfg = parseConfig(YAML.parse(text))
+ *   const roomCfg = resolveRoomConfig(cfg, 'r1@chatroom')
+ */
+import { z } from 'zod'
+import { MESSAGE_TYPES } from './events.ts'
+
+export const RULE_ACTIONS = ['escalate', 'warn', 'remove', 'recall', 'alert-owner'] as const
+export type RuleAction = (typeof RULE_ACTIONS)[number]
+export const LADDER_STEPS = ['warn', 'remove', 'recall', 'alert-owner'] as const
+export type LadderStep = (typeof LADDER_STEPS)[number]
+export const ROOM_MODES = ['active', 'shadow', 'off'] as const
+export type RoomMode = (typeof ROOM_MODES)[number]
+
+const keywordList = z.array(z.string().min(1, 'keywords must not be empty')).default([])
+
+export const KeywordRuleSchema = z
+  .strictObject({
+    id: z.string().min(1).regex(/^[\w.:-]+$/, 'rule ids use letters, digits, _ . : -'),
+    any: keywordList,
+    all: keywordList,
+    exclude: keywordList,
+    types: z.array(z.enum(MESSAGE_TYPES)).optional(),
+    newcomerHours: z.number().min(0).default(0),
+    action: z.enum(RULE_ACTIONS).default('escalate'),
+    /** Free text shown to the owner and the member; defaults to a sentence built from the rule. */
+    reason: z.string().optional(),
+  })
+  .refine((r) => r.any.length + r.all.length > 0 || r.types !== undefined || r.newcomerHours > 0, {
+    message: 'a rule needs keywords (any/all), types or newcomerHours, or it would match every message',
+  })
+export type KeywordRule = z.infer<typeof KeywordRuleSchema>
+
+/** Settings that may appear under "*" or under a room id. Every field is optional here. */
+const GroupSettingsSchema = z.strictObject({
+  mode: z.enum(ROOM_MODES).optional(),
+  escalation: z.array(z.enum(LADDER_STEPS)).min(1, 'needs at least one step').optional(),
+  /** Offences older than this many days no longer count on the ladder. */
+  offenceWindowDays: z.number().positive().optional(),
+  quiet: z.boolean().optional(),
+  whitelist: z.array(z.string().min(1)).optional(),
+  /** Extra staff (WeChat ids) treated like admins: never acted on. */
+  admins: z.array(z.string().min(1)).optional(),
+  /** Who gets private alerts; defaults to the room's WeChat owner. */
+  owner: z.string().min(1).optional(),
+  rules: z.array(KeywordRuleSchema).optional(),
+})
+export type GroupSettings = z.infer<typeof GroupSettingsSchema>
+
+export const ConfigSchema = z.strictObject({
+  /** SQLite file for the embedded store (relative to the working directory). */
+  store: z.string().min(1).default('qunguard.db'),
+  /** Bound of the in-process queue: events waiting across all rooms before new ones are refused. */
+  queueLimit: z.number().int().positive().default(10_000),
+  groups: z.record(z.string(), GroupSettingsSchema).default({}),
+})
+export type Config = z.infer<typeof ConfigSchema>
+
+/** A room's effective settings after merging "*" and the room's own entry. */
+export interface RoomConfig {
+  readonly mode: RoomMode
+  readonly escalation: readonly LadderStep[]
+  readonly offenceWindowDays: number
+  readonly quiet: boolean
+  readonly whitelist: readonly string[]
+  readonly admins: readonly string[]
+  readonly owner: string | undefined
+  readonly rules: readonly KeywordRule[]
+}
+
+export const ROOM_DEFAULTS: RoomConfig = {
+  mode: 'active',
+  escalation: ['warn', 'warn', 'remove'],
+  offenceWindowDays: 30,
+  quiet: false,
+  whitelist: [],
+  admins: [],
+  owner: undefined,
+  rules: [],
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Validates a parsed YAML/JSON document; throws ConfigError naming the bad field. */
+export function parseConfig(doc: unknown): Config {
+  const r = ConfigSchema.safeParse(doc ?? {})
+  if (!r.success) {
+    const msg = r.error.issues.map((i) => `${i.path.map(String).join('.') || '(top level)'}: ${i.message}`).join('; ')
+    throw new ConfigError(`invalid config: ${msg}`)
+  }
+  for (const [room, g] of Object.entries(r.data.groups)) {
+    const seen = new Set<string>()
+    for (const rule of g.rules ?? []) {
+      if (seen.has(rule.id)) throw new ConfigError(`invalid config: groups.${room}.rules: duplicate rule id "${rule.id}"`)
+      seen.add(rule.id)
+    }
+  }
+  return r.data
+}
+
+/** Merges the "*" defaults with a room's own settings. */
+export function resolveRoomConfig(config: Config, room: string): RoomConfig {
+  const d = config.groups['*'] ?? {}
+  const o = room === '*' ? {} : (config.groups[room] ?? {})
+  const overridden = new Set((o.rules ?? []).map((r) => r.id))
+  return {
+    mode: o.mode ?? d.mode ?? ROOM_DEFAULTS.mode,
+    escalation: o.escalation ?? d.escalation ?? ROOM_DEFAULTS.escalation,
+    offenceWindowDays: o.offenceWindowDays ?? d.offenceWindowDays ?? ROOM_DEFAULTS.offenceWindowDays,
+    quiet: o.quiet ?? d.quiet ?? ROOM_DEFAULTS.quiet,
+    whitelist: [...(d.whitelist ?? []), ...(o.whitelist ?? [])],
+    admins: [...(d.admins ?? []), ...(o.admins ?? [])],
+    owner: o.owner ?? d.owner,
+    // A room rule with the same id as a default rule replaces it.
+    rules: [...(d.rules ?? []).filter((r) => !overridden.has(r.id)), ...(o.rules ?? [])],
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * GuardStore: where the guard keeps what it saw and what it did.
+ *
+ * Adapters: `SqliteGuardStore` (embedded, functions/adapters/local) and, later, a DynamoDB one.
+ * Both must pass the contract suite in test/contract/guard-store.contract.ts.
+ *
+ * Writes go through `commit`, all or nothing: an event, the member changes it implies, the
+ * offence it counts as and the decisions taken on it are stored together, so a crash never
+ * leaves an event stored without its decisions (or decisions without their event).
+ *
+ * @example
+ *   const { stored } = await store.commit({ event, decisions: [d] })
+ *   if (!stored) return // the same event id was already processed: do nothing twice
+ */
+import type { Decision, GroupEvent, RoomEvent } from '../domain/events.ts'
+
+export type JoinRoute = 'invite' | 'qrcode' | 'unknown' | 'snapshot'
+
+export interface MemberRecord {
+  readonly room: string
+  readonly member: string
+  readonly name?: string | undefined
+  /** When the member joined, ISO-8601; undefined when they were already there when we started. */
+  readonly joinedAt?: string | undefined
+  readonly inviter?: string | undefined
+  readonly via: JoinRoute
+  /** Set when the member left; cleared when they join again. */
+  readonly leftAt?: string | undefined
+  readonly remover?: string | undefined
+}
+
+export interface RoomRecord {
+  readonly room: string
+  readonly topic: string
+  readonly owner?: string | undefined
+  readonly admins: readonly string[]
+  readonly updatedAt: string
+}
+
+export interface OffenceRecord {
+  readonly room: string
+  readonly member: string
+  readonly rule: string
+  readonly event: string
+  readonly ts: string
+  readonly mode: 'active' | 'shadow'
+}
+
+export type ActionStatus = 'done' | 'fallback' | 'failed'
+
+export interface ActionRecord {
+  readonly decisionId: number
+  readonly status: ActionStatus
+  /** What was actually done, e.g. "removed", or why it fell back: "puppet cannot remove members". */
+  readonly detail: string
+  readonly ts: string
+}
+
+export interface StoredDecision extends Decision {
+  readonly id: number
+  readonly ts: string
+}
+
+/** One atomic write. Every part except `event` is optional. */
+export interface Change {
+  readonly event: GroupEvent
+  readonly self?: string | undefined
+  readonly room?: RoomEvent | undefined
+  readonly members?: readonly MemberRecord[] | undefined
+  readonly offences?: readonly OffenceRecord[] | undefined
+  readonly decisions?: readonly Decision[] | undefined
+}
+
+export interface CommitResult {
+  /** false when an event with this id was stored before; nothing else was written then. */
+  readonly stored: boolean
+  /** Ids of the stored decisions, in the order given. */
+  readonly decisionIds: readonly number[]
+}
+
+export interface GuardStore {
+  commit(change: Change): Promise<CommitResult>
+  recordAction(action: ActionRecord): Promise<void>
+
+  getSelf(): Promise<string | undefined>
+  getRoom(room: string): Promise<RoomRecord | undefined>
+  getMember(room: string, member: string): Promise<MemberRecord | undefined>
+  /** Offences of a member in a room at or after `since` (ISO-8601), in one mode. */
+  countOffences(room: string, member: string, since: string, mode: 'active' | 'shadow'): Promise<number>
+  hasEvent(id: string): Promise<boolean>
+  getEvent(id: string): Promise<GroupEvent | undefined>
+
+  listDecisions(filter?: { room?: string; event?: string }): Promise<StoredDecision[]>
+  listActions(decisionId?: number): Promise<ActionRecord[]>
+  /** Active decisions that have no action record yet (e.g. the process died before acting). */
+  listPendingDecisions(): Promise<StoredDecision[]>
+  countEvents(): Promise<number>
+
+  close(): Promise<void>
+}
+
+/** Base class of the store's own errors; adapters translate driver errors into these. */
+export class StoreError extends Error {
+  override name = 'StoreError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
