@@ -22,7 +22,10 @@ const keywordList = z.array(z.string().min(1, 'keywords must not be empty')).def
 
 export const KeywordRuleSchema = z
   .strictObject({
-    id: z.string().min(1).regex(/^[\w.:-]+$/, 'rule ids use letters, digits, _ . : -'),
+    id: z
+      .string()
+      .min(1)
+      .regex(/^[\w.:-]+$/, 'rule ids use letters, digits, _ . : -'),
     any: keywordList,
     all: keywordList,
     exclude: keywordList,

@@ -156,7 +156,9 @@ export function parseEvent(input: unknown): Parsed<GroupEvent> {
   if (r.success) return { ok: true, value: r.data }
   const prefix = typeof kind === 'string' ? kind : 'event'
   const issues = r.error.issues.map((i) =>
-    i.code === 'invalid_union' && i.path.length === 0 ? { ...i, path: ['kind'], message: `must be one of ${GroupEventSchema.options.map((o) => o.shape.kind.value).join(', ')}` } : i,
+    i.code === 'invalid_union' && i.path.length === 0
+      ? { ...i, path: ['kind'], message: `must be one of ${GroupEventSchema.options.map((o) => o.shape.kind.value).join(', ')}` }
+      : i,
   )
   return { ok: false, error: describeIssues(issues as z.core.$ZodIssue[], prefix) }
 }

@@ -1,0 +1,80 @@
+/**
+ * `qunguard doctor`: checks what the guard needs and says what to fix.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { checkPuppet, DEFAULT_PUPPET, loadConfigOrDefaults } from '../../bot-host/embedded.ts'
+import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import type { Config } from '../../functions/domain/config.ts'
+
+export interface Check {
+  readonly name: string
+  readonly ok: boolean
+  readonly detail: string
+  /** What to do when it failed. */
+  readonly fix?: string | undefined
+}
+
+const MIN_NODE = [20, 11] as const
+
+export async function doctor(options: { configPath: string; puppet?: string | undefined }): Promise<Check[]> {
+  const checks: Check[] = []
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
+  const nodeOk = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1])
+  checks.push({
+    name: 'node',
+    ok: nodeOk,
+    detail: `Node ${process.versions.node}`,
+    fix: nodeOk ? undefined : `install Node ${MIN_NODE.join('.')} or newer`,
+  })
+
+  let config: Config | undefined
+  const notes: string[] = []
+  try {
+    config = loadConfigOrDefaults(options.configPath, (l) => notes.push(l))
+    const rules = Object.values(config.groups).reduce((n, g) => n + (g.rules?.length ?? 0), 0)
+    checks.push({
+      name: 'config',
+      ok: true,
+      detail: notes[0] ?? `${options.configPath}: valid, ${Object.keys(config.groups).length} group entries, ${rules} rules`,
+    })
+  } catch (e) {
+    checks.push({ name: 'config', ok: false, detail: (e as Error).message, fix: `fix ${options.configPath} (see qunguard.example.yaml)` })
+  }
+
+  if (config) {
+    const file = path.resolve(config.store)
+    const existed = fs.existsSync(file)
+    try {
+      const store = SqliteGuardStore.open(file)
+      const [events, pending] = [await store.countEvents(), await store.listPendingDecisions()]
+      await store.close()
+      if (!existed) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true })
+      checks.push({
+        name: 'store',
+        ok: true,
+        detail: `${file}: ${existed ? `writable, ${events} events` : 'writable (not created yet)'}${pending.length ? `, ${pending.length} decisions never carried out` : ''}`,
+      })
+    } catch (e) {
+      checks.push({
+        name: 'store',
+        ok: false,
+        detail: `${file}: ${(e as Error).message}`,
+        fix: 'set `store:` in the config to a writable path',
+      })
+    }
+  }
+
+  const puppet = options.puppet ?? process.env.WECHATY_PUPPET ?? DEFAULT_PUPPET
+  try {
+    await checkPuppet(puppet)
+    checks.push({ name: 'puppet', ok: true, detail: `${puppet} is installed` })
+  } catch (e) {
+    checks.push({ name: 'puppet', ok: false, detail: (e as Error).message, fix: `npm install ${puppet}` })
+  }
+  return checks
+}
+
+export function formatChecks(checks: readonly Check[]): string {
+  return checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name.padEnd(7)} ${c.detail}${c.fix ? `\n          fix: ${c.fix}` : ''}`).join('\n')
+}

@@ -1,0 +1,88 @@
+/**
+ * `qunguard replay`: runs FORMAT.md histories through the guard with no WeChat, in time order,
+ * and writes one decision line per action taken or proposed.
+ */
+import { loadConfigFile } from '../../functions/adapters/local/config-file.ts'
+import { JsonlWriter, readHistory } from '../../functions/adapters/local/jsonl-history.ts'
+import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { type Config, parseConfig } from '../../functions/domain/config.ts'
+import { type Decision, type GroupEvent, toMillis } from '../../functions/domain/events.ts'
+import { Guard } from '../../functions/domain/guard.ts'
+import { Progress } from './progress.ts'
+
+export interface ReplayOptions {
+  readonly history: readonly string[]
+  readonly config?: string | undefined
+  readonly out: string
+  /** SQLite file to keep the replay's state in. @default in memory */
+  readonly store?: string | undefined
+  /** Where problems and progress go. @default process.stderr */
+  readonly log?: (line: string) => void
+  readonly progress?: boolean
+}
+
+export interface ReplaySummary {
+  readonly events: number
+  readonly malformed: number
+  readonly duplicates: number
+  readonly decisions: number
+  readonly byAction: Record<string, number>
+  readonly seconds: number
+}
+
+const MAX_REPORTED = 50
+
+/** Decision lines carry exactly the FORMAT.md fields, in its order. */
+export const decisionLine = (d: Decision): Decision => ({
+  event: d.event,
+  room: d.room,
+  target: d.target,
+  action: d.action,
+  mode: d.mode,
+  rule: d.rule,
+  score: d.score,
+  reason: d.reason,
+})
+
+export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const config: Config = options.config ? loadConfigFile(options.config) : parseConfig({})
+  const started = performance.now()
+
+  const events: GroupEvent[] = []
+  let malformed = 0
+  for (const file of options.history) {
+    for await (const row of readHistory(file)) {
+      if (row.event) events.push(row.event)
+      else if (++malformed <= MAX_REPORTED) log(`${file}:${row.line}: skipped: ${row.error}`)
+    }
+  }
+  if (malformed > MAX_REPORTED) log(`… and ${malformed - MAX_REPORTED} more malformed lines`)
+  // Stable sort: events with the same time keep their order in the file.
+  const keyed = events.map((e, i) => ({ e, t: toMillis(e.ts), i }))
+  keyed.sort((a, b) => a.t - b.t || a.i - b.i)
+
+  const store = SqliteGuardStore.open(options.store ?? ':memory:')
+  const out = new JsonlWriter(options.out)
+  const guard = new Guard({ store, config })
+  const progress = new Progress('replay', keyed.length, options.progress ?? process.stderr.isTTY === true)
+  const byAction: Record<string, number> = {}
+  let duplicates = 0
+  try {
+    for (const { e } of keyed) {
+      const result = await guard.handleEvent(e)
+      progress.tick()
+      if (result.status === 'duplicate') duplicates++
+      if (result.status !== 'stored') continue
+      for (const { decision } of result.decisions) {
+        byAction[`${decision.action}/${decision.mode}`] = (byAction[`${decision.action}/${decision.mode}`] ?? 0) + 1
+        await out.write(decisionLine(decision))
+      }
+    }
+  } finally {
+    progress.done()
+    await out.close()
+    await store.close()
+  }
+  return { events: keyed.length, malformed, duplicates, decisions: out.count, byAction, seconds: (performance.now() - started) / 1000 }
+}

@@ -1,0 +1,198 @@
+/**
+ * Guard: the pipeline for one event — validate, store, judge, and (optionally) act.
+ *
+ * It talks to the world only through ports: a GuardStore for state and an optional
+ * ActionExecutor for carrying decisions out. The same Guard runs behind Wechaty (embedded),
+ * in `qunguard replay` (no executor: decisions only) and in the Lambda handlers.
+ *
+ * One room's events must be handed to `handle` one at a time, in order (the room queue does
+ * that); events of different rooms may be handled concurrently.
+ *
+ * @example
+ *   const guard = new Guard({ store, config, executor })
+ *   const outcome = await guard.handle(rawEventFromAnywhere)
+ */
+import type { ActionExecutor, ActionOutcome, ActionRequest } from '../ports/action-executor.port.ts'
+import type { GuardStore, MemberRecord, OffenceRecord } from '../ports/guard-store.port.ts'
+import type { Config, RoomConfig } from './config.ts'
+import { resolveRoomConfig } from './config.ts'
+import type { Decision, GroupEvent, MessageEvent } from './events.ts'
+import { parseEvent, toMillis } from './events.ts'
+import { CompiledRules, decide, findViolation, ownerAlertText, warningText } from './policy.ts'
+
+export interface GuardOptions {
+  readonly store: GuardStore
+  readonly config: Config
+  /** Carries active decisions out; without one (replay) decisions are only recorded. */
+  readonly executor?: ActionExecutor | undefined
+  /** Wall clock for action records; injectable for deterministic tests. */
+  readonly now?: (() => Date) | undefined
+}
+
+export interface HandledDecision {
+  readonly id: number
+  readonly decision: Decision
+  readonly outcome?: ActionOutcome | undefined
+}
+
+export type HandleResult =
+  | { readonly status: 'invalid'; readonly error: string }
+  | { readonly status: 'duplicate'; readonly event: GroupEvent }
+  | { readonly status: 'stored'; readonly event: GroupEvent; readonly decisions: readonly HandledDecision[] }
+
+/** Thrown for an event that fails validation when the caller asked for exceptions. */
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError'
+}
+
+const DAY_MS = 86_400_000
+
+export class Guard {
+  private readonly store: GuardStore
+  private readonly config: Config
+  private readonly executor: ActionExecutor | undefined
+  private readonly now: () => Date
+  private readonly rooms = new Map<string, { cfg: RoomConfig; rules: CompiledRules }>()
+
+  constructor(options: GuardOptions) {
+    this.store = options.store
+    this.config = options.config
+    this.executor = options.executor
+    this.now = options.now ?? (() => new Date())
+  }
+
+  /** The effective settings of a room (defaults merged with its own entry), compiled once. */
+  roomConfig(room: string): { cfg: RoomConfig; rules: CompiledRules } {
+    // Rooms without an entry of their own share the compiled defaults.
+    const key = this.config.groups[room] === undefined ? '*' : room
+    let entry = this.rooms.get(key)
+    if (!entry) {
+      const cfg = resolveRoomConfig(this.config, key)
+      entry = { cfg, rules: new CompiledRules(cfg.rules) }
+      this.rooms.set(key, entry)
+    }
+    return entry
+  }
+
+  /** Validates and handles one event from any source. Never throws for bad input. */
+  async handle(input: unknown): Promise<HandleResult> {
+    const parsed = parseEvent(input)
+    if (!parsed.ok) return { status: 'invalid', error: parsed.error }
+    return this.handleEvent(parsed.value)
+  }
+
+  /** Handles an already validated event. */
+  async handleEvent(event: GroupEvent): Promise<HandleResult> {
+    switch (event.kind) {
+      case 'account':
+        return this.commitPlain(event, { self: event.self })
+      case 'room':
+        return this.commitPlain(event, { room: event })
+      case 'join':
+        return this.commitPlain(event, { members: this.joined(event) })
+      case 'leave':
+        return this.commitPlain(event, { members: await this.left(event) })
+      case 'message':
+        return this.onMessage(event)
+      default:
+        return this.commitPlain(event, {})
+    }
+  }
+
+  private async commitPlain(
+    event: GroupEvent,
+    parts: { self?: string; room?: GroupEvent & { kind: 'room' }; members?: MemberRecord[] },
+  ): Promise<HandleResult> {
+    const r = await this.store.commit({ event, ...parts })
+    return r.stored ? { status: 'stored', event, decisions: [] } : { status: 'duplicate', event }
+  }
+
+  private joined(event: GroupEvent & { kind: 'join' }): MemberRecord[] {
+    return event.members.map((member) => ({
+      room: event.room,
+      member,
+      name: event.names?.[member],
+      joinedAt: event.ts,
+      inviter: event.inviter,
+      via: event.via,
+    }))
+  }
+
+  private async left(event: GroupEvent & { kind: 'leave' }): Promise<MemberRecord[]> {
+    const out: MemberRecord[] = []
+    for (const member of event.members) {
+      const known = await this.store.getMember(event.room, member)
+      out.push({ ...(known ?? { room: event.room, member, via: 'unknown' as const }), leftAt: event.ts, remover: event.remover })
+    }
+    return out
+  }
+
+  private async onMessage(msg: MessageEvent): Promise<HandleResult> {
+    if (await this.store.hasEvent(msg.id)) return { status: 'duplicate', event: msg }
+    const { cfg, rules } = this.roomConfig(msg.room)
+    const [self, room, member] = await Promise.all([
+      this.store.getSelf(),
+      this.store.getRoom(msg.room),
+      this.store.getMember(msg.room, msg.sender),
+    ])
+    const newMember: MemberRecord[] =
+      member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
+    const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
+    const violation = findViolation(msg, cfg, rules, ctx)
+    if (!violation) {
+      const r = await this.store.commit({ event: msg, members: newMember })
+      return r.stored ? { status: 'stored', event: msg, decisions: [] } : { status: 'duplicate', event: msg }
+    }
+
+    const mode = cfg.mode === 'shadow' ? 'shadow' : 'active'
+    const since = new Date(toMillis(msg.ts) - cfg.offenceWindowDays * DAY_MS).toISOString()
+    const prior = await this.store.countOffences(msg.room, msg.sender, since, mode)
+    const verdict = decide(msg, violation, cfg, prior)
+    const offence: OffenceRecord = {
+      room: msg.room,
+      member: msg.sender,
+      rule: violation.rule.id,
+      event: msg.id,
+      // Stored in UTC so that offence windows compare correctly whatever offset events carry.
+      ts: new Date(toMillis(msg.ts)).toISOString(),
+      mode,
+    }
+    const r = await this.store.commit({ event: msg, members: newMember, offences: [offence], decisions: verdict.decisions })
+    if (!r.stored) return { status: 'duplicate', event: msg }
+
+    const ownerId = cfg.owner ?? room?.owner
+    const handled: HandledDecision[] = []
+    for (const [i, decision] of verdict.decisions.entries()) {
+      const id = r.decisionIds[i] ?? -1
+      if (decision.mode !== 'active' || !this.executor) {
+        handled.push({ id, decision })
+        continue
+      }
+      const text =
+        decision.action === 'warn'
+          ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
+          : ownerAlertText(msg, room?.topic ?? '', decision, verdict.intended)
+      const request: ActionRequest = { decisionId: id, decision, messageId: msg.id, text, ownerId }
+      const outcome = await this.execute(request)
+      handled.push({ id, decision, outcome })
+    }
+    return { status: 'stored', event: msg, decisions: handled }
+  }
+
+  /** Carries one request out and records what happened; an executor failure is recorded, not thrown. */
+  private async execute(request: ActionRequest): Promise<ActionOutcome> {
+    let outcome: ActionOutcome
+    try {
+      outcome = await (this.executor as ActionExecutor).execute(request)
+    } catch (error) {
+      outcome = { status: 'failed', detail: error instanceof Error ? error.message : String(error) }
+    }
+    await this.store.recordAction({
+      decisionId: request.decisionId,
+      status: outcome.status,
+      detail: outcome.detail,
+      ts: this.now().toISOString(),
+    })
+    return outcome
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The moderation policy for one message: which rule it breaks (if any) and what to do about it.
+ *
+ * Pure functions: the caller (Guard) looks up the room, the member and the member's past
+ * offences, and stores what comes out.
+ */
+import type { KeywordRule, LadderStep, RoomConfig } from './config.ts'
+import type { Decision, DecisionAction, MessageEvent } from './events.ts'
+import { toMillis } from './events.ts'
+import { KeywordMatcher } from './keyword-matcher.ts'
+
+/** Message types that carry text a keyword rule can look at, when a rule names no types. */
+export const TEXT_BEARING_TYPES: ReadonlySet<MessageEvent['type']> = new Set(['text', 'link', 'miniprogram', 'card', 'file', 'location'])
+
+/** A room's rules compiled once: the matcher and a lookup from rule id to rule. */
+export class CompiledRules {
+  readonly matcher: KeywordMatcher
+  readonly byId: ReadonlyMap<string, KeywordRule>
+  constructor(readonly rules: readonly KeywordRule[]) {
+    this.matcher = new KeywordMatcher(rules)
+    this.byId = new Map(rules.map((r) => [r.id, r]))
+  }
+}
+
+/** Who the message came from, as far as the policy needs to know. */
+export interface SenderContext {
+  readonly self?: string | undefined
+  readonly owner?: string | undefined
+  readonly admins: readonly string[]
+  /** When the sender joined the room; undefined if they were there before the guard. */
+  readonly joinedAt?: string | undefined
+}
+
+export interface Violation {
+  readonly rule: KeywordRule
+  /** The keywords that were found, for the explanation. */
+  readonly keywords: readonly string[]
+}
+
+/** The people a guard never acts on: itself, the room's owner and admins, and the whitelist. */
+export function isProtected(sender: string, cfg: RoomConfig, ctx: SenderContext): boolean {
+  return (
+    sender === ctx.self ||
+    sender === ctx.owner ||
+    sender === cfg.owner ||
+    ctx.admins.includes(sender) ||
+    cfg.admins.includes(sender) ||
+    cfg.whitelist.includes(sender)
+  )
+}
+
+/** The text a keyword rule looks at: the message text plus the link address, if any. */
+export function messageText(msg: MessageEvent): string {
+  return [msg.text, msg.url].filter(Boolean).join(' ')
+}
+
+/**
+ * The first rule (in config order) this message breaks, or undefined.
+ * Rules are matched in one pass over the normalised text whatever their number.
+ */
+export function findViolation(msg: MessageEvent, cfg: RoomConfig, compiled: CompiledRules, ctx: SenderContext): Violation | undefined {
+  if (cfg.mode === 'off' || isProtected(msg.sender, cfg, ctx)) return undefined
+  const text = messageText(msg)
+  const hits = compiled.matcher.hits(text)
+  for (const id of compiled.matcher.match(text)) {
+    const rule = compiled.byId.get(id)
+    if (!rule) continue
+    if (rule.types ? !rule.types.includes(msg.type) : !TEXT_BEARING_TYPES.has(msg.type)) continue
+    if (rule.newcomerHours > 0 && !isNewcomer(msg.ts, ctx.joinedAt, rule.newcomerHours)) continue
+    return { rule, keywords: hits.get(id) ?? [] }
+  }
+  return undefined
+}
+
+function isNewcomer(ts: string, joinedAt: string | undefined, hours: number): boolean {
+  if (joinedAt === undefined) return false
+  const age = toMillis(ts) - toMillis(joinedAt)
+  return age >= 0 && age < hours * 3_600_000
+}
+
+/** What the guard decides for one violation, before any platform limits apply. */
+export interface Verdict {
+  /** The decisions to store and (in active mode) carry out. */
+  readonly decisions: readonly Decision[]
+  /** The step of the ladder this offence is (1-based), when the rule escalates. */
+  readonly offenceNumber: number
+  /** What would have been done without quiet mode (for the owner's alert). */
+  readonly intended: LadderStep
+}
+
+/**
+ * Turns a violation into decisions.
+ * @param priorOffences the member's offences in this room within the window, before this one.
+ */
+export function decide(msg: MessageEvent, violation: Violation, cfg: RoomConfig, priorOffences: number): Verdict {
+  const { rule } = violation
+  const offenceNumber = priorOffences + 1
+  const ladder = cfg.escalation
+  const intended: LadderStep =
+    rule.action === 'escalate' ? (ladder[Math.min(priorOffences, ladder.length - 1)] ?? 'warn') : (rule.action as LadderStep)
+  const action: DecisionAction = cfg.quiet && intended === 'warn' ? 'alert-owner' : intended
+  const mode = cfg.mode === 'shadow' ? 'shadow' : 'active'
+  const what = violation.keywords.length ? `posted ${violation.keywords.map((k) => `"${k}"`).join(', ')}` : `posted a ${msg.type} message`
+  const step = rule.action === 'escalate' ? `; offence ${offenceNumber} of ${ladder.length} within ${cfg.offenceWindowDays} days` : ''
+  const quietNote = action !== intended ? ` (quiet mode: owner alerted instead of a public ${intended})` : ''
+  const reason = `${rule.reason ?? `Member ${what}, against rule ${rule.id}`}${step} → ${intended}${quietNote}`
+  const decision: Decision = {
+    event: msg.id,
+    room: msg.room,
+    target: msg.sender,
+    action,
+    mode,
+    rule: rule.id,
+    score: 1,
+    reason,
+  }
+  return { decisions: [decision], offenceNumber, intended }
+}
+
+/** The @-warning the member sees in the group (Chinese, as the groups are). */
+export function warningText(rule: KeywordRule, offenceNumber: number, ladder: readonly LadderStep[]): string {
+  const removeAt = ladder.indexOf('remove') + 1
+  const why = rule.reason ?? `请遵守群规（${rule.id}）`
+  const left = removeAt > offenceNumber ? `，再违规 ${removeAt - offenceNumber} 次将被移出群聊` : ''
+  return `${why}。这是第 ${offenceNumber} 次提醒${left}。`
+}
+
+/** The private note to the owner: the message, the member, the rule and what the guard did or would do. */
+export function ownerAlertText(msg: MessageEvent, roomTopic: string, decision: Decision, intended: LadderStep): string {
+  const who = msg.senderName ? `${msg.senderName}（${msg.sender}）` : msg.sender
+  const said = msg.text ? `「${msg.text.slice(0, 200)}」` : `[${msg.type}]`
+  const verb: Record<LadderStep, string> = { warn: '警告', remove: '移出', recall: '撤回', 'alert-owner': '提醒群主' }
+  const did =
+    decision.mode === 'shadow'
+      ? `影子模式，建议${verb[intended]}`
+      : decision.action === 'alert-owner'
+        ? `安静模式，未在群内${verb[intended]}`
+        : verb[intended]
+  return `[qunguard] 群「${roomTopic || msg.room}」成员 ${who} 发送 ${said}，触发规则 ${decision.rule}。处理：${did}。\n${decision.reason}`
+}
