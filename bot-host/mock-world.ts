@@ -104,10 +104,10 @@ export class MockWorld {
   private instrument(removeUnsupported: boolean): void {
     const { puppet, mocker, records } = this
     const send = puppet.messageSendText.bind(puppet)
-    puppet.messageSendText = async (conversationId: string, text: string, mentionIdList?: string[]) => {
+    puppet.messageSendText = async (conversationId: string, text: string) => {
       const where = conversationId.endsWith('@chatroom') ? conversationId : `dm:${conversationId}`
       records.push({ where, kind: 'say', text })
-      return send(conversationId, text, mentionIdList)
+      return send(conversationId, text)
     }
     puppet.roomDel = async (roomId: string, contactId: string) => {
       if (removeUnsupported) throw new Error('roomDel is not supported by this account')

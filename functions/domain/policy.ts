@@ -61,13 +61,12 @@ export function messageText(msg: MessageEvent): string {
 export function findViolation(msg: MessageEvent, cfg: RoomConfig, compiled: CompiledRules, ctx: SenderContext): Violation | undefined {
   if (cfg.mode === 'off' || isProtected(msg.sender, cfg, ctx)) return undefined
   const text = messageText(msg)
-  const hits = compiled.matcher.hits(text)
   for (const id of compiled.matcher.match(text)) {
     const rule = compiled.byId.get(id)
     if (!rule) continue
     if (rule.types ? !rule.types.includes(msg.type) : !TEXT_BEARING_TYPES.has(msg.type)) continue
     if (rule.newcomerHours > 0 && !isNewcomer(msg.ts, ctx.joinedAt, rule.newcomerHours)) continue
-    return { rule, keywords: hits.get(id) ?? [] }
+    return { rule, keywords: compiled.matcher.hits(text).get(id) ?? [] }
   }
   return undefined
 }

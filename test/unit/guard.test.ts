@@ -51,9 +51,9 @@ describe('Guard', () => {
     const { guard } = await primed({ offenceWindowDays: 30 })
     expect(actionsOf(await guard.handle(message({ text: '加微信', ts: at(0) })))).toEqual(['warn'])
     expect(actionsOf(await guard.handle(message({ text: '加微信', ts: at(60) })))).toEqual(['warn'])
-    // 31 days after the first offence, only the second one still counts.
-    expect(actionsOf(await guard.handle(message({ text: '加微信', ts: at(31 * 24 * 60 + 30) })))).toEqual(['warn'])
-    expect(actionsOf(await guard.handle(message({ text: '加微信', ts: at(31 * 24 * 60 + 40) })))).toEqual(['remove'])
+    // 30 days and 30 minutes after the first offence, only the second one still counts.
+    expect(actionsOf(await guard.handle(message({ text: '加微信', ts: at(30 * 24 * 60 + 30) })))).toEqual(['warn'])
+    expect(actionsOf(await guard.handle(message({ text: '加微信', ts: at(30 * 24 * 60 + 40) })))).toEqual(['remove'])
   })
 
   it('compares offence windows correctly across time-zone offsets', async () => {

@@ -1,0 +1,249 @@
+/**
+ * SqliteGuardStore: the embedded GuardStore, one SQLite file (better-sqlite3).
+ *
+ * - WAL journal with `synchronous = NORMAL`: a committed transaction survives a crash of the
+ *   process (the WAL is in the OS's hands once the commit returns); only a power loss or OS
+ *   crash can lose the last few commits. `durability: 'full'` trades throughput for that too.
+ * - `commit` is one transaction: an event is stored together with everything decided on it.
+ * - Statements are prepared once; the async methods do their work synchronously inside.
+ *
+ * @example
+ *   const store = SqliteGuardStore.open('qunguard.db')
+ *   await store.commit({ event })
+ */
+import Database from 'better-sqlite3'
+import type { Decision, GroupEvent, RoomEvent } from '../../domain/events.ts'
+import type {
+  ActionRecord,
+  Change,
+  CommitResult,
+  GuardStore,
+  JoinRoute,
+  MemberRecord,
+  RoomRecord,
+  StoredDecision,
+} from '../../ports/guard-store.port.ts'
+import { StoreError } from '../../ports/guard-store.port.ts'
+import { MIGRATIONS } from './sqlite-migrations.ts'
+
+export interface SqliteGuardStoreOptions {
+  /** 'normal' survives process crashes; 'full' also survives power loss, at a cost. @default 'normal' */
+  readonly durability?: 'normal' | 'full'
+}
+
+type Row = Record<string, unknown>
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+
+function toMember(r: Row): MemberRecord {
+  return {
+    room: String(r.room),
+    member: String(r.member),
+    name: str(r.name),
+    joinedAt: str(r.joined_at),
+    inviter: str(r.inviter),
+    via: String(r.via) as JoinRoute,
+    leftAt: str(r.left_at),
+    remover: str(r.remover),
+  }
+}
+
+function toDecision(r: Row): StoredDecision {
+  return {
+    id: Number(r.id),
+    event: String(r.event),
+    room: String(r.room),
+    target: String(r.target),
+    action: r.action as Decision['action'],
+    mode: r.mode as Decision['mode'],
+    rule: String(r.rule),
+    score: Number(r.score),
+    reason: String(r.reason),
+    ts: String(r.ts),
+  }
+}
+
+export class SqliteGuardStore implements GuardStore {
+  private readonly db: Database.Database
+  private readonly stmt: ReturnType<typeof prepare>
+  private readonly commitTx: (change: Change) => CommitResult
+
+  private constructor(db: Database.Database) {
+    this.db = db
+    this.stmt = prepare(db)
+    this.commitTx = db.transaction((change: Change) => this.commitInside(change))
+  }
+
+  /** Opens (creating if needed) and migrates the store. `':memory:'` gives a throwaway store. */
+  static open(file: string, options: SqliteGuardStoreOptions = {}): SqliteGuardStore {
+    let db: Database.Database
+    try {
+      db = new Database(file)
+      db.pragma('journal_mode = WAL')
+      db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`)
+      db.pragma('foreign_keys = ON')
+      db.pragma('busy_timeout = 5000')
+      migrate(db)
+    } catch (e) {
+      throw new StoreError(`cannot open the SQLite store ${file}: ${(e as Error).message}`, { cause: e })
+    }
+    return new SqliteGuardStore(db)
+  }
+
+  /** The schema version (number of migrations applied). */
+  get schemaVersion(): number {
+    return Number(this.db.pragma('user_version', { simple: true }))
+  }
+
+  get journalMode(): string {
+    return String(this.db.pragma('journal_mode', { simple: true }))
+  }
+
+  async commit(change: Change): Promise<CommitResult> {
+    return this.guarded('commit', () => this.commitTx(change))
+  }
+
+  private commitInside(change: Change): CommitResult {
+    const { event } = change
+    const s = this.stmt
+    const room = 'room' in event ? event.room : null
+    const inserted = s.insertEvent.run(event.id, event.kind, room, event.ts, Date.parse(event.ts), JSON.stringify(event))
+    if (inserted.changes === 0) return { stored: false, decisionIds: [] }
+    if (change.self) s.setMeta.run('self', change.self)
+    if (change.room) this.snapshot(change.room)
+    for (const m of change.members ?? []) {
+      s.upsertMember.run(m.room, m.member, m.name ?? null, m.joinedAt ?? null, m.inviter ?? null, m.via, m.leftAt ?? null, m.remover ?? null)
+    }
+    for (const o of change.offences ?? []) s.insertOffence.run(o.room, o.member, o.rule, o.event, Date.parse(o.ts), o.mode)
+    const decisionIds: number[] = []
+    for (const d of change.decisions ?? []) {
+      const r = s.insertDecision.run(d.event, d.room, d.target, d.action, d.mode, d.rule, d.score, d.reason, event.ts)
+      decisionIds.push(Number(r.lastInsertRowid))
+    }
+    return { stored: true, decisionIds }
+  }
+
+  /** A room snapshot: topic, owner, admins, and its members (kept if already known). */
+  private snapshot(room: RoomEvent): void {
+    this.stmt.upsertRoom.run(room.room, room.topic, room.owner ?? null, JSON.stringify(room.admins), room.ts)
+    for (const member of room.members) this.stmt.insertSnapshotMember.run(room.room, member, room.names[member] ?? null)
+  }
+
+  async recordAction(a: ActionRecord): Promise<void> {
+    this.guarded('recordAction', () => this.stmt.insertAction.run(a.decisionId, a.status, a.detail, a.ts))
+  }
+
+  async getSelf(): Promise<string | undefined> {
+    return str((this.stmt.getMeta.get('self') as Row | undefined)?.value)
+  }
+
+  async getRoom(room: string): Promise<RoomRecord | undefined> {
+    const r = this.stmt.getRoom.get(room) as Row | undefined
+    if (!r) return undefined
+    return { room, topic: String(r.topic), owner: str(r.owner), admins: JSON.parse(String(r.admins)) as string[], updatedAt: String(r.updated_at) }
+  }
+
+  async getMember(room: string, member: string): Promise<MemberRecord | undefined> {
+    const r = this.stmt.getMember.get(room, member) as Row | undefined
+    return r ? toMember(r) : undefined
+  }
+
+  async countOffences(room: string, member: string, since: string, mode: 'active' | 'shadow'): Promise<number> {
+    return Number((this.stmt.countOffences.get(room, member, mode, Date.parse(since)) as Row).n)
+  }
+
+  async hasEvent(id: string): Promise<boolean> {
+    return this.stmt.hasEvent.get(id) !== undefined
+  }
+
+  async getEvent(id: string): Promise<GroupEvent | undefined> {
+    const r = this.stmt.getEvent.get(id) as Row | undefined
+    return r ? (JSON.parse(String(r.json)) as GroupEvent) : undefined
+  }
+
+  async listDecisions(filter: { room?: string; event?: string } = {}): Promise<StoredDecision[]> {
+    const rows = filter.event
+      ? this.stmt.decisionsByEvent.all(filter.event)
+      : filter.room
+        ? this.stmt.decisionsByRoom.all(filter.room)
+        : this.stmt.allDecisions.all()
+    return (rows as Row[]).filter((r) => !filter.room || r.room === filter.room).map(toDecision)
+  }
+
+  async listActions(decisionId?: number): Promise<ActionRecord[]> {
+    const rows = (decisionId === undefined ? this.stmt.allActions.all() : this.stmt.actionsOf.all(decisionId)) as Row[]
+    return rows.map((r) => ({ decisionId: Number(r.decision_id), status: r.status as ActionRecord['status'], detail: String(r.detail), ts: String(r.ts) }))
+  }
+
+  async listPendingDecisions(): Promise<StoredDecision[]> {
+    return (this.stmt.pending.all() as Row[]).map(toDecision)
+  }
+
+  async countEvents(): Promise<number> {
+    return Number((this.stmt.countEvents.get() as Row).n)
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close()
+  }
+
+  private guarded<T>(what: string, fn: () => T): T {
+    try {
+      return fn()
+    } catch (e) {
+      throw new StoreError(`SQLite ${what} failed: ${(e as Error).message}`, { cause: e })
+    }
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const version = Number(db.pragma('user_version', { simple: true }))
+  if (version > MIGRATIONS.length) throw new Error(`the store's schema (version ${version}) is newer than this qunguard (${MIGRATIONS.length})`)
+  MIGRATIONS.forEach((sql, i) => {
+    if (i < version) return
+    db.transaction(() => {
+      db.exec(sql)
+      db.pragma(`user_version = ${i + 1}`)
+    })()
+  })
+}
+
+function prepare(db: Database.Database) {
+  return {
+    insertEvent: db.prepare('INSERT INTO events (id, kind, room, ts, ts_ms, json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
+    hasEvent: db.prepare('SELECT 1 FROM events WHERE id = ?'),
+    getEvent: db.prepare('SELECT json FROM events WHERE id = ?'),
+    countEvents: db.prepare('SELECT count(*) AS n FROM events'),
+    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    upsertRoom: db.prepare(
+      `INSERT INTO rooms (room, topic, owner, admins, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (room) DO UPDATE SET topic = excluded.topic, owner = coalesce(excluded.owner, rooms.owner),
+       admins = excluded.admins, updated_at = excluded.updated_at`,
+    ),
+    getRoom: db.prepare('SELECT * FROM rooms WHERE room = ?'),
+    insertSnapshotMember: db.prepare(
+      `INSERT INTO members (room, member, name, via) VALUES (?, ?, ?, 'snapshot')
+       ON CONFLICT (room, member) DO UPDATE SET name = coalesce(excluded.name, members.name)`,
+    ),
+    upsertMember: db.prepare(
+      `INSERT INTO members (room, member, name, joined_at, inviter, via, left_at, remover) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (room, member) DO UPDATE SET name = coalesce(excluded.name, members.name), joined_at = excluded.joined_at,
+       inviter = excluded.inviter, via = excluded.via, left_at = excluded.left_at, remover = excluded.remover`,
+    ),
+    getMember: db.prepare('SELECT * FROM members WHERE room = ? AND member = ?'),
+    insertOffence: db.prepare('INSERT INTO offences (room, member, rule, event, ts_ms, mode) VALUES (?, ?, ?, ?, ?, ?)'),
+    countOffences: db.prepare('SELECT count(*) AS n FROM offences WHERE room = ? AND member = ? AND mode = ? AND ts_ms >= ?'),
+    insertDecision: db.prepare(
+      'INSERT INTO decisions (event, room, target, action, mode, rule, score, reason, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    decisionsByEvent: db.prepare('SELECT * FROM decisions WHERE event = ? ORDER BY id'),
+    decisionsByRoom: db.prepare('SELECT * FROM decisions WHERE room = ? ORDER BY id'),
+    allDecisions: db.prepare('SELECT * FROM decisions ORDER BY id'),
+    pending: db.prepare(
+      "SELECT * FROM decisions d WHERE d.mode = 'active' AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.decision_id = d.id) ORDER BY d.id",
+    ),
+    insertAction: db.prepare('INSERT INTO actions (decision_id, status, detail, ts) VALUES (?, ?, ?, ?)'),
+    actionsOf: db.prepare('SELECT * FROM actions WHERE decision_id = ? ORDER BY id'),
+    allActions: db.prepare('SELECT * FROM actions ORDER BY id'),
+  }
+}

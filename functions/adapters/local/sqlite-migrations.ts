@@ -1,0 +1,69 @@
+/**
+ * The SQLite schema, as numbered migrations. `PRAGMA user_version` records how many have run;
+ * each runs once, in its own transaction. Append new migrations; never edit a shipped one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: events, rooms, members, offences, decisions, actions, meta
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    room TEXT,
+    ts TEXT NOT NULL,
+    ts_ms INTEGER NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX events_room_ts ON events (room, ts_ms);
+  CREATE TABLE rooms (
+    room TEXT PRIMARY KEY,
+    topic TEXT NOT NULL,
+    owner TEXT,
+    admins TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE members (
+    room TEXT NOT NULL,
+    member TEXT NOT NULL,
+    name TEXT,
+    joined_at TEXT,
+    inviter TEXT,
+    via TEXT NOT NULL,
+    left_at TEXT,
+    remover TEXT,
+    PRIMARY KEY (room, member)
+  );
+  CREATE TABLE offences (
+    id INTEGER PRIMARY KEY,
+    room TEXT NOT NULL,
+    member TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    event TEXT NOT NULL REFERENCES events (id),
+    ts_ms INTEGER NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('active', 'shadow'))
+  );
+  CREATE INDEX offences_member ON offences (room, member, mode, ts_ms);
+  CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    event TEXT NOT NULL REFERENCES events (id),
+    room TEXT NOT NULL,
+    target TEXT NOT NULL,
+    action TEXT NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('active', 'shadow')),
+    rule TEXT NOT NULL,
+    score REAL NOT NULL,
+    reason TEXT NOT NULL,
+    ts TEXT NOT NULL
+  );
+  CREATE INDEX decisions_event ON decisions (event);
+  CREATE INDEX decisions_room ON decisions (room, id);
+  CREATE TABLE actions (
+    id INTEGER PRIMARY KEY,
+    decision_id INTEGER NOT NULL REFERENCES decisions (id),
+    status TEXT NOT NULL CHECK (status IN ('done', 'fallback', 'failed')),
+    detail TEXT NOT NULL,
+    ts TEXT NOT NULL
+  );
+  CREATE INDEX actions_decision ON actions (decision_id);
+  `,
+]

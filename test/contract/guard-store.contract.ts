@@ -1,0 +1,114 @@
+/**
+ * The GuardStore contract: every adapter (SQLite now, DynamoDB later) runs this same suite.
+ *
+ * @example
+ *   guardStoreContract('SqliteGuardStore', async () => SqliteGuardStore.open(':memory:'))
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Decision, GroupEvent } from '../../functions/domain/events.ts'
+import type { GuardStore } from '../../functions/ports/guard-store.port.ts'
+import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
+
+const decisionFor = (event: GroupEvent & { room: string }, o: Partial<Decision> = {}): Decision => ({
+  event: event.id,
+  room: event.room,
+  target: 'wxid_member',
+  action: 'warn',
+  mode: 'active',
+  rule: 'no-ads',
+  score: 1,
+  reason: 'posted an ad',
+  ...o,
+})
+
+export function guardStoreContract(name: string, makeStore: () => Promise<GuardStore>): void {
+  describe(`GuardStore contract: ${name}`, () => {
+    let store: GuardStore
+    beforeEach(async () => {
+      store = await makeStore()
+    })
+    afterEach(async () => {
+      await store.close()
+    })
+
+    it('stores an event with its decisions and returns their ids', async () => {
+      const m = message({ text: '加微信' })
+      const r = await store.commit({ event: m, decisions: [decisionFor(m), decisionFor(m, { action: 'recall' })] })
+      expect(r.stored).toBe(true)
+      expect(r.decisionIds).toHaveLength(2)
+      expect(await store.getEvent(m.id)).toEqual(m)
+      expect(await store.hasEvent(m.id)).toBe(true)
+      const ds = await store.listDecisions({ event: m.id })
+      expect(ds.map((d) => [d.id, d.action])).toEqual([
+        [r.decisionIds[0], 'warn'],
+        [r.decisionIds[1], 'recall'],
+      ])
+      expect(ds[0]).toMatchObject({ ...decisionFor(m), ts: m.ts })
+    })
+
+    it('writes nothing the second time an event id is committed', async () => {
+      const m = message({ text: '加微信' })
+      await store.commit({ event: m, decisions: [decisionFor(m)] })
+      const again = await store.commit({ event: m, decisions: [decisionFor(m)] })
+      expect(again).toEqual({ stored: false, decisionIds: [] })
+      expect(await store.listDecisions()).toHaveLength(1)
+      expect(await store.countEvents()).toBe(1)
+    })
+
+    it('keeps the account id and room snapshots', async () => {
+      await store.commit({ event: account('wxid_bot'), self: 'wxid_bot' })
+      const snap = roomSnapshot({ topic: '亲子群', names: { wxid_member: '小王' } })
+      await store.commit({ event: snap, room: snap })
+      expect(await store.getSelf()).toBe('wxid_bot')
+      expect(await store.getRoom('r1')).toMatchObject({ topic: '亲子群', owner: 'wxid_owner', admins: ['wxid_admin'] })
+      expect(await store.getMember('r1', 'wxid_member')).toMatchObject({ via: 'snapshot', name: '小王', joinedAt: undefined })
+    })
+
+    it('records joins, leaves and re-joins of a member', async () => {
+      const m1 = message()
+      await store.commit({ event: m1, members: [{ room: 'r1', member: 'u', joinedAt: at(0), via: 'qrcode', inviter: 'a' }] })
+      const m2 = message()
+      await store.commit({ event: m2, members: [{ room: 'r1', member: 'u', joinedAt: at(0), via: 'qrcode', inviter: 'a', leftAt: at(5), remover: 'wxid_bot' }] })
+      expect(await store.getMember('r1', 'u')).toMatchObject({ leftAt: at(5), remover: 'wxid_bot' })
+      const m3 = message()
+      await store.commit({ event: m3, members: [{ room: 'r1', member: 'u', joinedAt: at(10), via: 'invite', inviter: 'b' }] })
+      expect(await store.getMember('r1', 'u')).toMatchObject({ joinedAt: at(10), via: 'invite', inviter: 'b', leftAt: undefined, remover: undefined })
+    })
+
+    it('counts offences within a window, per mode', async () => {
+      for (const [minutes, mode] of [
+        [0, 'active'],
+        [10, 'active'],
+        [20, 'shadow'],
+      ] as const) {
+        const m = message({ ts: at(minutes) })
+        await store.commit({ event: m, offences: [{ room: 'r1', member: 'u', rule: 'x', event: m.id, ts: new Date(Date.parse(m.ts)).toISOString(), mode }] })
+      }
+      expect(await store.countOffences('r1', 'u', at(-1), 'active')).toBe(2)
+      expect(await store.countOffences('r1', 'u', at(5), 'active')).toBe(1)
+      expect(await store.countOffences('r1', 'u', at(-1), 'shadow')).toBe(1)
+      expect(await store.countOffences('r1', 'other', at(-1), 'active')).toBe(0)
+    })
+
+    it('filters decisions by room and records actions; unacted active decisions are pending', async () => {
+      const a = message({ room: 'r1' })
+      const b = message({ room: 'r2' })
+      const [ra, rb] = [await store.commit({ event: a, decisions: [decisionFor(a)] }), await store.commit({ event: b, decisions: [decisionFor(b)] })]
+      const c = message({ room: 'r2' })
+      await store.commit({ event: c, decisions: [decisionFor(c, { mode: 'shadow' })] })
+      expect((await store.listDecisions({ room: 'r2' })).map((d) => d.event)).toEqual([b.id, c.id])
+      await store.recordAction({ decisionId: ra.decisionIds[0] ?? -1, status: 'fallback', detail: 'owner alerted instead', ts: at(1) })
+      expect(await store.listActions(ra.decisionIds[0])).toEqual([{ decisionId: ra.decisionIds[0], status: 'fallback', detail: 'owner alerted instead', ts: at(1) }])
+      expect((await store.listPendingDecisions()).map((d) => d.id)).toEqual([rb.decisionIds[0]])
+    })
+
+    it('stores nothing when part of a commit fails', async () => {
+      const m = message()
+      const broken = { ...decisionFor(m), reason: undefined } as unknown as Decision
+      await expect(store.commit({ event: m, members: [{ room: 'r1', member: 'z', via: 'unknown' }], decisions: [broken] })).rejects.toThrow()
+      expect(await store.hasEvent(m.id)).toBe(false)
+      expect(await store.getMember('r1', 'z')).toBeUndefined()
+      expect(await store.countEvents()).toBe(0)
+    })
+  })
+}

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { MIGRATIONS } from '../../functions/adapters/local/sqlite-migrations.ts'
+import { StoreError } from '../../functions/ports/guard-store.port.ts'
+import { message } from '../helpers/factories.ts'
+import { guardStoreContract } from './guard-store.contract.ts'
+
+const tempFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-store-')), 'guard.db')
+
+guardStoreContract('SqliteGuardStore (in memory)', async () => SqliteGuardStore.open(':memory:'))
+guardStoreContract('SqliteGuardStore (file)', async () => SqliteGuardStore.open(tempFile()))
+
+describe('SqliteGuardStore', () => {
+  it('uses WAL and runs every migration once', async () => {
+    const file = tempFile()
+    const store = SqliteGuardStore.open(file)
+    expect(store.journalMode).toBe('wal')
+    expect(store.schemaVersion).toBe(MIGRATIONS.length)
+    await store.close()
+    const again = SqliteGuardStore.open(file)
+    expect(again.schemaVersion).toBe(MIGRATIONS.length)
+    await again.close()
+  })
+
+  it('keeps what was committed across close and reopen', async () => {
+    const file = tempFile()
+    const store = SqliteGuardStore.open(file)
+    const m = message({ text: '你好' })
+    await store.commit({ event: m })
+    await store.close()
+    const reopened = SqliteGuardStore.open(file)
+    expect(await reopened.getEvent(m.id)).toEqual(m)
+    await reopened.close()
+  })
+
+  it('keeps commits of a process killed with SIGKILL right after them', () => {
+    const file = tempFile()
+    const script = path.join(path.dirname(file), 'crash.mts')
+    const storeUrl = new URL('../../functions/adapters/local/sqlite-guard-store.ts', import.meta.url).href
+    fs.writeFileSync(
+      script,
+      `import { SqliteGuardStore } from ${JSON.stringify(storeUrl)}
+const store = SqliteGuardStore.open(${JSON.stringify(file)})
+for (let i = 0; i < 100; i++) {
+  await store.commit({ event: { kind: 'private', id: 'p' + i, ts: '2026-03-01T20:00:00+08:00', sender: 'o', text: String(i) } })
+}
+process.stdout.write('acknowledged 100\\n')
+process.kill(process.pid, 'SIGKILL')
+`,
+    )
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' })
+    expect(r.stderr).toBe('')
+    expect(r.signal).toBe('SIGKILL')
+    expect(r.stdout).toContain('acknowledged 100')
+    const store = SqliteGuardStore.open(file)
+    return store.countEvents().then(async (n) => {
+      expect(n).toBe(100)
+      await store.close()
+    })
+  })
+
+  it('throws a StoreError naming the file when it cannot open it', () => {
+    expect(() => SqliteGuardStore.open('/nonexistent-dir/x/guard.db')).toThrow(StoreError)
+    expect(() => SqliteGuardStore.open('/nonexistent-dir/x/guard.db')).toThrow(/\/nonexistent-dir\/x\/guard\.db/)
+  })
+})
