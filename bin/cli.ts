@@ -98,7 +98,8 @@ try {
   await program.parseAsync(process.argv)
 } catch (e) {
   if (isUserError(e)) {
-    console.error(`qunguard: ${e.message}`)
+    const { code, path } = e as NodeJS.ErrnoException
+    console.error(`qunguard: ${code === 'ENOENT' && path ? `no such file: ${path}` : e.message}`)
     process.exitCode = 1
   } else {
     throw e

@@ -68,11 +68,20 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       const m1 = message()
       await store.commit({ event: m1, members: [{ room: 'r1', member: 'u', joinedAt: at(0), via: 'qrcode', inviter: 'a' }] })
       const m2 = message()
-      await store.commit({ event: m2, members: [{ room: 'r1', member: 'u', joinedAt: at(0), via: 'qrcode', inviter: 'a', leftAt: at(5), remover: 'wxid_bot' }] })
+      await store.commit({
+        event: m2,
+        members: [{ room: 'r1', member: 'u', joinedAt: at(0), via: 'qrcode', inviter: 'a', leftAt: at(5), remover: 'wxid_bot' }],
+      })
       expect(await store.getMember('r1', 'u')).toMatchObject({ leftAt: at(5), remover: 'wxid_bot' })
       const m3 = message()
       await store.commit({ event: m3, members: [{ room: 'r1', member: 'u', joinedAt: at(10), via: 'invite', inviter: 'b' }] })
-      expect(await store.getMember('r1', 'u')).toMatchObject({ joinedAt: at(10), via: 'invite', inviter: 'b', leftAt: undefined, remover: undefined })
+      expect(await store.getMember('r1', 'u')).toMatchObject({
+        joinedAt: at(10),
+        via: 'invite',
+        inviter: 'b',
+        leftAt: undefined,
+        remover: undefined,
+      })
     })
 
     it('counts offences within a window, per mode', async () => {
@@ -82,7 +91,10 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
         [20, 'shadow'],
       ] as const) {
         const m = message({ ts: at(minutes) })
-        await store.commit({ event: m, offences: [{ room: 'r1', member: 'u', rule: 'x', event: m.id, ts: new Date(Date.parse(m.ts)).toISOString(), mode }] })
+        await store.commit({
+          event: m,
+          offences: [{ room: 'r1', member: 'u', rule: 'x', event: m.id, ts: new Date(Date.parse(m.ts)).toISOString(), mode }],
+        })
       }
       expect(await store.countOffences('r1', 'u', at(-1), 'active')).toBe(2)
       expect(await store.countOffences('r1', 'u', at(5), 'active')).toBe(1)
@@ -93,19 +105,26 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
     it('filters decisions by room and records actions; unacted active decisions are pending', async () => {
       const a = message({ room: 'r1' })
       const b = message({ room: 'r2' })
-      const [ra, rb] = [await store.commit({ event: a, decisions: [decisionFor(a)] }), await store.commit({ event: b, decisions: [decisionFor(b)] })]
+      const [ra, rb] = [
+        await store.commit({ event: a, decisions: [decisionFor(a)] }),
+        await store.commit({ event: b, decisions: [decisionFor(b)] }),
+      ]
       const c = message({ room: 'r2' })
       await store.commit({ event: c, decisions: [decisionFor(c, { mode: 'shadow' })] })
       expect((await store.listDecisions({ room: 'r2' })).map((d) => d.event)).toEqual([b.id, c.id])
       await store.recordAction({ decisionId: ra.decisionIds[0] ?? -1, status: 'fallback', detail: 'owner alerted instead', ts: at(1) })
-      expect(await store.listActions(ra.decisionIds[0])).toEqual([{ decisionId: ra.decisionIds[0], status: 'fallback', detail: 'owner alerted instead', ts: at(1) }])
+      expect(await store.listActions(ra.decisionIds[0])).toEqual([
+        { decisionId: ra.decisionIds[0], status: 'fallback', detail: 'owner alerted instead', ts: at(1) },
+      ])
       expect((await store.listPendingDecisions()).map((d) => d.id)).toEqual([rb.decisionIds[0]])
     })
 
     it('stores nothing when part of a commit fails', async () => {
       const m = message()
       const broken = { ...decisionFor(m), reason: undefined } as unknown as Decision
-      await expect(store.commit({ event: m, members: [{ room: 'r1', member: 'z', via: 'unknown' }], decisions: [broken] })).rejects.toThrow()
+      await expect(
+        store.commit({ event: m, members: [{ room: 'r1', member: 'z', via: 'unknown' }], decisions: [broken] }),
+      ).rejects.toThrow()
       expect(await store.hasEvent(m.id)).toBe(false)
       expect(await store.getMember('r1', 'z')).toBeUndefined()
       expect(await store.countEvents()).toBe(0)

@@ -17,6 +17,7 @@ export type HistoryRow =
 
 /** Streams a history file; a malformed line yields an error naming its line number, never a throw. */
 export async function* readHistory(file: string): AsyncGenerator<HistoryRow> {
+  await fs.promises.access(file, fs.constants.R_OK) // a missing file fails here, with its name, not inside a stream
   const input = fs.createReadStream(file, { encoding: 'utf8' })
   const lines = readline.createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
   let n = 0

@@ -111,7 +111,16 @@ export class SqliteGuardStore implements GuardStore {
     if (change.self) s.setMeta.run('self', change.self)
     if (change.room) this.snapshot(change.room)
     for (const m of change.members ?? []) {
-      s.upsertMember.run(m.room, m.member, m.name ?? null, m.joinedAt ?? null, m.inviter ?? null, m.via, m.leftAt ?? null, m.remover ?? null)
+      s.upsertMember.run(
+        m.room,
+        m.member,
+        m.name ?? null,
+        m.joinedAt ?? null,
+        m.inviter ?? null,
+        m.via,
+        m.leftAt ?? null,
+        m.remover ?? null,
+      )
     }
     for (const o of change.offences ?? []) s.insertOffence.run(o.room, o.member, o.rule, o.event, Date.parse(o.ts), o.mode)
     const decisionIds: number[] = []
@@ -139,7 +148,13 @@ export class SqliteGuardStore implements GuardStore {
   async getRoom(room: string): Promise<RoomRecord | undefined> {
     const r = this.stmt.getRoom.get(room) as Row | undefined
     if (!r) return undefined
-    return { room, topic: String(r.topic), owner: str(r.owner), admins: JSON.parse(String(r.admins)) as string[], updatedAt: String(r.updated_at) }
+    return {
+      room,
+      topic: String(r.topic),
+      owner: str(r.owner),
+      admins: JSON.parse(String(r.admins)) as string[],
+      updatedAt: String(r.updated_at),
+    }
   }
 
   async getMember(room: string, member: string): Promise<MemberRecord | undefined> {
@@ -171,7 +186,12 @@ export class SqliteGuardStore implements GuardStore {
 
   async listActions(decisionId?: number): Promise<ActionRecord[]> {
     const rows = (decisionId === undefined ? this.stmt.allActions.all() : this.stmt.actionsOf.all(decisionId)) as Row[]
-    return rows.map((r) => ({ decisionId: Number(r.decision_id), status: r.status as ActionRecord['status'], detail: String(r.detail), ts: String(r.ts) }))
+    return rows.map((r) => ({
+      decisionId: Number(r.decision_id),
+      status: r.status as ActionRecord['status'],
+      detail: String(r.detail),
+      ts: String(r.ts),
+    }))
   }
 
   async listPendingDecisions(): Promise<StoredDecision[]> {
@@ -197,7 +217,8 @@ export class SqliteGuardStore implements GuardStore {
 
 function migrate(db: Database.Database): void {
   const version = Number(db.pragma('user_version', { simple: true }))
-  if (version > MIGRATIONS.length) throw new Error(`the store's schema (version ${version}) is newer than this qunguard (${MIGRATIONS.length})`)
+  if (version > MIGRATIONS.length)
+    throw new Error(`the store's schema (version ${version}) is newer than this qunguard (${MIGRATIONS.length})`)
   MIGRATIONS.forEach((sql, i) => {
     if (i < version) return
     db.transaction(() => {

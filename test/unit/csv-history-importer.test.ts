@@ -1,0 +1,103 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { exportTime, type ImportRow, importCsvHistory } from '../../functions/adapters/local/csv-history-importer.ts'
+import type { GroupEvent } from '../../functions/domain/events.ts'
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/import/${name}`, import.meta.url))
+
+async function collect(rows: AsyncIterable<ImportRow>) {
+  const events: GroupEvent[] = []
+  const errors: { line: number; error: string }[] = []
+  for await (const r of rows) {
+    if (r.event) events.push(r.event)
+    else if (r.error) errors.push({ line: r.line, error: r.error })
+  }
+  return { events, errors, byId: new Map(events.map((e) => [e.id, e])) }
+}
+
+describe('exportTime', () => {
+  it('reads epoch seconds and China-time strings as +08:00', () => {
+    expect(exportTime('1740830400')).toBe('2025-03-01T20:00:00+08:00')
+    expect(exportTime('2025-03-01 20:00:00')).toBe('2025-03-01T20:00:00+08:00')
+    expect(exportTime('yesterday')).toBeUndefined()
+  })
+})
+
+describe('importCsvHistory (WeChatMsg)', () => {
+  it('turns messages and system messages into FORMAT.md events', async () => {
+    const { events, byId, errors } = await collect(importCsvHistory('wechatmsg-csv', fixture('wechatmsg.csv'), { room: '7@chatroom' }))
+    expect(events[0]).toMatchObject({ kind: 'room', room: '7@chatroom' })
+    expect(events.find((e) => e.kind === 'account')).toMatchObject({ self: 'wxid_owner' })
+    expect(byId.get('wechatmsg:104')).toMatchObject({
+      kind: 'message',
+      sender: 'wxid_promo',
+      type: 'text',
+      text: expect.stringContaining('加微信'),
+    })
+    expect([105, 106, 107, 108].map((n) => (byId.get(`wechatmsg:${n}`) as { type?: string }).type)).toEqual([
+      'image',
+      'link',
+      'miniprogram',
+      'card',
+    ])
+    expect(byId.get('wechatmsg:109')).toMatchObject({ kind: 'recall', sender: 'wxid_promo' })
+    expect(byId.get('wechatmsg:112')).toMatchObject({ kind: 'recall', sender: 'wxid_owner' })
+    expect(errors).toEqual([{ line: 14, error: 'unreadable Type "not-a-number"' }])
+  })
+
+  it('turns a QR-code join into a join event with via qrcode, naming the member by id', async () => {
+    const { byId } = await collect(importCsvHistory('wechatmsg-csv', fixture('wechatmsg.csv'), { room: '7@chatroom' }))
+    expect(byId.get('wechatmsg:103')).toMatchObject({ kind: 'join', members: ['wxid_promo'], inviter: 'wxid_owner', via: 'qrcode' })
+  })
+
+  it('turns a kick by the account into a leave with the account as remover', async () => {
+    const { byId } = await collect(importCsvHistory('wechatmsg-csv', fixture('wechatmsg.csv'), { room: '7@chatroom' }))
+    expect(byId.get('wechatmsg:110')).toMatchObject({ kind: 'leave', members: ['wxid_promo'], remover: 'wxid_owner' })
+  })
+
+  it('keeps unknown names as name:<display name> in invitations', async () => {
+    const { byId } = await collect(importCsvHistory('wechatmsg-csv', fixture('wechatmsg.csv'), { room: '7@chatroom' }))
+    expect(byId.get('wechatmsg:111')).toMatchObject({
+      kind: 'join',
+      members: ['name:小李', 'name:豆豆'],
+      via: 'invite',
+      names: { 'name:小李': '小李' },
+    })
+  })
+
+  it('skips notices without a signal and names the room after TalkerId without --room', async () => {
+    const { events, byId } = await collect(importCsvHistory('wechatmsg-csv', fixture('wechatmsg.csv')))
+    expect(byId.has('wechatmsg:114')).toBe(false)
+    expect(events[0]).toMatchObject({ kind: 'room', room: 'wechatmsg-talker-7' })
+  })
+})
+
+describe('importCsvHistory (PyWxDump)', () => {
+  it('imports group rows, links with their address, and resolves names through users.json', async () => {
+    const { byId, errors } = await collect(importCsvHistory('pywxdump-csv', fixture('pywxdump/chat.csv')))
+    expect(byId.get('pywxdump:9002')).toMatchObject({ kind: 'join', members: ['wxid_promo'], inviter: 'wxid_lelema', via: 'qrcode' })
+    expect(byId.get('pywxdump:9004')).toMatchObject({ type: 'link', text: '点击领取888元新人红包', url: 'https://promo.example.com/r' })
+    expect(byId.get('pywxdump:9005')).toMatchObject({ type: 'miniprogram' })
+    expect(byId.get('pywxdump:9008')).toMatchObject({ kind: 'leave', members: ['wxid_promo'], remover: 'wxid_owner' })
+    expect(errors.map((e) => e.line)).toEqual([12, 14])
+    expect(errors[0]?.error).toContain('not a group chat')
+  })
+
+  it('reports a malformed CSV row with its line and goes on', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-csv-'))
+    const file = path.join(dir, 'bad.csv')
+    fs.writeFileSync(
+      file,
+      'id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n1,1,文本,0,u,r@chatroom,"unclosed,,2025-03-01 20:00:00\n',
+    )
+    const { errors } = await collect(importCsvHistory('pywxdump-csv', file))
+    expect(errors.length).toBeGreaterThan(0)
+  })
+
+  it('fails up front, naming the file, when it does not exist', async () => {
+    await expect(collect(importCsvHistory('pywxdump-csv', '/nonexistent/chat.csv'))).rejects.toThrow('/nonexistent/chat.csv')
+  })
+})
