@@ -100,7 +100,8 @@ try {
   if (isUserError(e)) {
     const { code, path } = e as NodeJS.ErrnoException
     console.error(`qunguard: ${code === 'ENOENT' && path ? `no such file: ${path}` : e.message}`)
-    process.exitCode = 1
+    // A puppet that failed to start can leave timers behind; do not wait for them.
+    process.exit(1)
   } else {
     throw e
   }

@@ -88,6 +88,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   }
   let stopping: Promise<void> | undefined
   const stop = async (why: string): Promise<void> => {
+    clearTimeout(connectTimer)
     stopping ??= (async () => {
       log(`stopping (${why})…`)
       await bot.stop().catch(() => {})

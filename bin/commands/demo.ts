@@ -60,7 +60,7 @@ export async function runDemo(print: (line: string) => void = (l) => console.log
     print(`群「周末亲子活动群」: owner 王姐, admin 小李, member 乐乐妈; the guard runs as ${world.self.payload.name}`)
     print('rule no-ads: any of 加微信 / 代购 / vx, except 团购接龙; ladder warn → warn → remove\n')
     await post(mum, '周六上午十点公园见，记得带水')
-    print(`  ${marketer.payload.name} joins the group through 王姐's shared QR code`)
+    print(`  ${marketer.payload.name} joins by scanning 王姐's shared QR code (Wechaty reports the sharer as the inviter)`)
     await world.join(room, marketer, owner)
     await report()
     await post(marketer, '宝妈兼职，日赚300，加微信 abc8888 详聊')
