@@ -1,0 +1,44 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { doctor } from '../../bin/commands/doctor.ts'
+import { runEmbedded, StartupError } from '../../bot-host/embedded.ts'
+
+const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-doctor-'))
+
+describe('doctor', () => {
+  it('passes with the shipped example config and the default puppet', async () => {
+    const d = dir()
+    const config = path.join(d, 'qunguard.yaml')
+    const example = fs.readFileSync(new URL('../../qunguard.example.yaml', import.meta.url), 'utf8')
+    fs.writeFileSync(config, example.replace(/^store: qunguard\.db$/m, `store: ${path.join(d, 'g.db')}`))
+    const checks = await doctor({ configPath: config })
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
+      ['node', true],
+      ['config', true],
+      ['store', true],
+      ['puppet', true],
+    ])
+    expect(fs.existsSync(path.join(d, 'g.db'))).toBe(false) // checking does not leave a store behind
+  })
+
+  it('names the bad field and the missing puppet, with what to do', async () => {
+    const d = dir()
+    const config = path.join(d, 'bad.yaml')
+    fs.writeFileSync(config, 'groups:\n  "*":\n    quite: true\n')
+    const checks = await doctor({ configPath: config, puppet: 'wechaty-puppet-does-not-exist' })
+    const byName = Object.fromEntries(checks.map((c) => [c.name, c]))
+    expect(byName.config).toMatchObject({ ok: false, detail: expect.stringContaining('quite') })
+    expect(byName.puppet).toMatchObject({ ok: false, fix: 'npm install wechaty-puppet-does-not-exist' })
+  })
+})
+
+describe('runEmbedded', () => {
+  it('refuses a puppet that is not installed with a StartupError, not a stack trace', async () => {
+    const d = dir()
+    await expect(
+      runEmbedded({ configPath: path.join(d, 'none.yaml'), puppet: 'wechaty-puppet-does-not-exist', log: () => {} }),
+    ).rejects.toBeInstanceOf(StartupError)
+  })
+})

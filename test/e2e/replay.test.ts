@@ -1,0 +1,58 @@
+/** `qunguard replay` end to end: a history file in, a decisions file out. */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { replay } from '../../bin/commands/replay.ts'
+import { parseDecision } from '../../functions/domain/events.ts'
+
+const history = fileURLToPath(new URL('../fixtures/history/small.jsonl', import.meta.url))
+
+function tempDir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-replay-'))
+}
+
+describe('replay', () => {
+  it('writes one FORMAT.md decision line per action, in time order, and reports malformed lines', async () => {
+    const dir = tempDir()
+    const config = path.join(dir, 'c.yaml')
+    fs.writeFileSync(config, 'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["加微信", "代购"]\n')
+    const out = path.join(dir, 'decisions.jsonl')
+    const log: string[] = []
+    const summary = await replay({ history: [history], config, out, log: (l) => log.push(l), progress: false })
+
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n')
+    const decisions = lines.map((l) => {
+      const d = parseDecision(JSON.parse(l))
+      if (!d.ok) throw new Error(d.error)
+      return d.value
+    })
+    // e4 (20:06) comes before e5 (20:07) although the file has them the other way round.
+    expect(decisions.map((d) => [d.event, d.action])).toEqual([
+      ['e4', 'warn'],
+      ['e5', 'warn'],
+      ['e8', 'remove'],
+    ])
+    expect(Object.keys(JSON.parse(lines[0] ?? '{}'))).toEqual(['event', 'room', 'target', 'action', 'mode', 'rule', 'score', 'reason'])
+    expect(summary).toMatchObject({ events: 7, malformed: 2, decisions: 3 })
+    expect(log).toEqual([
+      expect.stringMatching(/small\.jsonl:6: skipped: not JSON/),
+      expect.stringMatching(/small\.jsonl:8: skipped: message\.sender: required/),
+    ])
+  })
+
+  it('writes shadow decisions for a room in shadow mode', async () => {
+    const dir = tempDir()
+    const config = path.join(dir, 'c.yaml')
+    fs.writeFileSync(config, 'groups:\n  "r1@chatroom":\n    mode: shadow\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n')
+    const out = path.join(dir, 'd.jsonl')
+    await replay({ history: [history], config, out, log: () => {}, progress: false })
+    const modes = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).mode)
+    expect(modes).toEqual(['shadow', 'shadow'])
+  })
+})
