@@ -64,7 +64,9 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
           if (room && !snapshotted.has(room.id)) {
             snapshotted.add(room.id)
             const snap = await roomSnapshotEvent(room, new Date())
-            onResult(await g.handleEvent(snap), snap)
+            const snapped = await g.handle(snap)
+            if (snapped.status === 'invalid') onError(new Error(`invalid room snapshot from Wechaty: ${snapped.error}`), snap)
+            else onResult(snapped, snap)
           }
           const event = await make()
           if (!event) return
