@@ -1,0 +1,376 @@
+/**
+ * DynamoDbGuardStore: the GuardStore on one DynamoDB table (partition key `pk`, sort key `sk`).
+ *
+ * Item layout (single table):
+ *   EVENT#<id>                    / EVENT            the event (json), written only if absent
+ *   META                          / SELF             the account's own id
+ *   ROOM#<room>                   / ROOM             topic, owner, admins
+ *   ROOM#<room>                   / MEMBER#<member>  membership (joined, inviter, route, left, remover)
+ *   OFFENCES#<room>#<member>#<mode> / <ts ms, 15 digits>#<event>
+ *   DECISIONS                     / <id, 12 digits>  a decision (ids from the SEQ counter)
+ *   DECISION#<id>                 / ACTION#<ts>#<n>  what was done about it
+ *   META                          / SEQ              the decision id counter
+ *
+ * `commit` is one TransactWriteItems call: the event is put on the condition that it does not
+ * exist, so a redelivered event writes nothing. Decision ids are reserved from the counter
+ * before the transaction (a cancelled transaction leaves a gap, never a duplicate). Decisions
+ * are validated first, since DynamoDB would happily store a half-empty one.
+ *
+ * @example
+ *   const store = new DynamoDbGuardStore({ client: new DynamoDBClient({}), table: process.env.TABLE_NAME })
+ */
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb'
+import { type Decision, DecisionSchema, type GroupEvent } from '../../domain/events.ts'
+import type {
+  ActionRecord,
+  Change,
+  CommitResult,
+  GuardStore,
+  JoinRoute,
+  MemberRecord,
+  RoomRecord,
+  StoredDecision,
+} from '../../ports/guard-store.port.ts'
+import { StoreError } from '../../ports/guard-store.port.ts'
+
+export interface DynamoDbGuardStoreOptions {
+  readonly client: DynamoDBClient
+  /** The table name (from the stack's output or env; never hard-coded). */
+  readonly table: string
+}
+
+type Item = Record<string, unknown>
+type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0')
+const offenceKey = (room: string, member: string, mode: string) => `OFFENCES#${room}#${member}#${mode}`
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+
+function toDecision(i: Item): StoredDecision {
+  return {
+    id: Number(i.id),
+    event: String(i.event),
+    room: String(i.room),
+    target: String(i.target),
+    action: i.action as Decision['action'],
+    mode: i.mode as Decision['mode'],
+    rule: String(i.rule),
+    score: Number(i.score),
+    reason: String(i.reason),
+    ts: String(i.ts),
+  }
+}
+
+export class DynamoDbGuardStore implements GuardStore {
+  private readonly doc: DynamoDBDocumentClient
+  private readonly table: string
+
+  constructor(options: DynamoDbGuardStoreOptions) {
+    if (!options.table) throw new StoreError('DynamoDbGuardStore needs a table name')
+    this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } })
+    this.table = options.table
+  }
+
+  async commit(change: Change): Promise<CommitResult> {
+    const decisions = change.decisions ?? []
+    for (const d of decisions) {
+      const r = DecisionSchema.safeParse(d)
+      if (!r.success)
+        throw new StoreError(
+          `invalid decision for event ${change.event.id}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        )
+    }
+    if (await this.hasEvent(change.event.id)) return { stored: false, decisionIds: [] }
+    const ids = decisions.length ? await this.reserveIds(decisions.length) : []
+    const { event } = change
+    const items: TxItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: `EVENT#${event.id}`,
+            sk: 'EVENT',
+            kind: event.kind,
+            room: 'room' in event ? event.room : undefined,
+            ts: event.ts,
+            json: JSON.stringify(event),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]
+    if (change.self) items.push({ Put: { TableName: this.table, Item: { pk: 'META', sk: 'SELF', value: change.self } } })
+    if (change.room) {
+      const r = change.room
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { pk: `ROOM#${r.room}`, sk: 'ROOM', topic: r.topic, owner: r.owner, admins: r.admins, updatedAt: r.ts },
+        },
+      })
+      for (const member of r.members) {
+        items.push({
+          Update: {
+            TableName: this.table,
+            Key: { pk: `ROOM#${r.room}`, sk: `MEMBER#${member}` },
+            UpdateExpression: r.names[member]
+              ? 'SET via = if_not_exists(via, :snap), #name = :name'
+              : 'SET via = if_not_exists(via, :snap)',
+            ...(r.names[member] ? { ExpressionAttributeNames: { '#name': 'name' } } : {}),
+            ExpressionAttributeValues: { ':snap': 'snapshot', ...(r.names[member] ? { ':name': r.names[member] } : {}) },
+          },
+        })
+      }
+    }
+    for (const m of change.members ?? []) items.push(this.memberUpdate(m))
+    for (const o of change.offences ?? []) {
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: offenceKey(o.room, o.member, o.mode),
+            sk: `${pad(Date.parse(o.ts), 15)}#${o.event}`,
+            rule: o.rule,
+            event: o.event,
+            ts: o.ts,
+          },
+        },
+      })
+    }
+    decisions.forEach((d, i) => {
+      items.push({ Put: { TableName: this.table, Item: { pk: 'DECISIONS', sk: pad(ids[i] ?? 0, 12), id: ids[i], ...d, ts: event.ts } } })
+    })
+    if (items.length > 100)
+      throw new StoreError(`commit of event ${event.id} has ${items.length} writes; DynamoDB transactions take at most 100`)
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }))
+    } catch (e) {
+      if (e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        return { stored: false, decisionIds: [] } // stored meanwhile by another worker
+      }
+      throw new StoreError(`DynamoDB commit of event ${event.id} failed: ${(e as Error).message}`, { cause: e })
+    }
+    return { stored: true, decisionIds: ids }
+  }
+
+  /** A member's record, written whole: a re-join clears leftAt and remover; a name is kept if none is given. */
+  private memberUpdate(m: MemberRecord): TxItem {
+    const set: string[] = ['via = :via']
+    const remove: string[] = []
+    const values: Item = { ':via': m.via }
+    const fields: [string, unknown][] = [
+      ['joinedAt', m.joinedAt],
+      ['inviter', m.inviter],
+      ['leftAt', m.leftAt],
+      ['remover', m.remover],
+    ]
+    for (const [field, value] of fields) {
+      if (value === undefined) remove.push(field)
+      else {
+        set.push(`${field} = :${field}`)
+        values[`:${field}`] = value
+      }
+    }
+    if (m.name !== undefined) {
+      set.push('#name = :name')
+      values[':name'] = m.name
+    }
+    return {
+      Update: {
+        TableName: this.table,
+        Key: { pk: `ROOM#${m.room}`, sk: `MEMBER#${m.member}` },
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ...(m.name !== undefined ? { ExpressionAttributeNames: { '#name': 'name' } } : {}),
+        ExpressionAttributeValues: values,
+      },
+    }
+  }
+
+  private async reserveIds(n: number): Promise<number[]> {
+    const r = await this.call('reserve decision ids', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: 'META', sk: 'SEQ' },
+          UpdateExpression: 'ADD #v :n',
+          ExpressionAttributeNames: { '#v': 'value' },
+          ExpressionAttributeValues: { ':n': n },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    )
+    const last = Number(r.Attributes?.value)
+    return Array.from({ length: n }, (_, i) => last - n + 1 + i)
+  }
+
+  async recordAction(a: ActionRecord): Promise<void> {
+    await this.call('recordAction', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `DECISION#${a.decisionId}`, sk: `ACTION#${a.ts}#${Math.random().toString(36).slice(2, 8)}`, ...a },
+        }),
+      ),
+    )
+  }
+
+  async getSelf(): Promise<string | undefined> {
+    return str((await this.get('META', 'SELF'))?.value)
+  }
+
+  async getRoom(room: string): Promise<RoomRecord | undefined> {
+    const i = await this.get(`ROOM#${room}`, 'ROOM')
+    if (!i) return undefined
+    return {
+      room,
+      topic: String(i.topic ?? ''),
+      owner: str(i.owner),
+      admins: (i.admins as string[] | undefined) ?? [],
+      updatedAt: String(i.updatedAt),
+    }
+  }
+
+  async getMember(room: string, member: string): Promise<MemberRecord | undefined> {
+    const i = await this.get(`ROOM#${room}`, `MEMBER#${member}`)
+    if (!i) return undefined
+    return {
+      room,
+      member,
+      name: str(i.name),
+      joinedAt: str(i.joinedAt),
+      inviter: str(i.inviter),
+      via: String(i.via) as JoinRoute,
+      leftAt: str(i.leftAt),
+      remover: str(i.remover),
+    }
+  }
+
+  async countOffences(room: string, member: string, since: string, mode: 'active' | 'shadow'): Promise<number> {
+    let count = 0
+    let start: Item | undefined
+    do {
+      const r = await this.call('countOffences', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND sk >= :since',
+            ExpressionAttributeValues: { ':pk': offenceKey(room, member, mode), ':since': pad(Date.parse(since), 15) },
+            Select: 'COUNT',
+            ExclusiveStartKey: start,
+          }),
+        ),
+      )
+      count += r.Count ?? 0
+      start = r.LastEvaluatedKey
+    } while (start)
+    return count
+  }
+
+  async hasEvent(id: string): Promise<boolean> {
+    return (await this.get(`EVENT#${id}`, 'EVENT')) !== undefined
+  }
+
+  async getEvent(id: string): Promise<GroupEvent | undefined> {
+    const i = await this.get(`EVENT#${id}`, 'EVENT')
+    return i ? (JSON.parse(String(i.json)) as GroupEvent) : undefined
+  }
+
+  async listDecisions(filter: { room?: string; event?: string } = {}): Promise<StoredDecision[]> {
+    const all = (await this.queryAll('DECISIONS')).map(toDecision)
+    return all.filter((d) => (!filter.room || d.room === filter.room) && (!filter.event || d.event === filter.event))
+  }
+
+  async listActions(decisionId?: number): Promise<ActionRecord[]> {
+    const ids = decisionId === undefined ? (await this.listDecisions()).map((d) => d.id) : [decisionId]
+    const out: ActionRecord[] = []
+    for (const id of ids) {
+      for (const i of await this.queryAll(`DECISION#${id}`)) {
+        out.push({
+          decisionId: Number(i.decisionId),
+          status: i.status as ActionRecord['status'],
+          detail: String(i.detail),
+          ts: String(i.ts),
+        })
+      }
+    }
+    return out
+  }
+
+  async listPendingDecisions(): Promise<StoredDecision[]> {
+    const pending: StoredDecision[] = []
+    for (const d of await this.listDecisions()) {
+      if (d.mode === 'active' && (await this.queryAll(`DECISION#${d.id}`)).length === 0) pending.push(d)
+    }
+    return pending
+  }
+
+  async countEvents(): Promise<number> {
+    let count = 0
+    let start: Item | undefined
+    do {
+      const r = await this.call('countEvents', () =>
+        this.doc.send(
+          new ScanCommand({
+            TableName: this.table,
+            FilterExpression: 'sk = :e',
+            ExpressionAttributeValues: { ':e': 'EVENT' },
+            Select: 'COUNT',
+            ExclusiveStartKey: start,
+          }),
+        ),
+      )
+      count += r.Count ?? 0
+      start = r.LastEvaluatedKey
+    } while (start)
+    return count
+  }
+
+  async close(): Promise<void> {
+    this.doc.destroy()
+  }
+
+  private async get(pk: string, sk: string): Promise<Item | undefined> {
+    const r = await this.call('get', () => this.doc.send(new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true })))
+    return r.Item
+  }
+
+  private async queryAll(pk: string): Promise<Item[]> {
+    const out: Item[] = []
+    let start: Item | undefined
+    do {
+      const r = await this.call('query', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      )
+      out.push(...(r.Items ?? []))
+      start = r.LastEvaluatedKey
+    } while (start)
+    return out
+  }
+
+  /** Runs one SDK call, translating its failure into a StoreError that keeps the cause. */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (e) {
+      throw new StoreError(`DynamoDB ${what} failed: ${(e as Error).message}`, { cause: e })
+    }
+  }
+}

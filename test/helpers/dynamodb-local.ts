@@ -1,0 +1,105 @@
+/**
+ * DynamoDB Local for tests: the jar that ships inside the npm package amplify-dynamodb-simulator,
+ * run in memory on a free loopback port with the machine's Java.
+ *
+ * @example
+ *   const ddb = await startDynamoDbLocal()
+ *   const table = await ddb.createTable()
+ *   await ddb.stop()
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import net from 'node:net'
+import path from 'node:path'
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
+
+export interface DynamoDbLocal {
+  readonly client: DynamoDBClient
+  readonly endpoint: string
+  createTable(): Promise<string>
+  stop(): Promise<void>
+}
+
+/** Why DynamoDB Local cannot run here, or undefined when it can. */
+export function dynamoDbLocalUnavailable(): string | undefined {
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' })
+  if (java.error || java.status !== 0) return 'java is not installed (DynamoDB Local needs Java 17+)'
+  return undefined
+}
+
+function jarDir(): string {
+  const pkg = createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')
+  return path.join(path.dirname(pkg), 'emulator')
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
+  const port = await freePort()
+  const dir = jarDir()
+  const proc: ChildProcess = spawn(
+    'java',
+    [
+      `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      path.join(dir, 'DynamoDBLocal.jar'),
+      '-inMemory',
+      '-port',
+      String(port),
+    ],
+    {
+      stdio: 'ignore',
+    },
+  )
+  const endpoint = `http://127.0.0.1:${port}`
+  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    try {
+      await client.send(new ListTablesCommand({}))
+      break
+    } catch (e) {
+      if (Date.now() > deadline || proc.exitCode !== null) {
+        proc.kill()
+        throw new Error(`DynamoDB Local did not start on ${endpoint}: ${(e as Error).message}`)
+      }
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+  let n = 0
+  return {
+    client,
+    endpoint,
+    async createTable() {
+      const name = `guard-${process.pid}-${++n}`
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+        }),
+      )
+      return name
+    },
+    async stop() {
+      client.destroy()
+      proc.kill()
+    },
+  }
+}
