@@ -32,6 +32,9 @@ export interface GuardOptions {
 export interface HandledDecision {
   readonly id: number
   readonly decision: Decision
+  /** For active decisions: what to carry out (sent to an executor or an action queue). */
+  readonly request?: ActionRequest | undefined
+  /** What the executor did, when the Guard has one. */
   readonly outcome?: ActionOutcome | undefined
 }
 
@@ -164,7 +167,7 @@ export class Guard {
     const handled: HandledDecision[] = []
     for (const [i, decision] of verdict.decisions.entries()) {
       const id = r.decisionIds[i] ?? -1
-      if (decision.mode !== 'active' || !this.executor) {
+      if (decision.mode !== 'active') {
         handled.push({ id, decision })
         continue
       }
@@ -173,17 +176,16 @@ export class Guard {
           ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
           : ownerAlertText(msg, room?.topic ?? '', decision, verdict.intended)
       const request: ActionRequest = { decisionId: id, decision, messageId: msg.id, text, ownerId }
-      const outcome = await this.execute(request)
-      handled.push({ id, decision, outcome })
+      handled.push({ id, decision, request, ...(this.executor ? { outcome: await this.execute(this.executor, request) } : {}) })
     }
     return { status: 'stored', event: msg, decisions: handled }
   }
 
   /** Carries one request out and records what happened; an executor failure is recorded, not thrown. */
-  private async execute(request: ActionRequest): Promise<ActionOutcome> {
+  private async execute(executor: ActionExecutor, request: ActionRequest): Promise<ActionOutcome> {
     let outcome: ActionOutcome
     try {
-      outcome = await (this.executor as ActionExecutor).execute(request)
+      outcome = await executor.execute(request)
     } catch (error) {
       outcome = { status: 'failed', detail: error instanceof Error ? error.message : String(error) }
     }

@@ -53,6 +53,7 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
       '-jar',
       path.join(dir, 'DynamoDBLocal.jar'),
       '-inMemory',
+      '-sharedDb',
       '-port',
       String(port),
     ],
