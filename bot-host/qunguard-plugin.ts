@@ -11,14 +11,14 @@
  *   // tests: await plugin.idle() waits until every event seen so far is handled
  */
 import type { WechatyPlugin } from 'wechaty'
-import type { ContactInterface, RoomInterface, WechatyInterface } from 'wechaty/impls'
+import type { WechatyInterface } from 'wechaty/impls'
 import { RoomQueue, type RoomQueueOptions } from '../functions/adapters/local/room-queue.ts'
 import { type Config, parseConfig } from '../functions/domain/config.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import { Guard, type HandleResult } from '../functions/domain/guard.ts'
 import type { GuardStore } from '../functions/ports/guard-store.port.ts'
 import { WechatyActionExecutor, type WechatyActionExecutorOptions } from './wechaty-action-executor.ts'
-import { accountEvent, joinEvent, leaveEvent, messageEvent, roomSnapshotEvent } from './wechaty-events.ts'
+import { watchWechaty } from './wechaty-event-source.ts'
 
 export interface QunGuardConfig {
   /** The store for events, members, offences, decisions and actions. Required. */
@@ -55,44 +55,15 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     const executor = new WechatyActionExecutor(bot, options.actions)
     const g = new Guard({ store: options.store, config, executor })
     guard = g
-    // Rooms whose snapshot (topic, owner, members) has been taken in this process.
-    const snapshotted = new Set<string>()
-
-    const submit = (key: string, make: () => Promise<GroupEvent | undefined>, room?: RoomInterface) => {
-      queue
-        .push(key, async function handleWechatyEvent() {
-          if (room && !snapshotted.has(room.id)) {
-            snapshotted.add(room.id)
-            const snap = await roomSnapshotEvent(room, new Date())
-            const snapped = await g.handle(snap)
-            if (snapped.status === 'invalid') onError(new Error(`invalid room snapshot from Wechaty: ${snapped.error}`), snap)
-            else onResult(snapped, snap)
-          }
-          const event = await make()
-          if (!event) return
-          const result = await g.handle(event)
-          if (result.status === 'invalid') onError(new Error(`invalid event from Wechaty: ${result.error}`), event)
-          else onResult(result, event)
-        })
-        .catch((e: unknown) => onError(e instanceof Error ? e : new Error(String(e))))
-    }
-
-    const onLogin = (user: ContactInterface) => submit('account', async () => accountEvent(user, new Date()))
-    bot.on('login', onLogin)
-    bot.on('message', (msg) => {
-      executor.remember(msg)
-      const room = msg.room()
-      submit(room ? room.id : 'private', () => messageEvent(msg), room)
-    })
-    bot.on('room-join', (room, invitees, inviter, date) =>
-      submit(room.id, async () => joinEvent(room, invitees, inviter, date ?? new Date()), room),
-    )
-    bot.on('room-leave', (room, leavers, remover, date) =>
-      submit(room.id, async () => leaveEvent(room, leavers, remover, date ?? new Date()), room),
-    )
-    bot.on('room-topic', (room) => {
-      snapshotted.delete(room.id) // the next event takes a fresh snapshot with the new topic
-      submit(room.id, async () => undefined, room)
+    watchWechaty(bot, {
+      queue,
+      onMessage: (msg) => executor.remember(msg),
+      onError: (e) => onError(e),
+      sink: async function judge(event) {
+        const result = await g.handle(event)
+        if (result.status === 'invalid') onError(new Error(`invalid ${event.kind} event from Wechaty: ${result.error}`), event)
+        else onResult(result, event)
+      },
     })
   }
 
