@@ -1,0 +1,75 @@
+/**
+ * AwsVision: Vision on Amazon Textract (DetectDocumentText, for OCR) and Amazon Rekognition
+ * (DetectLabels, DetectFaces, DetectModerationLabels). Both read Latin script only: Chinese text
+ * in pictures needs the local OCR path (issue #6).
+ *
+ * @example
+ *   const vision = new AwsVision({ textract: new TextractClient({}), rekognition: new RekognitionClient({}) })
+ */
+import { DetectFacesCommand, DetectLabelsCommand, DetectModerationLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rekognition'
+import { DetectDocumentTextCommand, type TextractClient } from '@aws-sdk/client-textract'
+import { type ImageFacts, type OcrResult, type Vision, VisionError } from '../../ports/vision.port.ts'
+
+export interface AwsVisionOptions {
+  readonly textract: TextractClient
+  readonly rekognition: RekognitionClient
+  /** Labels below this confidence (0–100) are dropped. @default 70 */
+  readonly minConfidence?: number
+}
+
+const THROTTLED = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'LimitExceededException'])
+const BAD_IMAGE = new Set([
+  'InvalidImageFormatException',
+  'ImageTooLargeException',
+  'UnsupportedDocumentException',
+  'BadDocumentException',
+  'DocumentTooLargeException',
+  'InvalidParameterException',
+])
+
+function translate(what: string, e: unknown): VisionError {
+  const name = (e as { name?: string }).name ?? ''
+  const kind = THROTTLED.has(name) ? 'throttled' : BAD_IMAGE.has(name) ? 'bad-image' : 'failed'
+  return new VisionError(`${what} failed: ${name} ${(e as Error).message ?? ''}`.trim(), kind, { cause: e })
+}
+
+export class AwsVision implements Vision {
+  private readonly minConfidence: number
+
+  constructor(private readonly options: AwsVisionOptions) {
+    this.minConfidence = options.minConfidence ?? 70
+  }
+
+  async ocr(image: Uint8Array): Promise<OcrResult> {
+    try {
+      const r = await this.options.textract.send(new DetectDocumentTextCommand({ Document: { Bytes: image } }))
+      const lines = (r.Blocks ?? [])
+        .filter((b) => b.BlockType === 'LINE' && b.Text)
+        .map((b) => ({ text: b.Text ?? '', confidence: (b.Confidence ?? 0) / 100 }))
+      return { text: lines.map((l) => l.text).join('\n'), lines }
+    } catch (e) {
+      throw translate('Textract DetectDocumentText', e)
+    }
+  }
+
+  async facts(image: Uint8Array): Promise<ImageFacts> {
+    const { rekognition } = this.options
+    const Image = { Bytes: image }
+    try {
+      const [labels, faces, moderation] = await Promise.all([
+        rekognition.send(new DetectLabelsCommand({ Image, MinConfidence: this.minConfidence, MaxLabels: 20 })),
+        rekognition.send(new DetectFacesCommand({ Image, Attributes: ['DEFAULT'] })),
+        rekognition.send(new DetectModerationLabelsCommand({ Image, MinConfidence: this.minConfidence })),
+      ])
+      const unsafe = moderation.ModerationLabels ?? []
+      return {
+        labels: (labels.Labels ?? []).map((l) => ({ name: l.Name ?? '', confidence: (l.Confidence ?? 0) / 100 })),
+        faces: faces.FaceDetails?.length ?? 0,
+        nsfw: Math.max(0, ...unsafe.map((m) => (m.Confidence ?? 0) / 100)),
+        unsafeLabels: unsafe.map((m) => m.Name ?? '').filter(Boolean),
+      }
+    } catch (e) {
+      throw translate('Rekognition', e)
+    }
+  }
+}
