@@ -30,7 +30,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb'
-import { type Decision, DecisionSchema, type GroupEvent } from '../../domain/events.ts'
+import { DecisionSchema, type GroupEvent } from '../../domain/events.ts'
 import type {
   ActionRecord,
   Change,
@@ -42,6 +42,7 @@ import type {
   StoredDecision,
 } from '../../ports/guard-store.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
+import { toStoredDecision } from '../stored-decision.ts'
 
 export interface DynamoDbGuardStoreOptions {
   readonly client: DynamoDBClient
@@ -55,21 +56,6 @@ type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 const offenceKey = (room: string, member: string, mode: string) => `OFFENCES#${room}#${member}#${mode}`
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-
-function toDecision(i: Item): StoredDecision {
-  return {
-    id: Number(i.id),
-    event: String(i.event),
-    room: String(i.room),
-    target: String(i.target),
-    action: i.action as Decision['action'],
-    mode: i.mode as Decision['mode'],
-    rule: String(i.rule),
-    score: Number(i.score),
-    reason: String(i.reason),
-    ts: String(i.ts),
-  }
-}
 
 export class DynamoDbGuardStore implements GuardStore {
   private readonly doc: DynamoDBDocumentClient
@@ -256,24 +242,17 @@ export class DynamoDbGuardStore implements GuardStore {
   }
 
   async countOffences(room: string, member: string, since: string, mode: 'active' | 'shadow'): Promise<number> {
-    let count = 0
-    let start: Item | undefined
-    do {
-      const r = await this.call('countOffences', () =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND sk >= :since',
-            ExpressionAttributeValues: { ':pk': offenceKey(room, member, mode), ':since': pad(Date.parse(since), 15) },
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-          }),
-        ),
-      )
-      count += r.Count ?? 0
-      start = r.LastEvaluatedKey
-    } while (start)
-    return count
+    return this.countPages('countOffences', (start) =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk >= :since',
+          ExpressionAttributeValues: { ':pk': offenceKey(room, member, mode), ':since': pad(Date.parse(since), 15) },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      ),
+    )
   }
 
   async hasEvent(id: string): Promise<boolean> {
@@ -286,7 +265,7 @@ export class DynamoDbGuardStore implements GuardStore {
   }
 
   async listDecisions(filter: { room?: string; event?: string } = {}): Promise<StoredDecision[]> {
-    const all = (await this.queryAll('DECISIONS')).map(toDecision)
+    const all = (await this.queryAll('DECISIONS')).map(toStoredDecision)
     return all.filter((d) => (!filter.room || d.room === filter.room) && (!filter.event || d.event === filter.event))
   }
 
@@ -315,20 +294,28 @@ export class DynamoDbGuardStore implements GuardStore {
   }
 
   async countEvents(): Promise<number> {
+    return this.countPages('countEvents', (start) =>
+      this.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :e',
+          ExpressionAttributeValues: { ':e': 'EVENT' },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      ),
+    )
+  }
+
+  /** Adds up `Count` over every page of a Query or Scan. */
+  private async countPages(
+    what: string,
+    page: (start: Item | undefined) => Promise<{ Count?: number; LastEvaluatedKey?: Item }>,
+  ): Promise<number> {
     let count = 0
     let start: Item | undefined
     do {
-      const r = await this.call('countEvents', () =>
-        this.doc.send(
-          new ScanCommand({
-            TableName: this.table,
-            FilterExpression: 'sk = :e',
-            ExpressionAttributeValues: { ':e': 'EVENT' },
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-          }),
-        ),
-      )
+      const r = await this.call(what, () => page(start))
       count += r.Count ?? 0
       start = r.LastEvaluatedKey
     } while (start)

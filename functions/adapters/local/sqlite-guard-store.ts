@@ -12,7 +12,7 @@
  *   await store.commit({ event })
  */
 import Database from 'better-sqlite3'
-import type { Decision, GroupEvent, RoomEvent } from '../../domain/events.ts'
+import type { GroupEvent, RoomEvent } from '../../domain/events.ts'
 import type {
   ActionRecord,
   Change,
@@ -24,6 +24,7 @@ import type {
   StoredDecision,
 } from '../../ports/guard-store.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
+import { toStoredDecision } from '../stored-decision.ts'
 import { MIGRATIONS } from './sqlite-migrations.ts'
 
 export interface SqliteGuardStoreOptions {
@@ -44,21 +45,6 @@ function toMember(r: Row): MemberRecord {
     via: String(r.via) as JoinRoute,
     leftAt: str(r.left_at),
     remover: str(r.remover),
-  }
-}
-
-function toDecision(r: Row): StoredDecision {
-  return {
-    id: Number(r.id),
-    event: String(r.event),
-    room: String(r.room),
-    target: String(r.target),
-    action: r.action as Decision['action'],
-    mode: r.mode as Decision['mode'],
-    rule: String(r.rule),
-    score: Number(r.score),
-    reason: String(r.reason),
-    ts: String(r.ts),
   }
 }
 
@@ -181,7 +167,7 @@ export class SqliteGuardStore implements GuardStore {
       : filter.room
         ? this.stmt.decisionsByRoom.all(filter.room)
         : this.stmt.allDecisions.all()
-    return (rows as Row[]).filter((r) => !filter.room || r.room === filter.room).map(toDecision)
+    return (rows as Row[]).filter((r) => !filter.room || r.room === filter.room).map(toStoredDecision)
   }
 
   async listActions(decisionId?: number): Promise<ActionRecord[]> {
@@ -195,7 +181,7 @@ export class SqliteGuardStore implements GuardStore {
   }
 
   async listPendingDecisions(): Promise<StoredDecision[]> {
-    return (this.stmt.pending.all() as Row[]).map(toDecision)
+    return (this.stmt.pending.all() as Row[]).map(toStoredDecision)
   }
 
   async countEvents(): Promise<number> {
