@@ -64,6 +64,20 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect(await store.getMember('r1', 'wxid_member')).toMatchObject({ via: 'snapshot', name: '小王', joinedAt: undefined })
     })
 
+    it('keeps a known owner when a snapshot names none, and marks listed members present again', async () => {
+      const first = roomSnapshot({ owner: 'wxid_owner' })
+      await store.commit({ event: first, room: first })
+      const leave = message()
+      await store.commit({
+        event: leave,
+        members: [{ room: 'r1', member: 'wxid_member', via: 'snapshot', leftAt: at(1), remover: 'wxid_owner' }],
+      })
+      const { owner: _dropped, ...withoutOwner } = roomSnapshot({ topic: '新群名', ts: at(2) })
+      await store.commit({ event: withoutOwner, room: withoutOwner })
+      expect(await store.getRoom('r1')).toMatchObject({ topic: '新群名', owner: 'wxid_owner' })
+      expect(await store.getMember('r1', 'wxid_member')).toMatchObject({ leftAt: undefined, remover: undefined })
+    })
+
     it('records joins, leaves and re-joins of a member', async () => {
       const m1 = message()
       await store.commit({ event: m1, members: [{ room: 'r1', member: 'u', joinedAt: at(0), via: 'qrcode', inviter: 'a' }] })

@@ -98,10 +98,14 @@ export class DynamoDbGuardStore implements GuardStore {
     if (change.self) items.push({ Put: { TableName: this.table, Item: { pk: 'META', sk: 'SELF', value: change.self } } })
     if (change.room) {
       const r = change.room
+      // Like the SQLite store: a snapshot that names no owner keeps the one already known.
       items.push({
-        Put: {
+        Update: {
           TableName: this.table,
-          Item: { pk: `ROOM#${r.room}`, sk: 'ROOM', topic: r.topic, owner: r.owner, admins: r.admins, updatedAt: r.ts },
+          Key: { pk: `ROOM#${r.room}`, sk: 'ROOM' },
+          UpdateExpression: `SET topic = :topic, admins = :admins, updatedAt = :ts${r.owner ? ', #owner = :owner' : ''}`,
+          ...(r.owner ? { ExpressionAttributeNames: { '#owner': 'owner' } } : {}),
+          ExpressionAttributeValues: { ':topic': r.topic, ':admins': r.admins, ':ts': r.ts, ...(r.owner ? { ':owner': r.owner } : {}) },
         },
       })
       for (const member of r.members) {
@@ -109,9 +113,10 @@ export class DynamoDbGuardStore implements GuardStore {
           Update: {
             TableName: this.table,
             Key: { pk: `ROOM#${r.room}`, sk: `MEMBER#${member}` },
+            // Listed in a snapshot: present now, whatever an earlier leave said.
             UpdateExpression: r.names[member]
-              ? 'SET via = if_not_exists(via, :snap), #name = :name'
-              : 'SET via = if_not_exists(via, :snap)',
+              ? 'SET via = if_not_exists(via, :snap), #name = :name REMOVE leftAt, remover'
+              : 'SET via = if_not_exists(via, :snap) REMOVE leftAt, remover',
             ...(r.names[member] ? { ExpressionAttributeNames: { '#name': 'name' } } : {}),
             ExpressionAttributeValues: { ':snap': 'snapshot', ...(r.names[member] ? { ':name': r.names[member] } : {}) },
           },

@@ -117,7 +117,7 @@ export class SqliteGuardStore implements GuardStore {
     return { stored: true, decisionIds }
   }
 
-  /** A room snapshot: topic, owner, admins, and its members (kept if already known). */
+  /** A room snapshot: topic, owner (kept when the snapshot names none), admins, and its members (present: no longer left). */
   private snapshot(room: RoomEvent): void {
     this.stmt.upsertRoom.run(room.room, room.topic, room.owner ?? null, JSON.stringify(room.admins), room.ts)
     for (const member of room.members) this.stmt.insertSnapshotMember.run(room.room, member, room.names[member] ?? null)
@@ -230,7 +230,7 @@ function prepare(db: Database.Database) {
     getRoom: db.prepare('SELECT * FROM rooms WHERE room = ?'),
     insertSnapshotMember: db.prepare(
       `INSERT INTO members (room, member, name, via) VALUES (?, ?, ?, 'snapshot')
-       ON CONFLICT (room, member) DO UPDATE SET name = coalesce(excluded.name, members.name)`,
+       ON CONFLICT (room, member) DO UPDATE SET name = coalesce(excluded.name, members.name), left_at = NULL, remover = NULL`,
     ),
     upsertMember: db.prepare(
       `INSERT INTO members (room, member, name, joined_at, inviter, via, left_at, remover) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
