@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 
@@ -54,11 +55,13 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
       path.join(dir, 'DynamoDBLocal.jar'),
       '-inMemory',
       '-sharedDb',
+      '-disableTelemetry',
       '-port',
       String(port),
     ],
     {
       stdio: 'ignore',
+      cwd: os.tmpdir(), // it writes a metadata file into its working directory
     },
   )
   const endpoint = `http://127.0.0.1:${port}`
