@@ -72,11 +72,15 @@ export class KeywordMatcher {
   private readonly keywords: Keyword[] = []
   private readonly uses: Use[][] = []
   private readonly keywordless: number[] = []
+  /** Per rule: how many different `all` keywords must be found. */
+  private readonly allNeeded: readonly number[]
   readonly keywordCount: number
 
   constructor(rules: readonly RuleKeywords[]) {
     this.rules = rules
     const index = new Map<string, number>()
+    const allNeeded: number[] = rules.map(() => 0)
+    this.allNeeded = allNeeded
     rules.forEach((rule, r) => {
       let words = 0
       for (const role of ['any', 'all', 'exclude'] as const) {
@@ -97,7 +101,11 @@ export class KeywordMatcher {
             })
             this.uses.push([])
           }
-          ;(this.uses[k] as Use[]).push({ rule: r, role })
+          const uses = this.uses[k] as Use[]
+          // The same keyword written twice (e.g. 加微信 and 加 微信) counts once for its rule.
+          if (uses.some((u) => u.rule === r && u.role === role)) continue
+          uses.push({ rule: r, role })
+          if (role === 'all') allNeeded[r] = (allNeeded[r] ?? 0) + 1
         }
       }
       if (words === 0) this.keywordless.push(r)
@@ -162,20 +170,9 @@ export class KeywordMatcher {
       if (excluded.has(r)) continue
       const rule = this.rules[r] as RuleKeywords
       const anyOk = rule.any.length === 0 || anyHit.has(r)
-      const allOk = (allHits.get(r) ?? 0) >= distinctNormalised(rule.all)
+      const allOk = (allHits.get(r) ?? 0) >= (this.allNeeded[r] ?? 0)
       if (anyOk && allOk) matched.push(r)
     }
     return matched.sort((a, b) => a - b)
   }
-}
-
-const distinctCache = new WeakMap<readonly string[], number>()
-/** How many different normalised keywords a list holds (duplicates after normalising count once). */
-function distinctNormalised(words: readonly string[]): number {
-  let n = distinctCache.get(words)
-  if (n === undefined) {
-    n = new Set(words.map(normalizeText).filter(Boolean)).size
-    distinctCache.set(words, n)
-  }
-  return n
 }

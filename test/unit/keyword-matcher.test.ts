@@ -57,6 +57,12 @@ describe('KeywordMatcher', () => {
     expect(m.match('兼职，日结，速来')).toEqual(['job'])
   })
 
+  it('counts a keyword written twice once for all', () => {
+    const twice = new KeywordMatcher([rule('x', [], { all: ['加微信', '加 微信', '代购'] })])
+    expect(twice.match('加微信')).toEqual([])
+    expect(twice.match('加微信 代购')).toEqual(['x'])
+  })
+
   it('says which keywords were found, in the order they occur', () => {
     expect(m.hits('代购 加微信')).toEqual(new Map([['ads', ['代购', '加微信']]]))
   })
