@@ -1,18 +1,43 @@
 /**
- * The CDK app: `npx cdk synth` / `npx cdk deploy`. The stateful stack (data) and the stateless
- * stack (so far the ingest function, its alarms and a dashboard); the Fargate bot host, the other
- * handlers and the SageMaker path are still to come (issue #3).
+ * The CDK app: `npx cdk synth` / `npx cdk deploy`. The stateful stack (table, bucket, queues)
+ * and the stateless stack (functions, bot host, retraining, alarms, dashboard), checked by
+ * cdk-nag's AwsSolutions rules.
+ *
+ * Context (`-c name=value` or cdk.json):
+ *   sagemaker=false          no SageMaker retraining path or endpoint (rules alone until the in-process model)
+ *   botHost=false            no Fargate bot host (run bot hosts elsewhere against the same queues)
+ *   puppet=<package>         the bot host's Wechaty puppet (default wechaty-puppet-wechat4u)
+ *   mediaRetentionDays=<n>   days pictures are kept (default 30)
+ *   approvalBacklog=<n>      open approval requests that raise the alarm (default 50)
+ *   guardConfigFile=<path>   a qunguard.yaml given to the functions
  */
+import fs from 'node:fs'
 import { App, Validations } from 'aws-cdk-lib'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { StatefulStack } from '../lib/stateful-stack.ts'
 import { StatelessStack } from '../lib/stateless-stack.ts'
 
+const flag = (app: App, name: string, fallback: boolean): boolean => {
+  const v = app.node.tryGetContext(name)
+  if (v === undefined) return fallback
+  if (v === true || v === 'true') return true
+  if (v === false || v === 'false') return false
+  throw new Error(`context ${name} must be true or false (got ${JSON.stringify(v)})`)
+}
+
 export function buildApp(app = new App()): { app: App; stateful: StatefulStack; stateless: StatelessStack } {
   const stateful = new StatefulStack(app, 'QunguardData', {
     mediaRetentionDays: Number(app.node.tryGetContext('mediaRetentionDays') ?? 30),
   })
-  const stateless = new StatelessStack(app, 'QunguardCompute', { data: stateful })
+  const configFile = app.node.tryGetContext('guardConfigFile') as string | undefined
+  const stateless = new StatelessStack(app, 'QunguardCompute', {
+    data: stateful,
+    sagemaker: flag(app, 'sagemaker', true),
+    botHost: flag(app, 'botHost', true),
+    puppet: app.node.tryGetContext('puppet') as string | undefined,
+    approvalBacklogThreshold: Number(app.node.tryGetContext('approvalBacklog') ?? 50),
+    guardConfig: configFile ? fs.readFileSync(configFile, 'utf8') : undefined,
+  })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
   return { app, stateful, stateless }
 }

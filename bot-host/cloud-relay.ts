@@ -16,12 +16,17 @@ import type { WechatyInterface } from 'wechaty/impls'
 import { RoomQueue } from '../functions/adapters/local/room-queue.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
+import type { MediaStore } from '../functions/ports/media-store.port.ts'
 import type { MessageQueue } from '../functions/ports/message-queue.port.ts'
 import { WechatyActionExecutor, type WechatyActionExecutorOptions } from './wechaty-action-executor.ts'
 import { watchWechaty } from './wechaty-event-source.ts'
 
 export interface QunGuardRelayConfig {
   readonly events: MessageQueue<GroupEvent>
+  /** Where pictures go (S3): image messages then carry their key as `media`. @default pictures are not uploaded */
+  readonly media?: MediaStore
+  /** Larger pictures are not uploaded. @default 10 MiB */
+  readonly maxMediaBytes?: number
   readonly actions: MessageQueue<ActionRequest>
   readonly executor?: WechatyActionExecutorOptions
   /** Long-poll wait of one receive on the action queue. @default 10 s */
@@ -49,6 +54,9 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
       queue,
       onMessage: (msg) => executor.remember(msg),
       onError,
+      enrichMessage: config.media
+        ? (msg, event) => uploadPicture(config.media as MediaStore, msg, event, config.maxMediaBytes ?? 10 * 2 ** 20, onError)
+        : undefined,
       sink: async function send(event) {
         await config.events.send({ group: 'room' in event ? event.room : event.kind, dedupeId: event.id, body: event })
       },
@@ -79,4 +87,31 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
       },
     },
   }) as QunGuardRelay
+}
+
+/**
+ * Puts an image message's picture into the media store under `media/<room>/<event id>` and
+ * names it in the event. A picture that cannot be fetched or is too big is left out (the event
+ * still goes on, without `media`), with the reason reported.
+ */
+async function uploadPicture(
+  media: MediaStore,
+  msg: { toFileBox(): Promise<{ toBuffer(): Promise<Buffer>; name: string }> },
+  event: GroupEvent,
+  maxBytes: number,
+  onError: (e: Error) => void,
+): Promise<GroupEvent> {
+  if (event.kind !== 'message' || event.type !== 'image') return event
+  try {
+    const box = await msg.toFileBox()
+    const bytes = await box.toBuffer()
+    if (bytes.byteLength > maxBytes) throw new Error(`${bytes.byteLength} bytes, over the ${maxBytes}-byte limit`)
+    const ext = /\.(jpe?g|png|gif|webp)$/i.exec(box.name)?.[1]?.toLowerCase() ?? 'jpg'
+    const key = `media/${event.room}/${event.id}.${ext}`.replace(/[^\w.@/-]/g, '_')
+    await media.put(key, bytes, `image/${ext === 'jpg' ? 'jpeg' : ext}`)
+    return { ...event, media: key }
+  } catch (e) {
+    onError(new Error(`picture of message ${event.id} not uploaded: ${(e as Error).message}`))
+    return event
+  }
 }

@@ -15,6 +15,8 @@ export interface EventSourceOptions {
   /** Called for every message, before it is queued (e.g. to remember it for a later recall). */
   readonly onMessage?: (msg: Parameters<Parameters<WechatyInterface['on']>[1]>[0]) => void
   readonly onError: (error: Error) => void
+  /** Completes a message event before it reaches the sink (e.g. uploads its picture and sets `media`). */
+  readonly enrichMessage?: (msg: Parameters<Parameters<WechatyInterface['on']>[1]>[0], event: GroupEvent) => Promise<GroupEvent>
 }
 
 export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): void {
@@ -39,7 +41,14 @@ export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): void
   bot.on('message', (msg) => {
     o.onMessage?.(msg)
     const room = msg.room()
-    submit(room ? room.id : 'private', () => messageEvent(msg), room)
+    submit(
+      room ? room.id : 'private',
+      async () => {
+        const event = await messageEvent(msg)
+        return event && o.enrichMessage ? o.enrichMessage(msg, event) : event
+      },
+      room,
+    )
   })
   bot.on('room-join', (room, invitees, inviter, date) =>
     submit(room.id, async () => joinEvent(room, invitees, inviter, date ?? new Date()), room),

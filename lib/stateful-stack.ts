@@ -1,7 +1,9 @@
 /**
- * StatefulStack: what keeps data — the guard's DynamoDB table, the media bucket, and the SQS FIFO
- * queues (inbound events and outbound actions, message group = room), each with a dead-letter
- * queue. Nothing here has a hard-coded name; the stateless stack receives these constructs.
+ * StatefulStack: what keeps data — the guard's DynamoDB table, the media bucket (pictures under
+ * `media/`, training sets under `training/`, models under `models/`), and the SQS FIFO queues
+ * between the stages (inbound events, vision, moderate, approvals, outbound actions; message
+ * group = room), each with a dead-letter queue. Nothing here has a hard-coded name; the
+ * stateless stack receives these constructs.
  *
  * @example
  *   const data = new StatefulStack(app, 'QunguardData', { mediaRetentionDays: 30 })
@@ -26,6 +28,12 @@ export class StatefulStack extends Stack {
   readonly eventsDlq: Queue
   readonly actionsQueue: Queue
   readonly actionsDlq: Queue
+  readonly visionQueue: Queue
+  readonly visionDlq: Queue
+  readonly moderateQueue: Queue
+  readonly moderateDlq: Queue
+  readonly approvalsQueue: Queue
+  readonly approvalsDlq: Queue
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props)
@@ -63,7 +71,13 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'media/',
-      lifecycleRules: [{ expiration: Duration.days(retention), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { prefix: 'media/', expiration: Duration.days(retention) },
+        { prefix: 'training/', expiration: Duration.days(30) },
+        // The endpoint's model must outlive many retrainings; older ones go after a year.
+        { prefix: 'models/', expiration: Duration.days(365) },
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     })
 
@@ -83,6 +97,12 @@ export class StatefulStack extends Stack {
     this.actionsDlq = fifo('ActionsDlq')
     this.eventsQueue = fifo('Events', this.eventsDlq)
     this.actionsQueue = fifo('Actions', this.actionsDlq)
+    this.visionDlq = fifo('VisionDlq')
+    this.visionQueue = fifo('Vision', this.visionDlq)
+    this.moderateDlq = fifo('ModerateDlq')
+    this.moderateQueue = fifo('Moderate', this.moderateDlq)
+    this.approvalsDlq = fifo('ApprovalsDlq')
+    this.approvalsQueue = fifo('Approvals', this.approvalsDlq)
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName })
     new CfnOutput(this, 'EventsQueueUrl', { value: this.eventsQueue.queueUrl })

@@ -1,138 +1,326 @@
 /**
- * StatelessStack: the code that runs on the stateful stack's data. So far: the `ingest` Lambda
- * (inbound FIFO queue → Guard → DynamoDB → action queue), its least-privilege role, alarms on
- * the dead-letter queues and on handler errors, and a CloudWatch dashboard.
+ * StatelessStack: the code that runs on the stateful stack's data.
  *
- * Still to come (issue #3): the other handlers, the Fargate bot host, the retraining schedule
- * and SageMaker path, heartbeat and approval-backlog alarms.
+ *   bot host (Fargate) ─► events ─► ingest ─┬─► vision ─► moderate ─┬─► actions ─► bot host
+ *                                            └──────────► moderate ─┘
+ *                     owner's answers ─► ingest ─► approvals ─► actions
+ *   every minute: monitor (heartbeats, approval expiry and backlog)
+ *   daily: retraining (learn → SageMaker training → serverless endpoint used by moderate),
+ *          or just learn when the SageMaker path is off
+ *
+ * Every function has its own role with exactly the actions it uses; alarms watch every
+ * dead-letter queue, every function's errors, missing heartbeats, the approval backlog and
+ * failed retraining runs; one dashboard shows them.
  *
  * @example
- *   new StatelessStack(app, 'QunguardCompute', { data })
+ *   new StatelessStack(app, 'QunguardCompute', { data, sagemaker: true })
  */
-
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib'
-import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch'
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda'
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib'
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  SingleValueWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch'
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events'
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets'
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import type { Queue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
+import { BotHostService } from './bot-host-service.ts'
+import { GuardFunction, METRIC_NAMESPACE } from './guard-function.ts'
+import { acknowledgeWildcards, renderedArn } from './nag.ts'
+import { Retraining } from './retraining.ts'
 import type { StatefulStack } from './stateful-stack.ts'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const NAMESPACE = 'qunguard'
+type Data = Pick<
+  StatefulStack,
+  | 'table'
+  | 'mediaBucket'
+  | 'eventsQueue'
+  | 'eventsDlq'
+  | 'visionQueue'
+  | 'visionDlq'
+  | 'moderateQueue'
+  | 'moderateDlq'
+  | 'approvalsQueue'
+  | 'approvalsDlq'
+  | 'actionsQueue'
+  | 'actionsDlq'
+>
 
 export interface StatelessStackProps extends StackProps {
   /** The tables, buckets and queues the functions use. */
-  readonly data: Pick<StatefulStack, 'table' | 'eventsQueue' | 'eventsDlq' | 'actionsQueue' | 'actionsDlq'>
-  /** The guard's config (qunguard.yaml as text) given to the functions. @default built-in defaults, no rules */
+  readonly data: Data
+  /** The guard's config (qunguard.yaml as text) given to ingest and moderate. @default built-in defaults, no rules */
   readonly guardConfig?: string
+  /** The SageMaker retraining path and endpoint; false keeps only the in-process path. @default true */
+  readonly sagemaker?: boolean
+  /** When retraining runs. @default daily at 19:00 UTC (03:00 Beijing time) */
+  readonly retrainSchedule?: Schedule
+  /** Spam probability above which the classifier proposes a warning (in shadow). @default 0.9 */
+  readonly classifierThreshold?: number
+  /** The Fargate bot host; false when bot hosts run elsewhere (they need the same queues). @default true */
+  readonly botHost?: boolean
+  /** The bot host's Wechaty puppet. @default wechaty-puppet-wechat4u */
+  readonly puppet?: string
+  /** Open approval requests above this raise the backlog alarm. @default 50 */
+  readonly approvalBacklogThreshold?: number
+  /** Hours an approval request can be answered. @default 24 */
+  readonly approvalExpiryHours?: number
+  /** Seconds between bot heartbeats. @default 60 */
+  readonly heartbeatSeconds?: number
 }
 
+// Exactly what each store call needs (a TransactWriteItems is authorised per Put/Update/Delete in it).
+const GET = 'dynamodb:GetItem'
+const QUERY = 'dynamodb:Query'
+const PUT = 'dynamodb:PutItem'
+const UPDATE = 'dynamodb:UpdateItem'
+const DELETE = 'dynamodb:DeleteItem'
+
 export class StatelessStack extends Stack {
-  readonly ingest: NodejsFunction
+  readonly functions: Record<'ingest' | 'vision' | 'moderate' | 'approvals' | 'learn' | 'monitor', GuardFunction>
+  readonly retraining?: Retraining
+  readonly botHost?: BotHostService
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props)
     const { data } = props
+    const useSageMaker = props.sagemaker ?? true
+    const threshold = props.classifierThreshold ?? 0.9
+    if (!(threshold > 0 && threshold <= 1)) throw new Error(`classifierThreshold must be in (0, 1] (got ${threshold})`)
+    const heartbeatSeconds = props.heartbeatSeconds ?? 60
+    const table = data.table.tableArn
+    const config: Record<string, string> = props.guardConfig ? { QUNGUARD_CONFIG: props.guardConfig } : {}
 
-    const logGroup = new LogGroup(this, 'IngestLogs', { retention: RetentionDays.ONE_MONTH })
-    const role = new Role(this, 'IngestRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') })
-    role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }))
-    // Exactly what DynamoDbGuardStore calls (TransactWriteItems is authorised per Put/Update/ConditionCheck).
-    role.addToPolicy(
-      new PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:ConditionCheckItem',
-          'dynamodb:Query',
-          'dynamodb:Scan',
-        ],
-        resources: [data.table.tableArn],
-      }),
+    const ingest = new GuardFunction(this, 'Ingest', {
+      handler: 'ingest',
+      description: 'Validates, deduplicates and stores group events; routes messages to vision or moderate, answers to approvals.',
+      environment: {
+        TABLE_NAME: data.table.tableName,
+        VISION_QUEUE_URL: data.visionQueue.queueUrl,
+        MODERATE_QUEUE_URL: data.moderateQueue.queueUrl,
+        APPROVALS_QUEUE_URL: data.approvalsQueue.queueUrl,
+        ...config,
+      },
+    })
+      .allow([GET, PUT, UPDATE], [table])
+      .allow(['sqs:SendMessage'], [data.visionQueue.queueArn, data.moderateQueue.queueArn, data.approvalsQueue.queueArn])
+
+    const vision = new GuardFunction(this, 'Vision', {
+      handler: 'vision',
+      description: 'Reads pictures (Textract text, Rekognition labels, faces, unsafe content) and passes messages on to moderate.',
+      memorySize: 1024,
+      environment: { MEDIA_BUCKET: data.mediaBucket.bucketName, MODERATE_QUEUE_URL: data.moderateQueue.queueUrl },
+    })
+      .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('media/*')])
+      // Textract and Rekognition have no resource-level permissions (acknowledged with tracing's Resource::*).
+      .allow(
+        ['textract:DetectDocumentText', 'rekognition:DetectLabels', 'rekognition:DetectFaces', 'rekognition:DetectModerationLabels'],
+        ['*'],
+      )
+      .allow(['sqs:SendMessage'], [data.moderateQueue.queueArn])
+    acknowledgeWildcards(
+      vision.role,
+      [`Resource::${renderedArn(this, data.mediaBucket, data.mediaBucket.bucketArn)}/media/*`],
+      'Pictures are objects under media/ named per message.',
     )
-    role.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [data.actionsQueue.queueArn] }))
 
-    this.ingest = new NodejsFunction(this, 'Ingest', {
-      entry: path.join(ROOT, 'functions/handlers/ingest.ts'),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(30),
-      tracing: Tracing.ACTIVE,
-      role,
-      logGroup,
-      projectRoot: ROOT,
-      depsLockFilePath: path.join(ROOT, 'package-lock.json'),
+    const learn = new GuardFunction(this, 'Learn', {
+      handler: 'learn',
+      description: 'Builds the weak-labelled training set from stored messages and decisions, into S3 training/.',
+      memorySize: 1769, // one full vCPU
+      timeout: Duration.minutes(15),
+      environment: { TABLE_NAME: data.table.tableName, MEDIA_BUCKET: data.mediaBucket.bucketName },
+    })
+      .allow([QUERY, 'dynamodb:Scan'], [table])
+      .allow(['s3:PutObject'], [data.mediaBucket.arnForObjects('training/*')])
+    acknowledgeWildcards(
+      learn.role,
+      [`Resource::${renderedArn(this, data.mediaBucket, data.mediaBucket.bucketArn)}/training/*`],
+      'Training sets are objects under training/ named per run.',
+    )
+
+    const retraining = useSageMaker
+      ? new Retraining(this, 'Retraining', {
+          learn: learn.fn,
+          bucket: data.mediaBucket,
+          schedule: props.retrainSchedule ?? Schedule.cron({ hour: '19', minute: '0' }),
+        })
+      : undefined
+    if (!retraining)
+      new Rule(this, 'LearnSchedule', {
+        schedule: props.retrainSchedule ?? Schedule.cron({ hour: '19', minute: '0' }),
+        targets: [new LambdaFunction(learn.fn)],
+      })
+    this.retraining = retraining
+
+    const moderate = new GuardFunction(this, 'Moderate', {
+      handler: 'moderate',
+      description: 'Judges messages (keyword rules, picture text, ad classifier); active decisions to actions, shadow ones to approvals.',
       environment: {
         TABLE_NAME: data.table.tableName,
         ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
-        POWERTOOLS_SERVICE_NAME: 'ingest',
-        POWERTOOLS_METRICS_NAMESPACE: NAMESPACE,
-        ...(props.guardConfig ? { QUNGUARD_CONFIG: props.guardConfig } : {}),
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        externalModules: ['@aws-sdk/*'],
-        // ESM bundles need a require() for the CommonJS dependencies inside them.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        APPROVALS_QUEUE_URL: data.approvalsQueue.queueUrl,
+        ...(retraining
+          ? { CLASSIFIER_ENDPOINT: retraining.endpointName, CLASSIFIER_THRESHOLD: String(threshold) }
+          : ({} as Record<string, string>)),
+        ...config,
       },
     })
-    // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which AWS only allows on Resource "*".',
-    })
-    this.ingest.addEventSource(new SqsEventSource(data.eventsQueue as Queue, { batchSize: 10, reportBatchItemFailures: true }))
+      .allow([GET, QUERY, PUT, UPDATE], [table])
+      .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn, data.approvalsQueue.queueArn])
+    if (retraining) moderate.allow(['sagemaker:InvokeEndpoint'], [retraining.endpointArn])
 
-    const alarm = (name: string, metric: Metric, description: string) =>
+    const approvals = new GuardFunction(this, 'Approvals', {
+      handler: 'approvals',
+      description: 'Opens numbered approval requests for shadow decisions and carries out the owner’s answers.',
+      environment: {
+        TABLE_NAME: data.table.tableName,
+        ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
+        APPROVAL_EXPIRY_HOURS: String(props.approvalExpiryHours ?? 24),
+      },
+    })
+      .allow([GET, PUT, UPDATE, DELETE], [table])
+      .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn])
+
+    const monitor = new GuardFunction(this, 'Monitor', {
+      handler: 'monitor',
+      description: 'Every minute: bot heartbeats, expiry of unanswered approval requests, the approval backlog.',
+      environment: { TABLE_NAME: data.table.tableName, HEARTBEAT_SECONDS: String(heartbeatSeconds) },
+    }).allow([GET, QUERY, UPDATE, DELETE], [table])
+    new Rule(this, 'MonitorSchedule', { schedule: Schedule.rate(Duration.minutes(1)), targets: [new LambdaFunction(monitor.fn)] })
+
+    const consume = (fn: GuardFunction, queue: Queue) =>
+      fn.fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }))
+    consume(ingest, data.eventsQueue)
+    consume(vision, data.visionQueue)
+    consume(moderate, data.moderateQueue)
+    consume(approvals, data.approvalsQueue)
+
+    this.functions = { ingest, vision, moderate, approvals, learn, monitor }
+
+    if (props.botHost ?? true) {
+      this.botHost = new BotHostService(this, 'BotHost', {
+        table: data.table,
+        mediaBucket: data.mediaBucket,
+        eventsQueue: data.eventsQueue,
+        actionsQueue: data.actionsQueue,
+        puppet: props.puppet,
+        heartbeatSeconds,
+      })
+      new CfnOutput(this, 'BotHostLogGroup', { value: this.botHost.logGroup.logGroupName, description: 'The login QR code appears here.' })
+      new CfnOutput(this, 'PuppetTokenSecret', { value: this.botHost.puppetToken.secretName })
+    }
+    if (retraining) new CfnOutput(this, 'ClassifierEndpoint', { value: retraining.endpointName })
+
+    this.alarmsAndDashboard(data, props.approvalBacklogThreshold ?? 50)
+  }
+
+  private alarmsAndDashboard(data: Data, backlogThreshold: number): void {
+    const alarm = (name: string, metric: IMetric, description: string, threshold = 0, missing = TreatMissingData.NOT_BREACHING) =>
       new Alarm(this, name, {
         metric,
-        threshold: 0,
+        threshold,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        treatMissingData: missing,
         alarmDescription: description,
       })
     const dlqDepth = (q: Queue) => q.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
-    alarm('EventsDlqAlarm', dlqDepth(data.eventsDlq as Queue), 'Group events failed ingest repeatedly and wait in the dead-letter queue.')
-    alarm('ActionsDlqAlarm', dlqDepth(data.actionsDlq as Queue), 'Actions the bot host could not carry out wait in the dead-letter queue.')
-    alarm('IngestErrorsAlarm', this.ingest.metricErrors({ period: Duration.minutes(5) }), 'The ingest function failed invocations.')
+    const dlqs: [string, Queue][] = [
+      ['Events', data.eventsDlq],
+      ['Vision', data.visionDlq],
+      ['Moderate', data.moderateDlq],
+      ['Approvals', data.approvalsDlq],
+      ['Actions', data.actionsDlq],
+    ]
+    for (const [name, q] of dlqs)
+      alarm(`${name}DlqAlarm`, dlqDepth(q), `${name}: messages failed repeatedly and wait in the dead-letter queue.`)
+    for (const [name, f] of Object.entries(this.functions))
+      alarm(
+        `${name[0]?.toUpperCase()}${name.slice(1)}ErrorsAlarm`,
+        f.fn.metricErrors({ period: Duration.minutes(5) }),
+        `The ${name} function failed invocations.`,
+      )
 
-    const custom = (name: string) =>
-      new Metric({ namespace: NAMESPACE, metricName: name, dimensionsMap: { service: 'ingest' }, statistic: 'Sum' })
+    const custom = (name: string, service: string, statistic = 'Sum') =>
+      new Metric({ namespace: METRIC_NAMESPACE, metricName: name, dimensionsMap: { service }, statistic, period: Duration.minutes(1) })
+    alarm(
+      'MissingHeartbeatsAlarm',
+      custom('MissingHeartbeats', 'monitor', 'Maximum'),
+      'A bot host missed three heartbeats: its groups are unguarded. Check the bot host’s logs (logged out? needs a new QR scan?).',
+    )
+    new Alarm(this, 'NoLiveBotAlarm', {
+      metric: custom('LiveBots', 'monitor', 'Maximum').with({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      // No data means the monitor itself is not running: that is not fine either.
+      treatMissingData: TreatMissingData.BREACHING,
+      alarmDescription: 'No bot host is alive (or the monitor is not reporting).',
+    })
+    alarm(
+      'ApprovalBacklogAlarm',
+      custom('ApprovalBacklog', 'monitor', 'Maximum').with({ period: Duration.minutes(15) }),
+      `More than ${backlogThreshold} approval requests are waiting for owners.`,
+      backlogThreshold,
+    )
+    if (this.retraining)
+      alarm('RetrainingFailedAlarm', this.retraining.stateMachine.metricFailed({ period: Duration.hours(1) }), 'A retraining run failed.')
+
+    const fns = Object.values(this.functions)
     new Dashboard(this, 'Dashboard', {
       widgets: [
         [
-          new GraphWidget({
-            title: 'Events and decisions',
-            left: [custom('EventsStored'), custom('Decisions'), custom('DuplicateEvents'), custom('InvalidEvents')],
+          new SingleValueWidget({
+            title: 'Bots and approvals',
+            metrics: [
+              custom('LiveBots', 'monitor', 'Maximum'),
+              custom('MissingHeartbeats', 'monitor', 'Maximum'),
+              custom('ApprovalBacklog', 'monitor', 'Maximum'),
+            ],
           }),
           new GraphWidget({
-            title: 'Ingest',
-            left: [this.ingest.metricInvocations(), this.ingest.metricErrors()],
-            right: [this.ingest.metricDuration()],
+            title: 'Events and decisions',
+            left: [
+              custom('MessagesRouted', 'ingest'),
+              custom('EventsStored', 'moderate'),
+              custom('Decisions', 'moderate'),
+              custom('ShadowDecisions', 'moderate'),
+              custom('DuplicateEvents', 'ingest'),
+              custom('InvalidEvents', 'ingest'),
+            ],
+          }),
+          new GraphWidget({
+            title: 'Approvals',
+            left: [
+              custom('ApprovalsOpened', 'approvals'),
+              custom('Approved', 'approvals'),
+              custom('Rejected', 'approvals'),
+              custom('ApprovalsExpired', 'monitor'),
+            ],
           }),
         ],
         [
+          new GraphWidget({ title: 'Invocations', left: fns.map((f) => f.fn.metricInvocations()) }),
+          new GraphWidget({ title: 'Errors', left: fns.map((f) => f.fn.metricErrors()) }),
+          new GraphWidget({ title: 'Duration (p90)', left: fns.map((f) => f.fn.metricDuration({ statistic: 'p90' })) }),
+        ],
+        [
           new GraphWidget({
-            title: 'Queues',
-            left: [
-              (data.eventsQueue as Queue).metricApproximateNumberOfMessagesVisible(),
-              (data.actionsQueue as Queue).metricApproximateNumberOfMessagesVisible(),
-            ],
-            right: [dlqDepth(data.eventsDlq as Queue), dlqDepth(data.actionsDlq as Queue)],
+            title: 'Queue depth',
+            left: [data.eventsQueue, data.visionQueue, data.moderateQueue, data.approvalsQueue, data.actionsQueue].map((q) =>
+              (q as Queue).metricApproximateNumberOfMessagesVisible(),
+            ),
           }),
+          new GraphWidget({ title: 'Dead-letter queues', left: dlqs.map(([, q]) => dlqDepth(q)) }),
+          new GraphWidget({ title: 'Pictures', left: [custom('ImagesRead', 'vision'), custom('ImagesUnreadable', 'vision')] }),
         ],
       ],
     })

@@ -18,7 +18,15 @@ import type { Config, RoomConfig } from './config.ts'
 import { resolveRoomConfig } from './config.ts'
 import type { Decision, GroupEvent, MessageEvent } from './events.ts'
 import { parseEvent, toMillis } from './events.ts'
-import { CompiledRules, decide, findViolation, ownerAlertText, warningText } from './policy.ts'
+import {
+  type ClassifierRuleOptions,
+  CompiledRules,
+  decide,
+  findViolation,
+  type MessageFeatures,
+  ownerAlertText,
+  warningText,
+} from './policy.ts'
 
 export interface GuardOptions {
   readonly store: GuardStore
@@ -27,6 +35,8 @@ export interface GuardOptions {
   readonly executor?: ActionExecutor | undefined
   /** Wall clock for action records; injectable for deterministic tests. */
   readonly now?: (() => Date) | undefined
+  /** Turns a classifier's spam score (given in MessageFeatures) into shadow proposals. @default off */
+  readonly classifierRule?: ClassifierRuleOptions | undefined
 }
 
 export interface HandledDecision {
@@ -36,6 +46,15 @@ export interface HandledDecision {
   readonly request?: ActionRequest | undefined
   /** What the executor did, when the Guard has one. */
   readonly outcome?: ActionOutcome | undefined
+  /** For shadow decisions: what the owner is asked to approve. */
+  readonly proposal?: Proposal | undefined
+}
+
+/** A shadow decision put to the owner: what approving it would carry out, and what it is about. */
+export interface Proposal {
+  readonly request: ActionRequest
+  readonly message: MessageEvent
+  readonly roomTopic: string
 }
 
 export type HandleResult =
@@ -55,6 +74,7 @@ export class Guard {
   private readonly config: Config
   private readonly executor: ActionExecutor | undefined
   private readonly now: () => Date
+  private readonly classifierRule: ClassifierRuleOptions | undefined
   private readonly rooms = new Map<string, { cfg: RoomConfig; rules: CompiledRules }>()
 
   constructor(options: GuardOptions) {
@@ -62,6 +82,7 @@ export class Guard {
     this.config = options.config
     this.executor = options.executor
     this.now = options.now ?? (() => new Date())
+    this.classifierRule = options.classifierRule
   }
 
   /** The effective settings of a room (defaults merged with its own entry), compiled once. */
@@ -78,14 +99,17 @@ export class Guard {
   }
 
   /** Validates and handles one event from any source. Never throws for bad input. */
-  async handle(input: unknown): Promise<HandleResult> {
+  async handle(input: unknown, features?: MessageFeatures): Promise<HandleResult> {
     const parsed = parseEvent(input)
     if (!parsed.ok) return { status: 'invalid', error: parsed.error }
-    return this.handleEvent(parsed.value)
+    return this.handleEvent(parsed.value, features)
   }
 
-  /** Handles an already validated event. */
-  async handleEvent(event: GroupEvent): Promise<HandleResult> {
+  /**
+   * Handles an already validated event.
+   * @param features what vision and the classifier found in a message (AWS pipeline and, later, embedded)
+   */
+  async handleEvent(event: GroupEvent, features?: MessageFeatures): Promise<HandleResult> {
     switch (event.kind) {
       case 'account':
         return this.commitPlain(event, { self: event.self })
@@ -96,7 +120,7 @@ export class Guard {
       case 'leave':
         return this.commitPlain(event, { members: await this.left(event) })
       case 'message':
-        return this.onMessage(event)
+        return this.onMessage(event, features)
       default:
         return this.commitPlain(event, {})
     }
@@ -130,7 +154,7 @@ export class Guard {
     return out
   }
 
-  private async onMessage(msg: MessageEvent): Promise<HandleResult> {
+  private async onMessage(msg: MessageEvent, features: MessageFeatures = {}): Promise<HandleResult> {
     if (await this.store.hasEvent(msg.id)) return { status: 'duplicate', event: msg }
     const { cfg, rules } = this.roomConfig(msg.room)
     const [self, room, member] = await Promise.all([
@@ -141,13 +165,13 @@ export class Guard {
     const newMember: MemberRecord[] =
       member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
     const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
-    const violation = findViolation(msg, cfg, rules, ctx)
+    const violation = findViolation(msg, cfg, rules, ctx, features, this.classifierRule)
     if (!violation) {
       const r = await this.store.commit({ event: msg, members: newMember })
       return r.stored ? { status: 'stored', event: msg, decisions: [] } : { status: 'duplicate', event: msg }
     }
 
-    const mode = cfg.mode === 'shadow' ? 'shadow' : 'active'
+    const mode = cfg.mode === 'shadow' || violation.shadowOnly ? 'shadow' : 'active'
     const since = new Date(toMillis(msg.ts) - cfg.offenceWindowDays * DAY_MS).toISOString()
     const prior = await this.store.countOffences(msg.room, msg.sender, since, mode)
     const verdict = decide(msg, violation, cfg, prior)
@@ -168,7 +192,18 @@ export class Guard {
     for (const [i, decision] of verdict.decisions.entries()) {
       const id = r.decisionIds[i] ?? -1
       if (decision.mode !== 'active') {
-        handled.push({ id, decision })
+        // What approving it would carry out: the intended step, as if the rule were active.
+        const approved: Decision = { ...decision, action: verdict.intended, mode: 'active' }
+        const text =
+          verdict.intended === 'warn'
+            ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
+            : ownerAlertText(msg, room?.topic ?? '', approved, verdict.intended)
+        const proposal: Proposal = {
+          request: { decisionId: id, decision: approved, messageId: msg.id, text, ownerId },
+          message: msg,
+          roomTopic: room?.topic ?? '',
+        }
+        handled.push({ id, decision, proposal })
         continue
       }
       const text =

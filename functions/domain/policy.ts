@@ -35,7 +35,29 @@ export interface Violation {
   readonly rule: KeywordRule
   /** The keywords that were found, for the explanation. */
   readonly keywords: readonly string[]
+  /** Set when the rule proposes only (a classifier verdict): the decision is shadow whatever the room's mode. */
+  readonly shadowOnly?: boolean | undefined
+  /** Confidence in [0, 1]; keyword rules are certain. */
+  readonly score?: number | undefined
 }
+
+/**
+ * What the pipeline learned about a message before judging it: the text read from its picture
+ * (vision) and the ad classifier's spam probability. Both are optional; rules see the picture's
+ * text as if it had been typed ("an ad inside a picture is an ad").
+ */
+export interface MessageFeatures {
+  readonly imageText?: string | undefined
+  readonly spamScore?: number | undefined
+}
+
+/** The ad classifier as a rule: above `threshold` it proposes `action`, always in shadow, for the owner to approve. */
+export interface ClassifierRuleOptions {
+  readonly threshold: number
+  readonly action: LadderStep
+}
+
+export const CLASSIFIER_RULE_ID = 'ad-classifier'
 
 /** The people a guard never acts on: itself, the room's owner and admins, and the whitelist. */
 export function isProtected(sender: string, cfg: RoomConfig, ctx: SenderContext): boolean {
@@ -50,23 +72,49 @@ export function isProtected(sender: string, cfg: RoomConfig, ctx: SenderContext)
 }
 
 /** The text a keyword rule looks at: the message text plus the link address, if any. */
-export function messageText(msg: MessageEvent): string {
-  return [msg.text, msg.url].filter(Boolean).join(' ')
+export function messageText(msg: MessageEvent, features: MessageFeatures = {}): string {
+  return [msg.text, msg.url, features.imageText].filter(Boolean).join(' ')
 }
 
 /**
  * The first rule (in config order) this message breaks, or undefined.
  * Rules are matched in one pass over the normalised text whatever their number.
  */
-export function findViolation(msg: MessageEvent, cfg: RoomConfig, compiled: CompiledRules, ctx: SenderContext): Violation | undefined {
+export function findViolation(
+  msg: MessageEvent,
+  cfg: RoomConfig,
+  compiled: CompiledRules,
+  ctx: SenderContext,
+  features: MessageFeatures = {},
+  classifier?: ClassifierRuleOptions,
+): Violation | undefined {
   if (cfg.mode === 'off' || isProtected(msg.sender, cfg, ctx)) return undefined
-  const text = messageText(msg)
+  const text = messageText(msg, features)
+  // A picture whose text was read counts as text for rules that name no types.
+  const bearsText = TEXT_BEARING_TYPES.has(msg.type) || Boolean(features.imageText)
   for (const id of compiled.matcher.match(text)) {
     const rule = compiled.byId.get(id)
     if (!rule) continue
-    if (rule.types ? !rule.types.includes(msg.type) : !TEXT_BEARING_TYPES.has(msg.type)) continue
+    if (rule.types ? !rule.types.includes(msg.type) : !bearsText) continue
     if (rule.newcomerHours > 0 && !isNewcomer(msg.ts, ctx.joinedAt, rule.newcomerHours)) continue
     return { rule, keywords: compiled.matcher.hits(text).get(id) ?? [] }
+  }
+  if (classifier && features.spamScore !== undefined && features.spamScore >= classifier.threshold) {
+    const percent = Math.round(features.spamScore * 100)
+    return {
+      rule: {
+        id: CLASSIFIER_RULE_ID,
+        any: [],
+        all: [],
+        exclude: [],
+        newcomerHours: 0,
+        action: classifier.action,
+        reason: `疑似广告（分类器置信度 ${percent}%）`,
+      },
+      keywords: [],
+      shadowOnly: true,
+      score: features.spamScore,
+    }
   }
   return undefined
 }
@@ -98,7 +146,7 @@ export function decide(msg: MessageEvent, violation: Violation, cfg: RoomConfig,
   const intended: LadderStep =
     rule.action === 'escalate' ? (ladder[Math.min(priorOffences, ladder.length - 1)] ?? 'warn') : (rule.action as LadderStep)
   const action: DecisionAction = cfg.quiet && intended === 'warn' ? 'alert-owner' : intended
-  const mode = cfg.mode === 'shadow' ? 'shadow' : 'active'
+  const mode = cfg.mode === 'shadow' || violation.shadowOnly ? 'shadow' : 'active'
   const what = violation.keywords.length ? `posted ${violation.keywords.map((k) => `"${k}"`).join(', ')}` : `posted a ${msg.type} message`
   const step = rule.action === 'escalate' ? `; offence ${offenceNumber} of ${ladder.length} within ${cfg.offenceWindowDays} days` : ''
   const quietNote = action !== intended ? ` (quiet mode: owner alerted instead of a public ${intended})` : ''
@@ -110,7 +158,7 @@ export function decide(msg: MessageEvent, violation: Violation, cfg: RoomConfig,
     action,
     mode,
     rule: rule.id,
-    score: 1,
+    score: violation.score ?? 1,
     reason,
   }
   return { decisions: [decision], offenceNumber, intended }

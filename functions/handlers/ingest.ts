@@ -1,41 +1,45 @@
 /**
- * ingest: the inbound FIFO queue's consumer. Each record is one FORMAT.md group event; the
- * Guard validates, deduplicates, stores and judges it, and every active decision is sent to the
- * action queue for the bot host to carry out.
+ * ingest: the inbound FIFO queue's consumer — validate, deduplicate, store, route.
  *
- * Partial batch failures (Powertools SqsFifoPartialProcessorAsync, skipGroupOnError): a poison
- * record fails alone — later records of its room wait for their turn, other rooms go on — and
- * after the queue's maxReceiveCount it lands in the dead-letter queue. A redelivered event is a
- * duplicate for the store and sends nothing again.
+ *   message with a picture (media key in S3) → vision queue
+ *   any other message                        → moderate queue (judged and stored there, atomically
+ *                                              with its decisions)
+ *   owner's private message                  → stored, then → approvals queue
+ *   joins, leaves, room snapshots, …         → stored here (the Guard's membership bookkeeping)
+ *
+ * Partial batch failures (FIFO-aware): a poison record fails alone and, after the queue's
+ * maxReceiveCount, lands in the dead-letter queue. A redelivered event is a duplicate: nothing
+ * is stored or forwarded twice (forwards carry the event id as deduplication id as well).
  */
-import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch'
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { SQSClient } from '@aws-sdk/client-sqs'
 import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
-import { DynamoDbGuardStore } from '../adapters/aws/dynamodb-guard-store.ts'
-import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue.ts'
+import { parseEvent } from '../domain/events.ts'
 import { Guard } from '../domain/guard.ts'
-import type { ActionRequest } from '../ports/action-executor.port.ts'
+import type { ApprovalsRequest, ModerateRequest, VisionRequest } from '../domain/stage-messages.ts'
+import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
-import { configFromEnv, requiredEnv } from './env.ts'
+import { aws } from './aws-clients.ts'
+import { configFromEnv } from './env.ts'
 import { logger, metrics, tracer } from './observability.ts'
+import { fifoBatch, PoisonRecordError } from './sqs-batch.ts'
+
+export { PoisonRecordError }
 
 export interface IngestDeps {
   readonly guard: Guard
-  readonly actions: MessageQueue<ActionRequest>
+  readonly store: Pick<GuardStore, 'hasEvent'>
+  readonly moderate: MessageQueue<ModerateRequest>
+  readonly vision: MessageQueue<VisionRequest>
+  readonly approvals: MessageQueue<ApprovalsRequest>
 }
 
-/** Thrown for a record that can never succeed; it is retried and then dead-lettered. */
-export class PoisonRecordError extends Error {
-  override name = 'PoisonRecordError'
-}
+/** Message types whose media vision reads. */
+const VISION_TYPES = new Set(['image'])
 
-/** Handles one SQS record: the domain call plus forwarding of the actions. */
 export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise<void> {
   let body: unknown
   try {
@@ -43,57 +47,50 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
   } catch {
     throw new PoisonRecordError(`record ${record.messageId} is not JSON`)
   }
-  const result = await deps.guard.handle(body)
-  if (result.status === 'invalid') {
+  const parsed = parseEvent(body)
+  if (!parsed.ok) {
     metrics.addMetric('InvalidEvents', MetricUnit.Count, 1)
-    throw new PoisonRecordError(`record ${record.messageId}: ${result.error}`)
+    throw new PoisonRecordError(`record ${record.messageId}: ${parsed.error}`)
   }
+  const event = parsed.value
+  if (event.kind === 'message') {
+    if (await deps.store.hasEvent(event.id)) {
+      metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1)
+      return
+    }
+    metrics.addMetric('MessagesRouted', MetricUnit.Count, 1)
+    if (event.media && VISION_TYPES.has(event.type)) await deps.vision.send({ group: event.room, dedupeId: event.id, body: { event } })
+    else await deps.moderate.send({ group: event.room, dedupeId: event.id, body: { event } })
+    return
+  }
+  const result = await deps.guard.handleEvent(event)
   if (result.status === 'duplicate') {
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1)
     return
   }
   metrics.addMetric('EventsStored', MetricUnit.Count, 1)
-  for (const d of result.decisions) {
-    metrics.addMetric('Decisions', MetricUnit.Count, 1)
-    logger.info('decision', {
-      event: d.decision.event,
-      room: d.decision.room,
-      action: d.decision.action,
-      mode: d.decision.mode,
-      rule: d.decision.rule,
-    })
-    if (d.request) await deps.actions.send({ group: d.decision.room, dedupeId: `decision-${d.id}`, body: d.request })
-  }
+  if (event.kind === 'private')
+    await deps.approvals.send({ group: `owner-${event.sender}`, dedupeId: event.id, body: { kind: 'answer', event } })
 }
 
-/** The batch: FIFO-aware partial failures. */
-export async function ingestBatch(deps: IngestDeps, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const processor = new SqsFifoPartialProcessorAsync()
-  return processPartialResponse(event, (record: SQSRecord) => ingestRecord(deps, record), processor, {
-    context,
-    skipGroupOnError: true,
-    throwOnFullBatchFailure: false,
-  })
+export function ingestBatch(deps: IngestDeps, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  return fifoBatch(event, context, (record) => ingestRecord(deps, record))
 }
 
 let deps: IngestDeps | undefined
-/** The production wiring, from TABLE_NAME, ACTIONS_QUEUE_URL and QUNGUARD_CONFIG (built once). */
+/** Production wiring: TABLE_NAME, MODERATE_QUEUE_URL, VISION_QUEUE_URL, APPROVALS_QUEUE_URL, QUNGUARD_CONFIG. */
 export function depsFromEnv(): IngestDeps {
   deps ??= {
-    guard: new Guard({
-      store: new DynamoDbGuardStore({ client: new DynamoDBClient({}), table: requiredEnv('TABLE_NAME') }),
-      config: configFromEnv(),
-    }),
-    // Send to the configured (regional or AWS_ENDPOINT_URL_SQS) endpoint, not the queue URL's host.
-    actions: new SqsMessageQueue<ActionRequest>({
-      client: new SQSClient({ useQueueUrlAsEndpoint: false }),
-      queueUrl: requiredEnv('ACTIONS_QUEUE_URL'),
-    }),
+    guard: new Guard({ store: aws.guardStore(), config: configFromEnv() }),
+    store: aws.guardStore(),
+    moderate: aws.queue('MODERATE_QUEUE_URL'),
+    vision: aws.queue('VISION_QUEUE_URL'),
+    approvals: aws.queue('APPROVALS_QUEUE_URL'),
   }
   return deps
 }
 
-export const handler = middy(async function ingestHandler(event: SQSEvent, context: Context) {
+export const handler = middy(function ingestHandler(event: SQSEvent, context: Context) {
   return ingestBatch(depsFromEnv(), event, context)
 })
   .use(captureLambdaHandler(tracer))

@@ -12,7 +12,7 @@
  *   const { stored } = await store.commit({ event, decisions: [d] })
  *   if (!stored) return // the same event id was already processed: do nothing twice
  */
-import type { Decision, GroupEvent, RoomEvent } from '../domain/events.ts'
+import type { Decision, GroupEvent, MessageEvent, RoomEvent } from '../domain/events.ts'
 
 export type JoinRoute = 'invite' | 'qrcode' | 'unknown' | 'snapshot'
 
@@ -95,6 +95,11 @@ export interface GuardStore {
   /** Active decisions that have no action record yet (e.g. the process died before acting). */
   listPendingDecisions(): Promise<StoredDecision[]>
   countEvents(): Promise<number>
+  /**
+   * Stored message events at or after `since` (ISO-8601), oldest first, at most `limit` —
+   * the raw material of retraining. @default since the beginning, limit 100,000
+   */
+  listMessages(options?: { since?: string; limit?: number }): Promise<MessageEvent[]>
 
   close(): Promise<void>
 }

@@ -13,17 +13,15 @@ const sdkError = (name: string, message: string) => Object.assign(new Error(mess
 beforeEach(() => sagemaker.reset())
 
 describe('Class: SageMakerTextClassifier', () => {
-  it('sends the texts as JSON instances to the named endpoint and maps the predictions', async () => {
+  it('sends the tokenized texts as BlazingText instances to the named endpoint and maps the spam probability', async () => {
     sagemaker.on(InvokeEndpointCommand).resolves({
-      Body: json({
-        predictions: [
-          { label: 'spam', score: 0.97 },
-          { label: 'ham', score: 0.02 },
-        ],
-      }),
+      Body: json([
+        { label: ['__label__spam', '__label__ham'], prob: [0.97, 0.03] },
+        { label: ['__label__ham', '__label__spam'], prob: [0.98, 0.02] },
+      ]),
     })
     const c = new SageMakerTextClassifier({ client, endpointName: 'qunguard-classifier' })
-    expect(await c.classify(['加微信领红包', '周六见'])).toEqual([
+    expect(await c.classify(['加微信 13800138000', '周六见'])).toEqual([
       { label: 'spam', score: 0.97 },
       { label: 'ham', score: 0.02 },
     ])
@@ -31,7 +29,17 @@ describe('Class: SageMakerTextClassifier', () => {
     expect(calls).toHaveLength(1)
     const input = calls[0]!.args[0].input
     expect(input).toMatchObject({ EndpointName: 'qunguard-classifier', ContentType: 'application/json', Accept: 'application/json' })
-    expect(JSON.parse(new TextDecoder().decode(input.Body as Uint8Array))).toEqual({ instances: ['加微信领红包', '周六见'] })
+    expect(JSON.parse(new TextDecoder().decode(input.Body as Uint8Array))).toEqual({
+      instances: ['加 微 加微 信 微信 #11', '周 六 周六 见 六见'],
+      configuration: { k: 2 },
+    })
+  })
+
+  it('takes the complement when only the top label comes back', async () => {
+    sagemaker.on(InvokeEndpointCommand).resolves({ Body: json([{ label: ['__label__ham'], prob: [0.9] }]) })
+    const [p] = await new SageMakerTextClassifier({ client, endpointName: 'e' }).classify(['x'])
+    expect(p?.label).toBe('ham')
+    expect(p?.score).toBeCloseTo(0.1)
   })
 
   it('throws throttled on ThrottlingException', async () => {
@@ -53,9 +61,9 @@ describe('Class: SageMakerTextClassifier', () => {
     const c = new SageMakerTextClassifier({ client, endpointName: 'e' })
     sagemaker.on(InvokeEndpointCommand).rejects(sdkError('ModelError', 'boom'))
     await expect(c.classify(['x'])).rejects.toMatchObject({ kind: 'failed' })
-    sagemaker.on(InvokeEndpointCommand).resolves({ Body: json({ predictions: [{ label: 'maybe', score: 2 }] }) })
+    sagemaker.on(InvokeEndpointCommand).resolves({ Body: json([{ label: ['maybe'], prob: [2] }]) })
     await expect(c.classify(['x'])).rejects.toMatchObject({ kind: 'failed', message: expect.stringContaining('unexpected shape') })
-    sagemaker.on(InvokeEndpointCommand).resolves({ Body: json({ predictions: [] }) })
+    sagemaker.on(InvokeEndpointCommand).resolves({ Body: json([]) })
     await expect(c.classify(['x'])).rejects.toMatchObject({ kind: 'failed', message: expect.stringContaining('0 predictions for 1 texts') })
   })
 

@@ -46,6 +46,17 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect(ds[0]).toMatchObject({ ...decisionFor(m), ts: m.ts })
     })
 
+    it('lists stored messages oldest first, from a time on, up to a limit', async () => {
+      const late = message({ ts: at(30), text: 'later' })
+      const early = message({ ts: at(10), text: 'earlier' })
+      const old = message({ ts: at(-100), text: 'old' })
+      for (const m of [late, early, old]) await store.commit({ event: m })
+      await store.commit({ event: roomSnapshot() })
+      expect((await store.listMessages()).map((m) => m.text)).toEqual(['old', 'earlier', 'later'])
+      expect((await store.listMessages({ since: at(0) })).map((m) => m.text)).toEqual(['earlier', 'later'])
+      expect((await store.listMessages({ limit: 1 })).map((m) => m.text)).toEqual(['old'])
+    })
+
     it('writes nothing the second time an event id is committed', async () => {
       const m = message({ text: '加微信' })
       await store.commit({ event: m, decisions: [decisionFor(m)] })

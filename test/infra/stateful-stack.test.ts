@@ -22,13 +22,13 @@ describe('StatefulStack', () => {
     })
   })
 
-  it('makes FIFO queues for events and actions, each with an encrypted FIFO dead-letter queue', () => {
+  it('makes FIFO queues for events, vision, moderate, approvals and actions, each with an encrypted FIFO dead-letter queue', () => {
     const { template } = synth()
     const queues = template.findResources('AWS::SQS::Queue')
-    expect(Object.keys(queues)).toHaveLength(4)
+    expect(Object.keys(queues)).toHaveLength(10)
     for (const q of Object.values(queues)) expect(q.Properties).toMatchObject({ FifoQueue: true, SqsManagedSseEnabled: true })
     const redriven = Object.values(queues).filter((q) => q.Properties.RedrivePolicy)
-    expect(redriven).toHaveLength(2)
+    expect(redriven).toHaveLength(5)
     for (const q of redriven) expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(5)
     expect(Object.values(queues).some((q) => q.Properties.QueueName)).toBe(false) // names are never hard-coded
   })
@@ -52,7 +52,7 @@ describe('StatefulStack', () => {
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       },
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })]) },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'media/', ExpirationInDays: 30, Status: 'Enabled' })]) },
       LoggingConfiguration: Match.anyValue(),
     })
   })

@@ -3,57 +3,183 @@ import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { StatefulStack } from '../../lib/stateful-stack.ts'
-import { StatelessStack } from '../../lib/stateless-stack.ts'
+import { StatelessStack, type StatelessStackProps } from '../../lib/stateless-stack.ts'
 
-let app: App
-let template: Template
-
-beforeAll(() => {
-  app = new App()
+function build(props: Omit<StatelessStackProps, 'data'> = {}) {
+  const app = new App()
   const data = new StatefulStack(app, 'Data')
-  const compute = new StatelessStack(app, 'Compute', { data })
+  const compute = new StatelessStack(app, 'Compute', { data, ...props })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
-  template = Template.fromStack(compute)
-}, 120_000)
+  return { app, compute, template: Template.fromStack(compute) }
+}
+
+/** The actions each function's role may perform, by handler name. */
+function actionsByFunction(template: Template): Record<string, string[]> {
+  const roles = template.findResources('AWS::IAM::Role')
+  const policies = Object.values(template.findResources('AWS::IAM::Policy'))
+  const out: Record<string, string[]> = {}
+  for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+    const service = fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME
+    if (!service) continue
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0]
+    expect(roles[roleId]).toBeDefined()
+    const own = policies.filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+    const actions = own.flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
+    )
+    out[service] = [...new Set(actions as string[])].filter((a) => !/^(logs|xray):/.test(a)).sort()
+  }
+  return out
+}
+
+const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage']
 
 describe('StatelessStack', () => {
-  it('runs ingest on Node 24 with tracing, wired to the table and action queue by reference', () => {
+  let app: App
+  let template: Template
+  beforeAll(() => {
+    ;({ app, template } = build())
+  }, 120_000)
+
+  it('runs six handlers on Node 24 with tracing, each with its own role', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')).filter(
+      (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME,
+    )
+    expect(fns.map((f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
+      'approvals',
+      'ingest',
+      'learn',
+      'moderate',
+      'monitor',
+      'vision',
+    ])
+    for (const f of fns)
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', TracingConfig: { Mode: 'Active' }, Architectures: ['arm64'] })
+    expect(new Set(fns.map((f) => JSON.stringify(f.Properties.Role))).size).toBe(6)
+  })
+
+  it('feeds four handlers from their FIFO queues with partial batch failures', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))
+    expect(mappings).toHaveLength(4)
+    for (const m of mappings) expect(m.Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 10 })
+  })
+
+  it('gives each function exactly the actions it uses', () => {
+    expect(actionsByFunction(template)).toEqual({
+      ingest: [...CONSUME, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sqs:SendMessage'].sort(),
+      vision: [
+        ...CONSUME,
+        'rekognition:DetectFaces',
+        'rekognition:DetectLabels',
+        'rekognition:DetectModerationLabels',
+        's3:GetObject',
+        'sqs:SendMessage',
+        'textract:DetectDocumentText',
+      ].sort(),
+      moderate: [
+        ...CONSUME,
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'sagemaker:InvokeEndpoint',
+        'sqs:SendMessage',
+      ].sort(),
+      approvals: [
+        ...CONSUME,
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'sqs:SendMessage',
+      ].sort(),
+      learn: ['dynamodb:Query', 'dynamodb:Scan', 's3:PutObject'],
+      monitor: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    })
+    const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
+    )
+    expect(all.filter((a: string) => a.endsWith(':*') || a === '*')).toEqual([])
+  })
+
+  it('lets the bot host write only heartbeats to the table, and gives it the puppet token from Secrets Manager', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'dynamodb:PutItem',
+            Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['BOTS'] } },
+          }),
+        ]),
+      },
+    })
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Secrets: [Match.objectLike({ Name: 'WECHATY_PUPPET_SERVICE_TOKEN' })],
+          Environment: Match.arrayWith([Match.objectLike({ Name: 'EVENTS_QUEUE_URL' }), Match.objectLike({ Name: 'ACTIONS_QUEUE_URL' })]),
+        }),
+      ],
+      RuntimePlatform: { CpuArchitecture: 'ARM64' },
+    })
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 1,
+      DeploymentConfiguration: Match.objectLike({ MaximumPercent: 100, MinimumHealthyPercent: 0 }),
+    })
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1)
+  })
+
+  it('retrains on a schedule through SageMaker and points moderate at the endpoint', () => {
+    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))
+    expect(machines).toHaveLength(1)
+    const definition = JSON.stringify(machines[0]?.Properties.DefinitionString)
+    for (const step of ['sagemaker:createTrainingJob.sync', 'createModel', 'createEndpointConfig', 'createEndpoint', 'updateEndpoint'])
+      expect(definition).toContain(step)
+    expect(definition).toContain('ServerlessConfig')
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 19 * * ? *)' })
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' })
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      TracingConfig: { Mode: 'Active' },
-      Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), ACTIONS_QUEUE_URL: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'moderate', CLASSIFIER_ENDPOINT: Match.stringLikeRegexp('^[a-z0-9-]+$') }),
+      },
     })
   })
 
-  it('consumes the events queue reporting partial batch failures', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 10 })
-  })
-
-  it('gives ingest only the DynamoDB and SQS actions it uses', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
-    const actions = new Set(
-      policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())),
-    )
-    expect([...actions].filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:Scan',
-      'dynamodb:UpdateItem',
-    ])
-    expect([...actions].filter((a) => a.startsWith('sqs:SendMessage'))).toEqual(['sqs:SendMessage'])
-    expect([...actions].some((a) => a.endsWith(':*'))).toBe(false)
-  })
-
-  it('alarms on both dead-letter queues and on handler errors', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
-    const metrics = alarms.map((a) => a.Properties.MetricName).sort()
-    expect(metrics).toEqual(['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors'])
+  it('alarms on every dead-letter queue, every function’s errors, missing heartbeats, the approval backlog and failed retraining', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties)
+    const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name)
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(5)
+    expect(byMetric('Errors')).toHaveLength(6)
+    expect(byMetric('MissingHeartbeats')).toEqual([expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' })])
+    expect(byMetric('LiveBots')).toEqual([expect.objectContaining({ Threshold: 1, TreatMissingData: 'breaching' })])
+    expect(byMetric('ApprovalBacklog')).toEqual([expect.objectContaining({ Threshold: 50 })])
+    expect(byMetric('ExecutionsFailed')).toHaveLength(1)
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1)
   })
 
   it('passes the cdk-nag AwsSolutions pack with only reasoned acknowledgements', () => {
     expect(() => app.synth()).not.toThrow()
+  })
+})
+
+describe('StatelessStack without SageMaker or the Fargate bot host', () => {
+  it('schedules learn alone, gives moderate no endpoint, and still passes cdk-nag', () => {
+    const { app, template } = build({ sagemaker: false, botHost: false })
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 0)
+    template.resourceCountIs('AWS::ECS::Service', 0)
+    const moderate = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'moderate',
+    )
+    expect(moderate?.Properties.Environment.Variables.CLASSIFIER_ENDPOINT).toBeUndefined()
+    expect(actionsByFunction(template).moderate).not.toContain('sagemaker:InvokeEndpoint')
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 19 * * ? *)',
+      Targets: [Match.objectLike({ Arn: Match.anyValue() })],
+    })
+    expect(() => app.synth()).not.toThrow()
+  })
+
+  it('refuses a classifier threshold outside (0, 1]', () => {
+    expect(() => build({ classifierThreshold: 1.5, botHost: false })).toThrow(/classifierThreshold/)
   })
 })

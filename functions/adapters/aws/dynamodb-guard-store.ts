@@ -30,7 +30,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb'
-import { DecisionSchema, type GroupEvent } from '../../domain/events.ts'
+import { DecisionSchema, type GroupEvent, type MessageEvent } from '../../domain/events.ts'
 import type {
   ActionRecord,
   Change,
@@ -310,6 +310,35 @@ export class DynamoDbGuardStore implements GuardStore {
         }),
       ),
     )
+  }
+
+  /** A filtered Scan: retraining reads the messages once a day, which a Scan serves at the lowest cost. */
+  async listMessages(options: { since?: string; limit?: number } = {}): Promise<MessageEvent[]> {
+    const limit = options.limit ?? 100_000
+    const since = options.since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(options.since)
+    const out: MessageEvent[] = []
+    let start: Item | undefined
+    do {
+      const r = await this.call('listMessages', () =>
+        this.doc.send(
+          new ScanCommand({
+            TableName: this.table,
+            FilterExpression: 'sk = :e AND kind = :m',
+            ExpressionAttributeValues: { ':e': 'EVENT', ':m': 'message' },
+            ProjectionExpression: 'json',
+            ExclusiveStartKey: start,
+          }),
+        ),
+      )
+      for (const i of r.Items ?? []) {
+        const e = JSON.parse(String(i.json)) as MessageEvent
+        if (Date.parse(e.ts) >= since) out.push(e)
+      }
+      start = r.LastEvaluatedKey
+    } while (start)
+    // A Scan has no order: sort by time (then id) and keep the oldest `limit`.
+    out.sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    return out.slice(0, limit)
   }
 
   /** Adds up `Count` over every page of a Query or Scan. */

@@ -1,8 +1,12 @@
 /**
- * SageMakerTextClassifier: TextClassifier over a SageMaker (serverless) inference endpoint.
+ * SageMakerTextClassifier: TextClassifier over the serverless inference endpoint that the
+ * retraining workflow deploys (SageMaker's built-in BlazingText, supervised mode).
  *
- * Request:  POST InvokeEndpoint, application/json `{"instances":["text", …]}`
- * Response: application/json `{"predictions":[{"label":"spam"|"ham","score":0.97}, …]}`, one per text.
+ * Request:  InvokeEndpoint, application/json
+ *           `{"instances":["加 微 信 加微 微信 …", …],"configuration":{"k":2}}` — texts tokenized
+ *           with `modelTokens`, exactly as the training set was
+ * Response: `[{"label":["__label__spam","__label__ham"],"prob":[0.97,0.03]}, …]`, one per text;
+ *           the score is the probability of `__label__spam`.
  *
  * A missing endpoint is `unavailable` (callers fall back to the in-process model), throttling is
  * `throttled`, anything else `failed`.
@@ -12,11 +16,15 @@
  */
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime'
 import { z } from 'zod'
+import { modelTokens } from '../../domain/training-set.ts'
 import { ClassifierError, type Prediction, type TextClassifier } from '../../ports/classifier.port.ts'
 
-const ResponseSchema = z.object({
-  predictions: z.array(z.object({ label: z.enum(['spam', 'ham']), score: z.number().min(0).max(1) })),
-})
+const ResponseSchema = z.array(
+  z.object({
+    label: z.array(z.enum(['__label__spam', '__label__ham'])).min(1),
+    prob: z.array(z.number().min(0).max(1.000001)).min(1),
+  }),
+)
 
 export interface SageMakerTextClassifierOptions {
   readonly client: SageMakerRuntimeClient
@@ -38,7 +46,7 @@ export class SageMakerTextClassifier implements TextClassifier {
           EndpointName: endpointName,
           ContentType: 'application/json',
           Accept: 'application/json',
-          Body: new TextEncoder().encode(JSON.stringify({ instances: texts })),
+          Body: new TextEncoder().encode(JSON.stringify({ instances: texts.map(modelTokens), configuration: { k: 2 } })),
         }),
       )
       body = r.Body
@@ -58,12 +66,17 @@ export class SageMakerTextClassifier implements TextClassifier {
     } catch (e) {
       throw new ClassifierError(`SageMaker endpoint ${endpointName} answered in an unexpected shape`, 'failed', { cause: e })
     }
-    if (parsed.predictions.length !== texts.length) {
+    if (parsed.length !== texts.length) {
       throw new ClassifierError(
-        `SageMaker endpoint ${endpointName} answered ${parsed.predictions.length} predictions for ${texts.length} texts`,
+        `SageMaker endpoint ${endpointName} answered ${parsed.length} predictions for ${texts.length} texts`,
         'failed',
       )
     }
-    return parsed.predictions
+    return parsed.map((p) => {
+      const i = p.label.indexOf('__label__spam')
+      // With k=2 both labels come back; if only the top one did, spam's probability is its complement.
+      const spam = Math.min(1, i >= 0 ? (p.prob[i] ?? 0) : 1 - (p.prob[0] ?? 0))
+      return { label: spam >= 0.5 ? 'spam' : 'ham', score: spam }
+    })
   }
 }

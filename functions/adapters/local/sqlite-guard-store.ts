@@ -12,7 +12,7 @@
  *   await store.commit({ event })
  */
 import Database from 'better-sqlite3'
-import type { GroupEvent, RoomEvent } from '../../domain/events.ts'
+import type { GroupEvent, MessageEvent, RoomEvent } from '../../domain/events.ts'
 import type {
   ActionRecord,
   Change,
@@ -184,6 +184,12 @@ export class SqliteGuardStore implements GuardStore {
     return (this.stmt.pending.all() as Row[]).map(toStoredDecision)
   }
 
+  async listMessages(options: { since?: string; limit?: number } = {}): Promise<MessageEvent[]> {
+    const since = options.since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(options.since)
+    const rows = this.stmt.listMessages.all(since, options.limit ?? 100_000) as Row[]
+    return rows.map((r) => JSON.parse(String(r.json)) as MessageEvent)
+  }
+
   async countEvents(): Promise<number> {
     return Number((this.stmt.countEvents.get() as Row).n)
   }
@@ -220,6 +226,7 @@ function prepare(db: Database.Database) {
     hasEvent: db.prepare('SELECT 1 FROM events WHERE id = ?'),
     getEvent: db.prepare('SELECT json FROM events WHERE id = ?'),
     countEvents: db.prepare('SELECT count(*) AS n FROM events'),
+    listMessages: db.prepare("SELECT json FROM events WHERE kind = 'message' AND ts_ms >= ? ORDER BY ts_ms, rowid LIMIT ?"),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     upsertRoom: db.prepare(

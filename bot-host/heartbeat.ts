@@ -1,0 +1,53 @@
+/**
+ * Heartbeat: a Wechaty plugin that tells the bot registry, every `intervalSeconds`, that this
+ * bot account is alive and which rooms it is in. The monitor declares a bot dead after three
+ * missed beats (domain/registry.ts) and alarms.
+ *
+ * @example
+ *   const beat = Heartbeat({ registry, intervalSeconds: 60, host: process.env.HOSTNAME })
+ *   bot.use(beat) // … await beat.stop()
+ */
+import type { WechatyPlugin } from 'wechaty'
+import type { WechatyInterface } from 'wechaty/impls'
+import type { BotRegistry } from '../functions/ports/bot-registry.port.ts'
+
+export interface HeartbeatConfig {
+  readonly registry: BotRegistry
+  /** @default 60 */
+  readonly intervalSeconds?: number
+  readonly host?: string | undefined
+  readonly onError?: (error: Error) => void
+}
+
+export type Heartbeat = WechatyPlugin & { beat(): Promise<void>; stop(): void }
+
+export function Heartbeat(config: HeartbeatConfig): Heartbeat {
+  let timer: NodeJS.Timeout | undefined
+  let beat: () => Promise<void> = async () => {}
+  const onError = config.onError ?? ((e: Error) => console.error(`[qunguard heartbeat] ${e.message}`))
+
+  const plugin = function installHeartbeat(bot: WechatyInterface) {
+    beat = async function sendHeartbeat() {
+      if (!bot.isLoggedIn) return
+      const rooms = await bot.Room.findAll()
+      await config.registry.beat({
+        bot: bot.currentUser.id,
+        lastBeat: new Date().toISOString(),
+        rooms: rooms.map((r) => r.id),
+        host: config.host,
+      })
+    }
+    const tick = () => beat().catch((e: unknown) => onError(e instanceof Error ? e : new Error(String(e))))
+    bot.on('login', () => {
+      void tick()
+      clearInterval(timer)
+      timer = setInterval(tick, (config.intervalSeconds ?? 60) * 1000)
+      timer.unref()
+    })
+    bot.on('logout', () => clearInterval(timer))
+  }
+  return Object.defineProperties(plugin, {
+    beat: { value: () => beat() },
+    stop: { value: () => clearInterval(timer) },
+  }) as Heartbeat
+}

@@ -1,0 +1,214 @@
+/**
+ * DynamoDbApprovalStore: the ApprovalStore on the guard's single table.
+ *
+ * Item layout:
+ *   APPROVALS#<owner>        / SEQ                      the owner's request counter
+ *   APPROVALS#<owner>        / REQ#<number, 9 digits>   a request (status, deadline, what approving does)
+ *   DECISION#<id>            / APPROVAL                 which request a shadow decision opened (idempotency)
+ *   APPROVALS_OPEN           / <deadline>#<owner>#<n>   open requests by deadline (backlog, expiry sweep)
+ *   RULE#<room>#<rule>       / RECORD                   fired / approved / rejected / expired counters
+ *
+ * Opening and closing are single transactions: the request, the open index and the rule's
+ * record change together or not at all, so a redelivered message cannot count twice.
+ * Requests carry `expiresAt` (TTL) 90 days after their deadline.
+ */
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import type { ApprovalStatus } from '../../domain/approvals.ts'
+import type { ActionRequest } from '../../ports/action-executor.port.ts'
+import {
+  type ApprovalRecord,
+  type ApprovalStore,
+  ApprovalStoreError,
+  type NewApproval,
+  type RuleRecord,
+} from '../../ports/approval-store.port.ts'
+
+export interface DynamoDbApprovalStoreOptions {
+  readonly client: DynamoDBClient
+  readonly table: string
+}
+
+type Item = Record<string, unknown>
+const OPEN = 'APPROVALS_OPEN'
+const KEEP_AFTER_DEADLINE_S = 90 * 86_400
+const reqKey = (owner: string, number: number) => ({ pk: `APPROVALS#${owner}`, sk: `REQ#${String(number).padStart(9, '0')}` })
+const ruleKey = (room: string, rule: string) => ({ pk: `RULE#${room}#${rule}`, sk: 'RECORD' })
+const utc = (ts: string) => new Date(ts).toISOString()
+const openKey = (r: { deadline: string; owner: string; number: number }) => ({ pk: OPEN, sk: `${utc(r.deadline)}#${r.owner}#${r.number}` })
+
+export class DynamoDbApprovalStore implements ApprovalStore {
+  private readonly doc: DynamoDBDocumentClient
+  private readonly table: string
+
+  constructor(options: DynamoDbApprovalStoreOptions) {
+    if (!options.table) throw new ApprovalStoreError('DynamoDbApprovalStore needs a table name')
+    this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } })
+    this.table = options.table
+  }
+
+  async open(approval: NewApproval): Promise<ApprovalRecord> {
+    const known = await this.byDecision(approval.decisionId)
+    if (known) return known
+    const counter = await this.call('reserve a request number', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `APPROVALS#${approval.owner}`, sk: 'SEQ' },
+          UpdateExpression: 'ADD n :one',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    )
+    const number = Number(counter.Attributes?.n)
+    const record: ApprovalRecord = { ...approval, number, status: 'open' }
+    const expiresAt = Math.floor(Date.parse(approval.deadline) / 1000) + KEEP_AFTER_DEADLINE_S
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: `DECISION#${approval.decisionId}`, sk: 'APPROVAL', owner: approval.owner, number, expiresAt },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.table, Item: { ...reqKey(approval.owner, number), ...record, expiresAt } } },
+            { Put: { TableName: this.table, Item: { ...openKey(record), owner: approval.owner, number, expiresAt } } },
+            this.countUpdate(approval.room, approval.rule, 'fired'),
+          ],
+        }),
+      )
+    } catch (e) {
+      // Another delivery of the same decision opened it first: that request stands (this number stays unused).
+      const winner = e instanceof TransactionCanceledException ? await this.byDecision(approval.decisionId) : undefined
+      if (winner) return winner
+      throw new ApprovalStoreError(`DynamoDB could not open approval ${approval.owner}#${number}: ${(e as Error).message}`, { cause: e })
+    }
+    return record
+  }
+
+  async get(owner: string, number: number): Promise<ApprovalRecord | undefined> {
+    const r = await this.call('get an approval', () =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: reqKey(owner, number), ConsistentRead: true })),
+    )
+    return r.Item ? toRecord(r.Item) : undefined
+  }
+
+  async close(owner: string, number: number, status: Exclude<ApprovalStatus, 'open'>, at: string): Promise<ApprovalRecord | undefined> {
+    const record = await this.get(owner, number)
+    if (record?.status !== 'open') return undefined
+    if (status !== 'expired' && Date.parse(at) > Date.parse(record.deadline)) return undefined
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: reqKey(owner, number),
+                UpdateExpression: 'SET #status = :status, answeredAt = :at',
+                ConditionExpression: '#status = :open',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':status': status, ':at': at, ':open': 'open' },
+              },
+            },
+            { Delete: { TableName: this.table, Key: openKey(record) } },
+            this.countUpdate(record.room, record.rule, status),
+          ],
+        }),
+      )
+    } catch (e) {
+      if (e instanceof TransactionCanceledException) return undefined // answered meanwhile
+      throw new ApprovalStoreError(`DynamoDB could not close approval ${owner}#${number}: ${(e as Error).message}`, { cause: e })
+    }
+    return { ...record, status, answeredAt: at }
+  }
+
+  async listOverdue(before: string): Promise<ApprovalRecord[]> {
+    const index = await this.queryOpen('sk < :t', utc(before))
+    const out: ApprovalRecord[] = []
+    for (const i of index) {
+      const r = await this.get(String(i.owner), Number(i.number))
+      if (r?.status === 'open') out.push(r)
+    }
+    return out
+  }
+
+  async countOpen(at: string): Promise<number> {
+    return (await this.queryOpen('sk >= :t', utc(at))).length
+  }
+
+  async ruleRecord(room: string, rule: string): Promise<RuleRecord> {
+    const r = await this.call('get a rule record', () =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: ruleKey(room, rule), ConsistentRead: true })),
+    )
+    const n = (k: string) => Number(r.Item?.[k] ?? 0)
+    return { room, rule, fired: n('fired'), approved: n('approved'), rejected: n('rejected'), expired: n('expired') }
+  }
+
+  private countUpdate(room: string, rule: string, what: string) {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: ruleKey(room, rule),
+        UpdateExpression: 'ADD #what :one',
+        ExpressionAttributeNames: { '#what': what },
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    }
+  }
+
+  private async byDecision(decisionId: number): Promise<ApprovalRecord | undefined> {
+    const r = await this.call('find a decision’s approval', () =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `DECISION#${decisionId}`, sk: 'APPROVAL' }, ConsistentRead: true })),
+    )
+    return r.Item ? this.get(String(r.Item.owner), Number(r.Item.number)) : undefined
+  }
+
+  private async queryOpen(condition: string, t: string): Promise<Item[]> {
+    const out: Item[] = []
+    let start: Item | undefined
+    do {
+      const r = await this.call('query open approvals', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: `pk = :pk AND ${condition}`,
+            ExpressionAttributeValues: { ':pk': OPEN, ':t': t },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      )
+      out.push(...(r.Items ?? []))
+      start = r.LastEvaluatedKey
+    } while (start)
+    return out
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (e) {
+      throw new ApprovalStoreError(`DynamoDB could not ${what}: ${(e as Error).message}`, { cause: e })
+    }
+  }
+}
+
+function toRecord(item: Item): ApprovalRecord {
+  return {
+    owner: String(item.owner),
+    room: String(item.room),
+    rule: String(item.rule),
+    decisionId: Number(item.decisionId),
+    request: item.request as ActionRequest,
+    createdAt: String(item.createdAt),
+    deadline: String(item.deadline),
+    number: Number(item.number),
+    status: item.status as ApprovalStatus,
+    answeredAt: typeof item.answeredAt === 'string' ? item.answeredAt : undefined,
+  }
+}

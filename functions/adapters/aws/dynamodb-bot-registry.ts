@@ -1,0 +1,63 @@
+/**
+ * DynamoDbBotRegistry: heartbeats on the guard's table, one item per bot under the `BOTS`
+ * partition (a handful of bots per deployment). Bot hosts may write only that partition
+ * (IAM condition dynamodb:LeadingKeys = BOTS).
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import type { BotRecord, BotRegistry } from '../../ports/bot-registry.port.ts'
+import { StoreError } from '../../ports/guard-store.port.ts'
+
+export const BOTS_PARTITION = 'BOTS'
+/** Records of bots not heard from for this long disappear (TTL). */
+const KEEP_S = 30 * 86_400
+
+export class DynamoDbBotRegistry implements BotRegistry {
+  private readonly doc: DynamoDBDocumentClient
+
+  constructor(private readonly options: { readonly client: DynamoDBClient; readonly table: string }) {
+    if (!options.table) throw new StoreError('DynamoDbBotRegistry needs a table name')
+    this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } })
+  }
+
+  async beat(record: BotRecord): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.options.table,
+          Item: { pk: BOTS_PARTITION, sk: record.bot, ...record, expiresAt: Math.floor(Date.parse(record.lastBeat) / 1000) + KEEP_S },
+        }),
+      )
+    } catch (e) {
+      throw new StoreError(`DynamoDB could not record the heartbeat of ${record.bot}: ${(e as Error).message}`, { cause: e })
+    }
+  }
+
+  async list(): Promise<BotRecord[]> {
+    const out: BotRecord[] = []
+    let start: Record<string, unknown> | undefined
+    try {
+      do {
+        const r = await this.doc.send(
+          new QueryCommand({
+            TableName: this.options.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': BOTS_PARTITION },
+            ExclusiveStartKey: start,
+          }),
+        )
+        for (const i of r.Items ?? [])
+          out.push({
+            bot: String(i.bot),
+            lastBeat: String(i.lastBeat),
+            rooms: Array.isArray(i.rooms) ? i.rooms.map(String) : [],
+            host: typeof i.host === 'string' ? i.host : undefined,
+          })
+        start = r.LastEvaluatedKey
+      } while (start)
+    } catch (e) {
+      throw new StoreError(`DynamoDB could not list the bots: ${(e as Error).message}`, { cause: e })
+    }
+    return out
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The AWS adapters the handlers use, built once per cold start from the environment (names come
+ * from the stack, never from the code). Each getter fails with the missing variable's name.
+ *
+ * SQS clients send to the configured (regional, or AWS_ENDPOINT_URL_SQS) endpoint rather than the
+ * queue URL's host, so the same code runs against local servers.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { RekognitionClient } from '@aws-sdk/client-rekognition'
+import { S3Client } from '@aws-sdk/client-s3'
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime'
+import { SQSClient } from '@aws-sdk/client-sqs'
+import { TextractClient } from '@aws-sdk/client-textract'
+import { AwsVision } from '../adapters/aws/aws-vision.ts'
+import { DynamoDbApprovalStore } from '../adapters/aws/dynamodb-approval-store.ts'
+import { DynamoDbBotRegistry } from '../adapters/aws/dynamodb-bot-registry.ts'
+import { DynamoDbGuardStore } from '../adapters/aws/dynamodb-guard-store.ts'
+import { S3MediaStore } from '../adapters/aws/s3-media-store.ts'
+import { SageMakerTextClassifier } from '../adapters/aws/sagemaker-text-classifier.ts'
+import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue.ts'
+import { requiredEnv } from './env.ts'
+
+const once = <T>(make: () => T): (() => T) => {
+  let value: T | undefined
+  return () => {
+    value ??= make()
+    return value
+  }
+}
+
+const dynamodb = once(() => new DynamoDBClient({}))
+const sqs = once(() => new SQSClient({ useQueueUrlAsEndpoint: false }))
+
+export const aws = {
+  guardStore: once(() => new DynamoDbGuardStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
+  approvalStore: once(() => new DynamoDbApprovalStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
+  botRegistry: once(() => new DynamoDbBotRegistry({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
+  media: once(() => new S3MediaStore({ client: new S3Client({}), bucket: requiredEnv('MEDIA_BUCKET') })),
+  vision: once(() => new AwsVision({ textract: new TextractClient({}), rekognition: new RekognitionClient({}) })),
+  /** Unavailable (and so skipped) until CLASSIFIER_ENDPOINT names an endpoint that exists. */
+  classifier: once(
+    () =>
+      new SageMakerTextClassifier({ client: new SageMakerRuntimeClient({}), endpointName: process.env.CLASSIFIER_ENDPOINT || undefined }),
+  ),
+  /** A queue named by an environment variable holding its URL. */
+  queue: <T>(envName: string) => new SqsMessageQueue<T>({ client: sqs(), queueUrl: requiredEnv(envName) }),
+}

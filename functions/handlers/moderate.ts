@@ -1,0 +1,115 @@
+/**
+ * moderate: judges one message — keyword rules, the picture's text, the ad classifier — and
+ * stores it with its decisions in one transaction (the Guard, as embedded). Active decisions go
+ * to the action queue for the bot host; shadow ones go to approvals as proposals for the owner.
+ *
+ * The classifier is the SageMaker endpoint the retraining workflow deploys. Until that endpoint
+ * exists (or when the operator turned the SageMaker path off) the call is `unavailable` and the
+ * message is judged by its rules alone; a throttled endpoint fails the record for a retry.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
+import { MetricUnit } from '@aws-lambda-powertools/metrics'
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
+import middy from '@middy/core'
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+import { Guard } from '../domain/guard.ts'
+import { messageText } from '../domain/policy.ts'
+import { type ApprovalsRequest, ModerateRequestSchema } from '../domain/stage-messages.ts'
+import type { ActionRequest } from '../ports/action-executor.port.ts'
+import { ClassifierError, type TextClassifier } from '../ports/classifier.port.ts'
+import type { MessageQueue } from '../ports/message-queue.port.ts'
+import { aws } from './aws-clients.ts'
+import { configFromEnv } from './env.ts'
+import { logger, metrics, tracer } from './observability.ts'
+import { fifoBatch, recordBody } from './sqs-batch.ts'
+
+export interface ModerateDeps {
+  readonly guard: Guard
+  readonly classifier?: TextClassifier | undefined
+  readonly actions: MessageQueue<ActionRequest>
+  readonly approvals: MessageQueue<ApprovalsRequest>
+}
+
+async function spamScore(classifier: TextClassifier | undefined, text: string): Promise<number | undefined> {
+  if (!classifier || !text.trim()) return undefined
+  try {
+    const [p] = await classifier.classify([text])
+    return p?.score
+  } catch (e) {
+    if (e instanceof ClassifierError && e.kind === 'throttled') throw e // retry the record later
+    if (!(e instanceof ClassifierError && e.kind === 'unavailable')) {
+      metrics.addMetric('ClassifierErrors', MetricUnit.Count, 1)
+      logger.warn('classifier failed; judging by rules alone', { error: (e as Error).message })
+    }
+    return undefined
+  }
+}
+
+export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Promise<void> {
+  const req = recordBody(ModerateRequestSchema, record)
+  const { event } = req
+  if (req.visionError) logger.warn('picture not read', { event: event.id, room: event.room, error: req.visionError })
+  const features = { imageText: req.imageText, spamScore: await spamScore(deps.classifier, messageText(event, req)) }
+  const result = await deps.guard.handleEvent(event, features)
+  if (result.status !== 'stored') {
+    metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1)
+    return
+  }
+  metrics.addMetric('EventsStored', MetricUnit.Count, 1)
+  for (const d of result.decisions) {
+    metrics.addMetric(d.decision.mode === 'active' ? 'Decisions' : 'ShadowDecisions', MetricUnit.Count, 1)
+    logger.info('decision', {
+      event: d.decision.event,
+      room: d.decision.room,
+      action: d.decision.action,
+      mode: d.decision.mode,
+      rule: d.decision.rule,
+    })
+    if (d.request) await deps.actions.send({ group: d.decision.room, dedupeId: `decision-${d.id}`, body: d.request })
+    if (d.proposal) {
+      const owner = d.proposal.request.ownerId
+      if (!owner) {
+        metrics.addMetric('ProposalsWithoutOwner', MetricUnit.Count, 1)
+        logger.warn('shadow decision has no owner to ask', { room: d.decision.room, rule: d.decision.rule })
+        continue
+      }
+      await deps.approvals.send({
+        group: `owner-${owner}`,
+        dedupeId: `proposal-${d.id}`,
+        body: { kind: 'proposal', proposal: d.proposal, imageText: req.imageText },
+      })
+    }
+  }
+}
+
+export function moderateBatch(deps: ModerateDeps, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  return fifoBatch(event, context, (record) => moderateRecord(deps, record))
+}
+
+let deps: ModerateDeps | undefined
+/**
+ * Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, APPROVALS_QUEUE_URL, QUNGUARD_CONFIG,
+ * CLASSIFIER_ENDPOINT (optional) and CLASSIFIER_THRESHOLD (default 0.9).
+ */
+export function depsFromEnv(): ModerateDeps {
+  const threshold = Number(process.env.CLASSIFIER_THRESHOLD ?? 0.9)
+  deps ??= {
+    guard: new Guard({
+      store: aws.guardStore(),
+      config: configFromEnv(),
+      classifierRule: process.env.CLASSIFIER_ENDPOINT ? { threshold, action: 'warn' } : undefined,
+    }),
+    classifier: process.env.CLASSIFIER_ENDPOINT ? aws.classifier() : undefined,
+    actions: aws.queue('ACTIONS_QUEUE_URL'),
+    approvals: aws.queue('APPROVALS_QUEUE_URL'),
+  }
+  return deps
+}
+
+export const handler = middy(function moderateHandler(event: SQSEvent, context: Context) {
+  return moderateBatch(depsFromEnv(), event, context)
+})
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))

@@ -1,0 +1,72 @@
+/**
+ * vision: reads the picture of an image message (from S3, by the event's media key) — its text
+ * with Textract, labels, faces and unsafe content with Rekognition — and hands the message on to
+ * moderate with what it found.
+ *
+ * A picture that cannot be read (missing, corrupt, unsupported) never stalls the room: the
+ * message goes on to moderate without facts and with the reason, and is stored and judged as
+ * usual. Throttling fails the record so that SQS retries it later.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
+import { MetricUnit } from '@aws-lambda-powertools/metrics'
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
+import middy from '@middy/core'
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+import { type ModerateRequest, VisionRequestSchema } from '../domain/stage-messages.ts'
+import type { MediaStore } from '../ports/media-store.port.ts'
+import type { MessageQueue } from '../ports/message-queue.port.ts'
+import { type Vision, VisionError } from '../ports/vision.port.ts'
+import { aws } from './aws-clients.ts'
+import { logger, metrics, tracer } from './observability.ts'
+import { fifoBatch, recordBody } from './sqs-batch.ts'
+
+export interface VisionDeps {
+  readonly media: MediaStore
+  readonly vision: Vision
+  readonly moderate: MessageQueue<ModerateRequest>
+}
+
+export async function visionRecord(deps: VisionDeps, record: SQSRecord): Promise<void> {
+  const { event } = recordBody(VisionRequestSchema, record)
+  let next: ModerateRequest = { event }
+  const key = event.media ?? ''
+  const bytes = key ? await deps.media.get(key) : undefined
+  if (!bytes) {
+    next = { event, visionError: `media ${key || '(none)'} not found` }
+  } else {
+    try {
+      const [ocr, facts] = await Promise.all([deps.vision.ocr(bytes), deps.vision.facts(bytes)])
+      next = {
+        event,
+        imageText: ocr.text || undefined,
+        image: { ...facts, labels: [...facts.labels], unsafeLabels: [...facts.unsafeLabels] },
+      }
+      metrics.addMetric('ImagesRead', MetricUnit.Count, 1)
+    } catch (e) {
+      if (e instanceof VisionError && e.kind === 'throttled') throw e
+      metrics.addMetric('ImagesUnreadable', MetricUnit.Count, 1)
+      next = { event, visionError: e instanceof Error ? e.message : String(e) }
+    }
+  }
+  if (next.visionError) logger.warn('picture not read', { event: event.id, room: event.room, error: next.visionError })
+  await deps.moderate.send({ group: event.room, dedupeId: event.id, body: next })
+}
+
+export function visionBatch(deps: VisionDeps, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  return fifoBatch(event, context, (record) => visionRecord(deps, record))
+}
+
+let deps: VisionDeps | undefined
+/** Production wiring: MEDIA_BUCKET, MODERATE_QUEUE_URL. */
+export function depsFromEnv(): VisionDeps {
+  deps ??= { media: aws.media(), vision: aws.vision(), moderate: aws.queue('MODERATE_QUEUE_URL') }
+  return deps
+}
+
+export const handler = middy(function visionHandler(event: SQSEvent, context: Context) {
+  return visionBatch(depsFromEnv(), event, context)
+})
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))

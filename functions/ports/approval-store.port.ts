@@ -1,0 +1,66 @@
+/**
+ * ApprovalStore: the numbered approval requests of each owner and the record of every rule
+ * that asks (how often it fired, was approved, rejected, or left unanswered).
+ *
+ * Adapters: `DynamoDbApprovalStore` (AWS) and `MemoryApprovalStore` (tests, single process).
+ * Both pass test/contract/approval-store.contract.ts.
+ *
+ * @example
+ *   const req = await approvals.open({ owner, room, rule, decisionId, request, createdAt, deadline })
+ *   const closed = await approvals.close(owner, req.number, 'approved', now) // undefined: not open any more
+ */
+import type { ApprovalStatus } from '../domain/approvals.ts'
+import type { ActionRequest } from './action-executor.port.ts'
+
+export interface NewApproval {
+  /** The owner's WeChat id: the only one whose answer counts. */
+  readonly owner: string
+  readonly room: string
+  readonly rule: string
+  /** The shadow decision it is about; opening twice for one decision returns the first request. */
+  readonly decisionId: number
+  /** What approving carries out. */
+  readonly request: ActionRequest
+  readonly createdAt: string
+  /** After this (ISO-8601) the request can no longer be answered. */
+  readonly deadline: string
+}
+
+export interface ApprovalRecord extends NewApproval {
+  /** 1, 2, 3 … per owner. */
+  readonly number: number
+  readonly status: ApprovalStatus
+  readonly answeredAt?: string | undefined
+}
+
+export interface RuleRecord {
+  readonly room: string
+  readonly rule: string
+  readonly fired: number
+  readonly approved: number
+  readonly rejected: number
+  readonly expired: number
+}
+
+export interface ApprovalStore {
+  /** Opens a request with the owner's next number (idempotent per decision). */
+  open(approval: NewApproval): Promise<ApprovalRecord>
+  get(owner: string, number: number): Promise<ApprovalRecord | undefined>
+  /**
+   * Closes an open request as approved, rejected or expired, and counts it in the rule's record.
+   * Returns undefined when it is not open (unknown, already answered, or past its deadline for an answer).
+   */
+  close(owner: string, number: number, status: Exclude<ApprovalStatus, 'open'>, at: string): Promise<ApprovalRecord | undefined>
+  /** Open requests whose deadline is before `before` (for the expiry sweep). */
+  listOverdue(before: string): Promise<ApprovalRecord[]>
+  /** Open requests still answerable at `at`. */
+  countOpen(at: string): Promise<number>
+  ruleRecord(room: string, rule: string): Promise<RuleRecord>
+}
+
+export class ApprovalStoreError extends Error {
+  override name = 'ApprovalStoreError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * ingest and moderate on real local servers — DynamoDB Local for the store, fauxqs for the
+ * queues between them — as SQS would feed them: partial batch failures, routing, idempotency.
+ */
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs'
+import type { SQSRecord } from 'aws-lambda'
+import { type FauxqsServer, startFauxqs } from 'fauxqs'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import YAML from 'yaml'
+import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
+import { SqsMessageQueue } from '../../functions/adapters/aws/sqs-message-queue.ts'
+import { parseConfig } from '../../functions/domain/config.ts'
+import { Guard } from '../../functions/domain/guard.ts'
+import type { ApprovalsRequest, ModerateRequest, VisionRequest } from '../../functions/domain/stage-messages.ts'
+import { type IngestDeps, ingestBatch } from '../../functions/handlers/ingest.ts'
+import { type ModerateDeps, moderateBatch } from '../../functions/handlers/moderate.ts'
+import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
+import type { MessageQueue } from '../../functions/ports/message-queue.port.ts'
+import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
+import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
+import { lambdaContext, sqsEvent, sqsRecord } from '../helpers/lambda.ts'
+
+const unavailable = dynamoDbLocalUnavailable()
+if (unavailable && process.env.CI) throw new Error(`DynamoDB Local is needed in CI: ${unavailable}`)
+
+const CONFIG = 'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n'
+
+describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () => {
+  let ddb: DynamoDbLocal
+  let fauxqs: FauxqsServer
+  let sqs: SQSClient
+  let table: string
+  const urls: Record<string, string> = {}
+  let ingest: IngestDeps
+  let moderate: ModerateDeps
+
+  beforeAll(async () => {
+    ;[ddb, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs({ port: 0, logger: false })])
+    sqs = new SQSClient({ endpoint: fauxqs.address, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+    for (const name of ['vision', 'moderate', 'approvals', 'actions'])
+      urls[name] = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
+    table = await ddb.createTable()
+    const store = new DynamoDbGuardStore({ client: ddb.client, table })
+    const guard = new Guard({ store, config: parseConfig(YAML.parse(CONFIG)) })
+    const q = <T>(name: string) => new SqsMessageQueue<T>({ client: sqs, queueUrl: urls[name] ?? '' })
+    ingest = { guard, store, vision: q('vision'), moderate: q('moderate'), approvals: q('approvals') }
+    moderate = { guard, actions: q('actions'), approvals: q('approvals') }
+    vi.spyOn(console, 'info').mockImplementation(() => {}) // Powertools logs and EMF metrics go to stdout
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+  }, 60_000)
+  afterAll(async () => {
+    sqs?.destroy()
+    await Promise.all([ddb?.stop(), fauxqs?.stop()])
+  })
+
+  async function drain<T>(queue: MessageQueue<T>): Promise<{ bodies: T[]; records: SQSRecord[] }> {
+    const bodies: T[] = []
+    const records: SQSRecord[] = []
+    for (let i = 0; i < 10; i++) {
+      const got = await queue.receive({ max: 10 })
+      if (!got.length) break
+      for (const m of got) {
+        bodies.push(m.body)
+        records.push(sqsRecord(JSON.stringify(m.body), 'g'))
+        await queue.ack(m)
+      }
+    }
+    return { bodies, records }
+  }
+
+  it('routes messages to moderate or vision and owners’ answers to approvals; only the poison record fails', async () => {
+    const text = message({ room: 'r1', text: '你好', ts: at(1) })
+    const picture = message({ room: 'r1', type: 'image', media: 'media/r1/p.jpg', ts: at(2) })
+    const answer = { kind: 'private', id: 'p1', ts: at(3), sender: 'wxid_owner', text: 'Y1' }
+    const records = [
+      sqsRecord(JSON.stringify(account('wxid_bot')), 'account'),
+      sqsRecord(JSON.stringify(roomSnapshot({ room: 'r1' })), 'r1'),
+      sqsRecord('{ not json', 'r2'),
+      sqsRecord(JSON.stringify({ id: 'bad', kind: 'message', ts: at(0), room: 'r3', type: 'text' }), 'r3'),
+      sqsRecord(JSON.stringify(text), 'r1'),
+      sqsRecord(JSON.stringify(picture), 'r1'),
+      sqsRecord(JSON.stringify(answer), 'private'),
+    ]
+    const response = await ingestBatch(ingest, sqsEvent(records), lambdaContext())
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([records[2]!.messageId, records[3]!.messageId])
+    expect((await drain(ingest.moderate as MessageQueue<ModerateRequest>)).bodies).toEqual([{ event: text }])
+    expect((await drain(ingest.vision as MessageQueue<VisionRequest>)).bodies).toEqual([{ event: picture }])
+    expect((await drain(ingest.approvals as MessageQueue<ApprovalsRequest>)).bodies).toEqual([{ kind: 'answer', event: answer }])
+  })
+
+  it('moderate stores and judges; the third ad removes; a redelivered batch sends nothing again', async () => {
+    const ads = [1, 2, 3].map((i) => message({ room: 'r1', sender: 'wxid_promo', text: `加微信 ${i}`, ts: at(10 + i) }))
+    await ingestBatch(ingest, sqsEvent(ads.map((m) => sqsRecord(JSON.stringify(m), 'r1'))), lambdaContext())
+    const { records } = await drain(ingest.moderate as MessageQueue<ModerateRequest>)
+    expect(records).toHaveLength(3)
+    expect((await moderateBatch(moderate, sqsEvent(records), lambdaContext())).batchItemFailures).toEqual([])
+    const actions = (await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies
+    expect(actions.map((a) => [a.decision.event, a.decision.action])).toEqual(ads.map((m, i) => [m.id, i < 2 ? 'warn' : 'remove']))
+    expect(actions[0]?.text).toContain('第 1 次提醒')
+
+    expect((await moderateBatch(moderate, sqsEvent(records), lambdaContext())).batchItemFailures).toEqual([])
+    expect((await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies).toEqual([])
+    // Once stored, ingest drops a late redelivery of the same event before it reaches moderate.
+    await ingestBatch(ingest, sqsEvent([sqsRecord(JSON.stringify(ads[0]), 'r1')]), lambdaContext())
+    expect((await drain(ingest.moderate as MessageQueue<ModerateRequest>)).bodies).toEqual([])
+  })
+
+  it('runs as the deployed handlers, wired from the environment', async () => {
+    vi.stubEnv('TABLE_NAME', table)
+    vi.stubEnv('VISION_QUEUE_URL', urls.vision ?? '')
+    vi.stubEnv('MODERATE_QUEUE_URL', urls.moderate ?? '')
+    vi.stubEnv('APPROVALS_QUEUE_URL', urls.approvals ?? '')
+    vi.stubEnv('ACTIONS_QUEUE_URL', urls.actions ?? '')
+    vi.stubEnv('QUNGUARD_CONFIG', CONFIG)
+    vi.stubEnv('AWS_REGION', 'us-east-1')
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local')
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local')
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', ddb.endpoint)
+    vi.stubEnv('AWS_ENDPOINT_URL_SQS', fauxqs.address)
+    const ingestHandler = (await import('../../functions/handlers/ingest.ts')).handler
+    const moderateHandler = (await import('../../functions/handlers/moderate.ts')).handler
+    const m = message({ room: 'r4', sender: 'wxid_x', text: '加微信', ts: at(50) })
+    expect(await ingestHandler(sqsEvent([sqsRecord(JSON.stringify(m), 'r4')]), lambdaContext())).toEqual({ batchItemFailures: [] })
+    const { records } = await drain(ingest.moderate as MessageQueue<ModerateRequest>)
+    expect(await moderateHandler(sqsEvent(records), lambdaContext('moderate'))).toEqual({ batchItemFailures: [] })
+    expect((await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies.map((a) => a.decision.event)).toEqual([m.id])
+    vi.unstubAllEnvs()
+  })
+})

@@ -1,0 +1,270 @@
+/**
+ * vision, moderate (with the classifier), approvals, learn and monitor as single domain calls
+ * behind their handler functions. Stores and queues are the memory/SQLite adapters here (their
+ * AWS twins pass the same contract suites); Textract, Rekognition and SageMaker are mocked at
+ * the SDK with aws-sdk-client-mock, so the real adapters run.
+ */
+import { DetectFacesCommand, DetectLabelsCommand, DetectModerationLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition'
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime'
+import { DetectDocumentTextCommand, TextractClient } from '@aws-sdk/client-textract'
+import { mockClient } from 'aws-sdk-client-mock'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AwsVision } from '../../functions/adapters/aws/aws-vision.ts'
+import { SageMakerTextClassifier } from '../../functions/adapters/aws/sagemaker-text-classifier.ts'
+import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
+import { MemoryBotRegistry } from '../../functions/adapters/memory/memory-bot-registry.ts'
+import { parseConfig } from '../../functions/domain/config.ts'
+import { Guard } from '../../functions/domain/guard.ts'
+import type { ApprovalsRequest, ModerateRequest } from '../../functions/domain/stage-messages.ts'
+import { approvalsBatch } from '../../functions/handlers/approvals.ts'
+import { learn } from '../../functions/handlers/learn.ts'
+import { moderateBatch } from '../../functions/handlers/moderate.ts'
+import { monitor } from '../../functions/handlers/monitor.ts'
+import { visionBatch } from '../../functions/handlers/vision.ts'
+import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
+import type { MediaStore } from '../../functions/ports/media-store.port.ts'
+import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
+import { lambdaContext, sqsEvent, sqsRecord } from '../helpers/lambda.ts'
+import { MemoryQueue } from '../helpers/memory-queue.ts'
+
+const textract = mockClient(TextractClient)
+const rekognition = mockClient(RekognitionClient)
+const sagemaker = mockClient(SageMakerRuntimeClient)
+const sdkError = (name: string, message: string) => Object.assign(new Error(message), { name })
+const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o)) as never
+
+class MapMedia implements MediaStore {
+  readonly objects = new Map<string, Uint8Array>()
+  async put(key: string, bytes: Uint8Array) {
+    this.objects.set(key, bytes)
+  }
+  async get(key: string) {
+    return this.objects.get(key)
+  }
+}
+
+const records = <T>(bodies: T[]) => sqsEvent(bodies.map((b) => sqsRecord(JSON.stringify(b), 'g')))
+
+beforeAll(() => {
+  vi.spyOn(console, 'info').mockImplementation(() => {})
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+})
+beforeEach(() => {
+  textract.reset()
+  rekognition.reset()
+  sagemaker.reset()
+})
+
+describe('Handler: vision', () => {
+  const vision = new AwsVision({
+    textract: new TextractClient({ region: 'us-east-1' }),
+    rekognition: new RekognitionClient({ region: 'us-east-1' }),
+  })
+
+  it('reads the picture from the media store and hands text and facts to moderate', async () => {
+    const media = new MapMedia()
+    await media.put('media/r1/a.jpg', new Uint8Array([1, 2, 3]))
+    textract.on(DetectDocumentTextCommand).resolves({ Blocks: [{ BlockType: 'LINE', Text: 'SCAN TO ADD', Confidence: 99 }] })
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [{ Name: 'QR Code', Confidence: 97 }] })
+    rekognition.on(DetectFacesCommand).resolves({ FaceDetails: [] })
+    rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [] })
+    const moderate = new MemoryQueue<ModerateRequest>()
+    const event = message({ type: 'image', media: 'media/r1/a.jpg' })
+    const r = await visionBatch({ media, vision, moderate }, records([{ event }]), lambdaContext('vision'))
+    expect(r.batchItemFailures).toEqual([])
+    expect(moderate.take()).toEqual([
+      { event, imageText: 'SCAN TO ADD', image: { labels: [{ name: 'QR Code', confidence: 0.97 }], faces: 0, nsfw: 0, unsafeLabels: [] } },
+    ])
+    expect(textract.commandCalls(DetectDocumentTextCommand)[0]?.args[0].input).toEqual({ Document: { Bytes: new Uint8Array([1, 2, 3]) } })
+  })
+
+  it('passes an unreadable or missing picture on without facts, and retries when throttled', async () => {
+    const media = new MapMedia()
+    await media.put('media/r1/bad.jpg', new Uint8Array([0]))
+    textract.on(DetectDocumentTextCommand).rejects(sdkError('UnsupportedDocumentException', 'unsupported'))
+    rekognition.on(DetectLabelsCommand).rejects(sdkError('InvalidImageFormatException', 'bad'))
+    const moderate = new MemoryQueue<ModerateRequest>()
+    const bad = message({ type: 'image', media: 'media/r1/bad.jpg' })
+    const gone = message({ type: 'image', media: 'media/r1/gone.jpg' })
+    expect(
+      (await visionBatch({ media, vision, moderate }, records([{ event: bad }, { event: gone }]), lambdaContext())).batchItemFailures,
+    ).toEqual([])
+    expect(moderate.take().map((m) => [m.event.id, m.imageText, Boolean(m.visionError)])).toEqual([
+      [bad.id, undefined, true],
+      [gone.id, undefined, true],
+    ])
+
+    textract.on(DetectDocumentTextCommand).rejects(sdkError('ThrottlingException', 'slow down'))
+    const r = await visionBatch({ media, vision, moderate }, records([{ event: bad }]), lambdaContext())
+    expect(r.batchItemFailures).toHaveLength(1)
+    expect(moderate.take()).toEqual([])
+  })
+})
+
+async function primedGuard(classifierRule?: { threshold: number; action: 'warn' }) {
+  const store = SqliteGuardStore.open(':memory:')
+  const guard = new Guard({
+    store,
+    config: parseConfig({ groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'] }] } } }),
+    classifierRule,
+  })
+  await guard.handleEvent(account('wxid_bot'))
+  await guard.handleEvent(roomSnapshot({ topic: '亲子群' }))
+  return { store, guard }
+}
+
+describe('Handler: moderate with the SageMaker classifier', () => {
+  const classifier = new SageMakerTextClassifier({ client: new SageMakerRuntimeClient({ region: 'us-east-1' }), endpointName: 'ep' })
+
+  it('sends a high-scoring message to approvals as a proposal, not to actions', async () => {
+    sagemaker.on(InvokeEndpointCommand).resolves({ Body: json([{ label: ['__label__spam', '__label__ham'], prob: [0.96, 0.04] }]) })
+    const { guard } = await primedGuard({ threshold: 0.9, action: 'warn' })
+    const actions = new MemoryQueue<ActionRequest>()
+    const approvals = new MemoryQueue<ApprovalsRequest>()
+    const event = message({ text: '代理招募 日入过千' })
+    const r = await moderateBatch({ guard, classifier, actions, approvals }, records([{ event }]), lambdaContext('moderate'))
+    expect(r.batchItemFailures).toEqual([])
+    expect(actions.take()).toEqual([])
+    const [proposal] = approvals.take()
+    expect(proposal).toMatchObject({
+      kind: 'proposal',
+      proposal: { request: { ownerId: 'wxid_owner', decision: { rule: 'ad-classifier' } } },
+    })
+  })
+
+  it('judges by rules alone while the endpoint does not exist, and retries while it throttles', async () => {
+    const { guard } = await primedGuard({ threshold: 0.9, action: 'warn' })
+    const actions = new MemoryQueue<ActionRequest>()
+    const approvals = new MemoryQueue<ApprovalsRequest>()
+    sagemaker.on(InvokeEndpointCommand).rejects(sdkError('ValidationError', 'Endpoint ep of account 1 not found.'))
+    const ad = message({ text: '加微信' })
+    await moderateBatch({ guard, classifier, actions, approvals }, records([{ event: ad }]), lambdaContext())
+    expect(actions.take().map((a) => a.decision.rule)).toEqual(['no-ads'])
+
+    sagemaker.on(InvokeEndpointCommand).rejects(sdkError('ThrottlingException', 'slow'))
+    const r = await moderateBatch({ guard, classifier, actions, approvals }, records([{ event: message({ text: 'x' }) }]), lambdaContext())
+    expect(r.batchItemFailures).toHaveLength(1)
+  })
+})
+
+describe('Handler: approvals', () => {
+  let guard: Guard
+  beforeAll(async () => {
+    guard = (await primedGuard({ threshold: 0.9, action: 'warn' })).guard
+  })
+  async function proposalFor(text: string) {
+    const r = await guard.handleEvent(message({ text, sender: 'wxid_promo', senderName: '推广员' }), { spamScore: 0.99 })
+    if (r.status !== 'stored' || !r.decisions[0]?.proposal) throw new Error('no proposal')
+    return r.decisions[0].proposal
+  }
+  const answer = (sender: string, text: string, id = `p-${Math.random()}`) => ({
+    kind: 'answer' as const,
+    event: { kind: 'private' as const, id, ts: at(5), sender, text },
+  })
+
+  it('asks the owner with a numbered request; Y carries the action out, N leaves the member alone', async () => {
+    const approvals = new MemoryApprovalStore()
+    const actions = new MemoryQueue<ActionRequest>()
+    const deps = { approvals, actions, now: () => new Date('2026-03-01T12:10:00Z') }
+    const p1 = await proposalFor('刷单返现')
+    const p2 = await proposalFor('兼职日结')
+    await approvalsBatch(
+      deps,
+      records([
+        { kind: 'proposal', proposal: p1 },
+        { kind: 'proposal', proposal: p2 },
+      ]),
+      lambdaContext('approvals'),
+    )
+    const asks = actions.take()
+    expect(asks.map((a) => [a.decision.action, a.ownerId])).toEqual([
+      ['ask-owner', 'wxid_owner'],
+      ['ask-owner', 'wxid_owner'],
+    ])
+    expect(asks[0]?.text).toContain('审批 #1')
+    expect(asks[1]?.text).toContain('审批 #2')
+
+    await approvalsBatch(deps, records([answer('wxid_owner', 'Y1'), answer('wxid_owner', '拒绝２')]), lambdaContext())
+    const done = actions.take()
+    expect(done.map((a) => [a.decision.action, a.decision.mode, a.ownerId])).toEqual([
+      ['warn', 'active', 'wxid_owner'], // request 1, carried out
+      ['alert-owner', 'active', 'wxid_owner'], // receipt for Y1
+      ['alert-owner', 'active', 'wxid_owner'], // receipt for N2
+    ])
+    expect(done[1]?.text).toContain('已同意 #1')
+    expect(done[2]?.text).toContain('已拒绝 #2')
+    expect(await approvals.ruleRecord('r1', 'ad-classifier')).toMatchObject({ fired: 2, approved: 1, rejected: 1 })
+  })
+
+  it('does nothing for someone else’s Y1 or a late answer, and ignores ordinary chat', async () => {
+    const approvals = new MemoryApprovalStore()
+    const actions = new MemoryQueue<ActionRequest>()
+    let now = new Date('2026-03-01T12:10:00Z')
+    const deps = { approvals, actions, now: () => now, expiresInHours: 1 }
+    await approvalsBatch(deps, records([{ kind: 'proposal', proposal: await proposalFor('加我领券') }]), lambdaContext())
+    actions.take()
+    await approvalsBatch(deps, records([answer('wxid_stranger', 'Y1'), answer('wxid_owner', '今天天气不错')]), lambdaContext())
+    expect(actions.take().map((a) => a.text)).toEqual([expect.stringContaining('没有待处理的审批 #1')])
+    now = new Date('2026-03-01T14:00:00Z')
+    await approvalsBatch(deps, records([answer('wxid_owner', 'Y1')]), lambdaContext())
+    expect(actions.take().map((a) => a.decision.action)).toEqual(['alert-owner'])
+    expect(await approvals.get('wxid_owner', 1)).toMatchObject({ status: 'open' })
+  })
+
+  it('dead-letters a malformed record and goes on with the rest', async () => {
+    const deps = { approvals: new MemoryApprovalStore(), actions: new MemoryQueue<ActionRequest>() }
+    const event = sqsEvent([sqsRecord('{"kind":"proposal"}', 'g'), sqsRecord(JSON.stringify(answer('wxid_owner', 'N1')), 'h')])
+    const r = await approvalsBatch(deps, event, lambdaContext())
+    expect(r.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }])
+  })
+})
+
+describe('Handler: learn', () => {
+  it('writes the weak-labelled training and validation channels and says whether to train', async () => {
+    const { guard, store } = await primedGuard()
+    for (let i = 0; i < 12; i++) await guard.handleEvent(message({ text: `加微信 领福利 ${i}`, sender: `wxid_ad${i}`, ts: at(i) }))
+    for (let i = 0; i < 40; i++) await guard.handleEvent(message({ text: `明天${i}点 一起吃饭`, sender: `wxid_m${i % 5}`, ts: at(i) }))
+    const media = new MapMedia()
+    const r = await learn({ store, media, bucket: 'b', minSpam: 10, now: () => new Date('2026-03-02T00:00:00Z') })
+    expect(r).toMatchObject({
+      spam: 12,
+      ham: 36,
+      enough: true,
+      trainUri: 's3://b/training/20260302T000000/train/',
+      modelsUri: 's3://b/models/',
+    })
+    expect(r.runName).toMatch(/^qunguard-[0-9t]+$/)
+    const train = new TextDecoder().decode(media.objects.get('training/20260302T000000/train/train.txt'))
+    const validation = new TextDecoder().decode(media.objects.get('training/20260302T000000/validation/validation.txt'))
+    expect(train.trim().split('\n').length + validation.trim().split('\n').length).toBe(48)
+    expect(train).toContain('__label__spam 加 微 加微 信 微信')
+    expect((await learn({ store, media, bucket: 'b', minSpam: 50 })).enough).toBe(false)
+  })
+})
+
+describe('Handler: monitor', () => {
+  it('counts live and dead bots, expires overdue requests and reports the backlog', async () => {
+    const registry = new MemoryBotRegistry()
+    const approvals = new MemoryApprovalStore()
+    const now = new Date('2026-03-01T12:10:00Z')
+    await registry.beat({ bot: 'alive', lastBeat: '2026-03-01T12:09:30Z', rooms: ['r1'] })
+    await registry.beat({ bot: 'gone', lastBeat: '2026-03-01T12:05:00Z', rooms: ['r2'] })
+    const request = {
+      decisionId: 1,
+      decision: { event: 'm', room: 'r1', target: 't', action: 'warn' as const, mode: 'active' as const, rule: 'x', score: 1, reason: '' },
+      messageId: 'm',
+      text: '',
+    }
+    const base = { owner: 'o', room: 'r1', rule: 'x', request, createdAt: '2026-03-01T10:00:00Z' }
+    await approvals.open({ ...base, decisionId: 1, deadline: '2026-03-01T11:00:00Z' })
+    await approvals.open({ ...base, decisionId: 2, deadline: '2026-03-02T10:00:00Z' })
+    expect(await monitor({ registry, approvals, heartbeatSeconds: 60, now: () => now })).toEqual({
+      live: ['alive'],
+      dead: ['gone'],
+      expired: 1,
+      backlog: 1,
+    })
+    expect(await approvals.get('o', 1)).toMatchObject({ status: 'expired' })
+  })
+})
