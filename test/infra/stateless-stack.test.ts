@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { App, Validations } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AwsSolutionsChecks } from 'cdk-nag'
@@ -159,6 +162,16 @@ describe('StatelessStack', () => {
 
   it('passes the cdk-nag AwsSolutions pack with only reasoned acknowledgements', () => {
     expect(() => app.synth()).not.toThrow()
+  })
+
+  it('bundles each handler into an ES module that loads and exports `handler`', async () => {
+    const dir = app.synth().directory
+    const bundles = fs
+      .readdirSync(dir)
+      .map((d) => path.join(dir, d, 'index.mjs'))
+      .filter((f) => fs.existsSync(f))
+    expect(bundles).toHaveLength(6)
+    for (const b of bundles) expect(typeof (await import(pathToFileURL(b).href)).handler).toBe('function')
   })
 })
 
