@@ -2,7 +2,10 @@
  * A stored decision row (SQLite row or DynamoDB item: the same field names) as a StoredDecision.
  */
 import type { Decision } from '../domain/events.ts'
-import type { StoredDecision } from '../ports/guard-store.port.ts'
+import type { Outgoing, StoredDecision } from '../ports/guard-store.port.ts'
+
+/** The outgoing message as stored: JSON text in both stores. */
+export const outgoingColumn = (o: Outgoing | undefined): string | null => (o ? JSON.stringify(o) : null)
 
 export function toStoredDecision(row: Record<string, unknown>): StoredDecision {
   return {
@@ -16,5 +19,6 @@ export function toStoredDecision(row: Record<string, unknown>): StoredDecision {
     score: Number(row.score),
     reason: String(row.reason),
     ts: String(row.ts),
+    ...(typeof row.outgoing === 'string' ? { outgoing: JSON.parse(row.outgoing) as Outgoing } : {}),
   }
 }

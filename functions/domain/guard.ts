@@ -13,7 +13,7 @@
  *   const outcome = await guard.handle(rawEventFromAnywhere)
  */
 import type { ActionExecutor, ActionOutcome, ActionRequest } from '../ports/action-executor.port.ts'
-import type { GuardStore, MemberRecord, OffenceRecord } from '../ports/guard-store.port.ts'
+import type { DecisionToStore, GuardStore, MemberRecord, OffenceRecord } from '../ports/guard-store.port.ts'
 import type { Config, RoomConfig } from './config.ts'
 import { resolveRoomConfig } from './config.ts'
 import type { Decision, GroupEvent, MessageEvent } from './events.ts'
@@ -184,36 +184,34 @@ export class Guard {
       ts: new Date(toMillis(msg.ts)).toISOString(),
       mode,
     }
-    const r = await this.store.commit({ event: msg, members: newMember, offences: [offence], decisions: verdict.decisions })
+    const ownerId = cfg.owner ?? room?.owner
+    // What each decision sends — for a shadow one, what approving it would send — is stored with it.
+    const toStore: DecisionToStore[] = verdict.decisions.map((decision) => {
+      const sent = decision.mode === 'active' ? decision.action : verdict.intended
+      const text =
+        sent === 'warn'
+          ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
+          : ownerAlertText(msg, room?.topic ?? '', { ...decision, action: sent, mode: 'active' }, verdict.intended)
+      return { ...decision, outgoing: { text, ownerId, ...(decision.mode === 'shadow' ? { proposed: verdict.intended } : {}) } }
+    })
+    const r = await this.store.commit({ event: msg, members: newMember, offences: [offence], decisions: toStore })
     if (!r.stored) return { status: 'duplicate', event: msg }
 
-    const ownerId = cfg.owner ?? room?.owner
     const handled: HandledDecision[] = []
-    for (const [i, decision] of verdict.decisions.entries()) {
-      const id = r.decisionIds[i] ?? -1
-      if (decision.mode !== 'active') {
-        // What approving it would carry out: the intended step, as if the rule were active.
-        const approved: Decision = { ...decision, action: verdict.intended, mode: 'active' }
-        const text =
-          verdict.intended === 'warn'
-            ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
-            : ownerAlertText(msg, room?.topic ?? '', approved, verdict.intended)
-        const proposal: Proposal = {
-          request: { decisionId: id, decision: approved, messageId: msg.id, text, ownerId },
-          message: msg,
-          roomTopic: room?.topic ?? '',
-        }
-        handled.push({ id, decision, proposal })
-        continue
-      }
-      const text =
-        decision.action === 'warn'
-          ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
-          : ownerAlertText(msg, room?.topic ?? '', decision, verdict.intended)
-      const request: ActionRequest = { decisionId: id, decision, messageId: msg.id, text, ownerId }
-      handled.push({ id, decision, request, ...(this.executor ? { outcome: await this.execute(this.executor, request) } : {}) })
+    for (const [i, d] of toStore.entries()) {
+      const h = toHandled(r.decisionIds[i] ?? -1, d, msg, room?.topic ?? '')
+      handled.push(h.request && this.executor ? { ...h, outcome: await this.execute(this.executor, h.request) } : h)
     }
     return { status: 'stored', event: msg, decisions: handled }
+  }
+
+  /**
+   * The decisions already stored for a message, with what they send — for a redelivered event
+   * whose first handling may have died between storing and sending. Executes nothing.
+   */
+  async storedDecisions(msg: MessageEvent): Promise<HandledDecision[]> {
+    const [decisions, room] = await Promise.all([this.store.listDecisions({ event: msg.id }), this.store.getRoom(msg.room)])
+    return decisions.map(({ id, ts: _ts, ...d }) => toHandled(id, d, msg, room?.topic ?? ''))
   }
 
   /** Carries one request out and records what happened; an executor failure is recorded, not thrown. */
@@ -231,5 +229,25 @@ export class Guard {
       ts: this.now().toISOString(),
     })
     return outcome
+  }
+}
+
+/** A stored (or about to be stored) decision as what to carry out now, or what to propose to the owner. */
+function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent, roomTopic: string): HandledDecision {
+  const { outgoing, ...decision } = stored
+  if (!outgoing) return { id, decision }
+  if (decision.mode === 'active') {
+    return { id, decision, request: { decisionId: id, decision, messageId: msg.id, text: outgoing.text, ownerId: outgoing.ownerId } }
+  }
+  // What approving it would carry out: the intended step, as if the rule were active.
+  const approved: Decision = { ...decision, action: outgoing.proposed ?? decision.action, mode: 'active' }
+  return {
+    id,
+    decision,
+    proposal: {
+      request: { decisionId: id, decision: approved, messageId: msg.id, text: outgoing.text, ownerId: outgoing.ownerId },
+      message: msg,
+      roomTopic,
+    },
   }
 }

@@ -86,17 +86,19 @@ export async function approvalsRecord(deps: ApprovalsDeps, record: SQSRecord): P
 async function answer(deps: ApprovalsDeps, event: PrivateEvent, now: Date): Promise<void> {
   const parsed = parseAnswer(event.text)
   if (!parsed) return // an ordinary private message: not ours to answer
-  const closed = await deps.approvals.close(
-    event.sender,
-    parsed.number,
-    parsed.verdict === 'approve' ? 'approved' : 'rejected',
-    now.toISOString(),
-  )
+  const at = now.toISOString()
+  const open = await deps.approvals.get(event.sender, parsed.number)
+  const answerable = open?.status === 'open' && Date.parse(at) <= Date.parse(open.deadline)
+  // Carry the action out before closing the request: if this dies in between, the redelivered
+  // answer finds the request still open and sends again (SQS drops the repeat by its id).
+  if (answerable && parsed.verdict === 'approve')
+    await deps.actions.send({ group: open.room, dedupeId: `decision-${open.decisionId}`, body: open.request })
+  const closed = answerable
+    ? await deps.approvals.close(event.sender, parsed.number, parsed.verdict === 'approve' ? 'approved' : 'rejected', at)
+    : undefined
   const outcome = closed ? (closed.status === 'approved' ? 'approved' : 'rejected') : 'unknown'
   metrics.addMetric(outcome === 'unknown' ? 'AnswersUnmatched' : outcome === 'approved' ? 'Approved' : 'Rejected', MetricUnit.Count, 1)
   logger.info('owner answered', { number: parsed.number, verdict: parsed.verdict, outcome, rule: closed?.rule, room: closed?.room })
-  if (closed?.status === 'approved')
-    await deps.actions.send({ group: closed.room, dedupeId: `decision-${closed.decisionId}`, body: closed.request })
   await deps.actions.send({
     group: `owner-${event.sender}`,
     dedupeId: `receipt-${event.id}`,

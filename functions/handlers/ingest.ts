@@ -64,11 +64,8 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
     return
   }
   const result = await deps.guard.handleEvent(event)
-  if (result.status === 'duplicate') {
-    metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1)
-    return
-  }
-  metrics.addMetric('EventsStored', MetricUnit.Count, 1)
+  metrics.addMetric(result.status === 'duplicate' ? 'DuplicateEvents' : 'EventsStored', MetricUnit.Count, 1)
+  // Forwarded also when a duplicate (the first try may have died before forwarding); SQS drops repeats by id.
   if (event.kind === 'private')
     await deps.approvals.send({ group: `owner-${event.sender}`, dedupeId: event.id, body: { kind: 'answer', event } })
 }

@@ -13,7 +13,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
 import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
-import { Guard } from '../domain/guard.ts'
+import { Guard, type HandledDecision } from '../domain/guard.ts'
 import { messageText } from '../domain/policy.ts'
 import { type ApprovalsRequest, ModerateRequestSchema } from '../domain/stage-messages.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
@@ -22,7 +22,7 @@ import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
 import { configFromEnv } from './env.ts'
 import { logger, metrics, tracer } from './observability.ts'
-import { fifoBatch, recordBody } from './sqs-batch.ts'
+import { fifoBatch, PoisonRecordError, recordBody } from './sqs-batch.ts'
 
 export interface ModerateDeps {
   readonly guard: Guard
@@ -52,8 +52,12 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
   if (req.visionError) logger.warn('picture not read', { event: event.id, room: event.room, error: req.visionError })
   const features = { imageText: req.imageText, spamScore: await spamScore(deps.classifier, messageText(event, req)) }
   const result = await deps.guard.handleEvent(event, features)
-  if (result.status !== 'stored') {
+  if (result.status === 'invalid') throw new PoisonRecordError(`record ${record.messageId}: ${result.error}`)
+  if (result.status === 'duplicate') {
+    // Stored before: send again what it sent then (same deduplication ids), in case the first
+    // try died between storing and sending. Within SQS's 5-minute window the repeats are dropped.
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1)
+    await dispatch(deps, await deps.guard.storedDecisions(event), req.imageText)
     return
   }
   metrics.addMetric('EventsStored', MetricUnit.Count, 1)
@@ -66,20 +70,26 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
       mode: d.decision.mode,
       rule: d.decision.rule,
     })
+  }
+  await dispatch(deps, result.decisions, req.imageText)
+}
+
+/** Active decisions to the action queue, shadow ones to approvals as proposals for the owner. */
+async function dispatch(deps: ModerateDeps, decisions: readonly HandledDecision[], imageText: string | undefined): Promise<void> {
+  for (const d of decisions) {
     if (d.request) await deps.actions.send({ group: d.decision.room, dedupeId: `decision-${d.id}`, body: d.request })
-    if (d.proposal) {
-      const owner = d.proposal.request.ownerId
-      if (!owner) {
-        metrics.addMetric('ProposalsWithoutOwner', MetricUnit.Count, 1)
-        logger.warn('shadow decision has no owner to ask', { room: d.decision.room, rule: d.decision.rule })
-        continue
-      }
-      await deps.approvals.send({
-        group: `owner-${owner}`,
-        dedupeId: `proposal-${d.id}`,
-        body: { kind: 'proposal', proposal: d.proposal, imageText: req.imageText },
-      })
+    if (!d.proposal) continue
+    const owner = d.proposal.request.ownerId
+    if (!owner) {
+      metrics.addMetric('ProposalsWithoutOwner', MetricUnit.Count, 1)
+      logger.warn('shadow decision has no owner to ask', { room: d.decision.room, rule: d.decision.rule })
+      continue
     }
+    await deps.approvals.send({
+      group: `owner-${owner}`,
+      dedupeId: `proposal-${d.id}`,
+      body: { kind: 'proposal', proposal: d.proposal, imageText },
+    })
   }
 }
 

@@ -56,7 +56,25 @@ export interface ActionRecord {
   readonly ts: string
 }
 
-export interface StoredDecision extends Decision {
+/**
+ * What a decision sends (or, for a shadow decision, would send once approved), kept with it so
+ * that a redelivered event re-sends exactly the same thing instead of nothing.
+ */
+export interface Outgoing {
+  /** The @-warning or the private note. */
+  readonly text: string
+  /** Who gets private alerts and approval requests for the room. */
+  readonly ownerId?: string | undefined
+  /** For shadow decisions: the action approving it carries out. */
+  readonly proposed?: Decision['action'] | undefined
+}
+
+/** A decision as the Guard hands it to the store. */
+export interface DecisionToStore extends Decision {
+  readonly outgoing?: Outgoing | undefined
+}
+
+export interface StoredDecision extends DecisionToStore {
   readonly id: number
   readonly ts: string
 }
@@ -68,7 +86,7 @@ export interface Change {
   readonly room?: RoomEvent | undefined
   readonly members?: readonly MemberRecord[] | undefined
   readonly offences?: readonly OffenceRecord[] | undefined
-  readonly decisions?: readonly Decision[] | undefined
+  readonly decisions?: readonly DecisionToStore[] | undefined
 }
 
 export interface CommitResult {

@@ -57,6 +57,15 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect((await store.listMessages({ limit: 1 })).map((m) => m.text)).toEqual(['old'])
     })
 
+    it('keeps what a decision sends with it', async () => {
+      const m = message({ text: '加微信' })
+      const outgoing = { text: '请勿发广告。这是第 1 次提醒。', ownerId: 'wxid_owner', proposed: 'remove' as const }
+      await store.commit({ event: m, decisions: [{ ...decisionFor(m, { mode: 'shadow' }), outgoing }, decisionFor(m)] })
+      const [withText, plain] = await store.listDecisions({ event: m.id })
+      expect(withText?.outgoing).toEqual(outgoing)
+      expect(plain?.outgoing).toBeUndefined()
+    })
+
     it('writes nothing the second time an event id is committed', async () => {
       const m = message({ text: '加微信' })
       await store.commit({ event: m, decisions: [decisionFor(m)] })

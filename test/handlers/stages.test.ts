@@ -148,6 +148,30 @@ describe('Handler: moderate with the SageMaker classifier', () => {
   })
 })
 
+describe('Handler: moderate, redelivered', () => {
+  it('sends on the retry what a first try stored but could not send', async () => {
+    const { guard } = await primedGuard()
+    const approvals = new MemoryQueue<ApprovalsRequest>()
+    const actions = new MemoryQueue<ActionRequest>()
+    let failNext = true
+    const flaky = {
+      ...actions,
+      send: async (r: Parameters<MemoryQueue<ActionRequest>['send']>[0]) => {
+        if (failNext) {
+          failNext = false
+          throw new Error('SQS unreachable')
+        }
+        return actions.send(r)
+      },
+    } as MemoryQueue<ActionRequest>
+    const event = records([{ event: message({ text: '加微信' }) }])
+    expect((await moderateBatch({ guard, actions: flaky, approvals }, event, lambdaContext())).batchItemFailures).toHaveLength(1)
+    expect(actions.take()).toEqual([])
+    expect((await moderateBatch({ guard, actions: flaky, approvals }, event, lambdaContext())).batchItemFailures).toEqual([])
+    expect(actions.take().map((a) => [a.decision.action, a.text])).toEqual([['warn', expect.stringContaining('第 1 次提醒')]])
+  })
+})
+
 describe('Handler: approvals', () => {
   let guard: Guard
   beforeAll(async () => {

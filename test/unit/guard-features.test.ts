@@ -58,4 +58,18 @@ describe('Guard with message features', () => {
     const [d] = decisions(await g.handleEvent(message({ text: '加微信' }), { spamScore: 0.99 }))
     expect(d?.decision).toMatchObject({ rule: 'no-ads', mode: 'active' })
   })
+
+  it('gives back, for a stored message, exactly the requests and proposals it made the first time', async () => {
+    const g = await guard({ classifierRule: { threshold: 0.9, action: 'warn' } })
+    const ad = message({ text: '加微信' })
+    const maybe = message({ text: '私聊有惊喜' })
+    const first = [...decisions(await g.handleEvent(ad)), ...decisions(await g.handleEvent(maybe, { spamScore: 0.95 }))]
+    expect(first.map((d) => [Boolean(d.request), Boolean(d.proposal)])).toEqual([
+      [true, false],
+      [false, true],
+    ])
+    expect(await g.handleEvent(ad)).toMatchObject({ status: 'duplicate' })
+    const again = [...(await g.storedDecisions(ad)), ...(await g.storedDecisions(maybe))]
+    expect(again).toEqual(first)
+  })
 })

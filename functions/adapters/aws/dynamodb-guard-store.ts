@@ -42,7 +42,7 @@ import type {
   StoredDecision,
 } from '../../ports/guard-store.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
-import { toStoredDecision } from '../stored-decision.ts'
+import { outgoingColumn, toStoredDecision } from '../stored-decision.ts'
 
 export interface DynamoDbGuardStoreOptions {
   readonly client: DynamoDBClient
@@ -139,7 +139,20 @@ export class DynamoDbGuardStore implements GuardStore {
       })
     }
     decisions.forEach((d, i) => {
-      items.push({ Put: { TableName: this.table, Item: { pk: 'DECISIONS', sk: pad(ids[i] ?? 0, 12), id: ids[i], ...d, ts: event.ts } } })
+      const { outgoing, ...decision } = d
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: 'DECISIONS',
+            sk: pad(ids[i] ?? 0, 12),
+            id: ids[i],
+            ...decision,
+            ts: event.ts,
+            outgoing: outgoingColumn(outgoing) ?? undefined,
+          },
+        },
+      })
     })
     if (items.length > 100)
       throw new StoreError(`commit of event ${event.id} has ${items.length} writes; DynamoDB transactions take at most 100`)

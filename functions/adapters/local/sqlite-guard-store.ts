@@ -24,7 +24,7 @@ import type {
   StoredDecision,
 } from '../../ports/guard-store.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
-import { toStoredDecision } from '../stored-decision.ts'
+import { outgoingColumn, toStoredDecision } from '../stored-decision.ts'
 import { MIGRATIONS } from './sqlite-migrations.ts'
 
 export interface SqliteGuardStoreOptions {
@@ -111,7 +111,18 @@ export class SqliteGuardStore implements GuardStore {
     for (const o of change.offences ?? []) s.insertOffence.run(o.room, o.member, o.rule, o.event, Date.parse(o.ts), o.mode)
     const decisionIds: number[] = []
     for (const d of change.decisions ?? []) {
-      const r = s.insertDecision.run(d.event, d.room, d.target, d.action, d.mode, d.rule, d.score, d.reason, event.ts)
+      const r = s.insertDecision.run(
+        d.event,
+        d.room,
+        d.target,
+        d.action,
+        d.mode,
+        d.rule,
+        d.score,
+        d.reason,
+        event.ts,
+        outgoingColumn(d.outgoing),
+      )
       decisionIds.push(Number(r.lastInsertRowid))
     }
     return { stored: true, decisionIds }
@@ -248,7 +259,7 @@ function prepare(db: Database.Database) {
     insertOffence: db.prepare('INSERT INTO offences (room, member, rule, event, ts_ms, mode) VALUES (?, ?, ?, ?, ?, ?)'),
     countOffences: db.prepare('SELECT count(*) AS n FROM offences WHERE room = ? AND member = ? AND mode = ? AND ts_ms >= ?'),
     insertDecision: db.prepare(
-      'INSERT INTO decisions (event, room, target, action, mode, rule, score, reason, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO decisions (event, room, target, action, mode, rule, score, reason, ts, outgoing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     decisionsByEvent: db.prepare('SELECT * FROM decisions WHERE event = ? ORDER BY id'),
     decisionsByRoom: db.prepare('SELECT * FROM decisions WHERE room = ? ORDER BY id'),

@@ -66,4 +66,6 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX actions_decision ON actions (decision_id);
   `,
+  // 2: what each decision sends, so that a redelivered event re-sends it (JSON)
+  `ALTER TABLE decisions ADD COLUMN outgoing TEXT;`,
 ]
