@@ -5,6 +5,8 @@
  *
  * An action is acknowledged only after it was carried out (or fell back), so a bot host that
  * dies mid-action leaves it for the next poll; what keeps failing ends in the queue's DLQ.
+ * With several bot accounts on one action queue, each carries out only actions for rooms it is
+ * in and gives the others back at once, so a room's actions go to whichever live bot is in it.
  *
  * @example
  *   const relay = QunGuardRelay({ events, actions })
@@ -31,6 +33,8 @@ export interface QunGuardRelayConfig {
   readonly executor?: WechatyActionExecutorOptions
   /** Long-poll wait of one receive on the action queue. @default 10 s */
   readonly waitSeconds?: number
+  /** Pause after giving back actions for rooms this bot is not in. @default 2000 ms */
+  readonly giveBackPauseMs?: number
   readonly onAction?: (request: ActionRequest, outcome: ActionOutcome) => void
   readonly onError?: (error: Error) => void
 }
@@ -65,11 +69,22 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
     loop = (async function pollActions() {
       while (running) {
         try {
+          let gaveBack = 0
           for (const m of await config.actions.receive({ max: 10, waitSeconds: config.waitSeconds ?? 10 })) {
+            // Several bot accounts may share the action queue: an action for a room this bot is
+            // not in goes back at once for a bot that is (after too many tries: the DLQ, alarmed).
+            if (!(await servesRoom(bot, m.body.decision.room))) {
+              await config.actions.release(m)
+              gaveBack++
+              continue
+            }
             const outcome = await executor.execute(m.body)
             config.onAction?.(m.body, outcome)
             await config.actions.ack(m)
           }
+          // Step aside for a moment so that the bot in that room, not this one again, receives it next
+          // (every receive counts towards the queue's maxReceiveCount).
+          if (gaveBack) await new Promise((r) => setTimeout(r, config.giveBackPauseMs ?? 2000))
         } catch (e) {
           onError(e instanceof Error ? e : new Error(String(e)))
           await new Promise((r) => setTimeout(r, 1000))
@@ -87,6 +102,12 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
       },
     },
   }) as QunGuardRelay
+}
+
+/** Private notes (room "private") go out from any bot; room actions only from a bot in that room. */
+async function servesRoom(bot: WechatyInterface, room: string): Promise<boolean> {
+  if (room === 'private') return true
+  return (await bot.Room.find({ id: room })) !== undefined
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
- * Pictures travel through S3, never inside SQS messages: the relay uploads an image message's
- * picture to the media bucket (fauxqs S3) and the event on the inbound queue names its key.
+ * The cloud relay (the bot host of the AWS deployment) on fauxqs:
+ * - pictures travel through S3, never inside SQS messages: the relay uploads an image message's
+ *   picture to the media bucket and the event on the inbound queue names its key;
+ * - several bot accounts share one action queue: each carries out only its rooms' actions.
  */
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs'
@@ -73,6 +75,50 @@ describe('QunGuardRelay with a media store', () => {
     } finally {
       await relay.stop()
       await world.stop()
+    }
+  })
+})
+
+describe('QunGuardRelay with two bot accounts on one action queue', () => {
+  it('carries each action out through the bot that is in the room', async () => {
+    const url = async (name: string) =>
+      (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
+    const events = new SqsMessageQueue<GroupEvent>({ client: sqs, queueUrl: await url('two-bots-events') })
+    const actions = new SqsMessageQueue<ActionRequest>({ client: sqs, queueUrl: await url('two-bots-actions') })
+    const relayA = QunGuardRelay({ events, actions, waitSeconds: 0 })
+    const relayB = QunGuardRelay({ events, actions, waitSeconds: 0 })
+    // A alone first: the action is not for any room of A's, so A gives it back each time it sees it.
+    const a = await MockWorld.start({ plugins: [relayA], botName: 'A' })
+    let b: MockWorld | undefined
+    try {
+      a.room('A 的群', { owner: a.contact('群主A', 'wxid_a_owner'), members: [], id: 'only-a@chatroom' })
+      const decision = {
+        event: 'm1',
+        room: 'only-b@chatroom',
+        target: 'wxid_b_member',
+        action: 'warn' as const,
+        mode: 'active' as const,
+        rule: 'r',
+        score: 1,
+        reason: '',
+      }
+      await actions.send({
+        group: decision.room,
+        dedupeId: 'a1',
+        body: { decisionId: 1, decision, messageId: 'm1', text: '请勿发广告', ownerId: 'wxid_b_owner' },
+      })
+      await a.settle(300)
+      expect(a.records.filter((r) => r.kind === 'say')).toEqual([])
+
+      b = await MockWorld.start({ plugins: [relayB], botName: 'B' })
+      const member = b.contact('成员', 'wxid_b_member')
+      const roomB = b.room('B 的群', { owner: b.contact('群主', 'wxid_b_owner'), members: [member], id: 'only-b@chatroom' })
+      for (let i = 0; i < 40 && b.said(roomB).length === 0; i++) await b.settle(50)
+      expect(b.said(roomB)).toEqual(['@成员 请勿发广告'])
+      expect(a.records.filter((r) => r.kind === 'say')).toEqual([])
+    } finally {
+      await Promise.all([relayA.stop(), relayB.stop()])
+      await Promise.all([a.stop(), b?.stop()])
     }
   })
 })
