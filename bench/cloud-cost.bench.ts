@@ -4,7 +4,8 @@
  * Prints figures and the arithmetic; asserts nothing.
  *
  * A generated multi-group history (../shared/bench/gen-group-history.mjs) goes through the
- * real ingest and moderate handlers in SQS-sized batches of 10. Every DynamoDB call asks for
+ * real ingest and moderate handlers in SQS-sized batches of 10, moderate scoring every text with
+ * the in-process ad classifier (trained on 20,000 lines of a labelled corpus). Every DynamoDB call asks for
  * ReturnConsumedCapacity, so the read and write units are DynamoDB's own count; every SQS send
  * is counted; each invocation is timed. Durations are measured on loopback servers, which is
  * faster than in-region network calls: the estimate therefore also adds a stated per-call
@@ -23,6 +24,7 @@ import YAML from 'yaml'
 import { DynamoDbGuardStore } from '../functions/adapters/aws/dynamodb-guard-store.ts'
 import { SqsMessageQueue } from '../functions/adapters/aws/sqs-message-queue.ts'
 import { readHistory } from '../functions/adapters/local/jsonl-history.ts'
+import { AdClassifier, type LabelledText } from '../functions/domain/ad-classifier.ts'
 import { parseConfig } from '../functions/domain/config.ts'
 import { type GroupEvent, toMillis } from '../functions/domain/events.ts'
 import { Guard } from '../functions/domain/guard.ts'
@@ -136,7 +138,7 @@ async function main() {
       (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
     const q = async <T>(name: string) => new SqsMessageQueue<T>({ client: sqs, queueUrl: await url(name) })
     const store = new DynamoDbGuardStore({ client: ddb.client, table: await ddb.createTable() })
-    const guard = new Guard({ store, config: parseConfig(YAML.parse(CONFIG)) })
+    const guard = new Guard({ store, config: parseConfig(YAML.parse(CONFIG)), classifierRule: { threshold: 0.9, action: 'warn' } })
     const moderateQueue = await q<{ event: GroupEvent }>('moderate')
     const ingestDeps = {
       guard,
@@ -145,7 +147,15 @@ async function main() {
       vision: (await q('vision')) as never,
       approvals: (await q('approvals')) as never,
     }
-    const moderateDeps = { guard, actions: (await q('actions')) as never, approvals: ingestDeps.approvals }
+    // moderate scores every text with the in-process classifier, as deployed (trained here on a labelled corpus).
+    const corpus = fs
+      .readFileSync(path.join(args.shared, 'data/text/zh-sms-80w.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(0, 20_000)
+      .map((l) => JSON.parse(l) as LabelledText)
+    const classifier = AdClassifier.train(corpus)
+    const moderateDeps = { guard, classifier, actions: (await q('actions')) as never, approvals: ingestDeps.approvals }
     meter.calls = {}
     meter.readUnits = 0
     meter.writeUnits = 0

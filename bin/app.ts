@@ -4,7 +4,7 @@
  * cdk-nag's AwsSolutions rules.
  *
  * Context (`-c name=value` or cdk.json):
- *   sagemaker=false          no SageMaker retraining path or endpoint (rules alone until the in-process model)
+ *   sagemaker=false          no SageMaker retraining path or endpoint: the in-process classifier only
  *   botHost=false            no Fargate bot host (run bot hosts elsewhere against the same queues)
  *   puppet=<package>         the bot host's Wechaty puppet (default wechaty-puppet-wechat4u)
  *   mediaRetentionDays=<n>   days pictures are kept (default 30)

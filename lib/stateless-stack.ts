@@ -133,17 +133,18 @@ export class StatelessStack extends Stack {
 
     const learn = new GuardFunction(this, 'Learn', {
       handler: 'learn',
-      description: 'Builds the weak-labelled training set from stored messages and decisions, into S3 training/.',
+      description: 'Builds the weak-labelled training set (S3 training/) and trains the in-process ad classifier (S3 models/inprocess/).',
       memorySize: 1769, // one full vCPU
       timeout: Duration.minutes(15),
       environment: { TABLE_NAME: data.table.tableName, MEDIA_BUCKET: data.mediaBucket.bucketName },
     })
       .allow([QUERY, 'dynamodb:Scan'], [table])
-      .allow(['s3:PutObject'], [data.mediaBucket.arnForObjects('training/*')])
+      .allow(['s3:PutObject'], [data.mediaBucket.arnForObjects('training/*'), data.mediaBucket.arnForObjects('models/inprocess/*')])
+    const bucketArn = renderedArn(this, data.mediaBucket, data.mediaBucket.bucketArn)
     acknowledgeWildcards(
       learn.role,
-      [`Resource::${renderedArn(this, data.mediaBucket, data.mediaBucket.bucketArn)}/training/*`],
-      'Training sets are objects under training/ named per run.',
+      [`Resource::${bucketArn}/training/*`, `Resource::${bucketArn}/models/inprocess/*`],
+      'Training sets are objects under training/ named per run; the in-process model is saved under models/inprocess/.',
     )
 
     const retraining = useSageMaker
@@ -167,14 +168,18 @@ export class StatelessStack extends Stack {
         TABLE_NAME: data.table.tableName,
         ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
         APPROVALS_QUEUE_URL: data.approvalsQueue.queueUrl,
-        ...(retraining
-          ? { CLASSIFIER_ENDPOINT: retraining.endpointName, CLASSIFIER_THRESHOLD: String(threshold) }
-          : ({} as Record<string, string>)),
+        ...(retraining ? { CLASSIFIER_ENDPOINT: retraining.endpointName } : ({} as Record<string, string>)),
         ...config,
       },
     })
       .allow([GET, QUERY, PUT, UPDATE], [table])
       .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn, data.approvalsQueue.queueArn])
+      .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('models/inprocess/*')])
+    acknowledgeWildcards(
+      moderate.role,
+      [`Resource::${bucketArn}/models/inprocess/*`],
+      'moderate reads the in-process model learn saves under models/inprocess/.',
+    )
     if (retraining) moderate.allow(['sagemaker:InvokeEndpoint'], [retraining.endpointArn])
 
     const approvals = new GuardFunction(this, 'Approvals', {

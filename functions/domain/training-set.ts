@@ -45,6 +45,11 @@ export function modelTokens(text: string): string {
   return out.join(' ')
 }
 
+export interface LabelledText {
+  readonly text: string
+  readonly label: 'spam' | 'ham'
+}
+
 export interface TrainingInput {
   readonly messages: readonly MessageEvent[]
   readonly decisions: readonly Decision[]
@@ -58,7 +63,10 @@ export interface TrainingInput {
 }
 
 export interface TrainingSet {
+  /** BlazingText lines (`__label__spam <tokens>`). */
   readonly lines: readonly string[]
+  /** The same examples as texts, for the in-process classifier. */
+  readonly examples: readonly LabelledText[]
   readonly spam: number
   readonly ham: number
 }
@@ -79,20 +87,23 @@ export function buildTrainingSet(input: TrainingInput): TrainingSet {
     flagged.add(d.event)
     if (d.mode === 'active' && ACTING.has(d.action) && d.rule !== CLASSIFIER_RULE_ID) acted.add(d.event)
   }
-  const spam: string[] = []
-  const ham: string[] = []
+  type Row = { text: string; tokens: string }
+  const spam: Row[] = []
+  const ham: Row[] = []
   for (const m of input.messages) {
     if (input.staff?.has(m.sender)) continue
-    const tokens = modelTokens([m.text, m.url].filter(Boolean).join(' '))
+    const text = [m.text, m.url].filter(Boolean).join(' ')
+    const tokens = modelTokens(text)
     if (!tokens) continue
-    if (input.rejected?.has(m.id)) ham.push(tokens)
-    else if (acted.has(m.id) || input.approved?.has(m.id)) spam.push(tokens)
-    else if (!flagged.has(m.id)) ham.push(tokens)
+    if (input.rejected?.has(m.id)) ham.push({ text, tokens })
+    else if (acted.has(m.id) || input.approved?.has(m.id)) spam.push({ text, tokens })
+    else if (!flagged.has(m.id)) ham.push({ text, tokens })
   }
   const keep = Math.max(1, spam.length) * (input.hamPerSpam ?? 3)
-  const sampledHam = ham.length <= keep ? ham : [...ham].sort((a, b) => hash(a) - hash(b)).slice(0, keep)
-  const lines = [...spam.map((t) => `__label__spam ${t}`), ...sampledHam.map((t) => `__label__ham ${t}`)]
+  const sampledHam = ham.length <= keep ? ham : [...ham].sort((a, b) => hash(a.tokens) - hash(b.tokens)).slice(0, keep)
+  const rows = [...spam.map((r) => ({ ...r, label: 'spam' as const })), ...sampledHam.map((r) => ({ ...r, label: 'ham' as const }))]
   // Interleave deterministically so that a training job reading the head sees both labels.
-  lines.sort((a, b) => hash(a) - hash(b))
-  return { lines, spam: spam.length, ham: sampledHam.length }
+  const line = (r: (typeof rows)[number]) => `__label__${r.label} ${r.tokens}`
+  rows.sort((a, b) => hash(line(a)) - hash(line(b)))
+  return { lines: rows.map(line), examples: rows.map(({ text, label }) => ({ text, label })), spam: spam.length, ham: sampledHam.length }
 }

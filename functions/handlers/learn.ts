@@ -4,6 +4,8 @@
  * training job; the Step Functions workflow then trains, deploys and points moderate at the
  * new model. Invoked by the workflow (or directly by the schedule when SageMaker is off).
  *
+ * When the set is big enough it also trains the in-process classifier and saves it to
+ * `models/inprocess/` (moderate's fallback, and its only model with the SageMaker path off).
  * Returns where the set is and whether it is big enough to train on, for the workflow's choice.
  * Learning readable per-room rules from the same history comes with issue #4.
  */
@@ -12,10 +14,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
 import middy from '@middy/core'
+import { AdClassifier } from '../domain/ad-classifier.ts'
+import { IN_PROCESS_MODEL_KEY } from '../domain/stored-classifier.ts'
 import { buildTrainingSet } from '../domain/training-set.ts'
 import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MediaStore } from '../ports/media-store.port.ts'
 import { aws } from './aws-clients.ts'
+import { requiredEnv } from './env.ts'
 import { logger, metrics, tracer } from './observability.ts'
 
 export interface LearnDeps {
@@ -40,6 +45,8 @@ export interface LearnResult {
   readonly ham: number
   /** Enough examples of both labels to train. */
   readonly enough: boolean
+  /** Where the in-process model was saved, when it was trained. */
+  readonly inProcessModel?: string | undefined
   /** A name for this run's training job and model (unique per run, within SageMaker's 63 characters). */
   readonly runName: string
 }
@@ -58,9 +65,18 @@ export async function learn(deps: LearnDeps): Promise<LearnResult> {
   await deps.media.put(`${prefix}/train/train.txt`, enc.encode(`${train.join('\n')}\n`), 'text/plain; charset=utf-8')
   await deps.media.put(`${prefix}/validation/validation.txt`, enc.encode(`${validation.join('\n')}\n`), 'text/plain; charset=utf-8')
   const enough = set.spam >= (deps.minSpam ?? 50) && set.ham >= (deps.minSpam ?? 50)
+  // The in-process model (moderate's fallback, and the only model with SageMaker off) trains right here.
+  let inProcessModel: string | undefined
+  if (enough) {
+    const t0 = performance.now()
+    const model = AdClassifier.train(set.examples)
+    await deps.media.put(IN_PROCESS_MODEL_KEY, model.toBytes(), 'application/octet-stream')
+    inProcessModel = IN_PROCESS_MODEL_KEY
+    metrics.addMetric('InProcessTrainingMs', MetricUnit.Milliseconds, performance.now() - t0)
+  }
   metrics.addMetric('TrainingSpam', MetricUnit.Count, set.spam)
   metrics.addMetric('TrainingHam', MetricUnit.Count, set.ham)
-  logger.info('training set written', { prefix, spam: set.spam, ham: set.ham, messages: messages.length, enough })
+  logger.info('training set written', { prefix, spam: set.spam, ham: set.ham, messages: messages.length, enough, inProcessModel })
   return {
     prefix,
     trainUri: `s3://${deps.bucket}/${prefix}/train/`,
@@ -69,6 +85,7 @@ export async function learn(deps: LearnDeps): Promise<LearnResult> {
     spam: set.spam,
     ham: set.ham,
     enough,
+    inProcessModel,
     runName: `qunguard-${stamp.toLowerCase()}`,
   }
 }
@@ -79,7 +96,7 @@ export function depsFromEnv(): LearnDeps {
   deps ??= {
     store: aws.guardStore(),
     media: aws.media(),
-    bucket: process.env.MEDIA_BUCKET ?? '',
+    bucket: requiredEnv('MEDIA_BUCKET'),
     days: Number(process.env.LEARN_DAYS ?? 90),
     minSpam: Number(process.env.LEARN_MIN_EXAMPLES ?? 50),
   }

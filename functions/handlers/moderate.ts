@@ -3,9 +3,10 @@
  * stores it with its decisions in one transaction (the Guard, as embedded). Active decisions go
  * to the action queue for the bot host; shadow ones go to approvals as proposals for the owner.
  *
- * The classifier is the SageMaker endpoint the retraining workflow deploys. Until that endpoint
- * exists (or when the operator turned the SageMaker path off) the call is `unavailable` and the
- * message is judged by its rules alone; a throttled endpoint fails the record for a retry.
+ * The classifier is the SageMaker endpoint the retraining workflow deploys; until that endpoint
+ * exists — or always, with the SageMaker path off — it is the in-process model learn saved in S3.
+ * Before any model exists the message is judged by its rules alone; a throttled endpoint fails
+ * the record for a retry.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
@@ -13,9 +14,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
 import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+import { withFallback } from '../domain/classifier-fallback.ts'
 import { Guard, type HandledDecision } from '../domain/guard.ts'
 import { messageText } from '../domain/policy.ts'
 import { type ApprovalsRequest, ModerateRequestSchema } from '../domain/stage-messages.ts'
+import { IN_PROCESS_MODEL_KEY, StoredClassifier } from '../domain/stored-classifier.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
 import { ClassifierError, type TextClassifier } from '../ports/classifier.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
@@ -99,18 +102,19 @@ export function moderateBatch(deps: ModerateDeps, event: SQSEvent, context: Cont
 
 let deps: ModerateDeps | undefined
 /**
- * Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, APPROVALS_QUEUE_URL, QUNGUARD_CONFIG,
- * CLASSIFIER_ENDPOINT (optional) and CLASSIFIER_THRESHOLD (default 0.9).
+ * Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, APPROVALS_QUEUE_URL, MEDIA_BUCKET (the
+ * in-process model), QUNGUARD_CONFIG, CLASSIFIER_ENDPOINT (optional), CLASSIFIER_THRESHOLD (default 0.9).
  */
 export function depsFromEnv(): ModerateDeps {
+  if (deps) return deps
   const threshold = Number(process.env.CLASSIFIER_THRESHOLD ?? 0.9)
-  deps ??= {
-    guard: new Guard({
-      store: aws.guardStore(),
-      config: configFromEnv(),
-      classifierRule: process.env.CLASSIFIER_ENDPOINT ? { threshold, action: 'warn' } : undefined,
-    }),
-    classifier: process.env.CLASSIFIER_ENDPOINT ? aws.classifier() : undefined,
+  if (!(threshold > 0 && threshold <= 1))
+    throw new Error(`CLASSIFIER_THRESHOLD must be in (0, 1] (got ${process.env.CLASSIFIER_THRESHOLD})`)
+  // The model learn saved in S3; with an endpoint configured, SageMaker first and this while it is missing.
+  const inProcess = new StoredClassifier({ media: aws.media(), key: IN_PROCESS_MODEL_KEY })
+  deps = {
+    guard: new Guard({ store: aws.guardStore(), config: configFromEnv(), classifierRule: { threshold, action: 'warn' } }),
+    classifier: process.env.CLASSIFIER_ENDPOINT ? withFallback(aws.classifier(), inProcess) : inProcess,
     actions: aws.queue('ACTIONS_QUEUE_URL'),
     approvals: aws.queue('APPROVALS_QUEUE_URL'),
   }

@@ -111,12 +111,14 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     vi.stubEnv('MODERATE_QUEUE_URL', urls.moderate ?? '')
     vi.stubEnv('APPROVALS_QUEUE_URL', urls.approvals ?? '')
     vi.stubEnv('ACTIONS_QUEUE_URL', urls.actions ?? '')
+    vi.stubEnv('MEDIA_BUCKET', 'no-model-yet') // moderate looks for the in-process model there: none, so rules alone
     vi.stubEnv('QUNGUARD_CONFIG', CONFIG)
     vi.stubEnv('AWS_REGION', 'us-east-1')
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local')
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local')
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', ddb.endpoint)
     vi.stubEnv('AWS_ENDPOINT_URL_SQS', fauxqs.address)
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', fauxqs.address)
     const ingestHandler = (await import('../../functions/handlers/ingest.ts')).handler
     const moderateHandler = (await import('../../functions/handlers/moderate.ts')).handler
     const m = message({ room: 'r4', sender: 'wxid_x', text: '加微信', ts: at(50) })

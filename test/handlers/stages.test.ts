@@ -14,9 +14,12 @@ import { SageMakerTextClassifier } from '../../functions/adapters/aws/sagemaker-
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
 import { MemoryBotRegistry } from '../../functions/adapters/memory/memory-bot-registry.ts'
+import { AdClassifier } from '../../functions/domain/ad-classifier.ts'
+import { withFallback } from '../../functions/domain/classifier-fallback.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
 import { Guard } from '../../functions/domain/guard.ts'
 import type { ApprovalsRequest, ModerateRequest } from '../../functions/domain/stage-messages.ts'
+import { IN_PROCESS_MODEL_KEY, StoredClassifier } from '../../functions/domain/stored-classifier.ts'
 import { approvalsBatch } from '../../functions/handlers/approvals.ts'
 import { learn } from '../../functions/handlers/learn.ts'
 import { moderateBatch } from '../../functions/handlers/moderate.ts'
@@ -133,7 +136,28 @@ describe('Handler: moderate with the SageMaker classifier', () => {
     })
   })
 
-  it('judges by rules alone while the endpoint does not exist, and retries while it throttles', async () => {
+  it('falls back to the in-process model learn saved while the endpoint does not exist', async () => {
+    sagemaker.on(InvokeEndpointCommand).rejects(sdkError('ValidationError', 'Endpoint ep of account 1 not found.'))
+    const media = new MapMedia()
+    const ads = ['刷单返利 日赚三百', '兼职日结 私聊', '代理招募 日入过千', '扫码领优惠券']
+    const chat = ['明天几点集合', '作业写完了吗', '周末去公园', '谢谢大家']
+    const examples = [...ads.map((text) => ({ text, label: 'spam' as const })), ...chat.map((text) => ({ text, label: 'ham' as const }))]
+    await media.put(IN_PROCESS_MODEL_KEY, AdClassifier.train([...examples, ...examples, ...examples], { bits: 12 }).toBytes())
+    const classifier = withFallback(
+      new SageMakerTextClassifier({ client: new SageMakerRuntimeClient({ region: 'us-east-1' }), endpointName: 'ep' }),
+      new StoredClassifier({ media, key: IN_PROCESS_MODEL_KEY }),
+    )
+    const { guard } = await primedGuard({ threshold: 0.6, action: 'warn' })
+    const approvals = new MemoryQueue<ApprovalsRequest>()
+    await moderateBatch(
+      { guard, classifier, actions: new MemoryQueue<ActionRequest>(), approvals },
+      records([{ event: message({ text: '兼职刷单 日赚' }) }]),
+      lambdaContext(),
+    )
+    expect(approvals.take().map((a) => a.kind === 'proposal' && a.proposal.request.decision.rule)).toEqual(['ad-classifier'])
+  })
+
+  it('judges by rules alone while no model exists, and retries while the endpoint throttles', async () => {
     const { guard } = await primedGuard({ threshold: 0.9, action: 'warn' })
     const actions = new MemoryQueue<ActionRequest>()
     const approvals = new MemoryQueue<ApprovalsRequest>()
@@ -263,6 +287,9 @@ describe('Handler: learn', () => {
     const validation = new TextDecoder().decode(media.objects.get('training/20260302T000000/validation/validation.txt'))
     expect(train.trim().split('\n').length + validation.trim().split('\n').length).toBe(48)
     expect(train).toContain('__label__spam 加 微 加微 信 微信')
+    expect(r.inProcessModel).toBe(IN_PROCESS_MODEL_KEY)
+    const model = AdClassifier.fromBytes(media.objects.get(IN_PROCESS_MODEL_KEY) ?? new Uint8Array())
+    expect(model.trainedOn).toEqual({ spam: 12, ham: 36 })
     expect((await learn({ store, media, bucket: 'b', minSpam: 50 })).enough).toBe(false)
   })
 })

@@ -85,6 +85,7 @@ describe('StatelessStack', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+        's3:GetObject',
         'sagemaker:InvokeEndpoint',
         'sqs:SendMessage',
       ].sort(),

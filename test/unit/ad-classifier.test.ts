@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { AdClassifier, type LabelledText } from '../../functions/domain/ad-classifier.ts'
+import { StoredClassifier } from '../../functions/domain/stored-classifier.ts'
+import { ClassifierError } from '../../functions/ports/classifier.port.ts'
+
+const ads = [
+  '加微信领红包',
+  '兼职日结 加V详聊',
+  '代购正品 私聊',
+  '刷单返利 日赚三百',
+  '扫码进群领优惠券',
+  '加我微信 免费送',
+  '招代理 日入过千 加v',
+]
+const chat = [
+  '今天几点集合',
+  '孩子的作业写完了吗',
+  '周末一起去公园吧',
+  '谢谢大家的帮助',
+  '老师说明天放假',
+  '晚饭吃什么好',
+  '这个视频真好笑',
+]
+const examples: LabelledText[] = [
+  ...ads.flatMap((text) => [text, `${text}！`, `【推广】${text}`]).map((text) => ({ text, label: 'spam' as const })),
+  ...chat.flatMap((text) => [text, `${text}？`, `哈哈 ${text}`]).map((text) => ({ text, label: 'ham' as const })),
+]
+
+describe('Class: AdClassifier', () => {
+  const model = AdClassifier.train(examples, { bits: 16 })
+
+  it('separates ads from chat it has not seen verbatim', () => {
+    expect(model.score('加微信 领优惠券')).toBeGreaterThan(0.5)
+    expect(model.score('明天几点去公园')).toBeLessThan(0.5)
+    expect(model.trainedOn).toEqual({ spam: 21, ham: 21 })
+  })
+
+  it('answers the TextClassifier port', async () => {
+    const [ad, hi] = await model.classify(['兼职刷单 加v', '谢谢老师'])
+    expect(ad?.label).toBe('spam')
+    expect(hi?.label).toBe('ham')
+  })
+
+  it('scores the same after a save and load', () => {
+    const copy = AdClassifier.fromBytes(model.toBytes())
+    for (const t of ['加微信', '晚饭吃什么', 'hello 123']) expect(copy.score(t)).toBeCloseTo(model.score(t), 6)
+  })
+
+  it('refuses to train on one label, and to load what it did not save', () => {
+    expect(() => AdClassifier.train([{ text: 'x', label: 'spam' }])).toThrow(/both labels/)
+    expect(() => AdClassifier.fromBytes(new Uint8Array([1, 2]))).toThrow(/not a qunguard ad classifier/)
+    const bytes = model.toBytes()
+    expect(() => AdClassifier.fromBytes(bytes.subarray(0, bytes.length - 4))).toThrow(/truncated/)
+  })
+})
+
+describe('Class: StoredClassifier', () => {
+  it('is unavailable until a model is saved, then loads it and reloads after the refresh time', async () => {
+    const objects = new Map<string, Uint8Array>()
+    let now = 0
+    const stored = new StoredClassifier({ media: { get: async (k) => objects.get(k) }, key: 'm', refreshMs: 1000, now: () => now })
+    const err = await stored.classify(['x']).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ClassifierError)
+    expect(err).toMatchObject({ kind: 'unavailable' })
+
+    objects.set('m', AdClassifier.train(examples, { bits: 12 }).toBytes())
+    await expect(stored.classify(['x'])).rejects.toMatchObject({ kind: 'unavailable' }) // not looked at again yet
+    now = 1000
+    const [p] = await stored.classify(['加微信领红包'])
+    expect(p?.label).toBe('spam')
+  })
+})
