@@ -13,9 +13,7 @@
  *
  * usage: npm run bench:cloud -- [--seed 1] [--rooms 8] [--volume 2] [--shared ../shared] [--call-ms 4]
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs'
@@ -32,6 +30,7 @@ import { ingestBatch } from '../functions/handlers/ingest.ts'
 import { moderateBatch } from '../functions/handlers/moderate.ts'
 import { dynamoDbLocalUnavailable, startDynamoDbLocal } from '../test/helpers/dynamodb-local.ts'
 import { lambdaContext, sqsEvent, sqsRecord } from '../test/helpers/lambda.ts'
+import { generateHistory } from './history.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -79,22 +78,12 @@ interface Meter {
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0
 
 async function main() {
-  const generator = path.join(args.shared, 'bench/gen-group-history.mjs')
-  if (!fs.existsSync(generator)) {
-    console.error(`bench:cloud needs ${generator} (the shared bench folder); pass --shared DIR`)
-    process.exit(2)
-  }
   const why = dynamoDbLocalUnavailable()
   if (why) {
     console.error(`bench:cloud needs DynamoDB Local: ${why}`)
     process.exit(2)
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-cloud-bench-'))
-  execFileSync(process.execPath, [
-    generator,
-    ...['--pools', path.join(args.shared, 'data/text'), '--media', path.join(args.shared, 'data/images'), '--out', dir],
-    ...['--seed', args.seed, '--rooms', args.rooms, '--volume', args.volume],
-  ])
+  const dir = generateHistory('bench:cloud', args)
   const events: GroupEvent[] = []
   for await (const row of readHistory(path.join(dir, 'test.jsonl'))) if (row.event && row.event.kind !== 'private') events.push(row.event)
   events.sort((a, b) => toMillis(a.ts) - toMillis(b.ts))

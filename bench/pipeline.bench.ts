@@ -7,9 +7,7 @@
  *
  * usage: npm run bench:pipeline -- [--seed 1] [--rooms 8] [--volume 4] [--shared ../shared]
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import YAML from 'yaml'
@@ -18,6 +16,7 @@ import { SqliteGuardStore } from '../functions/adapters/local/sqlite-guard-store
 import { parseConfig } from '../functions/domain/config.ts'
 import { type GroupEvent, toMillis } from '../functions/domain/events.ts'
 import { Guard } from '../functions/domain/guard.ts'
+import { generateHistory } from './history.ts'
 import { runKeywordBench } from './keyword-matcher.bench.ts'
 
 const { values: args } = parseArgs({
@@ -45,17 +44,7 @@ groups:
 const quantile = (sorted: Float64Array, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
 
 async function main() {
-  const generator = path.join(args.shared, 'bench/gen-group-history.mjs')
-  if (!fs.existsSync(generator)) {
-    console.error(`bench:pipeline needs ${generator} (the shared bench folder); pass --shared DIR`)
-    process.exit(2)
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-bench-'))
-  execFileSync(process.execPath, [
-    generator,
-    ...['--pools', path.join(args.shared, 'data/text'), '--media', path.join(args.shared, 'data/images'), '--out', dir],
-    ...['--seed', args.seed, '--rooms', args.rooms, '--volume', args.volume],
-  ])
+  const dir = generateHistory('bench:pipeline', args)
 
   const events: GroupEvent[] = []
   for (const file of ['train.jsonl', 'test.jsonl']) {

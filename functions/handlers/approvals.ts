@@ -11,11 +11,7 @@
  * closing is conditional, so a redelivered record changes nothing. Promotion and demotion of
  * rules from their records come with issue #5.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
-import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { answerReceiptText, approvalRequestText, parseAnswer } from '../domain/approvals.ts'
 import type { PrivateEvent } from '../domain/events.ts'
@@ -24,7 +20,7 @@ import type { ActionRequest } from '../ports/action-executor.port.ts'
 import type { ApprovalStore } from '../ports/approval-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
-import { logger, metrics, tracer } from './observability.ts'
+import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, recordBody } from './sqs-batch.ts'
 
 export interface ApprovalsDeps {
@@ -121,9 +117,6 @@ export function depsFromEnv(): ApprovalsDeps {
   return deps
 }
 
-export const handler = middy(function approvalsHandler(event: SQSEvent, context: Context) {
+export const handler = withPowertools(function approvalsHandler(event: SQSEvent, context: Context) {
   return approvalsBatch(depsFromEnv(), event, context)
 })
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))

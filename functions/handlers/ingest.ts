@@ -11,11 +11,7 @@
  * maxReceiveCount, lands in the dead-letter queue. A redelivered event is a duplicate: nothing
  * is stored or forwarded twice (forwards carry the event id as deduplication id as well).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
-import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { parseEvent } from '../domain/events.ts'
 import { Guard } from '../domain/guard.ts'
@@ -24,7 +20,7 @@ import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
 import { configFromEnv } from './env.ts'
-import { logger, metrics, tracer } from './observability.ts'
+import { metrics, withPowertools } from './observability.ts'
 import { fifoBatch, PoisonRecordError } from './sqs-batch.ts'
 
 export { PoisonRecordError }
@@ -87,9 +83,6 @@ export function depsFromEnv(): IngestDeps {
   return deps
 }
 
-export const handler = middy(function ingestHandler(event: SQSEvent, context: Context) {
+export const handler = withPowertools(function ingestHandler(event: SQSEvent, context: Context) {
   return ingestBatch(depsFromEnv(), event, context)
 })
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))

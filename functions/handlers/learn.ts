@@ -9,11 +9,7 @@
  * Returns where the set is and whether it is big enough to train on, for the workflow's choice.
  * Learning readable per-room rules from the same history comes with issue #4.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
-import middy from '@middy/core'
 import { AdClassifier } from '../domain/ad-classifier.ts'
 import { IN_PROCESS_MODEL_KEY } from '../domain/stored-classifier.ts'
 import { buildTrainingSet } from '../domain/training-set.ts'
@@ -21,7 +17,7 @@ import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MediaStore } from '../ports/media-store.port.ts'
 import { aws } from './aws-clients.ts'
 import { requiredEnv } from './env.ts'
-import { logger, metrics, tracer } from './observability.ts'
+import { logger, metrics, withPowertools } from './observability.ts'
 
 export interface LearnDeps {
   readonly store: Pick<GuardStore, 'listMessages' | 'listDecisions'>
@@ -103,9 +99,6 @@ export function depsFromEnv(): LearnDeps {
   return deps
 }
 
-export const handler = middy(function learnHandler() {
+export const handler = withPowertools(function learnHandler() {
   return learn(depsFromEnv())
 })
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))

@@ -8,11 +8,7 @@
  * Before any model exists the message is judged by its rules alone; a throttled endpoint fails
  * the record for a retry.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
-import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { withFallback } from '../domain/classifier-fallback.ts'
 import { Guard, type HandledDecision } from '../domain/guard.ts'
@@ -24,7 +20,7 @@ import { ClassifierError, type TextClassifier } from '../ports/classifier.port.t
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
 import { configFromEnv } from './env.ts'
-import { logger, metrics, tracer } from './observability.ts'
+import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, PoisonRecordError, recordBody } from './sqs-batch.ts'
 
 export interface ModerateDeps {
@@ -121,9 +117,6 @@ export function depsFromEnv(): ModerateDeps {
   return deps
 }
 
-export const handler = middy(function moderateHandler(event: SQSEvent, context: Context) {
+export const handler = withPowertools(function moderateHandler(event: SQSEvent, context: Context) {
   return moderateBatch(depsFromEnv(), event, context)
 })
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))

@@ -4,16 +4,12 @@
  * closes approval requests past their deadline as expired (no action is taken on them) and
  * publishes the open backlog (ApprovalBacklog, alarmed above a threshold).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
-import middy from '@middy/core'
 import { assessBots } from '../domain/registry.ts'
 import type { ApprovalStore } from '../ports/approval-store.port.ts'
 import type { BotRegistry } from '../ports/bot-registry.port.ts'
 import { aws } from './aws-clients.ts'
-import { logger, metrics, tracer } from './observability.ts'
+import { logger, metrics, withPowertools } from './observability.ts'
 
 export interface MonitorDeps {
   readonly registry: BotRegistry
@@ -57,9 +53,6 @@ export function depsFromEnv(): MonitorDeps {
   return deps
 }
 
-export const handler = middy(function monitorHandler() {
+export const handler = withPowertools(function monitorHandler() {
   return monitor(depsFromEnv())
 })
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))

@@ -7,18 +7,14 @@
  * message goes on to moderate without facts and with the reason, and is stored and judged as
  * usual. Throttling fails the record so that SQS retries it later.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'
-import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { type ModerateRequest, VisionRequestSchema } from '../domain/stage-messages.ts'
 import type { MediaStore } from '../ports/media-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { type Vision, VisionError } from '../ports/vision.port.ts'
 import { aws } from './aws-clients.ts'
-import { logger, metrics, tracer } from './observability.ts'
+import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, recordBody } from './sqs-batch.ts'
 
 export interface VisionDeps {
@@ -64,9 +60,6 @@ export function depsFromEnv(): VisionDeps {
   return deps
 }
 
-export const handler = middy(function visionHandler(event: SQSEvent, context: Context) {
+export const handler = withPowertools(function visionHandler(event: SQSEvent, context: Context) {
   return visionBatch(depsFromEnv(), event, context)
 })
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))

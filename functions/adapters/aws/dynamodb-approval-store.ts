@@ -23,13 +23,13 @@ import {
   type NewApproval,
   type RuleRecord,
 } from '../../ports/approval-store.port.ts'
+import { allPages, type Item } from './dynamodb-pages.ts'
 
 export interface DynamoDbApprovalStoreOptions {
   readonly client: DynamoDBClient
   readonly table: string
 }
 
-type Item = Record<string, unknown>
 const OPEN = 'APPROVALS_OPEN'
 const KEEP_AFTER_DEADLINE_S = 90 * 86_400
 const reqKey = (owner: string, number: number) => ({ pk: `APPROVALS#${owner}`, sk: `REQ#${String(number).padStart(9, '0')}` })
@@ -168,11 +168,9 @@ export class DynamoDbApprovalStore implements ApprovalStore {
     return r.Item ? this.get(String(r.Item.owner), Number(r.Item.number)) : undefined
   }
 
-  private async queryOpen(condition: string, t: string): Promise<Item[]> {
-    const out: Item[] = []
-    let start: Item | undefined
-    do {
-      const r = await this.call('query open approvals', () =>
+  private queryOpen(condition: string, t: string): Promise<Item[]> {
+    return this.call('query open approvals', () =>
+      allPages((start) =>
         this.doc.send(
           new QueryCommand({
             TableName: this.table,
@@ -182,11 +180,8 @@ export class DynamoDbApprovalStore implements ApprovalStore {
             ExclusiveStartKey: start,
           }),
         ),
-      )
-      out.push(...(r.Items ?? []))
-      start = r.LastEvaluatedKey
-    } while (start)
-    return out
+      ),
+    )
   }
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { BotRecord, BotRegistry } from '../../ports/bot-registry.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
+import { allPages } from './dynamodb-pages.ts'
 
 export const BOTS_PARTITION = 'BOTS'
 /** Records of bots not heard from for this long disappear (TTL). */
@@ -34,30 +35,26 @@ export class DynamoDbBotRegistry implements BotRegistry {
   }
 
   async list(): Promise<BotRecord[]> {
-    const out: BotRecord[] = []
-    let start: Record<string, unknown> | undefined
+    let items: Record<string, unknown>[]
     try {
-      do {
-        const r = await this.doc.send(
+      items = await allPages((start) =>
+        this.doc.send(
           new QueryCommand({
             TableName: this.options.table,
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': BOTS_PARTITION },
             ExclusiveStartKey: start,
           }),
-        )
-        for (const i of r.Items ?? [])
-          out.push({
-            bot: String(i.bot),
-            lastBeat: String(i.lastBeat),
-            rooms: Array.isArray(i.rooms) ? i.rooms.map(String) : [],
-            host: typeof i.host === 'string' ? i.host : undefined,
-          })
-        start = r.LastEvaluatedKey
-      } while (start)
+        ),
+      )
     } catch (e) {
       throw new StoreError(`DynamoDB could not list the bots: ${(e as Error).message}`, { cause: e })
     }
-    return out
+    return items.map((i) => ({
+      bot: String(i.bot),
+      lastBeat: String(i.lastBeat),
+      rooms: Array.isArray(i.rooms) ? i.rooms.map(String) : [],
+      host: typeof i.host === 'string' ? i.host : undefined,
+    }))
   }
 }

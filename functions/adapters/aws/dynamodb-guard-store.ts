@@ -43,6 +43,7 @@ import type {
 } from '../../ports/guard-store.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
 import { outgoingColumn, toStoredDecision } from '../stored-decision.ts'
+import { allPages, type Item } from './dynamodb-pages.ts'
 
 export interface DynamoDbGuardStoreOptions {
   readonly client: DynamoDBClient
@@ -50,7 +51,6 @@ export interface DynamoDbGuardStoreOptions {
   readonly table: string
 }
 
-type Item = Record<string, unknown>
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
@@ -329,10 +329,8 @@ export class DynamoDbGuardStore implements GuardStore {
   async listMessages(options: { since?: string; limit?: number } = {}): Promise<MessageEvent[]> {
     const limit = options.limit ?? 100_000
     const since = options.since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(options.since)
-    const out: MessageEvent[] = []
-    let start: Item | undefined
-    do {
-      const r = await this.call('listMessages', () =>
+    const items = await this.call('listMessages', () =>
+      allPages((start) =>
         this.doc.send(
           new ScanCommand({
             TableName: this.table,
@@ -342,13 +340,9 @@ export class DynamoDbGuardStore implements GuardStore {
             ExclusiveStartKey: start,
           }),
         ),
-      )
-      for (const i of r.Items ?? []) {
-        const e = JSON.parse(String(i.json)) as MessageEvent
-        if (Date.parse(e.ts) >= since) out.push(e)
-      }
-      start = r.LastEvaluatedKey
-    } while (start)
+      ),
+    )
+    const out = items.map((i) => JSON.parse(String(i.json)) as MessageEvent).filter((e) => Date.parse(e.ts) >= since)
     // A Scan has no order: sort by time (then id) and keep the oldest `limit`.
     out.sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     return out.slice(0, limit)
@@ -378,11 +372,9 @@ export class DynamoDbGuardStore implements GuardStore {
     return r.Item
   }
 
-  private async queryAll(pk: string): Promise<Item[]> {
-    const out: Item[] = []
-    let start: Item | undefined
-    do {
-      const r = await this.call('query', () =>
+  private queryAll(pk: string): Promise<Item[]> {
+    return this.call('query', () =>
+      allPages((start) =>
         this.doc.send(
           new QueryCommand({
             TableName: this.table,
@@ -392,11 +384,8 @@ export class DynamoDbGuardStore implements GuardStore {
             ExclusiveStartKey: start,
           }),
         ),
-      )
-      out.push(...(r.Items ?? []))
-      start = r.LastEvaluatedKey
-    } while (start)
-    return out
+      ),
+    )
   }
 
   /** Runs one SDK call, translating its failure into a StoreError that keeps the cause. */
