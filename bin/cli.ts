@@ -4,11 +4,15 @@
  */
 import { Command, InvalidArgumentError } from 'commander'
 import { StartupError } from '../bot-host/embedded.ts'
+import { ModelError } from '../functions/domain/ad-classifier.ts'
 import { ConfigError } from '../functions/domain/config.ts'
+import { PolicyFileError } from '../functions/domain/learning/policy-file.ts'
 
 const program = new Command()
   .name('qunguard')
-  .description('A guard for WeChat groups: keyword rules with a warn → warn → remove ladder, history import and replay.')
+  .description(
+    'A guard for WeChat groups: keyword rules with a warn → warn → remove ladder, rules learned from the owner’s actions, history import and replay.',
+  )
   .showHelpAfterError()
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
@@ -39,9 +43,10 @@ program
   .option('-c, --config <file>', 'config file (default: built-in defaults, no rules)')
   .requiredOption('-o, --out <file>', 'decisions file to write')
   .option('--store <file>', 'keep the replay state in this SQLite file (default: in memory)')
-  .action(async (o: { history: string[]; config?: string; out: string; store?: string }) => {
+  .option('--policy <file>', 'a learned policy (qunguard learn); its shadow rules write ask-owner decisions')
+  .action(async (o: { history: string[]; config?: string; out: string; store?: string; policy?: string }) => {
     const { replay } = await import('./commands/replay.ts')
-    const s = await replay({ history: o.history, config: o.config, out: o.out, store: o.store })
+    const s = await replay({ history: o.history, config: o.config, out: o.out, store: o.store, policy: o.policy })
     const actions = Object.entries(s.byAction)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')
@@ -49,6 +54,53 @@ program
       `replayed ${s.events} events in ${s.seconds.toFixed(1)} s (${Math.round(s.events / Math.max(s.seconds, 0.001))}/s); ` +
         `${s.malformed} malformed lines skipped; ${s.duplicates} duplicates; ${s.decisions} decisions → ${o.out}${actions ? ` (${actions})` : ''}`,
     )
+  })
+
+program
+  .command('learn')
+  .description("learn each group's rules from histories (owner's warnings and removals, announcements) and write policy.json")
+  .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
+  .option('--corpus <file>', 'labelled texts ({"text","label":"spam"|"ham"} lines) for the ad classifier; repeat for several', collect)
+  .requiredOption('-o, --out <file>', 'policy file to write')
+  .action(async (o: { history: string[]; corpus?: string[]; out: string }) => {
+    const { learn } = await import('./commands/learn.ts')
+    const p = await learn({ history: o.history, corpus: o.corpus, out: o.out })
+    const rules = Object.values(p.rooms).reduce((n, r) => n + r.rules.length, 0)
+    console.error(
+      `learned ${rules} rules for ${Object.keys(p.rooms).length} rooms from ${p.stats.events} events (${p.stats.labelled} messages labelled by the owner's actions); all start in shadow mode → ${o.out}`,
+    )
+  })
+
+program
+  .command('rules')
+  .description("print a learned policy's rules, one a line, with their evidence")
+  .argument('<policy>', 'policy file (qunguard learn)')
+  .action(async (file: string) => {
+    const { formatRules, readPolicy } = await import('./commands/learn.ts')
+    console.log(formatRules(readPolicy(file)))
+  })
+
+program
+  .command('train')
+  .description('train the ad classifier on labelled texts ({"text","label":"spam"|"ham"} lines) into a model folder')
+  .requiredOption('--corpus <file>', 'labelled texts; repeat for several', collect)
+  .requiredOption('-o, --out <dir>', 'model folder to write')
+  .action(async (o: { corpus: string[]; out: string }) => {
+    const { train } = await import('./commands/classify.ts')
+    const s = train({ corpus: o.corpus, out: o.out })
+    console.error(`trained on ${s.spam} spam and ${s.ham} ham texts in ${s.seconds.toFixed(1)} s → ${s.file}`)
+  })
+
+program
+  .command('classify')
+  .description('classify {"id","text"} lines into {"id","label":"spam"|"ham","score"} lines')
+  .requiredOption('--model <dir>', 'model folder (qunguard train)')
+  .requiredOption('--input <file>', 'texts to classify (JSON Lines)')
+  .requiredOption('-o, --out <file>', 'predictions file to write')
+  .action(async (o: { model: string; input: string; out: string }) => {
+    const { classify } = await import('./commands/classify.ts')
+    const s = await classify({ model: o.model, input: o.input, out: o.out })
+    console.error(`classified ${s.classified} texts (${s.spam} spam), ${s.skipped} lines skipped → ${o.out}`)
   })
 
 program
@@ -91,6 +143,8 @@ function oneOf<T extends string>(v: string, allowed: readonly T[]): T {
 /** Errors a user can act on print as one line; anything else is a bug and keeps its stack. */
 const isUserError = (e: unknown): e is Error =>
   e instanceof ConfigError ||
+  e instanceof PolicyFileError ||
+  e instanceof ModelError ||
   e instanceof StartupError ||
   (e instanceof Error && ['ENOENT', 'EACCES', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? ''))
 

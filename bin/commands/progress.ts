@@ -1,6 +1,7 @@
 /** A one-line progress display on stderr for long commands; silent when not wanted. */
 export class Progress {
-  private n = 0
+  /** How far it is. */
+  n = 0
   private last = 0
   private readonly started = performance.now()
 

@@ -2,12 +2,15 @@
  * `qunguard replay`: runs FORMAT.md histories through the guard with no WeChat, in time order,
  * and writes one decision line per action taken or proposed.
  */
+import fs from 'node:fs'
 import { loadConfigFile } from '../../functions/adapters/local/config-file.ts'
 import { JsonlWriter, readHistory } from '../../functions/adapters/local/jsonl-history.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { type Config, parseConfig } from '../../functions/domain/config.ts'
 import { type Decision, type GroupEvent, toMillis } from '../../functions/domain/events.ts'
 import { Guard } from '../../functions/domain/guard.ts'
+import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
+import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
 import { Progress } from './progress.ts'
 
 export interface ReplayOptions {
@@ -19,6 +22,8 @@ export interface ReplayOptions {
   /** Where problems and progress go. @default process.stderr */
   readonly log?: (line: string) => void
   readonly progress?: boolean
+  /** A learned policy (policy.json) whose rules run next to the config's keyword rules. */
+  readonly policy?: string | undefined
 }
 
 export interface ReplaySummary {
@@ -65,6 +70,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const store = SqliteGuardStore.open(options.store ?? ':memory:')
   const out = new JsonlWriter(options.out)
   const guard = new Guard({ store, config })
+  const learned = options.policy ? new PolicyRunner(policyFromJson(fs.readFileSync(options.policy, 'utf8'))) : undefined
   const progress = new Progress('replay', keyed.length, options.progress ?? process.stderr.isTTY === true)
   const byAction: Record<string, number> = {}
   let duplicates = 0
@@ -74,7 +80,11 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       progress.tick()
       if (result.status === 'duplicate') duplicates++
       if (result.status !== 'stored') continue
-      for (const { decision } of result.decisions) {
+      const decisions = result.decisions.map((d) => d.decision)
+      // A learned rule speaks only where the keyword rules said nothing about the message.
+      if (learned && decisions.length === 0) decisions.push(...learned.observe(e))
+      else learned?.observe(e)
+      for (const decision of decisions) {
         byAction[`${decision.action}/${decision.mode}`] = (byAction[`${decision.action}/${decision.mode}`] ?? 0) + 1
         await out.write(decisionLine(decision))
       }

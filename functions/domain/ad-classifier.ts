@@ -19,6 +19,11 @@ import { type LabelledText, modelTokens } from './training-set.ts'
 
 export type { LabelledText }
 
+/** A model that cannot be trained from what was given, or bytes that are not a model. */
+export class ModelError extends Error {
+  override name = 'ModelError'
+}
+
 export interface AdClassifierOptions {
   /** log2 of the number of weights. @default 20 */
   readonly bits?: number
@@ -68,7 +73,7 @@ export class AdClassifier implements TextClassifier {
     if (!(bits >= 10 && bits <= 26)) throw new RangeError(`bits must be between 10 and 26 (got ${bits})`)
     const spam = examples.filter((e) => e.label === 'spam').length
     const ham = examples.length - spam
-    if (spam === 0 || ham === 0) throw new RangeError(`training needs both labels (got ${spam} spam, ${ham} ham)`)
+    if (spam === 0 || ham === 0) throw new ModelError(`training needs both labels (got ${spam} spam, ${ham} ham)`)
     const header: Header = {
       format: 'qunguard-ad-classifier',
       version: 1,
@@ -110,20 +115,20 @@ export class AdClassifier implements TextClassifier {
   /** Reads a saved model. A model trained with a segmenter needs one again to score well. */
   static fromBytes(bytes: Uint8Array, segment?: (text: string) => readonly string[]): AdClassifier {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    if (bytes.byteLength < 4) throw new Error('not a qunguard ad classifier: too short')
+    if (bytes.byteLength < 4) throw new ModelError('not a qunguard ad classifier: too short')
     const headerLength = view.getUint32(0, true)
     let header: Header
     try {
       header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as Header
     } catch {
-      throw new Error('not a qunguard ad classifier: unreadable header')
+      throw new ModelError('not a qunguard ad classifier: unreadable header')
     }
-    if (header.format !== 'qunguard-ad-classifier' || header.version !== 1) throw new Error('not a qunguard ad classifier (version 1)')
+    if (header.format !== 'qunguard-ad-classifier' || header.version !== 1) throw new ModelError('not a qunguard ad classifier (version 1)')
     const start = 4 + headerLength
     const padded = start + ((4 - (start % 4)) % 4)
     const count = 1 << header.bits
     if (bytes.byteLength !== padded + count * 4)
-      throw new Error(`truncated ad classifier: ${bytes.byteLength} bytes, expected ${padded + count * 4}`)
+      throw new ModelError(`truncated ad classifier: ${bytes.byteLength} bytes, expected ${padded + count * 4}`)
     const weights = new Float32Array(count)
     for (let i = 0; i < count; i++) weights[i] = view.getFloat32(padded + i * 4, true)
     return new AdClassifier(weights, header, segment)

@@ -1,0 +1,144 @@
+/**
+ * What the rule learner and the learned rules look at in a message, computed in one pass over
+ * a time-ordered stream of events (history or live): the message's type and content signals,
+ * and its context — who sent it, how long they have been in the room and how they joined, how
+ * fast they are posting, and whether the same text was posted in another room by someone else.
+ *
+ * @example
+ *   const tracker = new FeatureTracker()
+ *   for (const e of events) { const f = tracker.observe(e); if (f) use(f) }
+ */
+import type { GroupEvent, MessageEvent } from '../events.ts'
+import { toMillis } from '../events.ts'
+
+export interface MessageFacts {
+  readonly id: string
+  readonly room: string
+  readonly sender: string
+  readonly ms: number
+  readonly type: MessageEvent['type']
+  /** The text a person would read: text, link title and address. */
+  readonly text: string
+  /** Owner, admin or the bot account. */
+  readonly staff: boolean
+  /** Joined this room less than `newcomerMs` before (unknown join: false). */
+  readonly newcomer: boolean
+  readonly via: 'qrcode' | 'invite' | 'unknown'
+  /** A phone number, WeChat id or QQ number, including the usual evasions (V信, 薇, spaced digits). */
+  readonly contact: boolean
+  readonly mentionAll: boolean
+  /** Messages by this sender in this room in the last `burstMs`, this one included. */
+  readonly burst: number
+  /** The same text (10+ characters) was posted in another room by another member recently. */
+  readonly crossRoom: boolean
+  /** The picture holds a QR code, when the caller knows (vision). */
+  readonly qr?: boolean | undefined
+}
+
+export interface FeatureOptions {
+  /** @default 24 h */
+  readonly newcomerMs?: number
+  /** @default 60 s */
+  readonly burstMs?: number
+  /** @default 7 days */
+  readonly crossRoomMs?: number
+  /** Whether a message's picture holds a QR code (e.g. from a QR decoder over the media files). */
+  readonly qr?: ((msg: MessageEvent) => boolean | undefined) | undefined
+}
+
+const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/
+const WECHAT_ID =
+  /(?:微信|威信|薇信|v信|vx|wx|加v|\+v|薇|(?<![a-z])v)\s*[:：]?\s*[a-z][a-z0-9_-]{3,}|(?:微信|威信|薇信|v信|vx|wx|加v|\+v|薇)\s*[:：]?\s*\d{4,}/i
+const QQ = /(?:qq|扣扣)\s*[:：]?\s*\d{5,}/i
+
+/** A phone number, WeChat id or QQ number in text, evasions included. */
+export function hasContact(text: string): boolean {
+  const t = text.normalize('NFKC')
+  const digits = t.replace(/(?<=\d)[\s-－—.]+(?=\d)/g, '')
+  return PHONE.test(digits) || WECHAT_ID.test(t) || QQ.test(t)
+}
+
+/** Text reduced for duplicate detection: no spaces, punctuation or case. */
+export function dedupeKey(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, '')
+}
+
+export class FeatureTracker {
+  private self: string | undefined
+  private readonly staff = new Map<string, Set<string>>()
+  private readonly joined = new Map<string, { ms: number; via: 'qrcode' | 'invite' | 'unknown' }>()
+  private readonly recent = new Map<string, number[]>()
+  private readonly texts = new Map<string, { room: string; sender: string; ms: number }[]>()
+  private readonly newcomerMs: number
+  private readonly burstMs: number
+  private readonly crossRoomMs: number
+
+  constructor(private readonly options: FeatureOptions = {}) {
+    this.newcomerMs = options.newcomerMs ?? 24 * 3_600_000
+    this.burstMs = options.burstMs ?? 60_000
+    this.crossRoomMs = options.crossRoomMs ?? 7 * 86_400_000
+  }
+
+  isStaff(room: string, who: string): boolean {
+    return who === this.self || (this.staff.get(room)?.has(who) ?? false)
+  }
+
+  /** Takes the next event; for a message, returns its facts. */
+  observe(e: GroupEvent): MessageFacts | undefined {
+    switch (e.kind) {
+      case 'account':
+        this.self = e.self
+        return undefined
+      case 'room': {
+        const s = new Set<string>(e.admins)
+        if (e.owner) s.add(e.owner)
+        this.staff.set(e.room, s)
+        return undefined
+      }
+      case 'join':
+        for (const m of e.members) this.joined.set(`${e.room}#${m}`, { ms: toMillis(e.ts), via: e.via })
+        return undefined
+      case 'message':
+        return this.message(e)
+      default:
+        return undefined
+    }
+  }
+
+  private message(m: MessageEvent): MessageFacts {
+    const ms = toMillis(m.ts)
+    const who = `${m.room}#${m.sender}`
+    const join = this.joined.get(who)
+    const times = (this.recent.get(who) ?? []).filter((t) => ms - t < this.burstMs)
+    times.push(ms)
+    this.recent.set(who, times)
+    const text = [m.text, m.url].filter(Boolean).join(' ')
+    let crossRoom = false
+    const k = dedupeKey(m.text ?? '')
+    if (k.length >= 10) {
+      const seen = (this.texts.get(k) ?? []).filter((s) => ms - s.ms < this.crossRoomMs)
+      crossRoom = seen.some((s) => s.room !== m.room && s.sender !== m.sender)
+      seen.push({ room: m.room, sender: m.sender, ms })
+      this.texts.set(k, seen.slice(-20))
+    }
+    return {
+      id: m.id,
+      room: m.room,
+      sender: m.sender,
+      ms,
+      type: m.type,
+      text,
+      staff: this.isStaff(m.room, m.sender),
+      newcomer: join !== undefined && ms - join.ms >= 0 && ms - join.ms < this.newcomerMs,
+      via: join?.via ?? 'unknown',
+      contact: hasContact(text),
+      mentionAll: m.mentionAll === true || /@所有人/.test(m.text ?? ''),
+      burst: times.length,
+      crossRoom,
+      qr: m.type === 'image' ? this.options.qr?.(m) : undefined,
+    }
+  }
+}

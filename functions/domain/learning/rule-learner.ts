@@ -1,0 +1,236 @@
+/**
+ * Learns each room's rulebook from its history: weak labels from the owner's actions, message
+ * facts in context, the ad classifier trained on the labelled texts (plus any corpus the
+ * operator supplies, plus one round of self-training on the unlabelled majority), then every
+ * candidate rule (what × who) scored against the labels.
+ *
+ * Owners act on only part of the violations, so "labelled / matched" understates a rule's
+ * precision by the owner's action rate. A candidate counts as enforced when the owner acted on
+ * at least `minRate` of its matches and ten times more often than on members' messages at
+ * large; the room's action rate is the labelled share over its enforced candidates, and a
+ * rule's estimated precision is its rate over that. Per kind of content the enforced candidate
+ * that catches the most wins (anyone over newcomers only, when both are enforced). The announcement adds the rules it
+ * states (cold start), unless the history shows the owner plainly never enforces them.
+ * Every learned rule starts in shadow mode.
+ *
+ * @example
+ *   const policy = learnPolicy(events, { onProgress: (stage) => bar.update(stage) })
+ *   policy.rooms['r1@chatroom'].rules.map((r) => r.sentence)
+ */
+import { AdClassifier, type LabelledText } from '../ad-classifier.ts'
+import type { GroupEvent } from '../events.ts'
+import { parseAnnouncement } from './announcement.ts'
+import { type FeatureOptions, FeatureTracker, type MessageFacts } from './features.ts'
+import { type LearnedRule, matches, type RuleCondition, sentence, WHOS, type What } from './rules.ts'
+import { extractWeakLabels, type WeakLabel, type WeakLabelOptions } from './weak-labels.ts'
+
+export interface LearnOptions extends WeakLabelOptions, FeatureOptions {
+  /** Labelled texts to train the ad classifier on besides the history's own labels. */
+  readonly corpus?: readonly LabelledText[] | undefined
+  /**
+   * The share of a rule's matches the owner must have acted on for it to count as enforced
+   * (owners act on part of the violations only; nobody acts on a third of something allowed). @default 0.3
+   */
+  readonly minRate?: number
+  /** Weighted labels a rule needs. @default 2 */
+  readonly minLabelled?: number
+  /** Word segmentation for the classifier (e.g. jieba). */
+  readonly segment?: ((text: string) => readonly string[]) | undefined
+  readonly onProgress?: ((stage: string, done: number, total: number) => void) | undefined
+}
+
+export interface RoomPolicy {
+  readonly rules: readonly LearnedRule[]
+  /** How often this owner acts on a clear violation (estimated). */
+  readonly actionRate: number
+  readonly announcement?: string | undefined
+}
+
+export interface LearnedPolicy {
+  readonly version: 1
+  readonly createdAt: string
+  readonly rooms: Readonly<Record<string, RoomPolicy>>
+  /** The ad classifier the `ad-text` rules use (absent when there was too little to train on). */
+  readonly classifier?: AdClassifier | undefined
+  readonly stats: { readonly events: number; readonly messages: number; readonly labelled: number }
+}
+
+interface Candidate extends RuleCondition {}
+
+const TEXT_TYPES = new Set(['text', 'link', 'miniprogram', 'card', 'file'])
+
+function candidates(hasQr: boolean, hasClassifier: boolean): Candidate[] {
+  const out: Candidate[] = []
+  const whats: What[] = ['link', 'miniprogram', 'card', 'image', 'contact', 'mention-all', 'cross-room']
+  if (hasQr) whats.push('qr')
+  for (const who of WHOS) {
+    for (const what of whats) out.push({ what, who })
+    for (const threshold of [4, 5, 6]) out.push({ what: 'flood', who, threshold })
+    if (hasClassifier) for (const threshold of [0.5, 0.7, 0.9]) out.push({ what: 'ad-text', who, threshold })
+  }
+  return out
+}
+
+export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions = {}): LearnedPolicy {
+  const progress = options.onProgress ?? (() => {})
+  const minRate = options.minRate ?? 0.3
+  const minLabelled = options.minLabelled ?? 2
+
+  progress('labels', 0, 1)
+  const labels = extractWeakLabels(events, options)
+  progress('labels', 1, 1)
+
+  const tracker = new FeatureTracker(options)
+  const facts: MessageFacts[] = []
+  const announcements = new Map<string, string>()
+  for (const [i, e] of events.entries()) {
+    const f = tracker.observe(e)
+    if (f && !f.staff) facts.push(f)
+    if (e.kind === 'announcement') announcements.set(e.room, e.text)
+    if (i % 5000 === 0) progress('features', i, events.length)
+  }
+  progress('features', events.length, events.length)
+
+  const classifier = trainClassifier(facts, labels, options)
+  progress('classifier', 1, 1)
+  const scores = new Map<string, number>()
+  if (classifier) for (const f of facts) if (TEXT_TYPES.has(f.type) && f.text) scores.set(f.id, classifier.score(f.text))
+
+  const byRoom = new Map<string, MessageFacts[]>()
+  for (const f of facts) {
+    const list = byRoom.get(f.room)
+    if (list) list.push(f)
+    else byRoom.set(f.room, [f])
+  }
+  const rooms: Record<string, RoomPolicy> = {}
+  const hasQr = facts.some((f) => f.qr !== undefined)
+  const all = [...new Set([...byRoom.keys(), ...announcements.keys()])].sort()
+  for (const [i, room] of all.entries()) {
+    rooms[room] = learnRoom(
+      room,
+      byRoom.get(room) ?? [],
+      labels,
+      scores,
+      candidates(hasQr, classifier !== undefined),
+      announcements.get(room),
+      {
+        minRate,
+        minLabelled,
+      },
+    )
+    progress('rules', i + 1, all.length)
+  }
+  return {
+    version: 1,
+    createdAt: new Date().toISOString(),
+    rooms,
+    classifier,
+    stats: { events: events.length, messages: facts.length, labelled: labels.size },
+  }
+}
+
+function trainClassifier(
+  facts: readonly MessageFacts[],
+  labels: ReadonlyMap<string, WeakLabel>,
+  options: LearnOptions,
+): AdClassifier | undefined {
+  const texts = facts.filter((f) => TEXT_TYPES.has(f.type) && f.text.trim().length > 0)
+  const labelled: LabelledText[] = texts.map((f) => ({ text: f.text, label: (labels.get(f.id)?.weight ?? 0) >= 1 ? 'spam' : 'ham' }))
+  const examples = [...labelled, ...(options.corpus ?? [])]
+  const spam = examples.filter((e) => e.label === 'spam').length
+  if (spam < 10 || examples.length - spam < 10) return undefined
+  const first = AdClassifier.train(examples, { segment: options.segment, bits: 18 })
+  // Self-training: unlabelled texts the first model is sure of count as ads for the second.
+  const relabelled = labelled.map((e) => (e.label === 'ham' && first.score(e.text) >= 0.95 ? { ...e, label: 'spam' as const } : e))
+  return AdClassifier.train([...relabelled, ...(options.corpus ?? [])], { segment: options.segment, bits: 18 })
+}
+
+interface Tally {
+  matched: number
+  labelled: number
+  removed: number
+}
+
+function learnRoom(
+  room: string,
+  facts: readonly MessageFacts[],
+  labels: ReadonlyMap<string, WeakLabel>,
+  scores: ReadonlyMap<string, number>,
+  cands: readonly Candidate[],
+  announcement: string | undefined,
+  o: { minRate: number; minLabelled: number },
+): RoomPolicy {
+  const tallies = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0 }))
+  for (const f of facts) {
+    const l = labels.get(f.id)
+    const score = scores.get(f.id)
+    for (const [i, c] of cands.entries()) {
+      if (!matches(c, f, score)) continue
+      const t = tallies[i] as Tally
+      t.matched++
+      if (l) {
+        t.labelled += l.weight
+        if (l.sources.includes('removal')) t.removed += l.weight
+      }
+    }
+  }
+  // What the owner does to ordinary messages: the labelled share of everything members post.
+  const base = facts.reduce((n, f) => n + (labels.get(f.id)?.weight ?? 0), 0) / Math.max(1, facts.length)
+  // How often this owner acts on a clear violation: the labelled share of the well-supported
+  // candidates the owner plainly enforces, weighted by their size (a median-like, robust estimate).
+  let enforcedMatched = 0
+  let enforcedLabelled = 0
+  for (const t of tallies) {
+    if (t.matched >= 10 && t.labelled / t.matched >= o.minRate) {
+      enforcedMatched += t.matched
+      enforcedLabelled += t.labelled
+    }
+  }
+  const actionRate = Math.min(1, Math.max(o.minRate, enforcedMatched ? enforcedLabelled / enforcedMatched : 0.6))
+  const evidence = (t: Tally, announced: boolean) => {
+    const rate = t.matched ? t.labelled / t.matched : 0
+    return { matched: t.matched, labelled: t.labelled, rate, precision: Math.min(1, rate / actionRate), announced }
+  }
+  /** Enforced: labelled often enough that it cannot be the owner's background noise. */
+  const enforced = (t: Tally) => t.labelled >= o.minLabelled && t.labelled / t.matched >= o.minRate && t.labelled / t.matched >= 10 * base
+
+  const announced = announcement ? parseAnnouncement(announcement) : { rules: [], action: 'warn' as const }
+  const isAnnounced = (c: Candidate) => announced.rules.some((a) => a.what === c.what && (a.who === c.who || a.who === 'anyone'))
+
+  // Per kind of content, the accepted candidate that catches the most (then the most precise).
+  const best = new Map<What, { c: Candidate; t: Tally }>()
+  for (const [i, c] of cands.entries()) {
+    const t = tallies[i] as Tally
+    if (!enforced(t)) continue
+    const e = evidence(t, false)
+    const cur = best.get(c.what)
+    const curE = cur ? evidence(cur.t, false) : undefined
+    if (!cur || !curE || t.labelled > cur.t.labelled || (t.labelled === cur.t.labelled && e.precision > curE.precision))
+      best.set(c.what, { c, t })
+  }
+  const rules: LearnedRule[] = []
+  const add = (c: Candidate, t: Tally, origin: 'history' | 'announcement') => {
+    const announcedToo = origin === 'announcement' || isAnnounced(c)
+    const action: 'warn' | 'remove' = t.labelled > 0 ? (t.removed / t.labelled >= 0.5 ? 'remove' : 'warn') : announced.action
+    const base = { room, ...c, action, mode: 'shadow' as const, evidence: evidence(t, announcedToo) }
+    rules.push({ id: `learned:${c.what}${c.threshold !== undefined ? `@${c.threshold}` : ''}:${c.who}`, ...base, sentence: sentence(base) })
+  }
+  for (const { c, t } of best.values()) add(c, t, 'history')
+  // Cold start: what the announcement states and the history has not already given.
+  for (const a of announced.rules) {
+    if (best.has(a.what)) continue
+    const c: Candidate = {
+      what: a.what,
+      who: a.who,
+      ...(a.what === 'ad-text' ? { threshold: 0.7 } : a.what === 'flood' ? { threshold: 5 } : {}),
+    }
+    const i = cands.findIndex((x) => x.what === c.what && x.who === c.who && x.threshold === c.threshold)
+    const t = i >= 0 ? (tallies[i] as Tally) : { matched: 0, labelled: 0, removed: 0 }
+    // Announced but plainly never enforced in a long history: leave it out.
+    if (t.matched >= 20 && t.labelled / t.matched < 0.05) continue
+    if (c.what === 'ad-text' && !cands.some((x) => x.what === 'ad-text')) continue // no classifier to judge text with
+    add(c, t, 'announcement')
+  }
+  rules.sort((a, b) => b.evidence.precision - a.evidence.precision || b.evidence.labelled - a.evidence.labelled)
+  return { rules, actionRate, ...(announcement ? { announcement } : {}) }
+}

@@ -1,0 +1,99 @@
+/**
+ * Learned rules: a condition on what was posted ("what") and on who posted it ("who"), with an
+ * action, a mode and the evidence behind it, and a sentence a group owner understands.
+ *
+ * @example
+ *   matches({ what: 'link', who: 'newcomer', … }, facts, score) // a link from someone who joined < 24 h ago
+ *   sentence(rule) // "入群不满一天的成员发链接 → 警告（历史：群主处理了 8/10 次；估计准确率 96%）"
+ */
+import type { MessageFacts } from './features.ts'
+
+export const WHATS = ['ad-text', 'link', 'miniprogram', 'card', 'qr', 'image', 'contact', 'flood', 'mention-all', 'cross-room'] as const
+export type What = (typeof WHATS)[number]
+export const WHOS = ['anyone', 'newcomer', 'qrcode-newcomer'] as const
+export type Who = (typeof WHOS)[number]
+
+export interface RuleEvidence {
+  /** Members' messages in the history the condition matched. */
+  readonly matched: number
+  /** Of those, how many the owner acted on (weighted weak labels). */
+  readonly labelled: number
+  /** labelled / matched. */
+  readonly rate: number
+  /** Estimated precision: the rate over how often this owner acts on clear violations. */
+  readonly precision: number
+  /** Whether the group announcement states this rule. */
+  readonly announced: boolean
+}
+
+export interface LearnedRule {
+  readonly id: string
+  readonly room: string
+  readonly what: What
+  readonly who: Who
+  /** For `ad-text`: the classifier score from which it matches; for `flood`: messages per minute. */
+  readonly threshold?: number | undefined
+  readonly action: 'warn' | 'remove'
+  readonly mode: 'shadow' | 'active'
+  readonly evidence: RuleEvidence
+  readonly sentence: string
+}
+
+export type RuleCondition = Pick<LearnedRule, 'what' | 'who' | 'threshold'>
+
+/** Whether a (non-staff) message meets a rule's condition. `score` is the ad classifier's, for text. */
+export function matches(rule: RuleCondition, f: MessageFacts, score: number | undefined): boolean {
+  if (f.staff) return false
+  if (rule.who === 'newcomer' && !f.newcomer) return false
+  if (rule.who === 'qrcode-newcomer' && !(f.newcomer && f.via === 'qrcode')) return false
+  switch (rule.what) {
+    case 'ad-text':
+      // Links, cards and mini-programs have rules of their own; their titles are not ad copy.
+      return f.type === 'text' && score !== undefined && score >= (rule.threshold ?? 0.7)
+    case 'link':
+      return f.type === 'link'
+    case 'miniprogram':
+      return f.type === 'miniprogram'
+    case 'card':
+      return f.type === 'card'
+    case 'qr':
+      return f.type === 'image' && f.qr === true
+    case 'image':
+      return f.type === 'image'
+    case 'contact':
+      return f.contact
+    case 'flood':
+      return f.burst >= (rule.threshold ?? 5)
+    case 'mention-all':
+      return f.mentionAll
+    case 'cross-room':
+      return f.crossRoom
+  }
+}
+
+const WHAT_WORDS: Record<What, (t?: number) => string> = {
+  'ad-text': (t) => `发广告类文字（分类器置信度 ≥ ${Math.round((t ?? 0.7) * 100)}%）`,
+  link: () => '发链接',
+  miniprogram: () => '发小程序（砍一刀、助力等）',
+  card: () => '推送名片',
+  qr: () => '发含二维码的图片',
+  image: () => '发图片',
+  contact: () => '留手机号、微信号等联系方式',
+  flood: (t) => `一分钟内连发 ${t ?? 5} 条以上（刷屏）`,
+  'mention-all': () => '@所有人',
+  'cross-room': () => '在多个群发同样的内容',
+}
+const WHO_WORDS: Record<Who, string> = { anyone: '成员', newcomer: '入群不满一天的成员', 'qrcode-newcomer': '扫码入群不满一天的成员' }
+const ACTION_WORDS = { warn: '警告', remove: '移出群聊' } as const
+
+/** The rule in one sentence, with its evidence. */
+export function sentence(rule: Omit<LearnedRule, 'sentence' | 'id'>): string {
+  const e = rule.evidence
+  const basis = [
+    e.announced ? '群公告写明' : undefined,
+    e.matched > 0 ? `历史：群主处理了 ${Math.round(e.labelled)}/${e.matched} 次，估计准确率 ${Math.round(e.precision * 100)}%` : undefined,
+  ]
+    .filter(Boolean)
+    .join('；')
+  return `${WHO_WORDS[rule.who]}${WHAT_WORDS[rule.what](rule.threshold)} → ${ACTION_WORDS[rule.action]}（${basis || '无历史'}）`
+}

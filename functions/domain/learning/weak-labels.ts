@@ -1,0 +1,161 @@
+/**
+ * Weak labels from what the owner already does: which messages of a history the owner (or an
+ * admin, or the bot account) treated as breaking a rule.
+ *
+ *   removal  — a member removed by staff: their messages in the `removalWindowMs` before it
+ *   warning  — a staff message that @-mentions a member *with warning intent* (it names a rule
+ *              topic or uses a warning word, not just "别吵了"): that member's latest message(s)
+ *              in the `warningWindowMs` before it, with the kind the warning names, if any
+ *   recall   — a member recalling their own message soon after posting it (weak: weight 0.5)
+ *
+ * Robust to what real owners do: removing a silent member labels nothing (there is nothing of
+ * theirs to label), scolding without warning intent labels nothing, and acting late only
+ * needs the windows to be long enough. What the owner never acted on stays unlabelled — the
+ * rule learner estimates how often the owner acts instead of treating silence as "fine".
+ *
+ * @example
+ *   const labels = extractWeakLabels(events)
+ *   labels.get('m42') // { weight: 1, sources: ['removal'], kinds: ['ads'] }
+ */
+import type { GroupEvent, MessageEvent } from '../events.ts'
+import { toMillis } from '../events.ts'
+
+export type LabelSource = 'removal' | 'warning' | 'recall'
+
+export interface WeakLabel {
+  /** 1 for removal or warning evidence, 0.5 for a self-recall only. */
+  readonly weight: number
+  readonly sources: readonly LabelSource[]
+  /** Violation kinds the owner's words named (from warnings), e.g. `ads`, `link`. */
+  readonly kinds: readonly string[]
+}
+
+export interface WeakLabelOptions {
+  /** @default 24 h */
+  readonly removalWindowMs?: number
+  /** @default 2 h */
+  readonly warningWindowMs?: number
+  /** @default 10 min */
+  readonly recallWindowMs?: number
+}
+
+/** Words of a rule topic in an owner's warning, and the kind each names. */
+const TOPICS: readonly (readonly [RegExp, string])[] = [
+  [/广告|微商|代购|推销|打广告|卖货/, 'ads'],
+  [/链接|网址|外链/, 'link'],
+  [/小程序|砍一刀|砍价|助力|拼多多/, 'miniprogram'],
+  [/名片/, 'card'],
+  [/二维码|扫码|码图/, 'qr'],
+  [/刷屏|连续发|刷消息/, 'flood'],
+  [/@所有人|@全体|艾特全体|艾特所有人|乱艾特/, 'mention-all'],
+  [/联系方式|手机号|电话|微信号|加好友|私加|留号/, 'contact-info'],
+]
+/** Words that make a mention a warning even without a topic. */
+const WARNING_WORDS = /请勿|禁止|不要发|不许|不准|不让|别发|别再发|勿发|撤回|警告|再发|踢了|踢出|移出|违规|群规|注意群规/
+
+/** The rule kinds a staff message names, and whether it reads as a warning at all. */
+export function warningIntent(text: string): { warning: boolean; kinds: string[] } {
+  const body = text.replace(/@\S+\s?/g, (m) => (m.startsWith('@所有人') ? m : ' ')).normalize('NFKC')
+  const kinds = TOPICS.filter(([re]) => re.test(body)).map(([, k]) => k)
+  return { warning: kinds.length > 0 || WARNING_WORDS.test(body), kinds }
+}
+
+interface Posted {
+  readonly id: string
+  readonly ms: number
+}
+
+export function extractWeakLabels(events: Iterable<GroupEvent>, options: WeakLabelOptions = {}): Map<string, WeakLabel> {
+  const removalWindow = options.removalWindowMs ?? 24 * 3_600_000
+  const warningWindow = options.warningWindowMs ?? 2 * 3_600_000
+  const recallWindow = options.recallWindowMs ?? 10 * 60_000
+  const labels = new Map<string, { weight: number; sources: Set<LabelSource>; kinds: Set<string> }>()
+  const staff = new Map<string, Set<string>>() // room → owner, admins, the bot
+  const names = new Map<string, Map<string, string>>() // room → display name → member
+  const recent = new Map<string, Posted[]>() // room#member → their recent messages
+  let self: string | undefined
+
+  const label = (id: string, source: LabelSource, weight: number, kinds: readonly string[] = []) => {
+    const l = labels.get(id) ?? { weight: 0, sources: new Set<LabelSource>(), kinds: new Set<string>() }
+    l.weight = Math.max(l.weight, weight)
+    l.sources.add(source)
+    for (const k of kinds) l.kinds.add(k)
+    labels.set(id, l)
+  }
+  const isStaff = (room: string, who: string | undefined) => who !== undefined && (who === self || (staff.get(room)?.has(who) ?? false))
+  const key = (room: string, member: string) => `${room}#${member}`
+
+  for (const e of events) {
+    switch (e.kind) {
+      case 'account':
+        self = e.self
+        break
+      case 'room': {
+        const s = new Set<string>(e.admins)
+        if (e.owner) s.add(e.owner)
+        if (self) s.add(self)
+        staff.set(e.room, s)
+        const byName = names.get(e.room) ?? new Map<string, string>()
+        for (const [id, name] of Object.entries(e.names)) byName.set(name, id)
+        names.set(e.room, byName)
+        break
+      }
+      case 'join': {
+        const byName = names.get(e.room) ?? new Map<string, string>()
+        for (const [id, name] of Object.entries(e.names ?? {})) byName.set(name, id)
+        names.set(e.room, byName)
+        break
+      }
+      case 'message':
+        onMessage(e)
+        break
+      case 'leave': {
+        if (!isStaff(e.room, e.remover)) break
+        const at = toMillis(e.ts)
+        for (const m of e.members)
+          for (const p of recent.get(key(e.room, m)) ?? []) if (at - p.ms <= removalWindow && p.ms <= at) label(p.id, 'removal', 1)
+        break
+      }
+      case 'recall': {
+        const at = toMillis(e.ts)
+        const mine = recent.get(key(e.room, e.sender)) ?? []
+        const target = e.messageId ? mine.find((p) => p.id === e.messageId) : mine.at(-1)
+        if (target && at - target.ms <= recallWindow) label(target.id, 'recall', 0.5)
+        break
+      }
+      default:
+        break
+    }
+  }
+
+  function onMessage(m: MessageEvent): void {
+    const at = toMillis(m.ts)
+    if (isStaff(m.room, m.sender)) {
+      const targets = new Set(m.mentions ?? [])
+      // Exports often keep only "@name" in the text: resolve names too.
+      for (const [, name] of (m.text ?? '').matchAll(/@([^\s@]+)/g)) {
+        const id = name ? names.get(m.room)?.get(name) : undefined
+        if (id) targets.add(id)
+      }
+      if (targets.size === 0) return
+      const intent = warningIntent(m.text ?? '')
+      if (!intent.warning) return
+      for (const t of targets) {
+        if (isStaff(m.room, t)) continue
+        const mine = (recent.get(key(m.room, t)) ?? []).filter((p) => at - p.ms <= warningWindow && p.ms <= at)
+        // The latest message, and any in the minute before it (a burst the warning is about).
+        const last = mine.at(-1)
+        if (last) for (const p of mine) if (last.ms - p.ms <= 60_000) label(p.id, 'warning', 1, intent.kinds)
+      }
+      return
+    }
+    const k = key(m.room, m.sender)
+    const list = recent.get(k) ?? []
+    list.push({ id: m.id, ms: at })
+    // Keep a day's worth (bounded) per member.
+    while (list.length > 200 || (list[0] && at - list[0].ms > Math.max(removalWindow, warningWindow))) list.shift()
+    recent.set(k, list)
+  }
+
+  return new Map([...labels].map(([id, l]) => [id, { weight: l.weight, sources: [...l.sources], kinds: [...l.kinds] }]))
+}

@@ -1,0 +1,73 @@
+/**
+ * `qunguard learn` → policy.json → `qunguard rules` and `qunguard replay --policy`: a rule
+ * learned from the owner's removals runs in shadow and proposes (ask-owner) on a new history.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { formatRules, learn, readPolicy } from '../../bin/commands/learn.ts'
+import { replay } from '../../bin/commands/replay.ts'
+import type { GroupEvent } from '../../functions/domain/events.ts'
+import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
+
+const jsonl = (file: string, events: readonly unknown[]) => fs.writeFileSync(file, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`)
+
+function trainHistory(): GroupEvent[] {
+  const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+  for (let i = 0; i < 6; i++) {
+    const t = i * 600
+    const m = `wxid_card${i}`
+    events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
+    events.push(message({ id: `card${i}`, sender: m, type: 'card', text: `推荐 客服${i}`, ts: at(t + 3) }))
+    events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 12), room: 'r1', members: [m], remover: 'wxid_bot' })
+    for (let k = 0; k < 12; k++)
+      events.push(message({ id: `chat${i}-${k}`, sender: `wxid_m${k % 5}`, text: `今天聊点什么 ${k}`, ts: at(t + 20 + k) }))
+  }
+  return events
+}
+
+describe('learn → rules → replay --policy', () => {
+  it('writes a shadow ask-owner decision for what the owner used to act on, and nothing for ordinary chat', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-learn-'))
+    try {
+      const train = path.join(dir, 'train.jsonl')
+      const test = path.join(dir, 'test.jsonl')
+      const policyFile = path.join(dir, 'policy.json')
+      const out = path.join(dir, 'decisions.jsonl')
+      jsonl(train, [...trainHistory(), 'not json at all'])
+      jsonl(test, [
+        account('wxid_bot'),
+        roomSnapshot({ owner: 'wxid_bot', admins: [] }),
+        message({ id: 'new-card', sender: 'wxid_x', type: 'card', text: '推荐 代购', ts: at(9000) }),
+        message({ id: 'hello', sender: 'wxid_m1', text: '大家好', ts: at(9001) }),
+      ])
+      const logged: string[] = []
+      await learn({ history: [train], out: policyFile, log: (l) => logged.push(l), progress: false })
+      expect(logged).toEqual([expect.stringMatching(/train\.jsonl:\d+: skipped/)])
+      const rules = formatRules(readPolicy(policyFile))
+      expect(rules).toContain('[shadow] learned:card:anyone: 成员推送名片 → 移出群聊')
+
+      await replay({ history: [test], out, policy: policyFile, log: () => {}, progress: false })
+      const decisions = fs
+        .readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+      expect(decisions).toEqual([
+        {
+          event: 'new-card',
+          room: 'r1',
+          target: 'wxid_x',
+          action: 'ask-owner',
+          mode: 'shadow',
+          rule: 'learned:card:anyone',
+          score: expect.any(Number),
+          reason: expect.stringContaining('推送名片'),
+        },
+      ])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest'
+import type { GroupEvent, JoinEvent } from '../../functions/domain/events.ts'
+import { parseAnnouncement } from '../../functions/domain/learning/announcement.ts'
+import { FeatureTracker, hasContact } from '../../functions/domain/learning/features.ts'
+import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
+import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
+import { learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
+
+describe('parseAnnouncement', () => {
+  it('turns forbidding clauses into rules, newcomer clauses into newcomer rules, and reads the sanction', () => {
+    const r = parseAnnouncement(
+      '群规：1.禁止发广告；2.新人进群24小时内不得发链接；3.非管理员禁止@所有人；4.禁止讨论政治话题。违者移出群聊。',
+    )
+    expect(r.rules.map((x) => [x.what, x.who])).toEqual([
+      ['ad-text', 'anyone'],
+      ['link', 'newcomer'],
+      ['mention-all', 'anyone'],
+    ])
+    expect(r.action).toBe('remove')
+    expect(parseAnnouncement('欢迎大家！请文明聊天').rules).toEqual([])
+  })
+})
+
+describe('features', () => {
+  it('finds contact details through the usual evasions', () => {
+    for (const t of ['电话13812345678', '加V信: abc123', '薇 mm2345', '138 1234 5678', 'qq:123456789', '＋V：love888'])
+      expect([t, hasContact(t)]).toEqual([t, true])
+    for (const t of ['订单号 12345', '我在vip包间', '2026年3月1日', 'iphone 15']) expect([t, hasContact(t)]).toEqual([t, false])
+  })
+
+  it('knows newcomers, bursts and the same text in another room from someone else', () => {
+    const tracker = new FeatureTracker()
+    const join: JoinEvent = { kind: 'join', id: 'j1', ts: at(0), room: 'r2', members: ['wxid_new'], via: 'qrcode' }
+    for (const e of [account(), roomSnapshot(), roomSnapshot({ room: 'r2' }), join]) tracker.observe(e)
+    const text = '全网最低价 正品保证 欢迎咨询'
+    tracker.observe(message({ room: 'r1', sender: 'wxid_member', text, ts: at(1) }))
+    const f = tracker.observe(message({ room: 'r2', sender: 'wxid_new', text, ts: at(2) }))
+    expect(f).toMatchObject({ newcomer: true, via: 'qrcode', crossRoom: true, burst: 1, staff: false })
+    let last: ReturnType<FeatureTracker['observe']>
+    for (let i = 0; i < 5; i++)
+      last = tracker.observe(
+        message({ room: 'r2', sender: 'wxid_new', text: `${i}`, ts: `${at(3).slice(0, 17)}${String(10 + i).padStart(2, '0')}+00:00` }),
+      )
+    expect(last?.burst).toBe(5)
+  })
+})
+
+/** A small history: newcomers post links and get removed; old members post links and nothing happens. */
+function history(): GroupEvent[] {
+  const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+  let t = 0
+  for (let i = 0; i < 6; i++) {
+    const m = `wxid_new${i}`
+    events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
+    events.push(message({ id: `spam${i}`, sender: m, type: 'link', text: '领红包', url: 'https://t.cn/a', ts: at(t + 5) }))
+    events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
+    for (let k = 0; k < 4; k++)
+      events.push(
+        message({ sender: `wxid_old${k}`, type: 'link', text: '好文分享', url: 'https://mp.weixin.qq.com/s/x', ts: at(t + 20 + k) }),
+      )
+    for (let k = 0; k < 10; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 30 + k) }))
+    t += 600
+  }
+  return events
+}
+
+describe('learnPolicy', () => {
+  it('learns "a link from a newcomer" where the owner removes newcomers for links but not members', () => {
+    const policy = learnPolicy(history())
+    const rules = policy.rooms.r1?.rules ?? []
+    expect(rules.map((r) => [r.what, r.who, r.mode, r.action])).toContainEqual(['link', 'newcomer', 'shadow', 'remove'])
+    expect(rules.some((r) => r.what === 'link' && r.who === 'anyone')).toBe(false)
+    const link = rules.find((r) => r.what === 'link')
+    expect(link?.evidence).toMatchObject({ matched: 6, labelled: 6 })
+    expect(link?.sentence).toContain('入群不满一天的成员发链接 → 移出群聊')
+  })
+
+  it('learns nothing from one removal', () => {
+    const one = history().slice(0, 20)
+    expect(learnPolicy(one).rooms.r1?.rules ?? []).toEqual([])
+  })
+
+  it('takes the announcement as the cold-start policy', () => {
+    const events: GroupEvent[] = [
+      account('wxid_bot'),
+      roomSnapshot(),
+      { kind: 'announcement', id: 'a1', ts: at(0), room: 'r1', sender: 'wxid_owner', text: '群规：禁止推送名片，违者移出' },
+    ]
+    expect(learnPolicy(events).rooms.r1?.rules.map((r) => [r.what, r.action, r.evidence.announced])).toEqual([['card', 'remove', true]])
+  })
+
+  it('proposes (ask-owner, shadow) on new data, and survives a save and load', () => {
+    const policy = policyFromJson(policyToJson(learnPolicy(history())))
+    const runner = new PolicyRunner(policy)
+    for (const e of [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]) runner.observe(e)
+    runner.observe({ kind: 'join', id: 'jx', ts: at(9000), room: 'r1', members: ['wxid_x'], via: 'qrcode' })
+    const [d] = runner.observe(message({ id: 'mx', sender: 'wxid_x', type: 'link', text: '秒杀', url: 'https://t.cn/b', ts: at(9001) }))
+    expect(d).toMatchObject({ event: 'mx', action: 'ask-owner', mode: 'shadow', rule: 'learned:link:newcomer', target: 'wxid_x' })
+    expect(
+      runner.observe(message({ sender: 'wxid_old1', type: 'link', text: '文章', url: 'https://mp.weixin.qq.com/s/y', ts: at(9002) })),
+    ).toEqual([])
+  })
+})

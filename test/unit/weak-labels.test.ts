@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import type { GroupEvent } from '../../functions/domain/events.ts'
+import { extractWeakLabels, warningIntent } from '../../functions/domain/learning/weak-labels.ts'
+import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
+
+const start = (): GroupEvent[] => [
+  account('wxid_bot'),
+  roomSnapshot({ owner: 'wxid_owner', admins: ['wxid_admin'], names: { wxid_member: '小王' } }),
+]
+const leave = (member: string, remover: string | undefined, minutes: number): GroupEvent => ({
+  kind: 'leave',
+  id: `l-${member}-${minutes}`,
+  ts: at(minutes),
+  room: 'r1',
+  members: [member],
+  remover,
+})
+
+describe('warningIntent', () => {
+  it('reads rule topics and warning words, and not ordinary scolding', () => {
+    expect(warningIntent('@小王 请勿发广告')).toEqual({ warning: true, kinds: ['ads'] })
+    expect(warningIntent('@小王 别发小程序了')).toEqual({ warning: true, kinds: ['miniprogram'] })
+    expect(warningIntent('@小王 刷屏警告一次')).toEqual({ warning: true, kinds: ['flood'] })
+    expect(warningIntent('@小王 再发踢了')).toEqual({ warning: true, kinds: [] })
+    for (const t of ['@小王 别吵了', '@小王 注意说话语气', '@小王 私聊吧']) expect(warningIntent(t).warning).toBe(false)
+  })
+})
+
+describe('extractWeakLabels', () => {
+  it('labels what a member posted before the owner removed them', () => {
+    const ad = message({ sender: 'wxid_promo', text: '加微信领红包', ts: at(1) })
+    const labels = extractWeakLabels([...start(), ad, leave('wxid_promo', 'wxid_owner', 9)])
+    expect(labels.get(ad.id)).toEqual({ weight: 1, sources: ['removal'], kinds: [] })
+  })
+
+  it('labels nothing for a silent member removed for housekeeping, or a member who left by themselves', () => {
+    const old = message({ sender: 'wxid_lurker', text: '大家好', ts: at(-3 * 24 * 60) })
+    const chat = message({ sender: 'wxid_member', text: '再见啦', ts: at(1) })
+    const labels = extractWeakLabels([...start(), old, chat, leave('wxid_lurker', 'wxid_owner', 10), leave('wxid_member', undefined, 11)])
+    expect(labels.size).toBe(0)
+  })
+
+  it('labels the latest message of a member an admin warns, with the kind the warning names', () => {
+    const earlier = message({ sender: 'wxid_member', text: '早上好', ts: at(0) })
+    const link = message({ sender: 'wxid_member', type: 'link', text: '点击领取', url: 'https://t.cn/x', ts: at(30) })
+    const warn = message({ sender: 'wxid_admin', text: '@小王 链接请撤回', mentions: ['wxid_member'], ts: at(38) })
+    const labels = extractWeakLabels([...start(), earlier, link, warn])
+    expect(labels.get(link.id)).toEqual({ weight: 1, sources: ['warning'], kinds: ['link'] })
+    expect(labels.has(earlier.id)).toBe(false)
+  })
+
+  it('resolves a warning by display name when the export kept no mention ids', () => {
+    const ad = message({ sender: 'wxid_member', text: '代购正品', ts: at(0) })
+    const warn = message({ sender: 'wxid_owner', text: '@小王 群内禁止广告', ts: at(5) })
+    expect(extractWeakLabels([...start(), ad, warn]).get(ad.id)?.kinds).toEqual(['ads'])
+  })
+
+  it('ignores scolding, warnings of staff, and actions too late to be about the message', () => {
+    const chat = message({ sender: 'wxid_member', text: '你们太吵了', ts: at(0) })
+    const scold = message({ sender: 'wxid_owner', text: '@小王 别吵了', mentions: ['wxid_member'], ts: at(2) })
+    const late = message({ sender: 'wxid_owner', text: '@小王 请勿发广告', mentions: ['wxid_member'], ts: at(5 * 60) })
+    const adminTalk = message({ sender: 'wxid_admin', text: '发个公告链接', ts: at(6) })
+    const toAdmin = message({ sender: 'wxid_owner', text: '@管理 链接请撤回', mentions: ['wxid_admin'], ts: at(7) })
+    expect(extractWeakLabels([...start(), chat, scold, adminTalk, toAdmin, late]).size).toBe(0)
+  })
+
+  it('counts a quick self-recall as weak evidence', () => {
+    const m = message({ sender: 'wxid_promo', text: '加我', ts: at(0) })
+    const recall: GroupEvent = { kind: 'recall', id: 'rc1', ts: at(1), room: 'r1', sender: 'wxid_promo' }
+    expect(extractWeakLabels([...start(), m, recall]).get(m.id)).toEqual({ weight: 0.5, sources: ['recall'], kinds: [] })
+  })
+})
