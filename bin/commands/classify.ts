@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { JsonlWriter } from '../../functions/adapters/local/jsonl-history.ts'
 import { AdClassifier } from '../../functions/domain/ad-classifier.ts'
-import { readCorpus } from './learn.ts'
+import { readCorpus } from './history-input.ts'
 
 const MODEL_FILE = 'ad-classifier.bin'
 

@@ -4,11 +4,9 @@
  * `qunguard rules`: prints a policy's rules, one a line, with their evidence.
  */
 import fs from 'node:fs'
-import { readHistory } from '../../functions/adapters/local/jsonl-history.ts'
-import type { LabelledText } from '../../functions/domain/ad-classifier.ts'
-import { type GroupEvent, toMillis } from '../../functions/domain/events.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { type LearnedPolicy, learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import { qrFacts, readCorpus, readHistories } from './history-input.ts'
 import { Progress } from './progress.ts'
 
 export interface LearnOptions {
@@ -20,51 +18,17 @@ export interface LearnOptions {
   readonly progress?: boolean
 }
 
-/** Reads histories into one time-ordered list, reporting malformed lines with their numbers. */
-export async function readHistories(
-  files: readonly string[],
-  log: (line: string) => void,
-): Promise<{ events: GroupEvent[]; malformed: number }> {
-  const events: GroupEvent[] = []
-  let malformed = 0
-  for (const file of files) {
-    for await (const row of readHistory(file)) {
-      if (row.event) events.push(row.event)
-      else if (++malformed <= 50) log(`${file}:${row.line}: skipped: ${row.error}`)
-    }
-  }
-  if (malformed > 50) log(`… and ${malformed - 50} more malformed lines`)
-  const keyed = events.map((e, i) => ({ e, t: toMillis(e.ts), i }))
-  keyed.sort((a, b) => a.t - b.t || a.i - b.i)
-  return { events: keyed.map((k) => k.e), malformed }
-}
-
-/** Reads `{"text","label"}` lines; lines without a spam/ham label are skipped and counted. */
-export function readCorpus(file: string, log: (line: string) => void): LabelledText[] {
-  const out: LabelledText[] = []
-  let skipped = 0
-  for (const [i, line] of fs.readFileSync(file, 'utf8').split('\n').entries()) {
-    if (!line.trim()) continue
-    try {
-      const r = JSON.parse(line) as { text?: unknown; label?: unknown }
-      if (typeof r.text === 'string' && (r.label === 'spam' || r.label === 'ham')) out.push({ text: r.text, label: r.label })
-      else if (++skipped <= 10) log(`${file}:${i + 1}: skipped: needs "text" and "label": "spam" | "ham"`)
-    } catch {
-      if (++skipped <= 10) log(`${file}:${i + 1}: skipped: not JSON`)
-    }
-  }
-  return out
-}
-
 export async function learn(options: LearnOptions): Promise<LearnedPolicy> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const { events } = await readHistories(options.history, log)
-  const corpus = (options.corpus ?? []).flatMap((f) => readCorpus(f, log))
   const show = options.progress ?? process.stderr.isTTY === true
+  const { events, media } = await readHistories(options.history, log)
+  const qr = await qrFacts(events, media, log, show)
+  const corpus = (options.corpus ?? []).flatMap((f) => readCorpus(f, log))
   let bar: Progress | undefined
   let stage = ''
   const policy = learnPolicy(events, {
     corpus,
+    qr: (m) => qr.get(m.id),
     onProgress: (s, done, total) => {
       if (s !== stage) {
         bar?.done()

@@ -4,13 +4,14 @@
  */
 import fs from 'node:fs'
 import { loadConfigFile } from '../../functions/adapters/local/config-file.ts'
-import { JsonlWriter, readHistory } from '../../functions/adapters/local/jsonl-history.ts'
+import { JsonlWriter } from '../../functions/adapters/local/jsonl-history.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { type Config, parseConfig } from '../../functions/domain/config.ts'
-import { type Decision, type GroupEvent, toMillis } from '../../functions/domain/events.ts'
+import type { Decision } from '../../functions/domain/events.ts'
 import { Guard } from '../../functions/domain/guard.ts'
 import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
 import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
+import { qrFacts, readHistories } from './history-input.ts'
 import { Progress } from './progress.ts'
 
 export interface ReplayOptions {
@@ -35,8 +36,6 @@ export interface ReplaySummary {
   readonly seconds: number
 }
 
-const MAX_REPORTED = 50
-
 /** Decision lines carry exactly the FORMAT.md fields, in its order. */
 export const decisionLine = (d: Decision): Decision => ({
   event: d.event,
@@ -54,24 +53,18 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const config: Config = options.config ? loadConfigFile(options.config) : parseConfig({})
   const started = performance.now()
 
-  const events: GroupEvent[] = []
-  let malformed = 0
-  for (const file of options.history) {
-    for await (const row of readHistory(file)) {
-      if (row.event) events.push(row.event)
-      else if (++malformed <= MAX_REPORTED) log(`${file}:${row.line}: skipped: ${row.error}`)
-    }
-  }
-  if (malformed > MAX_REPORTED) log(`… and ${malformed - MAX_REPORTED} more malformed lines`)
-  // Stable sort: events with the same time keep their order in the file.
-  const keyed = events.map((e, i) => ({ e, t: toMillis(e.ts), i }))
-  keyed.sort((a, b) => a.t - b.t || a.i - b.i)
+  const { events, malformed, media } = await readHistories(options.history, log)
+  const keyed = events.map((e) => ({ e }))
+  const showProgress = options.progress ?? process.stderr.isTTY === true
+  const qr = options.policy ? await qrFacts(events, media, log, showProgress) : new Map<string, boolean>()
 
   const store = SqliteGuardStore.open(options.store ?? ':memory:')
   const out = new JsonlWriter(options.out)
   const guard = new Guard({ store, config })
-  const learned = options.policy ? new PolicyRunner(policyFromJson(fs.readFileSync(options.policy, 'utf8'))) : undefined
-  const progress = new Progress('replay', keyed.length, options.progress ?? process.stderr.isTTY === true)
+  const learned = options.policy
+    ? new PolicyRunner(policyFromJson(fs.readFileSync(options.policy, 'utf8')), { qr: (m) => qr.get(m.id) })
+    : undefined
+  const progress = new Progress('replay', keyed.length, showProgress)
   const byAction: Record<string, number> = {}
   let duplicates = 0
   try {

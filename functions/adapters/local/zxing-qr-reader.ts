@@ -1,0 +1,69 @@
+/**
+ * ZxingQrReader: QR codes with zxing-wasm, the wasm read from node_modules (never fetched).
+ *
+ * Before decoding, sharp reads only the picture's header: more than `maxPixels` (a
+ * decompression bomb, or just a huge photo) or more than `maxBytes` is refused as `too-large`;
+ * what sharp cannot read is `bad-image`. PNG and JPEG go to zxing as they are; other formats
+ * (WebP, GIF, …) are converted to PNG by sharp first, since zxing reads only PNG/JPEG/BMP.
+ *
+ * @example
+ *   const qr = await ZxingQrReader.create()
+ *   await qr.read(fs.readFileSync('poster.jpg')) // ['https://u.wechat.com/…']
+ */
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import sharp from 'sharp'
+import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader'
+import { QrReadError, type QrReader } from '../../ports/qr-reader.port.ts'
+
+export interface ZxingQrReaderOptions {
+  /** @default 40 million */
+  readonly maxPixels?: number
+  /** @default 20 MiB */
+  readonly maxBytes?: number
+}
+
+let prepared: Promise<unknown> | undefined
+
+export class ZxingQrReader implements QrReader {
+  private constructor(private readonly options: ZxingQrReaderOptions) {}
+
+  static async create(options: ZxingQrReaderOptions = {}): Promise<ZxingQrReader> {
+    prepared ??= (async () => {
+      const wasm = fs.readFileSync(createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm'))
+      return prepareZXingModule({
+        overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer },
+        fireImmediately: true,
+      })
+    })()
+    await prepared
+    return new ZxingQrReader(options)
+  }
+
+  async read(image: Uint8Array): Promise<string[]> {
+    const maxBytes = this.options.maxBytes ?? 20 * 2 ** 20
+    if (image.byteLength > maxBytes)
+      throw new QrReadError(`picture of ${image.byteLength} bytes is over the ${maxBytes}-byte limit`, 'too-large')
+    const maxPixels = this.options.maxPixels ?? 40_000_000
+    let format: string | undefined
+    try {
+      const meta = await sharp(image, { limitInputPixels: false }).metadata()
+      if ((meta.width ?? 0) * (meta.height ?? 0) > maxPixels)
+        throw new QrReadError(`picture of ${meta.width}×${meta.height} pixels is over the ${maxPixels}-pixel limit`, 'too-large')
+      format = meta.format
+    } catch (e) {
+      if (e instanceof QrReadError) throw e
+      throw new QrReadError(`not a readable picture: ${(e as Error).message}`, 'bad-image', { cause: e })
+    }
+    let bytes = image
+    if (format !== 'png' && format !== 'jpeg') {
+      try {
+        bytes = new Uint8Array(await sharp(image, { limitInputPixels: maxPixels }).png().toBuffer())
+      } catch (e) {
+        throw new QrReadError(`cannot convert the ${format ?? 'unknown'} picture: ${(e as Error).message}`, 'bad-image', { cause: e })
+      }
+    }
+    const results = await readBarcodes(bytes, { formats: ['QRCode', 'MicroQRCode'], tryHarder: true, maxNumberOfSymbols: 8 })
+    return results.filter((r) => r.isValid).map((r) => r.text)
+  }
+}
