@@ -91,10 +91,24 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
   }
   progress('features', events.length, events.length)
 
-  const classifier = trainClassifier(facts, labels, options)
-  progress('classifier', 1, 1)
+  const texts = facts.filter((f) => TEXT_TYPES.has(f.type) && f.text.trim().length > 0)
+  const classifier = trainClassifier(texts, labels, options)
+  progress('classifier', 1, 2)
+  // Rules are chosen on scores the classifier gives texts it has not trained on (2-fold
+  // cross-fitting); scoring its own training texts would make every threshold look clean.
   const scores = new Map<string, number>()
-  if (classifier) for (const f of facts) if (TEXT_TYPES.has(f.type) && f.text) scores.set(f.id, classifier.score(f.text))
+  if (classifier) {
+    const fold = (f: MessageFacts) => hash(f.id) & 1
+    for (const k of [0, 1]) {
+      const model = trainClassifier(
+        texts.filter((f) => fold(f) !== k),
+        labels,
+        options,
+      )
+      for (const f of texts) if (fold(f) === k) scores.set(f.id, model ? model.score(f.text) : classifier.score(f.text))
+    }
+  }
+  progress('classifier', 2, 2)
 
   const byRoom = new Map<string, MessageFacts[]>()
   for (const f of facts) {
@@ -129,12 +143,18 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
   }
 }
 
+/** FNV-1a, for a fold assignment that is the same on every run. */
+function hash(s: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0
+  return h
+}
+
 function trainClassifier(
-  facts: readonly MessageFacts[],
+  texts: readonly MessageFacts[],
   labels: ReadonlyMap<string, WeakLabel>,
   options: LearnOptions,
 ): AdClassifier | undefined {
-  const texts = facts.filter((f) => TEXT_TYPES.has(f.type) && f.text.trim().length > 0)
   const labelled: LabelledText[] = texts.map((f) => ({ text: f.text, label: (labels.get(f.id)?.weight ?? 0) >= 1 ? 'spam' : 'ham' }))
   const examples = [...labelled, ...(options.corpus ?? [])]
   const spam = examples.filter((e) => e.label === 'spam').length
