@@ -119,9 +119,8 @@ async function groupRules(): Promise<void> {
       const n = score(dir, naive, 'newcomers')
       newcomers.push(n)
       const rules = Object.values(policy.rooms).reduce((k, r) => k + r.rules.length, 0)
-      console.log(
-        `  seed ${seed}: learned ${rules} rules in ${(ms / 1000).toFixed(1)} s from ${train.length} events — ${fmt(s)}   (every newcomer: ${fmt(n)})`,
-      )
+      console.log(`  seed ${seed}: learned ${rules} rules in ${(ms / 1000).toFixed(1)} s from ${train.length} events — ${fmt(s)}`)
+      console.log(`    with a labelled corpus of ${corpus.length} texts: ${fmt(c)};  every newcomer: ${fmt(n)}`)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -36,7 +36,10 @@ describe('features', () => {
     const text = '全网最低价 正品保证 欢迎咨询'
     tracker.observe(message({ room: 'r1', sender: 'wxid_member', text, ts: at(1) }))
     const f = tracker.observe(message({ room: 'r2', sender: 'wxid_new', text, ts: at(2) }))
-    expect(f).toMatchObject({ newcomer: true, via: 'qrcode', crossRoom: true, burst: 1, staff: false })
+    expect(f).toMatchObject({ newcomer: true, via: 'qrcode', crossRoom: true, duplicate: true, burst: 1, staff: false })
+    const again = tracker.observe(message({ room: 'r1', sender: 'wxid_member', text, ts: at(2) }))
+    expect(again).toMatchObject({ crossRoom: true, duplicate: true })
+    expect(tracker.observe(message({ room: 'r1', sender: 'wxid_x', text: '短句', ts: at(2) }))).toMatchObject({ duplicate: false })
     let last: ReturnType<FeatureTracker['observe']>
     for (let i = 0; i < 5; i++)
       last = tracker.observe(

@@ -31,6 +31,8 @@ export interface MessageFacts {
   readonly burst: number
   /** The same text (10+ characters) was posted in another room by another member recently. */
   readonly crossRoom: boolean
+  /** The same text (10+ characters) was posted by another member recently, in any room (a campaign). */
+  readonly duplicate: boolean
   /** The picture holds a QR code, when the caller knows (vision). */
   readonly qr?: boolean | undefined
 }
@@ -117,10 +119,12 @@ export class FeatureTracker {
     this.recent.set(who, times)
     const text = [m.text, m.url].filter(Boolean).join(' ')
     let crossRoom = false
+    let duplicate = false
     const k = dedupeKey(m.text ?? '')
     if (k.length >= 10) {
       const seen = (this.texts.get(k) ?? []).filter((s) => ms - s.ms < this.crossRoomMs)
       crossRoom = seen.some((s) => s.room !== m.room && s.sender !== m.sender)
+      duplicate = seen.some((s) => s.sender !== m.sender)
       seen.push({ room: m.room, sender: m.sender, ms })
       this.texts.set(k, seen.slice(-20))
     }
@@ -138,6 +142,7 @@ export class FeatureTracker {
       mentionAll: m.mentionAll === true || /@所有人/.test(m.text ?? ''),
       burst: times.length,
       crossRoom,
+      duplicate,
       qr: m.type === 'image' ? this.options.qr?.(m) : undefined,
     }
   }

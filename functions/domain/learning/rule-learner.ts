@@ -61,7 +61,7 @@ const TEXT_TYPES = new Set(['text', 'link', 'miniprogram', 'card', 'file'])
 
 function candidates(hasQr: boolean, hasClassifier: boolean): Candidate[] {
   const out: Candidate[] = []
-  const whats: What[] = ['link', 'miniprogram', 'card', 'image', 'contact', 'mention-all', 'cross-room']
+  const whats: What[] = ['link', 'miniprogram', 'card', 'image', 'contact', 'mention-all', 'cross-room', 'duplicate']
   if (hasQr) whats.push('qr')
   for (const who of WHOS) {
     for (const what of whats) out.push({ what, who })

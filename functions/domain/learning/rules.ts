@@ -8,7 +8,19 @@
  */
 import type { MessageFacts } from './features.ts'
 
-export const WHATS = ['ad-text', 'link', 'miniprogram', 'card', 'qr', 'image', 'contact', 'flood', 'mention-all', 'cross-room'] as const
+export const WHATS = [
+  'ad-text',
+  'link',
+  'miniprogram',
+  'card',
+  'qr',
+  'image',
+  'contact',
+  'flood',
+  'mention-all',
+  'cross-room',
+  'duplicate',
+] as const
 export type What = (typeof WHATS)[number]
 export const WHOS = ['anyone', 'newcomer', 'qrcode-newcomer'] as const
 export type Who = (typeof WHOS)[number]
@@ -68,6 +80,8 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
       return f.mentionAll
     case 'cross-room':
       return f.crossRoom
+    case 'duplicate':
+      return f.duplicate
   }
 }
 
@@ -82,6 +96,7 @@ const WHAT_WORDS: Record<What, (t?: number) => string> = {
   flood: (t) => `一分钟内连发 ${t ?? 5} 条以上（刷屏）`,
   'mention-all': () => '@所有人',
   'cross-room': () => '在多个群发同样的内容',
+  duplicate: () => '发和其他成员一模一样的内容（群发广告）',
 }
 const WHO_WORDS: Record<Who, string> = { anyone: '成员', newcomer: '入群不满一天的成员', 'qrcode-newcomer': '扫码入群不满一天的成员' }
 const ACTION_WORDS = { warn: '警告', remove: '移出群聊' } as const
