@@ -181,11 +181,13 @@ function learnRoom(
   o: { minRate: number; minLabelled: number },
 ): RoomPolicy {
   const tallies = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0 }))
-  for (const f of facts) {
+  const hits = cands.map((): number[] => [])
+  for (const [fi, f] of facts.entries()) {
     const l = labels.get(f.id)
     const score = scores.get(f.id)
     for (const [i, c] of cands.entries()) {
       if (!matches(c, f, score)) continue
+      hits[i]?.push(fi)
       const t = tallies[i] as Tally
       t.matched++
       if (l) {
@@ -217,17 +219,34 @@ function learnRoom(
   const announced = announcement ? parseAnnouncement(announcement) : { rules: [], action: 'warn' as const }
   const isAnnounced = (c: Candidate) => announced.rules.some((a) => a.what === c.what && (a.who === c.who || a.who === 'anyone'))
 
-  // Per kind of content, the accepted candidate that catches the most (then the most precise).
-  const best = new Map<What, { c: Candidate; t: Tally }>()
-  for (const [i, c] of cands.entries()) {
-    const t = tallies[i] as Tally
-    if (!enforced(t)) continue
-    const e = evidence(t, false)
-    const cur = best.get(c.what)
-    const curE = cur ? evidence(cur.t, false) : undefined
-    if (!cur || !curE || t.labelled > cur.t.labelled || (t.labelled === cur.t.labelled && e.precision > curE.precision))
-      best.set(c.what, { c, t })
+  // A rule list, greedily: the candidate whose not-yet-covered matches are enforced and hold the
+  // most labels joins, until none adds enforced coverage (so a broad rule and a narrower one
+  // for newcomers can both be kept when each catches what the other does not).
+  const weight = (fi: number) => labels.get((facts[fi] as MessageFacts).id)?.weight ?? 0
+  const covered = new Set<number>()
+  const chosen: { c: Candidate; t: Tally }[] = []
+  for (;;) {
+    let pick: { i: number; gain: number; quality: number } | undefined
+    for (const [i, c] of cands.entries()) {
+      if (chosen.some((x) => x.c === c) || !enforced(tallies[i] as Tally)) continue
+      let matched = 0
+      let labelled = 0
+      for (const fi of hits[i] ?? []) {
+        if (covered.has(fi)) continue
+        matched++
+        labelled += weight(fi)
+      }
+      if (!enforced({ matched, labelled, removed: 0 })) continue
+      // The most precise addition first (smoothed), then the one that catches the most.
+      const quality = (labelled + 1) / (matched + 2)
+      if (!pick || quality > pick.quality || (quality === pick.quality && labelled > pick.gain)) pick = { i, gain: labelled, quality }
+    }
+    if (!pick) break
+    const c = cands[pick.i] as Candidate
+    chosen.push({ c, t: tallies[pick.i] as Tally })
+    for (const fi of hits[pick.i] ?? []) covered.add(fi)
   }
+  const best = new Map<What, true>(chosen.map(({ c }) => [c.what, true]))
   const rules: LearnedRule[] = []
   const add = (c: Candidate, t: Tally, origin: 'history' | 'announcement') => {
     const announcedToo = origin === 'announcement' || isAnnounced(c)
@@ -235,7 +254,7 @@ function learnRoom(
     const base = { room, ...c, action, mode: 'shadow' as const, evidence: evidence(t, announcedToo) }
     rules.push({ id: `learned:${c.what}${c.threshold !== undefined ? `@${c.threshold}` : ''}:${c.who}`, ...base, sentence: sentence(base) })
   }
-  for (const { c, t } of best.values()) add(c, t, 'history')
+  for (const { c, t } of chosen) add(c, t, 'history')
   // Cold start: what the announcement states and the history has not already given.
   for (const a of announced.rules) {
     if (best.has(a.what)) continue
