@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util'
 import { qrFacts, readHistories } from '../bin/commands/history-input.ts'
 import { AdClassifier, type LabelledText } from '../functions/domain/ad-classifier.ts'
 import type { Decision } from '../functions/domain/events.ts'
+import { fnv1a as hash } from '../functions/domain/fnv.ts'
 import { FeatureTracker } from '../functions/domain/learning/features.ts'
 import { PolicyRunner } from '../functions/domain/learning/policy-runner.ts'
 import { learnPolicy } from '../functions/domain/learning/rule-learner.ts'
@@ -157,13 +158,6 @@ function sharedCorpus(): LabelledText[] {
         .map((l) => JSON.parse(l) as LabelledText),
     )
   return corpusCache
-}
-
-/** FNV-1a, for a split that is the same on every run. */
-function hash(s: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0
-  return h
 }
 
 function f1Of(truth: boolean[], predicted: boolean[]): number {

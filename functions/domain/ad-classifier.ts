@@ -15,6 +15,7 @@
  *   const copy = AdClassifier.fromBytes(model.toBytes())
  */
 import type { Prediction, TextClassifier } from '../ports/classifier.port.ts'
+import { fnv1a as hash } from './fnv.ts'
 import { type LabelledText, modelTokens } from './training-set.ts'
 
 export type { LabelledText }
@@ -47,13 +48,6 @@ interface Header {
   readonly threshold: number
   readonly segmented: boolean
   readonly trainedOn: { readonly spam: number; readonly ham: number }
-}
-
-/** FNV-1a over a string, for feature hashing. */
-function hash(s: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
-  return h >>> 0
 }
 
 export class AdClassifier implements TextClassifier {

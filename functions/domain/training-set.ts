@@ -16,6 +16,7 @@
  *   await media.put(`training/${day}/train.txt`, new TextEncoder().encode(set.lines.join('\n')), 'text/plain')
  */
 import type { Decision, MessageEvent } from './events.ts'
+import { fnv1a as hash } from './fnv.ts'
 import { CLASSIFIER_RULE_ID } from './policy.ts'
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/
@@ -72,13 +73,6 @@ export interface TrainingSet {
 }
 
 const ACTING = new Set(['warn', 'remove', 'recall', 'alert-owner'])
-
-/** FNV-1a, for a sample that is the same on every run. */
-function hash(s: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0
-  return h
-}
 
 export function buildTrainingSet(input: TrainingInput): TrainingSet {
   const acted = new Set<string>()

@@ -19,6 +19,7 @@
  */
 import { AdClassifier, type LabelledText } from '../ad-classifier.ts'
 import type { GroupEvent } from '../events.ts'
+import { fnv1a as hash } from '../fnv.ts'
 import { parseAnnouncement } from './announcement.ts'
 import { type FeatureOptions, FeatureTracker, type MessageFacts } from './features.ts'
 import { type LearnedRule, matches, type RuleCondition, sentence, WHOS, type What } from './rules.ts'
@@ -141,13 +142,6 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
     classifier,
     stats: { events: events.length, messages: facts.length, labelled: labels.size },
   }
-}
-
-/** FNV-1a, for a fold assignment that is the same on every run. */
-function hash(s: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0
-  return h
 }
 
 function trainClassifier(
