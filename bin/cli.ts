@@ -61,10 +61,11 @@ program
   .description("learn each group's rules from histories (owner's warnings and removals, announcements) and write policy.json")
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
   .option('--corpus <file>', 'labelled texts ({"text","label":"spam"|"ham"} lines) for the ad classifier; repeat for several', collect)
+  .option('-c, --config <file>', "config file: its owner, admins and whitelist count as staff (default: the history's own)")
   .requiredOption('-o, --out <file>', 'policy file to write')
-  .action(async (o: { history: string[]; corpus?: string[]; out: string }) => {
+  .action(async (o: { history: string[]; corpus?: string[]; config?: string; out: string }) => {
     const { learn } = await import('./commands/learn.ts')
-    const p = await learn({ history: o.history, corpus: o.corpus, out: o.out })
+    const p = await learn({ history: o.history, corpus: o.corpus, config: o.config, out: o.out })
     const rules = Object.values(p.rooms).reduce((n, r) => n + r.rules.length, 0)
     console.error(
       `learned ${rules} rules for ${Object.keys(p.rooms).length} rooms from ${p.stats.events} events (${p.stats.labelled} messages labelled by the owner's actions); all start in shadow mode → ${o.out}`,

@@ -4,6 +4,8 @@
  * `qunguard rules`: prints a policy's rules, one a line, with their evidence.
  */
 import fs from 'node:fs'
+import { loadConfigFile } from '../../functions/adapters/local/config-file.ts'
+import { resolveRoomConfig } from '../../functions/domain/config.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { type LearnedPolicy, learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
 import { qrFacts, readCorpus, readHistories } from './history-input.ts'
@@ -14,6 +16,8 @@ export interface LearnOptions {
   readonly out: string
   /** Labelled texts (`{"text","label":"spam"|"ham"}` lines) to train the ad classifier on as well. */
   readonly corpus?: readonly string[] | undefined
+  /** qunguard.yaml: its owner, admins and whitelist count as staff (never labelled, never judged). */
+  readonly config?: string | undefined
   readonly log?: (line: string) => void
   readonly progress?: boolean
 }
@@ -26,8 +30,15 @@ export async function learn(options: LearnOptions): Promise<LearnedPolicy> {
   const corpus = (options.corpus ?? []).flatMap((f) => readCorpus(f, log))
   let bar: Progress | undefined
   let stage = ''
+  const config = options.config ? loadConfigFile(options.config) : undefined
+  const staff = (room: string): readonly string[] => {
+    if (!config) return []
+    const c = resolveRoomConfig(config, config.groups[room] === undefined ? '*' : room)
+    return [...c.admins, ...c.whitelist, ...(c.owner ? [c.owner] : [])]
+  }
   const policy = learnPolicy(events, {
     corpus,
+    extraStaff: staff,
     qr: (m) => qr.get(m.id),
     onProgress: (s, done, total) => {
       if (s !== stage) {

@@ -69,4 +69,15 @@ describe('extractWeakLabels', () => {
     const recall: GroupEvent = { kind: 'recall', id: 'rc1', ts: at(1), room: 'r1', sender: 'wxid_promo' }
     expect(extractWeakLabels([...start(), m, recall]).get(m.id)).toEqual({ weight: 0.5, sources: ['recall'], kinds: [] })
   })
+
+  it('treats configured staff the history does not show as staff', () => {
+    const ad = message({ sender: 'wxid_helper', text: '团购链接', ts: at(0) })
+    const warn = message({ sender: 'wxid_helper', text: '@小王 请勿发广告', mentions: ['wxid_member'], ts: at(3) })
+    const mine = message({ sender: 'wxid_member', text: '代购', ts: at(2) })
+    const labels = extractWeakLabels([...start(), ad, mine, warn, leave('wxid_member', 'wxid_helper', 5)], {
+      extraStaff: () => ['wxid_helper'],
+    })
+    expect([...labels.keys()]).toEqual([mine.id])
+    expect([...(labels.get(mine.id)?.sources ?? [])].sort()).toEqual(['removal', 'warning'])
+  })
 })

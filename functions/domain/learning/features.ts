@@ -44,6 +44,8 @@ export interface FeatureOptions {
   readonly burstMs?: number
   /** @default 7 days */
   readonly crossRoomMs?: number
+  /** Staff a history does not show (admins, a configured owner), per room — e.g. from qunguard.yaml. */
+  readonly extraStaff?: ((room: string) => readonly string[]) | undefined
   /** Whether a message's picture holds a QR code (e.g. from a QR decoder over the media files). */
   readonly qr?: ((msg: MessageEvent) => boolean | undefined) | undefined
 }
@@ -85,7 +87,7 @@ export class FeatureTracker {
   }
 
   isStaff(room: string, who: string): boolean {
-    return who === this.self || (this.staff.get(room)?.has(who) ?? false)
+    return who === this.self || (this.staff.get(room)?.has(who) ?? false) || (this.options.extraStaff?.(room).includes(who) ?? false)
   }
 
   /** Takes the next event; for a message, returns its facts. */

@@ -37,6 +37,8 @@ export interface WeakLabelOptions {
   readonly warningWindowMs?: number
   /** @default 10 min */
   readonly recallWindowMs?: number
+  /** Staff a history does not show (admins, a configured owner), per room — e.g. from qunguard.yaml. */
+  readonly extraStaff?: ((room: string) => readonly string[]) | undefined
 }
 
 /** Words of a rule topic in an owner's warning, and the kind each names. */
@@ -82,7 +84,8 @@ export function extractWeakLabels(events: Iterable<GroupEvent>, options: WeakLab
     for (const k of kinds) l.kinds.add(k)
     labels.set(id, l)
   }
-  const isStaff = (room: string, who: string | undefined) => who !== undefined && (who === self || (staff.get(room)?.has(who) ?? false))
+  const isStaff = (room: string, who: string | undefined) =>
+    who !== undefined && (who === self || (staff.get(room)?.has(who) ?? false) || (options.extraStaff?.(room).includes(who) ?? false))
   const key = (room: string, member: string) => `${room}#${member}`
 
   for (const e of events) {
