@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { GroupEvent, JoinEvent } from '../../functions/domain/events.ts'
 import { parseAnnouncement } from '../../functions/domain/learning/announcement.ts'
-import { FeatureTracker, hasContact } from '../../functions/domain/learning/features.ts'
+import { countAdWords, FeatureTracker, hasContact } from '../../functions/domain/learning/features.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
 import { learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
@@ -27,6 +27,11 @@ describe('features', () => {
     for (const t of ['电话13812345678', '加V信: abc123', '薇 mm2345', '138 1234 5678', 'qq:123456789', '＋V：love888'])
       expect([t, hasContact(t)]).toEqual([t, true])
     for (const t of ['订单号 12345', '我在vip包间', '2026年3月1日', 'iphone 15']) expect([t, hasContact(t)]).toEqual([t, false])
+  })
+
+  it('counts distinct words of marketing language', () => {
+    expect(countAdWords('限时秒杀！全场包邮，详情咨询热线，回T退订')).toBe(7)
+    expect(countAdWords('明天几点去公园')).toBe(0)
   })
 
   it('knows newcomers, bursts and the same text in another room from someone else', () => {

@@ -33,6 +33,8 @@ export interface MessageFacts {
   readonly crossRoom: boolean
   /** The same text (10+ characters) was posted by another member recently, in any room (a campaign). */
   readonly duplicate: boolean
+  /** How many different words of marketing language (优惠, 代购, 日赚, 退订 …) the text uses. */
+  readonly adWords: number
   /** The picture holds a QR code, when the caller knows (vision). */
   readonly qr?: boolean | undefined
 }
@@ -54,6 +56,96 @@ const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/
 const WECHAT_ID =
   /(?:微信|威信|薇信|v信|vx|wx|加v|\+v|薇|(?<![a-z])v)\s*[:：]?\s*[a-z][a-z0-9_-]{3,}|(?:微信|威信|薇信|v信|vx|wx|加v|\+v|薇)\s*[:：]?\s*\d{4,}/i
 const QQ = /(?:qq|扣扣)\s*[:：]?\s*\d{5,}/i
+
+/**
+ * Words of Chinese marketing and scam language, written from general knowledge of the genre
+ * (not learned from any data set): a prior that holds in groups the guard has never seen.
+ */
+const AD_WORDS = [
+  '加微信',
+  '加v',
+  '加我',
+  '私聊',
+  '私信',
+  '微信号',
+  '代购',
+  '兼职',
+  '日赚',
+  '日结',
+  '日入',
+  '月入',
+  '返利',
+  '返现',
+  '刷单',
+  '优惠',
+  '红包',
+  '免费',
+  '领取',
+  '限时',
+  '秒杀',
+  '折扣',
+  '打折',
+  '特价',
+  '促销',
+  '低价',
+  '包邮',
+  '批发',
+  '厂家',
+  '正品',
+  '咨询',
+  '热线',
+  '详询',
+  '详情',
+  '致电',
+  '来电',
+  '报名',
+  '招聘',
+  '招募',
+  '代理',
+  '加盟',
+  '贷款',
+  '无抵押',
+  '信用卡',
+  '办理',
+  '理财',
+  '投资',
+  '收益',
+  '赚钱',
+  '佣金',
+  '推广',
+  '下单',
+  '福利',
+  '会员',
+  '充值',
+  '预约',
+  '到店',
+  '退订',
+  '官网',
+  '点击',
+  '扫码',
+  '关注',
+  '公众号',
+  '活动',
+  '惊喜',
+  '大礼',
+  '赠送',
+  '抽奖',
+  '中奖',
+  '名额',
+  '火爆',
+  '欢迎',
+  '亲',
+  '手慢无',
+  '抢购',
+] as const
+
+/** Distinct marketing words in a text. */
+export function countAdWords(text: string): number {
+  const t = text.normalize('NFKC').toLowerCase()
+  let n = 0
+  for (const w of AD_WORDS) if (t.includes(w)) n++
+  return n
+}
 
 /** A phone number, WeChat id or QQ number in text, evasions included. */
 export function hasContact(text: string): boolean {
@@ -141,6 +233,7 @@ export class FeatureTracker {
       newcomer: join !== undefined && ms - join.ms >= 0 && ms - join.ms < this.newcomerMs,
       via: join?.via ?? 'unknown',
       contact: hasContact(text),
+      adWords: countAdWords(text),
       mentionAll: m.mentionAll === true || /@所有人/.test(m.text ?? ''),
       burst: times.length,
       crossRoom,

@@ -67,6 +67,7 @@ function candidates(hasQr: boolean, hasClassifier: boolean): Candidate[] {
   for (const who of WHOS) {
     for (const what of whats) out.push({ what, who })
     for (const threshold of [4, 5, 6]) out.push({ what: 'flood', who, threshold })
+    for (const threshold of [2, 3, 4]) out.push({ what: 'ad-words', who, threshold })
     if (hasClassifier) for (const threshold of [0.5, 0.7, 0.9]) out.push({ what: 'ad-text', who, threshold })
   }
   return out

@@ -20,6 +20,7 @@ export const WHATS = [
   'mention-all',
   'cross-room',
   'duplicate',
+  'ad-words',
 ] as const
 export type What = (typeof WHATS)[number]
 export const WHOS = ['anyone', 'newcomer', 'qrcode-newcomer'] as const
@@ -82,6 +83,8 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
       return f.crossRoom
     case 'duplicate':
       return f.duplicate
+    case 'ad-words':
+      return f.type === 'text' && f.adWords >= (rule.threshold ?? 3)
   }
 }
 
@@ -97,6 +100,7 @@ const WHAT_WORDS: Record<What, (t?: number) => string> = {
   'mention-all': () => '@所有人',
   'cross-room': () => '在多个群发同样的内容',
   duplicate: () => '发和其他成员一模一样的内容（群发广告）',
+  'ad-words': (t) => `发用了 ${t ?? 3} 个以上推销词（优惠、代购、日赚、退订等）的文字`,
 }
 const WHO_WORDS: Record<Who, string> = { anyone: '成员', newcomer: '入群不满一天的成员', 'qrcode-newcomer': '扫码入群不满一天的成员' }
 const ACTION_WORDS = { warn: '警告', remove: '移出群聊' } as const
