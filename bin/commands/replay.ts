@@ -54,7 +54,6 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now()
 
   const { events, malformed, media } = await readHistories(options.history, log)
-  const keyed = events.map((e) => ({ e }))
   const showProgress = options.progress ?? process.stderr.isTTY === true
   const qr = options.policy ? await qrFacts(events, media, log, showProgress) : new Map<string, boolean>()
 
@@ -64,11 +63,11 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const learned = options.policy
     ? new PolicyRunner(policyFromJson(fs.readFileSync(options.policy, 'utf8')), { qr: (m) => qr.get(m.id) })
     : undefined
-  const progress = new Progress('replay', keyed.length, showProgress)
+  const progress = new Progress('replay', events.length, showProgress)
   const byAction: Record<string, number> = {}
   let duplicates = 0
   try {
-    for (const { e } of keyed) {
+    for (const e of events) {
       const result = await guard.handleEvent(e)
       progress.tick()
       if (result.status === 'duplicate') duplicates++
@@ -87,5 +86,5 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     await out.close()
     await store.close()
   }
-  return { events: keyed.length, malformed, duplicates, decisions: out.count, byAction, seconds: (performance.now() - started) / 1000 }
+  return { events: events.length, malformed, duplicates, decisions: out.count, byAction, seconds: (performance.now() - started) / 1000 }
 }

@@ -10,9 +10,7 @@
 import type { Decision, GroupEvent } from '../events.ts'
 import { type FeatureOptions, FeatureTracker } from './features.ts'
 import type { LearnedPolicy } from './rule-learner.ts'
-import { matches } from './rules.ts'
-
-const TEXT_TYPES = new Set(['text', 'link', 'miniprogram', 'card', 'file'])
+import { matches, needsScore, TEXT_TYPES } from './rules.ts'
 
 export class PolicyRunner {
   private readonly tracker: FeatureTracker
@@ -29,7 +27,9 @@ export class PolicyRunner {
     if (!f || f.staff) return []
     const rules = this.policy.rooms[f.room]?.rules ?? []
     if (!rules.length) return []
-    const score = this.policy.classifier && TEXT_TYPES.has(f.type) && f.text ? this.policy.classifier.score(f.text) : undefined
+    // Score the text only when this room has a rule that needs it (the classifier is the costly part).
+    const classifier = this.policy.classifier
+    const score = classifier && TEXT_TYPES.has(f.type) && f.text && rules.some(needsScore) ? classifier.score(f.text) : undefined
     const rule = rules.find((r) => matches(r, f, score))
     if (!rule) return []
     return [

@@ -22,7 +22,7 @@ import type { GroupEvent } from '../events.ts'
 import { fnv1a as hash } from '../fnv.ts'
 import { parseAnnouncement } from './announcement.ts'
 import { type FeatureOptions, FeatureTracker, type MessageFacts } from './features.ts'
-import { type LearnedRule, matches, type RuleCondition, sentence, WHOS, type What } from './rules.ts'
+import { type LearnedRule, matches, type RuleCondition, sentence, TEXT_TYPES, WHOS, type What } from './rules.ts'
 import { extractWeakLabels, type WeakLabel, type WeakLabelOptions } from './weak-labels.ts'
 
 export interface LearnOptions extends WeakLabelOptions, FeatureOptions {
@@ -57,8 +57,6 @@ export interface LearnedPolicy {
 }
 
 interface Candidate extends RuleCondition {}
-
-const TEXT_TYPES = new Set(['text', 'link', 'miniprogram', 'card', 'file'])
 
 function candidates(hasQr: boolean, hasClassifier: boolean): Candidate[] {
   const out: Candidate[] = []
@@ -241,7 +239,7 @@ function learnRoom(
     chosen.push({ c, t: tallies[pick.i] as Tally })
     for (const fi of hits[pick.i] ?? []) covered.add(fi)
   }
-  const best = new Map<What, true>(chosen.map(({ c }) => [c.what, true]))
+  const learnedWhats = new Set<What>(chosen.map(({ c }) => c.what))
   const rules: LearnedRule[] = []
   const add = (c: Candidate, t: Tally, origin: 'history' | 'announcement') => {
     const announcedToo = origin === 'announcement' || isAnnounced(c)
@@ -252,7 +250,7 @@ function learnRoom(
   for (const { c, t } of chosen) add(c, t, 'history')
   // Cold start: what the announcement states and the history has not already given.
   for (const a of announced.rules) {
-    if (best.has(a.what)) continue
+    if (learnedWhats.has(a.what)) continue
     const c: Candidate = {
       what: a.what,
       who: a.who,

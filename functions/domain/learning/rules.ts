@@ -54,6 +54,12 @@ export interface LearnedRule {
 
 export type RuleCondition = Pick<LearnedRule, 'what' | 'who' | 'threshold'>
 
+/** Message types whose text the ad classifier scores. */
+export const TEXT_TYPES: ReadonlySet<MessageFacts['type']> = new Set(['text', 'link', 'miniprogram', 'card', 'file'])
+
+/** Whether a rule needs the ad classifier's score to decide. */
+export const needsScore = (rule: RuleCondition): boolean => rule.what === 'ad-text'
+
 /** Whether a (non-staff) message meets a rule's condition. `score` is the ad classifier's, for text. */
 export function matches(rule: RuleCondition, f: MessageFacts, score: number | undefined): boolean {
   if (f.staff) return false
