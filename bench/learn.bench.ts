@@ -14,7 +14,8 @@
  *    split by id; qunguard's AdClassifier trains on the 80% and is scored on the 20%; side by
  *    side, both it and natural's BayesClassifier train on the same sample of `--natural-max` lines
  *    of the 80% (natural needs ~5 minutes for 16,000) with the same tokens; then training time on
- *    100,000 messages and classification throughput on one core.
+ *    100,000 messages and classification throughput on one core; each again with jieba words
+ *    (`--words`) added to the features.
  *
  * usage: npm run bench:learn -- [--seeds 1,2,3] [--rooms 4] [--volume 1] [--shared ../shared] [--skip-natural] [--natural-max 4000]
  */
@@ -23,6 +24,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { qrFacts, readHistories } from '../bin/commands/history-input.ts'
+import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
 import { AdClassifier, type LabelledText } from '../functions/domain/ad-classifier.ts'
 import type { Decision } from '../functions/domain/events.ts'
 import { fnv1a as hash } from '../functions/domain/fnv.ts'
@@ -41,8 +43,15 @@ const { values: args } = parseArgs({
     'skip-natural': { type: 'boolean', default: false },
     // natural's BayesClassifier needs ~5 minutes for 16,000 lines: compare on a capped subset.
     'natural-max': { type: 'string', default: '4000' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 })
+if (args.help) {
+  console.log(
+    'usage: npm run bench:learn -- [--seeds 1,2,3] [--rooms 4] [--volume 1] [--shared ../shared] [--skip-natural] [--natural-max 4000]',
+  )
+  process.exit(0)
+}
 
 interface Score {
   precision: number
@@ -53,7 +62,7 @@ interface Score {
 
 function score(dir: string, decisions: Decision[], name: string): Score {
   const file = path.join(dir, `${name}.jsonl`)
-  fs.writeFileSync(file, decisions.map((d) => JSON.stringify(d)).join('\n') + '\n')
+  fs.writeFileSync(file, `${decisions.map((d) => JSON.stringify(d)).join('\n')}\n`)
   const scorer = path.join(args.shared, 'bench/score-decisions.mjs')
   return JSON.parse(execFileSync(process.execPath, [scorer, path.join(dir, 'truth.jsonl'), file, '--json'], { encoding: 'utf8' })) as Score
 }
@@ -176,6 +185,7 @@ function f1Of(truth: boolean[], predicted: boolean[]): number {
 async function classifier(): Promise<void> {
   const dir = path.join(args.shared, 'data/text')
   const sets = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl'))
+  const words = jiebaWords()
   const natural = args['skip-natural']
     ? undefined
     : (((m) => (m as { default?: unknown }).default ?? m)(await import('natural')) as { BayesClassifier: new () => NaturalBayes })
@@ -200,7 +210,12 @@ async function classifier(): Promise<void> {
       truth,
       test.map((r) => model.score(r.text) >= 0.5),
     )
-    let line = `  ${file.replace('.jsonl', '').padEnd(14)} ${String(train.length).padStart(6)} train / ${String(test.length).padStart(5)} test — qunguard F1 ${f1.toFixed(3)} (${(ours / 1000).toFixed(1)} s)`
+    const segmented = AdClassifier.train(train, { segment: words })
+    const wf1 = f1Of(
+      truth,
+      test.map((r) => segmented.score(r.text) >= 0.5),
+    )
+    let line = `  ${file.replace('.jsonl', '').padEnd(14)} ${String(train.length).padStart(6)} train / ${String(test.length).padStart(5)} test — qunguard F1 ${f1.toFixed(3)} (${(ours / 1000).toFixed(1)} s), with jieba words ${wf1.toFixed(3)}`
     if (natural) {
       // Side by side on the same (capped) training lines and the same tokens.
       // A deterministic sample (files are often sorted by label).
@@ -233,6 +248,13 @@ async function classifier(): Promise<void> {
   for (const t of texts) if (big.score(t) >= 0.5) spam++
   const rate = texts.length / ((performance.now() - t0) / 1000)
   console.log(`  classification: ${Math.round(rate)} messages/s on one core (goal ≥ 20,000; ${spam} of ${texts.length} called spam)`)
+  t0 = performance.now()
+  const bigWords = AdClassifier.train(hundredK, { segment: words })
+  const wordsTrain = (performance.now() - t0) / 1000
+  t0 = performance.now()
+  for (const t of texts) bigWords.score(t)
+  const wordsRate = texts.length / ((performance.now() - t0) / 1000)
+  console.log(`  with jieba words (--words): training ${wordsTrain.toFixed(1)} s, ${Math.round(wordsRate)} messages/s`)
 }
 
 interface NaturalBayes {

@@ -44,15 +44,21 @@ program
   .requiredOption('-o, --out <file>', 'decisions file to write')
   .option('--store <file>', 'keep the replay state in this SQLite file (default: in memory)')
   .option('--policy <file>', 'a learned policy (qunguard learn); its shadow rules write ask-owner decisions')
-  .action(async (o: { history: string[]; config?: string; out: string; store?: string; policy?: string }) => {
+  .option('--owner-log <file>', 'write the private messages owners would get (requests, receipts, digests) as JSON Lines')
+  .addHelpText(
+    'after',
+    '\nprivate events in the history are owners\' messages: Y<n>/N<n> answer approval request n (numbered from 1 in every run),\nand an approved request writes a decision line for the original event with "mode":"active".',
+  )
+  .action(async (o: { history: string[]; config?: string; out: string; store?: string; policy?: string; ownerLog?: string }) => {
     const { replay } = await import('./commands/replay.ts')
-    const s = await replay({ history: o.history, config: o.config, out: o.out, store: o.store, policy: o.policy })
+    const s = await replay({ history: o.history, config: o.config, out: o.out, store: o.store, policy: o.policy, ownerLog: o.ownerLog })
     const actions = Object.entries(s.byAction)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')
     console.error(
       `replayed ${s.events} events in ${s.seconds.toFixed(1)} s (${Math.round(s.events / Math.max(s.seconds, 0.001))}/s); ` +
-        `${s.malformed} malformed lines skipped; ${s.duplicates} duplicates; ${s.decisions} decisions → ${o.out}${actions ? ` (${actions})` : ''}`,
+        `${s.malformed} malformed lines skipped; ${s.duplicates} duplicates; ${s.decisions} decisions → ${o.out}${actions ? ` (${actions})` : ''}; ` +
+        `${s.ownerMessages} private messages to owners`,
     )
   })
 
@@ -62,10 +68,11 @@ program
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
   .option('--corpus <file>', 'labelled texts ({"text","label":"spam"|"ham"} lines) for the ad classifier; repeat for several', collect)
   .option('-c, --config <file>', "config file: its owner, admins and whitelist count as staff (default: the history's own)")
+  .option('--words', "add Chinese words (jieba) to the ad classifier's features (slower; see docs/learning.md)")
   .requiredOption('-o, --out <file>', 'policy file to write')
-  .action(async (o: { history: string[]; corpus?: string[]; config?: string; out: string }) => {
+  .action(async (o: { history: string[]; corpus?: string[]; config?: string; words?: boolean; out: string }) => {
     const { learn } = await import('./commands/learn.ts')
-    const p = await learn({ history: o.history, corpus: o.corpus, config: o.config, out: o.out })
+    const p = await learn({ history: o.history, corpus: o.corpus, config: o.config, words: o.words === true, out: o.out })
     const rules = Object.values(p.rooms).reduce((n, r) => n + r.rules.length, 0)
     console.error(
       `learned ${rules} rules for ${Object.keys(p.rooms).length} rooms from ${p.stats.events} events (${p.stats.labelled} messages labelled by the owner's actions); all start in shadow mode → ${o.out}`,
@@ -82,13 +89,28 @@ program
   })
 
 program
+  .command('backtest')
+  .description('what each rule of a learned policy would have done on a history, against what the owner actually did')
+  .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
+  .requiredOption('--policy <file>', 'policy file (qunguard learn)')
+  .option('-c, --config <file>', 'config file: its owner, admins and whitelist count as staff')
+  .option('--examples <n>', 'would-be false positives to show per rule', (v) => positive(v), 3)
+  .option('--json <file>', 'also write the report as JSON')
+  .action(async (o: { history: string[]; policy: string; config?: string; examples: number; json?: string }) => {
+    const { runBacktest } = await import('./commands/backtest.ts')
+    const { text } = await runBacktest({ history: o.history, policy: o.policy, config: o.config, examples: o.examples, json: o.json })
+    console.log(text)
+  })
+
+program
   .command('train')
   .description('train the ad classifier on labelled texts ({"text","label":"spam"|"ham"} lines) into a model folder')
   .requiredOption('--corpus <file>', 'labelled texts; repeat for several', collect)
+  .option('--words', 'add Chinese words (jieba) to the character n-grams (slower; see docs/learning.md)')
   .requiredOption('-o, --out <dir>', 'model folder to write')
-  .action(async (o: { corpus: string[]; out: string }) => {
+  .action(async (o: { corpus: string[]; words?: boolean; out: string }) => {
     const { train } = await import('./commands/classify.ts')
-    const s = train({ corpus: o.corpus, out: o.out })
+    const s = train({ corpus: o.corpus, out: o.out, words: o.words === true })
     console.error(`trained on ${s.spam} spam and ${s.ham} ham texts in ${s.seconds.toFixed(1)} s → ${s.file}`)
   })
 

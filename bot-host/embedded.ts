@@ -6,10 +6,14 @@ import fs from 'node:fs'
 import qrcodeTerminal from 'qrcode-terminal'
 import { ScanStatus, WechatyBuilder } from 'wechaty'
 import { loadConfigFile } from '../functions/adapters/local/config-file.ts'
+import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
 import { SqliteGuardStore } from '../functions/adapters/local/sqlite-guard-store.ts'
+import { SqliteSupervisionStore } from '../functions/adapters/local/sqlite-supervision-store.ts'
 import { type Config, parseConfig } from '../functions/domain/config.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import type { HandleResult } from '../functions/domain/guard.ts'
+import { policyFromJson } from '../functions/domain/learning/policy-file.ts'
+import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import { QunGuard } from './qunguard-plugin.ts'
 
 export const DEFAULT_PUPPET = 'wechaty-puppet-wechat4u'
@@ -32,6 +36,17 @@ export function loadConfigOrDefaults(configPath: string, log: (line: string) => 
   if (fs.existsSync(configPath)) return loadConfigFile(configPath)
   log(`no ${configPath} found: running with the defaults (no keyword rules). See qunguard.example.yaml.`)
   return parseConfig({})
+}
+
+/** Reads the learned policy the config names, or says plainly why it cannot. */
+function loadPolicy(file: string): LearnedPolicy {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new StartupError(`cannot read the learned policy ${file} (config "policy"): ${(e as Error).message}`)
+  }
+  return policyFromJson(text, jiebaWords)
 }
 
 /** Resolves the puppet package, or explains how to install it. */
@@ -63,13 +78,21 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   const puppet = options.puppet ?? process.env.WECHATY_PUPPET ?? DEFAULT_PUPPET
   const config = loadConfigOrDefaults(options.configPath, log)
   await checkPuppet(puppet)
+  const policy = config.policy ? loadPolicy(config.policy) : undefined
+  if (policy) {
+    const rules = Object.values(policy.rooms).reduce((n, r) => n + r.rules.length, 0)
+    log(`learned policy ${config.policy}: ${rules} rules for ${Object.keys(policy.rooms).length} rooms, under the owners' supervision`)
+  }
   const store = SqliteGuardStore.open(config.store)
+  const supervision = SqliteSupervisionStore.open(config.store)
   const pending = await store.listPendingDecisions()
   if (pending.length) log(`${pending.length} decision(s) from an earlier run were stored but not carried out; see \`qunguard doctor\``)
 
   const plugin = QunGuard({
     config,
     store,
+    supervision,
+    policy,
     onResult: (r, e) => {
       const line = describeResult(r, e)
       if (line) log(line)
@@ -91,9 +114,11 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     clearTimeout(connectTimer)
     stopping ??= (async () => {
       log(`stopping (${why})…`)
+      plugin.stop()
       await bot.stop().catch(() => {})
       await plugin.idle()
       await store.close()
+      await supervision.closeStore()
     })()
     return stopping
   }

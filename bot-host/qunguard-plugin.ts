@@ -2,7 +2,9 @@
  * QunGuard: the Wechaty plugin that guards every group the bot account is in.
  *
  * It turns Wechaty events into FORMAT.md events, queues them per room (in order, bounded),
- * hands them to the Guard, and carries the Guard's decisions out through the bot.
+ * hands them to the Guard, and carries the Guard's decisions out through the bot. The
+ * Supervisor puts shadow decisions to the owners in private chats, reads their answers and
+ * commands, and — once a minute — expires requests, sends digests and the daily report.
  *
  * @example
  *   const store = SqliteGuardStore.open('qunguard.db')
@@ -13,10 +15,16 @@
 import type { WechatyPlugin } from 'wechaty'
 import type { WechatyInterface } from 'wechaty/impls'
 import { RoomQueue, type RoomQueueOptions } from '../functions/adapters/local/room-queue.ts'
+import { MemoryApprovalStore } from '../functions/adapters/memory/memory-approval-store.ts'
 import { type Config, parseConfig } from '../functions/domain/config.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import { Guard, type HandleResult } from '../functions/domain/guard.ts'
+import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
+import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
+import type { Supervisor, SupervisorEffect } from '../functions/domain/supervision/supervisor.ts'
+import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
 import type { GuardStore } from '../functions/ports/guard-store.port.ts'
+import type { SupervisionStore } from '../functions/ports/supervision-store.port.ts'
 import { WechatyActionExecutor, type WechatyActionExecutorOptions } from './wechaty-action-executor.ts'
 import { watchWechaty } from './wechaty-event-source.ts'
 
@@ -33,6 +41,14 @@ export interface QunGuardConfig {
   readonly onResult: (result: HandleResult, event: GroupEvent) => void
   /** Called when an event could not be queued or handled. @default logs to stderr */
   readonly onError: (error: Error, event?: GroupEvent) => void
+  /** Where approval requests and rules' records are kept. @default in memory (lost on restart) */
+  readonly supervision: SupervisionStore
+  /** A learned policy (qunguard learn) whose rules run next to the keyword rules. */
+  readonly policy: LearnedPolicy | undefined
+  /** How often requests expire, digests go out and the daily report is due. @default 60 s; 0: never (tests call tick) */
+  readonly tickMs: number
+  /** The clock. @default the wall clock */
+  readonly now: () => Date
 }
 
 export type QunGuardPlugin = WechatyPlugin & {
@@ -42,6 +58,12 @@ export type QunGuardPlugin = WechatyPlugin & {
   readonly guard: Guard | undefined
   /** The room queue (its size and refused count). */
   readonly queue: RoomQueue
+  /** The supervisor behind the plugin. */
+  readonly supervisor: Supervisor
+  /** Runs supervision's periodic work now (expiry, digests, report) and carries its effects out. */
+  tick(): Promise<void>
+  /** Stops the periodic work. */
+  stop(): void
 }
 
 export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig, 'store'>): QunGuardPlugin {
@@ -49,27 +71,93 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
   const queue = new RoomQueue({ perRoomLimit: 1000, totalLimit: config.queueLimit, ...options.queue })
   const onResult = options.onResult ?? (() => {})
   const onError = options.onError ?? ((e: Error) => console.error(`[qunguard] ${e.message}`))
+  const now = options.now ?? (() => new Date())
+  const supervisor = supervisorFor(config, options.supervision ?? new MemoryApprovalStore(), { policy: options.policy })
   let guard: Guard | undefined
+  let executor: WechatyActionExecutor | undefined
+  let timer: NodeJS.Timeout | undefined
+
+  /** Carries the supervisor's effects out: private messages, and approved actions (recorded like the Guard's own). */
+  const run = async (effects: readonly SupervisorEffect[]): Promise<void> => {
+    if (!executor) return
+    for (const e of effects) {
+      if (e.kind === 'say') {
+        const told = await executor.execute(privateNote(e.to, e.text))
+        if (told.status === 'failed') onError(new Error(`could not message ${e.to}: ${told.detail}`))
+        continue
+      }
+      let outcome: ActionOutcome
+      try {
+        outcome = await executor.execute(e.approval.request)
+      } catch (error) {
+        outcome = { status: 'failed', detail: error instanceof Error ? error.message : String(error) }
+      }
+      await options.store.recordAction({ decisionId: e.approval.decisionId, ...outcome, ts: now().toISOString() })
+    }
+  }
+  const tick = async () => {
+    try {
+      await run(await supervisor.tick(now()))
+    } catch (e) {
+      onError(e instanceof Error ? e : new Error(String(e)))
+    }
+  }
 
   const plugin = function installQunGuard(bot: WechatyInterface) {
-    const executor = new WechatyActionExecutor(bot, options.actions)
-    const g = new Guard({ store: options.store, config, executor })
+    const ex = new WechatyActionExecutor(bot, options.actions)
+    executor = ex
+    const g = new Guard({ store: options.store, config, executor: ex, learned: options.policy, supervision: supervisor })
     guard = g
     watchWechaty(bot, {
       queue,
-      onMessage: (msg) => executor.remember(msg),
+      onMessage: (msg) => ex.remember(msg),
       onError: (e) => onError(e),
       sink: async function judge(event) {
+        supervisor.observe(event)
         const result = await g.handle(event)
-        if (result.status === 'invalid') onError(new Error(`invalid ${event.kind} event from Wechaty: ${result.error}`), event)
-        else onResult(result, event)
+        if (result.status === 'invalid') {
+          onError(new Error(`invalid ${event.kind} event from Wechaty: ${result.error}`), event)
+          return
+        }
+        onResult(result, event)
+        if (result.status !== 'stored') return
+        for (const h of result.decisions) await run(await supervisor.onDecision(h, now()))
+        if (event.kind === 'private') await run(await supervisor.onPrivate(event, now()))
       },
     })
+    const every = options.tickMs ?? 60_000
+    if (every > 0) {
+      timer = setInterval(() => void tick(), every)
+      timer.unref()
+    }
   }
 
   return Object.defineProperties(plugin, {
     idle: { value: () => queue.idle() },
     guard: { get: () => guard },
     queue: { value: queue },
+    supervisor: { value: supervisor },
+    tick: { value: tick },
+    stop: { value: () => clearInterval(timer) },
   }) as QunGuardPlugin
+}
+
+/** A private text to someone, as an action request (about no room). */
+function privateNote(to: string, text: string): ActionRequest {
+  return {
+    decisionId: -1,
+    decision: {
+      event: 'supervision',
+      room: 'private',
+      target: to,
+      action: 'alert-owner',
+      mode: 'active',
+      rule: 'supervision',
+      score: 1,
+      reason: text,
+    },
+    messageId: '',
+    text,
+    ownerId: to,
+  }
 }

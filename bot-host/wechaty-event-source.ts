@@ -1,6 +1,7 @@
 /**
  * Listens to a Wechaty bot and hands every group event, as a FORMAT.md event, to a sink —
- * in order per room, with a room snapshot (topic, owner, members) before a room's first event.
+ * in order per room, with a room snapshot (topic, owner, members) of every room at login and
+ * before a room's first event after that.
  *
  * Shared by the embedded plugin (sink = the Guard) and the cloud relay (sink = the inbound queue).
  */
@@ -37,7 +38,15 @@ export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): void
       .catch((e: unknown) => o.onError(e instanceof Error ? e : new Error(String(e))))
   }
 
-  bot.on('login', (user) => submit('account', async () => accountEvent(user, new Date())))
+  bot.on('login', (user) => {
+    submit('account', async () => accountEvent(user, new Date()))
+    // Every room's snapshot up front, so owners and admins are known before a room's first event.
+    bot.Room.findAll()
+      .then((rooms) => {
+        for (const room of rooms) submit(room.id, async () => undefined, room)
+      })
+      .catch((e: unknown) => o.onError(new Error(`could not list the rooms: ${(e as Error).message}`)))
+  })
   bot.on('message', (msg) => {
     o.onMessage?.(msg)
     const room = msg.room()

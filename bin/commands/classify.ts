@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { JsonlWriter } from '../../functions/adapters/local/jsonl-history.ts'
 import { AdClassifier } from '../../functions/domain/ad-classifier.ts'
 import { readCorpus } from './history-input.ts'
@@ -18,11 +19,17 @@ export interface TrainSummary {
   readonly file: string
 }
 
-export function train(options: { corpus: readonly string[]; out: string; log?: (line: string) => void }): TrainSummary {
+export function train(options: {
+  corpus: readonly string[]
+  out: string
+  /** Chinese words (jieba) as features besides the character n-grams. */
+  words?: boolean
+  log?: (line: string) => void
+}): TrainSummary {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const examples = options.corpus.flatMap((f) => readCorpus(f, log))
   const t0 = performance.now()
-  const model = AdClassifier.train(examples)
+  const model = AdClassifier.train(examples, { segment: options.words ? jiebaWords() : undefined })
   fs.mkdirSync(options.out, { recursive: true })
   const file = path.join(options.out, MODEL_FILE)
   fs.writeFileSync(file, model.toBytes())
@@ -37,7 +44,7 @@ export async function classify(options: {
 }): Promise<{ classified: number; spam: number; skipped: number }> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const file = fs.statSync(options.model).isDirectory() ? path.join(options.model, MODEL_FILE) : options.model
-  const model = AdClassifier.fromBytes(new Uint8Array(fs.readFileSync(file)))
+  const model = AdClassifier.fromBytes(new Uint8Array(fs.readFileSync(file)), jiebaWords)
   const out = new JsonlWriter(options.out)
   let spam = 0
   let skipped = 0

@@ -4,8 +4,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { checkPuppet, DEFAULT_PUPPET, loadConfigOrDefaults } from '../../bot-host/embedded.ts'
+import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import type { Config } from '../../functions/domain/config.ts'
+import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
 
 export interface Check {
   readonly name: string
@@ -61,6 +63,25 @@ export async function doctor(options: { configPath: string; puppet?: string | un
         ok: false,
         detail: `${file}: ${(e as Error).message}`,
         fix: 'set `store:` in the config to a writable path',
+      })
+    }
+  }
+
+  if (config?.policy) {
+    try {
+      const policy = policyFromJson(fs.readFileSync(config.policy, 'utf8'), jiebaWords)
+      const rules = Object.values(policy.rooms).reduce((n, r) => n + r.rules.length, 0)
+      checks.push({
+        name: 'policy',
+        ok: true,
+        detail: `${config.policy}: ${rules} learned rules for ${Object.keys(policy.rooms).length} rooms`,
+      })
+    } catch (e) {
+      checks.push({
+        name: 'policy',
+        ok: false,
+        detail: `${config.policy}: ${(e as Error).message}`,
+        fix: 'run `qunguard learn … --out` to write it, or remove `policy:` from the config',
       })
     }
   }

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import { loadConfigFile } from '../../functions/adapters/local/config-file.ts'
+import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { resolveRoomConfig } from '../../functions/domain/config.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { type LearnedPolicy, learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
@@ -18,6 +19,8 @@ export interface LearnOptions {
   readonly corpus?: readonly string[] | undefined
   /** qunguard.yaml: its owner, admins and whitelist count as staff (never labelled, never judged). */
   readonly config?: string | undefined
+  /** Chinese words (jieba) as classifier features besides the character n-grams. */
+  readonly words?: boolean
   readonly log?: (line: string) => void
   readonly progress?: boolean
 }
@@ -38,6 +41,7 @@ export async function learn(options: LearnOptions): Promise<LearnedPolicy> {
   }
   const policy = learnPolicy(events, {
     corpus,
+    segment: options.words ? jiebaWords() : undefined,
     extraStaff: staff,
     qr: (m) => qr.get(m.id),
     onProgress: (s, done, total) => {
@@ -66,5 +70,5 @@ export function formatRules(policy: LearnedPolicy): string {
 }
 
 export function readPolicy(file: string): LearnedPolicy {
-  return policyFromJson(fs.readFileSync(file, 'utf8'))
+  return policyFromJson(fs.readFileSync(file, 'utf8'), jiebaWords)
 }

@@ -20,6 +20,9 @@ import { type LabelledText, modelTokens } from './training-set.ts'
 
 export type { LabelledText }
 
+/** Splits a text into words (e.g. jieba). */
+export type Segmenter = (text: string) => readonly string[]
+
 /** A model that cannot be trained from what was given, or bytes that are not a model. */
 export class ModelError extends Error {
   override name = 'ModelError'
@@ -35,7 +38,7 @@ export interface AdClassifierOptions {
   /** L2 penalty per update. @default 1e-6 */
   readonly l2?: number
   /** Splits text into words (e.g. jieba); its words are added to the features. @default none */
-  readonly segment?: ((text: string) => readonly string[]) | undefined
+  readonly segment?: Segmenter | undefined
   /** Spam probability from which `classify` answers "spam". @default 0.5 */
   readonly threshold?: number
 }
@@ -56,7 +59,7 @@ export class AdClassifier implements TextClassifier {
   private constructor(
     private readonly weights: Float32Array,
     private readonly header: Header,
-    private readonly segment: ((text: string) => readonly string[]) | undefined,
+    private readonly segment: Segmenter | undefined,
   ) {
     this.mask = (1 << header.bits) - 1
   }
@@ -106,8 +109,11 @@ export class AdClassifier implements TextClassifier {
     return new AdClassifier(w, { ...header, bias }, options.segment)
   }
 
-  /** Reads a saved model. A model trained with a segmenter needs one again to score well. */
-  static fromBytes(bytes: Uint8Array, segment?: (text: string) => readonly string[]): AdClassifier {
+  /**
+   * Reads a saved model. A model trained with word segmentation needs a segmenter again: `words`
+   * is asked for one only then (so callers need not load a dictionary for models without).
+   */
+  static fromBytes(bytes: Uint8Array, words?: () => Segmenter): AdClassifier {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     if (bytes.byteLength < 4) throw new ModelError('not a qunguard ad classifier: too short')
     const headerLength = view.getUint32(0, true)
@@ -123,9 +129,11 @@ export class AdClassifier implements TextClassifier {
     const count = 1 << header.bits
     if (bytes.byteLength !== padded + count * 4)
       throw new ModelError(`truncated ad classifier: ${bytes.byteLength} bytes, expected ${padded + count * 4}`)
+    if (header.segmented && !words)
+      throw new ModelError('this ad classifier was trained with word segmentation (--words): it needs a word segmenter to load')
     const weights = new Float32Array(count)
     for (let i = 0; i < count; i++) weights[i] = view.getFloat32(padded + i * 4, true)
-    return new AdClassifier(weights, header, segment)
+    return new AdClassifier(weights, header, header.segmented ? words?.() : undefined)
   }
 
   toBytes(): Uint8Array {
@@ -141,6 +149,11 @@ export class AdClassifier implements TextClassifier {
   }
 
   /** How many spam and ham texts it was trained on. */
+  /** Whether it was trained with word segmentation (and so scores with it). */
+  get segmented(): boolean {
+    return this.header.segmented
+  }
+
   get trainedOn(): { spam: number; ham: number } {
     return { ...this.header.trainedOn }
   }

@@ -32,6 +32,8 @@ export const KeywordRuleSchema = z
     types: z.array(z.enum(MESSAGE_TYPES)).optional(),
     newcomerHours: z.number().min(0).default(0),
     action: z.enum(RULE_ACTIONS).default('escalate'),
+    /** `shadow`: the rule only proposes and the owner approves until it has earned acting alone. */
+    mode: z.enum(['shadow', 'active']).default('active'),
     /** Free text shown to the owner and the member; defaults to a sentence built from the rule. */
     reason: z.string().optional(),
   })
@@ -56,12 +58,47 @@ const GroupSettingsSchema = z.strictObject({
 })
 export type GroupSettings = z.infer<typeof GroupSettingsSchema>
 
+/** How the owner supervises rules (see docs/supervision.md). Every field is optional. */
+export const SupervisionSchema = z.strictObject({
+  /** Hours an approval request can be answered. */
+  expiryHours: z.number().positive().default(24),
+  /** Requests sent to an owner one by one per hour; the rest wait for the digest. */
+  maxPerHour: z.number().int().min(0).default(5),
+  /** Minutes between digests. */
+  digestMinutes: z.number().positive().default(60),
+  /** Requests one owner is asked in 24 hours (least-sure first). */
+  dailyBudget: z.number().int().min(0).default(30),
+  /** Local hour of the daily report; null: only on request (日报). */
+  reportHour: z.number().int().min(0).max(23).nullable().default(21),
+  /** Owners' time zone in minutes east of UTC. */
+  utcOffsetMinutes: z.number().int().default(480),
+  /** List active rules' decisions in digests so owners can mark mistakes (N<n>). */
+  reviewActive: z.boolean().default(true),
+  promote: z
+    .strictObject({
+      approvals: z.number().int().min(1).default(5),
+      lowerBound: z.number().min(0).max(1).default(0.6),
+      confidence: z.number().gt(0).lt(1).default(0.9),
+    })
+    .default({ approvals: 5, lowerBound: 0.6, confidence: 0.9 }),
+  demote: z
+    .strictObject({
+      rejections: z.number().int().min(1).default(2),
+      window: z.number().int().min(1).default(10),
+    })
+    .default({ rejections: 2, window: 10 }),
+})
+export type SupervisionConfig = z.infer<typeof SupervisionSchema>
+
 export const ConfigSchema = z.strictObject({
   /** SQLite file for the embedded store (relative to the working directory). */
   store: z.string().min(1).default('qunguard.db'),
   /** Bound of the in-process queue: events waiting across all rooms before new ones are refused. */
   queueLimit: z.number().int().positive().default(10_000),
   groups: z.record(z.string(), GroupSettingsSchema).default({}),
+  /** A learned policy (qunguard learn) whose rules run next to the keyword rules, under supervision. */
+  policy: z.string().min(1).optional(),
+  supervision: SupervisionSchema.default(SupervisionSchema.parse({})),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

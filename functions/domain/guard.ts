@@ -18,15 +18,23 @@ import type { Config, RoomConfig } from './config.ts'
 import { resolveRoomConfig } from './config.ts'
 import type { Decision, GroupEvent, MessageEvent } from './events.ts'
 import { parseEvent, toMillis } from './events.ts'
+import { PolicyRunner } from './learning/policy-runner.ts'
+import type { LearnedPolicy } from './learning/rule-learner.ts'
+import type { LearnedRule } from './learning/rules.ts'
 import {
+  CLASSIFIER_RULE_ID,
   type ClassifierRuleOptions,
   CompiledRules,
   decide,
   findViolation,
+  isProtected,
   type MessageFeatures,
   ownerAlertText,
+  type SenderContext,
+  type Violation,
   warningText,
 } from './policy.ts'
+import type { RuleState } from './supervision/lifecycle.ts'
 
 export interface GuardOptions {
   readonly store: GuardStore
@@ -37,6 +45,16 @@ export interface GuardOptions {
   readonly now?: (() => Date) | undefined
   /** Turns a classifier's spam score (given in MessageFeatures) into shadow proposals. @default off */
   readonly classifierRule?: ClassifierRuleOptions | undefined
+  /** A learned policy (qunguard learn): its rules judge what the keyword rules let pass. */
+  readonly learned?: LearnedPolicy | undefined
+  /** Each rule's state and the owners' switches (the Supervisor); without it rules keep their configured mode. */
+  readonly supervision?: RuleModes | undefined
+}
+
+/** What supervision tells the Guard: how a rule may decide now, and whether an owner switched a room to quiet. */
+export interface RuleModes {
+  modeOf(room: string, rule: string, initial: RuleState): Promise<'active' | 'shadow' | 'off'>
+  quiet(room: string): Promise<boolean | undefined>
 }
 
 export interface HandledDecision {
@@ -48,6 +66,8 @@ export interface HandledDecision {
   readonly outcome?: ActionOutcome | undefined
   /** For shadow decisions: what the owner is asked to approve. */
   readonly proposal?: Proposal | undefined
+  /** The message it is about. */
+  readonly message?: MessageEvent | undefined
 }
 
 /** A shadow decision put to the owner: what approving it would carry out, and what it is about. */
@@ -76,6 +96,8 @@ export class Guard {
   private readonly now: () => Date
   private readonly classifierRule: ClassifierRuleOptions | undefined
   private readonly rooms = new Map<string, { cfg: RoomConfig; rules: CompiledRules }>()
+  private readonly learned: PolicyRunner | undefined
+  private readonly supervision: RuleModes | undefined
 
   constructor(options: GuardOptions) {
     this.store = options.store
@@ -83,6 +105,8 @@ export class Guard {
     this.executor = options.executor
     this.now = options.now ?? (() => new Date())
     this.classifierRule = options.classifierRule
+    this.learned = options.learned ? new PolicyRunner(options.learned) : undefined
+    this.supervision = options.supervision
   }
 
   /** The effective settings of a room (defaults merged with its own entry), compiled once. */
@@ -110,6 +134,8 @@ export class Guard {
    * @param features what vision and the classifier found in a message (AWS pipeline and, later, embedded)
    */
   async handleEvent(event: GroupEvent, features?: MessageFeatures): Promise<HandleResult> {
+    // Learned rules follow every event (joins, snapshots) to know members' tenure and rhythm.
+    const learned = this.learned?.match(event, features?.qr)?.rule
     switch (event.kind) {
       case 'account':
         return this.commitPlain(event, { self: event.self })
@@ -120,7 +146,7 @@ export class Guard {
       case 'leave':
         return this.commitPlain(event, { members: await this.left(event) })
       case 'message':
-        return this.onMessage(event, features)
+        return this.onMessage(event, features, learned)
       default:
         return this.commitPlain(event, {})
     }
@@ -154,9 +180,12 @@ export class Guard {
     return out
   }
 
-  private async onMessage(msg: MessageEvent, features: MessageFeatures = {}): Promise<HandleResult> {
+  private async onMessage(msg: MessageEvent, features: MessageFeatures = {}, learned?: LearnedRule): Promise<HandleResult> {
     if (await this.store.hasEvent(msg.id)) return { status: 'duplicate', event: msg }
-    const { cfg, rules } = this.roomConfig(msg.room)
+    const room0 = this.roomConfig(msg.room)
+    const { rules } = room0
+    const quiet = await this.supervision?.quiet(msg.room)
+    const cfg = quiet === undefined ? room0.cfg : { ...room0.cfg, quiet }
     const [self, room, member] = await Promise.all([
       this.store.getSelf(),
       this.store.getRoom(msg.room),
@@ -165,13 +194,13 @@ export class Guard {
     const newMember: MemberRecord[] =
       member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
     const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
-    const violation = findViolation(msg, cfg, rules, ctx, features, this.classifierRule)
+    const violation = await this.judge(msg, cfg, rules, ctx, features, learned)
     if (!violation) {
       const r = await this.store.commit({ event: msg, members: newMember })
       return r.stored ? { status: 'stored', event: msg, decisions: [] } : { status: 'duplicate', event: msg }
     }
 
-    const mode = cfg.mode === 'shadow' || violation.shadowOnly ? 'shadow' : 'active'
+    const mode = cfg.mode === 'shadow' || violation.mode === 'shadow' ? 'shadow' : 'active'
     const since = new Date(toMillis(msg.ts) - cfg.offenceWindowDays * DAY_MS).toISOString()
     const prior = await this.store.countOffences(msg.room, msg.sender, since, mode)
     const verdict = decide(msg, violation, cfg, prior)
@@ -206,6 +235,47 @@ export class Guard {
   }
 
   /**
+   * Which rule the message breaks, in order: the room's keyword rules (config order), the ad
+   * classifier, then the learned rules — each as supervision allows (retired and paused rules
+   * are skipped) and in the mode it has now.
+   */
+  private async judge(
+    msg: MessageEvent,
+    cfg: RoomConfig,
+    rules: CompiledRules,
+    ctx: SenderContext,
+    features: MessageFeatures,
+    learned: LearnedRule | undefined,
+  ): Promise<Violation | undefined> {
+    const modeOf = (rule: string, initial: RuleState): Promise<'active' | 'shadow' | 'off'> =>
+      this.supervision ? this.supervision.modeOf(msg.room, rule, initial) : Promise.resolve(initial === 'retired' ? 'off' : initial)
+    const modes = new Map<string, 'active' | 'shadow' | 'off'>()
+    for (const r of cfg.rules) modes.set(r.id, await modeOf(r.id, r.mode))
+    if (this.classifierRule) modes.set(CLASSIFIER_RULE_ID, await modeOf(CLASSIFIER_RULE_ID, 'shadow'))
+    const found = findViolation(msg, cfg, rules, ctx, features, this.classifierRule, (id) => modes.get(id) !== 'off')
+    if (found) return { ...found, mode: modes.get(found.rule.id) === 'shadow' ? 'shadow' : 'active' }
+    if (!learned || cfg.mode === 'off' || isProtected(msg.sender, cfg, ctx)) return undefined
+    const mode = await modeOf(learned.id, learned.mode)
+    if (mode === 'off') return undefined
+    return {
+      rule: {
+        id: learned.id,
+        any: [],
+        all: [],
+        exclude: [],
+        newcomerHours: 0,
+        mode: learned.mode,
+        action: learned.action,
+        reason: learned.sentence,
+      },
+      keywords: [],
+      score: Math.round(learned.evidence.precision * 1000) / 1000,
+      mode,
+      learned: true,
+    }
+  }
+
+  /**
    * The decisions already stored for a message, with what they send — for a redelivered event
    * whose first handling may have died between storing and sending. Executes nothing.
    */
@@ -235,15 +305,21 @@ export class Guard {
 /** A stored (or about to be stored) decision as what to carry out now, or what to propose to the owner. */
 function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent, roomTopic: string): HandledDecision {
   const { outgoing, ...decision } = stored
-  if (!outgoing) return { id, decision }
+  if (!outgoing) return { id, decision, message: msg }
   if (decision.mode === 'active') {
-    return { id, decision, request: { decisionId: id, decision, messageId: msg.id, text: outgoing.text, ownerId: outgoing.ownerId } }
+    return {
+      id,
+      decision,
+      message: msg,
+      request: { decisionId: id, decision, messageId: msg.id, text: outgoing.text, ownerId: outgoing.ownerId },
+    }
   }
   // What approving it would carry out: the intended step, as if the rule were active.
   const approved: Decision = { ...decision, action: outgoing.proposed ?? decision.action, mode: 'active' }
   return {
     id,
     decision,
+    message: msg,
     proposal: {
       request: { decisionId: id, decision: approved, messageId: msg.id, text: outgoing.text, ownerId: outgoing.ownerId },
       message: msg,

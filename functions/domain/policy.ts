@@ -37,6 +37,10 @@ export interface Violation {
   readonly keywords: readonly string[]
   /** Set when the rule proposes only (a classifier verdict): the decision is shadow whatever the room's mode. */
   readonly shadowOnly?: boolean | undefined
+  /** The rule's own mode now (supervision); the room's shadow mode still wins. @default active (shadow when shadowOnly) */
+  readonly mode?: 'active' | 'shadow' | undefined
+  /** A learned rule: in shadow it asks the owner (`ask-owner`) rather than naming a step. */
+  readonly learned?: boolean | undefined
   /** Confidence in [0, 1]; keyword rules are certain. */
   readonly score?: number | undefined
 }
@@ -49,6 +53,8 @@ export interface Violation {
 export interface MessageFeatures {
   readonly imageText?: string | undefined
   readonly spamScore?: number | undefined
+  /** Whether the picture holds a QR code (vision), for learned rules about QR-code pictures. */
+  readonly qr?: boolean | undefined
 }
 
 /** The ad classifier as a rule: above `threshold` it proposes `action`, always in shadow, for the owner to approve. */
@@ -87,6 +93,8 @@ export function findViolation(
   ctx: SenderContext,
   features: MessageFeatures = {},
   classifier?: ClassifierRuleOptions,
+  /** Whether a rule may fire now (supervision: not retired or paused). @default every rule */
+  allowed: (ruleId: string) => boolean = () => true,
 ): Violation | undefined {
   if (cfg.mode === 'off' || isProtected(msg.sender, cfg, ctx)) return undefined
   const text = messageText(msg, features)
@@ -94,12 +102,12 @@ export function findViolation(
   const bearsText = TEXT_BEARING_TYPES.has(msg.type) || Boolean(features.imageText)
   for (const id of compiled.matcher.match(text)) {
     const rule = compiled.byId.get(id)
-    if (!rule) continue
+    if (!rule || !allowed(id)) continue
     if (rule.types ? !rule.types.includes(msg.type) : !bearsText) continue
     if (rule.newcomerHours > 0 && !isNewcomer(msg.ts, ctx.joinedAt, rule.newcomerHours)) continue
     return { rule, keywords: compiled.matcher.hits(text).get(id) ?? [] }
   }
-  if (classifier && features.spamScore !== undefined && features.spamScore >= classifier.threshold) {
+  if (classifier && features.spamScore !== undefined && features.spamScore >= classifier.threshold && allowed(CLASSIFIER_RULE_ID)) {
     const percent = Math.round(features.spamScore * 100)
     return {
       rule: {
@@ -108,6 +116,7 @@ export function findViolation(
         all: [],
         exclude: [],
         newcomerHours: 0,
+        mode: 'shadow',
         action: classifier.action,
         reason: `疑似广告（分类器置信度 ${percent}%）`,
       },
@@ -145,8 +154,9 @@ export function decide(msg: MessageEvent, violation: Violation, cfg: RoomConfig,
   const ladder = cfg.escalation
   const intended: LadderStep =
     rule.action === 'escalate' ? (ladder[Math.min(priorOffences, ladder.length - 1)] ?? 'warn') : (rule.action as LadderStep)
-  const action: DecisionAction = cfg.quiet && intended === 'warn' ? 'alert-owner' : intended
-  const mode = cfg.mode === 'shadow' || violation.shadowOnly ? 'shadow' : 'active'
+  const mode = cfg.mode === 'shadow' || (violation.mode ?? (violation.shadowOnly ? 'shadow' : 'active')) === 'shadow' ? 'shadow' : 'active'
+  const action: DecisionAction =
+    mode === 'shadow' && violation.learned ? 'ask-owner' : cfg.quiet && intended === 'warn' ? 'alert-owner' : intended
   const what = violation.keywords.length ? `posted ${violation.keywords.map((k) => `"${k}"`).join(', ')}` : `posted a ${msg.type} message`
   const step = rule.action === 'escalate' ? `; offence ${offenceNumber} of ${ladder.length} within ${cfg.offenceWindowDays} days` : ''
   const quietNote = action !== intended ? ` (quiet mode: owner alerted instead of a public ${intended})` : ''

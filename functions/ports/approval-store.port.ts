@@ -24,6 +24,15 @@ export interface NewApproval {
   readonly createdAt: string
   /** After this (ISO-8601) the request can no longer be answered. */
   readonly deadline: string
+  /**
+   * Set when the action was already carried out (an active rule's decision, put to the owner for
+   * review: \`N<n>\` marks it wrong). Unset: approving carries it out.
+   */
+  readonly done?: boolean | undefined
+  /** One line for the owner: who posted what, and the rule's reason (for digests). */
+  readonly summary?: string | undefined
+  /** The decision's confidence in [0, 1]. */
+  readonly score?: number | undefined
 }
 
 export interface ApprovalRecord extends NewApproval {
@@ -31,6 +40,8 @@ export interface ApprovalRecord extends NewApproval {
   readonly number: number
   readonly status: ApprovalStatus
   readonly answeredAt?: string | undefined
+  /** When the owner was sent it (alone or in a digest); unset while it waits for a digest. */
+  readonly notifiedAt?: string | undefined
 }
 
 export interface RuleRecord {

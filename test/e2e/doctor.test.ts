@@ -32,6 +32,15 @@ describe('doctor', () => {
     expect(byName.config).toMatchObject({ ok: false, detail: expect.stringContaining('quite') })
     expect(byName.puppet).toMatchObject({ ok: false, fix: 'npm install wechaty-puppet-does-not-exist' })
   })
+
+  it('says when the learned policy the config names cannot be read', async () => {
+    const d = dir()
+    const config = path.join(d, 'c.yaml')
+    fs.writeFileSync(path.join(d, 'policy.json'), '{"format":"something else"}')
+    fs.writeFileSync(config, `store: ${path.join(d, 'g.db')}\npolicy: ${path.join(d, 'policy.json')}\n`)
+    const checks = await doctor({ configPath: config })
+    expect(checks.find((c) => c.name === 'policy')).toMatchObject({ ok: false, fix: expect.stringContaining('qunguard learn') })
+  })
 })
 
 describe('runEmbedded', () => {

@@ -117,11 +117,11 @@ describe('QunGuard on wechaty-puppet-mock', () => {
     ])
   })
 
-  it('in shadow mode records decisions and does nothing', async () => {
+  it('in shadow mode does nothing in the group and asks the owner instead', async () => {
     const t = await setup({ rules: [ADS], mode: 'shadow' })
     await t.say(t.marketer, '加微信')
     expect(t.world.said(t.room)).toEqual([])
-    expect(t.world.said(t.owner)).toEqual([])
+    expect(t.world.said(t.owner)).toEqual([expect.stringContaining('审批 #1')])
     expect((await t.store.listDecisions())[0]).toMatchObject({ action: 'warn', mode: 'shadow' })
   })
 })

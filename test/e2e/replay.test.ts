@@ -55,4 +55,46 @@ describe('replay', () => {
       .map((l) => JSON.parse(l).mode)
     expect(modes).toEqual(['shadow', 'shadow'])
   })
+
+  it('replays a supervised trial: owners’ private answers approve requests, numbered from 1 in every run', async () => {
+    const dir = tempDir()
+    const config = path.join(dir, 'c.yaml')
+    fs.writeFileSync(
+      config,
+      'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["加微信", "代购"]\n        mode: shadow\n        action: remove\n',
+    )
+    const trial = path.join(dir, 'trial.jsonl')
+    const dm = (id: string, sender: string, text: string, minute: number) =>
+      JSON.stringify({ id, kind: 'private', sender, text, ts: `2026-03-01T20:${minute}:00+08:00` })
+    const lines = fs
+      .readFileSync(history, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+    fs.writeFileSync(
+      trial,
+      [...lines, dm('p1', 'wxid_mum', 'Y2', 11), dm('p2', 'wxid_owner', 'Y1', 12), dm('p3', 'wxid_owner', 'N2', 13)].join('\n'),
+    )
+    const run = async (name: string) => {
+      const out = path.join(dir, name)
+      const ownerLog = path.join(dir, `${name}.owner`)
+      const s = await replay({ history: [trial], config, out, ownerLog, log: () => {}, progress: false })
+      return { s, text: fs.readFileSync(out, 'utf8'), owner: fs.readFileSync(ownerLog, 'utf8') }
+    }
+    const first = await run('a.jsonl')
+    const decisions = first.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(decisions.map((d) => [d.event, d.action, d.mode])).toEqual([
+      ['e4', 'remove', 'shadow'],
+      ['e5', 'remove', 'shadow'],
+      ['e8', 'remove', 'shadow'],
+      ['e4', 'remove', 'active'], // Y1 approved request 1; wxid_mum's Y2 did nothing, N2 rejected request 2
+    ])
+    expect(first.owner).toContain('审批 #1')
+    expect(first.owner).toContain('已拒绝 #2')
+    expect(first.s.ownerMessages).toBeGreaterThanOrEqual(5)
+    const second = await run('b.jsonl')
+    expect(second.text).toBe(first.text)
+  })
 })

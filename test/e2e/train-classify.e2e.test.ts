@@ -38,4 +38,26 @@ describe('train → classify', () => {
       fs.rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('trains with Chinese words (--words, jieba) and classifies with them again', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-classify-'))
+    try {
+      const corpus = path.join(dir, 'corpus.jsonl')
+      const rows = [...ads.map((text) => ({ text, label: 'spam' })), ...chat.map((text) => ({ text, label: 'ham' }))]
+      fs.writeFileSync(corpus, rows.map((r) => JSON.stringify(r)).join('\n'))
+      train({ corpus: [corpus], out: path.join(dir, 'model'), words: true, log: () => {} })
+      const input = path.join(dir, 'texts.jsonl')
+      fs.writeFileSync(input, ['{"id":"1","text":"招代理，日入过千"}', '{"id":"2","text":"周末去公园"}'].join('\n'))
+      const out = path.join(dir, 'predictions.jsonl')
+      await classify({ model: path.join(dir, 'model'), input, out, log: () => {} })
+      const labels = fs
+        .readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).label)
+      expect(labels).toEqual(['spam', 'ham'])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

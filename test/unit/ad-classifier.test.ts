@@ -52,6 +52,31 @@ describe('Class: AdClassifier', () => {
     const bytes = model.toBytes()
     expect(() => AdClassifier.fromBytes(bytes.subarray(0, bytes.length - 4))).toThrow(/truncated/)
   })
+
+  it('keeps words from a segmenter as features, and asks for one when loading such a model', () => {
+    const words = (t: string) => t.match(/[\u4e00-\u9fff]{2}/g) ?? []
+    const segmented = AdClassifier.train(
+      [
+        { text: '加微信领红包', label: 'spam' },
+        { text: '今天天气不错', label: 'ham' },
+      ],
+      { segment: words, bits: 12 },
+    )
+    expect(segmented.segmented).toBe(true)
+    expect(() => AdClassifier.fromBytes(segmented.toBytes())).toThrow(/word segmentation/)
+    let asked = 0
+    const copy = AdClassifier.fromBytes(segmented.toBytes(), () => {
+      asked++
+      return words
+    })
+    expect(asked).toBe(1)
+    expect(copy.score('加微信')).toBeCloseTo(segmented.score('加微信'), 6)
+    AdClassifier.fromBytes(model.toBytes(), () => {
+      asked++
+      return words
+    })
+    expect(asked).toBe(1) // not asked for a model trained without
+  })
 })
 
 describe('Class: StoredClassifier', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { GroupEvent, JoinEvent } from '../../functions/domain/events.ts'
 import { parseAnnouncement } from '../../functions/domain/learning/announcement.ts'
+import { backtest } from '../../functions/domain/learning/backtest.ts'
 import { countAdWords, FeatureTracker, hasContact } from '../../functions/domain/learning/features.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
@@ -84,6 +85,39 @@ describe('learnPolicy', () => {
     expect(link?.sentence).toContain('入群不满一天的成员发链接 → 移出群聊')
   })
 
+  it('learns a rule even when its violations are a large share of the room (the background is what no rule matches)', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    for (let i = 0; i < 8; i++) {
+      const m = `wxid_m${i}`
+      events.push(message({ id: `card${i}`, sender: m, type: 'card', text: '名片', ts: at(i * 100) }))
+      events.push(message({ sender: 'wxid_bot', text: `@${m} 禁止推送名片，警告一次`, mentions: [m], ts: at(i * 100 + 1) }))
+      events.push(message({ sender: `wxid_old${i % 3}`, text: `聊天 ${i}`, ts: at(i * 100 + 2) }))
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    expect(rules.map((r) => [r.what, r.who, r.action])).toContainEqual(['card', 'anyone', 'warn'])
+  })
+
+  it('learns "a long text from a newcomer" where newcomers post long ad copy and members chat in short lines', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    const copy = (i: number) => `第${i}期：本店新品到货，欢迎各位朋友前来选购，数量有限先到先得，地址在市中心步行街${i}号`
+    for (let i = 0; i < 6; i++) {
+      const t = i * 600
+      const m = `wxid_new${i}`
+      events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
+      events.push(message({ id: `ad${i}`, sender: m, text: copy(i), ts: at(t + 5) }))
+      events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
+      for (let k = 0; k < 20; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `好的 ${k}`, ts: at(t + 30 + k) }))
+      // Members write long messages too, and nobody minds.
+      for (let k = 0; k < 3; k++)
+        events.push(message({ sender: `wxid_old${k}`, text: `${copy(i + k).slice(4)}，上周我去看过了，东西不错`, ts: at(t + 60 + k) }))
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    const long = rules.find((r) => r.what === 'long-text')
+    expect(long).toMatchObject({ who: expect.stringMatching(/newcomer/), action: 'remove', mode: 'shadow' })
+    expect(rules.some((r) => r.what === 'long-text' && r.who === 'anyone')).toBe(false)
+    expect(long?.sentence).toMatch(/字以上的长段文字 → 移出群聊/)
+  })
+
   it('learns nothing from one removal', () => {
     const one = history().slice(0, 20)
     expect(learnPolicy(one).rooms.r1?.rules ?? []).toEqual([])
@@ -108,5 +142,23 @@ describe('learnPolicy', () => {
     expect(
       runner.observe(message({ sender: 'wxid_old1', type: 'link', text: '文章', url: 'https://mp.weixin.qq.com/s/y', ts: at(9002) })),
     ).toEqual([])
+  })
+})
+
+describe('backtest', () => {
+  it('counts what each rule would have done against what the owner did, with would-be false positives', () => {
+    const events = history()
+    const policy = learnPolicy(events)
+    const rule = policy.rooms.r1?.rules.find((r) => r.what === 'link')
+    if (!rule) throw new Error('expected a learned link rule')
+    // The same rule for everyone would also have hit the members' links nobody minded.
+    const broad = { ...rule, id: 'learned:link:anyone', who: 'anyone' as const }
+    const report = backtest(events, { ...policy, rooms: { r1: { ...policy.rooms.r1, actionRate: 1, rules: [rule, broad] } } })
+    const [narrow, wide] = report.rooms.r1?.rules ?? []
+    expect(narrow).toMatchObject({ fired: 6, agreed: 6, agreement: 1, falsePositiveCount: 0 })
+    expect(wide).toMatchObject({ fired: 30, agreed: 6, falsePositiveCount: 24 })
+    expect(wide?.falsePositives).toHaveLength(3)
+    expect(wide?.falsePositives[0]).toMatchObject({ sender: 'wxid_old0', text: expect.stringContaining('好文分享') })
+    expect(report.rooms.r1?.ownerActions).toBe(6)
   })
 })

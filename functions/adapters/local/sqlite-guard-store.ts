@@ -218,7 +218,8 @@ export class SqliteGuardStore implements GuardStore {
   }
 }
 
-function migrate(db: Database.Database): void {
+/** Brings a store file's schema up to date (shared by every SQLite adapter on the file). */
+export function migrate(db: Database.Database): void {
   const version = Number(db.pragma('user_version', { simple: true }))
   if (version > MIGRATIONS.length)
     throw new Error(`the store's schema (version ${version}) is newer than this qunguard (${MIGRATIONS.length})`)

@@ -68,4 +68,25 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 2: what each decision sends, so that a redelivered event re-sends it (JSON)
   `ALTER TABLE decisions ADD COLUMN outgoing TEXT;`,
+  // 3: supervision — numbered approval requests, rules' lifecycle records, owners' room switches
+  `
+  CREATE TABLE approvals (
+    owner TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    room TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    decision_id INTEGER NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('open', 'approved', 'rejected', 'expired')),
+    deadline_ms INTEGER NOT NULL,
+    answered_at TEXT,
+    notified_at TEXT,
+    json TEXT NOT NULL,
+    PRIMARY KEY (owner, number)
+  );
+  CREATE INDEX approvals_open ON approvals (status, deadline_ms);
+  CREATE INDEX approvals_rule ON approvals (room, rule);
+  CREATE TABLE approval_counters (owner TEXT PRIMARY KEY, n INTEGER NOT NULL);
+  CREATE TABLE supervised_rules (room TEXT NOT NULL, rule TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (room, rule));
+  CREATE TABLE room_overrides (room TEXT PRIMARY KEY, json TEXT NOT NULL);
+  `,
 ]

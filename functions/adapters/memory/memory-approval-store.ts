@@ -1,11 +1,16 @@
 /**
- * MemoryApprovalStore: the ApprovalStore in one process's memory (tests, and the reference the
- * contract suite checks the DynamoDB adapter against). Lost when the process ends.
+ * MemoryApprovalStore: the ApprovalStore and SupervisionStore in one process's memory (tests,
+ * replay, and the reference the contract suites check the other adapters against). Lost when
+ * the process ends.
  */
 import type { ApprovalStatus } from '../../domain/approvals.ts'
-import type { ApprovalRecord, ApprovalStore, NewApproval, RuleRecord } from '../../ports/approval-store.port.ts'
+import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
+import type { ApprovalRecord, NewApproval, RuleRecord } from '../../ports/approval-store.port.ts'
+import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
 
-export class MemoryApprovalStore implements ApprovalStore {
+export class MemoryApprovalStore implements SupervisionStore {
+  private readonly supervised = new Map<string, SupervisedRule>()
+  private readonly overrides = new Map<string, RoomOverrides>()
   private readonly requests = new Map<string, ApprovalRecord>()
   private readonly byDecision = new Map<number, string>()
   private readonly counters = new Map<string, number>()
@@ -50,6 +55,37 @@ export class MemoryApprovalStore implements ApprovalStore {
 
   async ruleRecord(room: string, rule: string): Promise<RuleRecord> {
     return this.rules.get(`${room}#${rule}`) ?? { room, rule, fired: 0, approved: 0, rejected: 0, expired: 0 }
+  }
+
+  async getRule(room: string, rule: string): Promise<SupervisedRule | undefined> {
+    return this.supervised.get(`${room}#${rule}`)
+  }
+
+  async saveRule(rule: SupervisedRule): Promise<void> {
+    this.supervised.set(`${rule.room}#${rule.rule}`, rule)
+  }
+
+  async listRules(): Promise<SupervisedRule[]> {
+    return [...this.supervised.values()].sort((a, b) => a.room.localeCompare(b.room) || a.rule.localeCompare(b.rule))
+  }
+
+  async listOpen(owner: string): Promise<ApprovalRecord[]> {
+    return [...this.requests.values()].filter((r) => r.owner === owner && r.status === 'open').sort((a, b) => a.number - b.number)
+  }
+
+  async markNotified(owner: string, numbers: readonly number[], at: string): Promise<void> {
+    for (const n of numbers) {
+      const r = this.requests.get(`${owner}#${n}`)
+      if (r) this.requests.set(`${owner}#${n}`, { ...r, notifiedAt: at })
+    }
+  }
+
+  async getRoomOverrides(room: string): Promise<RoomOverrides> {
+    return this.overrides.get(room) ?? {}
+  }
+
+  async saveRoomOverrides(room: string, overrides: RoomOverrides): Promise<void> {
+    this.overrides.set(room, { ...overrides })
   }
 
   private count(room: string, rule: string, what: 'fired' | Exclude<ApprovalStatus, 'open'>): void {

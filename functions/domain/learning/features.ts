@@ -2,7 +2,7 @@
  * What the rule learner and the learned rules look at in a message, computed in one pass over
  * a time-ordered stream of events (history or live): the message's type and content signals,
  * and its context — who sent it, how long they have been in the room and how they joined, how
- * fast they are posting, and whether the same text was posted in another room by someone else.
+ * fast they are posting, and whether someone else posted a near-identical text (a campaign).
  *
  * @example
  *   const tracker = new FeatureTracker()
@@ -10,6 +10,7 @@
  */
 import type { GroupEvent, MessageEvent } from '../events.ts'
 import { toMillis } from '../events.ts'
+import { NearDuplicateIndex } from './near-duplicates.ts'
 
 export interface MessageFacts {
   readonly id: string
@@ -29,10 +30,15 @@ export interface MessageFacts {
   readonly mentionAll: boolean
   /** Messages by this sender in this room in the last `burstMs`, this one included. */
   readonly burst: number
-  /** The same text (10+ characters) was posted in another room by another member recently. */
+  /** A near-identical text (10+ characters) was posted in another room by another member recently. */
   readonly crossRoom: boolean
-  /** The same text (10+ characters) was posted by another member recently, in any room (a campaign). */
+  /** A near-identical text (10+ characters) was posted by another member recently, in any room (a campaign). */
   readonly duplicate: boolean
+  /**
+   * Posted in an hour of the day when this room is normally quiet (under a fifth of its average
+   * hourly traffic so far, once it has 500 messages to go by): the room's rhythm.
+   */
+  readonly quietHour: boolean
   /** How many different words of marketing language (优惠, 代购, 日赚, 退订 …) the text uses. */
   readonly adWords: number
   /** The picture holds a QR code, when the caller knows (vision). */
@@ -154,12 +160,10 @@ export function hasContact(text: string): boolean {
   return PHONE.test(digits) || WECHAT_ID.test(t) || QQ.test(t)
 }
 
-/** Text reduced for duplicate detection: no spaces, punctuation or case. */
-export function dedupeKey(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]+/gu, '')
+/** The hour of the day in the timestamp's own offset (`2026-04-02T18:46:07+08:00` → 18). */
+function localHour(ts: string): number {
+  const h = Number(ts.slice(11, 13))
+  return Number.isInteger(h) && h >= 0 && h < 24 ? h : new Date(ts).getUTCHours()
 }
 
 export class FeatureTracker {
@@ -167,7 +171,9 @@ export class FeatureTracker {
   private readonly staff = new Map<string, Set<string>>()
   private readonly joined = new Map<string, { ms: number; via: 'qrcode' | 'invite' | 'unknown' }>()
   private readonly recent = new Map<string, number[]>()
-  private readonly texts = new Map<string, { room: string; sender: string; ms: number }[]>()
+  private readonly texts: NearDuplicateIndex
+  /** Per room, messages per hour of the day (the poster's local time as the timestamp gives it). */
+  private readonly hours = new Map<string, { byHour: number[]; total: number }>()
   private readonly newcomerMs: number
   private readonly burstMs: number
   private readonly crossRoomMs: number
@@ -176,6 +182,7 @@ export class FeatureTracker {
     this.newcomerMs = options.newcomerMs ?? 24 * 3_600_000
     this.burstMs = options.burstMs ?? 60_000
     this.crossRoomMs = options.crossRoomMs ?? 7 * 86_400_000
+    this.texts = new NearDuplicateIndex({ windowMs: this.crossRoomMs })
   }
 
   isStaff(room: string, who: string): boolean {
@@ -212,16 +219,15 @@ export class FeatureTracker {
     times.push(ms)
     this.recent.set(who, times)
     const text = [m.text, m.url].filter(Boolean).join(' ')
-    let crossRoom = false
-    let duplicate = false
-    const k = dedupeKey(m.text ?? '')
-    if (k.length >= 10) {
-      const seen = (this.texts.get(k) ?? []).filter((s) => ms - s.ms < this.crossRoomMs)
-      crossRoom = seen.some((s) => s.room !== m.room && s.sender !== m.sender)
-      duplicate = seen.some((s) => s.sender !== m.sender)
-      seen.push({ room: m.room, sender: m.sender, ms })
-      this.texts.set(k, seen.slice(-20))
-    }
+    const rhythm = this.hours.get(m.room) ?? { byHour: new Array<number>(24).fill(0), total: 0 }
+    this.hours.set(m.room, rhythm)
+    const hour = localHour(m.ts)
+    const quietHour = rhythm.total >= 500 && (rhythm.byHour[hour] ?? 0) < (0.2 * rhythm.total) / 24
+    rhythm.byHour[hour] = (rhythm.byHour[hour] ?? 0) + 1
+    rhythm.total++
+    const seen = m.text ? this.texts.add(m.text, { room: m.room, sender: m.sender, ms }) : []
+    const crossRoom = seen.some((s) => s.room !== m.room && s.sender !== m.sender)
+    const duplicate = seen.some((s) => s.sender !== m.sender)
     return {
       id: m.id,
       room: m.room,
@@ -236,6 +242,7 @@ export class FeatureTracker {
       adWords: countAdWords(text),
       mentionAll: m.mentionAll === true || /@所有人/.test(m.text ?? ''),
       burst: times.length,
+      quietHour,
       crossRoom,
       duplicate,
       qr: m.type === 'image' ? this.options.qr?.(m) : undefined,

@@ -7,7 +7,7 @@
  *   const policy = policyFromJson(text) // throws PolicyFileError naming the bad field
  */
 import { z } from 'zod'
-import { AdClassifier } from '../ad-classifier.ts'
+import { AdClassifier, type Segmenter } from '../ad-classifier.ts'
 import type { LearnedPolicy } from './rule-learner.ts'
 import { WHATS, WHOS } from './rules.ts'
 
@@ -63,7 +63,8 @@ export function policyToJson(policy: LearnedPolicy): string {
   return `${JSON.stringify({ format: 'qunguard-policy', ...rest, ...(classifier ? { classifier: toBase64(classifier.toBytes()) } : {}) }, null, 1)}\n`
 }
 
-export function policyFromJson(text: string, segment?: (text: string) => readonly string[]): LearnedPolicy {
+/** `words` supplies a word segmenter when the policy's classifier was trained with one. */
+export function policyFromJson(text: string, words?: () => Segmenter): LearnedPolicy {
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -75,7 +76,7 @@ export function policyFromJson(text: string, segment?: (text: string) => readonl
   const { classifier, format: _format, ...rest } = r.data
   let model: AdClassifier | undefined
   try {
-    model = classifier ? AdClassifier.fromBytes(fromBase64(classifier), segment) : undefined
+    model = classifier ? AdClassifier.fromBytes(fromBase64(classifier), words) : undefined
   } catch (e) {
     throw new PolicyFileError(`classifier: ${(e as Error).message}`)
   }

@@ -1,37 +1,52 @@
 /**
  * Applies a learned policy to a time-ordered stream of events: for each member's message, the
  * first rule of its room that matches (most precise first) gives one decision. Shadow rules
- * propose (`ask-owner`, mode shadow); active rules act.
+ * propose (`ask-owner`, mode shadow); active rules act. The Guard uses `match` to let learned
+ * rules judge what the keyword rules let pass; `observe` gives the decision line directly.
  *
  * @example
  *   const runner = new PolicyRunner(policy)
  *   for (const e of events) for (const d of runner.observe(e)) write(d)
  */
 import type { Decision, GroupEvent } from '../events.ts'
-import { type FeatureOptions, FeatureTracker } from './features.ts'
+import { type FeatureOptions, FeatureTracker, type MessageFacts } from './features.ts'
 import type { LearnedPolicy } from './rule-learner.ts'
-import { matches, needsScore, TEXT_TYPES } from './rules.ts'
+import { type LearnedRule, matches, needsScore, TEXT_TYPES } from './rules.ts'
 
 export class PolicyRunner {
   private readonly tracker: FeatureTracker
+  private qrNow: boolean | undefined
 
   constructor(
-    private readonly policy: LearnedPolicy,
+    readonly policy: LearnedPolicy,
     options: FeatureOptions = {},
   ) {
-    this.tracker = new FeatureTracker(options)
+    this.tracker = new FeatureTracker({ ...options, qr: (m) => this.qrNow ?? options.qr?.(m) })
   }
 
-  observe(e: GroupEvent): Decision[] {
+  /**
+   * Takes the next event (every kind: joins and room snapshots matter) and, for a member's
+   * message, returns the first of its room's rules it meets. `qr`: whether its picture holds a
+   * QR code, when the caller knows.
+   */
+  match(e: GroupEvent, qr?: boolean): { rule: LearnedRule; facts: MessageFacts } | undefined {
+    this.qrNow = qr
     const f = this.tracker.observe(e)
-    if (!f || f.staff) return []
+    this.qrNow = undefined
+    if (!f || f.staff) return undefined
     const rules = this.policy.rooms[f.room]?.rules ?? []
-    if (!rules.length) return []
+    if (!rules.length) return undefined
     // Score the text only when this room has a rule that needs it (the classifier is the costly part).
     const classifier = this.policy.classifier
     const score = classifier && TEXT_TYPES.has(f.type) && f.text && rules.some(needsScore) ? classifier.score(f.text) : undefined
     const rule = rules.find((r) => matches(r, f, score))
-    if (!rule) return []
+    return rule ? { rule, facts: f } : undefined
+  }
+
+  observe(e: GroupEvent): Decision[] {
+    const hit = this.match(e)
+    if (!hit) return []
+    const { rule, facts: f } = hit
     return [
       {
         event: f.id,

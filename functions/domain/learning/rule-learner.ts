@@ -6,8 +6,8 @@
  *
  * Owners act on only part of the violations, so "labelled / matched" understates a rule's
  * precision by the owner's action rate. A candidate counts as enforced when the owner acted on
- * at least `minRate` of its matches and ten times more often than on members' messages at
- * large; the room's action rate is the labelled share over its enforced candidates, and a
+ * at least `minRate` of its matches and ten times more often than on the members' messages no
+ * candidate matches (the owner's background: housekeeping, scolding); the room's action rate is the labelled share over its enforced candidates, and a
  * rule's estimated precision is its rate over that. Per kind of content the enforced candidate
  * that catches the most wins (anyone over newcomers only, when both are enforced). The announcement adds the rules it
  * states (cold start), unless the history shows the owner plainly never enforces them.
@@ -17,7 +17,7 @@
  *   const policy = learnPolicy(events, { onProgress: (stage) => bar.update(stage) })
  *   policy.rooms['r1@chatroom'].rules.map((r) => r.sentence)
  */
-import { AdClassifier, type LabelledText } from '../ad-classifier.ts'
+import { AdClassifier, type LabelledText, type Segmenter } from '../ad-classifier.ts'
 import type { GroupEvent } from '../events.ts'
 import { fnv1a as hash } from '../fnv.ts'
 import { parseAnnouncement } from './announcement.ts'
@@ -36,7 +36,7 @@ export interface LearnOptions extends WeakLabelOptions, FeatureOptions {
   /** Weighted labels a rule needs. @default 2 */
   readonly minLabelled?: number
   /** Word segmentation for the classifier (e.g. jieba). */
-  readonly segment?: ((text: string) => readonly string[]) | undefined
+  readonly segment?: Segmenter | undefined
   readonly onProgress?: ((stage: string, done: number, total: number) => void) | undefined
 }
 
@@ -60,12 +60,13 @@ interface Candidate extends RuleCondition {}
 
 function candidates(hasQr: boolean, hasClassifier: boolean): Candidate[] {
   const out: Candidate[] = []
-  const whats: What[] = ['link', 'miniprogram', 'card', 'image', 'contact', 'mention-all', 'cross-room', 'duplicate']
+  const whats: What[] = ['link', 'miniprogram', 'card', 'image', 'contact', 'mention-all', 'cross-room', 'duplicate', 'quiet-hours']
   if (hasQr) whats.push('qr')
   for (const who of WHOS) {
     for (const what of whats) out.push({ what, who })
     for (const threshold of [4, 5, 6]) out.push({ what: 'flood', who, threshold })
     for (const threshold of [2, 3, 4]) out.push({ what: 'ad-words', who, threshold })
+    for (const threshold of [30, 60]) out.push({ what: 'long-text', who, threshold })
     if (hasClassifier) for (const threshold of [0.5, 0.7, 0.9]) out.push({ what: 'ad-text', who, threshold })
   }
   return out
@@ -189,8 +190,17 @@ function learnRoom(
       }
     }
   }
-  // What the owner does to ordinary messages: the labelled share of everything members post.
-  const base = facts.reduce((n, f) => n + (labels.get(f.id)?.weight ?? 0), 0) / Math.max(1, facts.length)
+  // What the owner does to ordinary messages: the labelled share of what members post that
+  // meets no candidate's condition (the violations themselves would inflate it).
+  const anyHit = new Set<number>(hits.flat())
+  let plain = 0
+  let plainLabelled = 0
+  for (const [fi, f] of facts.entries()) {
+    if (anyHit.has(fi)) continue
+    plain++
+    plainLabelled += labels.get(f.id)?.weight ?? 0
+  }
+  const base = plainLabelled / Math.max(1, plain)
   // How often this owner acts on a clear violation: the labelled share of the well-supported
   // candidates the owner plainly enforces, weighted by their size (a median-like, robust estimate).
   let enforcedMatched = 0

@@ -21,6 +21,8 @@ export const WHATS = [
   'cross-room',
   'duplicate',
   'ad-words',
+  'long-text',
+  'quiet-hours',
 ] as const
 export type What = (typeof WHATS)[number]
 export const WHOS = ['anyone', 'newcomer', 'qrcode-newcomer'] as const
@@ -44,7 +46,10 @@ export interface LearnedRule {
   readonly room: string
   readonly what: What
   readonly who: Who
-  /** For `ad-text`: the classifier score from which it matches; for `flood`: messages per minute. */
+  /**
+   * For `ad-text`: the classifier score from which it matches; `flood`: messages per minute;
+   * `ad-words`: marketing words; `long-text`: characters.
+   */
   readonly threshold?: number | undefined
   readonly action: 'warn' | 'remove'
   readonly mode: 'shadow' | 'active'
@@ -91,6 +96,10 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
       return f.duplicate
     case 'ad-words':
       return f.type === 'text' && f.adWords >= (rule.threshold ?? 3)
+    case 'quiet-hours':
+      return f.quietHour
+    case 'long-text':
+      return f.type === 'text' && [...f.text].length >= (rule.threshold ?? 50)
   }
 }
 
@@ -107,6 +116,8 @@ const WHAT_WORDS: Record<What, (t?: number) => string> = {
   'cross-room': () => '在多个群发同样的内容',
   duplicate: () => '发和其他成员一模一样的内容（群发广告）',
   'ad-words': (t) => `发用了 ${t ?? 3} 个以上推销词（优惠、代购、日赚、退订等）的文字`,
+  'quiet-hours': () => '在群里平时没人说话的时段发消息',
+  'long-text': (t) => `发 ${t ?? 50} 字以上的长段文字`,
 }
 const WHO_WORDS: Record<Who, string> = { anyone: '成员', newcomer: '入群不满一天的成员', 'qrcode-newcomer': '扫码入群不满一天的成员' }
 const ACTION_WORDS = { warn: '警告', remove: '移出群聊' } as const

@@ -1,0 +1,144 @@
+/**
+ * Near-duplicate texts within a time window, for spotting ad campaigns: the same copy posted by
+ * different members or in different rooms, with a changed phone number, price, name or a few
+ * characters. MinHash over character 3-grams estimates how much two texts share (Jaccard), and
+ * locality-sensitive hashing (8 bands of 4 of the 32 hashes) finds the candidates without
+ * comparing every pair. Entries older than the window are dropped, so memory stays bounded by
+ * the traffic of one window.
+ *
+ * @example
+ *   const index = new NearDuplicateIndex({ windowMs: 7 * 86_400_000 })
+ *   index.add('本店新品到货，电话 13800000001', { room: 'r1', sender: 'a', ms: 0 })
+ *   index.add('本店新品到货!电话13900000002', { room: 'r2', sender: 'b', ms: 1000 }) // → [{ room: 'r1', sender: 'a', … }]
+ */
+import { fnv1a } from '../fnv.ts'
+
+export interface TextSighting {
+  readonly room: string
+  readonly sender: string
+  readonly ms: number
+}
+
+export interface NearDuplicateOptions {
+  /** How long a text is remembered. */
+  readonly windowMs: number
+  /** The least share of 3-grams two texts must have in common (estimated). @default 0.6 */
+  readonly similarity?: number
+  /** Shorter texts (after normalising) are never compared: too little to tell a campaign. @default 10 */
+  readonly minLength?: number
+}
+
+const HASHES = 32
+const BANDS = 8
+const ROWS = HASHES / BANDS
+/** Most sightings kept per LSH bucket: a very common text must not make every lookup slow. */
+const BUCKET_CAP = 32
+
+// Odd multipliers and offsets for the 32 hash functions (fixed: the same signatures everywhere).
+const MULT = Array.from({ length: HASHES }, (_, i) => (fnv1a(`mult${i}`) | 1) >>> 0)
+const ADD = Array.from({ length: HASHES }, (_, i) => fnv1a(`add${i}`))
+
+/** Text reduced for comparison: no spaces, punctuation, symbols or case; digit runs as one `0`. */
+export function normaliseForDuplicates(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, '')
+    .replace(/\d+/g, '0')
+}
+
+function signature(key: string): Uint32Array {
+  const sig = new Uint32Array(HASHES).fill(0xffffffff)
+  const chars = [...key]
+  for (let i = 0; i + 3 <= chars.length; i++) {
+    const h = fnv1a(chars[i] + (chars[i + 1] as string) + chars[i + 2])
+    for (let k = 0; k < HASHES; k++) {
+      const v = (Math.imul(h, MULT[k] as number) + (ADD[k] as number)) >>> 0
+      if (v < (sig[k] as number)) sig[k] = v
+    }
+  }
+  return sig
+}
+
+interface Entry extends TextSighting {
+  readonly id: number
+  readonly sig: Uint32Array
+  readonly bands: readonly string[]
+}
+
+export class NearDuplicateIndex {
+  private readonly entries = new Map<number, Entry>()
+  private readonly buckets = new Map<string, number[]>()
+  private readonly order: Entry[] = []
+  private head = 0
+  private nextId = 0
+  private readonly similarity: number
+  private readonly minLength: number
+
+  constructor(private readonly options: NearDuplicateOptions) {
+    this.similarity = options.similarity ?? 0.6
+    this.minLength = options.minLength ?? 10
+  }
+
+  /** Sightings still remembered. */
+  get size(): number {
+    return this.entries.size
+  }
+
+  /**
+   * Records a text and returns the earlier sightings (within the window) of a near-identical
+   * text. Sightings must come in time order.
+   */
+  add(text: string, at: TextSighting): TextSighting[] {
+    this.expire(at.ms)
+    const key = normaliseForDuplicates(text)
+    if ([...key].length < this.minLength) return []
+    const sig = signature(key)
+    const bands: string[] = []
+    for (let b = 0; b < BANDS; b++) bands.push(`${b}:${sig.subarray(b * ROWS, (b + 1) * ROWS).join(',')}`)
+    const found = new Set<number>()
+    const out: TextSighting[] = []
+    for (const band of bands) {
+      for (const id of this.buckets.get(band) ?? []) {
+        if (found.has(id)) continue
+        found.add(id)
+        const e = this.entries.get(id)
+        if (!e) continue
+        let same = 0
+        for (let k = 0; k < HASHES; k++) if (e.sig[k] === sig[k]) same++
+        if (same / HASHES >= this.similarity) out.push({ room: e.room, sender: e.sender, ms: e.ms })
+      }
+    }
+    const entry: Entry = { ...at, id: this.nextId++, sig, bands }
+    this.entries.set(entry.id, entry)
+    this.order.push(entry)
+    for (const band of bands) {
+      const ids = this.buckets.get(band)
+      if (!ids) this.buckets.set(band, [entry.id])
+      else {
+        ids.push(entry.id)
+        if (ids.length > BUCKET_CAP) ids.shift()
+      }
+    }
+    return out
+  }
+
+  private expire(now: number): void {
+    while (this.head < this.order.length && now - (this.order[this.head] as Entry).ms >= this.options.windowMs) {
+      const e = this.order[this.head++] as Entry
+      this.entries.delete(e.id)
+      for (const band of e.bands) {
+        const ids = this.buckets.get(band)
+        if (!ids) continue
+        const i = ids.indexOf(e.id)
+        if (i >= 0) ids.splice(i, 1)
+        if (!ids.length) this.buckets.delete(band)
+      }
+    }
+    // Compact the queue now and then so it does not keep what it has let go.
+    if (this.head > 4096 && this.head * 2 > this.order.length) {
+      this.order.splice(0, this.head)
+      this.head = 0
+    }
+  }
+}

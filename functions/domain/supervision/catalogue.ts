@@ -1,0 +1,75 @@
+/**
+ * The rules each room has, for supervision: the config's keyword rules, the learned policy's
+ * rules and the ad classifier — with the state each starts in and a short name for owners —
+ * and a Supervisor wired to a config.
+ *
+ * @example
+ *   const supervisor = supervisorFor(config, store, { policy, classifier: true })
+ */
+import type { SupervisionStore } from '../../ports/supervision-store.port.ts'
+import { type Config, resolveRoomConfig } from '../config.ts'
+import type { LearnedPolicy } from '../learning/rule-learner.ts'
+import { CLASSIFIER_RULE_ID } from '../policy.ts'
+import { type RuleInfo, type SupervisionOptions, Supervisor } from './supervisor.ts'
+
+export interface CatalogueSources {
+  readonly policy?: LearnedPolicy | undefined
+  /** Whether the ad classifier proposes (it starts in shadow). */
+  readonly classifier?: boolean | undefined
+}
+
+/** The rules of a room. Learned rules are named by their sentence without the evidence. */
+export function ruleCatalogue(config: Config, sources: CatalogueSources = {}): (room: string) => RuleInfo[] {
+  const cache = new Map<string, RuleInfo[]>()
+  return (room) => {
+    let rules = cache.get(room)
+    if (rules) return rules
+    const cfg = resolveRoomConfig(config, config.groups[room] === undefined ? '*' : room)
+    rules = [
+      ...cfg.rules.map((r) => ({ id: r.id, initial: r.mode, name: r.reason ?? `关键词规则 ${r.id}` })),
+      ...(sources.policy?.rooms[room]?.rules ?? []).map((r) => ({
+        id: r.id,
+        initial: r.mode,
+        name: r.sentence.replace(/（[^（）]*）$/u, ''),
+      })),
+      ...(sources.classifier ? [{ id: CLASSIFIER_RULE_ID, initial: 'shadow' as const, name: '广告分类器' }] : []),
+    ]
+    cache.set(room, rules)
+    return rules
+  }
+}
+
+/** Supervision options from the config's `supervision` section. */
+export function supervisionOptions(config: Config): Partial<SupervisionOptions> {
+  const s = config.supervision
+  return {
+    expiryHours: s.expiryHours,
+    maxPerHour: s.maxPerHour,
+    digestMinutes: s.digestMinutes,
+    dailyBudget: s.dailyBudget,
+    reportHour: s.reportHour ?? undefined,
+    utcOffsetMinutes: s.utcOffsetMinutes,
+    reviewActive: s.reviewActive,
+    lifecycle: {
+      promoteApprovals: s.promote.approvals,
+      promoteLowerBound: s.promote.lowerBound,
+      confidence: s.promote.confidence,
+      demoteRejections: s.demote.rejections,
+      window: s.demote.window,
+    },
+  }
+}
+
+/** A Supervisor for a config: its rules, its staff (owner, admins) and its supervision settings. */
+export function supervisorFor(config: Config, store: SupervisionStore, sources: CatalogueSources = {}): Supervisor {
+  return new Supervisor({
+    store,
+    rulesOf: ruleCatalogue(config, sources),
+    configStaff: (room) => {
+      const cfg = resolveRoomConfig(config, config.groups[room] === undefined ? '*' : room)
+      return { owner: cfg.owner, admins: cfg.admins }
+    },
+    configRooms: Object.keys(config.groups).filter((g) => g !== '*'),
+    options: supervisionOptions(config),
+  })
+}

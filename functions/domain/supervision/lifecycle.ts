@@ -1,0 +1,184 @@
+/**
+ * A rule's life under the owner's supervision: `shadow` (it only proposes, the owner approves
+ * or rejects), `active` (it acts on its own, the owner can still mark a decision wrong) or
+ * `retired` (it does nothing). Any rule can also be paused by the owner (it does nothing until
+ * resumed, and keeps its state).
+ *
+ * Promotion and demotion follow the rule's record (defaults, all configurable):
+ *   shadow → active  once it has ≥ 5 approvals and the 90% Wilson lower bound of its precision
+ *                    (approved / answered) is ≥ 0.6 — five approvals in a row suffice, after a
+ *                    rejection it takes more;
+ *   active → shadow  after 2 rejections among its last 10 decisions.
+ * The owner can promote, retire, pause and resume by command. Every change of state is kept in
+ * the record with when and why, and told to the owner.
+ *
+ * Pure functions; the Supervisor stores the records.
+ *
+ * @example
+ *   wilsonLowerBound(5, 5, 0.9) // 0.649
+ *   const { rule, change } = recordAnswer(rule, decisionId, 'approved', at, DEFAULT_LIFECYCLE)
+ */
+
+export type RuleState = 'shadow' | 'active' | 'retired'
+export const RULE_STATES: readonly RuleState[] = ['shadow', 'active', 'retired']
+
+export type DecisionOutcome = 'pending' | 'approved' | 'rejected' | 'expired'
+
+export interface StateChange {
+  readonly at: string
+  readonly from: RuleState
+  readonly to: RuleState
+  /** Why, in words for the owner. */
+  readonly why: string
+  /** `record`: by the promotion/demotion rules; `owner`: by the owner's command. */
+  readonly by: 'record' | 'owner'
+}
+
+export interface SupervisedRule {
+  readonly room: string
+  readonly rule: string
+  readonly state: RuleState
+  readonly paused: boolean
+  /** Decisions it made (shadow proposals and active actions). */
+  readonly fired: number
+  readonly approved: number
+  readonly rejected: number
+  readonly expired: number
+  /** Its latest decisions, newest last (at most `window`), with how the owner answered. */
+  readonly recent: readonly { readonly decisionId: number; readonly outcome: DecisionOutcome }[]
+  /** Changes of state, oldest first (the latest 20). */
+  readonly changes: readonly StateChange[]
+}
+
+export interface LifecyclePolicy {
+  /** Approvals a shadow rule needs before it may act alone. @default 5 */
+  readonly promoteApprovals: number
+  /** Least lower confidence bound of its precision. @default 0.6 */
+  readonly promoteLowerBound: number
+  /** Confidence of that bound. @default 0.9 */
+  readonly confidence: number
+  /** Rejections among its last `window` decisions that send an active rule back to shadow. @default 2 */
+  readonly demoteRejections: number
+  /** @default 10 */
+  readonly window: number
+}
+
+export const DEFAULT_LIFECYCLE: LifecyclePolicy = {
+  promoteApprovals: 5,
+  promoteLowerBound: 0.6,
+  confidence: 0.9,
+  demoteRejections: 2,
+  window: 10,
+}
+
+const MAX_CHANGES = 20
+
+/** The z of a two-sided normal interval at this confidence (0.8, 0.9, 0.95, 0.99 exactly; others approximated). */
+function zFor(confidence: number): number {
+  const table: Record<string, number> = { '0.8': 1.2816, '0.9': 1.6449, '0.95': 1.96, '0.99': 2.5758 }
+  const known = table[String(confidence)]
+  if (known !== undefined) return known
+  // Acklam-free approximation of the normal quantile (Abramowitz–Stegun 26.2.23), good to 4.5e-4.
+  const p = (1 - confidence) / 2
+  const t = Math.sqrt(-2 * Math.log(p))
+  return t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t)
+}
+
+/** Wilson score interval's lower bound for `successes` out of `n` at a two-sided `confidence`. */
+export function wilsonLowerBound(successes: number, n: number, confidence = 0.9): number {
+  if (n <= 0) return 0
+  const z = zFor(confidence)
+  const p = successes / n
+  const z2 = z * z
+  const centre = p + z2 / (2 * n)
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))
+  return Math.max(0, (centre - margin) / (1 + z2 / n))
+}
+
+/** Precision as the owner's answers show it: the share approved, and its lower bound. */
+export function precisionOf(rule: SupervisedRule, confidence = DEFAULT_LIFECYCLE.confidence): { estimate: number; lower: number } {
+  const answered = rule.approved + rule.rejected
+  return { estimate: answered ? rule.approved / answered : 0, lower: wilsonLowerBound(rule.approved, answered, confidence) }
+}
+
+export function newRule(room: string, rule: string, state: RuleState): SupervisedRule {
+  return { room, rule, state, paused: false, fired: 0, approved: 0, rejected: 0, expired: 0, recent: [], changes: [] }
+}
+
+function withChange(rule: SupervisedRule, to: RuleState, at: string, why: string, by: StateChange['by']): SupervisedRule {
+  const change: StateChange = { at, from: rule.state, to, why, by }
+  return { ...rule, state: to, changes: [...rule.changes, change].slice(-MAX_CHANGES) }
+}
+
+/** A decision the rule made (proposed in shadow, or carried out when active). */
+export function recordFired(rule: SupervisedRule, decisionId: number, policy: LifecyclePolicy = DEFAULT_LIFECYCLE): SupervisedRule {
+  if (rule.recent.some((r) => r.decisionId === decisionId)) return rule
+  return { ...rule, fired: rule.fired + 1, recent: [...rule.recent, { decisionId, outcome: 'pending' as const }].slice(-policy.window) }
+}
+
+/**
+ * The owner's answer about one of the rule's decisions (or its expiry), and any change of state
+ * it brings about.
+ */
+export function recordAnswer(
+  rule: SupervisedRule,
+  decisionId: number,
+  outcome: Exclude<DecisionOutcome, 'pending'>,
+  at: string,
+  policy: LifecyclePolicy = DEFAULT_LIFECYCLE,
+): { rule: SupervisedRule; change?: StateChange | undefined } {
+  const recent = rule.recent.map((r) => (r.decisionId === decisionId ? { decisionId, outcome } : r))
+  let next: SupervisedRule = { ...rule, [outcome]: rule[outcome] + 1, recent }
+  const answered = next.approved + next.rejected
+  if (next.state === 'shadow' && outcome === 'approved') {
+    const lower = wilsonLowerBound(next.approved, answered, policy.confidence)
+    if (next.approved >= policy.promoteApprovals && lower >= policy.promoteLowerBound) {
+      next = withChange(
+        next,
+        'active',
+        at,
+        `群主同意了 ${next.approved}/${answered} 次（准确率下限 ${Math.round(lower * 100)}%），转为自动执行`,
+        'record',
+      )
+    }
+  } else if (next.state === 'active' && outcome === 'rejected') {
+    const rejections = recent.filter((r) => r.outcome === 'rejected').length
+    if (rejections >= policy.demoteRejections) {
+      next = withChange(next, 'shadow', at, `最近 ${recent.length} 次处理中有 ${rejections} 次被群主判为误判，退回试运行`, 'record')
+    }
+  }
+  const change = next.state !== rule.state ? next.changes.at(-1) : undefined
+  return { rule: next, change }
+}
+
+export type OwnerRuleCommand = 'promote' | 'retire' | 'pause' | 'resume' | 'shadow'
+
+/** The owner's command on a rule. Returns the rule unchanged when there is nothing to do. */
+export function applyOwnerCommand(
+  rule: SupervisedRule,
+  command: OwnerRuleCommand,
+  at: string,
+): { rule: SupervisedRule; change?: StateChange | undefined } {
+  switch (command) {
+    case 'pause':
+      return { rule: { ...rule, paused: true } }
+    case 'resume':
+      return { rule: { ...rule, paused: false } }
+    case 'promote':
+    case 'retire':
+    case 'shadow': {
+      const to: RuleState = command === 'promote' ? 'active' : command === 'retire' ? 'retired' : 'shadow'
+      if (rule.state === to) return { rule }
+      const why = { active: '群主手动启用', retired: '群主停用', shadow: '群主改为试运行' }[to]
+      const next = withChange(rule, to, at, why, 'owner')
+      return { rule: next, change: next.changes.at(-1) }
+    }
+  }
+}
+
+/** Whether the rule may decide anything now, and how. */
+export function effectiveMode(rule: SupervisedRule | undefined, initial: RuleState): 'active' | 'shadow' | 'off' {
+  const state = rule?.state ?? initial
+  if (rule?.paused || state === 'retired') return 'off'
+  return state
+}

@@ -1,0 +1,75 @@
+/**
+ * What group owners (and configured admins) can tell the guard in a private chat, in Chinese or
+ * English. Rules and groups are named by the short numbers of the latest `规则` list (`R3`,
+ * `G2`), by their id, or — groups — by (part of) their name.
+ *
+ *   规则 / rules                 the rules of my groups with their records (numbered R1, R2 …)
+ *   暂停 R3 / pause R3           the rule does nothing until resumed
+ *   恢复 R3 / resume R3
+ *   启用 R3 / promote R3         the rule acts on its own from now on
+ *   试运行 R3 / shadow R3        the rule only proposes again
+ *   停用 R3 / retire R3          the rule is switched off for good (启用 brings it back)
+ *   安静 开 G1 / quiet on G1     private alerts to me instead of public @-warnings in that group
+ *   安静 关 G1 / quiet off G1
+ *   日报 / report                today's report
+ *   帮助 / help
+ *
+ * @example
+ *   parseOwnerCommand('暂停 R3') // { kind: 'rule', command: 'pause', ref: 'R3' }
+ *   parseOwnerCommand('安静 开 家长群') // { kind: 'quiet', on: true, group: '家长群' }
+ */
+import type { OwnerRuleCommand } from './lifecycle.ts'
+
+export type OwnerCommand =
+  | { readonly kind: 'list' }
+  | { readonly kind: 'rule'; readonly command: OwnerRuleCommand; readonly ref: string }
+  | { readonly kind: 'quiet'; readonly on: boolean; readonly group?: string | undefined }
+  | { readonly kind: 'report' }
+  | { readonly kind: 'help' }
+
+const RULE_WORDS: Record<string, OwnerRuleCommand> = {
+  暂停: 'pause',
+  pause: 'pause',
+  恢复: 'resume',
+  resume: 'resume',
+  启用: 'promote',
+  promote: 'promote',
+  试运行: 'shadow',
+  shadow: 'shadow',
+  停用: 'retire',
+  retire: 'retire',
+}
+const ON = new Set(['开', '开启', '打开', 'on'])
+const OFF = new Set(['关', '关闭', 'off'])
+
+/** Reads an owner's command; undefined for anything else (an ordinary private message). */
+export function parseOwnerCommand(text: string): OwnerCommand | undefined {
+  const words = text.normalize('NFKC').trim().split(/\s+/u).filter(Boolean)
+  const [first, ...rest] = words
+  if (!first) return undefined
+  const head = first.toLowerCase()
+  if (rest.length === 0) {
+    if (head === '规则' || head === 'rules') return { kind: 'list' }
+    if (head === '日报' || head === 'report') return { kind: 'report' }
+    if (head === '帮助' || head === 'help') return { kind: 'help' }
+  }
+  const command = RULE_WORDS[head]
+  if (command && rest.length === 1) return { kind: 'rule', command, ref: rest[0] as string }
+  if (head === '安静' || head === 'quiet') {
+    const [sw, ...group] = rest
+    const s = sw?.toLowerCase() ?? ''
+    if (!ON.has(s) && !OFF.has(s)) return undefined
+    return { kind: 'quiet', on: ON.has(s), group: group.length ? group.join(' ') : undefined }
+  }
+  return undefined
+}
+
+export const OWNER_HELP = [
+  '[qunguard] 可用指令：',
+  '规则 — 我的群的规则及其记录（编号 R1、R2…）',
+  '暂停 R3 / 恢复 R3 — 暂停或恢复一条规则',
+  '启用 R3 — 规则自动执行；试运行 R3 — 只提议、等我审批；停用 R3 — 关闭规则',
+  '安静 开 G1 / 安静 关 G1 — 该群改为私信提醒我，不在群里@警告',
+  '日报 — 今天的处理情况',
+  '审批：回复 Y<编号> 执行，N<编号> 不处理',
+].join('\n')

@@ -1,0 +1,474 @@
+/**
+ * Supervisor: the owner's side of every rule, in one place for the embedded guard and replay.
+ *
+ *   guard decision (shadow) → a numbered approval request to the room's owner, sent now or —
+ *                              beyond `maxPerHour` — in the next digest, least-sure first,
+ *                              within `dailyBudget` requests a day
+ *   guard decision (active) → recorded, and listed in the next digest for review (`N<n>` = wrong)
+ *   owner's private message → `Y<n>`/`N<n>` answers (carry out / leave the member alone; the
+ *                              rule's record learns either way, and may promote or demote it),
+ *                              or a command (规则, 暂停/恢复/启用/试运行/停用 R<k>, 安静 开/关, 日报)
+ *   tick (every minute)     → expiry of unanswered requests, digests, the daily report
+ *
+ * It returns effects (`say` a private text, `act` on an approved request) for the host to carry
+ * out, so the embedded bot, replay and tests share it. Only a room's owner and admins (WeChat
+ * ids from the room snapshot and the config, never display names) can answer or command;
+ * anyone else gets no answer at all. Answers are looked up under the sender's own id, so nobody
+ * reaches another owner's requests.
+ *
+ * @example
+ *   const supervisor = new Supervisor({ store, rulesOf: (room) => catalogue(room) })
+ *   for (const d of result.decisions) run(await supervisor.onDecision(d, now))
+ *   run(await supervisor.onPrivate(privateEvent, now))
+ *   setInterval(async () => run(await supervisor.tick(new Date())), 60_000)
+ */
+import type { ApprovalRecord } from '../../ports/approval-store.port.ts'
+import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
+import { approvalRequestText, describeMessage, parseAnswer } from '../approvals.ts'
+import type { LadderStep } from '../config.ts'
+import type { GroupEvent, PrivateEvent } from '../events.ts'
+import type { HandledDecision } from '../guard.ts'
+import {
+  applyOwnerCommand,
+  DEFAULT_LIFECYCLE,
+  effectiveMode,
+  type LifecyclePolicy,
+  newRule,
+  type RuleState,
+  recordAnswer,
+  recordFired,
+  type StateChange,
+  type SupervisedRule,
+  wilsonLowerBound,
+} from './lifecycle.ts'
+import { OWNER_HELP, parseOwnerCommand } from './owner-commands.ts'
+import {
+  type AnswerOutcome,
+  type DayCounts,
+  digestText,
+  type ListedRoom,
+  receiptText,
+  reportText,
+  rulesListText,
+  stateChangeText,
+  stateName,
+} from './texts.ts'
+
+export interface SupervisionOptions {
+  /** Hours an approval request can be answered. @default 24 */
+  readonly expiryHours: number
+  /** Requests sent to one owner one by one per hour; the rest wait for the digest. @default 5 */
+  readonly maxPerHour: number
+  /** Minutes between digests (from the first request that waits for one). @default 60 */
+  readonly digestMinutes: number
+  /** Requests one owner is asked in 24 hours; beyond it the least-sure are asked first and the rest expire unasked. @default 30 */
+  readonly dailyBudget: number
+  /** Local hour of the daily report; `undefined`: no report unless asked (日报). @default 21 */
+  readonly reportHour: number | undefined
+  /** Owners' time zone, for the report's day and hour. @default 480 (China) */
+  readonly utcOffsetMinutes: number
+  /** List active rules' decisions in the digest for review. @default true */
+  readonly reviewActive: boolean
+  readonly lifecycle: LifecyclePolicy
+}
+
+export const DEFAULT_SUPERVISION: SupervisionOptions = {
+  expiryHours: 24,
+  maxPerHour: 5,
+  digestMinutes: 60,
+  dailyBudget: 30,
+  reportHour: 21,
+  utcOffsetMinutes: 480,
+  reviewActive: true,
+  lifecycle: DEFAULT_LIFECYCLE,
+}
+
+/** A rule as an owner sees it in a room: its id, the state it starts in, a name to show. */
+export interface RuleInfo {
+  readonly id: string
+  readonly initial: RuleState
+  readonly name: string
+}
+
+export type SupervisorEffect =
+  | { readonly kind: 'say'; readonly to: string; readonly text: string }
+  | { readonly kind: 'act'; readonly approval: ApprovalRecord }
+
+export interface SupervisorDeps {
+  readonly store: SupervisionStore
+  /** The rules of a room: config keyword rules, learned rules, the classifier. */
+  readonly rulesOf: (room: string) => readonly RuleInfo[]
+  /** Staff the config names for a room (`owner`, `admins`), besides the room's own owner and admins. */
+  readonly configStaff?: ((room: string) => { readonly owner?: string | undefined; readonly admins: readonly string[] }) | undefined
+  /** Rooms the config names, so they can be commanded before their first snapshot. */
+  readonly configRooms?: readonly string[] | undefined
+  readonly options?: Partial<SupervisionOptions> | undefined
+}
+
+interface RoomInfo {
+  topic: string
+  owner?: string | undefined
+  admins: readonly string[]
+}
+
+const HOUR = 3_600_000
+
+export class Supervisor {
+  private readonly store: SupervisionStore
+  private readonly o: SupervisionOptions
+  private readonly rules = new Map<string, SupervisedRule | null>()
+  private readonly overrides = new Map<string, RoomOverrides>()
+  private readonly rooms = new Map<string, RoomInfo>()
+  /** When each owner was sent requests (ms), for the hourly limit and the daily budget. */
+  private readonly sent = new Map<string, number[]>()
+  private readonly digestDue = new Map<string, number>()
+  private readonly expiredUnseen = new Map<string, number>()
+  private readonly owners = new Set<string>()
+  private readonly days = new Map<string, DayCounts>()
+  private lastReportDay: string | undefined
+
+  constructor(private readonly deps: SupervisorDeps) {
+    this.store = deps.store
+    this.o = { ...DEFAULT_SUPERVISION, ...deps.options, lifecycle: { ...DEFAULT_LIFECYCLE, ...deps.options?.lifecycle } }
+  }
+
+  /** Keeps track of rooms (topic, owner, admins) from the event stream. */
+  observe(event: GroupEvent): void {
+    if (event.kind !== 'room') return
+    this.rooms.set(event.room, { topic: event.topic, owner: event.owner ?? this.rooms.get(event.room)?.owner, admins: event.admins })
+    if (event.owner) this.owners.add(event.owner)
+  }
+
+  /** How a rule may decide now: as it acts alone, only proposing, or not at all (retired, paused). */
+  async modeOf(room: string, rule: string, initial: RuleState): Promise<'active' | 'shadow' | 'off'> {
+    return effectiveMode((await this.record(room, rule)) ?? undefined, initial)
+  }
+
+  /** The owner's quiet-mode switch for a room, when they have set one. */
+  async quiet(room: string): Promise<boolean | undefined> {
+    let o = this.overrides.get(room)
+    if (!o) {
+      o = await this.store.getRoomOverrides(room)
+      this.overrides.set(room, o)
+    }
+    return o.quiet
+  }
+
+  /** A decision the guard stored: a shadow one is put to the owner, an active one kept for review. */
+  async onDecision(h: HandledDecision, at: Date): Promise<SupervisorEffect[]> {
+    const d = h.decision
+    const now = at.toISOString()
+    const before = await this.ruleFor(d.room, d.rule, h.proposal ? 'shadow' : 'active')
+    await this.save(recordFired(before, h.id, this.o.lifecycle))
+    const day = this.day(d.room, at)
+    if (!h.proposal && h.request) day.acted++
+    const target = h.proposal?.request ?? h.request
+    const owner = target?.ownerId
+    if (!target || !owner) return []
+    if (!h.proposal && !this.o.reviewActive) return []
+    this.owners.add(owner)
+    const approval = await this.store.open({
+      owner,
+      room: d.room,
+      rule: d.rule,
+      decisionId: h.id,
+      request: target,
+      createdAt: now,
+      deadline: new Date(at.getTime() + this.o.expiryHours * HOUR).toISOString(),
+      ...(h.proposal ? {} : { done: true }),
+      summary: this.summary(h, target.decision.action),
+      score: d.score,
+    })
+    if (approval.notifiedAt || approval.status !== 'open') return [] // seen before (a redelivered event)
+    if (h.proposal && this.mayAskNow(owner, at.getTime())) {
+      this.noteSent(owner, at.getTime(), 1)
+      day.asked++
+      await this.store.markNotified(owner, [approval.number], now)
+      return [{ kind: 'say', to: owner, text: approvalRequestText(approval.number, h.proposal, this.o.expiryHours) }]
+    }
+    if (!this.digestDue.has(owner)) this.digestDue.set(owner, at.getTime() + this.o.digestMinutes * 60_000)
+    return []
+  }
+
+  /** An owner's (or anyone's) private message to the bot: an answer, a command, or nothing for us. */
+  async onPrivate(event: PrivateEvent, at: Date): Promise<SupervisorEffect[]> {
+    const managed = this.managedBy(event.sender)
+    const answer = parseAnswer(event.text)
+    if (answer) return this.answer(event.sender, answer.verdict, answer.number, at, managed.length > 0)
+    const command = parseOwnerCommand(event.text)
+    if (!command || managed.length === 0) return [] // strangers learn nothing, not even that we listen
+    const say = (text: string): SupervisorEffect[] => [{ kind: 'say', to: event.sender, text }]
+    switch (command.kind) {
+      case 'help':
+        return say(OWNER_HELP)
+      case 'list':
+        return say(rulesListText(await this.listing(managed)))
+      case 'report':
+        return say(this.report(managed, at))
+      case 'quiet': {
+        const room = this.findRoom(managed, command.group)
+        if (!room) return say(`[qunguard] 找不到群「${command.group ?? ''}」。回复「规则」查看群编号（G1、G2…）。`)
+        const next = { ...(await this.store.getRoomOverrides(room)), quiet: command.on }
+        await this.store.saveRoomOverrides(room, next)
+        this.overrides.set(room, next)
+        return say(
+          `[qunguard] 群「${this.topic(room)}」安静模式已${command.on ? '开启：违规只私信提醒你，不在群里@警告' : '关闭：恢复在群里@警告'}。`,
+        )
+      }
+      case 'rule': {
+        const listed = (await this.listing(managed)).flatMap((r) => r.rules.map((x) => ({ ...x, room: r })))
+        const ref = command.ref.toUpperCase()
+        const hit = listed.find((x) => x.ref === ref) ?? listed.find((x) => x.record.rule === command.ref)
+        if (!hit) return say(`[qunguard] 找不到规则「${command.ref}」。回复「规则」查看编号。`)
+        const { rule, change } = applyOwnerCommand(hit.record, command.command, at.toISOString())
+        await this.save(rule)
+        const effects = say(`[qunguard] ${hit.ref}「${hit.name}」现在是：${stateName(rule.state, rule.paused)}。`)
+        if (change)
+          this.day(rule.room, at).changes.push(`${hit.name}：${stateName(change.from)} → ${stateName(change.to)}（${change.why}）`)
+        return effects
+      }
+    }
+  }
+
+  /** Expires unanswered requests, sends due digests and, once a day, the report. */
+  async tick(at: Date): Promise<SupervisorEffect[]> {
+    const now = at.toISOString()
+    const effects: SupervisorEffect[] = []
+    for (const r of await this.store.listOverdue(now)) {
+      const closed = await this.store.close(r.owner, r.number, 'expired', now)
+      if (!closed) continue
+      const rule = await this.ruleFor(r.room, r.rule, 'shadow')
+      await this.save(recordAnswer(rule, r.decisionId, 'expired', now, this.o.lifecycle).rule)
+      if (!r.done) this.day(r.room, at).expired++
+      if (r.notifiedAt && !r.done) this.expiredUnseen.set(r.owner, (this.expiredUnseen.get(r.owner) ?? 0) + 1)
+    }
+    for (const [owner, due] of [...this.digestDue]) {
+      if (at.getTime() < due) continue
+      this.digestDue.delete(owner)
+      effects.push(...(await this.digest(owner, at)))
+    }
+    effects.push(...this.dailyReport(at))
+    return effects
+  }
+
+  // —— answers ————————————————————————————————————————————————————————————————
+
+  private async answer(
+    sender: string,
+    verdict: 'approve' | 'reject',
+    number: number,
+    at: Date,
+    isStaff: boolean,
+  ): Promise<SupervisorEffect[]> {
+    const now = at.toISOString()
+    const request = await this.store.get(sender, number)
+    const answerable = request?.status === 'open' && at.getTime() <= Date.parse(request.deadline)
+    if (!request || !answerable) return isStaff || request ? [{ kind: 'say', to: sender, text: receiptText(number, 'unknown') }] : []
+    const effects: SupervisorEffect[] = []
+    // Carry the action out before closing: were this to die in between, the answer can be given again.
+    if (verdict === 'approve' && !request.done) effects.push({ kind: 'act', approval: request })
+    const closed = await this.store.close(sender, number, verdict === 'approve' ? 'approved' : 'rejected', now)
+    if (!closed) return [{ kind: 'say', to: sender, text: receiptText(number, 'unknown') }]
+    const outcome: AnswerOutcome = request.done
+      ? verdict === 'approve'
+        ? 'confirmed'
+        : 'flagged'
+      : verdict === 'approve'
+        ? 'approved'
+        : 'rejected'
+    const day = this.day(request.room, at)
+    if (!request.done) day[verdict === 'approve' ? 'approved' : 'rejected']++
+    effects.push({ kind: 'say', to: sender, text: receiptText(number, outcome) })
+    const rule = await this.ruleFor(request.room, request.rule, request.done ? 'active' : 'shadow')
+    const next = recordAnswer(rule, request.decisionId, verdict === 'approve' ? 'approved' : 'rejected', now, this.o.lifecycle)
+    await this.save(next.rule)
+    if (next.change) effects.push(...this.announceChange(request.room, request.rule, next.change, at))
+    return effects
+  }
+
+  private announceChange(room: string, rule: string, change: StateChange, at: Date): SupervisorEffect[] {
+    const name = this.ruleName(room, rule)
+    this.day(room, at).changes.push(`${name}：${stateName(change.from)} → ${stateName(change.to)}（${change.why}）`)
+    const text = stateChangeText(name, this.topic(room), change)
+    return this.staffOf(room).map((to) => ({ kind: 'say' as const, to, text }))
+  }
+
+  // —— digests and reports ————————————————————————————————————————————————————
+
+  private async digest(owner: string, at: Date): Promise<SupervisorEffect[]> {
+    const waiting = (await this.store.listOpen(owner)).filter((r) => !r.notifiedAt && Date.parse(r.deadline) >= at.getTime())
+    const reviews = waiting.filter((r) => r.done)
+    const candidates = waiting.filter((r) => !r.done)
+    // Active learning: within the budget, ask first about what the guard is least sure of.
+    const budget = Math.max(0, this.o.dailyBudget - this.sentWithin(owner, at.getTime(), 24 * HOUR))
+    const ranked = await this.leastSureFirst(candidates)
+    const asks = ranked.slice(0, budget).sort((a, b) => a.number - b.number)
+    if (ranked.length > asks.length) this.digestDue.set(owner, at.getTime() + this.o.digestMinutes * 60_000)
+    const expired = this.expiredUnseen.get(owner) ?? 0
+    this.expiredUnseen.delete(owner)
+    if (!asks.length && !reviews.length && !expired) return []
+    this.noteSent(owner, at.getTime(), asks.length)
+    for (const a of asks) this.day(a.room, at).asked++
+    await this.store.markNotified(
+      owner,
+      [...asks, ...reviews].map((r) => r.number),
+      at.toISOString(),
+    )
+    return [{ kind: 'say', to: owner, text: digestText(asks, reviews, expired) }]
+  }
+
+  private async leastSureFirst(requests: readonly ApprovalRecord[]): Promise<ApprovalRecord[]> {
+    const width = new Map<string, number>()
+    for (const r of requests) {
+      const key = `${r.room}#${r.rule}`
+      if (width.has(key)) continue
+      const rec = await this.record(r.room, r.rule)
+      const yes = rec?.approved ?? 0
+      const no = rec?.rejected ?? 0
+      const n = yes + no
+      // The width of the rule's precision interval: wide (few answers, or mixed ones) = unsure.
+      width.set(key, 1 - wilsonLowerBound(no, n, this.o.lifecycle.confidence) - wilsonLowerBound(yes, n, this.o.lifecycle.confidence))
+    }
+    const unsure = (r: ApprovalRecord) => width.get(`${r.room}#${r.rule}`) ?? 1
+    const margin = (r: ApprovalRecord) => Math.abs((r.score ?? 1) - 0.5)
+    return [...requests].sort((a, b) => unsure(b) - unsure(a) || margin(a) - margin(b) || a.number - b.number)
+  }
+
+  private dailyReport(at: Date): SupervisorEffect[] {
+    if (this.o.reportHour === undefined) return []
+    const local = new Date(at.getTime() + this.o.utcOffsetMinutes * 60_000)
+    const day = local.toISOString().slice(0, 10)
+    if (local.getUTCHours() < this.o.reportHour || this.lastReportDay === day) return []
+    this.lastReportDay = day
+    const effects: SupervisorEffect[] = []
+    for (const owner of this.owners) {
+      const managed = this.managedBy(owner)
+      if (managed.some((room) => this.days.has(`${day}#${room}`))) effects.push({ kind: 'say', to: owner, text: this.report(managed, at) })
+    }
+    // Keep a week of counts.
+    for (const key of this.days.keys())
+      if (key.slice(0, 10) < new Date(local.getTime() - 7 * 24 * HOUR).toISOString().slice(0, 10)) this.days.delete(key)
+    return effects
+  }
+
+  private report(rooms: readonly string[], at: Date): string {
+    const day = this.localDay(at)
+    const rows = rooms.flatMap((room) => {
+      const counts = this.days.get(`${day}#${room}`)
+      return counts ? [{ topic: this.topic(room), counts }] : []
+    })
+    return reportText(day, rows)
+  }
+
+  // —— rooms, rules, records ——————————————————————————————————————————————————
+
+  private async listing(rooms: readonly string[]): Promise<ListedRoom[]> {
+    const sorted = [...rooms].sort((a, b) => this.topic(a).localeCompare(this.topic(b)) || a.localeCompare(b))
+    const all = await this.store.listRules()
+    const out: ListedRoom[] = []
+    let k = 0
+    for (const [i, room] of sorted.entries()) {
+      const infos = [...this.deps.rulesOf(room)]
+      for (const r of all)
+        if (r.room === room && !infos.some((x) => x.id === r.rule)) infos.push({ id: r.rule, initial: r.state, name: r.rule })
+      const rules = []
+      for (const info of infos) {
+        const record = (await this.record(room, info.id)) ?? newRule(room, info.id, info.initial)
+        rules.push({ ref: `R${++k}`, name: info.name, record })
+      }
+      out.push({ ref: `G${i + 1}`, topic: this.topic(room), quiet: (await this.quiet(room)) ?? false, rules })
+    }
+    return out
+  }
+
+  private findRoom(managed: readonly string[], group: string | undefined): string | undefined {
+    if (group === undefined) return managed.length === 1 ? managed[0] : undefined
+    const sorted = [...managed].sort((a, b) => this.topic(a).localeCompare(this.topic(b)) || a.localeCompare(b))
+    const g = /^g(\d+)$/i.exec(group)
+    if (g) return sorted[Number(g[1]) - 1]
+    return sorted.find((r) => r === group || this.topic(r) === group) ?? sorted.find((r) => this.topic(r).includes(group))
+  }
+
+  /** Rooms this WeChat id owns or administers (room snapshots and the config). */
+  private managedBy(who: string): string[] {
+    const rooms = new Set<string>([...this.rooms.keys(), ...(this.deps.configRooms ?? [])])
+    return [...rooms].filter((room) => this.staffOf(room).includes(who))
+  }
+
+  private staffOf(room: string): string[] {
+    const info = this.rooms.get(room)
+    const cfg = this.deps.configStaff?.(room)
+    return [...new Set([info?.owner, cfg?.owner, ...(info?.admins ?? []), ...(cfg?.admins ?? [])].filter((x): x is string => Boolean(x)))]
+  }
+
+  private topic(room: string): string {
+    return this.rooms.get(room)?.topic || room
+  }
+
+  private ruleName(room: string, rule: string): string {
+    return this.deps.rulesOf(room).find((r) => r.id === rule)?.name ?? rule
+  }
+
+  private async record(room: string, rule: string): Promise<SupervisedRule | undefined> {
+    const key = `${room}#${rule}`
+    if (!this.rules.has(key)) this.rules.set(key, (await this.store.getRule(room, rule)) ?? null)
+    return this.rules.get(key) ?? undefined
+  }
+
+  private async ruleFor(room: string, rule: string, fallback: RuleState): Promise<SupervisedRule> {
+    const known = await this.record(room, rule)
+    if (known) return known
+    return newRule(room, rule, this.deps.rulesOf(room).find((r) => r.id === rule)?.initial ?? fallback)
+  }
+
+  private async save(rule: SupervisedRule): Promise<void> {
+    await this.store.saveRule(rule)
+    this.rules.set(`${rule.room}#${rule.rule}`, rule)
+  }
+
+  private summary(h: HandledDecision, action: string): string {
+    const step: Record<LadderStep | 'ask-owner' | 'reply', string> = {
+      warn: '警告',
+      remove: '移出群聊',
+      recall: '撤回',
+      'alert-owner': '提醒群主',
+      'ask-owner': '询问群主',
+      reply: '回复',
+    }
+    const msg = h.message
+    const who = msg?.senderName ?? h.decision.target
+    const what = msg ? describeMessage(msg).slice(0, 40) : ''
+    const rule = this.ruleName(h.decision.room, h.decision.rule)
+    return `群「${this.topic(h.decision.room)}」${who}：${what} → ${step[action as LadderStep] ?? action}（${rule.slice(0, 40)}）`
+  }
+
+  // —— rate limits and daily counts ———————————————————————————————————————————
+
+  private mayAskNow(owner: string, ms: number): boolean {
+    return this.sentWithin(owner, ms, HOUR) < this.o.maxPerHour && this.sentWithin(owner, ms, 24 * HOUR) < this.o.dailyBudget
+  }
+
+  private sentWithin(owner: string, ms: number, window: number): number {
+    return (this.sent.get(owner) ?? []).filter((t) => ms - t < window).length
+  }
+
+  private noteSent(owner: string, ms: number, n: number): void {
+    const times = (this.sent.get(owner) ?? []).filter((t) => ms - t < 24 * HOUR)
+    for (let i = 0; i < n; i++) times.push(ms)
+    this.sent.set(owner, times)
+  }
+
+  private localDay(at: Date): string {
+    return new Date(at.getTime() + this.o.utcOffsetMinutes * 60_000).toISOString().slice(0, 10)
+  }
+
+  private day(room: string, at: Date): DayCounts {
+    const key = `${this.localDay(at)}#${room}`
+    let c = this.days.get(key)
+    if (!c) {
+      c = { acted: 0, asked: 0, approved: 0, rejected: 0, expired: 0, changes: [] }
+      this.days.set(key, c)
+    }
+    return c
+  }
+}
