@@ -89,6 +89,18 @@ program
   })
 
 program
+  .command('inspect')
+  .description('what the guard sees in pictures: one JSON line per file with qr, ocr, faces, nsfw, labels, pii (kinds only) and timings')
+  .argument('<files...>', 'picture files')
+  .option('--no-ocr', 'skip OCR')
+  .option('--no-facts', 'skip faces and NSFW')
+  .action(async (files: string[], o: { ocr: boolean; facts: boolean }) => {
+    const { inspect } = await import('./commands/inspect.ts')
+    const s = await inspect({ files, noOcr: !o.ocr, noFacts: !o.facts })
+    if (s.problems) console.error(`${s.problems} of ${s.inspected} pictures had problems (see "problems")`)
+  })
+
+program
   .command('backtest')
   .description('what each rule of a learned policy would have done on a history, against what the owner actually did')
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)

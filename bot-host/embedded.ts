@@ -5,8 +5,11 @@
 import fs from 'node:fs'
 import qrcodeTerminal from 'qrcode-terminal'
 import { ScanStatus, WechatyBuilder } from 'wechaty'
+import { CommandTranscriber } from '../functions/adapters/local/command-transcriber.ts'
 import { loadConfigFile } from '../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
+import { localVision } from '../functions/adapters/local/local-vision.ts'
+import { SilkVoiceDecoder } from '../functions/adapters/local/silk-voice.ts'
 import { SqliteGuardStore } from '../functions/adapters/local/sqlite-guard-store.ts'
 import { SqliteSupervisionStore } from '../functions/adapters/local/sqlite-supervision-store.ts'
 import { type Config, parseConfig } from '../functions/domain/config.ts'
@@ -14,6 +17,7 @@ import type { GroupEvent } from '../functions/domain/events.ts'
 import type { HandleResult } from '../functions/domain/guard.ts'
 import { policyFromJson } from '../functions/domain/learning/policy-file.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
+import { MediaStage } from './media-stage.ts'
 import { QunGuard } from './qunguard-plugin.ts'
 
 export const DEFAULT_PUPPET = 'wechaty-puppet-wechat4u'
@@ -36,6 +40,39 @@ export function loadConfigOrDefaults(configPath: string, log: (line: string) => 
   if (fs.existsSync(configPath)) return loadConfigFile(configPath)
   log(`no ${configPath} found: running with the defaults (no keyword rules). See qunguard.example.yaml.`)
   return parseConfig({})
+}
+
+/** Pictures and voice as the config asks, saying what is available. */
+export async function mediaStage(config: Config, log: (line: string) => void): Promise<MediaStage | undefined> {
+  const v = config.vision
+  const inspector = v.enabled
+    ? await localVision({ noOcr: !v.ocr, noFacts: !v.facts, maxBytes: v.maxBytes, maxPixels: v.maxPixels, timeoutMs: v.timeoutMs })
+    : undefined
+  if (inspector) {
+    const on = Object.entries(inspector.available)
+      .filter(([, ok]) => ok)
+      .map(([k]) => k)
+    log(
+      `pictures: ${on.join(', ') || 'nothing'}${
+        Object.keys(inspector.missing).length
+          ? ` (unavailable: ${Object.entries(inspector.missing)
+              .map(([k, why]) => `${k}: ${why}`)
+              .join('; ')})`
+          : ''
+      }`,
+    )
+  }
+  const command = config.voice.command
+  log(
+    command ? `voice: transcribed by ${command[0]}` : 'voice: decoded, not transcribed (no speech command configured; see docs/vision.md)',
+  )
+  return new MediaStage({
+    inspector: inspector?.inspector,
+    voice: {
+      decoder: new SilkVoiceDecoder(),
+      stt: command ? new CommandTranscriber({ command, timeoutMs: config.voice.timeoutMs }) : undefined,
+    },
+  })
 }
 
 /** Reads the learned policy the config names, or says plainly why it cannot. */
@@ -83,6 +120,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     const rules = Object.values(policy.rooms).reduce((n, r) => n + r.rules.length, 0)
     log(`learned policy ${config.policy}: ${rules} rules for ${Object.keys(policy.rooms).length} rooms, under the owners' supervision`)
   }
+  const media = await mediaStage(config, log)
   const store = SqliteGuardStore.open(config.store)
   const supervision = SqliteSupervisionStore.open(config.store)
   const pending = await store.listPendingDecisions()
@@ -93,6 +131,8 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     store,
     supervision,
     policy,
+    media,
+    maxMediaBytes: config.vision.maxBytes,
     onResult: (r, e) => {
       const line = describeResult(r, e)
       if (line) log(line)

@@ -17,14 +17,16 @@ import type { WechatyInterface } from 'wechaty/impls'
 import { RoomQueue, type RoomQueueOptions } from '../functions/adapters/local/room-queue.ts'
 import { MemoryApprovalStore } from '../functions/adapters/memory/memory-approval-store.ts'
 import { type Config, parseConfig } from '../functions/domain/config.ts'
-import type { GroupEvent } from '../functions/domain/events.ts'
+import type { GroupEvent, MessageEvent } from '../functions/domain/events.ts'
 import { Guard, type HandleResult } from '../functions/domain/guard.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
+import type { MessageFeatures } from '../functions/domain/policy.ts'
 import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
 import type { Supervisor, SupervisorEffect } from '../functions/domain/supervision/supervisor.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
 import type { GuardStore } from '../functions/ports/guard-store.port.ts'
 import type { SupervisionStore } from '../functions/ports/supervision-store.port.ts'
+import type { MediaStage } from './media-stage.ts'
 import { WechatyActionExecutor, type WechatyActionExecutorOptions } from './wechaty-action-executor.ts'
 import { watchWechaty } from './wechaty-event-source.ts'
 
@@ -49,6 +51,10 @@ export interface QunGuardConfig {
   readonly tickMs: number
   /** The clock. @default the wall clock */
   readonly now: () => Date
+  /** Pictures and voice: what they say becomes features for the rules; 识别/评分 are answered. @default none */
+  readonly media: MediaStage | undefined
+  /** Largest picture or voice file downloaded from WeChat. @default 20 MiB */
+  readonly maxMediaBytes: number
 }
 
 export type QunGuardPlugin = WechatyPlugin & {
@@ -114,7 +120,14 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
       onError: (e) => onError(e),
       sink: async function judge(event) {
         supervisor.observe(event)
-        const result = await g.handle(event)
+        let features: MessageFeatures | undefined
+        const media = options.media
+        if (media && event.kind === 'message' && (event.type === 'image' || event.type === 'voice')) {
+          const analysis = await media.analyse(event, () => download(ex, event.id, options.maxMediaBytes ?? 20 * 2 ** 20))
+          features = analysis.features
+          for (const p of analysis.problems) onError(new Error(p), event)
+        }
+        const result = await g.handle(event, features)
         if (result.status === 'invalid') {
           onError(new Error(`invalid ${event.kind} event from Wechaty: ${result.error}`), event)
           return
@@ -123,6 +136,11 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
         if (result.status !== 'stored') return
         for (const h of result.decisions) await run(await supervisor.onDecision(h, now()))
         if (event.kind === 'private') await run(await supervisor.onPrivate(event, now()))
+        if (media && event.kind === 'message' && event.type === 'text' && result.decisions.length === 0) {
+          const { cfg } = g.roomConfig(event.room)
+          const reply = await media.answer(event, { ocr: cfg.pictures.ocrOnRequest, selfie: cfg.pictures.selfieScore })
+          if (reply) await ex.execute(replyTo(event, reply))
+        }
       },
     })
     const every = options.tickMs ?? 60_000
@@ -159,5 +177,35 @@ function privateNote(to: string, text: string): ActionRequest {
     messageId: '',
     text,
     ownerId: to,
+  }
+}
+
+/** A picture's or voice message's file, unless the puppet says it is over the limit. */
+async function download(executor: WechatyActionExecutor, id: string, maxBytes: number): Promise<Uint8Array | undefined> {
+  const msg = executor.message(id)
+  if (!msg) return undefined
+  const box = await msg.toFileBox()
+  if (box.size > maxBytes) throw new Error(`file of ${box.size} bytes is over the ${maxBytes}-byte limit`)
+  const bytes = await box.toBuffer()
+  if (bytes.byteLength > maxBytes) throw new Error(`file of ${bytes.byteLength} bytes is over the ${maxBytes}-byte limit`)
+  return new Uint8Array(bytes)
+}
+
+/** A reply in the group to a member's request (识别, 评分). */
+function replyTo(msg: MessageEvent, text: string): ActionRequest {
+  return {
+    decisionId: -1,
+    decision: {
+      event: msg.id,
+      room: msg.room,
+      target: msg.sender,
+      action: 'reply',
+      mode: 'active',
+      rule: 'pictures',
+      score: 1,
+      reason: text,
+    },
+    messageId: msg.id,
+    text,
   }
 }

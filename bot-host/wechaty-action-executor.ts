@@ -43,6 +43,11 @@ export class WechatyActionExecutor implements ActionExecutor {
     }
   }
 
+  /** A recent message by id (for its picture or voice file). */
+  message(id: string): MessageInterface | undefined {
+    return this.recent.get(id)
+  }
+
   async execute(request: ActionRequest): Promise<ActionOutcome> {
     const { decision } = request
     switch (decision.action) {

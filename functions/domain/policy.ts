@@ -8,6 +8,7 @@ import type { KeywordRule, LadderStep, RoomConfig } from './config.ts'
 import type { Decision, DecisionAction, MessageEvent } from './events.ts'
 import { toMillis } from './events.ts'
 import { KeywordMatcher } from './keyword-matcher.ts'
+import { type PiiKind, piiKindName, piiKinds } from './vision/pii.ts'
 
 /** Message types that carry text a keyword rule can look at, when a rule names no types. */
 export const TEXT_BEARING_TYPES: ReadonlySet<MessageEvent['type']> = new Set(['text', 'link', 'miniprogram', 'card', 'file', 'location'])
@@ -51,10 +52,17 @@ export interface Violation {
  * text as if it had been typed ("an ad inside a picture is an ad").
  */
 export interface MessageFeatures {
+  /** Text read from the picture (personal numbers already masked). */
   readonly imageText?: string | undefined
+  /** What a voice message said (transcribed). */
+  readonly voiceText?: string | undefined
   readonly spamScore?: number | undefined
   /** Whether the picture holds a QR code (vision), for learned rules about QR-code pictures. */
   readonly qr?: boolean | undefined
+  /** Kinds of personal numbers in the picture (vision): an ID card or a plate counts as its number. */
+  readonly pii?: readonly PiiKind[] | undefined
+  /** The picture's unsafe-content score in [0, 1] (vision). */
+  readonly nsfw?: number | undefined
 }
 
 /** The ad classifier as a rule: above `threshold` it proposes `action`, always in shadow, for the owner to approve. */
@@ -64,6 +72,10 @@ export interface ClassifierRuleOptions {
 }
 
 export const CLASSIFIER_RULE_ID = 'ad-classifier'
+/** The built-in rule for personal numbers (ID cards, bank cards, plates …). */
+export const PRIVACY_RULE_ID = 'privacy'
+/** The built-in rule for unsafe pictures. */
+export const NSFW_RULE_ID = 'nsfw'
 
 /** The people a guard never acts on: itself, the room's owner and admins, and the whitelist. */
 export function isProtected(sender: string, cfg: RoomConfig, ctx: SenderContext): boolean {
@@ -77,9 +89,16 @@ export function isProtected(sender: string, cfg: RoomConfig, ctx: SenderContext)
   )
 }
 
-/** The text a keyword rule looks at: the message text plus the link address, if any. */
+/** The text a keyword rule looks at: the message text, the link address, and what a picture or voice message said. */
 export function messageText(msg: MessageEvent, features: MessageFeatures = {}): string {
-  return [msg.text, msg.url, features.imageText].filter(Boolean).join(' ')
+  return [msg.text, msg.url, features.imageText, features.voiceText].filter(Boolean).join(' ')
+}
+
+/** The personal numbers a message carries that the room's privacy setting acts on. */
+export function privacyKinds(msg: MessageEvent, cfg: RoomConfig, features: MessageFeatures = {}): PiiKind[] {
+  if (cfg.privacy.action === 'off') return []
+  const typed = piiKinds([msg.text, msg.url, features.voiceText].filter(Boolean).join(' '))
+  return [...new Set([...typed, ...(features.pii ?? [])])].filter((k) => cfg.privacy.kinds.includes(k))
 }
 
 /**
@@ -97,9 +116,42 @@ export function findViolation(
   allowed: (ruleId: string) => boolean = () => true,
 ): Violation | undefined {
   if (cfg.mode === 'off' || isProtected(msg.sender, cfg, ctx)) return undefined
+  const personal = privacyKinds(msg, cfg, features)
+  if (personal.length && allowed(PRIVACY_RULE_ID)) {
+    const names = personal.map(piiKindName).join('、')
+    return {
+      rule: {
+        id: PRIVACY_RULE_ID,
+        any: [],
+        all: [],
+        exclude: [],
+        newcomerHours: 0,
+        mode: 'active',
+        action: cfg.privacy.action === 'alert-owner' ? 'alert-owner' : 'recall',
+        reason: `发送了含${names}的内容（号码已隐藏，保护个人信息）`,
+      },
+      keywords: [],
+    }
+  }
+  if (cfg.pictures.nsfw !== 'off' && (features.nsfw ?? 0) >= cfg.pictures.nsfwThreshold && allowed(NSFW_RULE_ID)) {
+    return {
+      rule: {
+        id: NSFW_RULE_ID,
+        any: [],
+        all: [],
+        exclude: [],
+        newcomerHours: 0,
+        mode: 'active',
+        action: cfg.pictures.nsfw,
+        reason: `发送了不适宜的图片（模型判断 ${Math.round((features.nsfw ?? 0) * 100)}%）`,
+      },
+      keywords: [],
+      score: features.nsfw,
+    }
+  }
   const text = messageText(msg, features)
-  // A picture whose text was read counts as text for rules that name no types.
-  const bearsText = TEXT_BEARING_TYPES.has(msg.type) || Boolean(features.imageText)
+  // A picture whose text was read, or a transcribed voice message, counts as text for rules that name no types.
+  const bearsText = TEXT_BEARING_TYPES.has(msg.type) || Boolean(features.imageText) || Boolean(features.voiceText)
   for (const id of compiled.matcher.match(text)) {
     const rule = compiled.byId.get(id)
     if (!rule || !allowed(id)) continue

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod'
 import { DecisionSchema, MessageEventSchema, PrivateEventSchema } from './events.ts'
+import { PII_KINDS } from './vision/pii.ts'
 
 export const ImageFactsSchema = z.object({
   labels: z.array(z.object({ name: z.string(), confidence: z.number() })),
@@ -22,9 +23,11 @@ export type VisionRequest = z.infer<typeof VisionRequestSchema>
 
 export const ModerateRequestSchema = z.object({
   event: MessageEventSchema,
-  /** Text read from the picture (OCR). */
+  /** Text read from the picture (OCR), personal numbers masked. */
   imageText: z.string().optional(),
   image: ImageFactsSchema.optional(),
+  /** Kinds of personal numbers the picture holds (an ID-card-like picture counts as an ID number). */
+  pii: z.array(z.enum(PII_KINDS)).optional(),
   /** Why vision could not read the picture; the message is judged without it. */
   visionError: z.string().optional(),
 })

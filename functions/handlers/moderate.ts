@@ -49,7 +49,12 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
   const req = recordBody(ModerateRequestSchema, record)
   const { event } = req
   if (req.visionError) logger.warn('picture not read', { event: event.id, room: event.room, error: req.visionError })
-  const features = { imageText: req.imageText, spamScore: await spamScore(deps.classifier, messageText(event, req)) }
+  const features = {
+    imageText: req.imageText,
+    spamScore: await spamScore(deps.classifier, messageText(event, req)),
+    pii: req.pii,
+    nsfw: req.image?.nsfw,
+  }
   const result = await deps.guard.handleEvent(event, features)
   if (result.status === 'invalid') throw new PoisonRecordError(`record ${record.messageId}: ${result.error}`)
   if (result.status === 'duplicate') {

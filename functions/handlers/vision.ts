@@ -1,7 +1,7 @@
 /**
  * vision: reads the picture of an image message (from S3, by the event's media key) — its text
  * with Textract, labels, faces and unsafe content with Rekognition — and hands the message on to
- * moderate with what it found.
+ * moderate with what it found: the text with personal numbers masked, their kinds, the facts.
  *
  * A picture that cannot be read (missing, corrupt, unsupported) never stalls the room: the
  * message goes on to moderate without facts and with the reason, and is stored and judged as
@@ -10,6 +10,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { type ModerateRequest, VisionRequestSchema } from '../domain/stage-messages.ts'
+import { piiKinds, redactPii } from '../domain/vision/pii.ts'
 import type { MediaStore } from '../ports/media-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { type Vision, VisionError } from '../ports/vision.port.ts'
@@ -33,10 +34,14 @@ export async function visionRecord(deps: VisionDeps, record: SQSRecord): Promise
   } else {
     try {
       const [ocr, facts] = await Promise.all([deps.vision.ocr(bytes), deps.vision.facts(bytes)])
+      // Personal numbers are found in the raw text and never leave this function unmasked.
+      const pii = new Set(piiKinds(ocr.text))
+      if (/公民身份号码|居民身份证/.test(ocr.text)) pii.add('id-card')
       next = {
         event,
-        imageText: ocr.text || undefined,
-        image: { ...facts, labels: [...facts.labels], unsafeLabels: [...facts.unsafeLabels] },
+        imageText: ocr.text ? redactPii(ocr.text) : undefined,
+        image: { labels: [...facts.labels], faces: facts.faces, nsfw: facts.nsfw, unsafeLabels: [...facts.unsafeLabels] },
+        ...(pii.size ? { pii: [...pii] } : {}),
       }
       metrics.addMetric('ImagesRead', MetricUnit.Count, 1)
     } catch (e) {

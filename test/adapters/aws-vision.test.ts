@@ -41,11 +41,20 @@ describe('Class: AwsVision', () => {
 
   it('asks Rekognition for labels, faces and moderation labels and maps them', async () => {
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [{ Name: 'QR Code', Confidence: 98 }] })
-    rekognition.on(DetectFacesCommand).resolves({ FaceDetails: [{}, {}] })
+    rekognition.on(DetectFacesCommand).resolves({
+      FaceDetails: [
+        { BoundingBox: { Left: 0.25, Top: 0.1, Width: 0.5, Height: 0.6 }, Confidence: 99, Smile: { Value: true, Confidence: 90 } },
+        {},
+      ],
+    })
     rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [{ Name: 'Suggestive', Confidence: 80 }] })
     expect(await vision.facts(image)).toEqual({
       labels: [{ name: 'QR Code', confidence: 0.98 }],
       faces: 2,
+      faceDetails: [
+        { box: { x: 0.25, y: 0.1, width: 0.5, height: 0.6 }, confidence: 0.99, smile: 0.9 },
+        { box: { x: 0, y: 0, width: 0, height: 0 }, confidence: 0, smile: undefined },
+      ],
       nsfw: 0.8,
       unsafeLabels: ['Suggestive'],
     })

@@ -8,7 +8,9 @@ import { runEmbedded, StartupError } from '../../bot-host/embedded.ts'
 const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-doctor-'))
 
 describe('doctor', () => {
-  it('passes with the shipped example config and the default puppet', async () => {
+  it('passes with the shipped example config and the default puppet, and says which vision capabilities are there', {
+    timeout: 60_000,
+  }, async () => {
     const d = dir()
     const config = path.join(d, 'qunguard.yaml')
     const example = fs.readFileSync(new URL('../../qunguard.example.yaml', import.meta.url), 'utf8')
@@ -18,8 +20,11 @@ describe('doctor', () => {
       ['node', true],
       ['config', true],
       ['store', true],
+      ['vision', true],
+      ['voice', true],
       ['puppet', true],
     ])
+    expect(checks.find((c) => c.name === 'vision')?.detail).toBe('QR codes, OCR (Chinese, English), faces and NSFW available')
     expect(fs.existsSync(path.join(d, 'g.db'))).toBe(false) // checking does not leave a store behind
   })
 

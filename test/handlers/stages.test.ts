@@ -82,6 +82,21 @@ describe('Handler: vision', () => {
     expect(textract.commandCalls(DetectDocumentTextCommand)[0]?.args[0].input).toEqual({ Document: { Bytes: new Uint8Array([1, 2, 3]) } })
   })
 
+  it('hands on the kinds of personal numbers a picture holds, never the numbers', async () => {
+    const media = new MapMedia()
+    await media.put('media/r1/id.jpg', new Uint8Array([1, 2, 3]))
+    textract.on(DetectDocumentTextCommand).resolves({ Blocks: [{ BlockType: 'LINE', Text: 'ID 513701199507176346', Confidence: 99 }] })
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] })
+    rekognition.on(DetectFacesCommand).resolves({ FaceDetails: [] })
+    rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [] })
+    const moderate = new MemoryQueue<ModerateRequest>()
+    const event = message({ type: 'image', media: 'media/r1/id.jpg' })
+    await visionBatch({ media, vision, moderate }, records([{ event }]), lambdaContext('vision'))
+    const [next] = moderate.take()
+    expect(next).toMatchObject({ pii: ['id-card'], imageText: 'ID 5137************46' })
+    expect(JSON.stringify(next)).not.toContain('513701199507176346')
+  })
+
   it('passes an unreadable or missing picture on without facts, and retries when throttled', async () => {
     const media = new MapMedia()
     await media.put('media/r1/bad.jpg', new Uint8Array([0]))

@@ -73,3 +73,42 @@ describe('Guard with message features', () => {
     expect(again).toEqual(first)
   })
 })
+
+describe('Guard with pictures, voice and personal numbers', () => {
+  it('recalls a message with an ID number, and stores, shows and alerts only the masked text', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    const g = await guard({ store })
+    const msg = message({ text: '我的身份证 513701199507176346 帮我看看', senderName: '张三' })
+    const [d] = decisions(await g.handleEvent(msg))
+    expect(d?.decision).toMatchObject({ action: 'recall', mode: 'active', rule: 'privacy' })
+    expect(d?.decision.reason).toContain('身份证号')
+    expect(JSON.stringify(d)).not.toContain('513701199507176346')
+    expect(JSON.stringify(await store.getEvent(msg.id))).not.toContain('513701199507176346')
+    expect(JSON.stringify(await store.getEvent(msg.id))).toContain('5137************46')
+  })
+
+  it('acts on an ID-card picture (vision found one), and leaves phone numbers to the rules unless configured', async () => {
+    const g = await guard()
+    const [d] = decisions(await g.handleEvent(message({ type: 'image' }), { pii: ['id-card'], imageText: '居民身份证' }))
+    expect(d?.decision).toMatchObject({ action: 'recall', rule: 'privacy' })
+    expect(decisions(await g.handleEvent(message({ text: '有事打我电话 13812345678' })))).toEqual([])
+    const alerting = await guard({
+      config: parseConfig({ groups: { '*': { privacy: { action: 'alert-owner', kinds: ['phone'] } } } }),
+    })
+    const [p] = decisions(await alerting.handleEvent(message({ text: '有事打我电话 13812345678' })))
+    expect(p?.decision).toMatchObject({ action: 'alert-owner', rule: 'privacy' })
+    expect(p?.request?.text).not.toContain('13812345678')
+  })
+
+  it('recalls a picture the NSFW model flags, and applies keyword rules to a QR code’s contents and to what a voice message said', async () => {
+    const g = await guard({ config: parseConfig({ groups: { '*': { rules: [{ id: 'no-groups', any: ['微信群二维码', '加微信'] }] } } }) })
+    const [n] = decisions(await g.handleEvent(message({ type: 'image' }), { nsfw: 0.93 }))
+    expect(n?.decision).toMatchObject({ action: 'recall', rule: 'nsfw', score: 0.93 })
+    const [q] = decisions(
+      await g.handleEvent(message({ type: 'image' }), { imageText: 'https://weixin.qq.com/g/x [微信群二维码]', qr: true }),
+    )
+    expect(q?.decision).toMatchObject({ rule: 'no-groups' })
+    const [v] = decisions(await g.handleEvent(message({ type: 'voice' }), { voiceText: '大家加微信领红包' }))
+    expect(v?.decision).toMatchObject({ rule: 'no-groups' })
+  })
+})

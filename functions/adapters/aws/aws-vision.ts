@@ -1,7 +1,7 @@
 /**
  * AwsVision: Vision on Amazon Textract (DetectDocumentText, for OCR) and Amazon Rekognition
  * (DetectLabels, DetectFaces, DetectModerationLabels). Both read Latin script only: Chinese text
- * in pictures needs the local OCR path (issue #6).
+ * in pictures needs PaddleOCR (the embedded path; on AWS see docs/vision.md).
  *
  * @example
  *   const vision = new AwsVision({ textract: new TextractClient({}), rekognition: new RekognitionClient({}) })
@@ -65,6 +65,11 @@ export class AwsVision implements Vision {
       return {
         labels: (labels.Labels ?? []).map((l) => ({ name: l.Name ?? '', confidence: (l.Confidence ?? 0) / 100 })),
         faces: faces.FaceDetails?.length ?? 0,
+        faceDetails: (faces.FaceDetails ?? []).map((f) => ({
+          box: { x: f.BoundingBox?.Left ?? 0, y: f.BoundingBox?.Top ?? 0, width: f.BoundingBox?.Width ?? 0, height: f.BoundingBox?.Height ?? 0 },
+          confidence: (f.Confidence ?? 0) / 100,
+          smile: f.Smile ? (f.Smile.Value ? 1 : 0) * ((f.Smile.Confidence ?? 0) / 100) : undefined,
+        })),
         nsfw: Math.max(0, ...unsafe.map((m) => (m.Confidence ?? 0) / 100)),
         unsafeLabels: unsafe.map((m) => m.Name ?? '').filter(Boolean),
       }

@@ -58,7 +58,7 @@ export interface FeatureOptions {
   readonly qr?: ((msg: MessageEvent) => boolean | undefined) | undefined
 }
 
-const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/
+const PHONE = /(?<!\d)1[3-9]\d(?:\d{4}|\*{4})\d{4}(?!\d)/ // also as the guard stores it: 138****5678
 const WECHAT_ID =
   /(?:微信|威信|薇信|v信|vx|wx|加v|\+v|薇|(?<![a-z])v)\s*[:：]?\s*[a-z][a-z0-9_-]{3,}|(?:微信|威信|薇信|v信|vx|wx|加v|\+v|薇)\s*[:：]?\s*\d{4,}/i
 const QQ = /(?:qq|扣扣)\s*[:：]?\s*\d{5,}/i
