@@ -66,7 +66,12 @@ export class AwsVision implements Vision {
         labels: (labels.Labels ?? []).map((l) => ({ name: l.Name ?? '', confidence: (l.Confidence ?? 0) / 100 })),
         faces: faces.FaceDetails?.length ?? 0,
         faceDetails: (faces.FaceDetails ?? []).map((f) => ({
-          box: { x: f.BoundingBox?.Left ?? 0, y: f.BoundingBox?.Top ?? 0, width: f.BoundingBox?.Width ?? 0, height: f.BoundingBox?.Height ?? 0 },
+          box: {
+            x: f.BoundingBox?.Left ?? 0,
+            y: f.BoundingBox?.Top ?? 0,
+            width: f.BoundingBox?.Width ?? 0,
+            height: f.BoundingBox?.Height ?? 0,
+          },
           confidence: (f.Confidence ?? 0) / 100,
           smile: f.Smile ? (f.Smile.Value ? 1 : 0) * ((f.Smile.Confidence ?? 0) / 100) : undefined,
         })),
