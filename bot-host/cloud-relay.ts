@@ -111,9 +111,9 @@ async function servesRoom(bot: WechatyInterface, room: string): Promise<boolean>
 }
 
 /**
- * Puts an image message's picture into the media store under `media/<room>/<event id>` and
- * names it in the event. A picture that cannot be fetched or is too big is left out (the event
- * still goes on, without `media`), with the reason reported.
+ * Puts an image message's picture (or a voice message's SILK file) into the media store under
+ * `media/<room>/<event id>` and names it in the event. A file that cannot be fetched or is too
+ * big is left out (the event still goes on, without `media`), with the reason reported.
  */
 async function uploadPicture(
   media: MediaStore,
@@ -122,17 +122,22 @@ async function uploadPicture(
   maxBytes: number,
   onError: (e: Error) => void,
 ): Promise<GroupEvent> {
-  if (event.kind !== 'message' || event.type !== 'image') return event
+  if (event.kind !== 'message' || (event.type !== 'image' && event.type !== 'voice')) return event
   try {
     const box = await msg.toFileBox()
     const bytes = await box.toBuffer()
     if (bytes.byteLength > maxBytes) throw new Error(`${bytes.byteLength} bytes, over the ${maxBytes}-byte limit`)
+    if (event.type === 'voice') {
+      const key = `media/${event.room}/${event.id}.sil`.replace(/[^\w.@/-]/g, '_')
+      await media.put(key, bytes, 'audio/silk')
+      return { ...event, media: key }
+    }
     const ext = /\.(jpe?g|png|gif|webp)$/i.exec(box.name)?.[1]?.toLowerCase() ?? 'jpg'
     const key = `media/${event.room}/${event.id}.${ext}`.replace(/[^\w.@/-]/g, '_')
     await media.put(key, bytes, `image/${ext === 'jpg' ? 'jpeg' : ext}`)
     return { ...event, media: key }
   } catch (e) {
-    onError(new Error(`picture of message ${event.id} not uploaded: ${(e as Error).message}`))
+    onError(new Error(`${event.type === 'voice' ? 'voice' : 'picture'} of message ${event.id} not uploaded: ${(e as Error).message}`))
     return event
   }
 }

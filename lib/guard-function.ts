@@ -29,6 +29,8 @@ export interface GuardFunctionProps {
   /** @default 30 s */
   readonly timeout?: Duration
   readonly description?: string
+  /** Files (relative to the project root) copied next to the bundle, e.g. a wasm file a package loads at run time. */
+  readonly assets?: readonly string[]
 }
 
 export class GuardFunction extends Construct {
@@ -73,6 +75,16 @@ export class GuardFunction extends Construct {
         externalModules: ['@aws-sdk/*'],
         // ESM bundles need a require() for the CommonJS dependencies inside them.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        ...(props.assets?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.assets ?? []).map((a) => `cp "${path.join(inputDir, a)}" "${path.join(outputDir, path.basename(a))}"`),
+              },
+            }
+          : {}),
       },
     })
     // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.

@@ -114,14 +114,25 @@ export class StatelessStack extends Stack {
 
     const vision = new GuardFunction(this, 'Vision', {
       handler: 'vision',
-      description: 'Reads pictures (Textract text, Rekognition labels, faces, unsafe content) and passes messages on to moderate.',
+      description:
+        'Reads pictures (Textract text, Rekognition labels, faces, unsafe content) and hears voice (Transcribe); passes messages on to moderate.',
       memorySize: 1024,
+      // Voice is streamed to Transcribe; stay under the queue's 60-second visibility timeout.
+      timeout: Duration.seconds(55),
+      // silk-wasm loads its wasm from next to the bundle.
+      assets: ['node_modules/silk-wasm/lib/silk.wasm'],
       environment: { MEDIA_BUCKET: data.mediaBucket.bucketName, MODERATE_QUEUE_URL: data.moderateQueue.queueUrl },
     })
       .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('media/*')])
-      // Textract and Rekognition have no resource-level permissions (acknowledged with tracing's Resource::*).
+      // Textract, Rekognition and Transcribe streaming have no resource-level permissions (acknowledged with tracing's Resource::*).
       .allow(
-        ['textract:DetectDocumentText', 'rekognition:DetectLabels', 'rekognition:DetectFaces', 'rekognition:DetectModerationLabels'],
+        [
+          'textract:DetectDocumentText',
+          'rekognition:DetectLabels',
+          'rekognition:DetectFaces',
+          'rekognition:DetectModerationLabels',
+          'transcribe:StartStreamTranscription',
+        ],
         ['*'],
       )
       .allow(['sqs:SendMessage'], [data.moderateQueue.queueArn])

@@ -11,6 +11,8 @@ import { S3Client } from '@aws-sdk/client-s3'
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { TextractClient } from '@aws-sdk/client-textract'
+import { TranscribeStreamingClient } from '@aws-sdk/client-transcribe-streaming'
+import { AwsTranscribe } from '../adapters/aws/aws-transcribe.ts'
 import { AwsVision } from '../adapters/aws/aws-vision.ts'
 import { DynamoDbApprovalStore } from '../adapters/aws/dynamodb-approval-store.ts'
 import { DynamoDbBotRegistry } from '../adapters/aws/dynamodb-bot-registry.ts'
@@ -37,6 +39,10 @@ export const aws = {
   botRegistry: once(() => new DynamoDbBotRegistry({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   media: once(() => new S3MediaStore({ client: new S3Client({}), bucket: requiredEnv('MEDIA_BUCKET') })),
   vision: once(() => new AwsVision({ textract: new TextractClient({}), rekognition: new RekognitionClient({}) })),
+  transcribe: once(
+    () =>
+      new AwsTranscribe({ client: new TranscribeStreamingClient({}), language: (process.env.TRANSCRIBE_LANGUAGE ?? 'zh-CN') as 'zh-CN' }),
+  ),
   /** Unavailable (and so skipped) until CLASSIFIER_ENDPOINT names an endpoint that exists. */
   classifier: once(
     () =>

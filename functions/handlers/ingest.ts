@@ -1,7 +1,7 @@
 /**
  * ingest: the inbound FIFO queue's consumer — validate, deduplicate, store, route.
  *
- *   message with a picture (media key in S3) → vision queue
+ *   message with a picture or voice file (media key in S3) → vision queue
  *   any other message                        → moderate queue (judged and stored there, atomically
  *                                              with its decisions)
  *   owner's private message                  → stored, then → approvals queue
@@ -33,8 +33,8 @@ export interface IngestDeps {
   readonly approvals: MessageQueue<ApprovalsRequest>
 }
 
-/** Message types whose media vision reads. */
-const VISION_TYPES = new Set(['image'])
+/** Message types whose media vision reads (pictures) or hears (voice). */
+const VISION_TYPES = new Set(['image', 'voice'])
 
 export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise<void> {
   let body: unknown

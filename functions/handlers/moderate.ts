@@ -54,6 +54,7 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
     spamScore: await spamScore(deps.classifier, messageText(event, req)),
     pii: req.pii,
     nsfw: req.image?.nsfw,
+    voiceText: req.voiceText,
   }
   const result = await deps.guard.handleEvent(event, features)
   if (result.status === 'invalid') throw new PoisonRecordError(`record ${record.messageId}: ${result.error}`)

@@ -3,7 +3,7 @@
  * font: skipped without one locally, required under CI=true), broken and oversized files.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { PaddleOcr } from '../../functions/adapters/local/paddle-ocr.ts'
+import { PaddleOcr, straighteningAngle } from '../../functions/adapters/local/paddle-ocr.ts'
 import { SharpImageGate } from '../../functions/adapters/local/sharp-image-gate.ts'
 import { TfjsImageAnalyzer } from '../../functions/adapters/local/tfjs-image-analyzer.ts'
 import { ZxingQrReader } from '../../functions/adapters/local/zxing-qr-reader.ts'
@@ -75,6 +75,20 @@ describe('PictureInspector with the local adapters', () => {
       expect(r.pii).toContain('id-card')
       expect(JSON.stringify(r)).not.toContain('513701199507176346')
       expect(pictureFeatures(r).pii).toContain('id-card')
+    },
+    30_000,
+  )
+
+  it.skipIf(!font)(
+    'straightens text photographed at an angle before reading it',
+    async () => {
+      const level = await textPicture(['新店开业 全场五折', '加微信 abc1234'], { size: 28 })
+      const tilted = await textPicture(['新店开业 全场五折', '加微信 abc1234'], { size: 28, angle: 15 })
+      expect(await straighteningAngle(level)).toBe(0)
+      expect(Math.abs((await straighteningAngle(tilted)) + 15)).toBeLessThanOrEqual(2)
+      expect((await inspector.inspect(tilted, { qr: false })).ocr?.replace(/\s/g, '')).toBe(
+        '新店开业全场五折\n加微信abc1234'.replace(/\s/g, ''),
+      )
     },
     30_000,
   )

@@ -82,6 +82,26 @@ describe('Handler: vision', () => {
     expect(textract.commandCalls(DetectDocumentTextCommand)[0]?.args[0].input).toEqual({ Document: { Bytes: new Uint8Array([1, 2, 3]) } })
   })
 
+  it('hears a voice message: decodes it and hands the transcript to moderate', async () => {
+    const media = new MapMedia()
+    await media.put('media/r1/v.sil', new Uint8Array([2, 35, 33]))
+    const moderate = new MemoryQueue<ModerateRequest>()
+    const decoded: number[] = []
+    const voice = {
+      decoder: {
+        decode: async (b: Uint8Array) => (decoded.push(b.byteLength), { samples: new Uint8Array(2), sampleRate: 16_000, durationMs: 1 }),
+      },
+      stt: { transcribe: async () => '加我微信领红包' },
+    }
+    const event = message({ type: 'voice', media: 'media/r1/v.sil' })
+    await visionBatch({ media, vision, moderate, voice }, records([{ event }]), lambdaContext('vision'))
+    expect(decoded).toEqual([3])
+    expect(moderate.take()).toEqual([{ event, voiceText: '加我微信领红包' }])
+    const failing = { ...voice, stt: { transcribe: async () => Promise.reject(new Error('Transcribe is down')) } }
+    await visionBatch({ media, vision, moderate, voice: failing }, records([{ event: { ...event, id: 'v2' } }]), lambdaContext('vision'))
+    expect(moderate.take()).toEqual([{ event: { ...event, id: 'v2' }, visionError: 'Transcribe is down' }])
+  })
+
   it('hands on the kinds of personal numbers a picture holds, never the numbers', async () => {
     const media = new MapMedia()
     await media.put('media/r1/id.jpg', new Uint8Array([1, 2, 3]))

@@ -78,6 +78,7 @@ describe('StatelessStack', () => {
         's3:GetObject',
         'sqs:SendMessage',
         'textract:DetectDocumentText',
+        'transcribe:StartStreamTranscription',
       ].sort(),
       moderate: [
         ...CONSUME,
@@ -173,6 +174,8 @@ describe('StatelessStack', () => {
       .filter((f) => fs.existsSync(f))
     expect(bundles).toHaveLength(6)
     for (const b of bundles) expect(typeof (await import(pathToFileURL(b).href)).handler).toBe('function')
+    // The vision function decodes voice with silk-wasm, which loads its wasm from next to the bundle.
+    expect(bundles.filter((b) => fs.existsSync(path.join(path.dirname(b), 'silk.wasm')))).toHaveLength(1)
   })
 })
 

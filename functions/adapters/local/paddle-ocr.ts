@@ -22,6 +22,8 @@ export interface PaddleOcrOptions {
   readonly minConfidence?: number
   /** @default 40 million */
   readonly maxPixels?: number
+  /** Straighten text photographed at an angle (up to ±20°) before reading it. @default true */
+  readonly deskew?: boolean
 }
 
 type Engine = Awaited<ReturnType<typeof Ocr.create>>
@@ -39,11 +41,14 @@ export class PaddleOcr implements TextReader {
     const maxSide = this.options.maxSide ?? 1280
     let png: Buffer
     try {
-      png = await sharp(image, { limitInputPixels: this.options.maxPixels ?? 40_000_000 })
+      const limitInputPixels = this.options.maxPixels ?? 40_000_000
+      const upright = await sharp(image, { limitInputPixels })
         .rotate() // EXIF orientation of phone photos
         .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
         .png()
         .toBuffer()
+      const skew = this.options.deskew === false ? 0 : await straighteningAngle(upright)
+      png = skew ? await sharp(upright).rotate(skew, { background: '#ffffff' }).png().toBuffer() : upright
     } catch (e) {
       throw new VisionError(`cannot decode the picture for OCR: ${(e as Error).message}`, 'bad-image', { cause: e })
     }
@@ -64,4 +69,55 @@ export class PaddleOcr implements TextReader {
 function load(): Promise<Engine> {
   engine ??= Ocr.create()
   return engine
+}
+
+/**
+ * The rotation (degrees, clockwise) that makes the picture's text lines horizontal, by the
+ * projection-profile method: on a small black-and-white copy, the angle at which the rows'
+ * dark-pixel counts change the most from row to row (text lines and the gaps between them line
+ * up). The dark pixels are projected at each trial angle, not the picture rotated, so the
+ * search costs a few milliseconds. 0 when the text is within 5° of level.
+ */
+export async function straighteningAngle(picture: Buffer): Promise<number> {
+  const { data, info } = await sharp(picture)
+    .greyscale()
+    .resize({ width: 320, height: 320, fit: 'inside' })
+    .normalise()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  const xs: number[] = []
+  const ys: number[] = []
+  for (let y = 0; y < info.height; y++)
+    for (let x = 0; x < info.width; x++)
+      if ((data[y * info.width + x] ?? 255) < 110) {
+        xs.push(x - info.width / 2)
+        ys.push(y - info.height / 2)
+      }
+  if (xs.length < 50) return 0
+  const size = Math.ceil(Math.hypot(info.width, info.height)) + 2
+  const score = (degrees: number) => {
+    // Rotating the picture clockwise by `degrees` moves (x, y) to y' = x·sin + y·cos.
+    const r = (degrees * Math.PI) / 180
+    const sin = Math.sin(r)
+    const cos = Math.cos(r)
+    const rows = new Float64Array(size)
+    for (let i = 0; i < xs.length; i++) {
+      const row = Math.round((xs[i] as number) * sin + (ys[i] as number) * cos + size / 2)
+      rows[row] = (rows[row] ?? 0) + 1
+    }
+    let total = 0
+    for (let i = 1; i < size; i++) total += ((rows[i] as number) - (rows[i - 1] as number)) ** 2
+    return total
+  }
+  let best = 0
+  let bestScore = score(0)
+  for (let angle = -20; angle <= 20; angle += 1) {
+    if (angle === 0) continue
+    const s = score(angle)
+    if (s > bestScore * 1.15) {
+      best = angle
+      bestScore = s
+    }
+  }
+  return Math.abs(best) >= 5 ? best : 0
 }
