@@ -119,8 +119,8 @@ export class StatelessStack extends Stack {
       memorySize: 1024,
       // Voice is streamed to Transcribe; stay under the queue's 60-second visibility timeout.
       timeout: Duration.seconds(55),
-      // silk-wasm loads its wasm from next to the bundle.
-      assets: ['node_modules/silk-wasm/lib/silk.wasm'],
+      // silk-wasm and zxing-wasm load their wasm from next to the bundle.
+      assets: ['node_modules/silk-wasm/lib/silk.wasm', 'node_modules/zxing-wasm/dist/reader/zxing_reader.wasm'],
       environment: { MEDIA_BUCKET: data.mediaBucket.bucketName, MODERATE_QUEUE_URL: data.moderateQueue.queueUrl },
     })
       .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('media/*')])

@@ -26,6 +26,8 @@ export const ModerateRequestSchema = z.object({
   /** Text read from the picture (OCR), personal numbers masked. */
   imageText: z.string().optional(),
   image: ImageFactsSchema.optional(),
+  /** The QR codes' contents (zxing). */
+  qr: z.array(z.string()).optional(),
   /** What a voice message said (Amazon Transcribe). */
   voiceText: z.string().optional(),
   /** Kinds of personal numbers the picture holds (an ID-card-like picture counts as an ID number). */

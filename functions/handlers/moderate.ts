@@ -51,10 +51,11 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
   if (req.visionError) logger.warn('picture not read', { event: event.id, room: event.room, error: req.visionError })
   const features = {
     imageText: req.imageText,
-    spamScore: await spamScore(deps.classifier, messageText(event, req)),
+    spamScore: await spamScore(deps.classifier, messageText(event, { imageText: req.imageText, voiceText: req.voiceText })),
     pii: req.pii,
     nsfw: req.image?.nsfw,
     voiceText: req.voiceText,
+    qr: (req.qr?.length ?? 0) > 0,
   }
   const result = await deps.guard.handleEvent(event, features)
   if (result.status === 'invalid') throw new PoisonRecordError(`record ${record.messageId}: ${result.error}`)

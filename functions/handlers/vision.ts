@@ -2,6 +2,7 @@
  * vision: reads the picture of an image message (from S3, by the event's media key) — its text
  * with Textract, labels, faces and unsafe content with Rekognition — and hands the message on to
  * moderate with what it found: the text with personal numbers masked, their kinds, the facts.
+ * QR codes are decoded with zxing-wasm (their contents and kinds join the text).
  * A voice message's SILK file is decoded (silk-wasm) and transcribed by Amazon Transcribe
  * (zh-CN); the transcript goes to moderate like typed text.
  *
@@ -9,13 +10,18 @@
  * message goes on to moderate without facts and with the reason, and is stored and judged as
  * usual. Throttling fails the record so that SQS retries it later.
  */
+
+import fs from 'node:fs'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { SilkVoiceDecoder } from '../adapters/local/silk-voice.ts'
+import { ZxingLiteQrReader } from '../adapters/local/zxing-lite-qr-reader.ts'
 import { type ModerateRequest, VisionRequestSchema } from '../domain/stage-messages.ts'
 import { piiKinds, redactPii } from '../domain/vision/pii.ts'
+import { classifyQr, qrKindName } from '../domain/vision/qr-payload.ts'
 import type { MediaStore } from '../ports/media-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
+import type { QrReader } from '../ports/qr-reader.port.ts'
 import type { SpeechToText, VoiceDecoder } from '../ports/speech.port.ts'
 import { type Vision, VisionError } from '../ports/vision.port.ts'
 import { aws } from './aws-clients.ts'
@@ -26,6 +32,8 @@ export interface VisionDeps {
   readonly media: MediaStore
   readonly vision: Vision
   readonly moderate: MessageQueue<ModerateRequest>
+  /** QR codes (zxing-wasm, no native code). Without it pictures are read without their codes. */
+  readonly qr?: QrReader | undefined
   /** Voice messages: SILK decoding and speech to text (Amazon Transcribe). Without them voice goes on as it is. */
   readonly voice?: { readonly decoder: VoiceDecoder; readonly stt: SpeechToText } | undefined
 }
@@ -41,13 +49,21 @@ export async function visionRecord(deps: VisionDeps, record: SQSRecord): Promise
     next = await hear(deps, event, bytes)
   } else {
     try {
-      const [ocr, facts] = await Promise.all([deps.vision.ocr(bytes), deps.vision.facts(bytes)])
+      const [ocr, facts, codes] = await Promise.all([
+        deps.vision.ocr(bytes),
+        deps.vision.facts(bytes),
+        // A picture zxing cannot read still has its text and facts.
+        deps.qr ? deps.qr.read(bytes).catch(() => [] as string[]) : Promise.resolve([] as string[]),
+      ])
+      const qrLines = codes.map(classifyQr).map((q) => `${q.text} [${qrKindName(q.kind)}]`)
+      const text = [ocr.text ? redactPii(ocr.text) : '', ...qrLines].filter(Boolean).join('\n')
       // Personal numbers are found in the raw text and never leave this function unmasked.
       const pii = new Set(piiKinds(ocr.text))
       if (/公民身份号码|居民身份证/.test(ocr.text)) pii.add('id-card')
       next = {
         event,
-        imageText: ocr.text ? redactPii(ocr.text) : undefined,
+        imageText: text || undefined,
+        ...(codes.length ? { qr: codes } : {}),
         image: { labels: [...facts.labels], faces: facts.faces, nsfw: facts.nsfw, unsafeLabels: [...facts.unsafeLabels] },
         ...(pii.size ? { pii: [...pii] } : {}),
       }
@@ -79,6 +95,18 @@ export function visionBatch(deps: VisionDeps, event: SQSEvent, context: Context)
   return fifoBatch(event, context, (record) => visionRecord(deps, record))
 }
 
+/** zxing, loaded on the first picture; its wasm ships next to the bundle (or comes from node_modules). */
+function lazyQrReader(): QrReader {
+  let reader: Promise<QrReader> | undefined
+  const bundled = new URL('./zxing_reader.wasm', import.meta.url)
+  return {
+    read: async (image) => {
+      reader ??= ZxingLiteQrReader.create({ wasmPath: fs.existsSync(bundled) ? bundled : undefined })
+      return (await reader).read(image)
+    },
+  }
+}
+
 let deps: VisionDeps | undefined
 /** Production wiring: MEDIA_BUCKET, MODERATE_QUEUE_URL. */
 export function depsFromEnv(): VisionDeps {
@@ -87,6 +115,7 @@ export function depsFromEnv(): VisionDeps {
     vision: aws.vision(),
     moderate: aws.queue('MODERATE_QUEUE_URL'),
     voice: { decoder: new SilkVoiceDecoder(), stt: aws.transcribe() },
+    qr: lazyQrReader(),
   }
   return deps
 }

@@ -4,6 +4,7 @@
  * AWS twins pass the same contract suites); Textract, Rekognition and SageMaker are mocked at
  * the SDK with aws-sdk-client-mock, so the real adapters run.
  */
+
 import { DetectFacesCommand, DetectLabelsCommand, DetectModerationLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition'
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime'
 import { DetectDocumentTextCommand, TextractClient } from '@aws-sdk/client-textract'
@@ -12,6 +13,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AwsVision } from '../../functions/adapters/aws/aws-vision.ts'
 import { SageMakerTextClassifier } from '../../functions/adapters/aws/sagemaker-text-classifier.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { ZxingLiteQrReader } from '../../functions/adapters/local/zxing-lite-qr-reader.ts'
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
 import { MemoryBotRegistry } from '../../functions/adapters/memory/memory-bot-registry.ts'
 import { AdClassifier } from '../../functions/domain/ad-classifier.ts'
@@ -30,6 +32,7 @@ import type { MediaStore } from '../../functions/ports/media-store.port.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 import { lambdaContext, sqsEvent, sqsRecord } from '../helpers/lambda.ts'
 import { MemoryQueue } from '../helpers/memory-queue.ts'
+import { hugeDeclaredPng, notAPicture, qrPicture } from '../helpers/pictures.ts'
 
 const textract = mockClient(TextractClient)
 const rekognition = mockClient(RekognitionClient)
@@ -100,6 +103,25 @@ describe('Handler: vision', () => {
     const failing = { ...voice, stt: { transcribe: async () => Promise.reject(new Error('Transcribe is down')) } }
     await visionBatch({ media, vision, moderate, voice: failing }, records([{ event: { ...event, id: 'v2' } }]), lambdaContext('vision'))
     expect(moderate.take()).toEqual([{ event: { ...event, id: 'v2' }, visionError: 'Transcribe is down' }])
+  })
+
+  it('decodes the QR codes of a picture and adds what they point to to its text', async () => {
+    const media = new MapMedia()
+    await media.put('media/r1/qr.png', new Uint8Array(await qrPicture('https://weixin.qq.com/g/AbC123')))
+    textract.on(DetectDocumentTextCommand).resolves({ Blocks: [{ BlockType: 'LINE', Text: 'SCAN TO JOIN', Confidence: 99 }] })
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] })
+    rekognition.on(DetectFacesCommand).resolves({ FaceDetails: [] })
+    rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [] })
+    const moderate = new MemoryQueue<ModerateRequest>()
+    const event = message({ type: 'image', media: 'media/r1/qr.png' })
+    const qr = await ZxingLiteQrReader.create()
+    await visionBatch({ media, vision, moderate, qr }, records([{ event }]), lambdaContext('vision'))
+    expect(moderate.take()[0]).toMatchObject({
+      qr: ['https://weixin.qq.com/g/AbC123'],
+      imageText: 'SCAN TO JOIN\nhttps://weixin.qq.com/g/AbC123 [微信群二维码]',
+    })
+    await expect(qr.read(await hugeDeclaredPng())).rejects.toMatchObject({ kind: 'too-large' })
+    await expect(qr.read(notAPicture())).rejects.toMatchObject({ kind: 'bad-image' })
   })
 
   it('hands on the kinds of personal numbers a picture holds, never the numbers', async () => {

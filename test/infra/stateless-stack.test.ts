@@ -174,8 +174,10 @@ describe('StatelessStack', () => {
       .filter((f) => fs.existsSync(f))
     expect(bundles).toHaveLength(6)
     for (const b of bundles) expect(typeof (await import(pathToFileURL(b).href)).handler).toBe('function')
-    // The vision function decodes voice with silk-wasm, which loads its wasm from next to the bundle.
-    expect(bundles.filter((b) => fs.existsSync(path.join(path.dirname(b), 'silk.wasm')))).toHaveLength(1)
+    // The vision function decodes voice (silk-wasm) and QR codes (zxing-wasm), which load their wasm from next to the bundle.
+    const vision = bundles.filter((b) => fs.existsSync(path.join(path.dirname(b), 'silk.wasm')))
+    expect(vision).toHaveLength(1)
+    expect(fs.existsSync(path.join(path.dirname(vision[0] as string), 'zxing_reader.wasm'))).toBe(true)
   })
 })
 

@@ -1,0 +1,65 @@
+/**
+ * ZxingLiteQrReader: QR codes with zxing-wasm and no native code — for a Lambda bundle, where
+ * sharp (what `ZxingQrReader` uses for headers and format conversion) is not available. The
+ * picture's size is read from its header by `image-size` (pure JavaScript) and the byte and
+ * pixel limits are checked before zxing decodes anything; zxing reads PNG, JPEG, GIF and BMP
+ * itself. The wasm file is read from the path given (a bundle ships it next to itself) or from
+ * node_modules.
+ *
+ * @example
+ *   const qr = await ZxingLiteQrReader.create({ wasmPath: new URL('./zxing_reader.wasm', import.meta.url) })
+ *   await qr.read(bytes) // ['https://weixin.qq.com/g/…']
+ */
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import { imageSize } from 'image-size'
+import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader'
+import { QrReadError, type QrReader } from '../../ports/qr-reader.port.ts'
+
+export interface ZxingLiteQrReaderOptions {
+  /** Where zxing_reader.wasm is. @default the one in node_modules */
+  readonly wasmPath?: string | URL | undefined
+  /** @default 40 million */
+  readonly maxPixels?: number
+  /** @default 20 MiB */
+  readonly maxBytes?: number
+}
+
+const READABLE = new Set(['png', 'jpg', 'gif', 'bmp'])
+let prepared: Promise<unknown> | undefined
+
+export class ZxingLiteQrReader implements QrReader {
+  private constructor(private readonly options: ZxingLiteQrReaderOptions) {}
+
+  static async create(options: ZxingLiteQrReaderOptions = {}): Promise<ZxingLiteQrReader> {
+    prepared ??= (async () => {
+      const file = options.wasmPath ?? createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm')
+      const wasm = fs.readFileSync(file)
+      return prepareZXingModule({
+        overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer },
+        fireImmediately: true,
+      })
+    })()
+    await prepared
+    return new ZxingLiteQrReader(options)
+  }
+
+  async read(image: Uint8Array): Promise<string[]> {
+    const maxBytes = this.options.maxBytes ?? 20 * 2 ** 20
+    if (image.byteLength > maxBytes)
+      throw new QrReadError(`picture of ${image.byteLength} bytes is over the ${maxBytes}-byte limit`, 'too-large')
+    let size: { width?: number; height?: number; type?: string }
+    try {
+      size = imageSize(image)
+    } catch (e) {
+      throw new QrReadError(`not a readable picture: ${(e as Error).message}`, 'bad-image', { cause: e })
+    }
+    const maxPixels = this.options.maxPixels ?? 40_000_000
+    if ((size.width ?? 0) * (size.height ?? 0) > maxPixels)
+      throw new QrReadError(`picture of ${size.width}×${size.height} pixels is over the ${maxPixels}-pixel limit`, 'too-large')
+    if (!READABLE.has(size.type ?? ''))
+      throw new QrReadError(`cannot read QR codes in a ${size.type ?? 'unknown'} picture here`, 'bad-image')
+    const results = await readBarcodes(image, { formats: ['QRCode', 'MicroQRCode'], tryHarder: true, maxNumberOfSymbols: 8 })
+    return results.filter((r) => r.isValid).map((r) => r.text)
+  }
+}
