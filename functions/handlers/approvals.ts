@@ -8,23 +8,26 @@
  *
  * Answers are looked up under the sender's own WeChat id, so nobody can answer someone else's
  * requests; a message that is not an answer is ignored. Opening is idempotent per decision and
- * closing is conditional, so a redelivered record changes nothing. Promotion and demotion of
- * rules from their records come with issue #5.
+ * closing is conditional, so a redelivered record changes nothing. Each answer updates the rule's
+ * lifecycle record (docs/supervision.md): five approvals promote a shadow rule to act alone
+ * (moderate reads the records), and the owner is told. Digests and owner commands are embedded-only.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { answerReceiptText, approvalRequestText, parseAnswer } from '../domain/approvals.ts'
 import type { PrivateEvent } from '../domain/events.ts'
 import { ApprovalsRequestSchema } from '../domain/stage-messages.ts'
+import { newRule, recordAnswer, recordFired } from '../domain/supervision/lifecycle.ts'
+import { stateChangeText } from '../domain/supervision/texts.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
-import type { ApprovalStore } from '../ports/approval-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
+import type { SupervisionStore } from '../ports/supervision-store.port.ts'
 import { aws } from './aws-clients.ts'
 import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, recordBody } from './sqs-batch.ts'
 
 export interface ApprovalsDeps {
-  readonly approvals: ApprovalStore
+  readonly approvals: SupervisionStore
   readonly actions: MessageQueue<ActionRequest>
   /** How long a request can be answered. @default 24 */
   readonly expiresInHours?: number
@@ -67,6 +70,8 @@ export async function approvalsRecord(deps: ApprovalsDeps, record: SQSRecord): P
       createdAt: now.toISOString(),
       deadline: new Date(now.getTime() + hours * 3_600_000).toISOString(),
     })
+    const rule = (await deps.approvals.getRule(req.room, req.rule)) ?? newRule(req.room, req.rule, 'shadow')
+    await deps.approvals.saveRule(recordFired(rule, req.decisionId))
     metrics.addMetric('ApprovalsOpened', MetricUnit.Count, 1)
     const ask: ActionRequest = {
       ...proposal.request,
@@ -93,6 +98,20 @@ async function answer(deps: ApprovalsDeps, event: PrivateEvent, now: Date): Prom
     ? await deps.approvals.close(event.sender, parsed.number, parsed.verdict === 'approve' ? 'approved' : 'rejected', at)
     : undefined
   const outcome = closed ? (closed.status === 'approved' ? 'approved' : 'rejected') : 'unknown'
+  if (closed) {
+    // The rule's record learns from the answer, and may be promoted (or demoted) by it.
+    const rule = (await deps.approvals.getRule(closed.room, closed.rule)) ?? newRule(closed.room, closed.rule, 'shadow')
+    const next = recordAnswer(rule, closed.decisionId, closed.status === 'approved' ? 'approved' : 'rejected', at)
+    await deps.approvals.saveRule(next.rule)
+    if (next.change) {
+      logger.info('rule changed state', { rule: closed.rule, room: closed.room, from: next.change.from, to: next.change.to })
+      await deps.actions.send({
+        group: `owner-${event.sender}`,
+        dedupeId: `state-${event.id}`,
+        body: privateNote(event.sender, event.id, stateChangeText(closed.rule, closed.request.decision.room, next.change)),
+      })
+    }
+  }
   metrics.addMetric(outcome === 'unknown' ? 'AnswersUnmatched' : outcome === 'approved' ? 'Approved' : 'Rejected', MetricUnit.Count, 1)
   logger.info('owner answered', { number: parsed.number, verdict: parsed.verdict, outcome, rule: closed?.rule, room: closed?.room })
   await deps.actions.send({

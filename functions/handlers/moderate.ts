@@ -15,6 +15,7 @@ import { Guard, type HandledDecision } from '../domain/guard.ts'
 import { messageText } from '../domain/policy.ts'
 import { type ApprovalsRequest, ModerateRequestSchema } from '../domain/stage-messages.ts'
 import { IN_PROCESS_MODEL_KEY, StoredClassifier } from '../domain/stored-classifier.ts'
+import { StoredRuleModes } from '../domain/supervision/stored-rule-modes.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
 import { ClassifierError, type TextClassifier } from '../ports/classifier.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
@@ -116,7 +117,13 @@ export function depsFromEnv(): ModerateDeps {
   // The model learn saved in S3; with an endpoint configured, SageMaker first and this while it is missing.
   const inProcess = new StoredClassifier({ media: aws.media(), key: IN_PROCESS_MODEL_KEY })
   deps = {
-    guard: new Guard({ store: aws.guardStore(), config: configFromEnv(), classifierRule: { threshold, action: 'warn' } }),
+    guard: new Guard({
+      store: aws.guardStore(),
+      config: configFromEnv(),
+      classifierRule: { threshold, action: 'warn' },
+      // Rules promoted, demoted, paused or retired by the owners' answers (approvals keeps the records).
+      supervision: new StoredRuleModes(aws.approvalStore()),
+    }),
     classifier: process.env.CLASSIFIER_ENDPOINT ? withFallback(aws.classifier(), inProcess) : inProcess,
     actions: aws.queue('ACTIONS_QUEUE_URL'),
     approvals: aws.queue('APPROVALS_QUEUE_URL'),

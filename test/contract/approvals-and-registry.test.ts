@@ -12,6 +12,7 @@ import { ApprovalStoreError } from '../../functions/ports/approval-store.port.ts
 import type { BotRegistry } from '../../functions/ports/bot-registry.port.ts'
 import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
 import { approvalStoreContract, newApproval } from './approval-store.contract.ts'
+import { supervisionStoreContract } from './supervision-store.contract.ts'
 
 function botRegistryContract(name: string, make: () => Promise<BotRegistry>): void {
   describe(`BotRegistry contract: ${name}`, () => {
@@ -56,6 +57,7 @@ describe.skipIf(unavailable !== undefined)('on DynamoDB Local', () => {
   })
 
   approvalStoreContract('DynamoDbApprovalStore', async () => new DynamoDbApprovalStore({ client, table: await ddb.createTable() }))
+  supervisionStoreContract('DynamoDbApprovalStore', async () => new DynamoDbApprovalStore({ client, table: await ddb.createTable() }))
   botRegistryContract('DynamoDbBotRegistry', async () => new DynamoDbBotRegistry({ client, table: await ddb.createTable() }))
 
   it('numbers concurrent requests of one owner without gaps or repeats', async () => {

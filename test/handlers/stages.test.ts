@@ -19,9 +19,10 @@ import { MemoryBotRegistry } from '../../functions/adapters/memory/memory-bot-re
 import { AdClassifier } from '../../functions/domain/ad-classifier.ts'
 import { withFallback } from '../../functions/domain/classifier-fallback.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
-import { Guard } from '../../functions/domain/guard.ts'
+import { Guard, type RuleModes } from '../../functions/domain/guard.ts'
 import type { ApprovalsRequest, ModerateRequest } from '../../functions/domain/stage-messages.ts'
 import { IN_PROCESS_MODEL_KEY, StoredClassifier } from '../../functions/domain/stored-classifier.ts'
+import { StoredRuleModes } from '../../functions/domain/supervision/stored-rule-modes.ts'
 import { approvalsBatch } from '../../functions/handlers/approvals.ts'
 import { learn } from '../../functions/handlers/learn.ts'
 import { moderateBatch } from '../../functions/handlers/moderate.ts'
@@ -162,12 +163,13 @@ describe('Handler: vision', () => {
   })
 })
 
-async function primedGuard(classifierRule?: { threshold: number; action: 'warn' }) {
+async function primedGuard(classifierRule?: { threshold: number; action: 'warn' }, supervision?: RuleModes) {
   const store = SqliteGuardStore.open(':memory:')
   const guard = new Guard({
     store,
     config: parseConfig({ groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'] }] } } }),
     classifierRule,
+    supervision,
   })
   await guard.handleEvent(account('wxid_bot'))
   await guard.handleEvent(roomSnapshot({ topic: '亲子群' }))
@@ -315,6 +317,21 @@ describe('Handler: approvals', () => {
     await approvalsBatch(deps, records([answer('wxid_owner', 'Y1')]), lambdaContext())
     expect(actions.take().map((a) => a.decision.action)).toEqual(['alert-owner'])
     expect(await approvals.get('wxid_owner', 1)).toMatchObject({ status: 'open' })
+  })
+
+  it('promotes a rule after five approvals, tells the owner, and moderate then lets it act alone', async () => {
+    const approvals = new MemoryApprovalStore()
+    const actions = new MemoryQueue<ActionRequest>()
+    const deps = { approvals, actions, now: () => new Date('2026-03-01T12:10:00Z') }
+    for (let i = 1; i <= 5; i++) {
+      await approvalsBatch(deps, records([{ kind: 'proposal', proposal: await proposalFor(`刷单返现 ${i}`) }]), lambdaContext())
+      await approvalsBatch(deps, records([answer('wxid_owner', `Y${i}`)]), lambdaContext())
+    }
+    expect(actions.take().some((a) => a.text.includes('试运行 → 自动执行'))).toBe(true)
+    expect(await approvals.getRule('r1', 'ad-classifier')).toMatchObject({ state: 'active', approved: 5, fired: 5 })
+    const { guard: promoted } = await primedGuard({ threshold: 0.9, action: 'warn' }, new StoredRuleModes(approvals))
+    const r = await promoted.handleEvent(message({ text: '兼职日结', sender: 'wxid_promo2' }), { spamScore: 0.99 })
+    expect(r.status === 'stored' && r.decisions[0]?.decision).toMatchObject({ rule: 'ad-classifier', mode: 'active', action: 'warn' })
   })
 
   it('dead-letters a malformed record and goes on with the rest', async () => {

@@ -7,22 +7,20 @@
  *   DECISION#<id>            / APPROVAL                 which request a shadow decision opened (idempotency)
  *   APPROVALS_OPEN           / <deadline>#<owner>#<n>   open requests by deadline (backlog, expiry sweep)
  *   RULE#<room>#<rule>       / RECORD                   fired / approved / rejected / expired counters
+ *   RULES                    / <room>#<rule>            a rule's lifecycle record (state, pause, latest decisions, changes)
+ *   ROOM#<room>              / OVERRIDES                an owner's switches for the room (quiet mode)
  *
  * Opening and closing are single transactions: the request, the open index and the rule's
  * record change together or not at all, so a redelivered message cannot count twice.
  * Requests carry `expiresAt` (TTL) 90 days after their deadline.
  */
 import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { ApprovalStatus } from '../../domain/approvals.ts'
+import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
 import type { ActionRequest } from '../../ports/action-executor.port.ts'
-import {
-  type ApprovalRecord,
-  type ApprovalStore,
-  ApprovalStoreError,
-  type NewApproval,
-  type RuleRecord,
-} from '../../ports/approval-store.port.ts'
+import { type ApprovalRecord, ApprovalStoreError, type NewApproval, type RuleRecord } from '../../ports/approval-store.port.ts'
+import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
 import { allPages, type Item } from './dynamodb-pages.ts'
 
 export interface DynamoDbApprovalStoreOptions {
@@ -37,7 +35,7 @@ const ruleKey = (room: string, rule: string) => ({ pk: `RULE#${room}#${rule}`, s
 const utc = (ts: string) => new Date(ts).toISOString()
 const openKey = (r: { deadline: string; owner: string; number: number }) => ({ pk: OPEN, sk: `${utc(r.deadline)}#${r.owner}#${r.number}` })
 
-export class DynamoDbApprovalStore implements ApprovalStore {
+export class DynamoDbApprovalStore implements SupervisionStore {
   private readonly doc: DynamoDBDocumentClient
   private readonly table: string
 
@@ -149,6 +147,83 @@ export class DynamoDbApprovalStore implements ApprovalStore {
     return { room, rule, fired: n('fired'), approved: n('approved'), rejected: n('rejected'), expired: n('expired') }
   }
 
+  async getRule(room: string, rule: string): Promise<SupervisedRule | undefined> {
+    const r = await this.call('get a rule’s lifecycle', () =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'RULES', sk: `${room}#${rule}` }, ConsistentRead: true })),
+    )
+    return r.Item ? (r.Item.lifecycle as SupervisedRule) : undefined
+  }
+
+  async saveRule(rule: SupervisedRule): Promise<void> {
+    await this.call('save a rule’s lifecycle', () =>
+      this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'RULES', sk: `${rule.room}#${rule.rule}`, lifecycle: rule } })),
+    )
+  }
+
+  async listRules(): Promise<SupervisedRule[]> {
+    const items = await this.call('list rules', () =>
+      allPages((start) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': 'RULES' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    )
+    return items.map((i) => i.lifecycle as SupervisedRule).sort((a, b) => a.room.localeCompare(b.room) || a.rule.localeCompare(b.rule))
+  }
+
+  async listOpen(owner: string): Promise<ApprovalRecord[]> {
+    const items = await this.call('list open approvals', () =>
+      allPages((start) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :req)',
+            FilterExpression: '#status = :open',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': `APPROVALS#${owner}`, ':req': 'REQ#', ':open': 'open' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    )
+    return items.map(toRecord).sort((a, b) => a.number - b.number)
+  }
+
+  async markNotified(owner: string, numbers: readonly number[], at: string): Promise<void> {
+    for (const number of numbers)
+      await this.call('mark an approval sent', () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: reqKey(owner, number),
+            UpdateExpression: 'SET notifiedAt = :at',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        ),
+      )
+  }
+
+  async getRoomOverrides(room: string): Promise<RoomOverrides> {
+    const r = await this.call('get room switches', () =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `ROOM#${room}`, sk: 'OVERRIDES' }, ConsistentRead: true })),
+    )
+    return (r.Item?.overrides as RoomOverrides | undefined) ?? {}
+  }
+
+  async saveRoomOverrides(room: string, overrides: RoomOverrides): Promise<void> {
+    await this.call('save room switches', () =>
+      this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `ROOM#${room}`, sk: 'OVERRIDES', overrides } })),
+    )
+  }
+
   private countUpdate(room: string, rule: string, what: string) {
     return {
       Update: {
@@ -205,5 +280,9 @@ function toRecord(item: Item): ApprovalRecord {
     number: Number(item.number),
     status: item.status as ApprovalStatus,
     answeredAt: typeof item.answeredAt === 'string' ? item.answeredAt : undefined,
+    notifiedAt: typeof item.notifiedAt === 'string' ? item.notifiedAt : undefined,
+    ...(item.done === true ? { done: true } : {}),
+    ...(typeof item.summary === 'string' ? { summary: item.summary } : {}),
+    ...(typeof item.score === 'number' ? { score: item.score } : {}),
   }
 }
