@@ -62,13 +62,23 @@ export function describeMessage(msg: MessageEvent, imageText?: string): string {
   return detail ? `[${TYPE_NAMES[msg.type]}: ${clip(detail, 120)}]` : `[${TYPE_NAMES[msg.type]}]`
 }
 
-const STEP_NAMES: Record<LadderStep, string> = { warn: '警告', remove: '移出群聊', recall: '撤回消息', 'alert-owner': '提醒群主' }
+const STEP_NAMES: Record<LadderStep | 'ask-owner' | 'reply', string> = {
+  warn: '警告',
+  remove: '移出群聊',
+  recall: '撤回消息',
+  'alert-owner': '提醒群主',
+  'ask-owner': '询问群主',
+  reply: '回复',
+}
+
+/** A decision's action in words for the owner (`remove` → 移出群聊). */
+export const stepName = (action: string): string => STEP_NAMES[action as keyof typeof STEP_NAMES] ?? action
 
 /** The private message to the owner: number, group, member, what was posted, why, what would be done, how to answer. */
 export function approvalRequestText(number: number, proposal: Proposal, expiresInHours: number, imageText?: string): string {
   const { message: msg, request, roomTopic } = proposal
   const who = msg.senderName ? `${msg.senderName}（${msg.sender}）` : msg.sender
-  const step = STEP_NAMES[request.decision.action as LadderStep] ?? request.decision.action
+  const step = stepName(request.decision.action)
   return [
     `[qunguard] 审批 #${number}`,
     `群：${roomTopic || msg.room}`,

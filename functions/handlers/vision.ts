@@ -17,8 +17,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { SilkVoiceDecoder } from '../adapters/local/silk-voice.ts'
 import { ZxingLiteQrReader } from '../adapters/local/zxing-lite-qr-reader.ts'
 import { type ModerateRequest, VisionRequestSchema } from '../domain/stage-messages.ts'
-import { piiKinds, redactPii } from '../domain/vision/pii.ts'
-import { classifyQr, qrKindName } from '../domain/vision/qr-payload.ts'
+import { pictureFeatures } from '../domain/vision/picture-features.ts'
+import { pictureTextFacts } from '../domain/vision/pii.ts'
+import { classifyQr } from '../domain/vision/qr-payload.ts'
 import type { MediaStore } from '../ports/media-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import type { QrReader } from '../ports/qr-reader.port.ts'
@@ -55,17 +56,15 @@ export async function visionRecord(deps: VisionDeps, record: SQSRecord): Promise
         // A picture zxing cannot read still has its text and facts.
         deps.qr ? deps.qr.read(bytes).catch(() => [] as string[]) : Promise.resolve([] as string[]),
       ])
-      const qrLines = codes.map(classifyQr).map((q) => `${q.text} [${qrKindName(q.kind)}]`)
-      const text = [ocr.text ? redactPii(ocr.text) : '', ...qrLines].filter(Boolean).join('\n')
       // Personal numbers are found in the raw text and never leave this function unmasked.
-      const pii = new Set(piiKinds(ocr.text))
-      if (/公民身份号码|居民身份证/.test(ocr.text)) pii.add('id-card')
+      const read = pictureTextFacts(ocr.text)
+      const features = pictureFeatures({ ...read, ocr: read.text, qr: codes.map(classifyQr), plateLike: false, timings: {}, problems: [] })
       next = {
         event,
-        imageText: text || undefined,
+        imageText: features.imageText,
         ...(codes.length ? { qr: codes } : {}),
         image: { labels: [...facts.labels], faces: facts.faces, nsfw: facts.nsfw, unsafeLabels: [...facts.unsafeLabels] },
-        ...(pii.size ? { pii: [...pii] } : {}),
+        ...(features.pii?.length ? { pii: [...features.pii] } : {}),
       }
       metrics.addMetric('ImagesRead', MetricUnit.Count, 1)
     } catch (e) {

@@ -10,11 +10,9 @@
  *   const qr = await ZxingLiteQrReader.create({ wasmPath: new URL('./zxing_reader.wasm', import.meta.url) })
  *   await qr.read(bytes) // ['https://weixin.qq.com/g/…']
  */
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import { imageSize } from 'image-size'
-import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader'
 import { QrReadError, type QrReader } from '../../ports/qr-reader.port.ts'
+import { decodeQrCodes, prepareZxingReader } from './zxing-wasm.ts'
 
 export interface ZxingLiteQrReaderOptions {
   /** Where zxing_reader.wasm is. @default the one in node_modules */
@@ -26,21 +24,12 @@ export interface ZxingLiteQrReaderOptions {
 }
 
 const READABLE = new Set(['png', 'jpg', 'gif', 'bmp'])
-let prepared: Promise<unknown> | undefined
 
 export class ZxingLiteQrReader implements QrReader {
   private constructor(private readonly options: ZxingLiteQrReaderOptions) {}
 
   static async create(options: ZxingLiteQrReaderOptions = {}): Promise<ZxingLiteQrReader> {
-    prepared ??= (async () => {
-      const file = options.wasmPath ?? createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm')
-      const wasm = fs.readFileSync(file)
-      return prepareZXingModule({
-        overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer },
-        fireImmediately: true,
-      })
-    })()
-    await prepared
+    await prepareZxingReader(options.wasmPath)
     return new ZxingLiteQrReader(options)
   }
 
@@ -59,7 +48,6 @@ export class ZxingLiteQrReader implements QrReader {
       throw new QrReadError(`picture of ${size.width}×${size.height} pixels is over the ${maxPixels}-pixel limit`, 'too-large')
     if (!READABLE.has(size.type ?? ''))
       throw new QrReadError(`cannot read QR codes in a ${size.type ?? 'unknown'} picture here`, 'bad-image')
-    const results = await readBarcodes(image, { formats: ['QRCode', 'MicroQRCode'], tryHarder: true, maxNumberOfSymbols: 8 })
-    return results.filter((r) => r.isValid).map((r) => r.text)
+    return decodeQrCodes(image)
   }
 }

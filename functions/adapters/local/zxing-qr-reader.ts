@@ -10,11 +10,9 @@
  *   const qr = await ZxingQrReader.create()
  *   await qr.read(fs.readFileSync('poster.jpg')) // ['https://u.wechat.com/…']
  */
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import sharp from 'sharp'
-import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader'
 import { QrReadError, type QrReader } from '../../ports/qr-reader.port.ts'
+import { decodeQrCodes, prepareZxingReader } from './zxing-wasm.ts'
 
 export interface ZxingQrReaderOptions {
   /** @default 40 million */
@@ -23,20 +21,11 @@ export interface ZxingQrReaderOptions {
   readonly maxBytes?: number
 }
 
-let prepared: Promise<unknown> | undefined
-
 export class ZxingQrReader implements QrReader {
   private constructor(private readonly options: ZxingQrReaderOptions) {}
 
   static async create(options: ZxingQrReaderOptions = {}): Promise<ZxingQrReader> {
-    prepared ??= (async () => {
-      const wasm = fs.readFileSync(createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm'))
-      return prepareZXingModule({
-        overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer },
-        fireImmediately: true,
-      })
-    })()
-    await prepared
+    await prepareZxingReader()
     return new ZxingQrReader(options)
   }
 
@@ -63,7 +52,6 @@ export class ZxingQrReader implements QrReader {
         throw new QrReadError(`cannot convert the ${format ?? 'unknown'} picture: ${(e as Error).message}`, 'bad-image', { cause: e })
       }
     }
-    const results = await readBarcodes(bytes, { formats: ['QRCode', 'MicroQRCode'], tryHarder: true, maxNumberOfSymbols: 8 })
-    return results.filter((r) => r.isValid).map((r) => r.text)
+    return decodeQrCodes(bytes)
   }
 }

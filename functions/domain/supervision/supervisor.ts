@@ -24,7 +24,7 @@
  */
 import type { ApprovalRecord } from '../../ports/approval-store.port.ts'
 import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
-import { approvalRequestText, describeMessage, parseAnswer } from '../approvals.ts'
+import { approvalRequestText, describeMessage, parseAnswer, stepName } from '../approvals.ts'
 import type { LadderStep } from '../config.ts'
 import type { GroupEvent, PrivateEvent } from '../events.ts'
 import type { HandledDecision } from '../guard.ts'
@@ -427,19 +427,11 @@ export class Supervisor {
   }
 
   private summary(h: HandledDecision, action: string): string {
-    const step: Record<LadderStep | 'ask-owner' | 'reply', string> = {
-      warn: '警告',
-      remove: '移出群聊',
-      recall: '撤回',
-      'alert-owner': '提醒群主',
-      'ask-owner': '询问群主',
-      reply: '回复',
-    }
     const msg = h.message
     const who = msg?.senderName ?? h.decision.target
     const what = msg ? describeMessage(msg).slice(0, 40) : ''
     const rule = this.ruleName(h.decision.room, h.decision.rule)
-    return `群「${this.topic(h.decision.room)}」${who}：${what} → ${step[action as LadderStep] ?? action}（${rule.slice(0, 40)}）`
+    return `群「${this.topic(h.decision.room)}」${who}：${what} → ${stepName(action)}（${rule.slice(0, 40)}）`
   }
 
   // —— rate limits and daily counts ———————————————————————————————————————————

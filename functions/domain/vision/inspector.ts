@@ -22,7 +22,7 @@ import {
   type TextReader,
   VisionError,
 } from '../../ports/vision.port.ts'
-import { findPii, type PiiKind, redactPii } from './pii.ts'
+import { type PiiKind, pictureTextFacts } from './pii.ts'
 import { classifyQr, type QrPayload } from './qr-payload.ts'
 
 export interface PictureProblem {
@@ -74,7 +74,6 @@ export interface InspectWants {
 }
 
 const KINDS = new Set(['throttled', 'bad-image', 'too-large', 'timeout', 'failed'])
-const ID_CARD_WORDS = /公民身份号码|居民身份证|身份证号/
 
 export class PictureInspector {
   constructor(private readonly deps: InspectorDeps) {}
@@ -113,20 +112,18 @@ export class PictureInspector {
     const facts = analyzer && wants.facts !== false ? await step('facts', () => analyzer.facts(image)) : undefined
     const measure = gate?.quality ? (bytes: Uint8Array) => gate.quality?.(bytes) ?? Promise.reject(new Error('no quality')) : undefined
     const quality = measure && wants.quality ? await step('quality', () => measure(image)) : undefined
-    const raw = read?.text ?? ''
-    const found = findPii(raw)
-    const kinds = [...new Set(found.map((f) => f.kind))]
+    const found = pictureTextFacts(read?.text ?? '')
     return {
       header,
       qr: (codes ?? []).map(classifyQr),
-      ocr: read ? redactPii(raw) : undefined,
+      ocr: read ? found.text : undefined,
       faces: facts?.faces,
       faceDetails: facts?.faceDetails,
       nsfw: facts?.nsfw,
       labels: facts?.labels.map((l) => l.name),
-      pii: kinds,
-      idCardLike: kinds.includes('id-card') || ID_CARD_WORDS.test(raw),
-      plateLike: kinds.includes('plate'),
+      pii: found.pii,
+      idCardLike: found.idCardLike,
+      plateLike: found.pii.includes('plate'),
       quality,
       timings,
       problems,

@@ -99,3 +99,14 @@ export function redactPii(text: string): string {
   }
   return out + text.slice(at)
 }
+
+const ID_CARD_WORDS = /公民身份号码|居民身份证|身份证号/
+
+/**
+ * What a picture's text (OCR) says about personal numbers: the text masked, the kinds found,
+ * and whether it reads like a resident ID card (its printed labels, or an ID number).
+ */
+export function pictureTextFacts(raw: string): { text: string; pii: PiiKind[]; idCardLike: boolean } {
+  const pii = piiKinds(raw)
+  return { text: redactPii(raw), pii, idCardLike: pii.includes('id-card') || ID_CARD_WORDS.test(raw) }
+}
