@@ -192,6 +192,8 @@ async function ocrBench(): Promise<void> {
     { name: 'over a photo, 6°', angle: 6, photo: true },
     { name: 'over a photo, −10°', angle: -10, photo: true },
     { name: 'over a photo, 15°', angle: 15, photo: true },
+    { name: 'over a photo, 25°', angle: 25, photo: true },
+    { name: 'over a photo, −35°', angle: -35, photo: true },
   ]
   const n = Number(args.texts)
   console.log(`Chinese OCR: ${n} made-up ads (two lines, with phone numbers, WeChat and QQ ids) per condition, font ${path.basename(font)}`)
