@@ -9,7 +9,7 @@
  *    phrases, rendered in a CJK font (fonts-wqy-microhei) plain, over photos, and at angles;
  *    character accuracy = 1 − edit distance / length (spaces ignored, NFKC); and a phone
  *    screenshot (1080×2340, 18 lines of chat) for latency.
- * 3. Faces and NSFW on the shared photos; latency per picture.
+ * 3. Faces and NSFW on the shared photos, then with COCO objects; latency per picture.
  * 4. Peak memory (max RSS) of the whole run.
  * With tesseract.js installed and Debian's chi_sim/eng traineddata present, its OCR runs side
  * by side on the same pictures (how PaddleOCR was picked).
@@ -277,6 +277,20 @@ async function factsBench(): Promise<void> {
     )
   }
   console.log(`  latency p50 ${median(times).toFixed(0)} ms per picture`)
+  // COCO objects (opt-in: vision.objects), the same pictures.
+  const withObjects = new TfjsImageAnalyzer({ objects: true })
+  const t1 = performance.now()
+  await withObjects.warm()
+  console.log(`Objects (CenterNet MobileNetV3 from @vladmandic/human, tfjs wasm): loads in ${(performance.now() - t1).toFixed(0)} ms`)
+  const objectTimes: number[] = []
+  for (const f of files) {
+    const s = performance.now()
+    const facts = await withObjects.facts(fs.readFileSync(f))
+    objectTimes.push(performance.now() - s)
+    const objects = facts.labels.filter((l) => !['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'].includes(l.name))
+    console.log(`  ${path.relative(dir, f)}: ${objects.map((l) => `${l.name} ${l.confidence.toFixed(2)}`).join(', ') || 'no object at 0.4 or more'}`)
+  }
+  console.log(`  faces + NSFW + objects: latency p50 ${median(objectTimes).toFixed(0)} ms per picture`)
 }
 
 await qrBench()

@@ -94,9 +94,10 @@ program
   .argument('<files...>', 'picture files')
   .option('--no-ocr', 'skip OCR')
   .option('--no-facts', 'skip faces and NSFW')
-  .action(async (files: string[], o: { ocr: boolean; facts: boolean }) => {
+  .option('--objects', 'also label COCO objects (person, car, cell phone, …) with the CenterNet model')
+  .action(async (files: string[], o: { ocr: boolean; facts: boolean; objects?: boolean }) => {
     const { inspect } = await import('./commands/inspect.ts')
-    const s = await inspect({ files, noOcr: !o.ocr, noFacts: !o.facts })
+    const s = await inspect({ files, noOcr: !o.ocr, noFacts: !o.facts, objects: o.objects })
     if (s.problems) console.error(`${s.problems} of ${s.inspected} pictures had problems (see "problems")`)
   })
 

@@ -89,8 +89,12 @@ export async function doctor(options: { configPath: string; puppet?: string | un
   }
 
   if (config?.vision.enabled) {
-    const v = await localVision({ noOcr: !config.vision.ocr, noFacts: !config.vision.facts })
-    const names = { qr: 'QR codes', ocr: 'OCR (Chinese, English)', facts: 'faces and NSFW' }
+    const v = await localVision({ noOcr: !config.vision.ocr, noFacts: !config.vision.facts, objects: config.vision.objects })
+    const names = {
+      qr: 'QR codes',
+      ocr: 'OCR (Chinese, English)',
+      facts: config.vision.objects ? 'faces, NSFW and objects' : 'faces and NSFW',
+    }
     const on = Object.entries(v.available).filter(([, ok]) => ok)
     const off = Object.entries(v.missing)
     checks.push({

@@ -11,6 +11,8 @@ export interface InspectOptions {
   readonly files: readonly string[]
   readonly noOcr?: boolean
   readonly noFacts?: boolean
+  /** Also label COCO objects. */
+  readonly objects?: boolean
   readonly write?: (line: string) => void
   readonly log?: (line: string) => void
 }
@@ -18,7 +20,7 @@ export interface InspectOptions {
 export async function inspect(options: InspectOptions): Promise<{ inspected: number; problems: number }> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const vision = await localVision({ noOcr: options.noOcr, noFacts: options.noFacts })
+  const vision = await localVision({ noOcr: options.noOcr, noFacts: options.noFacts, objects: options.objects })
   for (const [what, why] of Object.entries(vision.missing)) log(`${what} unavailable: ${why}`)
   let problems = 0
   for (const file of options.files) {

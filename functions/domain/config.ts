@@ -123,6 +123,8 @@ export const ConfigSchema = z.strictObject({
       ocr: z.boolean().default(true),
       /** Faces and NSFW (tfjs wasm models, ~0.6 s to load, ~400 MB of memory). */
       facts: z.boolean().default(true),
+      /** Also label COCO objects in pictures (CenterNet, ~0.4 s a picture; needs facts). */
+      objects: z.boolean().default(false),
       maxBytes: z
         .number()
         .int()
@@ -131,7 +133,7 @@ export const ConfigSchema = z.strictObject({
       maxPixels: z.number().int().positive().default(40_000_000),
       timeoutMs: z.number().int().positive().default(10_000),
     })
-    .default({ enabled: true, ocr: true, facts: true, maxBytes: 20 * 2 ** 20, maxPixels: 40_000_000, timeoutMs: 10_000 }),
+    .default({ enabled: true, ocr: true, facts: true, objects: false, maxBytes: 20 * 2 ** 20, maxPixels: 40_000_000, timeoutMs: 10_000 }),
   voice: z
     .strictObject({
       /** A local speech-to-text program and its arguments, `{wav}` for the audio file (no model ships with qunguard). */

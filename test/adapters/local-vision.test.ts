@@ -2,10 +2,11 @@
  * The local vision adapters on pictures made here: QR codes, rendered Chinese text (needs a CJK
  * font: skipped without one locally, required under CI=true), broken and oversized files.
  */
+import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { PaddleOcr } from '../../functions/adapters/local/paddle-ocr.ts'
 import { SharpImageGate } from '../../functions/adapters/local/sharp-image-gate.ts'
-import { TfjsImageAnalyzer } from '../../functions/adapters/local/tfjs-image-analyzer.ts'
+import { objectLabels, TfjsImageAnalyzer } from '../../functions/adapters/local/tfjs-image-analyzer.ts'
 import { ZxingQrReader } from '../../functions/adapters/local/zxing-qr-reader.ts'
 import { PictureInspector } from '../../functions/domain/vision/inspector.ts'
 import { pictureFeatures } from '../../functions/domain/vision/picture-features.ts'
@@ -131,4 +132,32 @@ describe('TfjsImageAnalyzer', () => {
     expect(quality.sharpness).toBeGreaterThan(0)
     await expect(analyzer.facts(notAPicture())).rejects.toMatchObject({ kind: 'bad-image' })
   }, 60_000)
+
+  it('labels COCO objects only when asked, and sees none in an empty grey picture', async () => {
+    const grey = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#777777' } })
+      .png()
+      .toBuffer()
+    const plain = await new TfjsImageAnalyzer().facts(grey)
+    const withObjects = await new TfjsImageAnalyzer({ objects: true }).facts(grey)
+    const coco = (labels: readonly { name: string }[]) => labels.filter((l) => !NSFW_CLASSES.includes(l.name))
+    expect(coco(plain.labels)).toEqual([])
+    expect(coco(withObjects.labels)).toEqual([])
+    await expect(new TfjsImageAnalyzer({ objects: true }).facts(notAPicture())).rejects.toMatchObject({ kind: 'bad-image' })
+  }, 60_000)
+
+  it('turns CenterNet detections into labels: known classes, over the bar, once each, best first', () => {
+    const rows = [
+      [0, 0, 10, 10, 0.52, 0],
+      [0, 0, 10, 10, 0.35, 29],
+      [5, 5, 20, 20, 0.7, 2],
+      [5, 5, 20, 20, 0.45, 2],
+      [5, 5, 20, 20, 0.9, 80],
+    ]
+    expect(objectLabels(rows, 0.4)).toEqual([
+      { name: 'car', confidence: 0.7 },
+      { name: 'person', confidence: 0.52 },
+    ])
+  })
 })
+
+const NSFW_CLASSES = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']

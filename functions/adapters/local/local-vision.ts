@@ -1,7 +1,7 @@
 /**
  * The embedded vision: every local capability that loads on this machine, as one
  * PictureInspector — QR codes (zxing-wasm), OCR (PaddleOCR on onnxruntime), and faces / NSFW
- * (tfjs wasm) when their packages load. All models come from npm; nothing is fetched.
+ * (and, asked for, COCO objects) on tfjs wasm when their packages load. All models come from npm; nothing is fetched.
  *
  * @example
  *   const { inspector, available } = await localVision()
@@ -24,6 +24,8 @@ export interface LocalVisionOptions {
   readonly noOcr?: boolean
   /** Skip faces and NSFW. @default false */
   readonly noFacts?: boolean
+  /** Also label COCO objects (CenterNet from `@vladmandic/human`). @default false */
+  readonly objects?: boolean
 }
 
 export interface LocalVision {
@@ -55,7 +57,7 @@ export async function localVision(options: LocalVisionOptions = {}): Promise<Loc
   if (!options.noFacts) {
     analyzer = await import('./tfjs-image-analyzer.ts')
       .then(async (m) => {
-        const a = new m.TfjsImageAnalyzer({ maxPixels: options.maxPixels })
+        const a = new m.TfjsImageAnalyzer({ maxPixels: options.maxPixels, objects: options.objects })
         await a.warm()
         return a
       })
