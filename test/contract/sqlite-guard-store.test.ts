@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MIGRATIONS } from '../../functions/adapters/local/sqlite-migrations.ts'
 import { StoreError } from '../../functions/ports/guard-store.port.ts'
 import { message } from '../helpers/factories.ts'
+import { tempDir } from '../helpers/temp-dirs.ts'
 import { guardStoreContract } from './guard-store.contract.ts'
 
-const tempFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-store-')), 'guard.db')
+const tempFile = () => path.join(tempDir('qunguard-store-'), 'guard.db')
 
 guardStoreContract('SqliteGuardStore (in memory)', async () => SqliteGuardStore.open(':memory:'))
 guardStoreContract('SqliteGuardStore (file)', async () => SqliteGuardStore.open(tempFile()))

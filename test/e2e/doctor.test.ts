@@ -1,11 +1,11 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { doctor } from '../../bin/commands/doctor.ts'
 import { runEmbedded, StartupError } from '../../bot-host/embedded.ts'
+import { tempDir } from '../helpers/temp-dirs.ts'
 
-const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-doctor-'))
+const dir = () => tempDir('qunguard-doctor-')
 
 describe('doctor', () => {
   it('passes with the shipped example config and the default puppet, and says which vision capabilities are there', {

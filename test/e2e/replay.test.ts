@@ -1,21 +1,19 @@
 /** `qunguard replay` end to end: a history file in, a decisions file out. */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { replay } from '../../bin/commands/replay.ts'
 import { parseDecision } from '../../functions/domain/events.ts'
+import { tempDir } from '../helpers/temp-dirs.ts'
 
 const history = fileURLToPath(new URL('../fixtures/history/small.jsonl', import.meta.url))
 
-function tempDir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-replay-'))
-}
+const replayDir = () => tempDir('qunguard-replay-')
 
 describe('replay', () => {
   it('writes one FORMAT.md decision line per action, in time order, and reports malformed lines', async () => {
-    const dir = tempDir()
+    const dir = replayDir()
     const config = path.join(dir, 'c.yaml')
     fs.writeFileSync(config, 'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["加微信", "代购"]\n')
     const out = path.join(dir, 'decisions.jsonl')
@@ -43,7 +41,7 @@ describe('replay', () => {
   })
 
   it('writes shadow decisions for a room in shadow mode', async () => {
-    const dir = tempDir()
+    const dir = replayDir()
     const config = path.join(dir, 'c.yaml')
     fs.writeFileSync(config, 'groups:\n  "r1@chatroom":\n    mode: shadow\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n')
     const out = path.join(dir, 'd.jsonl')
@@ -57,7 +55,7 @@ describe('replay', () => {
   })
 
   it('replays a supervised trial: owners’ private answers approve requests, numbered from 1 in every run', async () => {
-    const dir = tempDir()
+    const dir = replayDir()
     const config = path.join(dir, 'c.yaml')
     fs.writeFileSync(
       config,

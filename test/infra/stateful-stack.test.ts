@@ -3,9 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { describe, expect, it } from 'vitest'
 import { StatefulStack } from '../../lib/stateful-stack.ts'
+import { tempDir } from '../helpers/temp-dirs.ts'
 
 const synth = () => {
-  const app = new App()
+  const app = new App({ outdir: tempDir('qunguard-cdk-') })
   const stack = new StatefulStack(app, 'Data')
   return { app, stack, template: Template.fromStack(stack) }
 }
@@ -58,11 +59,13 @@ describe('StatefulStack', () => {
   })
 
   it('refuses a retention below one day at synth', () => {
-    expect(() => new StatefulStack(new App(), 'Bad', { mediaRetentionDays: 0 })).toThrow(/mediaRetentionDays must be at least 1/)
+    expect(() => new StatefulStack(new App({ outdir: tempDir('qunguard-cdk-') }), 'Bad', { mediaRetentionDays: 0 })).toThrow(
+      /mediaRetentionDays must be at least 1/,
+    )
   })
 
   it('passes the cdk-nag AwsSolutions pack with only reasoned acknowledgements', () => {
-    const app = new App()
+    const app = new App({ outdir: tempDir('qunguard-cdk-') })
     new StatefulStack(app, 'Data')
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
     expect(() => app.synth()).not.toThrow()

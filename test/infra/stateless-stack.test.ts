@@ -7,9 +7,10 @@ import { AwsSolutionsChecks } from 'cdk-nag'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { StatefulStack } from '../../lib/stateful-stack.ts'
 import { StatelessStack, type StatelessStackProps } from '../../lib/stateless-stack.ts'
+import { tempDir } from '../helpers/temp-dirs.ts'
 
 function build(props: Omit<StatelessStackProps, 'data'> = {}) {
-  const app = new App()
+  const app = new App({ outdir: tempDir('qunguard-cdk-') })
   const data = new StatefulStack(app, 'Data')
   const compute = new StatelessStack(app, 'Compute', { data, ...props })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))

@@ -1,10 +1,10 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { exportTime, type ImportRow, importCsvHistory } from '../../functions/adapters/local/csv-history-importer.ts'
 import type { GroupEvent } from '../../functions/domain/events.ts'
+import { tempDir } from '../helpers/temp-dirs.ts'
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/import/${name}`, import.meta.url))
 
@@ -87,7 +87,7 @@ describe('importCsvHistory (PyWxDump)', () => {
   })
 
   it('reports a malformed CSV row with its line and goes on', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-csv-'))
+    const dir = tempDir('qunguard-csv-')
     const file = path.join(dir, 'bad.csv')
     fs.writeFileSync(
       file,

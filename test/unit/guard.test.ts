@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
@@ -7,6 +6,7 @@ import { parseConfig } from '../../functions/domain/config.ts'
 import { Guard } from '../../functions/domain/guard.ts'
 import type { ActionExecutor, ActionRequest } from '../../functions/ports/action-executor.port.ts'
 import { account, at, join, message, roomSnapshot } from '../helpers/factories.ts'
+import { tempDir } from '../helpers/temp-dirs.ts'
 
 const config = (settings: Record<string, unknown> = {}) =>
   parseConfig({ groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'] }], ...settings } } })
@@ -65,7 +65,7 @@ describe('Guard', () => {
   })
 
   it('keeps the ladder across a restart (persisted in the store file)', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-')), 'guard.db')
+    const file = path.join(tempDir('qunguard-'), 'guard.db')
     const first = await primed({}, SqliteGuardStore.open(file))
     await first.guard.handle(message({ text: '加微信', ts: at(1) }))
     await first.guard.handle(message({ text: '加微信', ts: at(2) }))

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { GroupEvent, JoinEvent } from '../../functions/domain/events.ts'
 import { parseAnnouncement } from '../../functions/domain/learning/announcement.ts'
 import { backtest } from '../../functions/domain/learning/backtest.ts'
-import { countAdWords, FeatureTracker, hasContact } from '../../functions/domain/learning/features.ts'
+import { countAdWords, FeatureTracker, hasAddress, hasContact } from '../../functions/domain/learning/features.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
 import { learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
@@ -28,6 +28,15 @@ describe('features', () => {
     for (const t of ['电话13812345678', '加V信: abc123', '薇 mm2345', '138 1234 5678', 'qq:123456789', '＋V：love888'])
       expect([t, hasContact(t)]).toEqual([t, true])
     for (const t of ['订单号 12345', '我在vip包间', '2026年3月1日', 'iphone 15']) expect([t, hasContact(t)]).toEqual([t, false])
+    expect(hasContact('加企鹅 8354 22224')).toBe(true)
+    // Long ids inside a web address are not phone numbers.
+    expect(hasContact('看这篇 https://mp.weixin.qq.com/s?mid=13812345678')).toBe(false)
+  })
+
+  it('finds web addresses typed in text, not e-mail addresses or version numbers', () => {
+    for (const t of ['各种东西都在wqkj777.top', '上www.kfc.com.cn订餐', 'https://t.me/abc', '淘宝 shop123.taobao.com'])
+      expect([t, hasAddress(t)]).toEqual([t, true])
+    for (const t of ['发到 abc@qq.com', '版本 1.2.3', '明天见', 'node.js 好用吗']) expect([t, hasAddress(t)]).toEqual([t, false])
   })
 
   it('counts distinct words of marketing language', () => {

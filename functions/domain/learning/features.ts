@@ -27,6 +27,8 @@ export interface MessageFacts {
   readonly via: 'qrcode' | 'invite' | 'unknown'
   /** A phone number, WeChat id or QQ number, including the usual evasions (V信, 薇, spaced digits). */
   readonly contact: boolean
+  /** A web address typed in a text message (a link message's own address is not counted here). */
+  readonly address: boolean
   readonly mentionAll: boolean
   /** Messages by this sender in this room in the last `burstMs`, this one included. */
   readonly burst: number
@@ -61,7 +63,13 @@ export interface FeatureOptions {
 const PHONE = /(?<!\d)1[3-9]\d(?:\d{4}|\*{4})\d{4}(?!\d)/ // also as the guard stores it: 138****5678
 const WECHAT_ID =
   /(?:微信|威信|薇信|v信|vx|wx|加v|\+v|薇|(?<![a-z])v)\s*[:：]?\s*[a-z][a-z0-9_-]{3,}|(?:微信|威信|薇信|v信|vx|wx|加v|\+v|薇)\s*[:：]?\s*\d{4,}/i
-const QQ = /(?:qq|扣扣)\s*[:：]?\s*\d{5,}/i
+const QQ = /(?:qq|扣扣|企鹅|球球|q号)\s*[:：]?\s*\d{5,}/i
+/**
+ * A web address typed in text: with a scheme or www., or a name under a common top-level
+ * domain (taobao.com, abc777.top). Not an e-mail address (the @ before it).
+ */
+const ADDRESS =
+  /(?:https?:\/\/|www\.)[^\s]+|(?<![\w@.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|top|xyz|vip|cc|me|info|shop|club|site|online|app|io|link|ltd|store|tv|co|biz|wang|live|fun|icu|work)(?![a-z0-9])/i
 
 /**
  * Words of Chinese marketing and scam language, written from general knowledge of the genre
@@ -153,11 +161,19 @@ export function countAdWords(text: string): number {
   return n
 }
 
-/** A phone number, WeChat id or QQ number in text, evasions included. */
+/**
+ * A phone number, WeChat id or QQ number in text, evasions included: digits split by spaces or
+ * dashes, 薇/V信 for WeChat, 企鹅/扣扣 for QQ. Numbers inside web addresses do not count.
+ */
 export function hasContact(text: string): boolean {
-  const t = text.normalize('NFKC')
+  const t = text.normalize('NFKC').replace(new RegExp(ADDRESS.source, 'gi'), ' ')
   const digits = t.replace(/(?<=\d)[\s-－—.]+(?=\d)/g, '')
-  return PHONE.test(digits) || WECHAT_ID.test(t) || QQ.test(t)
+  return PHONE.test(digits) || WECHAT_ID.test(t) || QQ.test(digits)
+}
+
+/** A web address typed in the text (`www.…`, `abc777.top`), as a link message would carry. */
+export function hasAddress(text: string): boolean {
+  return ADDRESS.test(text.normalize('NFKC'))
 }
 
 /** The hour of the day in the timestamp's own offset (`2026-04-02T18:46:07+08:00` → 18). */
@@ -239,6 +255,7 @@ export class FeatureTracker {
       newcomer: join !== undefined && ms - join.ms >= 0 && ms - join.ms < this.newcomerMs,
       via: join?.via ?? 'unknown',
       contact: hasContact(text),
+      address: m.type === 'text' && hasAddress(m.text ?? ''),
       adWords: countAdWords(text),
       mentionAll: m.mentionAll === true || /@所有人/.test(m.text ?? ''),
       burst: times.length,

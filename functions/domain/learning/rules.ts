@@ -11,6 +11,7 @@ import type { MessageFacts } from './features.ts'
 export const WHATS = [
   'ad-text',
   'link',
+  'address',
   'miniprogram',
   'card',
   'qr',
@@ -76,6 +77,8 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
       return f.type === 'text' && score !== undefined && score >= (rule.threshold ?? 0.7)
     case 'link':
       return f.type === 'link'
+    case 'address':
+      return f.address
     case 'miniprogram':
       return f.type === 'miniprogram'
     case 'card':
@@ -106,6 +109,7 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
 const WHAT_WORDS: Record<What, (t?: number) => string> = {
   'ad-text': (t) => `发广告类文字（分类器置信度 ≥ ${Math.round((t ?? 0.7) * 100)}%）`,
   link: () => '发链接',
+  address: () => '在文字里留网址',
   miniprogram: () => '发小程序（砍一刀、助力等）',
   card: () => '推送名片',
   qr: () => '发含二维码的图片',
