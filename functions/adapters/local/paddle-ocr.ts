@@ -44,8 +44,8 @@ export interface PaddleOcrOptions {
   /**
    * Width of a line as the recogniser first sees it, against its natural width at 48 pixels
    * high: 0.6 leaves 3.6 time steps for a Chinese character and 1.8 for a digit; a line that
-   * may have run two equal narrow characters together (see NARROW) is read again at natural
-   * width. 0.5 reads small digits wrongly too often; 1 is PaddleOCR's own (slower by a third).
+   * may have run two equal narrow characters together (see HELD) is read again at natural
+   * width. 0.5 reads small digits wrongly too often; 1 is PaddleOCR's own.
    * @default 0.6
    */
   readonly lineWidth?: number
@@ -68,10 +68,12 @@ const TEXT_THRESHOLD = 0.03
 const LINE_HEIGHT = 48
 const UNCLIP_RATIO = 1.5
 /**
- * Narrow characters. Squeezed to `lineWidth`, a digit gets under 2 time steps; one the
- * recogniser holds for two steps or more may be two equal ones run together (the 77 of an ID number), so
- * the line is read again at natural width.
+ * Narrow characters, and how many time steps one may be held before it is probably two. At the
+ * default `lineWidth` of 0.6 a digit gets 1.8 steps; two equal ones run together (the 77 of an
+ * ID number) are held for 3 or more, and the line is read again at natural width. (Held for 2
+ * is the usual case and re-reading then cost 0.3 s on a screenshot for nothing.)
  */
+const HELD = 3
 const NARROW = /^[0-9A-Za-z]$/
 
 interface Engine {
@@ -266,7 +268,7 @@ function lineInput(page: RawPicture, box: Quad, lineWidth: number): { data: Floa
 
 /**
  * One line through the recogniser, decoded greedily (CTC: skip blanks and repeats); `crowded`
- * when a narrow character was held over two time steps or more.
+ * when a narrow character was held for HELD time steps or more.
  */
 async function recognise(e: Engine, line: { data: Float32Array; width: number }): Promise<OcrLine & { crowded: boolean }> {
   const input = new Tensor('float32', line.data, [1, 3, LINE_HEIGHT, line.width])
@@ -292,7 +294,7 @@ async function recognise(e: Engine, line: { data: Float32Array; width: number })
       sum += bestP
       count++
       run = 1
-    } else if (best !== 0 && ++run >= 2 && NARROW.test(e.dictionary[best - 1] ?? '')) crowded = true
+    } else if (best !== 0 && ++run >= HELD && NARROW.test(e.dictionary[best - 1] ?? '')) crowded = true
     previous = best
   }
   return { text, confidence: count ? sum / count : 0, crowded }
