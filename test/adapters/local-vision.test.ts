@@ -93,6 +93,19 @@ describe('PictureInspector with the local adapters', () => {
   )
 
   it.skipIf(!font)(
+    'reads small print on a whole phone screenshot (18-pixel text on 1080×2340)',
+    async () => {
+      const lines = ['昨天 晚上8:15', '李四：加我微信 abc12345 详聊', '电话 13812345678']
+      const shot = await sharp({ create: { width: 1080, height: 2340, channels: 3, background: '#ededed' } })
+        .composite([{ input: await textPicture(lines, { size: 18 }), left: 60, top: 900 }])
+        .png()
+        .toBuffer()
+      expect((await new PaddleOcr().ocr(shot)).text.replace(/\s/g, '')).toBe(lines.join('').replace(/\s/g, ''))
+    },
+    30_000,
+  )
+
+  it.skipIf(!font)(
     'reads runs of equal digits in full, even in small print (a crowded line is read again wider)',
     async () => {
       const ocr = new PaddleOcr()
