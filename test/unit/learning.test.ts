@@ -65,8 +65,15 @@ describe('features', () => {
 })
 
 /** A small history: newcomers post links and get removed; old members post links and nothing happens. */
-function history(): GroupEvent[] {
+/**
+ * Six newcomers post a link and are removed; old members share links and nobody minds. Two
+ * members who joined a day before share links too: unpunished by default (so the rule is
+ * about newcomers, not about everyone who joined this week), removed with `midRemoved`.
+ */
+function history(o: { midRemoved?: boolean } = {}): GroupEvent[] {
   const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+  for (const m of ['wxid_mid0', 'wxid_mid1'])
+    events.push({ kind: 'join', id: `j${m}`, ts: at(-25 * 60), room: 'r1', members: [m], via: 'invite' })
   let t = 0
   for (let i = 0; i < 6; i++) {
     const m = `wxid_new${i}`
@@ -77,6 +84,12 @@ function history(): GroupEvent[] {
       events.push(
         message({ sender: `wxid_old${k}`, type: 'link', text: '好文分享', url: 'https://mp.weixin.qq.com/s/x', ts: at(t + 20 + k) }),
       )
+    // (at(): minutes; the six rounds span 60 hours, so these stay under three days of tenure)
+    if (i < 2 || (o.midRemoved && i < 4)) {
+      const mid = `wxid_mid${i % 2}`
+      events.push(message({ id: `mid${i}`, sender: mid, type: 'link', text: '看看这个', url: 'https://t.cn/m', ts: at(t + 25) }))
+      if (o.midRemoved) events.push(message({ sender: 'wxid_bot', text: `@${mid} 禁止发链接，警告一次`, mentions: [mid], ts: at(t + 26) }))
+    }
     for (let k = 0; k < 10; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 30 + k) }))
     t += 600
   }
@@ -92,6 +105,13 @@ describe('learnPolicy', () => {
     const link = rules.find((r) => r.what === 'link')
     expect(link?.evidence).toMatchObject({ matched: 6, labelled: 6 })
     expect(link?.sentence).toContain('入群不满一天的成员发链接 → 移出群聊')
+  })
+
+  it('learns "a link from a member of under three days" where the owner also acts on those who joined this week', () => {
+    const rules = learnPolicy(history({ midRemoved: true })).rooms.r1?.rules ?? []
+    expect(rules.map((r) => [r.what, r.who])).toContainEqual(['link', 'recent'])
+    expect(rules.some((r) => r.what === 'link' && r.who === 'anyone')).toBe(false)
+    expect(rules.find((r) => r.what === 'link' && r.who === 'recent')?.sentence).toContain('入群不满三天的成员发链接')
   })
 
   it('learns a rule even when its violations are a large share of the room (the background is what no rule matches)', () => {
@@ -122,7 +142,8 @@ describe('learnPolicy', () => {
     }
     const rules = learnPolicy(events).rooms.r1?.rules ?? []
     const long = rules.find((r) => r.what === 'long-text')
-    expect(long).toMatchObject({ who: expect.stringMatching(/newcomer/), action: 'remove', mode: 'shadow' })
+    // No member here joined between one and three days before: the broader tenure wins the tie.
+    expect(long).toMatchObject({ who: expect.stringMatching(/newcomer|recent/), action: 'remove', mode: 'shadow' })
     expect(rules.some((r) => r.what === 'long-text' && r.who === 'anyone')).toBe(false)
     expect(long?.sentence).toMatch(/字以上的长段文字 → 移出群聊/)
   })
@@ -165,7 +186,7 @@ describe('backtest', () => {
     const report = backtest(events, { ...policy, rooms: { r1: { ...policy.rooms.r1, actionRate: 1, rules: [rule, broad] } } })
     const [narrow, wide] = report.rooms.r1?.rules ?? []
     expect(narrow).toMatchObject({ fired: 6, agreed: 6, agreement: 1, falsePositiveCount: 0 })
-    expect(wide).toMatchObject({ fired: 30, agreed: 6, falsePositiveCount: 24 })
+    expect(wide).toMatchObject({ fired: 32, agreed: 6, falsePositiveCount: 26 })
     expect(wide?.falsePositives).toHaveLength(3)
     expect(wide?.falsePositives[0]).toMatchObject({ sender: 'wxid_old0', text: expect.stringContaining('好文分享') })
     expect(report.rooms.r1?.ownerActions).toBe(6)

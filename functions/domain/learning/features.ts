@@ -24,6 +24,8 @@ export interface MessageFacts {
   readonly staff: boolean
   /** Joined this room less than `newcomerMs` before (unknown join: false). */
   readonly newcomer: boolean
+  /** Joined this room less than `recentMs` before (unknown join: false). */
+  readonly recent: boolean
   readonly via: 'qrcode' | 'invite' | 'unknown'
   /** A phone number, WeChat id or QQ number, including the usual evasions (V信, 薇, spaced digits). */
   readonly contact: boolean
@@ -50,6 +52,8 @@ export interface MessageFacts {
 export interface FeatureOptions {
   /** @default 24 h */
   readonly newcomerMs?: number
+  /** @default 3 days */
+  readonly recentMs?: number
   /** @default 60 s */
   readonly burstMs?: number
   /** @default 7 days */
@@ -191,11 +195,13 @@ export class FeatureTracker {
   /** Per room, messages per hour of the day (the poster's local time as the timestamp gives it). */
   private readonly hours = new Map<string, { byHour: number[]; total: number }>()
   private readonly newcomerMs: number
+  private readonly recentMs: number
   private readonly burstMs: number
   private readonly crossRoomMs: number
 
   constructor(private readonly options: FeatureOptions = {}) {
     this.newcomerMs = options.newcomerMs ?? 24 * 3_600_000
+    this.recentMs = options.recentMs ?? 3 * 24 * 3_600_000
     this.burstMs = options.burstMs ?? 60_000
     this.crossRoomMs = options.crossRoomMs ?? 7 * 86_400_000
     this.texts = new NearDuplicateIndex({ windowMs: this.crossRoomMs })
@@ -253,6 +259,7 @@ export class FeatureTracker {
       text,
       staff: this.isStaff(m.room, m.sender),
       newcomer: join !== undefined && ms - join.ms >= 0 && ms - join.ms < this.newcomerMs,
+      recent: join !== undefined && ms - join.ms >= 0 && ms - join.ms < this.recentMs,
       via: join?.via ?? 'unknown',
       contact: hasContact(text),
       address: m.type === 'text' && hasAddress(m.text ?? ''),

@@ -60,7 +60,18 @@ interface Candidate extends RuleCondition {}
 
 function candidates(hasQr: boolean, hasClassifier: boolean): Candidate[] {
   const out: Candidate[] = []
-  const whats: What[] = ['link', 'address', 'miniprogram', 'card', 'image', 'contact', 'mention-all', 'cross-room', 'duplicate', 'quiet-hours']
+  const whats: What[] = [
+    'link',
+    'address',
+    'miniprogram',
+    'card',
+    'image',
+    'contact',
+    'mention-all',
+    'cross-room',
+    'duplicate',
+    'quiet-hours',
+  ]
   if (hasQr) whats.push('qr')
   for (const who of WHOS) {
     for (const what of whats) out.push({ what, who })

@@ -26,7 +26,7 @@ export const WHATS = [
   'quiet-hours',
 ] as const
 export type What = (typeof WHATS)[number]
-export const WHOS = ['anyone', 'newcomer', 'qrcode-newcomer'] as const
+export const WHOS = ['anyone', 'recent', 'newcomer', 'qrcode-newcomer'] as const
 export type Who = (typeof WHOS)[number]
 
 export interface RuleEvidence {
@@ -69,6 +69,7 @@ export const needsScore = (rule: RuleCondition): boolean => rule.what === 'ad-te
 /** Whether a (non-staff) message meets a rule's condition. `score` is the ad classifier's, for text. */
 export function matches(rule: RuleCondition, f: MessageFacts, score: number | undefined): boolean {
   if (f.staff) return false
+  if (rule.who === 'recent' && !f.recent) return false
   if (rule.who === 'newcomer' && !f.newcomer) return false
   if (rule.who === 'qrcode-newcomer' && !(f.newcomer && f.via === 'qrcode')) return false
   switch (rule.what) {
@@ -123,7 +124,12 @@ const WHAT_WORDS: Record<What, (t?: number) => string> = {
   'quiet-hours': () => '在群里平时没人说话的时段发消息',
   'long-text': (t) => `发 ${t ?? 50} 字以上的长段文字`,
 }
-const WHO_WORDS: Record<Who, string> = { anyone: '成员', newcomer: '入群不满一天的成员', 'qrcode-newcomer': '扫码入群不满一天的成员' }
+const WHO_WORDS: Record<Who, string> = {
+  anyone: '成员',
+  recent: '入群不满三天的成员',
+  newcomer: '入群不满一天的成员',
+  'qrcode-newcomer': '扫码入群不满一天的成员',
+}
 const ACTION_WORDS = { warn: '警告', remove: '移出群聊' } as const
 
 /** The rule in one sentence, with its evidence. */
