@@ -288,7 +288,9 @@ async function factsBench(): Promise<void> {
     const facts = await withObjects.facts(fs.readFileSync(f))
     objectTimes.push(performance.now() - s)
     const objects = facts.labels.filter((l) => !['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'].includes(l.name))
-    console.log(`  ${path.relative(dir, f)}: ${objects.map((l) => `${l.name} ${l.confidence.toFixed(2)}`).join(', ') || 'no object at 0.4 or more'}`)
+    console.log(
+      `  ${path.relative(dir, f)}: ${objects.map((l) => `${l.name} ${l.confidence.toFixed(2)}`).join(', ') || 'no object at 0.4 or more'}`,
+    )
   }
   console.log(`  faces + NSFW + objects: latency p50 ${median(objectTimes).toFixed(0)} ms per picture`)
 }

@@ -46,7 +46,14 @@ export function loadConfigOrDefaults(configPath: string, log: (line: string) => 
 export async function mediaStage(config: Config, log: (line: string) => void): Promise<MediaStage | undefined> {
   const v = config.vision
   const inspector = v.enabled
-    ? await localVision({ noOcr: !v.ocr, noFacts: !v.facts, objects: v.objects, maxBytes: v.maxBytes, maxPixels: v.maxPixels, timeoutMs: v.timeoutMs })
+    ? await localVision({
+        noOcr: !v.ocr,
+        noFacts: !v.facts,
+        objects: v.objects,
+        maxBytes: v.maxBytes,
+        maxPixels: v.maxPixels,
+        timeoutMs: v.timeoutMs,
+      })
     : undefined
   if (inspector) {
     const on = Object.entries(inspector.available)

@@ -93,7 +93,10 @@ describe('Handler: vision', () => {
     const decoded: number[] = []
     const voice = {
       decoder: {
-        decode: async (b: Uint8Array) => (decoded.push(b.byteLength), { samples: new Uint8Array(2), sampleRate: 16_000, durationMs: 1 }),
+        decode: async (b: Uint8Array) => {
+          decoded.push(b.byteLength)
+          return { samples: new Uint8Array(2), sampleRate: 16_000, durationMs: 1 }
+        },
       },
       stt: { transcribe: async () => '加我微信领红包' },
     }

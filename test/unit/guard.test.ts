@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'

@@ -25,7 +25,6 @@
 import type { ApprovalRecord } from '../../ports/approval-store.port.ts'
 import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
 import { approvalRequestText, describeMessage, parseAnswer, stepName } from '../approvals.ts'
-import type { LadderStep } from '../config.ts'
 import type { GroupEvent, PrivateEvent } from '../events.ts'
 import type { HandledDecision } from '../guard.ts'
 import {
