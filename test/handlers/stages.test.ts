@@ -37,6 +37,12 @@ import { hugeDeclaredPng, notAPicture, qrPicture } from '../helpers/pictures.ts'
 
 const textract = mockClient(TextractClient)
 const rekognition = mockClient(RekognitionClient)
+/** Rekognition finds no labels, faces or unsafe content. */
+const rekognitionSeesNothing = () => {
+  rekognition.on(DetectLabelsCommand).resolves({ Labels: [] })
+  rekognition.on(DetectFacesCommand).resolves({ FaceDetails: [] })
+  rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [] })
+}
 const sagemaker = mockClient(SageMakerRuntimeClient)
 const sdkError = (name: string, message: string) => Object.assign(new Error(message), { name })
 const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o)) as never
@@ -113,9 +119,7 @@ describe('Handler: vision', () => {
     const media = new MapMedia()
     await media.put('media/r1/qr.png', new Uint8Array(await qrPicture('https://weixin.qq.com/g/AbC123')))
     textract.on(DetectDocumentTextCommand).resolves({ Blocks: [{ BlockType: 'LINE', Text: 'SCAN TO JOIN', Confidence: 99 }] })
-    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] })
-    rekognition.on(DetectFacesCommand).resolves({ FaceDetails: [] })
-    rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [] })
+    rekognitionSeesNothing()
     const moderate = new MemoryQueue<ModerateRequest>()
     const event = message({ type: 'image', media: 'media/r1/qr.png' })
     const qr = await ZxingLiteQrReader.create()
@@ -132,9 +136,7 @@ describe('Handler: vision', () => {
     const media = new MapMedia()
     await media.put('media/r1/id.jpg', new Uint8Array([1, 2, 3]))
     textract.on(DetectDocumentTextCommand).resolves({ Blocks: [{ BlockType: 'LINE', Text: 'ID 513701199507176346', Confidence: 99 }] })
-    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] })
-    rekognition.on(DetectFacesCommand).resolves({ FaceDetails: [] })
-    rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [] })
+    rekognitionSeesNothing()
     const moderate = new MemoryQueue<ModerateRequest>()
     const event = message({ type: 'image', media: 'media/r1/id.jpg' })
     await visionBatch({ media, vision, moderate }, records([{ event }]), lambdaContext('vision'))
