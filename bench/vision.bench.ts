@@ -149,7 +149,9 @@ interface Reader {
 
 async function readers(): Promise<Reader[]> {
   const paddle = new PaddleOcr()
+  const t0 = performance.now()
   await paddle.warm()
+  console.log(`  PaddleOCR models load, simplified, in ${(performance.now() - t0).toFixed(0)} ms`)
   const out: Reader[] = [{ name: 'PaddleOCR (qunguard)', read: async (p) => (await paddle.ocr(p)).text }]
   if (args['skip-tesseract']) return out
   const tessdata = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/4.00/tessdata'].find((d) =>
@@ -209,6 +211,15 @@ async function ocrBench(): Promise<void> {
         picture: await textPicture(lines, { size: 24 + (i % 3) * 4, angle: c.angle, background: photo }),
       })
     }
+  // A phone screenshot of a chat: 1080×2340, 18 lines.
+  const chat = Array.from({ length: 18 }, (_, i) =>
+    i % 3 === 2 ? adText(i + 100).join('，') : `${['好的', '明天见', '收到，谢谢大家', '今天的作业是第三页'][i % 4]} ${i + 1}`,
+  )
+  const text = await textPicture(chat, { size: 34 })
+  const shot = await sharp({ create: { width: 1080, height: 2340, channels: 3, background: '#ededed' } })
+    .composite([{ input: await sharp(text).resize({ width: 1000, fit: 'inside' }).toBuffer(), left: 40, top: 200 }])
+    .png()
+    .toBuffer()
   for (const r of rs) {
     const byCondition = new Map<string, number[]>()
     const times: number[] = []
@@ -224,15 +235,6 @@ async function ocrBench(): Promise<void> {
     console.log(`  ${r.name}: character accuracy ${((100 * all.reduce((a, b) => a + b, 0)) / all.length).toFixed(1)}% (goal ≥ 95%)`)
     for (const [c, xs] of byCondition) console.log(`    ${c.padEnd(20)} ${((100 * xs.reduce((a, b) => a + b, 0)) / xs.length).toFixed(1)}%`)
     console.log(`    latency p50 ${median(times).toFixed(0)} ms, p95 ${p95(times).toFixed(0)} ms per picture`)
-    // A phone screenshot of a chat: 1080×2340, 18 lines.
-    const chat = Array.from({ length: 18 }, (_, i) =>
-      i % 3 === 2 ? adText(i + 100).join('，') : `${['好的', '明天见', '收到，谢谢大家', '今天的作业是第三页'][i % 4]} ${i + 1}`,
-    )
-    const text = await textPicture(chat, { size: 34 })
-    const shot = await sharp({ create: { width: 1080, height: 2340, channels: 3, background: '#ededed' } })
-      .composite([{ input: await sharp(text).resize({ width: 1000, fit: 'inside' }).toBuffer(), left: 40, top: 200 }])
-      .png()
-      .toBuffer()
     const shotTimes: number[] = []
     let shotAccuracy = 0
     for (let k = 0; k < 5; k++) {
@@ -246,6 +248,23 @@ async function ocrBench(): Promise<void> {
     )
     await r.close?.()
   }
+  // The models as shipped against the same models simplified when they load (onnx-simplify.ts),
+  // alternating on the screenshot: a ratio holds on a machine whose speed drifts.
+  const shipped = new PaddleOcr({ simplifyModels: false })
+  const simplified = new PaddleOcr()
+  await shipped.warm()
+  const pairs: [number, number][] = []
+  for (let k = 0; k < 7; k++) {
+    let t0 = performance.now()
+    await shipped.ocr(shot)
+    const a = performance.now() - t0
+    t0 = performance.now()
+    await simplified.ocr(shot)
+    pairs.push([a, performance.now() - t0])
+  }
+  console.log(
+    `    models as shipped vs simplified at load, same screenshot, 7 alternating pairs: ${median(pairs.map((p) => p[0])).toFixed(0)} vs ${median(pairs.map((p) => p[1])).toFixed(0)} ms, ratio ${median(pairs.map((p) => p[1] / p[0])).toFixed(2)}`,
+  )
 }
 
 // —— 3. Faces and NSFW ——————————————————————————————————————————————————————————
