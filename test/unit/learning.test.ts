@@ -162,6 +162,20 @@ describe('learnPolicy', () => {
     expect(learnPolicy(events).rooms.r1?.rules.map((r) => [r.what, r.action, r.evidence.announced])).toEqual([['card', 'remove', true]])
   })
 
+  it('leaves out an announced rule the history shows the owner does not enforce as its condition reads', () => {
+    const announce: GroupEvent = { kind: 'announcement', id: 'a1', ts: at(-1), room: 'r1', sender: 'wxid_bot', text: '群规：禁止推送名片' }
+    const withCards = (n: number) => {
+      const events = [...history(), announce]
+      for (let k = 0; k < n; k++) events.push(message({ sender: `wxid_old${k % 4}`, type: 'card', text: '推荐个朋友', ts: at(4000 + k) }))
+      return events
+    }
+    const whats = (events: GroupEvent[]) => learnPolicy(events).rooms.r1?.rules.map((r) => r.what)
+    // six cards from members, none of them acted on, while the owner acts on newcomers' links
+    expect(whats(withCards(6))).not.toContain('card')
+    // two are not enough to say: the announcement stands
+    expect(whats(withCards(2))).toContain('card')
+  })
+
   it('proposes (ask-owner, shadow) on new data, and survives a save and load', () => {
     const policy = policyFromJson(policyToJson(learnPolicy(history())))
     const runner = new PolicyRunner(policy)
