@@ -25,6 +25,7 @@ import type { ActionRequest } from '../functions/ports/action-executor.port.ts'
 import { QunGuardRelay } from './cloud-relay.ts'
 import { checkPuppet, DEFAULT_PUPPET, StartupError } from './embedded.ts'
 import { Heartbeat } from './heartbeat.ts'
+import { dropEmptyMemoryCard } from './memory-card.ts'
 
 function need(name: string): string {
   const v = process.env[name]
@@ -51,6 +52,7 @@ export async function runCloudBotHost(log: (line: string) => void = (l) => conso
     host: process.env.ECS_CONTAINER_METADATA_URI_V4?.split('/').pop() ?? os.hostname(),
     onError: (e) => log(`[qunguard heartbeat] ${e.message}`),
   })
+  dropEmptyMemoryCard('qunguard-cloud')
   const bot = WechatyBuilder.build({ name: 'qunguard-cloud', puppet: puppet as never })
   bot.use(relay, heartbeat)
   bot.on('scan', (qrcode, status) => {

@@ -18,6 +18,7 @@ import type { HandleResult } from '../functions/domain/guard.ts'
 import { policyFromJson } from '../functions/domain/learning/policy-file.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import { MediaStage } from './media-stage.ts'
+import { dropEmptyMemoryCard } from './memory-card.ts'
 import { QunGuard } from './qunguard-plugin.ts'
 
 export const DEFAULT_PUPPET = 'wechaty-puppet-wechat4u'
@@ -146,6 +147,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     },
     onError: (e) => log(`[qunguard] ${e.message}`),
   })
+  dropEmptyMemoryCard('qunguard')
   const bot = WechatyBuilder.build({ name: 'qunguard', puppet: puppet as never })
   bot.use(plugin)
 
