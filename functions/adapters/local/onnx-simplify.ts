@@ -171,28 +171,44 @@ function convParameters(
   }
 }
 
+/** `x · s + b`: a Mul by a scalar, and the Add of a scalar that alone reads it, if there is one. */
+interface ScaleShift {
+  readonly x: string
+  readonly s: number
+  readonly b?: number
+  /** The Mul, and the Add when there is one. */
+  readonly nodes: readonly Onnx.INodeProto[]
+  /** The value the pair computes (the Add's output, else the Mul's). */
+  readonly out: string
+}
+
+function scaleShift(g: Graph, mul: Onnx.INodeProto | undefined): ScaleShift | undefined {
+  const mulOut = mul?.output?.[0]
+  if (mul?.opType !== 'Mul' || !mulOut) return undefined
+  const x = (mul.input ?? []).find((i) => g.scalar(i) === undefined)
+  const s = x ? g.scalar(other(mul, x)) : undefined
+  if (!x || s === undefined) return undefined
+  const add = g.soleConsumer(mulOut)
+  const b = add?.opType === 'Add' ? g.scalar(other(add, mulOut)) : undefined
+  if (!add || b === undefined) return { x, s, nodes: [mul], out: mulOut }
+  return { x, s, b, nodes: [mul, add], out: add.output?.[0] ?? '' }
+}
+
 /** Pass 1: Conv → Mul(s) → [Add(b)] into the convolution. */
 function affineAfterConv(g: Graph, drop: Set<Onnx.INodeProto>, extra: Onnx.INodeProto[]): number {
   let count = 0
   for (const conv of g.graph.node ?? []) {
     const out = conv.output?.[0]
     if (conv.opType !== 'Conv' || !out) continue
-    const mul = g.soleConsumer(out)
-    if (mul?.opType !== 'Mul') continue
-    const s = g.scalar(other(mul, out))
-    const mulOut = mul.output?.[0]
-    if (s === undefined || !mulOut) continue
-    const add = g.soleConsumer(mulOut)
-    const b = add?.opType === 'Add' ? g.scalar(other(add, mulOut)) : undefined
+    const pair = scaleShift(g, g.soleConsumer(out))
+    if (pair?.x !== out) continue
     const p = convParameters(g, conv, extra)
     if (!p) continue
-    for (let i = 0; i < p.weights.length; i++) p.weights[i] = (p.weights[i] as number) * s
-    for (let o = 0; o < p.outputs; o++) p.bias[o] = (p.bias[o] as number) * s + (b ?? 0)
+    for (let i = 0; i < p.weights.length; i++) p.weights[i] = (p.weights[i] as number) * pair.s
+    for (let o = 0; o < p.outputs; o++) p.bias[o] = (p.bias[o] as number) * pair.s + (pair.b ?? 0)
     p.save()
-    const last = b !== undefined && add ? add : mul
-    conv.output = [...(last.output ?? [])]
-    drop.add(mul)
-    if (last !== mul) drop.add(last)
+    conv.output = [pair.out]
+    for (const n of pair.nodes) drop.add(n)
     count++
   }
   return count
@@ -235,22 +251,10 @@ function hardSwish(g: Graph, drop: Set<Onnx.INodeProto>): number {
 function affineBeforeConv(g: Graph, drop: Set<Onnx.INodeProto>, extra: Onnx.INodeProto[]): number {
   let count = 0
   for (const mul of g.graph.node ?? []) {
-    const mulOut = mul.output?.[0]
-    if (mul.opType !== 'Mul' || !mulOut) continue
-    const x = (mul.input ?? []).find((i) => g.scalar(i) === undefined)
-    const s = x ? g.scalar(other(mul, x)) : undefined
-    if (!x || s === undefined) continue
-    let last = mul
-    let b = 0
-    const add = g.soleConsumer(mulOut)
-    const addB = add?.opType === 'Add' ? g.scalar(other(add, mulOut)) : undefined
-    if (add && addB !== undefined) {
-      last = add
-      b = addB
-    }
-    const lastOut = last.output?.[0] ?? ''
-    const conv = g.soleConsumer(lastOut)
-    if (conv?.opType !== 'Conv' || conv.input?.[0] !== lastOut) continue
+    const pair = scaleShift(g, mul)
+    const conv = pair && g.soleConsumer(pair.out)
+    if (!pair || conv?.opType !== 'Conv' || conv.input?.[0] !== pair.out) continue
+    const { x, s, b = 0 } = pair
     const pads = attribute(conv, 'pads')?.ints?.map(Number) ?? []
     const autoPad = new TextDecoder().decode(attribute(conv, 'auto_pad')?.s ?? new Uint8Array())
     if (pads.some((p) => p !== 0) || !['', 'NOTSET', 'VALID'].includes(autoPad)) continue
@@ -267,8 +271,7 @@ function affineBeforeConv(g: Graph, drop: Set<Onnx.INodeProto>, extra: Onnx.INod
     }
     p.save()
     conv.input = [x, ...(conv.input ?? []).slice(1)]
-    drop.add(mul)
-    if (last !== mul) drop.add(last)
+    for (const n of pair.nodes) drop.add(n)
     count++
   }
   return count
@@ -278,17 +281,13 @@ function affineBeforeConv(g: Graph, drop: Set<Onnx.INodeProto>, extra: Onnx.INod
 function affineAsNormalization(g: Graph, drop: Set<Onnx.INodeProto>, extra: Onnx.INodeProto[]): number {
   let count = 0
   for (const mul of g.graph.node ?? []) {
-    const mulOut = mul.output?.[0]
-    if (mul.opType !== 'Mul' || !mulOut) continue
-    const x = (mul.input ?? []).find((i) => g.scalar(i) === undefined)
-    const s = x ? g.scalar(other(mul, x)) : undefined
-    const add = g.soleConsumer(mulOut)
-    if (!x || s === undefined || add?.opType !== 'Add') continue
-    const b = g.scalar(other(add, mulOut))
-    const addOut = add.output?.[0] ?? ''
-    const conv = g.soleConsumer(addOut)
+    const pair = scaleShift(g, mul)
+    const [, add] = pair?.nodes ?? []
+    const conv = pair && g.soleConsumer(pair.out)
     const weights = g.constant(conv?.input?.[1])
-    if (b === undefined || conv?.opType !== 'Conv' || conv.input?.[0] !== addOut || !weights?.dims || weights.dims.length < 2) continue
+    if (!pair || pair.b === undefined || !add || conv?.opType !== 'Conv' || conv.input?.[0] !== pair.out) continue
+    if (!weights?.dims || weights.dims.length < 2) continue
+    const { x, s, b } = pair
     // the convolution's input channels: weights are [outputs, inputs per group, …]
     const channels = Number(weights.dims[1]) * Number(attribute(conv, 'group')?.i ?? 1)
     const epsilon = 1e-5
