@@ -167,14 +167,30 @@ export function countAdWords(text: string): number {
   return n
 }
 
+/** Chinese numerals as digits, the way numbers are spelled out to slip past filters. */
+const NUMERALS = '〇零一幺二两三四五六七八九'
+const NUMERAL_DIGITS = '0011223456789'
+/** A run of seven or more Chinese numerals: a spelled-out number, not a phrase like 一五一十. */
+const CHINESE_NUMBER = new RegExp(`[${NUMERALS}]{7,}`, 'g')
+/** Separators put between the characters of a keyword (薇-信, 企 鹅) so it is not recognised. */
+const HAN_SPLIT = /(?<=\p{Script=Han})[\s\-_.*·•|~]+(?=\p{Script=Han})/gu
+/** The same between the two letters of v x, w.x, q q (but not inside English words). */
+const LETTER_SPLIT = /(?<![a-z])([vwq])[\s\-_.*·•|~]+([xq])(?![a-z])/gi
+
 /**
  * A phone number, WeChat id or QQ number in text, evasions included: digits split by spaces or
- * dashes, 薇/V信 for WeChat, 企鹅/扣扣 for QQ. Numbers inside web addresses do not count.
+ * dashes or spelled in Chinese numerals, keywords split by separators (薇-信, 企 鹅), 薇/V信 for
+ * WeChat, 企鹅/扣扣 for QQ. Numbers inside web addresses do not count.
  */
 export function hasContact(text: string): boolean {
-  const t = text.normalize('NFKC').replace(ADDRESSES, ' ')
+  const t = text
+    .normalize('NFKC')
+    .replace(ADDRESSES, ' ')
+    .replace(CHINESE_NUMBER, (run) => [...run].map((c) => NUMERAL_DIGITS[NUMERALS.indexOf(c)] ?? c).join(''))
   const digits = t.replace(/(?<=\d)[\s-－—.]+(?=\d)/g, '')
-  return PHONE.test(digits) || WECHAT_ID.test(t) || QQ.test(digits)
+  if (PHONE.test(digits) || WECHAT_ID.test(t) || QQ.test(digits)) return true
+  const joined = digits.replace(HAN_SPLIT, '').replace(LETTER_SPLIT, '$1$2')
+  return joined !== digits && (WECHAT_ID.test(joined) || QQ.test(joined))
 }
 
 /** A web address typed in the text (`www.…`, `abc777.top`), as a link message would carry. */
