@@ -20,6 +20,7 @@
 import { AdClassifier, type LabelledText, type Segmenter } from '../ad-classifier.ts'
 import type { GroupEvent } from '../events.ts'
 import { fnv1a as hash } from '../fnv.ts'
+import { wilsonLowerBound } from '../supervision/lifecycle.ts'
 import { parseAnnouncement } from './announcement.ts'
 import { type FeatureOptions, FeatureTracker, type MessageFacts } from './features.ts'
 import { type LearnedRule, matches, type RuleCondition, sentence, TEXT_TYPES, WHOS, type What } from './rules.ts'
@@ -279,10 +280,11 @@ function learnRoom(
     }
     const i = cands.findIndex((x) => x.what === c.what && x.who === c.who && x.threshold === c.threshold)
     const t = i >= 0 ? (tallies[i] as Tally) : { matched: 0, labelled: 0, removed: 0 }
-    // Announced, but what this condition matches in the history is left alone far more often
-    // than the owner leaves violations: the owner does not enforce the rule as this condition
-    // reads it (or at all). Leave it out. The bar is low: the owner did write the rule down.
-    if (t.matched >= 5 && evidence(t, true).precision < 0.3) continue
+    // Announced, but the history shows the owner leaving what this condition matches alone:
+    // even the optimistic reading (the upper bound of the share acted on) is under half the
+    // owner's action rate. The owner does not enforce the rule as this condition reads it (or
+    // at all): leave it out. A few matches prove nothing either way; the rule then stands.
+    if (t.matched > 0 && 1 - wilsonLowerBound(t.matched - t.labelled, t.matched) < 0.5 * actionRate) continue
     if (c.what === 'ad-text' && !cands.some((x) => x.what === 'ad-text')) continue // no classifier to judge text with
     add(c, t, 'announcement')
   }
