@@ -6,9 +6,9 @@ import {
   recordAnswer,
   recordFired,
   type SupervisedRule,
-  wilsonLowerBound,
 } from '../../functions/domain/supervision/lifecycle.ts'
 import { parseOwnerCommand } from '../../functions/domain/supervision/owner-commands.ts'
+import { wilsonLowerBound, wilsonUpperBound } from '../../functions/domain/wilson.ts'
 
 const at = '2026-03-01T12:00:00.000Z'
 
@@ -24,6 +24,8 @@ describe('wilsonLowerBound', () => {
     expect(wilsonLowerBound(8, 9, 0.9)).toBeCloseTo(0.623, 3)
     expect(wilsonLowerBound(50, 100, 0.95)).toBeCloseTo(0.404, 3)
     expect(wilsonLowerBound(0, 0)).toBe(0)
+    expect(wilsonUpperBound(0, 6, 0.9)).toBeCloseTo(0.311, 3)
+    expect(wilsonUpperBound(0, 0)).toBe(1)
   })
 })
 

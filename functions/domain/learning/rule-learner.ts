@@ -20,7 +20,7 @@
 import { AdClassifier, type LabelledText, type Segmenter } from '../ad-classifier.ts'
 import type { GroupEvent } from '../events.ts'
 import { fnv1a as hash } from '../fnv.ts'
-import { wilsonLowerBound } from '../supervision/lifecycle.ts'
+import { wilsonUpperBound } from '../wilson.ts'
 import { parseAnnouncement } from './announcement.ts'
 import { type FeatureOptions, FeatureTracker, type MessageFacts } from './features.ts'
 import { type LearnedRule, matches, type RuleCondition, sentence, TEXT_TYPES, WHOS, type What } from './rules.ts'
@@ -284,7 +284,7 @@ function learnRoom(
     // even the optimistic reading (the upper bound of the share acted on) is under half the
     // owner's action rate. The owner does not enforce the rule as this condition reads it (or
     // at all): leave it out. A few matches prove nothing either way; the rule then stands.
-    if (t.matched > 0 && 1 - wilsonLowerBound(t.matched - t.labelled, t.matched) < 0.5 * actionRate) continue
+    if (t.matched > 0 && wilsonUpperBound(t.labelled, t.matched) < 0.5 * actionRate) continue
     if (c.what === 'ad-text' && !cands.some((x) => x.what === 'ad-text')) continue // no classifier to judge text with
     add(c, t, 'announcement')
   }

@@ -15,9 +15,10 @@
  * Pure functions; the Supervisor stores the records.
  *
  * @example
- *   wilsonLowerBound(5, 5, 0.9) // 0.649
  *   const { rule, change } = recordAnswer(rule, decisionId, 'approved', at, DEFAULT_LIFECYCLE)
  */
+
+import { wilsonLowerBound } from '../wilson.ts'
 
 export type RuleState = 'shadow' | 'active' | 'retired'
 export const RULE_STATES: readonly RuleState[] = ['shadow', 'active', 'retired']
@@ -72,28 +73,6 @@ export const DEFAULT_LIFECYCLE: LifecyclePolicy = {
 }
 
 const MAX_CHANGES = 20
-
-/** The z of a two-sided normal interval at this confidence (0.8, 0.9, 0.95, 0.99 exactly; others approximated). */
-function zFor(confidence: number): number {
-  const table: Record<string, number> = { '0.8': 1.2816, '0.9': 1.6449, '0.95': 1.96, '0.99': 2.5758 }
-  const known = table[String(confidence)]
-  if (known !== undefined) return known
-  // Acklam-free approximation of the normal quantile (Abramowitz–Stegun 26.2.23), good to 4.5e-4.
-  const p = (1 - confidence) / 2
-  const t = Math.sqrt(-2 * Math.log(p))
-  return t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t)
-}
-
-/** Wilson score interval's lower bound for `successes` out of `n` at a two-sided `confidence`. */
-export function wilsonLowerBound(successes: number, n: number, confidence = 0.9): number {
-  if (n <= 0) return 0
-  const z = zFor(confidence)
-  const p = successes / n
-  const z2 = z * z
-  const centre = p + z2 / (2 * n)
-  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))
-  return Math.max(0, (centre - margin) / (1 + z2 / n))
-}
 
 /** Precision as the owner's answers show it: the share approved, and its lower bound. */
 export function precisionOf(rule: SupervisedRule, confidence = DEFAULT_LIFECYCLE.confidence): { estimate: number; lower: number } {

@@ -27,6 +27,7 @@ import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-st
 import { approvalRequestText, describeMessage, parseAnswer, stepName } from '../approvals.ts'
 import type { GroupEvent, PrivateEvent } from '../events.ts'
 import type { HandledDecision } from '../guard.ts'
+import { wilsonLowerBound } from '../wilson.ts'
 import {
   applyOwnerCommand,
   DEFAULT_LIFECYCLE,
@@ -38,7 +39,6 @@ import {
   recordFired,
   type StateChange,
   type SupervisedRule,
-  wilsonLowerBound,
 } from './lifecycle.ts'
 import { OWNER_HELP, parseOwnerCommand } from './owner-commands.ts'
 import {
