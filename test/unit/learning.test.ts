@@ -183,6 +183,34 @@ describe('learnPolicy', () => {
     expect(whats(withCards(6))).toContain('card')
   })
 
+  it('does not add the stated 禁止广告 on top of the rules on ad copy the history already gave', () => {
+    const events: GroupEvent[] = [
+      account('wxid_bot'),
+      roomSnapshot({ owner: 'wxid_bot', admins: [] }),
+      { kind: 'announcement', id: 'a1', ts: at(-1), room: 'r1', sender: 'wxid_bot', text: '群规：禁止发广告，违者移出' },
+    ]
+    const ads = [
+      '全场包邮限时秒杀，详情咨询热线，加微信领取优惠券，手慢无',
+      '兼职日结日赚三百，在家就能做，名额有限，私聊我报名',
+      '代购正品低价批发，厂家直供，欢迎咨询下单，包邮到家',
+    ]
+    const chat = ['今天下雨了吗', '晚上一起吃饭吧', '这个游戏真好玩', '孩子作业写完了', '明天几点开会', '周末去公园走走']
+    let t = 0
+    for (let i = 0; i < 12; i++) {
+      const m = `wxid_new${i}`
+      events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
+      events.push(message({ sender: m, text: `${ads[i % 3]}${i}`, ts: at(t + 5) }))
+      events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
+      for (let k = 0; k < 6; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `${chat[k]} ${i}`, ts: at(t + 20 + k) }))
+      t += 600
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    // The owner's removals read as "marketing words → remove"; the classifier's cold reading of
+    // the announcement (an ad score of 0.7 from anyone) is not added on top.
+    expect(rules.map((r) => r.what)).toContain('ad-words')
+    expect(rules.map((r) => r.what)).not.toContain('ad-text')
+  })
+
   it('proposes (ask-owner, shadow) on new data, and survives a save and load', () => {
     const policy = policyFromJson(policyToJson(learnPolicy(history())))
     const runner = new PolicyRunner(policy)

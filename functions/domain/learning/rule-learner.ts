@@ -171,6 +171,9 @@ function trainClassifier(
   return AdClassifier.train([...relabelled, ...(options.corpus ?? [])], { segment: options.segment, bits: 18 })
 }
 
+/** Conditions that read ad copy in a text: what an announcement's 禁止广告 comes down to. */
+const AD_COPY: readonly What[] = ['ad-text', 'ad-words', 'long-text']
+
 interface Tally {
   matched: number
   labelled: number
@@ -273,6 +276,8 @@ function learnRoom(
   // Cold start: what the announcement states and the history has not already given.
   for (const a of announced.rules) {
     if (learnedWhats.has(a.what)) continue
+    // 禁止广告: the history already shows how this owner reads it when it gave a rule on ad copy.
+    if (a.what === 'ad-text' && AD_COPY.some((w) => learnedWhats.has(w))) continue
     const c: Candidate = {
       what: a.what,
       who: a.who,
