@@ -27,7 +27,7 @@ import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-st
 import { approvalRequestText, describeMessage, parseAnswer, stepName } from '../approvals.ts'
 import type { GroupEvent, PrivateEvent } from '../events.ts'
 import type { HandledDecision } from '../guard.ts'
-import { wilsonLowerBound } from '../wilson.ts'
+import { wilsonLowerBound, wilsonUpperBound } from '../wilson.ts'
 import {
   applyOwnerCommand,
   DEFAULT_LIFECYCLE,
@@ -326,7 +326,8 @@ export class Supervisor {
       const no = rec?.rejected ?? 0
       const n = yes + no
       // The width of the rule's precision interval: wide (few answers, or mixed ones) = unsure.
-      width.set(key, 1 - wilsonLowerBound(no, n, this.o.lifecycle.confidence) - wilsonLowerBound(yes, n, this.o.lifecycle.confidence))
+      const c = this.o.lifecycle.confidence
+      width.set(key, wilsonUpperBound(yes, n, c) - wilsonLowerBound(yes, n, c))
     }
     const unsure = (r: ApprovalRecord) => width.get(`${r.room}#${r.rule}`) ?? 1
     const margin = (r: ApprovalRecord) => Math.abs((r.score ?? 1) - 0.5)
