@@ -194,6 +194,13 @@ function scaleShift(g: Graph, mul: Onnx.INodeProto | undefined): ScaleShift | un
   return { x, s, b, nodes: [mul, add], out: add.output?.[0] ?? '' }
 }
 
+/** A scale-and-shift pair whose one reader is a convolution, as that convolution's input. */
+function scaleShiftIntoConv(g: Graph, mul: Onnx.INodeProto): { pair: ScaleShift; conv: Onnx.INodeProto } | undefined {
+  const pair = scaleShift(g, mul)
+  const conv = pair && g.soleConsumer(pair.out)
+  return pair && conv?.opType === 'Conv' && conv.input?.[0] === pair.out ? { pair, conv } : undefined
+}
+
 /** Pass 1: Conv → Mul(s) → [Add(b)] into the convolution. */
 function affineAfterConv(g: Graph, drop: Set<Onnx.INodeProto>, extra: Onnx.INodeProto[]): number {
   let count = 0
@@ -251,9 +258,9 @@ function hardSwish(g: Graph, drop: Set<Onnx.INodeProto>): number {
 function affineBeforeConv(g: Graph, drop: Set<Onnx.INodeProto>, extra: Onnx.INodeProto[]): number {
   let count = 0
   for (const mul of g.graph.node ?? []) {
-    const pair = scaleShift(g, mul)
-    const conv = pair && g.soleConsumer(pair.out)
-    if (!pair || conv?.opType !== 'Conv' || conv.input?.[0] !== pair.out) continue
+    const found = scaleShiftIntoConv(g, mul)
+    if (!found) continue
+    const { pair, conv } = found
     const { x, s, b = 0 } = pair
     const pads = attribute(conv, 'pads')?.ints?.map(Number) ?? []
     const autoPad = new TextDecoder().decode(attribute(conv, 'auto_pad')?.s ?? new Uint8Array())
@@ -281,13 +288,13 @@ function affineBeforeConv(g: Graph, drop: Set<Onnx.INodeProto>, extra: Onnx.INod
 function affineAsNormalization(g: Graph, drop: Set<Onnx.INodeProto>, extra: Onnx.INodeProto[]): number {
   let count = 0
   for (const mul of g.graph.node ?? []) {
-    const pair = scaleShift(g, mul)
-    const [, add] = pair?.nodes ?? []
-    const conv = pair && g.soleConsumer(pair.out)
-    const weights = g.constant(conv?.input?.[1])
-    if (!pair || pair.b === undefined || !add || conv?.opType !== 'Conv' || conv.input?.[0] !== pair.out) continue
-    if (!weights?.dims || weights.dims.length < 2) continue
+    const found = scaleShiftIntoConv(g, mul)
+    if (!found) continue
+    const { pair, conv } = found
     const { x, s, b } = pair
+    const [, add] = pair.nodes
+    const weights = g.constant(conv.input?.[1])
+    if (b === undefined || !add || !weights?.dims || weights.dims.length < 2) continue
     // the convolution's input channels: weights are [outputs, inputs per group, …]
     const channels = Number(weights.dims[1]) * Number(attribute(conv, 'group')?.i ?? 1)
     const epsilon = 1e-5
