@@ -1,11 +1,17 @@
 /**
- * The in-process ad classifier: logistic regression over hashed sparse features, trained with
- * AdaGrad. It runs inside the embedded guard and the moderate function (no service to call)
+ * The in-process ad classifier: a linear model over hashed sparse features — logistic regression
+ * trained with AdaGrad (the default), or naive Bayes counts (`method: 'naive-bayes'`). It runs inside the embedded guard and the moderate function (no service to call)
  * and is what moderate falls back to while the SageMaker endpoint does not exist.
  *
  * Features are the `modelTokens` of a text (CJK characters and bigrams, Latin words, digit-run
  * lengths — the same tokens the SageMaker path trains on) plus, when a word segmenter is given,
  * its words; each is hashed into 2^bits weights (the hashing trick: no vocabulary to store).
+ *
+ * Both methods give a weight per hashed feature and a bias, so they save, load and score alike.
+ * Naive Bayes is the one for a few hundred noisy labels (what owners acted on, in a history): it
+ * estimates each feature from counts alone and so ranks texts unlike anything labelled better
+ * than a regression that has to fit every mislabelled ad; logistic regression is the one for a
+ * labelled corpus (docs/learning.md has both measured).
  *
  * The saved form is a small JSON header followed by the Float32 weights.
  *
@@ -29,14 +35,24 @@ export class ModelError extends Error {
 }
 
 export interface AdClassifierOptions {
+  /** How the weights are fitted. @default 'logistic' */
+  readonly method?: 'logistic' | 'naive-bayes'
   /** log2 of the number of weights. @default 20 */
   readonly bits?: number
-  /** Passes over the data. @default 6 */
+  /** Logistic: passes over the data. @default 6 */
   readonly epochs?: number
-  /** AdaGrad step size. @default 0.5 */
+  /** Logistic: AdaGrad step size. @default 0.5 */
   readonly learningRate?: number
-  /** L2 penalty per update. @default 1e-6 */
+  /** Logistic: L2 penalty per update. @default 1e-6 */
   readonly l2?: number
+  /** Naive Bayes: additive (Lidstone) smoothing of the feature counts. @default 0.1 */
+  readonly smoothing?: number
+  /**
+   * Naive Bayes: its log-odds are divided by this. The model treats a text's overlapping
+   * n-grams as independent evidence and so counts the same evidence many times over; undamped,
+   * nearly every score is 0 or 1 and a threshold means nothing. @default 5
+   */
+  readonly temperature?: number
   /** Splits text into words (e.g. jieba); its words are added to the features. @default none */
   readonly segment?: Segmenter | undefined
   /** Spam probability from which `classify` answers "spam". @default 0.5 */
@@ -50,6 +66,8 @@ interface Header {
   readonly bias: number
   readonly threshold: number
   readonly segmented: boolean
+  /** Absent in models saved before naive Bayes existed: logistic. */
+  readonly method?: 'logistic' | 'naive-bayes'
   readonly trainedOn: { readonly spam: number; readonly ham: number }
 }
 
@@ -78,10 +96,15 @@ export class AdClassifier implements TextClassifier {
       bias: 0,
       threshold: options.threshold ?? 0.5,
       segmented: Boolean(options.segment),
+      method: options.method ?? 'logistic',
       trainedOn: { spam, ham },
     }
     const model = new AdClassifier(new Float32Array(1 << bits), header, options.segment)
     const rows = examples.map((e) => ({ x: model.features(e.text), y: e.label === 'spam' ? 1 : 0 }))
+    if (header.method === 'naive-bayes') {
+      const bias = AdClassifier.fitNaiveBayes(model.weights, rows, options.smoothing ?? 0.1, options.temperature ?? 5)
+      return new AdClassifier(model.weights, { ...header, bias }, options.segment)
+    }
     const order = rows.map((_, i) => i).sort((a, b) => hash(String(a * 2654435761)) - hash(String(b * 2654435761)))
     const g2 = new Float32Array(1 << bits)
     let bias = 0
@@ -107,6 +130,37 @@ export class AdClassifier implements TextClassifier {
       }
     }
     return new AdClassifier(w, { ...header, bias }, options.segment)
+  }
+
+  /**
+   * Bernoulli-style naive Bayes counts (each feature once per text) turned into weights:
+   * w[f] = log P(f | ad) − log P(f | not), smoothed, over the number of features seen; the
+   * bias is the log prior odds. A feature no training text had gets the smoothed log ratio of
+   * nothing — slightly towards the rarer class, as naive Bayes does. Returns the bias.
+   */
+  private static fitNaiveBayes(w: Float32Array, rows: readonly { x: number[]; y: number }[], alpha: number, temperature: number): number {
+    if (!(alpha > 0)) throw new RangeError(`smoothing must be above 0 (got ${alpha})`)
+    if (!(temperature > 0)) throw new RangeError(`temperature must be above 0 (got ${temperature})`)
+    const spamCounts = new Float64Array(w.length)
+    const hamCounts = new Float64Array(w.length)
+    let spamTotal = 0
+    let hamTotal = 0
+    let spamDocs = 0
+    for (const row of rows) {
+      const counts = row.y ? spamCounts : hamCounts
+      for (const f of row.x) counts[f] = (counts[f] ?? 0) + 1
+      if (row.y) {
+        spamTotal += row.x.length
+        spamDocs++
+      } else hamTotal += row.x.length
+    }
+    let seen = 0
+    for (let f = 0; f < w.length; f++) if ((spamCounts[f] ?? 0) + (hamCounts[f] ?? 0) > 0) seen++
+    const spamNorm = Math.log(spamTotal + alpha * seen)
+    const hamNorm = Math.log(hamTotal + alpha * seen)
+    for (let f = 0; f < w.length; f++)
+      w[f] = (Math.log((spamCounts[f] ?? 0) + alpha) - spamNorm - (Math.log((hamCounts[f] ?? 0) + alpha) - hamNorm)) / temperature
+    return Math.log(spamDocs / (rows.length - spamDocs)) / temperature
   }
 
   /**
@@ -148,12 +202,17 @@ export class AdClassifier implements TextClassifier {
     return out
   }
 
-  /** How many spam and ham texts it was trained on. */
   /** Whether it was trained with word segmentation (and so scores with it). */
   get segmented(): boolean {
     return this.header.segmented
   }
 
+  /** How its weights were fitted. */
+  get method(): 'logistic' | 'naive-bayes' {
+    return this.header.method ?? 'logistic'
+  }
+
+  /** How many spam and ham texts it was trained on. */
   get trainedOn(): { spam: number; ham: number } {
     return { ...this.header.trainedOn }
   }

@@ -77,6 +77,45 @@ describe('Class: AdClassifier', () => {
     })
     expect(asked).toBe(1) // not asked for a model trained without
   })
+
+  describe('naive Bayes', () => {
+    const nb = AdClassifier.train(examples, { bits: 16, method: 'naive-bayes' })
+
+    it('separates ads from chat, and saves, loads and scores as the regression does', () => {
+      expect(nb.method).toBe('naive-bayes')
+      expect(model.method).toBe('logistic')
+      expect(nb.score('加微信 领优惠券')).toBeGreaterThan(0.5)
+      expect(nb.score('明天几点去公园')).toBeLessThan(0.5)
+      const copy = AdClassifier.fromBytes(nb.toBytes())
+      expect(copy.method).toBe('naive-bayes')
+      for (const t of ['加微信', '晚饭吃什么', 'hello 123']) expect(copy.score(t)).toBeCloseTo(nb.score(t), 6)
+    })
+
+    it('ranks ads above chat when a third of the ads are labelled chat (an owner who let them pass)', () => {
+      // Each ad appears three times; the owner acted on two of them. Texts the model has not seen.
+      const noisy: LabelledText[] = [
+        ...ads.flatMap((text) =>
+          [text, `${text}！`, `【推广】${text}`].map((t, i) => ({ text: t, label: i === 2 ? ('ham' as const) : ('spam' as const) })),
+        ),
+        ...chat.flatMap((text) => [text, `${text}？`, `哈哈 ${text}`, `嗯 ${text}`]).map((text) => ({ text, label: 'ham' as const })),
+      ]
+      const m = AdClassifier.train(noisy, { bits: 16, method: 'naive-bayes' })
+      const unseenAds = ['加V领红包 日赚', '代购 私聊领券']
+      const unseenChat = ['明天几点去公园', '作业写完了吗']
+      const lowestAd = Math.min(...unseenAds.map((t) => m.score(t)))
+      for (const t of unseenChat) expect(m.score(t)).toBeLessThan(lowestAd)
+    })
+
+    it('damps its log-odds by the temperature, and refuses settings that mean nothing', () => {
+      const undamped = AdClassifier.train(examples, { bits: 16, method: 'naive-bayes', temperature: 1 })
+      expect(undamped.score('加微信 领优惠券')).toBe(1) // log-odds near 50: a threshold means nothing
+      const softer = AdClassifier.train(examples, { bits: 16, method: 'naive-bayes', temperature: 10 })
+      const logit = (p: number) => Math.log(p / (1 - p))
+      expect(2 * logit(softer.score('加微信 领优惠券'))).toBeCloseTo(logit(nb.score('加微信 领优惠券')), 3)
+      expect(() => AdClassifier.train(examples, { method: 'naive-bayes', smoothing: 0 })).toThrow(/smoothing/)
+      expect(() => AdClassifier.train(examples, { method: 'naive-bayes', temperature: -1 })).toThrow(/temperature/)
+    })
+  })
 })
 
 describe('Class: StoredClassifier', () => {

@@ -165,10 +165,13 @@ function trainClassifier(
   const examples = [...labelled, ...(options.corpus ?? [])]
   const spam = examples.filter((e) => e.label === 'spam').length
   if (spam < 10 || examples.length - spam < 10) return undefined
-  const first = AdClassifier.train(examples, { segment: options.segment, bits: 18 })
+  // Naive Bayes: a few hundred labels, many of them noisy (ads the owner let pass count as
+  // chat) — counts generalise from that better than a fitted regression (docs/learning.md).
+  const fit = { method: 'naive-bayes', segment: options.segment, bits: 18 } as const
+  const first = AdClassifier.train(examples, fit)
   // Self-training: unlabelled texts the first model is sure of count as ads for the second.
   const relabelled = labelled.map((e) => (e.label === 'ham' && first.score(e.text) >= 0.95 ? { ...e, label: 'spam' as const } : e))
-  return AdClassifier.train([...relabelled, ...(options.corpus ?? [])], { segment: options.segment, bits: 18 })
+  return AdClassifier.train([...relabelled, ...(options.corpus ?? [])], fit)
 }
 
 /** Conditions that read ad copy in a text: what an announcement's 禁止广告 comes down to. */
