@@ -30,7 +30,15 @@ describe('features', () => {
     for (const t of ['订单号 12345', '我在vip包间', '2026年3月1日', 'iphone 15']) expect([t, hasContact(t)]).toEqual([t, false])
     expect(hasContact('加企鹅 8354 22224')).toBe(true)
     // Keywords split by separators, numbers in Chinese numerals, separators doubled.
-    for (const t of ['篇-加-企-鹅8354 22224', '薇-信: abc123', 'V.X: love888', '扣 扣 12345678', '认准微信一八六八六一一四三九二', 'Vx：：sun4567', 'qq: : 12345'])
+    for (const t of [
+      '篇-加-企-鹅8354 22224',
+      '薇-信: abc123',
+      'V.X: love888',
+      '扣 扣 12345678',
+      '认准微信一八六八六一一四三九二',
+      'Vx：：sun4567',
+      'qq: : 12345',
+    ])
       expect([t, hasContact(t)]).toEqual([t, true])
     // …but not English words that happen to meet, nor a phrase in numerals.
     for (const t of ['new xbox360', 'show xyz1234', '一五一十地说', '三三两两', '我在 v i p 包间'])
