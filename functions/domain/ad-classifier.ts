@@ -1,7 +1,8 @@
 /**
  * The in-process ad classifier: a linear model over hashed sparse features — logistic regression
- * trained with AdaGrad (the default), or naive Bayes counts (`method: 'naive-bayes'`). It runs inside the embedded guard and the moderate function (no service to call)
- * and is what moderate falls back to while the SageMaker endpoint does not exist.
+ * trained with AdaGrad (the default), or naive Bayes counts (`method: 'naive-bayes'`). It runs
+ * inside the embedded guard and the moderate function (no service to call) and is what moderate
+ * falls back to while the SageMaker endpoint does not exist.
  *
  * Features are the `modelTokens` of a text (CJK characters and bigrams, Latin words, digit-run
  * lengths — the same tokens the SageMaker path trains on) plus, when a word segmenter is given,
@@ -133,10 +134,12 @@ export class AdClassifier implements TextClassifier {
   }
 
   /**
-   * Bernoulli-style naive Bayes counts (each feature once per text) turned into weights:
-   * w[f] = log P(f | ad) − log P(f | not), smoothed, over the number of features seen; the
-   * bias is the log prior odds. A feature no training text had gets the smoothed log ratio of
-   * nothing — slightly towards the rarer class, as naive Bayes does. Returns the bias.
+   * Multinomial naive Bayes over binary features (each counted once per text), as weights:
+   * w[f] = log P(f | ad) − log P(f | not), each with additive smoothing over the features seen;
+   * the bias is the log prior odds; both divided by the temperature. A feature no training text
+   * had keeps the smoothed ratio of nothing, which leans towards the smaller class (the ads): a
+   * text unlike anything trained on leans towards an ad (docs/learning.md measures what that
+   * does). Fills `w`, returns the bias.
    */
   private static fitNaiveBayes(w: Float32Array, rows: readonly { x: number[]; y: number }[], alpha: number, temperature: number): number {
     if (!(alpha > 0)) throw new RangeError(`smoothing must be above 0 (got ${alpha})`)
