@@ -6,6 +6,7 @@ import { countAdWords, FeatureTracker, hasAddress, hasContact } from '../../func
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
 import { learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import { subsumes } from '../../functions/domain/learning/rules.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 
 describe('parseAnnouncement', () => {
@@ -160,6 +161,33 @@ describe('learnPolicy', () => {
     expect(long).toMatchObject({ who: expect.stringMatching(/newcomer|recent/), action: 'remove', mode: 'shadow' })
     expect(rules.some((r) => r.what === 'long-text' && r.who === 'anyone')).toBe(false)
     expect(long?.sentence).toMatch(/字以上的长段文字 → 移出群聊/)
+  })
+
+  it('keeps one rule where a narrower one with the same action would only repeat it', () => {
+    // Newcomers' links: all six removed. Members' links: four of eight removed. Both "a link from
+    // a newcomer" and "a link from anyone" are enforced and both remove; the first adds nothing.
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    for (let i = 0; i < 8; i++) {
+      const t = i * 600
+      if (i < 6) {
+        const m = `wxid_new${i}`
+        events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
+        events.push(message({ sender: m, type: 'link', text: '领红包', url: 'https://t.cn/a', ts: at(t + 5) }))
+        events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
+      }
+      const member = `wxid_member${i}`
+      events.push(message({ sender: member, type: 'link', text: '看看这个', url: 'https://t.cn/m', ts: at(t + 20) }))
+      if (i % 2 === 0) events.push({ kind: 'leave', id: `lm${i}`, ts: at(t + 25), room: 'r1', members: [member], remover: 'wxid_bot' })
+      for (let k = 0; k < 20; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 30 + k) }))
+    }
+    const links = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'link')
+    expect(links.map((r) => [r.who, r.action])).toEqual([['anyone', 'remove']])
+    expect(links[0]?.evidence).toMatchObject({ matched: 14, labelled: 10 })
+    // Thresholds are "at least": five a minute covers six; a newcomer is a recent member.
+    expect(subsumes({ what: 'flood', who: 'recent', threshold: 5 }, { what: 'flood', who: 'newcomer', threshold: 6 })).toBe(true)
+    expect(subsumes({ what: 'flood', who: 'newcomer', threshold: 5 }, { what: 'flood', who: 'recent', threshold: 6 })).toBe(false)
+    expect(subsumes({ what: 'flood', who: 'anyone', threshold: 6 }, { what: 'flood', who: 'anyone', threshold: 5 })).toBe(false)
+    expect(subsumes({ what: 'link', who: 'anyone' }, { what: 'card', who: 'newcomer' })).toBe(false)
   })
 
   it('learns nothing from one removal', () => {

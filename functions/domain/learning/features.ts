@@ -49,6 +49,10 @@ export interface MessageFacts {
   readonly qr?: boolean | undefined
 }
 
+/** Default tenures: a newcomer joined under a day ago, a recent member under three days ago. */
+export const NEWCOMER_MS = 24 * 3_600_000
+export const RECENT_MS = 3 * 24 * 3_600_000
+
 export interface FeatureOptions {
   /** @default 24 h */
   readonly newcomerMs?: number
@@ -219,8 +223,8 @@ export class FeatureTracker {
   private readonly crossRoomMs: number
 
   constructor(private readonly options: FeatureOptions = {}) {
-    this.newcomerMs = options.newcomerMs ?? 24 * 3_600_000
-    this.recentMs = options.recentMs ?? 3 * 24 * 3_600_000
+    this.newcomerMs = options.newcomerMs ?? NEWCOMER_MS
+    this.recentMs = options.recentMs ?? RECENT_MS
     this.burstMs = options.burstMs ?? 60_000
     this.crossRoomMs = options.crossRoomMs ?? 7 * 86_400_000
     this.texts = new NearDuplicateIndex({ windowMs: this.crossRoomMs })

@@ -22,8 +22,8 @@ import type { GroupEvent } from '../events.ts'
 import { fnv1a as hash } from '../fnv.ts'
 import { wilsonUpperBound } from '../wilson.ts'
 import { parseAnnouncement } from './announcement.ts'
-import { type FeatureOptions, FeatureTracker, type MessageFacts } from './features.ts'
-import { type LearnedRule, matches, type RuleCondition, sentence, TEXT_TYPES, WHOS, type What } from './rules.ts'
+import { type FeatureOptions, FeatureTracker, type MessageFacts, NEWCOMER_MS, RECENT_MS } from './features.ts'
+import { type LearnedRule, matches, type RuleCondition, sentence, subsumes, TEXT_TYPES, WHOS, type What } from './rules.ts'
 import { extractWeakLabels, type WeakLabel, type WeakLabelOptions } from './weak-labels.ts'
 
 export interface LearnOptions extends WeakLabelOptions, FeatureOptions {
@@ -143,6 +143,8 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
       {
         minRate,
         minLabelled,
+        // Tenures nest (a newcomer is a recent member) unless the windows were set otherwise.
+        nested: (options.newcomerMs ?? NEWCOMER_MS) <= (options.recentMs ?? RECENT_MS),
       },
     )
     progress('rules', i + 1, all.length)
@@ -190,7 +192,7 @@ function learnRoom(
   scores: ReadonlyMap<string, number>,
   cands: readonly Candidate[],
   announcement: string | undefined,
-  o: { minRate: number; minLabelled: number },
+  o: { minRate: number; minLabelled: number; nested: boolean },
 ): RoomPolicy {
   const tallies = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0 }))
   const hits = cands.map((): number[] => [])
@@ -296,6 +298,10 @@ function learnRoom(
     if (c.what === 'ad-text' && !cands.some((x) => x.what === 'ad-text')) continue // no classifier to judge text with
     add(c, t, 'announcement')
   }
-  rules.sort((a, b) => b.evidence.precision - a.evidence.precision || b.evidence.labelled - a.evidence.labelled)
-  return { rules, actionRate, ...(announcement ? { announcement } : {}) }
+  // A rule whose every match a broader rule with the same action also catches (flood ≥ 6 next to
+  // flood ≥ 5, both warn) hands its matches to that rule, same action: it is only one more line
+  // to read and to approve.
+  const readable = o.nested ? rules.filter((r) => !rules.some((b) => b !== r && b.action === r.action && subsumes(b, r))) : rules
+  readable.sort((a, b) => b.evidence.precision - a.evidence.precision || b.evidence.labelled - a.evidence.labelled)
+  return { rules: readable, actionRate, ...(announcement ? { announcement } : {}) }
 }

@@ -66,6 +66,18 @@ export const TEXT_TYPES: ReadonlySet<MessageFacts['type']> = new Set(['text', 'l
 /** Whether a rule needs the ad classifier's score to decide. */
 export const needsScore = (rule: RuleCondition): boolean => rule.what === 'ad-text'
 
+/** Tenures from the narrowest: a newcomer by QR code is a newcomer, a newcomer a member of under three days. */
+const WHO_RANK: Readonly<Record<Who, number>> = { 'qrcode-newcomer': 0, newcomer: 1, recent: 2, anyone: 3 }
+
+/**
+ * Whether every message `narrow` matches, `broad` matches too: the same content condition, an
+ * equal or wider tenure and an equal or lower threshold (every threshold is an "at least").
+ * Assumes the newcomer window lies within the recent one (the defaults: a day, three days).
+ */
+export function subsumes(broad: RuleCondition, narrow: RuleCondition): boolean {
+  return broad.what === narrow.what && WHO_RANK[broad.who] >= WHO_RANK[narrow.who] && (broad.threshold ?? 0) <= (narrow.threshold ?? 0)
+}
+
 /** Whether a (non-staff) message meets a rule's condition. `score` is the ad classifier's, for text. */
 export function matches(rule: RuleCondition, f: MessageFacts, score: number | undefined): boolean {
   if (f.staff) return false
