@@ -1,17 +1,19 @@
 /**
  * Learns each room's rulebook from its history: weak labels from the owner's actions, message
- * facts in context, the ad classifier trained on the labelled texts (plus any corpus the
- * operator supplies, plus one round of self-training on the unlabelled majority), then every
- * candidate rule (what × who) scored against the labels.
+ * facts in context, the ad classifier (naive Bayes) trained on the labelled texts (plus any
+ * corpus the operator supplies, plus one round of self-training on the unlabelled majority),
+ * then every candidate rule (what × who) scored against the labels.
  *
  * Owners act on only part of the violations, so "labelled / matched" understates a rule's
  * precision by the owner's action rate. A candidate counts as enforced when the owner acted on
  * at least `minRate` of its matches and ten times more often than on the members' messages no
- * candidate matches (the owner's background: housekeeping, scolding); the room's action rate is the labelled share over its enforced candidates, and a
- * rule's estimated precision is its rate over that. Per kind of content the enforced candidate
- * that catches the most wins (anyone over newcomers only, when both are enforced). The announcement adds the rules it
- * states (cold start), unless the history shows the owner plainly never enforces them.
- * Every learned rule starts in shadow mode.
+ * candidate matches (the owner's background: housekeeping, scolding); the room's action rate is
+ * the labelled share over its enforced candidates, and a rule's estimated precision is its rate
+ * over that. The rulebook is a decision list built greedily: the enforced candidate whose
+ * not-yet-covered matches are labelled at the highest rate joins, as long as what it adds is
+ * itself enforced. The announcement adds the rules it states (cold start), unless the history
+ * shows the owner plainly never enforces them. A rule that a broader one with the same action
+ * covers is left out. Every learned rule starts in shadow mode.
  *
  * @example
  *   const policy = learnPolicy(events, { onProgress: (stage) => bar.update(stage) })
