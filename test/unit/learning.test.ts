@@ -77,6 +77,22 @@ describe('features', () => {
       )
     expect(last?.burst).toBe(5)
   })
+
+  it('knows a sender pasting the same text again in the same room within ten minutes', () => {
+    const tracker = new FeatureTracker()
+    for (const e of [account(), roomSnapshot(), roomSnapshot({ room: 'r2' })]) tracker.observe(e)
+    const text = '全网最低价 正品保证 欢迎咨询'
+    const post = (o: { sender?: string; room?: string; text?: string; minute: number }) =>
+      tracker.observe(message({ room: o.room ?? 'r1', sender: o.sender ?? 'wxid_a', text: o.text ?? text, ts: at(o.minute) }))
+    expect(post({ minute: 0 })).toMatchObject({ repeat: false })
+    // Near-identical counts (a changed price), and it is not a campaign of several members.
+    expect(post({ text: '全网最低价 正品保证 欢迎咨询!!', minute: 3 })).toMatchObject({ repeat: true, duplicate: false })
+    expect(post({ sender: 'wxid_b', minute: 4 })).toMatchObject({ repeat: false, duplicate: true })
+    expect(post({ room: 'r2', minute: 5 })).toMatchObject({ repeat: false }) // another room: cross-room, not a repeat
+    expect(post({ minute: 20 })).toMatchObject({ repeat: false }) // 17 minutes after its last
+    expect(post({ text: '哈哈哈', minute: 21 })).toMatchObject({ repeat: false })
+    expect(post({ text: '哈哈哈', minute: 22 })).toMatchObject({ repeat: false }) // too short to tell
+  })
 })
 
 /** A small history: newcomers post links and get removed; old members post links and nothing happens. */
@@ -139,6 +155,29 @@ describe('learnPolicy', () => {
     }
     const rules = learnPolicy(events).rooms.r1?.rules ?? []
     expect(rules.map((r) => [r.what, r.who, r.action])).toContainEqual(['card', 'anyone', 'warn'])
+  })
+
+  it('learns "the same text pasted again" where the owner warns members who paste a message over and over', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    const lines = [
+      '今晚八点直播间见不见不散',
+      '求助：谁家有多余的纸箱子',
+      '团购最后一天了大家抓紧',
+      '明天早上九点楼下集合哦',
+      '有人一起拼车去机场吗',
+    ]
+    for (let i = 0; i < 5; i++) {
+      const t = i * 300
+      const m = `wxid_m${i}`
+      for (let k = 0; k < 3; k++) events.push(message({ id: `p${i}-${k}`, sender: m, text: lines[i], ts: at(t + k * 2) }))
+      events.push(message({ sender: 'wxid_bot', text: `@${m} 不要刷屏`, mentions: [m], ts: at(t + 6) }))
+      // Everyone else chats, short lines said again and again among them, and nobody minds.
+      for (let k = 0; k < 30; k++)
+        events.push(message({ sender: `wxid_old${k % 5}`, text: k % 2 ? '好的' : `收到 ${k}`, ts: at(t + 10 + k) }))
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    expect(rules.map((r) => [r.what, r.who, r.action])).toContainEqual(['repeat', 'anyone', 'warn'])
+    expect(rules.find((r) => r.what === 'repeat')?.sentence).toContain('十分钟内把同一段话重复发')
   })
 
   it('learns "a long text from a newcomer" where newcomers post long ad copy and members chat in short lines', () => {

@@ -39,6 +39,11 @@ export interface MessageFacts {
   /** A near-identical text (10+ characters) was posted by another member recently, in any room (a campaign). */
   readonly duplicate: boolean
   /**
+   * The sender already posted a near-identical text (10+ characters) in this room within
+   * `repeatMs`: the same message pasted again and again (刷屏 by copy, an ad repeated).
+   */
+  readonly repeat: boolean
+  /**
    * Posted in an hour of the day when this room is normally quiet (under a fifth of its average
    * hourly traffic so far, once it has 500 messages to go by): the room's rhythm.
    */
@@ -62,6 +67,8 @@ export interface FeatureOptions {
   readonly burstMs?: number
   /** @default 7 days */
   readonly crossRoomMs?: number
+  /** How far back a sender's own repeated text counts (`repeat`). @default 10 min */
+  readonly repeatMs?: number
   /** Staff a history does not show (admins, a configured owner), per room — e.g. from qunguard.yaml. */
   readonly extraStaff?: ((room: string) => readonly string[]) | undefined
   /** Whether a message's picture holds a QR code (e.g. from a QR decoder over the media files). */
@@ -221,12 +228,14 @@ export class FeatureTracker {
   private readonly recentMs: number
   private readonly burstMs: number
   private readonly crossRoomMs: number
+  private readonly repeatMs: number
 
   constructor(private readonly options: FeatureOptions = {}) {
     this.newcomerMs = options.newcomerMs ?? NEWCOMER_MS
     this.recentMs = options.recentMs ?? RECENT_MS
     this.burstMs = options.burstMs ?? 60_000
     this.crossRoomMs = options.crossRoomMs ?? 7 * 86_400_000
+    this.repeatMs = options.repeatMs ?? 10 * 60_000
     this.texts = new NearDuplicateIndex({ windowMs: this.crossRoomMs })
   }
 
@@ -273,6 +282,7 @@ export class FeatureTracker {
     const seen = m.text ? this.texts.add(m.text, { room: m.room, sender: m.sender, ms }) : []
     const crossRoom = seen.some((s) => s.room !== m.room && s.sender !== m.sender)
     const duplicate = seen.some((s) => s.sender !== m.sender)
+    const repeat = seen.some((s) => s.sender === m.sender && s.room === m.room && ms - s.ms < this.repeatMs)
     return {
       id: m.id,
       room: m.room,
@@ -292,6 +302,7 @@ export class FeatureTracker {
       quietHour,
       crossRoom,
       duplicate,
+      repeat,
       qr: m.type === 'image' ? this.options.qr?.(m) : undefined,
     }
   }

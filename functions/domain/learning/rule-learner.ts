@@ -73,6 +73,7 @@ function candidates(hasQr: boolean, hasClassifier: boolean): Candidate[] {
     'mention-all',
     'cross-room',
     'duplicate',
+    'repeat',
     'quiet-hours',
   ]
   if (hasQr) whats.push('qr')

@@ -21,6 +21,7 @@ export const WHATS = [
   'mention-all',
   'cross-room',
   'duplicate',
+  'repeat',
   'ad-words',
   'long-text',
   'quiet-hours',
@@ -110,6 +111,8 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
       return f.crossRoom
     case 'duplicate':
       return f.duplicate
+    case 'repeat':
+      return f.repeat
     case 'ad-words':
       return f.type === 'text' && f.adWords >= (rule.threshold ?? 3)
     case 'quiet-hours':
@@ -132,6 +135,7 @@ const WHAT_WORDS: Record<What, (t?: number) => string> = {
   'mention-all': () => '@所有人',
   'cross-room': () => '在多个群发同样的内容',
   duplicate: () => '发和其他成员一模一样的内容（群发广告）',
+  repeat: () => '十分钟内把同一段话重复发（复制刷屏）',
   'ad-words': (t) => `发用了 ${t ?? 3} 个以上推销词（优惠、代购、日赚、退订等）的文字`,
   'quiet-hours': () => '在群里平时没人说话的时段发消息',
   'long-text': (t) => `发 ${t ?? 50} 字以上的长段文字`,
