@@ -44,6 +44,11 @@ describe('features', () => {
     // …but not English words that happen to meet, nor a phrase in numerals.
     for (const t of ['new xbox360', 'show xyz1234', '一五一十地说', '三三两两', '我在 v i p 包间'])
       expect([t, hasContact(t)]).toEqual([t, false])
+    // A bare v run on into an English word is not a WeChat id; with a separator, or before an
+    // id ending in digits, it is.
+    for (const t of ['vocal你还活着', '出售vapev4', '上线就送vip16', 'I vaguely remember', 'Valentines Day'])
+      expect([t, hasContact(t)]).toEqual([t, false])
+    for (const t of ['我Vfard82', '需要的加下vhuayong715', 'V: abc123']) expect([t, hasContact(t)]).toEqual([t, true])
     // Long ids inside a web address are not phone numbers.
     expect(hasContact('看这篇 https://mp.weixin.qq.com/s?mid=13812345678')).toBe(false)
   })
