@@ -90,7 +90,7 @@ describe('features', () => {
     const post = (o: { sender?: string; room?: string; text?: string; minute: number }) =>
       tracker.observe(message({ room: o.room ?? 'r1', sender: o.sender ?? 'wxid_a', text: o.text ?? text, ts: at(o.minute) }))
     expect(post({ minute: 0 })).toMatchObject({ repeat: false })
-    // Near-identical counts (a changed price), and it is not a campaign of several members.
+    // Near-identical counts (punctuation added), and one member alone is not a campaign.
     expect(post({ text: '全网最低价 正品保证 欢迎咨询!!', minute: 3 })).toMatchObject({ repeat: true, duplicate: false })
     expect(post({ sender: 'wxid_b', minute: 4 })).toMatchObject({ repeat: false, duplicate: true })
     expect(post({ room: 'r2', minute: 5 })).toMatchObject({ repeat: false }) // another room: cross-room, not a repeat

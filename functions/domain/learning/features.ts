@@ -2,7 +2,8 @@
  * What the rule learner and the learned rules look at in a message, computed in one pass over
  * a time-ordered stream of events (history or live): the message's type and content signals,
  * and its context — who sent it, how long they have been in the room and how they joined, how
- * fast they are posting, and whether someone else posted a near-identical text (a campaign).
+ * fast they are posting, whether someone else posted a near-identical text (a campaign) and
+ * whether they posted it themselves a few minutes before (a paste repeated).
  *
  * @example
  *   const tracker = new FeatureTracker()
