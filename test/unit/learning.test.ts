@@ -5,7 +5,7 @@ import { backtest } from '../../functions/domain/learning/backtest.ts'
 import { countAdWords, FeatureTracker, hasAddress, hasContact } from '../../functions/domain/learning/features.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
-import { learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import { learnPolicy, type RoomPolicy } from '../../functions/domain/learning/rule-learner.ts'
 import { subsumes } from '../../functions/domain/learning/rules.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 
@@ -301,6 +301,45 @@ describe('learnPolicy', () => {
     expect(
       runner.observe(message({ sender: 'wxid_old1', type: 'link', text: '文章', url: 'https://mp.weixin.qq.com/s/y', ts: at(9002) })),
     ).toEqual([])
+  })
+
+  it("carries each room's rhythm, so a quiet-hours rule holds from the first message after a save and load", () => {
+    // The history: members talk by day; from 02:00 to 05:59 (the timestamps' own offset) nobody does.
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    for (let day = 0; day < 3; day++)
+      for (let h = 0; h < 24; h++)
+        if (h < 2 || h > 5)
+          for (let k = 0; k < 12; k++)
+            events.push(message({ sender: `wxid_old${k % 4}`, text: `第${k}句`, ts: at(day * 1440 + (h - 12) * 60 + k) }))
+    const learned = learnPolicy(events)
+    expect(learned.rooms.r1?.rhythm).toHaveLength(24)
+    expect(learned.rooms.r1?.rhythm?.[3]).toBe(0)
+    expect(learned.rooms.r1?.rhythm?.[10]).toBe(36)
+    const rule = {
+      id: 'learned:quiet-hours:anyone',
+      room: 'r1',
+      what: 'quiet-hours' as const,
+      who: 'anyone' as const,
+      action: 'warn' as const,
+      mode: 'shadow' as const,
+      evidence: { matched: 10, labelled: 6, rate: 0.6, precision: 1, announced: false },
+      sentence: '成员在群里平时没人说话的时段发消息 → 警告',
+    }
+    const withRule = (rhythm: boolean) => {
+      const r1 = { ...(learned.rooms.r1 as RoomPolicy), rules: [rule] }
+      const { rhythm: _, ...bare } = r1
+      return policyFromJson(policyToJson({ ...learned, rooms: { r1: rhythm ? r1 : bare } }))
+    }
+    const night = message({ id: 'late', sender: 'wxid_x', text: '在吗', ts: at(5 * 1440 + 15 * 60) }) // 03:00
+    expect(night.ts.slice(11, 13)).toBe('03')
+    const start = (p: ReturnType<typeof withRule>) => {
+      const runner = new PolicyRunner(p)
+      for (const e of [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]) runner.observe(e)
+      return runner
+    }
+    expect(start(withRule(true)).observe(night)).toMatchObject([{ event: 'late', rule: 'learned:quiet-hours:anyone' }])
+    // Without the rhythm the runner would need 500 messages of this room before it knows.
+    expect(start(withRule(false)).observe(night)).toEqual([])
   })
 })
 

@@ -72,6 +72,11 @@ export interface FeatureOptions {
   readonly repeatMs?: number
   /** Staff a history does not show (admins, a configured owner), per room — e.g. from qunguard.yaml. */
   readonly extraStaff?: ((room: string) => readonly string[]) | undefined
+  /**
+   * Each room's messages per hour of the day seen before this stream (a learned policy's
+   * `rhythm`), so quiet hours are known from the first message instead of after 500.
+   */
+  readonly rhythms?: Readonly<Record<string, readonly number[]>> | undefined
   /** Whether a message's picture holds a QR code (e.g. from a QR decoder over the media files). */
   readonly qr?: ((msg: MessageEvent) => boolean | undefined) | undefined
 }
@@ -242,6 +247,16 @@ export class FeatureTracker {
     this.crossRoomMs = options.crossRoomMs ?? 7 * 86_400_000
     this.repeatMs = options.repeatMs ?? 10 * 60_000
     this.texts = new NearDuplicateIndex({ windowMs: this.crossRoomMs })
+    for (const [room, byHour] of Object.entries(options.rhythms ?? {})) {
+      if (byHour.length !== 24) continue
+      this.hours.set(room, { byHour: [...byHour], total: byHour.reduce((a, b) => a + b, 0) })
+    }
+  }
+
+  /** A room's messages per hour of the day so far (24 counts), for a policy to carry. */
+  rhythm(room: string): number[] | undefined {
+    const r = this.hours.get(room)
+    return r ? [...r.byHour] : undefined
   }
 
   isStaff(room: string, who: string): boolean {

@@ -39,7 +39,12 @@ const PolicySchema = z.object({
   createdAt: z.string(),
   rooms: z.record(
     z.string(),
-    z.object({ rules: z.array(RuleSchema), actionRate: z.number().min(0).max(1), announcement: z.string().optional() }),
+    z.object({
+      rules: z.array(RuleSchema),
+      actionRate: z.number().min(0).max(1),
+      announcement: z.string().optional(),
+      rhythm: z.array(z.number().int().min(0)).length(24).optional(),
+    }),
   ),
   classifier: z.string().optional(),
   stats: z.object({ events: z.number(), messages: z.number(), labelled: z.number() }),

@@ -21,7 +21,10 @@ export class PolicyRunner {
     readonly policy: LearnedPolicy,
     options: FeatureOptions = {},
   ) {
-    this.tracker = new FeatureTracker({ ...options, qr: (m) => this.qrNow ?? options.qr?.(m) })
+    // The rooms' rhythms from the history, so quiet hours hold from the first message.
+    const rhythms: Record<string, readonly number[]> = {}
+    for (const [room, p] of Object.entries(policy.rooms)) if (p.rhythm) rhythms[room] = p.rhythm
+    this.tracker = new FeatureTracker({ rhythms, ...options, qr: (m) => this.qrNow ?? options.qr?.(m) })
   }
 
   /**

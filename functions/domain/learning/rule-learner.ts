@@ -48,6 +48,8 @@ export interface RoomPolicy {
   /** How often this owner acts on a clear violation (estimated). */
   readonly actionRate: number
   readonly announcement?: string | undefined
+  /** The room's messages per hour of the day in the history (24 counts): its quiet hours from the start. */
+  readonly rhythm?: readonly number[] | undefined
 }
 
 export interface LearnedPolicy {
@@ -136,7 +138,7 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
   const hasQr = facts.some((f) => f.qr !== undefined)
   const all = [...new Set([...byRoom.keys(), ...announcements.keys()])].sort()
   for (const [i, room] of all.entries()) {
-    rooms[room] = learnRoom(
+    const learned = learnRoom(
       room,
       byRoom.get(room) ?? [],
       labels,
@@ -150,6 +152,8 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
         nested: (options.newcomerMs ?? NEWCOMER_MS) <= (options.recentMs ?? RECENT_MS),
       },
     )
+    const rhythm = tracker.rhythm(room)
+    rooms[room] = rhythm ? { ...learned, rhythm } : learned
     progress('rules', i + 1, all.length)
   }
   return {
