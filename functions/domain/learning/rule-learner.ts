@@ -11,9 +11,12 @@
  * the labelled share over its enforced candidates, and a rule's estimated precision is its rate
  * over that. The rulebook is a decision list built greedily: the enforced candidate whose
  * not-yet-covered matches are labelled at the highest rate joins, as long as what it adds is
- * itself enforced. The announcement adds the rules it states (cold start), unless the history
- * shows the owner plainly never enforces them. A rule that a broader one with the same action
- * covers is left out. Every learned rule starts in shadow mode.
+ * itself enforced; a proxy condition (quiet hours, long texts: when or how long, not what) must
+ * add ten labels at an estimated precision of 0.9. The ad classifier does not train on texts
+ * the owner warned about for their form only (刷屏, a link). The announcement adds the rules it
+ * states (cold start), unless the history shows the owner plainly never enforces them. A rule
+ * that a broader one with the same action covers is left out. Every learned rule starts in
+ * shadow mode.
  *
  * @example
  *   const policy = learnPolicy(events, { onProgress: (stage) => bar.update(stage) })
@@ -170,7 +173,15 @@ function trainClassifier(
   labels: ReadonlyMap<string, WeakLabel>,
   options: LearnOptions,
 ): AdClassifier | undefined {
-  const labelled: LabelledText[] = texts.map((f) => ({ text: f.text, label: (labels.get(f.id)?.weight ?? 0) >= 1 ? 'spam' : 'ham' }))
+  // A text the owner warned about for its form only (刷屏, a link, a phone number) says nothing
+  // about ad copy either way: left out, rather than taught as an ad.
+  const aboutForm = (f: MessageFacts) => {
+    const kinds = labels.get(f.id)?.kinds ?? []
+    return kinds.length > 0 && kinds.every((k) => FORM_KINDS.has(k))
+  }
+  const labelled: LabelledText[] = texts
+    .filter((f) => !aboutForm(f))
+    .map((f) => ({ text: f.text, label: (labels.get(f.id)?.weight ?? 0) >= 1 ? 'spam' : 'ham' }))
   const examples = [...labelled, ...(options.corpus ?? [])]
   const spam = examples.filter((e) => e.label === 'spam').length
   if (spam < 10 || examples.length - spam < 10) return undefined
@@ -182,6 +193,19 @@ function trainClassifier(
   const relabelled = labelled.map((e) => (e.label === 'ham' && first.score(e.text) >= 0.95 ? { ...e, label: 'spam' as const } : e))
   return AdClassifier.train([...relabelled, ...(options.corpus ?? [])], fit)
 }
+
+/** Kinds a warning can name that are about a message's form, not its words (weak-labels.ts TOPICS). */
+const FORM_KINDS: ReadonlySet<string> = new Set(['flood', 'link', 'miniprogram', 'card', 'qr', 'contact-info'])
+
+/**
+ * Conditions that say only when a message came or how long it is. They catch a marketer's
+ * greeting as readily as the ad, and an ordinary newcomer's night message with them; a removal
+ * labels all of a marketer's messages, so their evidence flatters them. Such a rule joins only
+ * when what it adds holds `PROXY_LABELLED` labels and an estimated precision of `PROXY_PRECISION`.
+ */
+const PROXIES: ReadonlySet<What> = new Set(['quiet-hours', 'long-text'])
+const PROXY_LABELLED = 10
+const PROXY_PRECISION = 0.9
 
 /** Conditions that read ad copy in a text: what an announcement's 禁止广告 comes down to. */
 const AD_COPY: readonly What[] = ['ad-text', 'ad-words', 'long-text']
@@ -267,6 +291,7 @@ function learnRoom(
         labelled += weight(fi)
       }
       if (!enforced({ matched, labelled, removed: 0 })) continue
+      if (PROXIES.has(c.what) && (labelled < PROXY_LABELLED || labelled / matched < PROXY_PRECISION * actionRate)) continue
       // The most precise addition first (smoothed), then the one that catches the most.
       const quality = (labelled + 1) / (matched + 2)
       if (!pick || quality > pick.quality || (quality === pick.quality && labelled > pick.gain)) pick = { i, gain: labelled, quality }
