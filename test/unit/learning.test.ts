@@ -201,7 +201,7 @@ describe('learnPolicy', () => {
     return events
   }
 
-  it('learns "a long text from a newcomer" where newcomers post long ad copy and members chat in short lines', () => {
+  it('learns "a long text from a newcomer" where only the newcomers\' long texts are acted on', () => {
     const rules = learnPolicy(longCopyHistory(12)).rooms.r1?.rules ?? []
     const long = rules.find((r) => r.what === 'long-text')
     // No member here joined between one and three days before: the broader tenure wins the tie.
