@@ -209,6 +209,8 @@ export class Guard {
       member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
     const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
     const violation = await this.judge(msg, cfg, rules, ctx, features, learned)
+    // A keyword rule's catch counts towards a second offence for the learned rules too.
+    if (violation && !violation.learned) this.learned?.caught(msg)
     if (!violation) {
       const r = await this.store.commit({ event: shown, members: newMember })
       return r.stored ? { status: 'stored', event: msg, decisions: [] } : { status: 'duplicate', event: msg }

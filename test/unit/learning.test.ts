@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest'
+import type { AdClassifier } from '../../functions/domain/ad-classifier.ts'
 import type { GroupEvent, JoinEvent } from '../../functions/domain/events.ts'
 import { parseAnnouncement } from '../../functions/domain/learning/announcement.ts'
 import { backtest } from '../../functions/domain/learning/backtest.ts'
 import { countAdWords, FeatureTracker, hasAddress, hasContact } from '../../functions/domain/learning/features.ts'
+import { OffenderMemory } from '../../functions/domain/learning/offenders.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
-import { learnPolicy, type RoomPolicy } from '../../functions/domain/learning/rule-learner.ts'
-import { subsumes } from '../../functions/domain/learning/rules.ts'
+import { type LearnedPolicy, learnPolicy, type RoomPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import { type LearnedRule, matches, subsumes } from '../../functions/domain/learning/rules.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 
 describe('parseAnnouncement', () => {
@@ -97,6 +99,28 @@ describe('features', () => {
     expect(post({ minute: 20 })).toMatchObject({ repeat: false }) // 17 minutes after its last
     expect(post({ text: '哈哈哈', minute: 21 })).toMatchObject({ repeat: false })
     expect(post({ text: '哈哈哈', minute: 22 })).toMatchObject({ repeat: false }) // too short to tell
+  })
+
+  it('flags the stickers, short lines and pasted texts of a flood, not a long text said once', () => {
+    const tracker = new FeatureTracker()
+    for (const e of [account(), roomSnapshot()]) tracker.observe(e)
+    const flood = { what: 'flood', who: 'anyone', threshold: 5 } as const
+    const long = '我觉得这个方案还要再讨论一下，预算和时间都不太够'
+    const burst = [
+      { type: 'text', text: '你们看到了吗' },
+      { type: 'emoji', text: '' },
+      { type: 'text', text: '哈哈哈' },
+      { type: 'text', text: long },
+      { type: 'text', text: long.replace('讨论', '商量') }, // fifth in the minute, a long text: conversation
+      { type: 'emoji', text: '' }, // sixth, a sticker: flood
+      { type: 'text', text: '笑死' },
+      { type: 'text', text: long }, // the same long text pasted again: flood
+    ] as const
+    const flagged = burst.map((b, i) => {
+      const f = tracker.observe(message({ sender: 'wxid_a', type: b.type, text: b.text, ts: at(i / 10) }))
+      return f ? matches(flood, f, undefined) : undefined
+    })
+    expect(flagged).toEqual([false, false, false, false, false, true, true, true])
   })
 })
 
@@ -233,6 +257,32 @@ describe('learnPolicy', () => {
     expect(classifier?.score('哈哈哈哈笑死我了')).toBeLessThan(0.5)
   })
 
+  it('learns a flood as five messages a minute, not four, though a warning covers the whole burst', () => {
+    // Members send bursts of six stickers and short lines and are told off for 刷屏. The warning
+    // labels the burst's minute, its first messages too, so four a minute looks enforced as well;
+    // but four in a minute is an ordinary quick exchange, and a flood starts at five.
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    for (let i = 0; i < 10; i++) {
+      const t = i * 600
+      const flooder = `wxid_old${i % 4}`
+      for (let k = 0; k < 6; k++)
+        events.push(message({ sender: flooder, type: k % 2 ? 'emoji' : 'text', text: k % 2 ? '' : '哈哈', ts: at(t + k / 10) }))
+      events.push(message({ sender: 'wxid_bot', text: `@${flooder} 别刷屏`, mentions: [flooder], ts: at(t + 2) }))
+      for (let k = 0; k < 100; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 30 + k) }))
+    }
+    const floods = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'flood')
+    expect(floods.map((r) => [r.who, r.threshold])).toEqual([['anyone', 5]])
+  })
+
+  it('adds the second-offence rule, last and in shadow, to rooms with a rule on ad copy only', () => {
+    const copy = learnPolicy(longCopyHistory(12)).rooms.r1?.rules ?? []
+    expect(copy.some((r) => r.what === 'long-text')).toBe(true)
+    expect(copy.at(-1)).toMatchObject({ what: 'ad-text', who: 'offender', threshold: 0.5, action: 'remove', mode: 'shadow' })
+    expect(copy.at(-1)?.sentence).toMatch(/已被本群规则抓到过的成员.*预设规则/)
+    // Links only: nothing says this owner minds ads.
+    expect((learnPolicy(history()).rooms.r1?.rules ?? []).some((r) => r.who === 'offender')).toBe(false)
+  })
+
   it('asks more of a rule that reads only when or how long (a proxy): six removals are not enough', () => {
     // The same room with six such newcomers: every one removed, yet a long text is only a proxy
     // for ad copy, so a rule on it needs ten labelled messages behind what it adds.
@@ -318,9 +368,10 @@ describe('learnPolicy', () => {
     }
     const rules = learnPolicy(events).rooms.r1?.rules ?? []
     // The owner's removals read as "marketing words → remove"; the classifier's cold reading of
-    // the announcement (an ad score of 0.7 from anyone) is not added on top.
+    // the announcement (an ad score of 0.7 from anyone) is not added on top. (The preset for
+    // second offences is: it reads ads only from members the rules already caught.)
     expect(rules.map((r) => r.what)).toContain('ad-words')
-    expect(rules.map((r) => r.what)).not.toContain('ad-text')
+    expect(rules.filter((r) => r.who !== 'offender').map((r) => r.what)).not.toContain('ad-text')
   })
 
   it('proposes (ask-owner, shadow) on new data, and survives a save and load', () => {
@@ -372,6 +423,61 @@ describe('learnPolicy', () => {
     expect(start(withRule(true)).observe(night)).toMatchObject([{ event: 'late', rule: 'learned:quiet-hours:anyone' }])
     // Without the rhythm the runner would need 500 messages of this room before it knows.
     expect(start(withRule(false)).observe(night)).toEqual([])
+  })
+})
+
+describe('second offences', () => {
+  const rule = (what: LearnedRule['what'], who: LearnedRule['who'], threshold?: number): LearnedRule => ({
+    id: `learned:${what}:${who}`,
+    room: 'r1',
+    what,
+    who,
+    threshold,
+    action: 'remove',
+    mode: 'shadow',
+    evidence: { matched: 10, labelled: 8, rate: 0.8, precision: 1, announced: false },
+    sentence: `${what} ${who}`,
+  })
+  // A stand-in classifier: "优惠" texts score 0.6 — an ad by its own call, under the room's 0.9.
+  const classifier = { score: (t: string) => (t.includes('优惠') ? 0.6 : 0.1) } as unknown as AdClassifier
+  const policy: LearnedPolicy = {
+    version: 1,
+    createdAt: '2026-11-26T00:00:00Z',
+    rooms: { r1: { rules: [rule('link', 'anyone'), rule('ad-text', 'newcomer', 0.9), rule('ad-text', 'offender', 0.5)], actionRate: 0.6 } },
+    classifier,
+    stats: { events: 0, messages: 0, labelled: 0 },
+  }
+
+  it("judges the texts of a new member a rule already caught at the lower score, and no one else's", () => {
+    const runner = new PolicyRunner(policy)
+    for (const e of [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]) runner.observe(e)
+    for (const m of ['wxid_x', 'wxid_y']) runner.observe({ kind: 'join', id: `j${m}`, ts: at(0), room: 'r1', members: [m], via: 'qrcode' })
+    const rulesOf = (events: GroupEvent[]) => events.map((e) => runner.observe(e)[0]?.rule)
+    expect(
+      rulesOf([
+        message({ sender: 'wxid_y', text: '优惠多多 欢迎咨询', ts: at(1) }), // never caught: 0.6 is under the room's 0.9
+        message({ sender: 'wxid_x', type: 'link', text: '领红包', url: 'https://t.cn/a', ts: at(2) }), // caught
+        message({ sender: 'wxid_x', text: '你好', ts: at(3) }), // caught before, but no ad
+        message({ sender: 'wxid_x', text: '优惠多多 欢迎咨询', ts: at(4) }), // caught before: an ad at 0.6
+        message({ sender: 'wxid_old1', type: 'link', text: '文章', url: 'https://t.cn/b', ts: at(5) }), // caught
+        message({ sender: 'wxid_old1', text: '优惠多多 欢迎咨询', ts: at(6) }), // caught, but a member of long standing
+        message({ sender: 'wxid_x', text: '优惠多多 欢迎咨询', ts: at(4 * 24 * 60) }), // three days on: no longer new
+      ]),
+    ).toEqual([undefined, 'learned:link:anyone', undefined, 'learned:ad-text:offender', 'learned:link:anyone', undefined, undefined])
+  })
+
+  it('remembers catches for the window of a recent member only, and forgets them', () => {
+    const memory = new OffenderMemory(60_000)
+    const facts = new FeatureTracker().observe(message({ sender: 'wxid_a', ts: at(0) }))
+    if (!facts) throw new Error('no facts')
+    expect(memory.mark(facts).offender).toBe(false)
+    memory.note(facts)
+    expect(memory.mark({ ...facts, ms: facts.ms + 30_000 }).offender).toBe(true)
+    expect(memory.mark({ ...facts, ms: facts.ms + 60_000 }).offender).toBe(false)
+    expect(memory.mark({ ...facts, room: 'r2' }).offender).toBe(false)
+    // Old catches are swept as new ones come, so a long-running guard's memory stays bounded.
+    for (let i = 0; i < 2000; i++) memory.note({ ...facts, sender: `wxid_${i}`, ms: facts.ms + i * 1_000 })
+    expect(memory.size).toBeLessThan(1100)
   })
 })
 

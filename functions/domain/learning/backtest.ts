@@ -14,7 +14,8 @@
  *   report.rooms['r1@chatroom'].rules[0] // { id, fired: 12, agreed: 11, falsePositives: [...] }
  */
 import type { GroupEvent } from '../events.ts'
-import { type FeatureOptions, FeatureTracker } from './features.ts'
+import { type FeatureOptions, FeatureTracker, RECENT_MS } from './features.ts'
+import { OffenderMemory } from './offenders.ts'
 import type { LearnedPolicy } from './rule-learner.ts'
 import { matches, needsScore, TEXT_TYPES } from './rules.ts'
 import { extractWeakLabels, type WeakLabelOptions } from './weak-labels.ts'
@@ -58,9 +59,12 @@ export function backtest(events: readonly GroupEvent[], policy: LearnedPolicy, o
   type Tally = { fired: number; agreed: number; fp: number; examples: BacktestExample[] }
   const tallies = new Map<string, Tally>()
   const rooms = new Map<string, { ownerActions: number; messages: number }>()
+  // Second offences: members one of the room's rules caught before (as PolicyRunner keeps them).
+  const offenders = new OffenderMemory(options.recentMs ?? RECENT_MS)
   for (const e of events) {
-    const f = tracker.observe(e)
-    if (!f || f.staff) continue
+    const observed = tracker.observe(e)
+    if (!observed || observed.staff) continue
+    const f = offenders.mark(observed)
     const room = rooms.get(f.room) ?? { ownerActions: 0, messages: 0 }
     rooms.set(f.room, room)
     room.messages++
@@ -70,8 +74,10 @@ export function backtest(events: readonly GroupEvent[], policy: LearnedPolicy, o
     if (!rules.length) continue
     const classifier = policy.classifier
     const score = classifier && TEXT_TYPES.has(f.type) && f.text && rules.some(needsScore) ? classifier.score(f.text) : undefined
+    let caught = false
     for (const rule of rules) {
       if (!matches(rule, f, score)) continue
+      caught = true
       const key = `${f.room}\n${rule.id}`
       const t = tallies.get(key) ?? { fired: 0, agreed: 0, fp: 0, examples: [] }
       tallies.set(key, t)
@@ -82,6 +88,7 @@ export function backtest(events: readonly GroupEvent[], policy: LearnedPolicy, o
         if (t.examples.length < keep) t.examples.push({ event: f.id, sender: f.sender, text: f.text ? f.text.slice(0, 80) : `[${f.type}]` })
       }
     }
+    if (caught) offenders.note(f)
   }
   const out: Record<string, { ownerActions: number; messages: number; rules: RuleBacktest[] }> = {}
   for (const [room, p] of Object.entries(policy.rooms)) {

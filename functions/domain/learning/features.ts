@@ -53,6 +53,11 @@ export interface MessageFacts {
   readonly adWords: number
   /** The picture holds a QR code, when the caller knows (vision). */
   readonly qr?: boolean | undefined
+  /**
+   * One of the room's rules already caught the sender. Not the tracker's to know: whoever
+   * applies the rules sets it (`OffenderMemory.mark`).
+   */
+  readonly offender?: boolean | undefined
 }
 
 /** Default tenures: a newcomer joined under a day ago, a recent member under three days ago. */

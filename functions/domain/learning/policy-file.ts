@@ -29,6 +29,7 @@ const RuleSchema = z.object({
     rate: z.number().min(0),
     precision: z.number().min(0).max(1),
     announced: z.boolean(),
+    preset: z.boolean().optional(),
   }),
   sentence: z.string(),
 })

@@ -8,14 +8,17 @@
  *   const runner = new PolicyRunner(policy)
  *   for (const e of events) for (const d of runner.observe(e)) write(d)
  */
-import type { Decision, GroupEvent } from '../events.ts'
-import { type FeatureOptions, FeatureTracker, type MessageFacts } from './features.ts'
+import { type Decision, type GroupEvent, type MessageEvent, toMillis } from '../events.ts'
+import { type FeatureOptions, FeatureTracker, type MessageFacts, RECENT_MS } from './features.ts'
+import { OffenderMemory } from './offenders.ts'
 import type { LearnedPolicy } from './rule-learner.ts'
 import { type LearnedRule, matches, needsScore, TEXT_TYPES } from './rules.ts'
 
 export class PolicyRunner {
   private readonly tracker: FeatureTracker
   private qrNow: boolean | undefined
+  /** Members the rules caught, for the `offender` rules. */
+  private readonly offenders: OffenderMemory
 
   constructor(
     readonly policy: LearnedPolicy,
@@ -25,6 +28,7 @@ export class PolicyRunner {
     const rhythms: Record<string, readonly number[]> = {}
     for (const [room, p] of Object.entries(policy.rooms)) if (p.rhythm) rhythms[room] = p.rhythm
     this.tracker = new FeatureTracker({ rhythms, ...options, qr: (m) => this.qrNow ?? options.qr?.(m) })
+    this.offenders = new OffenderMemory(options.recentMs ?? RECENT_MS)
   }
 
   /**
@@ -34,16 +38,27 @@ export class PolicyRunner {
    */
   match(e: GroupEvent, qr?: boolean): { rule: LearnedRule; facts: MessageFacts } | undefined {
     this.qrNow = qr
-    const f = this.tracker.observe(e)
+    const observed = this.tracker.observe(e)
     this.qrNow = undefined
-    if (!f || f.staff) return undefined
+    if (!observed || observed.staff) return undefined
+    const f = this.offenders.mark(observed)
     const rules = this.policy.rooms[f.room]?.rules ?? []
     if (!rules.length) return undefined
     // Score the text only when this room has a rule that needs it (the classifier is the costly part).
     const classifier = this.policy.classifier
     const score = classifier && TEXT_TYPES.has(f.type) && f.text && rules.some(needsScore) ? classifier.score(f.text) : undefined
     const rule = rules.find((r) => matches(r, f, score))
-    return rule ? { rule, facts: f } : undefined
+    if (!rule) return undefined
+    this.offenders.note(f)
+    return { rule, facts: f }
+  }
+
+  /**
+   * Another of the room's rules (a keyword rule of the config) caught this message: it counts
+   * towards a second offence as a learned rule's catch does.
+   */
+  caught(msg: MessageEvent): void {
+    this.offenders.note({ room: msg.room, sender: msg.sender, ms: toMillis(msg.ts) })
   }
 
   observe(e: GroupEvent): Decision[] {

@@ -28,7 +28,8 @@ import { fnv1a as hash } from '../fnv.ts'
 import { wilsonUpperBound } from '../wilson.ts'
 import { parseAnnouncement } from './announcement.ts'
 import { type FeatureOptions, FeatureTracker, type MessageFacts, NEWCOMER_MS, RECENT_MS } from './features.ts'
-import { type LearnedRule, matches, type RuleCondition, sentence, subsumes, TEXT_TYPES, WHOS, type What } from './rules.ts'
+import { OffenderMemory } from './offenders.ts'
+import { type LearnedRule, matches, type RuleCondition, sentence, subsumes, TENURES, TEXT_TYPES, type What } from './rules.ts'
 import { extractWeakLabels, type WeakLabel, type WeakLabelOptions } from './weak-labels.ts'
 
 export interface LearnOptions extends WeakLabelOptions, FeatureOptions {
@@ -82,9 +83,10 @@ function candidates(hasQr: boolean, hasClassifier: boolean): Candidate[] {
     'quiet-hours',
   ]
   if (hasQr) whats.push('qr')
-  for (const who of WHOS) {
+  for (const who of TENURES) {
     for (const what of whats) out.push({ what, who })
-    for (const threshold of [4, 5, 6]) out.push({ what: 'flood', who, threshold })
+    // Four messages in a minute is an ordinary quick exchange: a flood starts at five.
+    for (const threshold of [5, 6]) out.push({ what: 'flood', who, threshold })
     for (const threshold of [2, 3, 4]) out.push({ what: 'ad-words', who, threshold })
     for (const threshold of [30, 60]) out.push({ what: 'long-text', who, threshold })
     if (hasClassifier) for (const threshold of [0.5, 0.7, 0.9]) out.push({ what: 'ad-text', who, threshold })
@@ -159,6 +161,7 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
     rooms[room] = rhythm ? { ...learned, rhythm } : learned
     progress('rules', i + 1, all.length)
   }
+  if (classifier) addOffenderRules(rooms, byRoom, labels, scores, options.recentMs ?? RECENT_MS)
   return {
     version: 1,
     createdAt: new Date().toISOString(),
@@ -192,6 +195,62 @@ function trainClassifier(
   // Self-training: unlabelled texts the first model is sure of count as ads for the second.
   const relabelled = labelled.map((e) => (e.label === 'ham' && first.score(e.text) >= 0.95 ? { ...e, label: 'spam' as const } : e))
   return AdClassifier.train([...relabelled, ...(options.corpus ?? [])], fit)
+}
+
+/**
+ * Second offences. A member of under three days whom one of the room's rules already caught (a
+ * link, a QR code, a card, an ad) is far more likely a marketer than other members are, so their
+ * next text counts as an ad where the classifier calls it one (score ≥ 0.5), whatever bar the
+ * room's own ad-text rule sets (a higher prior: the same evidence means more). This is a preset,
+ * not learned: in a history the owner's removal ends most marketers at their first violation, so
+ * the second offences it holds are few (a handful per history) and say little. It joins, last,
+ * every room with a rule on ad copy (this owner minds ads there), with that rule's action, in
+ * shadow mode like every rule, where the owner's answers give it its record. Its evidence is
+ * what replaying the rooms' own rules over the history finds, pooled over the rooms.
+ */
+export const OFFENDER_THRESHOLD = 0.5
+
+function addOffenderRules(
+  rooms: Record<string, RoomPolicy>,
+  byRoom: ReadonlyMap<string, readonly MessageFacts[]>,
+  labels: ReadonlyMap<string, WeakLabel>,
+  scores: ReadonlyMap<string, number>,
+  recentMs: number,
+): void {
+  const adRule = (p: RoomPolicy | undefined) => p?.rules.find((r) => AD_COPY.includes(r.what))
+  let matched = 0
+  let labelled = 0
+  for (const [room, facts] of byRoom) {
+    const policy = rooms[room]
+    if (!policy || !adRule(policy)) continue
+    const memory = new OffenderMemory(recentMs)
+    for (const observed of facts) {
+      const f = memory.mark(observed)
+      const score = scores.get(f.id)
+      if (policy.rules.some((r) => matches(r, f, score))) memory.note(f)
+      else if (f.offender && f.recent && f.type === 'text' && score !== undefined && score >= OFFENDER_THRESHOLD) {
+        matched++
+        labelled += labels.get(f.id)?.weight ?? 0
+      }
+    }
+  }
+  // No estimate of its own: 0.5, "unsure", which also puts it first in line for the owner's answers.
+  const evidence = { matched, labelled, rate: matched ? labelled / matched : 0, precision: 0.5, announced: false, preset: true }
+  for (const [room, policy] of Object.entries(rooms)) {
+    const ad = adRule(policy)
+    if (!ad) continue
+    const base = {
+      room,
+      what: 'ad-text' as const,
+      who: 'offender' as const,
+      threshold: OFFENDER_THRESHOLD,
+      action: ad.action,
+      mode: 'shadow' as const,
+      evidence,
+    }
+    const rule: LearnedRule = { id: `learned:ad-text@${OFFENDER_THRESHOLD}:offender`, ...base, sentence: sentence(base) }
+    rooms[room] = { ...policy, rules: [...policy.rules, rule] }
+  }
 }
 
 /** Kinds a warning can name that are about a message's form, not its words (weak-labels.ts TOPICS). */

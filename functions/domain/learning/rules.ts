@@ -27,7 +27,13 @@ export const WHATS = [
   'quiet-hours',
 ] as const
 export type What = (typeof WHATS)[number]
-export const WHOS = ['anyone', 'recent', 'newcomer', 'qrcode-newcomer'] as const
+/** Who, by tenure: the learner tries each of these with every condition. */
+export const TENURES = ['anyone', 'recent', 'newcomer', 'qrcode-newcomer'] as const
+/**
+ * …and `offender`: a member of under three days whom one of the room's rules already caught
+ * (`OffenderMemory`). Learned apart from the others, for ad-like text only (rule-learner.ts).
+ */
+export const WHOS = [...TENURES, 'offender'] as const
 export type Who = (typeof WHOS)[number]
 
 export interface RuleEvidence {
@@ -41,6 +47,11 @@ export interface RuleEvidence {
   readonly precision: number
   /** Whether the group announcement states this rule. */
   readonly announced: boolean
+  /**
+   * A preset of qunguard's, not learned from this history (the `offender` rules): `matched` and
+   * `labelled` are what the history shows, pooled over its rooms; `precision` is 0.5, unknown.
+   */
+  readonly preset?: boolean | undefined
 }
 
 export interface LearnedRule {
@@ -67,8 +78,17 @@ export const TEXT_TYPES: ReadonlySet<MessageFacts['type']> = new Set(['text', 'l
 /** Whether a rule needs the ad classifier's score to decide. */
 export const needsScore = (rule: RuleCondition): boolean => rule.what === 'ad-text'
 
-/** Tenures from the narrowest: a newcomer by QR code is a newcomer, a newcomer a member of under three days. */
-const WHO_RANK: Readonly<Record<Who, number>> = { 'qrcode-newcomer': 0, newcomer: 1, recent: 2, anyone: 3 }
+/**
+ * Who lies within whom: a newcomer by QR code is a newcomer, a newcomer (or an offender, who is
+ * under three days in the room by definition) a member of under three days, everyone a member.
+ */
+const WITHIN: Readonly<Record<Who, readonly Who[]>> = {
+  anyone: WHOS,
+  recent: ['recent', 'newcomer', 'qrcode-newcomer', 'offender'],
+  newcomer: ['newcomer', 'qrcode-newcomer'],
+  'qrcode-newcomer': ['qrcode-newcomer'],
+  offender: ['offender'],
+}
 
 /**
  * Whether every message `narrow` matches, `broad` matches too: the same content condition, an
@@ -76,8 +96,16 @@ const WHO_RANK: Readonly<Record<Who, number>> = { 'qrcode-newcomer': 0, newcomer
  * Assumes the newcomer window lies within the recent one (the defaults: a day, three days).
  */
 export function subsumes(broad: RuleCondition, narrow: RuleCondition): boolean {
-  return broad.what === narrow.what && WHO_RANK[broad.who] >= WHO_RANK[narrow.who] && (broad.threshold ?? 0) <= (narrow.threshold ?? 0)
+  return broad.what === narrow.what && WITHIN[broad.who].includes(narrow.who) && (broad.threshold ?? 0) <= (narrow.threshold ?? 0)
 }
+
+/**
+ * A flood rule flags the stickers, pictures and short lines of a burst, and a text pasted again;
+ * a typed text longer than this (in characters), said once, counts towards the burst but is left
+ * to the rules that read what it says. Someone writing several sentences in a minute is in a
+ * conversation; a flood is the short stuff, or the same text again.
+ */
+export const FLOOD_TEXT_CHARS = 20
 
 /** Whether a (non-staff) message meets a rule's condition. `score` is the ad classifier's, for text. */
 export function matches(rule: RuleCondition, f: MessageFacts, score: number | undefined): boolean {
@@ -85,6 +113,7 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
   if (rule.who === 'recent' && !f.recent) return false
   if (rule.who === 'newcomer' && !f.newcomer) return false
   if (rule.who === 'qrcode-newcomer' && !(f.newcomer && f.via === 'qrcode')) return false
+  if (rule.who === 'offender' && !(f.recent && f.offender)) return false
   switch (rule.what) {
     case 'ad-text':
       // Links, cards and mini-programs have rules of their own; their titles are not ad copy.
@@ -104,7 +133,7 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
     case 'contact':
       return f.contact
     case 'flood':
-      return f.burst >= (rule.threshold ?? 5)
+      return f.burst >= (rule.threshold ?? 5) && (f.type !== 'text' || f.repeat || [...f.text].length <= FLOOD_TEXT_CHARS)
     case 'mention-all':
       return f.mentionAll
     case 'cross-room':
@@ -131,7 +160,7 @@ const WHAT_WORDS: Record<What, (t?: number) => string> = {
   qr: () => '发含二维码的图片',
   image: () => '发图片',
   contact: () => '留手机号、微信号等联系方式',
-  flood: (t) => `一分钟内连发 ${t ?? 5} 条以上（刷屏）`,
+  flood: (t) => `一分钟内连发 ${t ?? 5} 条以上（刷屏；${FLOOD_TEXT_CHARS} 字以上、不重复的文字不算）`,
   'mention-all': () => '@所有人',
   'cross-room': () => '在多个群发同样的内容',
   duplicate: () => '发和其他成员一模一样的内容（群发广告）',
@@ -145,6 +174,7 @@ const WHO_WORDS: Record<Who, string> = {
   recent: '入群不满三天的成员',
   newcomer: '入群不满一天的成员',
   'qrcode-newcomer': '扫码入群不满一天的成员',
+  offender: '入群不满三天、已被本群规则抓到过的成员',
 }
 const ACTION_WORDS = { warn: '警告', remove: '移出群聊' } as const
 
@@ -153,7 +183,11 @@ export function sentence(rule: Omit<LearnedRule, 'sentence' | 'id'>): string {
   const e = rule.evidence
   const basis = [
     e.announced ? '群公告写明' : undefined,
-    e.matched > 0 ? `历史：群主处理了 ${Math.round(e.labelled)}/${e.matched} 次，估计准确率 ${Math.round(e.precision * 100)}%` : undefined,
+    e.preset ? '预设规则' : undefined,
+    e.preset && e.matched > 0 ? `历史（各群合计）：群主处理了 ${Math.round(e.labelled)}/${e.matched} 次` : undefined,
+    !e.preset && e.matched > 0
+      ? `历史：群主处理了 ${Math.round(e.labelled)}/${e.matched} 次，估计准确率 ${Math.round(e.precision * 100)}%`
+      : undefined,
   ]
     .filter(Boolean)
     .join('；')
