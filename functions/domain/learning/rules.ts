@@ -184,7 +184,7 @@ export function sentence(rule: Omit<LearnedRule, 'sentence' | 'id'>): string {
   const basis = [
     e.announced ? '群公告写明' : undefined,
     e.preset ? '预设规则' : undefined,
-    e.preset && e.matched > 0 ? `历史（各群合计）：群主处理了 ${Math.round(e.labelled)}/${e.matched} 次` : undefined,
+    e.preset && e.matched > 0 ? `各群合计历史：群主处理了 ${Math.round(e.labelled)}/${e.matched} 次` : undefined,
     !e.preset && e.matched > 0
       ? `历史：群主处理了 ${Math.round(e.labelled)}/${e.matched} 次，估计准确率 ${Math.round(e.precision * 100)}%`
       : undefined,
