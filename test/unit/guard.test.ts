@@ -1,8 +1,11 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import type { AdClassifier } from '../../functions/domain/ad-classifier.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
 import { Guard } from '../../functions/domain/guard.ts'
+import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import type { LearnedRule } from '../../functions/domain/learning/rules.ts'
 import type { ActionExecutor, ActionRequest } from '../../functions/ports/action-executor.port.ts'
 import { account, at, join, message, roomSnapshot } from '../helpers/factories.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
@@ -107,5 +110,37 @@ describe('Guard', () => {
     expect(r.status === 'stored' && r.decisions[0]?.outcome).toEqual({ status: 'failed', detail: 'network down' })
     const [d] = await store.listDecisions()
     expect(await store.listActions(d?.id)).toEqual([expect.objectContaining({ status: 'failed' })])
+  })
+
+  it("counts a keyword rule's catch towards the learned second-offence rule", async () => {
+    const rule = (who: LearnedRule['who'], threshold: number): LearnedRule => ({
+      id: `learned:ad-text@${threshold}:${who}`,
+      room: 'r1',
+      what: 'ad-text',
+      who,
+      threshold,
+      action: 'remove',
+      mode: 'shadow',
+      evidence: { matched: 10, labelled: 8, rate: 0.8, precision: 1, announced: false },
+      sentence: `ad-text ${who}`,
+    })
+    // A stand-in classifier: "优惠" texts score 0.6, under the room's own 0.9.
+    const classifier = { score: (t: string) => (t.includes('优惠') ? 0.6 : 0.1) } as unknown as AdClassifier
+    const learned: LearnedPolicy = {
+      version: 1,
+      createdAt: '2026-11-26T00:00:00Z',
+      rooms: { r1: { rules: [rule('newcomer', 0.9), rule('offender', 0.5)], actionRate: 0.6 } },
+      classifier,
+      stats: { events: 0, messages: 0, labelled: 0 },
+    }
+    const guard = new Guard({ store: SqliteGuardStore.open(':memory:'), config: config(), learned })
+    for (const e of [account('wxid_bot'), roomSnapshot(), join({ members: ['wxid_x', 'wxid_y'], ts: at(0) })]) await guard.handleEvent(e)
+    const ruleOf = async (m: ReturnType<typeof message>) => {
+      const r = await guard.handle(m)
+      return r.status === 'stored' ? r.decisions.map((d) => `${d.decision.rule} ${d.decision.mode}`) : r.status
+    }
+    expect(await ruleOf(message({ sender: 'wxid_y', text: '优惠多多', ts: at(1) }))).toEqual([])
+    expect(await ruleOf(message({ sender: 'wxid_x', text: '加微信', ts: at(2) }))).toEqual(['no-ads active'])
+    expect(await ruleOf(message({ sender: 'wxid_x', text: '优惠多多', ts: at(3) }))).toEqual(['learned:ad-text@0.5:offender shadow'])
   })
 })
