@@ -209,14 +209,15 @@ describe('learnPolicy', () => {
     expect(rules.find((r) => r.what === 'repeat')?.sentence).toContain('十分钟内把同一段话重复发')
   })
 
-  const longCopyHistory = (newcomers: number): GroupEvent[] => {
+  /** `newcomers` new members each post `each` long texts of ad copy and are removed. */
+  const longCopyHistory = (newcomers: number, each = 1): GroupEvent[] => {
     const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
     const copy = (i: number) => `第${i}期：本店新品到货，欢迎各位朋友前来选购，数量有限先到先得，地址在市中心步行街${i}号`
     for (let i = 0; i < newcomers; i++) {
       const t = i * 600
       const m = `wxid_new${i}`
       events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
-      events.push(message({ id: `ad${i}`, sender: m, text: copy(i), ts: at(t + 5) }))
+      for (let k = 0; k < each; k++) events.push(message({ id: `ad${i}-${k}`, sender: m, text: copy(10 * i + k), ts: at(t + 5 + k) }))
       events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
       for (let k = 0; k < 20; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `好的 ${k}`, ts: at(t + 30 + k) }))
       // Members post the very same kind of long text, and nobody minds: only who posts it tells.
@@ -284,10 +285,13 @@ describe('learnPolicy', () => {
     expect((learnPolicy(history()).rooms.r1?.rules ?? []).some((r) => r.who === 'offender')).toBe(false)
   })
 
-  it('asks more of a rule that reads only when or how long (a proxy): six removals are not enough', () => {
+  it('asks more of a rule that reads only when or how long (a proxy): six removals, or four of four texts each, are not enough', () => {
     // The same room with six such newcomers: every one removed, yet a long text is only a proxy
     // for ad copy, so a rule on it needs ten labelled messages behind what it adds.
     expect((learnPolicy(longCopyHistory(6)).rooms.r1?.rules ?? []).map((r) => r.what)).not.toContain('long-text')
+    // Nor are four removals with four long texts each: sixteen labels, but one removal labels a
+    // marketer's messages wholesale, so it is four members' worth of evidence.
+    expect((learnPolicy(longCopyHistory(4, 4)).rooms.r1?.rules ?? []).map((r) => r.what)).not.toContain('long-text')
   })
 
   it('keeps one rule where a narrower one with the same action would only repeat it', () => {

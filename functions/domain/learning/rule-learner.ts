@@ -260,7 +260,9 @@ const FORM_KINDS: ReadonlySet<string> = new Set(['flood', 'link', 'miniprogram',
  * Conditions that say only when a message came or how long it is. They catch a marketer's
  * greeting as readily as the ad, and an ordinary newcomer's night message with them; a removal
  * labels all of a marketer's messages, so their evidence flatters them. Such a rule joins only
- * when what it adds holds `PROXY_LABELLED` labels and an estimated precision of `PROXY_PRECISION`.
+ * when what it adds holds `PROXY_LABELLED` labels, from as many different members (one removed
+ * marketer's five long texts are one piece of evidence, not five), and an estimated precision of
+ * `PROXY_PRECISION`.
  */
 const PROXIES: ReadonlySet<What> = new Set(['quiet-hours', 'long-text'])
 const PROXY_LABELLED = 10
@@ -337,6 +339,12 @@ function learnRoom(
   // for newcomers can both be kept when each catches what the other does not).
   const weight = (fi: number) => labels.get((facts[fi] as MessageFacts).id)?.weight ?? 0
   const covered = new Set<number>()
+  /** How many different members the labelled, not yet covered messages among `his` came from. */
+  const membersLabelled = (his: readonly number[]) => {
+    const who = new Set<string>()
+    for (const fi of his) if (!covered.has(fi) && weight(fi) > 0) who.add((facts[fi] as MessageFacts).sender)
+    return who.size
+  }
   const chosen: { c: Candidate; t: Tally }[] = []
   for (;;) {
     let pick: { i: number; gain: number; quality: number } | undefined
@@ -351,6 +359,7 @@ function learnRoom(
       }
       if (!enforced({ matched, labelled, removed: 0 })) continue
       if (PROXIES.has(c.what) && (labelled < PROXY_LABELLED || labelled / matched < PROXY_PRECISION * actionRate)) continue
+      if (PROXIES.has(c.what) && membersLabelled(hits[i] ?? []) < PROXY_LABELLED) continue
       // The most precise addition first (smoothed), then the one that catches the most.
       const quality = (labelled + 1) / (matched + 2)
       if (!pick || quality > pick.quality || (quality === pick.quality && labelled > pick.gain)) pick = { i, gain: labelled, quality }
