@@ -12,7 +12,8 @@
  * over that. The rulebook is a decision list built greedily: the enforced candidate whose
  * not-yet-covered matches are labelled at the highest rate joins, as long as what it adds is
  * itself enforced; a proxy condition (quiet hours, long texts: when or how long, not what) must
- * add ten labels at an estimated precision of 0.9. The ad classifier does not train on texts
+ * add ten labels from ten members at an estimated precision of 0.9. Second offences get a preset
+ * rule (`addOffenderRules`). The ad classifier does not train on texts
  * the owner warned about for their form only (刷屏, a link). The announcement adds the rules it
  * states (cold start), unless the history shows the owner plainly never enforces them. A rule
  * that a broader one with the same action covers is left out. Every learned rule starts in
@@ -208,7 +209,7 @@ function trainClassifier(
  * shadow mode like every rule, where the owner's answers give it its record. Its evidence is
  * what replaying the rooms' own rules over the history finds, pooled over the rooms.
  */
-export const OFFENDER_THRESHOLD = 0.5
+const OFFENDER_THRESHOLD = 0.5
 
 function addOffenderRules(
   rooms: Record<string, RoomPolicy>,
@@ -339,12 +340,6 @@ function learnRoom(
   // for newcomers can both be kept when each catches what the other does not).
   const weight = (fi: number) => labels.get((facts[fi] as MessageFacts).id)?.weight ?? 0
   const covered = new Set<number>()
-  /** How many different members the labelled, not yet covered messages among `his` came from. */
-  const membersLabelled = (his: readonly number[]) => {
-    const who = new Set<string>()
-    for (const fi of his) if (!covered.has(fi) && weight(fi) > 0) who.add((facts[fi] as MessageFacts).sender)
-    return who.size
-  }
   const chosen: { c: Candidate; t: Tally }[] = []
   for (;;) {
     let pick: { i: number; gain: number; quality: number } | undefined
@@ -352,14 +347,20 @@ function learnRoom(
       if (chosen.some((x) => x.c === c) || !enforced(tallies[i] as Tally)) continue
       let matched = 0
       let labelled = 0
+      const members = new Set<string>() // whose labelled messages these are
       for (const fi of hits[i] ?? []) {
         if (covered.has(fi)) continue
         matched++
-        labelled += weight(fi)
+        const w = weight(fi)
+        labelled += w
+        if (w > 0) members.add((facts[fi] as MessageFacts).sender)
       }
       if (!enforced({ matched, labelled, removed: 0 })) continue
-      if (PROXIES.has(c.what) && (labelled < PROXY_LABELLED || labelled / matched < PROXY_PRECISION * actionRate)) continue
-      if (PROXIES.has(c.what) && membersLabelled(hits[i] ?? []) < PROXY_LABELLED) continue
+      if (
+        PROXIES.has(c.what) &&
+        (labelled < PROXY_LABELLED || members.size < PROXY_LABELLED || labelled / matched < PROXY_PRECISION * actionRate)
+      )
+        continue
       // The most precise addition first (smoothed), then the one that catches the most.
       const quality = (labelled + 1) / (matched + 2)
       if (!pick || quality > pick.quality || (quality === pick.quality && labelled > pick.gain)) pick = { i, gain: labelled, quality }

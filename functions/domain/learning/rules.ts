@@ -31,7 +31,7 @@ export type What = (typeof WHATS)[number]
 export const TENURES = ['anyone', 'recent', 'newcomer', 'qrcode-newcomer'] as const
 /**
  * …and `offender`: a member of under three days whom one of the room's rules already caught
- * (`OffenderMemory`). Learned apart from the others, for ad-like text only (rule-learner.ts).
+ * (`OffenderMemory`). Not learned: a preset rule for ad-like text only (rule-learner.ts).
  */
 export const WHOS = [...TENURES, 'offender'] as const
 export type Who = (typeof WHOS)[number]
