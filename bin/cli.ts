@@ -38,7 +38,7 @@ program
 
 program
   .command('replay')
-  .description('run FORMAT.md histories through the guard with no WeChat and write decisions.jsonl')
+  .description('run docs/format.md histories through the guard with no WeChat and write decisions.jsonl')
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
   .option('-c, --config <file>', 'config file (default: built-in defaults, no rules)')
   .requiredOption('-o, --out <file>', 'decisions file to write')
@@ -141,7 +141,7 @@ program
 
 program
   .command('import')
-  .description('convert a chat export (CSV of WeChatMsg/留痕 or PyWxDump) into a FORMAT.md history')
+  .description('convert a chat export (CSV of WeChatMsg/留痕 or PyWxDump) into a docs/format.md history')
   .requiredOption('--from <format>', 'wechatmsg-csv | pywxdump-csv', (v) => oneOf(v, ['wechatmsg-csv', 'pywxdump-csv']))
   .argument('<file>', 'the CSV export')
   .requiredOption('-o, --out <file>', 'history file to write (JSON Lines)')

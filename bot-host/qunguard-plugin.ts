@@ -1,7 +1,7 @@
 /**
  * QunGuard: the Wechaty plugin that guards every group the bot account is in.
  *
- * It turns Wechaty events into FORMAT.md events, queues them per room (in order, bounded),
+ * It turns Wechaty events into docs/format.md events, queues them per room (in order, bounded),
  * hands them to the Guard, and carries the Guard's decisions out through the bot. The
  * Supervisor puts shadow decisions to the owners in private chats, reads their answers and
  * commands, and — once a minute — expires requests, sends digests and the daily report.

@@ -1,5 +1,5 @@
 /**
- * Listens to a Wechaty bot and hands every group event, as a FORMAT.md event, to a sink —
+ * Listens to a Wechaty bot and hands every group event, as a docs/format.md event, to a sink —
  * in order per room, with a room snapshot (topic, owner, members) of every room at login and
  * before a room's first event after that.
  *

@@ -1,5 +1,5 @@
 /**
- * Turns Wechaty objects into FORMAT.md group events.
+ * Turns Wechaty objects into docs/format.md group events.
  *
  * Each function reads what it needs from the Wechaty object and returns a plain event; the
  * Guard validates it again at its edge. Ids are stable (message ids come from the puppet,

@@ -14,7 +14,7 @@ const MAX_REPORTED = 50
 
 /**
  * Reads histories into one time-ordered list (events with the same time keep their order).
- * `media` maps a message id to its picture's path (FORMAT.md paths are relative to the history file).
+ * `media` maps a message id to its picture's path (docs/format.md paths are relative to the history file).
  */
 export async function readHistories(
   files: readonly string[],

@@ -1,5 +1,5 @@
 /**
- * `qunguard import`: converts a chat export (CSV of WeChatMsg/留痕 or PyWxDump) into a FORMAT.md
+ * `qunguard import`: converts a chat export (CSV of WeChatMsg/留痕 or PyWxDump) into a docs/format.md
  * history. Bad rows are reported with their line number and skipped.
  */
 import { importCsvHistory } from '../../functions/adapters/local/csv-history-importer.ts'

@@ -1,5 +1,5 @@
 /**
- * `qunguard learn`: learns each room's rulebook from FORMAT.md histories (the owner's past
+ * `qunguard learn`: learns each room's rulebook from docs/format.md histories (the owner's past
  * warnings and removals, the announcements, the rhythm) and writes policy.json; and
  * `qunguard rules`: prints a policy's rules, one a line, with their evidence.
  */

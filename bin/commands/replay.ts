@@ -1,5 +1,5 @@
 /**
- * `qunguard replay`: runs FORMAT.md histories through the guard with no WeChat, in time order,
+ * `qunguard replay`: runs docs/format.md histories through the guard with no WeChat, in time order,
  * and writes one decision line per action taken or proposed.
  *
  * Supervision runs as it would live, on the events' own clock: shadow decisions become numbered
@@ -50,7 +50,7 @@ export interface ReplaySummary {
   readonly seconds: number
 }
 
-/** Decision lines carry exactly the FORMAT.md fields, in its order. */
+/** Decision lines carry exactly the docs/format.md fields, in its order. */
 export const decisionLine = (d: Decision): Decision => ({
   event: d.event,
   room: d.room,

@@ -1,5 +1,5 @@
 /**
- * Group events and decisions, exactly as in the shared FORMAT.md line formats.
+ * Group events and decisions, exactly as in the docs/format.md line formats.
  *
  * Every edge that takes events in (history files, Wechaty, queues) validates them here, so the
  * rest of the code can trust their shape. Unknown fields are dropped (forward compatibility).

@@ -12,7 +12,7 @@ const history = fileURLToPath(new URL('../fixtures/history/small.jsonl', import.
 const replayDir = () => tempDir('qunguard-replay-')
 
 describe('replay', () => {
-  it('writes one FORMAT.md decision line per action, in time order, and reports malformed lines', async () => {
+  it('writes one docs/format.md decision line per action, in time order, and reports malformed lines', async () => {
     const dir = replayDir()
     const config = path.join(dir, 'c.yaml')
     fs.writeFileSync(config, 'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["加微信", "代购"]\n')

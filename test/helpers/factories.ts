@@ -4,7 +4,7 @@ import type { GroupEvent, JoinEvent, MessageEvent, RoomEvent } from '../../funct
 let seq = 0
 const nextId = (prefix: string) => `${prefix}${++seq}`
 
-/** A time `minutes` after 2026-03-01 20:00 China time, as FORMAT.md writes it. */
+/** A time `minutes` after 2026-03-01 20:00 China time, as docs/format.md writes it. */
 export function at(minutes: number): string {
   const t = new Date(Date.UTC(2026, 2, 1, 12, 0, 0) + minutes * 60_000)
   return t.toISOString().replace('Z', '+00:00')

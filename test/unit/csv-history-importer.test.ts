@@ -27,7 +27,7 @@ describe('exportTime', () => {
 })
 
 describe('importCsvHistory (WeChatMsg)', () => {
-  it('turns messages and system messages into FORMAT.md events', async () => {
+  it('turns messages and system messages into docs/format.md events', async () => {
     const { events, byId, errors } = await collect(importCsvHistory('wechatmsg-csv', fixture('wechatmsg.csv'), { room: '7@chatroom' }))
     expect(events[0]).toMatchObject({ kind: 'room', room: '7@chatroom' })
     expect(events.find((e) => e.kind === 'account')).toMatchObject({ self: 'wxid_owner' })

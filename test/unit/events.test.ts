@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseDecision, parseEvent } from '../../functions/domain/events.ts'
 
 describe('parseEvent', () => {
-  it('accepts every event kind of FORMAT.md', () => {
+  it('accepts every event kind of docs/format.md', () => {
     const ts = '2026-03-01T20:15:00+08:00'
     const events = [
       { id: 'a', kind: 'account', ts, self: 'wxid_bot' },
@@ -74,7 +74,7 @@ describe('parseEvent', () => {
 })
 
 describe('parseDecision', () => {
-  it('accepts the FORMAT.md example and rejects a score above 1', () => {
+  it('accepts the docs/format.md example and rejects a score above 1', () => {
     const d = {
       event: 'm123',
       room: 'r1',

@@ -1,5 +1,5 @@
 /**
- * Converts the CSV chat exports of WeChatMsg (留痕) and PyWxDump into FORMAT.md events.
+ * Converts the CSV chat exports of WeChatMsg (留痕) and PyWxDump into docs/format.md events.
  *
  * - WeChatMsg, one file per chat: `localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,
  *   StrContent,StrTime,Remark,NickName,Sender`. A group's file names no room id, so the room is
@@ -216,7 +216,7 @@ async function wechatMsgNames(file: string): Promise<Map<string, string>> {
   return names
 }
 
-/** Streams a CSV export as FORMAT.md events; bad rows come out as errors with their line. */
+/** Streams a CSV export as docs/format.md events; bad rows come out as errors with their line. */
 export async function* importCsvHistory(format: CsvFormat, file: string, options: ImportOptions = {}): AsyncGenerator<ImportRow> {
   await fs.promises.access(file, fs.constants.R_OK) // a missing file fails here, with its name, not inside a stream
   const idsByName = format === 'pywxdump-csv' ? readUsersJson(file) : await wechatMsgNames(file)

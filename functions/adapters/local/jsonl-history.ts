@@ -1,5 +1,5 @@
 /**
- * Reads and writes FORMAT.md JSON Lines files (histories and decisions).
+ * Reads and writes docs/format.md JSON Lines files (histories and decisions).
  *
  * @example
  *   for await (const row of readHistory('train.jsonl')) {
