@@ -2,6 +2,7 @@
  * The `qunguard` command line. Each command lives in bin/commands; this file only parses
  * arguments, prints results and turns known errors into one clear line and an exit code.
  */
+import fs from 'node:fs'
 import { Command, InvalidArgumentError } from 'commander'
 import { StartupError } from '../bot-host/embedded.ts'
 import { ModelError } from '../functions/domain/ad-classifier.ts'
@@ -13,6 +14,7 @@ const program = new Command()
   .description(
     'A guard for WeChat groups: keyword rules with a warn → warn → remove ladder, rules learned from the owner’s actions, history import and replay.',
   )
+  .version(packageVersion(), '-v, --version', 'print the version of qunguard')
   .showHelpAfterError()
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
@@ -164,6 +166,11 @@ program
     console.log(formatChecks(checks))
     if (checks.some((c) => !c.ok)) process.exitCode = 1
   })
+
+function packageVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
 
 function positive(v: string): number {
   const n = Number(v)
