@@ -157,12 +157,13 @@ program
 
 program
   .command('doctor')
-  .description('check the environment (Node, config, store, puppet) and say what to fix')
+  .description('check the environment (Node, config, store, puppet, whether WeChat can be reached) and say what to fix')
   .option('-c, --config <file>', 'config file', 'qunguard.yaml')
   .option('--puppet <name>', 'puppet package (overrides $WECHATY_PUPPET)')
-  .action(async (o: { config: string; puppet?: string }) => {
+  .option('--connect-timeout <seconds>', 'give up on a WeChat host (DNS lookup, TCP connect) after this time', (v) => positive(v), 5)
+  .action(async (o: { config: string; puppet?: string; connectTimeout: number }) => {
     const { doctor, formatChecks } = await import('./commands/doctor.ts')
-    const checks = await doctor({ configPath: o.config, puppet: o.puppet })
+    const checks = await doctor({ configPath: o.config, puppet: o.puppet, connectTimeoutMs: o.connectTimeout * 1000 })
     console.log(formatChecks(checks))
     if (checks.some((c) => !c.ok)) process.exitCode = 1
   })

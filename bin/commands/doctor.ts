@@ -4,6 +4,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { checkPuppet, DEFAULT_PUPPET, loadConfigOrDefaults } from '../../bot-host/embedded.ts'
+import { nodeSupport } from '../../bot-host/node-support.ts'
+import { type Connector, checkReachability } from '../../bot-host/reachability.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { localVision } from '../../functions/adapters/local/local-vision.ts'
 import { SilkVoiceDecoder } from '../../functions/adapters/local/silk-voice.ts'
@@ -14,23 +16,28 @@ import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
 export interface Check {
   readonly name: string
   readonly ok: boolean
+  /** Passed, but with something to look at (printed `!`; does not fail doctor). */
+  readonly warn?: boolean | undefined
   readonly detail: string
   /** What to do when it failed. */
   readonly fix?: string | undefined
 }
 
-const MIN_NODE = [20, 11] as const
+export interface DoctorOptions {
+  readonly configPath: string
+  readonly puppet?: string | undefined
+  /** Node version to judge. @default process.versions.node */
+  readonly nodeVersion?: string | undefined
+  /** Per network step of the reachability check. @default 5000 */
+  readonly connectTimeoutMs?: number | undefined
+  /** DNS and TCP for the reachability check. @default the machine's */
+  readonly connector?: Connector | undefined
+}
 
-export async function doctor(options: { configPath: string; puppet?: string | undefined }): Promise<Check[]> {
+export async function doctor(options: DoctorOptions): Promise<Check[]> {
   const checks: Check[] = []
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
-  const nodeOk = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1])
-  checks.push({
-    name: 'node',
-    ok: nodeOk,
-    detail: `Node ${process.versions.node}`,
-    fix: nodeOk ? undefined : `install Node ${MIN_NODE.join('.')} or newer`,
-  })
+  const node = nodeSupport(options.nodeVersion ?? process.versions.node)
+  checks.push({ name: 'node', ok: node.level !== 'fail', warn: node.level === 'warn', detail: node.detail, fix: node.fix })
 
   let config: Config | undefined
   const notes: string[] = []
@@ -123,6 +130,8 @@ export async function doctor(options: { configPath: string; puppet?: string | un
   try {
     await checkPuppet(puppet)
     checks.push({ name: 'puppet', ok: true, detail: `${puppet} is installed` })
+    const reach = await checkReachability(puppet, { timeoutMs: options.connectTimeoutMs, connector: options.connector })
+    checks.push({ name: 'reach', ok: reach.level !== 'fail', warn: reach.level === 'warn', detail: reach.detail, fix: reach.fix })
   } catch (e) {
     checks.push({ name: 'puppet', ok: false, detail: (e as Error).message, fix: `npm install ${puppet}` })
   }
@@ -130,5 +139,7 @@ export async function doctor(options: { configPath: string; puppet?: string | un
 }
 
 export function formatChecks(checks: readonly Check[]): string {
-  return checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name.padEnd(7)} ${c.detail}${c.fix ? `\n          fix: ${c.fix}` : ''}`).join('\n')
+  return checks
+    .map((c) => `${c.ok ? (c.warn ? '!' : '✓') : '✗'} ${c.name.padEnd(7)} ${c.detail}${c.fix ? `\n          fix: ${c.fix}` : ''}`)
+    .join('\n')
 }

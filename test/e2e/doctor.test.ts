@@ -1,11 +1,21 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { doctor } from '../../bin/commands/doctor.ts'
+import { doctor, formatChecks } from '../../bin/commands/doctor.ts'
 import { runEmbedded, StartupError } from '../../bot-host/embedded.ts'
+import type { Connector } from '../../bot-host/reachability.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
 
 const dir = () => tempDir('qunguard-doctor-')
+
+/** No network in tests: every host answers, or none has a DNS entry. */
+const reachable: Connector = { lookup: async () => '127.0.0.1', connect: async () => {} }
+const offline: Connector = {
+  lookup: async (host) => {
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' })
+  },
+  connect: async () => {},
+}
 
 describe('doctor', () => {
   it('passes with the shipped example config and the default puppet, and says which vision capabilities are there', {
@@ -15,7 +25,7 @@ describe('doctor', () => {
     const config = path.join(d, 'qunguard.yaml')
     const example = fs.readFileSync(new URL('../../qunguard.example.yaml', import.meta.url), 'utf8')
     fs.writeFileSync(config, example.replace(/^store: qunguard\.db$/m, `store: ${path.join(d, 'g.db')}`))
-    const checks = await doctor({ configPath: config })
+    const checks = await doctor({ configPath: config, nodeVersion: '24.11.0', connector: reachable })
     expect(checks.map((c) => [c.name, c.ok])).toEqual([
       ['node', true],
       ['config', true],
@@ -23,6 +33,7 @@ describe('doctor', () => {
       ['vision', true],
       ['voice', true],
       ['puppet', true],
+      ['reach', true],
     ])
     expect(checks.find((c) => c.name === 'vision')?.detail).toBe('QR codes, OCR (Chinese, English), faces and NSFW available')
     expect(fs.existsSync(path.join(d, 'g.db'))).toBe(false) // checking does not leave a store behind
@@ -32,7 +43,7 @@ describe('doctor', () => {
     const d = dir()
     const config = path.join(d, 'bad.yaml')
     fs.writeFileSync(config, 'groups:\n  "*":\n    quite: true\n')
-    const checks = await doctor({ configPath: config, puppet: 'wechaty-puppet-does-not-exist' })
+    const checks = await doctor({ configPath: config, puppet: 'wechaty-puppet-does-not-exist', connector: offline })
     const byName = Object.fromEntries(checks.map((c) => [c.name, c]))
     expect(byName.config).toMatchObject({ ok: false, detail: expect.stringContaining('quite') })
     expect(byName.puppet).toMatchObject({ ok: false, fix: 'npm install wechaty-puppet-does-not-exist' })
@@ -43,8 +54,27 @@ describe('doctor', () => {
     const config = path.join(d, 'c.yaml')
     fs.writeFileSync(path.join(d, 'policy.json'), '{"format":"something else"}')
     fs.writeFileSync(config, `store: ${path.join(d, 'g.db')}\npolicy: ${path.join(d, 'policy.json')}\n`)
-    const checks = await doctor({ configPath: config })
+    const checks = await doctor({ configPath: config, connector: reachable })
     expect(checks.find((c) => c.name === 'policy')).toMatchObject({ ok: false, fix: expect.stringContaining('qunguard learn') })
+  })
+
+  it('fails when WeChat cannot be reached through the puppet, instead of leaving it to `start`', async () => {
+    const d = dir()
+    const config = path.join(d, 'c.yaml')
+    fs.writeFileSync(config, `store: ${path.join(d, 'g.db')}\nvision: { enabled: false }\n`)
+    const checks = await doctor({ configPath: config, puppet: 'wechaty-puppet-wechat4u', connector: offline })
+    expect(checks.find((c) => c.name === 'reach')).toMatchObject({ ok: false, fix: expect.stringContaining('login.wx.qq.com') })
+    expect(formatChecks(checks)).toMatch(/^✗ reach +WeChat cannot be reached through wechaty-puppet-wechat4u/m)
+  })
+
+  it('marks a Node that runs but is not supported with !, and passes', async () => {
+    const d = dir()
+    const config = path.join(d, 'c.yaml')
+    fs.writeFileSync(config, `store: ${path.join(d, 'g.db')}\nvision: { enabled: false }\n`)
+    const checks = await doctor({ configPath: config, puppet: 'wechaty-puppet-mock', nodeVersion: '20.20.2', connector: offline })
+    expect(checks.every((c) => c.ok)).toBe(true)
+    expect(formatChecks(checks)).toMatch(/^! node +Node 20\.20\.2 runs qunguard but is not supported/m)
+    expect(formatChecks(checks)).toMatch(/^✓ reach +not needed/m)
   })
 })
 
