@@ -8,7 +8,7 @@ import { ScanStatus, WechatyBuilder } from 'wechaty'
 import { CommandTranscriber } from '../functions/adapters/local/command-transcriber.ts'
 import { loadConfigFile } from '../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
-import { localVision } from '../functions/adapters/local/local-vision.ts'
+import { type LocalVision, type LocalVisionOptions, localVision } from '../functions/adapters/local/local-vision.ts'
 import { SilkVoiceDecoder } from '../functions/adapters/local/silk-voice.ts'
 import { SqliteGuardStore } from '../functions/adapters/local/sqlite-guard-store.ts'
 import { SqliteSupervisionStore } from '../functions/adapters/local/sqlite-supervision-store.ts'
@@ -17,8 +17,10 @@ import type { GroupEvent } from '../functions/domain/events.ts'
 import type { HandleResult } from '../functions/domain/guard.ts'
 import { policyFromJson } from '../functions/domain/learning/policy-file.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
+import type { PictureInspector } from '../functions/domain/vision/inspector.ts'
 import { MediaStage } from './media-stage.ts'
 import { dropEmptyMemoryCard } from './memory-card.ts'
+import { nodeSupport } from './node-support.ts'
 import { QunGuard } from './qunguard-plugin.ts'
 
 export const DEFAULT_PUPPET = 'wechaty-puppet-wechat4u'
@@ -29,6 +31,12 @@ export interface EmbeddedOptions {
   readonly puppet?: string | undefined
   /** Give up when WeChat has not answered (no login QR code, no login) within this time. @default 90 s */
   readonly connectTimeoutMs?: number | undefined
+  /** Options for the puppet's constructor (a token; a Mocker for wechaty-puppet-mock). */
+  readonly puppetOptions?: Record<string, unknown> | undefined
+  /** Loads the picture models. @default localVision */
+  readonly loadVision?: ((options: LocalVisionOptions) => Promise<LocalVision>) | undefined
+  /** Stops the guard when aborted, as SIGINT does. */
+  readonly signal?: AbortSignal | undefined
   readonly log?: ((line: string) => void) | undefined
 }
 
@@ -43,44 +51,63 @@ export function loadConfigOrDefaults(configPath: string, log: (line: string) => 
   return parseConfig({})
 }
 
-/** Pictures and voice as the config asks, saying what is available. */
-export async function mediaStage(config: Config, log: (line: string) => void): Promise<MediaStage | undefined> {
+/**
+ * Pictures and voice as the config asks. The picture models (seconds of loading) load only when
+ * `loadModels()` is called — `start` calls it once WeChat has answered, so the login QR code
+ * comes first — and picture checks wait for them: no picture goes unchecked for being early.
+ */
+export function mediaStage(
+  config: Config,
+  log: (line: string) => void,
+  loadVision: (options: LocalVisionOptions) => Promise<LocalVision> = localVision,
+): { stage: MediaStage; loadModels: () => void } {
   const v = config.vision
+  let begin = () => {}
   const inspector = v.enabled
-    ? await localVision({
-        noOcr: !v.ocr,
-        noFacts: !v.facts,
-        objects: v.objects,
-        maxBytes: v.maxBytes,
-        maxPixels: v.maxPixels,
-        timeoutMs: v.timeoutMs,
+    ? new Promise<PictureInspector | undefined>((resolve) => {
+        begin = () => {
+          begin = () => {}
+          log('pictures: loading the models in the background; picture checks wait for them')
+          loadVision({
+            noOcr: !v.ocr,
+            noFacts: !v.facts,
+            objects: v.objects,
+            maxBytes: v.maxBytes,
+            maxPixels: v.maxPixels,
+            timeoutMs: v.timeoutMs,
+          }).then(
+            (vision) => {
+              log(describeVision(vision))
+              resolve(vision.inspector)
+            },
+            (e: unknown) => {
+              log(`pictures: the models did not load (${(e as Error).message}); pictures are judged without them`)
+              resolve(undefined)
+            },
+          )
+        }
       })
     : undefined
-  if (inspector) {
-    const on = Object.entries(inspector.available)
-      .filter(([, ok]) => ok)
-      .map(([k]) => k)
-    log(
-      `pictures: ${on.join(', ') || 'nothing'}${
-        Object.keys(inspector.missing).length
-          ? ` (unavailable: ${Object.entries(inspector.missing)
-              .map(([k, why]) => `${k}: ${why}`)
-              .join('; ')})`
-          : ''
-      }`,
-    )
-  }
   const command = config.voice.command
   log(
     command ? `voice: transcribed by ${command[0]}` : 'voice: decoded, not transcribed (no speech command configured; see docs/vision.md)',
   )
-  return new MediaStage({
-    inspector: inspector?.inspector,
+  const stage = new MediaStage({
+    inspector,
     voice: {
       decoder: new SilkVoiceDecoder(),
       stt: command ? new CommandTranscriber({ command, timeoutMs: config.voice.timeoutMs }) : undefined,
     },
   })
+  return { stage, loadModels: () => begin() }
+}
+
+function describeVision(vision: LocalVision): string {
+  const on = Object.entries(vision.available)
+    .filter(([, ok]) => ok)
+    .map(([k]) => k)
+  const missing = Object.entries(vision.missing)
+  return `pictures: ${on.join(', ') || 'nothing'}${missing.length ? ` (unavailable: ${missing.map(([k, why]) => `${k}: ${why}`).join('; ')})` : ''}`
 }
 
 /** Reads the learned policy the config names, or says plainly why it cannot. */
@@ -121,6 +148,8 @@ function describeResult(result: HandleResult, event: GroupEvent): string | undef
 export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line))
   const puppet = options.puppet ?? process.env.WECHATY_PUPPET ?? DEFAULT_PUPPET
+  const node = nodeSupport(process.versions.node)
+  if (node.level !== 'ok') log(`warning: ${node.detail}; ${node.fix ?? ''}`)
   const config = loadConfigOrDefaults(options.configPath, log)
   await checkPuppet(puppet)
   const policy = config.policy ? loadPolicy(config.policy) : undefined
@@ -128,7 +157,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     const rules = Object.values(policy.rooms).reduce((n, r) => n + r.rules.length, 0)
     log(`learned policy ${config.policy}: ${rules} rules for ${Object.keys(policy.rooms).length} rooms, under the owners' supervision`)
   }
-  const media = await mediaStage(config, log)
+  const { stage: media, loadModels } = mediaStage(config, log, options.loadVision)
   const store = SqliteGuardStore.open(config.store)
   const supervision = SqliteSupervisionStore.open(config.store)
   const pending = await store.listPendingDecisions()
@@ -148,7 +177,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     onError: (e) => log(`[qunguard] ${e.message}`),
   })
   dropEmptyMemoryCard('qunguard')
-  const bot = WechatyBuilder.build({ name: 'qunguard', puppet: puppet as never })
+  const bot = WechatyBuilder.build({ name: 'qunguard', puppet: puppet as never, puppetOptions: options.puppetOptions })
   bot.use(plugin)
 
   let reached = false
@@ -176,14 +205,16 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     markReached()
     if (status === ScanStatus.Waiting || status === ScanStatus.Timeout) {
       log('Scan this QR code with the WeChat account the guard should run as:')
-      qrcodeTerminal.generate(qrcode, { small: true })
+      qrcodeTerminal.generate(qrcode, { small: true }, (code) => log(code))
     } else {
       log(`login: ${ScanStatus[status] ?? status}`)
     }
+    loadModels()
   })
   bot.on('login', (user) => {
     markReached()
     log(`logged in as ${user.name()} (${user.id}); guarding its groups`)
+    loadModels()
   })
   // Wechaty reports puppet trouble as 'error' events. Before WeChat has answered, a network
   // error means it cannot be reached: stop with one clear line instead of retrying forever.
@@ -205,6 +236,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   const finished = new Promise<void>((resolve, reject) => {
     process.once('SIGINT', () => void stop('SIGINT').then(resolve))
     process.once('SIGTERM', () => void stop('SIGTERM').then(resolve))
+    options.signal?.addEventListener('abort', () => void stop('aborted').then(resolve), { once: true })
     unreachable = (why) => {
       unreachable = undefined
       void stop('WeChat unreachable').then(() =>

@@ -22,7 +22,8 @@ import { ocrReplyText, parseVisionRequest, selfieScore } from '../functions/doma
 import type { SpeechToText, VoiceDecoder } from '../functions/ports/speech.port.ts'
 
 export interface MediaStageOptions {
-  readonly inspector?: PictureInspector | undefined
+  /** A promise while the models load: picture checks wait for it (undefined: no pictures looked at). */
+  readonly inspector?: PictureInspector | Promise<PictureInspector | undefined> | undefined
   readonly voice?: { readonly decoder: VoiceDecoder; readonly stt?: SpeechToText | undefined } | undefined
   /** How long a picture can be asked about. @default 10 min */
   readonly memoryMs?: number
@@ -48,7 +49,8 @@ export class MediaStage {
 
   /** Features of a picture or voice message; `load` fetches its bytes (undefined: none to be had). */
   async analyse(msg: MessageEvent, load: () => Promise<Uint8Array | undefined>): Promise<Analysis> {
-    if (msg.type === 'image' && this.options.inspector) return this.picture(msg, load, this.options.inspector)
+    const inspector = msg.type === 'image' ? await this.options.inspector : undefined
+    if (inspector) return this.picture(msg, load, inspector)
     if (msg.type === 'voice' && this.options.voice) return this.voice(msg, load, this.options.voice)
     return { problems: [] }
   }
@@ -59,7 +61,8 @@ export class MediaStage {
    */
   async answer(msg: MessageEvent, allowed: { ocr: boolean; selfie: boolean }): Promise<string | undefined> {
     const request = msg.type === 'text' && msg.text ? parseVisionRequest(msg.text) : undefined
-    if (!request || !this.options.inspector) return undefined
+    const inspector = request ? await this.options.inspector : undefined
+    if (!request || !inspector) return undefined
     const now = toMillis(msg.ts)
     const memory = this.options.memoryMs ?? 600_000
     const pictures = (this.recent.get(msg.room) ?? []).filter((p) => now - p.ms <= memory)
@@ -67,13 +70,13 @@ export class MediaStage {
       if (!allowed.ocr) return undefined
       const latest = pictures.at(-1)
       if (!latest) return ocrReplyText(undefined)
-      if (latest.report.ocr === undefined) latest.report = await this.options.inspector.inspect(latest.bytes, { qr: false, facts: false })
+      if (latest.report.ocr === undefined) latest.report = await inspector.inspect(latest.bytes, { qr: false, facts: false })
       return ocrReplyText(redactPii(latest.report.ocr ?? ''))
     }
     if (!allowed.selfie) return undefined
     const own = pictures.filter((p) => p.sender === msg.sender).at(-1)
     if (!own) return '[qunguard] 先发一张自己的照片，再发「评分」。'
-    const report = await this.options.inspector.inspect(own.bytes, { qr: false, ocr: false, quality: true })
+    const report = await inspector.inspect(own.bytes, { qr: false, ocr: false, quality: true })
     return selfieScore(report).text
   }
 
