@@ -40,7 +40,11 @@ export function nodeSupport(version: string): NodeSupport {
     return { level: 'ok', detail: `Node ${version} (supported: ${ENGINES_RANGE})` }
   }
   if (!atLeast(RUNS_FROM)) {
-    return { level: 'fail', detail: `Node ${version} is older than any Node qunguard has run on (supported: ${ENGINES_RANGE})`, fix: install }
+    return {
+      level: 'fail',
+      detail: `Node ${version} is older than any Node qunguard has run on (supported: ${ENGINES_RANGE})`,
+      fix: install,
+    }
   }
   if (!atLeast(oldest)) {
     return {
