@@ -20,10 +20,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 program
   .command('start')
   .description('run the guard on a WeChat account (the puppet named by $WECHATY_PUPPET, default wechaty-puppet-wechat4u)')
-  .option('-c, --config <file>', 'config file', 'qunguard.yaml')
+  .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults with no rules)')
   .option('--puppet <name>', 'puppet package (overrides $WECHATY_PUPPET)')
   .option('--connect-timeout <seconds>', 'give up when WeChat does not answer in this time', (v) => positive(v), 90)
-  .action(async (o: { config: string; puppet?: string; connectTimeout: number }) => {
+  .action(async (o: { config?: string; puppet?: string; connectTimeout: number }) => {
     const { runEmbedded } = await import('../bot-host/embedded.ts')
     await runEmbedded({ configPath: o.config, puppet: o.puppet, connectTimeoutMs: o.connectTimeout * 1000 })
   })
@@ -40,7 +40,7 @@ program
   .command('replay')
   .description('run FORMAT.md histories through the guard with no WeChat and write decisions.jsonl')
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
-  .option('-c, --config <file>', 'config file (default: built-in defaults, no rules)')
+  .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults with no rules)')
   .requiredOption('-o, --out <file>', 'decisions file to write')
   .option('--store <file>', 'keep the replay state in this SQLite file (default: in memory)')
   .option('--policy <file>', 'a learned policy (qunguard learn); its shadow rules write ask-owner decisions')
@@ -67,7 +67,10 @@ program
   .description("learn each group's rules from histories (owner's warnings and removals, announcements) and write policy.json")
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
   .option('--corpus <file>', 'labelled texts ({"text","label":"spam"|"ham"} lines) for the ad classifier; repeat for several', collect)
-  .option('-c, --config <file>', "config file: its owner, admins and whitelist count as staff (default: the history's own)")
+  .option(
+    '-c, --config <file>',
+    "config file: its owner, admins and whitelist count as staff (default: ./qunguard.yaml if present, else the history's own)",
+  )
   .option('--words', "add Chinese words (jieba) to the ad classifier's features (slower; see docs/learning.md)")
   .requiredOption('-o, --out <file>', 'policy file to write')
   .action(async (o: { history: string[]; corpus?: string[]; config?: string; words?: boolean; out: string }) => {
@@ -106,7 +109,7 @@ program
   .description('what each rule of a learned policy would have done on a history, against what the owner actually did')
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
   .requiredOption('--policy <file>', 'policy file (qunguard learn)')
-  .option('-c, --config <file>', 'config file: its owner, admins and whitelist count as staff')
+  .option('-c, --config <file>', 'config file: its owner, admins and whitelist count as staff (default: ./qunguard.yaml if present)')
   .option('--examples <n>', 'would-be false positives to show per rule', (v) => positive(v), 3)
   .option('--json <file>', 'also write the report as JSON')
   .action(async (o: { history: string[]; policy: string; config?: string; examples: number; json?: string }) => {
@@ -156,9 +159,9 @@ program
 program
   .command('doctor')
   .description('check the environment (Node, config, store, puppet) and say what to fix')
-  .option('-c, --config <file>', 'config file', 'qunguard.yaml')
+  .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults with no rules)')
   .option('--puppet <name>', 'puppet package (overrides $WECHATY_PUPPET)')
-  .action(async (o: { config: string; puppet?: string }) => {
+  .action(async (o: { config?: string; puppet?: string }) => {
     const { doctor, formatChecks } = await import('./commands/doctor.ts')
     const checks = await doctor({ configPath: o.config, puppet: o.puppet })
     console.log(formatChecks(checks))

@@ -10,7 +10,7 @@
  */
 import { closest, distance } from 'fastest-levenshtein'
 import { z } from 'zod'
-import { MESSAGE_TYPES } from './events.ts'
+import { type GroupEvent, MESSAGE_TYPES } from './events.ts'
 import { normalizeText } from './text-normal.ts'
 import { PII_KINDS, type PiiKind } from './vision/pii.ts'
 
@@ -349,6 +349,13 @@ export function groupKey(config: Config, room: string, topic?: string | undefine
     for (const key of Object.keys(config.groups)) if (key !== '*' && sameName(key, topic)) return key
   }
   return '*'
+}
+
+/** Each room's latest topic in a history (for groupKey when replaying or learning offline). */
+export function roomTopics(events: Iterable<GroupEvent>): Map<string, string> {
+  const topics = new Map<string, string>()
+  for (const e of events) if (e.kind === 'room' && e.topic) topics.set(e.room, e.topic)
+  return topics
 }
 
 /** A group the account is in, as the store knows it. */

@@ -51,8 +51,6 @@ describe('doctor', () => {
 describe('runEmbedded', () => {
   it('refuses a puppet that is not installed with a StartupError, not a stack trace', async () => {
     const d = dir()
-    await expect(
-      runEmbedded({ configPath: path.join(d, 'none.yaml'), puppet: 'wechaty-puppet-does-not-exist', log: () => {} }),
-    ).rejects.toBeInstanceOf(StartupError)
+    await expect(runEmbedded({ cwd: d, puppet: 'wechaty-puppet-does-not-exist', log: () => {} })).rejects.toBeInstanceOf(StartupError)
   })
 })

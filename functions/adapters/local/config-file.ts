@@ -102,7 +102,7 @@ export interface ChosenConfig extends LoadedConfig {
  * The one rule every command follows: `-c FILE` if given (it must exist), else ./qunguard.yaml
  * if present, else the built-in defaults (no keyword rules).
  */
-export function chooseConfig(explicit: string | undefined, options: { cwd?: string } = {}): ChosenConfig {
+export function chooseConfig(explicit: string | undefined, options: { cwd?: string | undefined } = {}): ChosenConfig {
   if (explicit !== undefined) {
     const loaded = readConfigFile(explicit)
     return { ...loaded, file: explicit, said: `config: ${explicit} (-c)` }
@@ -118,4 +118,16 @@ export function chooseConfig(explicit: string | undefined, options: { cwd?: stri
     file: undefined,
     said: `config: built-in defaults, no keyword rules (no -c given and no ./${DEFAULT_CONFIG_FILE}; see qunguard.example.yaml)`,
   }
+}
+
+/** chooseConfig, then says which config was used and its warnings (one line each, for stderr). */
+export function useConfig(
+  explicit: string | undefined,
+  log: (line: string) => void,
+  options: { cwd?: string | undefined } = {},
+): ChosenConfig {
+  const chosen = chooseConfig(explicit, { cwd: options.cwd })
+  log(chosen.said)
+  for (const w of chosen.warnings) log(`warning: ${w}`)
+  return chosen
 }
