@@ -64,7 +64,6 @@ export async function doctor(options: {
     })
   }
 
-  let groups: readonly RoomRecord[] = []
   if (config) {
     const file = path.resolve(config.store)
     const existed = fs.existsSync(file)
@@ -72,7 +71,6 @@ export async function doctor(options: {
       const store = SqliteGuardStore.open(file)
       const [events, pending, rooms] = [await store.countEvents(), await store.listPendingDecisions(), await store.listRooms()]
       await store.close()
-      groups = rooms
       if (!existed) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true })
       checks.push({
         name: 'store',
