@@ -20,6 +20,7 @@ describe('doctor', () => {
       ['node', true],
       ['config', true],
       ['store', true],
+      ['groups', true],
       ['vision', true],
       ['voice', true],
       ['puppet', true],
