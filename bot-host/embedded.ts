@@ -195,6 +195,15 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     markReached()
     log(`logged in as ${user.name()} (${user.id}); guarding its groups`)
   })
+  // The groups with ids and names, so that owners can key `groups:` by either (once the room
+  // snapshots taken at ready are stored).
+  bot.on('ready', () => {
+    void plugin
+      .idle()
+      .then(() => store.listRooms())
+      .then((rooms) => log(`groups (${rooms.length}): ${rooms.map((r) => `${r.topic || '(no name)'} = ${r.room}`).join('; ') || 'none yet'}`))
+      .catch((e: unknown) => log(`[qunguard] could not list groups: ${(e as Error).message}`))
+  })
   // Wechaty reports puppet trouble as 'error' events. Before WeChat has answered, a network
   // error means it cannot be reached: stop with one clear line instead of retrying forever.
   let lastError = ''
