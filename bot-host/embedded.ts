@@ -201,7 +201,9 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     void plugin
       .idle()
       .then(() => store.listRooms())
-      .then((rooms) => log(`groups (${rooms.length}): ${rooms.map((r) => `${r.topic || '(no name)'} = ${r.room}`).join('; ') || 'none yet'}`))
+      .then((rooms) =>
+        log(`groups (${rooms.length}): ${rooms.map((r) => `${r.topic || '(no name)'} = ${r.room}`).join('; ') || 'none yet'}`),
+      )
       .catch((e: unknown) => log(`[qunguard] could not list groups: ${(e as Error).message}`))
   })
   // Wechaty reports puppet trouble as 'error' events. Before WeChat has answered, a network
