@@ -10,7 +10,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^functions/domain' },
       to: {
-        pathNot: ['^functions/domain', '^functions/ports', 'node_modules/(zod|yaml)/'],
+        pathNot: ['^functions/domain', '^functions/ports', 'node_modules/(zod|yaml|fastest-levenshtein)/'],
       },
     },
     {

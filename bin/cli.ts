@@ -22,10 +22,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 program
   .command('start')
   .description('run the guard on a WeChat account (the puppet named by $WECHATY_PUPPET, default wechaty-puppet-wechat4u)')
-  .option('-c, --config <file>', 'config file', 'qunguard.yaml')
+  .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults with no rules)')
   .option('--puppet <name>', 'puppet package (overrides $WECHATY_PUPPET)')
   .option('--connect-timeout <seconds>', 'give up when WeChat does not answer in this time', (v) => positive(v), 90)
-  .action(async (o: { config: string; puppet?: string; connectTimeout: number }) => {
+  .action(async (o: { config?: string; puppet?: string; connectTimeout: number }) => {
     const { runEmbedded } = await import('../bot-host/embedded.ts')
     await runEmbedded({ configPath: o.config, puppet: o.puppet, connectTimeoutMs: o.connectTimeout * 1000 })
   })
@@ -42,7 +42,7 @@ program
   .command('replay')
   .description('run docs/format.md histories through the guard with no WeChat and write decisions.jsonl')
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
-  .option('-c, --config <file>', 'config file (default: built-in defaults, no rules)')
+  .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults with no rules)')
   .requiredOption('-o, --out <file>', 'decisions file to write')
   .option('--store <file>', 'keep the replay state in this SQLite file (default: in memory)')
   .option('--policy <file>', 'a learned policy (qunguard learn); its shadow rules write ask-owner decisions')
@@ -69,7 +69,10 @@ program
   .description("learn each group's rules from histories (owner's warnings and removals, announcements) and write policy.json")
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
   .option('--corpus <file>', 'labelled texts ({"text","label":"spam"|"ham"} lines) for the ad classifier; repeat for several', collect)
-  .option('-c, --config <file>', "config file: its owner, admins and whitelist count as staff (default: the history's own)")
+  .option(
+    '-c, --config <file>',
+    "config file: its owner, admins and whitelist count as staff (default: ./qunguard.yaml if present, else the history's own)",
+  )
   .option('--words', "add Chinese words (jieba) to the ad classifier's features (slower; see docs/learning.md)")
   .requiredOption('-o, --out <file>', 'policy file to write')
   .action(async (o: { history: string[]; corpus?: string[]; config?: string; words?: boolean; out: string }) => {
@@ -108,7 +111,7 @@ program
   .description('what each rule of a learned policy would have done on a history, against what the owner actually did')
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
   .requiredOption('--policy <file>', 'policy file (qunguard learn)')
-  .option('-c, --config <file>', 'config file: its owner, admins and whitelist count as staff')
+  .option('-c, --config <file>', 'config file: its owner, admins and whitelist count as staff (default: ./qunguard.yaml if present)')
   .option('--examples <n>', 'would-be false positives to show per rule', (v) => positive(v), 3)
   .option('--json <file>', 'also write the report as JSON')
   .action(async (o: { history: string[]; policy: string; config?: string; examples: number; json?: string }) => {
@@ -158,10 +161,10 @@ program
 program
   .command('doctor')
   .description('check the environment (Node, config, store, puppet, whether WeChat can be reached) and say what to fix')
-  .option('-c, --config <file>', 'config file', 'qunguard.yaml')
+  .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults with no rules)')
   .option('--puppet <name>', 'puppet package (overrides $WECHATY_PUPPET)')
   .option('--connect-timeout <seconds>', 'give up on a WeChat host (DNS lookup, TCP connect) after this time', (v) => positive(v), 5)
-  .action(async (o: { config: string; puppet?: string; connectTimeout: number }) => {
+  .action(async (o: { config?: string; puppet?: string; connectTimeout: number }) => {
     const { doctor, formatChecks } = await import('./commands/doctor.ts')
     const checks = await doctor({ configPath: o.config, puppet: o.puppet, connectTimeoutMs: o.connectTimeout * 1000 })
     console.log(formatChecks(checks))

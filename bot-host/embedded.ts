@@ -6,13 +6,13 @@ import fs from 'node:fs'
 import qrcodeTerminal from 'qrcode-terminal'
 import { ScanStatus, WechatyBuilder } from 'wechaty'
 import { CommandTranscriber } from '../functions/adapters/local/command-transcriber.ts'
-import { loadConfigFile } from '../functions/adapters/local/config-file.ts'
+import { useConfig } from '../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
 import { type LocalVision, type LocalVisionOptions, localVision } from '../functions/adapters/local/local-vision.ts'
 import { SilkVoiceDecoder } from '../functions/adapters/local/silk-voice.ts'
 import { SqliteGuardStore } from '../functions/adapters/local/sqlite-guard-store.ts'
 import { SqliteSupervisionStore } from '../functions/adapters/local/sqlite-supervision-store.ts'
-import { type Config, parseConfig } from '../functions/domain/config.ts'
+import type { Config } from '../functions/domain/config.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import type { HandleResult } from '../functions/domain/guard.ts'
 import { policyFromJson } from '../functions/domain/learning/policy-file.ts'
@@ -26,7 +26,10 @@ import { QunGuard } from './qunguard-plugin.ts'
 export const DEFAULT_PUPPET = 'wechaty-puppet-wechat4u'
 
 export interface EmbeddedOptions {
-  readonly configPath: string
+  /** `-c`: the config file. @default ./qunguard.yaml if present, else the built-in defaults */
+  readonly configPath?: string | undefined
+  /** Where ./qunguard.yaml is looked for. @default process.cwd() */
+  readonly cwd?: string | undefined
   /** Puppet package name. @default $WECHATY_PUPPET or wechaty-puppet-wechat4u */
   readonly puppet?: string | undefined
   /** Give up when WeChat has not answered (no login QR code, no login) within this time. @default 90 s */
@@ -45,10 +48,16 @@ export class StartupError extends Error {
   override name = 'StartupError'
 }
 
-export function loadConfigOrDefaults(configPath: string, log: (line: string) => void): Config {
-  if (fs.existsSync(configPath)) return loadConfigFile(configPath)
-  log(`no ${configPath} found: running with the defaults (no keyword rules). See qunguard.example.yaml.`)
-  return parseConfig({})
+/**
+ * The config every command uses (`-c` if given, else ./qunguard.yaml if present, else the
+ * defaults — see chooseConfig), saying which one and what in it looks wrong.
+ */
+export function loadConfigOrDefaults(
+  configPath: string | undefined,
+  log: (line: string) => void,
+  options: { cwd?: string | undefined } = {},
+): Config {
+  return useConfig(configPath, log, options).config
 }
 
 /**
@@ -150,7 +159,8 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   const puppet = options.puppet ?? process.env.WECHATY_PUPPET ?? DEFAULT_PUPPET
   const node = nodeSupport(process.versions.node)
   if (node.level !== 'ok') log(`warning: ${node.detail}; ${node.fix ?? ''}`)
-  const config = loadConfigOrDefaults(options.configPath, log)
+  // Which config was used goes to stderr with the warnings, whatever `log` prints the rest to.
+  const config = loadConfigOrDefaults(options.configPath, options.log ?? ((line) => console.error(line)), { cwd: options.cwd })
   await checkPuppet(puppet)
   const policy = config.policy ? loadPolicy(config.policy) : undefined
   if (policy) {
@@ -215,6 +225,17 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     markReached()
     log(`logged in as ${user.name()} (${user.id}); guarding its groups`)
     loadModels()
+  })
+  // The groups with ids and names, so that owners can key `groups:` by either (once the room
+  // snapshots taken at ready are stored).
+  bot.on('ready', () => {
+    void plugin
+      .idle()
+      .then(() => store.listRooms())
+      .then((rooms) =>
+        log(`groups (${rooms.length}): ${rooms.map((r) => `${r.topic || '(no name)'} = ${r.room}`).join('; ') || 'none yet'}`),
+      )
+      .catch((e: unknown) => log(`[qunguard] could not list groups: ${(e as Error).message}`))
   })
   // Wechaty reports puppet trouble as 'error' events. Before WeChat has answered, a network
   // error means it cannot be reached: stop with one clear line instead of retrying forever.

@@ -112,7 +112,14 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
   const plugin = function installQunGuard(bot: WechatyInterface) {
     const ex = new WechatyActionExecutor(bot, options.actions)
     executor = ex
-    const g = new Guard({ store: options.store, config, executor: ex, learned: options.policy, supervision: supervisor })
+    const g = new Guard({
+      store: options.store,
+      config,
+      executor: ex,
+      learned: options.policy,
+      supervision: supervisor,
+      onWarning: (line) => onError(new Error(line)),
+    })
     guard = g
     watchWechaty(bot, {
       queue,
@@ -137,7 +144,7 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
         for (const h of result.decisions) await run(await supervisor.onDecision(h, now()))
         if (event.kind === 'private') await run(await supervisor.onPrivate(event, now()))
         if (media && event.kind === 'message' && event.type === 'text' && result.decisions.length === 0) {
-          const { cfg } = g.roomConfig(event.room)
+          const { cfg } = g.roomConfig(event.room, (await options.store.getRoom(event.room))?.topic)
           const reply = await media.answer(event, { ocr: cfg.pictures.ocrOnRequest, selfie: cfg.pictures.selfieScore })
           if (reply) await ex.execute(replyTo(event, reply))
         }

@@ -3,8 +3,8 @@
  * history — agreement, would-be false positives with examples — before it is switched on.
  */
 import fs from 'node:fs'
-import { loadConfigFile } from '../../functions/adapters/local/config-file.ts'
-import { resolveRoomConfig } from '../../functions/domain/config.ts'
+import { useConfig } from '../../functions/adapters/local/config-file.ts'
+import { groupKey, resolveRoomConfig, roomTopics } from '../../functions/domain/config.ts'
 import { type BacktestReport, backtest } from '../../functions/domain/learning/backtest.ts'
 import { qrFacts, readHistories } from './history-input.ts'
 import { readPolicy } from './learn.ts'
@@ -13,6 +13,8 @@ export interface BacktestCommandOptions {
   readonly history: readonly string[]
   readonly policy: string
   readonly config?: string | undefined
+  /** Where ./qunguard.yaml is looked for when `config` is not given. @default process.cwd() */
+  readonly cwd?: string | undefined
   readonly examples?: number
   /** Also write the report as JSON here. */
   readonly json?: string | undefined
@@ -25,13 +27,13 @@ export async function runBacktest(options: BacktestCommandOptions): Promise<{ re
   const policy = readPolicy(options.policy)
   const { events, media } = await readHistories(options.history, log)
   const qr = await qrFacts(events, media, log, options.progress ?? process.stderr.isTTY === true)
-  const config = options.config ? loadConfigFile(options.config) : undefined
+  const config = useConfig(options.config, log, { cwd: options.cwd }).config
+  const topics = roomTopics(events)
   const report = backtest(events, policy, {
     examples: options.examples ?? 3,
     qr: (m) => qr.get(m.id),
     extraStaff: (room) => {
-      if (!config) return []
-      const c = resolveRoomConfig(config, config.groups[room] === undefined ? '*' : room)
+      const c = resolveRoomConfig(config, groupKey(config, room, topics.get(room)))
       return [...c.admins, ...c.whitelist, ...(c.owner ? [c.owner] : [])]
     },
   })

@@ -3,15 +3,17 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { checkPuppet, DEFAULT_PUPPET, loadConfigOrDefaults } from '../../bot-host/embedded.ts'
+import { checkPuppet, DEFAULT_PUPPET } from '../../bot-host/embedded.ts'
 import { nodeSupport } from '../../bot-host/node-support.ts'
 import { type Connector, checkReachability } from '../../bot-host/reachability.ts'
+import { chooseConfig } from '../../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { localVision } from '../../functions/adapters/local/local-vision.ts'
 import { SilkVoiceDecoder } from '../../functions/adapters/local/silk-voice.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
-import type { Config } from '../../functions/domain/config.ts'
+import { type Config, formatIssue, groupKey, groupKeyWarnings } from '../../functions/domain/config.ts'
 import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
+import type { RoomRecord } from '../../functions/ports/guard-store.port.ts'
 
 export interface Check {
   readonly name: string
@@ -24,7 +26,10 @@ export interface Check {
 }
 
 export interface DoctorOptions {
-  readonly configPath: string
+  /** `-c`. @default ./qunguard.yaml if present, else the built-in defaults */
+  readonly configPath?: string | undefined
+  /** Where ./qunguard.yaml is looked for. @default process.cwd() */
+  readonly cwd?: string | undefined
   readonly puppet?: string | undefined
   /** Node version to judge. @default process.versions.node */
   readonly nodeVersion?: string | undefined
@@ -40,17 +45,27 @@ export async function doctor(options: DoctorOptions): Promise<Check[]> {
   checks.push({ name: 'node', ok: node.level !== 'fail', warn: node.level === 'warn', detail: node.detail, fix: node.fix })
 
   let config: Config | undefined
-  const notes: string[] = []
+  let warnings: readonly string[] = []
+  const configFile = options.configPath ?? 'qunguard.yaml'
   try {
-    config = loadConfigOrDefaults(options.configPath, (l) => notes.push(l))
+    const chosen = chooseConfig(options.configPath, { cwd: options.cwd })
+    config = chosen.config
+    warnings = chosen.warnings
     const rules = Object.values(config.groups).reduce((n, g) => n + (g.rules?.length ?? 0), 0)
     checks.push({
       name: 'config',
       ok: true,
-      detail: notes[0] ?? `${options.configPath}: valid, ${Object.keys(config.groups).length} group entries, ${rules} rules`,
+      detail: chosen.file
+        ? `${chosen.said}: valid, ${Object.keys(config.groups).length} group entries, ${rules} rules${warnings.length ? `; ${warnings.length} warning(s):\n${indent(warnings)}` : ''}`
+        : chosen.said,
     })
   } catch (e) {
-    checks.push({ name: 'config', ok: false, detail: (e as Error).message, fix: `fix ${options.configPath} (see qunguard.example.yaml)` })
+    checks.push({
+      name: 'config',
+      ok: false,
+      detail: (e as Error).message.includes('\n') ? `\n${indent((e as Error).message.split('\n'))}` : (e as Error).message,
+      fix: `correct ${configFile} at the line:column shown (every key: qunguard.example.yaml and docs/rules.md)`,
+    })
   }
 
   if (config) {
@@ -58,7 +73,7 @@ export async function doctor(options: DoctorOptions): Promise<Check[]> {
     const existed = fs.existsSync(file)
     try {
       const store = SqliteGuardStore.open(file)
-      const [events, pending] = [await store.countEvents(), await store.listPendingDecisions()]
+      const [events, pending, rooms] = [await store.countEvents(), await store.listPendingDecisions(), await store.listRooms()]
       await store.close()
       if (!existed) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true })
       checks.push({
@@ -66,6 +81,7 @@ export async function doctor(options: DoctorOptions): Promise<Check[]> {
         ok: true,
         detail: `${file}: ${existed ? `writable, ${events} events` : 'writable (not created yet)'}${pending.length ? `, ${pending.length} decisions never carried out` : ''}`,
       })
+      checks.push(groupsCheck(config, rooms))
     } catch (e) {
       checks.push({
         name: 'store',
@@ -142,4 +158,26 @@ export function formatChecks(checks: readonly Check[]): string {
   return checks
     .map((c) => `${c.ok ? (c.warn ? '!' : '✓') : '✗'} ${c.name.padEnd(7)} ${c.detail}${c.fix ? `\n          fix: ${c.fix}` : ''}`)
     .join('\n')
+}
+
+const indent = (lines: readonly string[]) => lines.map((l) => `          ${l}`).join('\n')
+
+/**
+ * The account's groups as the store knows them (ids and names, to key `groups:` by), and the
+ * config entries that match none of them or several.
+ */
+function groupsCheck(config: Config, rooms: readonly RoomRecord[]): Check {
+  if (rooms.length === 0) {
+    return { name: 'groups', ok: true, detail: 'none known yet (the store lists the groups once the guard has logged in)' }
+  }
+  const problems = groupKeyWarnings(config, rooms).map(formatIssue)
+  const list = rooms.map((r) => {
+    const key = groupKey(config, r.room, r.topic)
+    return `${r.room}  ${r.topic || '(no name)'}  → ${key === '*' ? 'defaults ("*")' : `groups."${key}"`}`
+  })
+  return {
+    name: 'groups',
+    ok: true,
+    detail: `${rooms.length} known (key \`groups:\` by id or by name):\n${indent([...list, ...problems.map((p) => `warning: ${p}`)])}`,
+  }
 }

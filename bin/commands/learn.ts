@@ -4,9 +4,9 @@
  * `qunguard rules`: prints a policy's rules, one a line, with their evidence.
  */
 import fs from 'node:fs'
-import { loadConfigFile } from '../../functions/adapters/local/config-file.ts'
+import { useConfig } from '../../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
-import { resolveRoomConfig } from '../../functions/domain/config.ts'
+import { groupKey, resolveRoomConfig, roomTopics } from '../../functions/domain/config.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { type LearnedPolicy, learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
 import { qrFacts, readCorpus, readHistories } from './history-input.ts'
@@ -19,6 +19,8 @@ export interface LearnOptions {
   readonly corpus?: readonly string[] | undefined
   /** qunguard.yaml: its owner, admins and whitelist count as staff (never labelled, never judged). */
   readonly config?: string | undefined
+  /** Where ./qunguard.yaml is looked for when `config` is not given. @default process.cwd() */
+  readonly cwd?: string | undefined
   /** Chinese words (jieba) as classifier features besides the character n-grams. */
   readonly words?: boolean
   readonly log?: (line: string) => void
@@ -33,10 +35,10 @@ export async function learn(options: LearnOptions): Promise<LearnedPolicy> {
   const corpus = (options.corpus ?? []).flatMap((f) => readCorpus(f, log))
   let bar: Progress | undefined
   let stage = ''
-  const config = options.config ? loadConfigFile(options.config) : undefined
+  const config = useConfig(options.config, log, { cwd: options.cwd }).config
+  const topics = roomTopics(events)
   const staff = (room: string): readonly string[] => {
-    if (!config) return []
-    const c = resolveRoomConfig(config, config.groups[room] === undefined ? '*' : room)
+    const c = resolveRoomConfig(config, groupKey(config, room, topics.get(room)))
     return [...c.admins, ...c.whitelist, ...(c.owner ? [c.owner] : [])]
   }
   const policy = learnPolicy(events, {

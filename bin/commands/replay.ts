@@ -10,12 +10,12 @@
  */
 
 import fs from 'node:fs'
-import { loadConfigFile } from '../../functions/adapters/local/config-file.ts'
+import { useConfig } from '../../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { JsonlWriter } from '../../functions/adapters/local/jsonl-history.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
-import { type Config, parseConfig } from '../../functions/domain/config.ts'
+import type { Config } from '../../functions/domain/config.ts'
 import type { Decision } from '../../functions/domain/events.ts'
 import { Guard } from '../../functions/domain/guard.ts'
 import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
@@ -27,6 +27,8 @@ import { Progress } from './progress.ts'
 export interface ReplayOptions {
   readonly history: readonly string[]
   readonly config?: string | undefined
+  /** Where ./qunguard.yaml is looked for when `config` is not given. @default process.cwd() */
+  readonly cwd?: string | undefined
   readonly out: string
   /** SQLite file to keep the replay's state in. @default in memory */
   readonly store?: string | undefined
@@ -64,7 +66,7 @@ export const decisionLine = (d: Decision): Decision => ({
 
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const config: Config = options.config ? loadConfigFile(options.config) : parseConfig({})
+  const config: Config = useConfig(options.config, log, { cwd: options.cwd }).config
   const started = performance.now()
 
   const { events, malformed, media } = await readHistories(options.history, log)

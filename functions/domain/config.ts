@@ -8,8 +8,10 @@
  *   const cfg = parseConfig(YAML.parse(text))
  *   const roomCfg = resolveRoomConfig(cfg, 'r1@chatroom')
  */
+import { closest, distance } from 'fastest-levenshtein'
 import { z } from 'zod'
-import { MESSAGE_TYPES } from './events.ts'
+import { type GroupEvent, MESSAGE_TYPES } from './events.ts'
+import { normalizeText } from './text-normal.ts'
 import { PII_KINDS, type PiiKind } from './vision/pii.ts'
 
 export const RULE_ACTIONS = ['escalate', 'warn', 'remove', 'recall', 'alert-owner'] as const
@@ -19,7 +21,29 @@ export type LadderStep = (typeof LADDER_STEPS)[number]
 export const ROOM_MODES = ['active', 'shadow', 'off'] as const
 export type RoomMode = (typeof ROOM_MODES)[number]
 
-const keywordList = z.array(z.string().min(1, 'keywords must not be empty')).default([])
+// Every number in the schema is bounded so that no accepted config can overflow a date or a
+// timer (offenceWindowDays: 1e300 used to crash the guard at the first violation).
+const HOURS_A_YEAR = 24 * 366
+const TEN_MINUTES_MS = 600_000
+
+/** Shows invisible characters (zero-width, controls) in a keyword as \u escapes. */
+export function visible(text: string): string {
+  return `"${text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[^\P{Zs} ]/gu, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`)}"`
+}
+
+/**
+ * A keyword is compared after normalisation (text-normal.ts); one that normalises to nothing
+ * (an emoji, a zero-width space, punctuation) could never be found, and used to leave its rule
+ * matching every message.
+ */
+const keyword = z
+  .string()
+  .min(1, 'keywords must not be empty')
+  .refine((k) => normalizeText(k) !== '', {
+    error: (i) =>
+      `keyword ${visible(String(i.input))} is nothing once normalised (normalised form: ""): keywords are compared without spaces, punctuation, symbols, emoji and zero-width characters — use letters or digits`,
+  })
+const keywordList = z.array(keyword).default([])
 
 export const KeywordRuleSchema = z
   .strictObject({
@@ -31,7 +55,7 @@ export const KeywordRuleSchema = z
     all: keywordList,
     exclude: keywordList,
     types: z.array(z.enum(MESSAGE_TYPES)).optional(),
-    newcomerHours: z.number().min(0).default(0),
+    newcomerHours: z.number().min(0).max(HOURS_A_YEAR).default(0),
     action: z.enum(RULE_ACTIONS).default('escalate'),
     /** `shadow`: the rule only proposes and the owner approves until it has earned acting alone. */
     mode: z.enum(['shadow', 'active']).default('active'),
@@ -48,7 +72,7 @@ const GroupSettingsSchema = z.strictObject({
   mode: z.enum(ROOM_MODES).optional(),
   escalation: z.array(z.enum(LADDER_STEPS)).min(1, 'needs at least one step').optional(),
   /** Offences older than this many days no longer count on the ladder. */
-  offenceWindowDays: z.number().positive().optional(),
+  offenceWindowDays: z.number().positive().max(3650).optional(),
   quiet: z.boolean().optional(),
   whitelist: z.array(z.string().min(1)).optional(),
   /** Extra staff (WeChat ids) treated like admins: never acted on. */
@@ -79,30 +103,34 @@ export type GroupSettings = z.infer<typeof GroupSettingsSchema>
 /** How the owner supervises rules (see docs/supervision.md). Every field is optional. */
 export const SupervisionSchema = z.strictObject({
   /** Hours an approval request can be answered. */
-  expiryHours: z.number().positive().default(24),
+  expiryHours: z.number().positive().max(HOURS_A_YEAR).default(24),
   /** Requests sent to an owner one by one per hour; the rest wait for the digest. */
-  maxPerHour: z.number().int().min(0).default(5),
+  maxPerHour: z.number().int().min(0).max(1000).default(5),
   /** Minutes between digests. */
-  digestMinutes: z.number().positive().default(60),
+  digestMinutes: z
+    .number()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   /** Requests one owner is asked in 24 hours (least-sure first). */
-  dailyBudget: z.number().int().min(0).default(30),
+  dailyBudget: z.number().int().min(0).max(10_000).default(30),
   /** Local hour of the daily report; null: only on request (日报). */
   reportHour: z.number().int().min(0).max(23).nullable().default(21),
-  /** Owners' time zone in minutes east of UTC. */
-  utcOffsetMinutes: z.number().int().default(480),
+  /** Owners' time zone in minutes east of UTC (UTC−12:00 to UTC+14:00). */
+  utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
   /** List active rules' decisions in digests so owners can mark mistakes (N<n>). */
   reviewActive: z.boolean().default(true),
   promote: z
     .strictObject({
-      approvals: z.number().int().min(1).default(5),
+      approvals: z.number().int().min(1).max(1000).default(5),
       lowerBound: z.number().min(0).max(1).default(0.6),
       confidence: z.number().gt(0).lt(1).default(0.9),
     })
     .default({ approvals: 5, lowerBound: 0.6, confidence: 0.9 }),
   demote: z
     .strictObject({
-      rejections: z.number().int().min(1).default(2),
-      window: z.number().int().min(1).default(10),
+      rejections: z.number().int().min(1).max(1000).default(2),
+      window: z.number().int().min(1).max(1000).default(10),
     })
     .default({ rejections: 2, window: 10 }),
 })
@@ -112,7 +140,7 @@ export const ConfigSchema = z.strictObject({
   /** SQLite file for the embedded store (relative to the working directory). */
   store: z.string().min(1).default('qunguard.db'),
   /** Bound of the in-process queue: events waiting across all rooms before new ones are refused. */
-  queueLimit: z.number().int().positive().default(10_000),
+  queueLimit: z.number().int().positive().max(10_000_000).default(10_000),
   groups: z.record(z.string(), GroupSettingsSchema).default({}),
   /** Pictures and voice in the embedded guard (docs/vision.md). */
   vision: z
@@ -129,16 +157,17 @@ export const ConfigSchema = z.strictObject({
         .number()
         .int()
         .positive()
+        .max(2 ** 30)
         .default(20 * 2 ** 20),
-      maxPixels: z.number().int().positive().default(40_000_000),
-      timeoutMs: z.number().int().positive().default(10_000),
+      maxPixels: z.number().int().positive().max(1_000_000_000).default(40_000_000),
+      timeoutMs: z.number().int().positive().max(TEN_MINUTES_MS).default(10_000),
     })
     .default({ enabled: true, ocr: true, facts: true, objects: false, maxBytes: 20 * 2 ** 20, maxPixels: 40_000_000, timeoutMs: 10_000 }),
   voice: z
     .strictObject({
       /** A local speech-to-text program and its arguments, `{wav}` for the audio file (no model ships with qunguard). */
       command: z.array(z.string().min(1)).min(1).optional(),
-      timeoutMs: z.number().int().positive().default(30_000),
+      timeoutMs: z.number().int().positive().max(TEN_MINUTES_MS).default(30_000),
     })
     .default({ timeoutMs: 30_000 }),
   /** A learned policy (qunguard learn) whose rules run next to the keyword rules, under supervision. */
@@ -179,25 +208,182 @@ export const ROOM_DEFAULTS: RoomConfig = {
   pictures: { ocrOnRequest: true, selfieScore: false, nsfw: 'recall', nsfwThreshold: 0.8 },
 }
 
+/** One thing wrong in a config, where it is (`path`), and for an unknown key the key itself. */
+export interface ConfigIssue {
+  readonly path: readonly (string | number)[]
+  /** Set for an unknown key: the position to show is the key's own. */
+  readonly key?: string | undefined
+  readonly message: string
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError'
+  /** What is wrong, field by field (empty when the file could not be read or parsed at all). */
+  readonly issues: readonly ConfigIssue[]
+  constructor(message: string, options?: { cause?: unknown; issues?: readonly ConfigIssue[] }) {
+    super(message, options)
+    this.issues = options?.issues ?? []
+  }
+}
+
+/** `groups.周末群.rules.0.any`, or `(top level)`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.map(String).join('.') || '(top level)'
+}
+
+export const formatIssue = (i: ConfigIssue): string => `${formatPath(i.path)}: ${i.message}`
+
+type SchemaDef = {
+  type: string
+  shape?: Record<string, z.ZodType>
+  valueType?: z.ZodType
+  element?: z.ZodType
+  innerType?: z.ZodType
+  in?: z.ZodType
+}
+const defOf = (s: z.ZodType): SchemaDef => (s as unknown as { _zod: { def: SchemaDef } })._zod.def
+
+/** The keys the schema allows at a path (through records, arrays, defaults and optionals). */
+function keysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+  let s: z.ZodType | undefined = schema
+  let i = 0
+  while (s) {
+    const d = defOf(s)
+    const inner = d.innerType ?? d.in
+    if (inner) {
+      s = inner
+      continue
+    }
+    if (i === path.length) return d.type === 'object' ? Object.keys(d.shape ?? {}) : []
+    const step = path[i++] as string | number
+    s = d.type === 'object' ? d.shape?.[String(step)] : d.type === 'record' ? d.valueType : d.type === 'array' ? d.element : undefined
+  }
+  return []
+}
+
+/** The allowed key closest to a misspelt one, if it is close enough to be what was meant. */
+export function didYouMean(key: string, allowed: readonly string[]): string | undefined {
+  if (allowed.length === 0) return undefined
+  const lower = key.toLowerCase()
+  const best = closest(
+    lower,
+    allowed.map((a) => a.toLowerCase()),
+  )
+  const found = allowed.find((a) => a.toLowerCase() === best)
+  return found !== undefined && distance(lower, best) <= Math.max(2, Math.floor(key.length / 3)) ? found : undefined
+}
+
+function issuesOf(error: z.ZodError): ConfigIssue[] {
+  const out: ConfigIssue[] = []
+  for (const i of error.issues) {
+    const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
+    if (i.code !== 'unrecognized_keys') {
+      out.push({ path, message: i.message })
+      continue
+    }
+    const allowed = keysAt(ConfigSchema, path)
+    for (const key of i.keys) {
+      const guess = didYouMean(key, allowed)
+      out.push({
+        path,
+        key,
+        message: `unknown key "${key}"${guess ? ` — did you mean "${guess}"?` : allowed.length ? ` (known keys: ${allowed.join(', ')})` : ''}`,
+      })
+    }
+  }
+  return out
 }
 
 /** Validates a parsed YAML/JSON document; throws ConfigError naming the bad field. */
 export function parseConfig(doc: unknown): Config {
   const r = ConfigSchema.safeParse(doc ?? {})
-  if (!r.success) {
-    const msg = r.error.issues.map((i) => `${i.path.map(String).join('.') || '(top level)'}: ${i.message}`).join('; ')
-    throw new ConfigError(`invalid config: ${msg}`)
-  }
-  for (const [room, g] of Object.entries(r.data.groups)) {
-    const seen = new Set<string>()
-    for (const rule of g.rules ?? []) {
-      if (seen.has(rule.id)) throw new ConfigError(`invalid config: groups.${room}.rules: duplicate rule id "${rule.id}"`)
-      seen.add(rule.id)
+  const issues = r.success ? [] : issuesOf(r.error)
+  if (r.success) {
+    for (const [room, g] of Object.entries(r.data.groups)) {
+      const seen = new Set<string>()
+      for (const [n, rule] of (g.rules ?? []).entries()) {
+        if (seen.has(rule.id)) issues.push({ path: ['groups', room, 'rules', n, 'id'], message: `duplicate rule id "${rule.id}"` })
+        seen.add(rule.id)
+      }
     }
   }
+  if (issues.length || !r.success) throw new ConfigError(`invalid config: ${issues.map(formatIssue).join('; ')}`, { issues })
   return r.data
+}
+
+/**
+ * Keywords that look like regular expressions: they are matched as literal text after
+ * normalisation, so `\d+` is the letter d and `(a+)+$` the letter a.
+ */
+const REGEX_LIKE = /\\[dDwWsSbBpP]|[\])]\s*[*+?]|[.][*+?]|\[[^\]]+\]|\{\d+(,\d*)?\}|^\^|\$$|\|/
+
+/** Things a valid config probably does not mean (shown by `doctor` and when a command loads it). */
+export function configWarnings(config: Config): ConfigIssue[] {
+  const out: ConfigIssue[] = []
+  for (const [group, g] of Object.entries(config.groups)) {
+    for (const [n, rule] of (g.rules ?? []).entries()) {
+      for (const role of ['any', 'all', 'exclude'] as const) {
+        for (const [k, word] of rule[role].entries()) {
+          if (!REGEX_LIKE.test(word)) continue
+          out.push({
+            path: ['groups', group, 'rules', n, role, k],
+            message: `keyword ${visible(word)} looks like a regular expression, but keywords are plain text: it is matched as ${visible(normalizeText(word))} (its normalised form)`,
+          })
+        }
+      }
+    }
+  }
+  return out
+}
+
+/** Same group name, whatever the width of its characters and the spaces around it. */
+const sameName = (a: string, b: string) => a.normalize('NFKC').trim() === b.normalize('NFKC').trim()
+
+/**
+ * Which entry of `groups` applies to a room: its id, else its name (the room's topic), else "*".
+ * Keys that are names let owners write `"周末亲子活动群":` without looking up the room id.
+ */
+export function groupKey(config: Config, room: string, topic?: string | undefined): string {
+  if (config.groups[room] !== undefined) return room
+  if (topic?.trim()) {
+    for (const key of Object.keys(config.groups)) if (key !== '*' && sameName(key, topic)) return key
+  }
+  return '*'
+}
+
+/** Each room's latest topic in a history (for groupKey when replaying or learning offline). */
+export function roomTopics(events: Iterable<GroupEvent>): Map<string, string> {
+  const topics = new Map<string, string>()
+  for (const e of events) if (e.kind === 'room' && e.topic) topics.set(e.room, e.topic)
+  return topics
+}
+
+/** A group the account is in, as the store knows it. */
+export interface KnownGroup {
+  readonly room: string
+  readonly topic: string
+}
+
+/**
+ * Entries of `groups` that match no known group, or whose name several groups share (each of
+ * them gets the entry; keying it by room id tells them apart).
+ */
+export function groupKeyWarnings(config: Config, groups: readonly KnownGroup[]): ConfigIssue[] {
+  const out: ConfigIssue[] = []
+  if (groups.length === 0) return out
+  for (const key of Object.keys(config.groups)) {
+    if (key === '*' || groups.some((g) => g.room === key)) continue
+    const named = groups.filter((g) => g.topic && sameName(g.topic, key))
+    if (named.length === 0) {
+      out.push({ path: ['groups', key], message: `no known group has this id or name (the account's groups are listed below)` })
+    } else if (named.length > 1) {
+      out.push({
+        path: ['groups', key],
+        message: `${named.length} groups are named "${key}" (${named.map((g) => g.room).join(', ')}): the entry applies to each; key it by room id to choose one`,
+      })
+    }
+  }
+  return out
 }
 
 /** Merges the "*" defaults with a room's own settings. */

@@ -15,7 +15,7 @@
 import type { ActionExecutor, ActionOutcome, ActionRequest } from '../ports/action-executor.port.ts'
 import type { DecisionToStore, GuardStore, MemberRecord, OffenceRecord } from '../ports/guard-store.port.ts'
 import type { Config, RoomConfig } from './config.ts'
-import { resolveRoomConfig } from './config.ts'
+import { groupKey, resolveRoomConfig } from './config.ts'
 import type { Decision, GroupEvent, MessageEvent } from './events.ts'
 import { parseEvent, toMillis } from './events.ts'
 import { PolicyRunner } from './learning/policy-runner.ts'
@@ -61,6 +61,11 @@ export interface GuardOptions {
   readonly learned?: LearnedPolicy | undefined
   /** Each rule's state and the owners' switches (the Supervisor); without it rules keep their configured mode. */
   readonly supervision?: RuleModes | undefined
+  /**
+   * Told once when a `groups` entry keyed by a name turns out to apply to several rooms of that
+   * name (operator log). @default ignored
+   */
+  readonly onWarning?: ((line: string) => void) | undefined
 }
 
 /** What supervision tells the Guard: how a rule may decide now, and whether an owner switched a room to quiet. */
@@ -110,6 +115,9 @@ export class Guard {
   private readonly rooms = new Map<string, { cfg: RoomConfig; rules: CompiledRules }>()
   private readonly learned: PolicyRunner | undefined
   private readonly supervision: RuleModes | undefined
+  private readonly onWarning: (line: string) => void
+  /** Per `groups` key that is a name: the rooms it was applied to (only to warn about ambiguity). */
+  private readonly named = new Map<string, Set<string>>()
 
   constructor(options: GuardOptions) {
     this.store = options.store
@@ -119,12 +127,17 @@ export class Guard {
     this.classifierRule = options.classifierRule
     this.learned = options.learned ? new PolicyRunner(options.learned) : undefined
     this.supervision = options.supervision
+    this.onWarning = options.onWarning ?? (() => {})
   }
 
-  /** The effective settings of a room (defaults merged with its own entry), compiled once. */
-  roomConfig(room: string): { cfg: RoomConfig; rules: CompiledRules } {
+  /**
+   * The effective settings of a room (defaults merged with its own entry, found by room id or
+   * by the room's name), compiled once per entry.
+   */
+  roomConfig(room: string, topic?: string | undefined): { cfg: RoomConfig; rules: CompiledRules } {
     // Rooms without an entry of their own share the compiled defaults.
-    const key = this.config.groups[room] === undefined ? '*' : room
+    const key = groupKey(this.config, room, topic)
+    if (key !== '*' && key !== room) this.noteNamed(key, room)
     let entry = this.rooms.get(key)
     if (!entry) {
       const cfg = resolveRoomConfig(this.config, key)
@@ -132,6 +145,18 @@ export class Guard {
       this.rooms.set(key, entry)
     }
     return entry
+  }
+
+  private noteNamed(name: string, room: string): void {
+    const rooms = this.named.get(name) ?? new Set<string>()
+    this.named.set(name, rooms)
+    if (rooms.has(room)) return
+    rooms.add(room)
+    if (rooms.size === 2) {
+      this.onWarning(
+        `groups."${name}" applies to several groups of that name (${[...rooms].join(', ')}): key the entry by room id to choose one`,
+      )
+    }
   }
 
   /** Validates and handles one event from any source. Never throws for bad input. */
@@ -196,15 +221,16 @@ export class Guard {
     if (await this.store.hasEvent(msg.id)) return { status: 'duplicate', event: msg }
     // Personal numbers never leave the guard: what is stored, logged and sent is masked.
     const shown = redactMessage(msg)
-    const room0 = this.roomConfig(msg.room)
-    const { rules } = room0
-    const quiet = await this.supervision?.quiet(msg.room)
-    const cfg = quiet === undefined ? room0.cfg : { ...room0.cfg, quiet }
     const [self, room, member] = await Promise.all([
       this.store.getSelf(),
       this.store.getRoom(msg.room),
       this.store.getMember(msg.room, msg.sender),
     ])
+    // A `groups` entry may name the room instead of giving its id: its topic decides, now.
+    const room0 = this.roomConfig(msg.room, room?.topic)
+    const { rules } = room0
+    const quiet = await this.supervision?.quiet(msg.room)
+    const cfg = quiet === undefined ? room0.cfg : { ...room0.cfg, quiet }
     const newMember: MemberRecord[] =
       member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
     const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }

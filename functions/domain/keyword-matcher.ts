@@ -18,40 +18,13 @@
  */
 import { AhoCorasick } from './aho-corasick.ts'
 import type { KeywordRule } from './config.ts'
+import { normalise, normalizeText } from './text-normal.ts'
+
+export { normalizeText }
 
 type RuleKeywords = Pick<KeywordRule, 'id' | 'any' | 'all' | 'exclude'>
 
-/** Characters kept by normalisation: letters, digits and combining marks; everything else is a separator. */
-const KEPT = /[\p{L}\p{N}\p{M}]/u
 const ASCII_LETTER = /^[a-z]$/
-
-interface Normalised {
-  /** The kept characters, one per code point. */
-  readonly chars: string[]
-  /** gapBefore[i]: at least one separator was dropped between chars[i-1] and chars[i]. */
-  readonly gapBefore: Uint8Array
-}
-
-function normalise(text: string): Normalised {
-  const chars: string[] = []
-  const gaps: number[] = []
-  let gap = false
-  for (const ch of text.normalize('NFKC').toLowerCase()) {
-    if (KEPT.test(ch)) {
-      chars.push(ch)
-      gaps.push(gap ? 1 : 0)
-      gap = false
-    } else {
-      gap = true
-    }
-  }
-  return { chars, gapBefore: Uint8Array.from(gaps) }
-}
-
-/** What the matcher actually compares: the text without separators, folded. */
-export function normalizeText(text: string): string {
-  return normalise(text).chars.join('')
-}
 
 interface Keyword {
   readonly original: string
@@ -86,8 +59,14 @@ export class KeywordMatcher {
       for (const role of ['any', 'all', 'exclude'] as const) {
         for (const original of rule[role]) {
           const norm = normalizeText(original)
-          if (!norm) continue // a keyword of separators only can never match
           if (role !== 'exclude') words++
+          if (!norm) {
+            // A keyword of separators only (an emoji, a zero-width space) is never found; it must
+            // not leave its rule keywordless, or the rule would match every message. The schema
+            // rejects such keywords; this is the second line of defence.
+            if (role === 'all') allNeeded[r] = (allNeeded[r] ?? 0) + 1
+            continue
+          }
           let k = index.get(norm)
           if (k === undefined) {
             k = this.keywords.length

@@ -102,6 +102,8 @@ export interface GuardStore {
 
   getSelf(): Promise<string | undefined>
   getRoom(room: string): Promise<RoomRecord | undefined>
+  /** Every room the store has seen a snapshot of, by room id — e.g. to show owners their groups' ids and names. */
+  listRooms(): Promise<RoomRecord[]>
   getMember(room: string, member: string): Promise<MemberRecord | undefined>
   /** Offences of a member in a room at or after `since` (ISO-8601), in one mode. */
   countOffences(room: string, member: string, since: string, mode: 'active' | 'shadow'): Promise<number>

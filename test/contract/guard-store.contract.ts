@@ -84,6 +84,25 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect(await store.getMember('r1', 'wxid_member')).toMatchObject({ via: 'snapshot', name: '小王', joinedAt: undefined })
     })
 
+    it('lists the rooms it knows with their names, by room id', async () => {
+      expect(await store.listRooms()).toEqual([])
+      for (const [room, topic] of [
+        ['r2@chatroom', '周末亲子活动群'],
+        ['r1@chatroom', '读书会'],
+        ['r3@chatroom', '周末亲子活动群'],
+      ] as const) {
+        const snap = roomSnapshot({ room, topic })
+        await store.commit({ event: snap, room: snap })
+      }
+      const rooms = await store.listRooms()
+      expect(rooms.map((r) => [r.room, r.topic])).toEqual([
+        ['r1@chatroom', '读书会'],
+        ['r2@chatroom', '周末亲子活动群'],
+        ['r3@chatroom', '周末亲子活动群'],
+      ])
+      expect(rooms[0]).toMatchObject({ owner: 'wxid_owner', admins: ['wxid_admin'] })
+    })
+
     it('keeps a known owner when a snapshot names none, and marks listed members present again', async () => {
       const first = roomSnapshot({ owner: 'wxid_owner' })
       await store.commit({ event: first, room: first })

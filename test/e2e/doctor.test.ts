@@ -30,6 +30,7 @@ describe('doctor', () => {
       ['node', true],
       ['config', true],
       ['store', true],
+      ['groups', true],
       ['vision', true],
       ['voice', true],
       ['puppet', true],
@@ -81,8 +82,6 @@ describe('doctor', () => {
 describe('runEmbedded', () => {
   it('refuses a puppet that is not installed with a StartupError, not a stack trace', async () => {
     const d = dir()
-    await expect(
-      runEmbedded({ configPath: path.join(d, 'none.yaml'), puppet: 'wechaty-puppet-does-not-exist', log: () => {} }),
-    ).rejects.toBeInstanceOf(StartupError)
+    await expect(runEmbedded({ cwd: d, puppet: 'wechaty-puppet-does-not-exist', log: () => {} })).rejects.toBeInstanceOf(StartupError)
   })
 })

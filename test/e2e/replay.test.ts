@@ -35,6 +35,7 @@ describe('replay', () => {
     expect(Object.keys(JSON.parse(lines[0] ?? '{}'))).toEqual(['event', 'room', 'target', 'action', 'mode', 'rule', 'score', 'reason'])
     expect(summary).toMatchObject({ events: 7, malformed: 2, decisions: 3 })
     expect(log).toEqual([
+      expect.stringMatching(/^config: .*c\.yaml \(-c\)$/),
       expect.stringMatching(/small\.jsonl:6: skipped: not JSON/),
       expect.stringMatching(/small\.jsonl:8: skipped: message\.sender: required/),
     ])

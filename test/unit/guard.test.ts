@@ -144,3 +144,19 @@ describe('Guard', () => {
     expect(await ruleOf(message({ sender: 'wxid_x', text: '优惠多多', ts: at(3) }))).toEqual(['learned:ad-text@0.5:offender shadow'])
   })
 })
+
+describe('Guard groups keyed by name', () => {
+  it('applies a groups entry keyed by the room name, and warns once when two rooms share it', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    const warnings: string[] = []
+    const cfg = parseConfig({ groups: { 周末亲子活动群: { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove' }] } } })
+    const guard = new Guard({ store, config: cfg, onWarning: (l) => warnings.push(l) })
+    await guard.handleEvent(roomSnapshot({ room: 'r1', topic: '周末亲子活动群' }))
+    await guard.handleEvent(roomSnapshot({ room: 'r2', topic: '周末亲子活动群' }))
+    expect(actionsOf(await guard.handle(message({ room: 'r1', text: '加微信' })))).toEqual(['remove'])
+    expect(warnings).toEqual([])
+    expect(actionsOf(await guard.handle(message({ room: 'r2', text: '加微信' })))).toEqual(['remove'])
+    expect(warnings).toEqual([expect.stringContaining('groups."周末亲子活动群" applies to several groups')])
+    await store.close()
+  })
+})

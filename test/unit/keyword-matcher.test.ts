@@ -72,6 +72,16 @@ describe('KeywordMatcher', () => {
     expect(new KeywordMatcher([{ id: 't', any: [], all: [], exclude: [] }]).match('')).toEqual(['t'])
   })
 
+  it('matches nothing for a rule whose keywords normalise to nothing (never every message)', () => {
+    const empty = new KeywordMatcher([
+      { id: 'all-emoji', any: [], all: ['🚫'], exclude: [] },
+      { id: 'any-zwsp', any: ['\u200b'], all: [], exclude: [] },
+      { id: 'mixed', any: ['🚫', '代购'], all: [], exclude: [] },
+    ])
+    for (const text of ['今天天气不错', '🚫', '']) expect(empty.match(text)).toEqual([])
+    expect(empty.match('代购')).toEqual(['mixed'])
+  })
+
   it('returns matching rules in rule order', () => {
     const two = new KeywordMatcher([rule('b', ['广告']), rule('a', ['广'])])
     expect(two.match('广告')).toEqual(['b', 'a'])

@@ -4,7 +4,7 @@
  * Item layout (single table):
  *   EVENT#<id>                    / EVENT            the event (json), written only if absent
  *   META                          / SELF             the account's own id
- *   ROOM#<room>                   / ROOM             topic, owner, admins
+ *   ROOM#<room>                   / ROOM             topic, owner, admins (listRooms scans for these)
  *   ROOM#<room>                   / MEMBER#<member>  membership (joined, inviter, route, left, remover)
  *   OFFENCES#<room>#<member>#<mode> / <ts ms, 15 digits>#<event>
  *   DECISIONS                     / <id, 12 digits>  a decision (ids from the SEQ counter)
@@ -234,14 +234,24 @@ export class DynamoDbGuardStore implements GuardStore {
 
   async getRoom(room: string): Promise<RoomRecord | undefined> {
     const i = await this.get(`ROOM#${room}`, 'ROOM')
-    if (!i) return undefined
-    return {
-      room,
-      topic: String(i.topic ?? ''),
-      owner: str(i.owner),
-      admins: (i.admins as string[] | undefined) ?? [],
-      updatedAt: String(i.updatedAt),
-    }
+    return i ? toRoom(i) : undefined
+  }
+
+  /** A filtered Scan: rooms are listed for `doctor` and at login, rarely enough that a Scan costs least. */
+  async listRooms(): Promise<RoomRecord[]> {
+    const items = await this.call('listRooms', () =>
+      allPages((start) =>
+        this.doc.send(
+          new ScanCommand({
+            TableName: this.table,
+            FilterExpression: 'sk = :r',
+            ExpressionAttributeValues: { ':r': 'ROOM' },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    )
+    return items.map(toRoom).sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0))
   }
 
   async getMember(room: string, member: string): Promise<MemberRecord | undefined> {
@@ -395,5 +405,15 @@ export class DynamoDbGuardStore implements GuardStore {
     } catch (e) {
       throw new StoreError(`DynamoDB ${what} failed: ${(e as Error).message}`, { cause: e })
     }
+  }
+}
+
+function toRoom(i: Item): RoomRecord {
+  return {
+    room: String(i.pk).slice('ROOM#'.length),
+    topic: String(i.topic ?? ''),
+    owner: str(i.owner),
+    admins: (i.admins as string[] | undefined) ?? [],
+    updatedAt: String(i.updatedAt),
   }
 }

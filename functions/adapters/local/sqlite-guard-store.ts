@@ -144,14 +144,11 @@ export class SqliteGuardStore implements GuardStore {
 
   async getRoom(room: string): Promise<RoomRecord | undefined> {
     const r = this.stmt.getRoom.get(room) as Row | undefined
-    if (!r) return undefined
-    return {
-      room,
-      topic: String(r.topic),
-      owner: str(r.owner),
-      admins: JSON.parse(String(r.admins)) as string[],
-      updatedAt: String(r.updated_at),
-    }
+    return r ? toRoom(r) : undefined
+  }
+
+  async listRooms(): Promise<RoomRecord[]> {
+    return (this.stmt.listRooms.all() as Row[]).map(toRoom)
   }
 
   async getMember(room: string, member: string): Promise<MemberRecord | undefined> {
@@ -247,6 +244,7 @@ function prepare(db: Database.Database) {
        admins = excluded.admins, updated_at = excluded.updated_at`,
     ),
     getRoom: db.prepare('SELECT * FROM rooms WHERE room = ?'),
+    listRooms: db.prepare('SELECT * FROM rooms ORDER BY room'),
     insertSnapshotMember: db.prepare(
       `INSERT INTO members (room, member, name, via) VALUES (?, ?, ?, 'snapshot')
        ON CONFLICT (room, member) DO UPDATE SET name = coalesce(excluded.name, members.name), left_at = NULL, remover = NULL`,
@@ -271,5 +269,15 @@ function prepare(db: Database.Database) {
     insertAction: db.prepare('INSERT INTO actions (decision_id, status, detail, ts) VALUES (?, ?, ?, ?)'),
     actionsOf: db.prepare('SELECT * FROM actions WHERE decision_id = ? ORDER BY id'),
     allActions: db.prepare('SELECT * FROM actions ORDER BY id'),
+  }
+}
+
+function toRoom(r: Row): RoomRecord {
+  return {
+    room: String(r.room),
+    topic: String(r.topic),
+    owner: str(r.owner),
+    admins: JSON.parse(String(r.admins)) as string[],
+    updatedAt: String(r.updated_at),
   }
 }

@@ -7,7 +7,7 @@
  *   const supervisor = supervisorFor(config, store, { policy, classifier: true })
  */
 import type { SupervisionStore } from '../../ports/supervision-store.port.ts'
-import { type Config, resolveRoomConfig } from '../config.ts'
+import { type Config, groupKey, resolveRoomConfig } from '../config.ts'
 import type { LearnedPolicy } from '../learning/rule-learner.ts'
 import { CLASSIFIER_RULE_ID } from '../policy.ts'
 import { type RuleInfo, type SupervisionOptions, Supervisor } from './supervisor.ts'
@@ -19,12 +19,13 @@ export interface CatalogueSources {
 }
 
 /** The rules of a room. Learned rules are named by their sentence without the evidence. */
-export function ruleCatalogue(config: Config, sources: CatalogueSources = {}): (room: string) => RuleInfo[] {
+export function ruleCatalogue(config: Config, sources: CatalogueSources = {}): (room: string, topic?: string) => RuleInfo[] {
   const cache = new Map<string, RuleInfo[]>()
-  return (room) => {
-    let rules = cache.get(room)
+  return (room, topic) => {
+    const key = groupKey(config, room, topic)
+    let rules = cache.get(`${room}\u0000${key}`)
     if (rules) return rules
-    const cfg = resolveRoomConfig(config, config.groups[room] === undefined ? '*' : room)
+    const cfg = resolveRoomConfig(config, key)
     rules = [
       ...cfg.rules.map((r) => ({ id: r.id, initial: r.mode, name: r.reason ?? `关键词规则 ${r.id}` })),
       ...(sources.policy?.rooms[room]?.rules ?? []).map((r) => ({
@@ -34,7 +35,7 @@ export function ruleCatalogue(config: Config, sources: CatalogueSources = {}): (
       })),
       ...(sources.classifier ? [{ id: CLASSIFIER_RULE_ID, initial: 'shadow' as const, name: '广告分类器' }] : []),
     ]
-    cache.set(room, rules)
+    cache.set(`${room}\u0000${key}`, rules)
     return rules
   }
 }
@@ -65,8 +66,8 @@ export function supervisorFor(config: Config, store: SupervisionStore, sources: 
   return new Supervisor({
     store,
     rulesOf: ruleCatalogue(config, sources),
-    configStaff: (room) => {
-      const cfg = resolveRoomConfig(config, config.groups[room] === undefined ? '*' : room)
+    configStaff: (room, topic) => {
+      const cfg = resolveRoomConfig(config, groupKey(config, room, topic))
       return { owner: cfg.owner, admins: cfg.admins }
     },
     configRooms: Object.keys(config.groups).filter((g) => g !== '*'),

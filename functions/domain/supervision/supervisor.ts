@@ -96,9 +96,12 @@ export type SupervisorEffect =
 export interface SupervisorDeps {
   readonly store: SupervisionStore
   /** The rules of a room: config keyword rules, learned rules, the classifier. */
-  readonly rulesOf: (room: string) => readonly RuleInfo[]
+  /** The rules of a room; `topic` (its name, when known) finds a `groups` entry keyed by name. */
+  readonly rulesOf: (room: string, topic?: string | undefined) => readonly RuleInfo[]
   /** Staff the config names for a room (`owner`, `admins`), besides the room's own owner and admins. */
-  readonly configStaff?: ((room: string) => { readonly owner?: string | undefined; readonly admins: readonly string[] }) | undefined
+  readonly configStaff?:
+    | ((room: string, topic?: string | undefined) => { readonly owner?: string | undefined; readonly admins: readonly string[] })
+    | undefined
   /** Rooms the config names, so they can be commanded before their first snapshot. */
   readonly configRooms?: readonly string[] | undefined
   readonly options?: Partial<SupervisionOptions> | undefined
@@ -368,7 +371,7 @@ export class Supervisor {
     const out: ListedRoom[] = []
     let k = 0
     for (const [i, room] of sorted.entries()) {
-      const infos = [...this.deps.rulesOf(room)]
+      const infos = [...this.deps.rulesOf(room, this.rooms.get(room)?.topic)]
       for (const r of all)
         if (r.room === room && !infos.some((x) => x.id === r.rule)) infos.push({ id: r.rule, initial: r.state, name: r.rule })
       const rules = []
@@ -397,7 +400,7 @@ export class Supervisor {
 
   private staffOf(room: string): string[] {
     const info = this.rooms.get(room)
-    const cfg = this.deps.configStaff?.(room)
+    const cfg = this.deps.configStaff?.(room, this.rooms.get(room)?.topic)
     return [...new Set([info?.owner, cfg?.owner, ...(info?.admins ?? []), ...(cfg?.admins ?? [])].filter((x): x is string => Boolean(x)))]
   }
 
@@ -406,7 +409,7 @@ export class Supervisor {
   }
 
   private ruleName(room: string, rule: string): string {
-    return this.deps.rulesOf(room).find((r) => r.id === rule)?.name ?? rule
+    return this.deps.rulesOf(room, this.rooms.get(room)?.topic).find((r) => r.id === rule)?.name ?? rule
   }
 
   private async record(room: string, rule: string): Promise<SupervisedRule | undefined> {
@@ -418,7 +421,7 @@ export class Supervisor {
   private async ruleFor(room: string, rule: string, fallback: RuleState): Promise<SupervisedRule> {
     const known = await this.record(room, rule)
     if (known) return known
-    return newRule(room, rule, this.deps.rulesOf(room).find((r) => r.id === rule)?.initial ?? fallback)
+    return newRule(room, rule, this.deps.rulesOf(room, this.rooms.get(room)?.topic).find((r) => r.id === rule)?.initial ?? fallback)
   }
 
   private async save(rule: SupervisedRule): Promise<void> {
