@@ -41,8 +41,8 @@ program
   .description('run FORMAT.md histories through the guard with no WeChat and write decisions.jsonl')
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
   .option('-c, --config <file>', 'config file (default: built-in defaults, no rules)')
-  .requiredOption('-o, --out <file>', 'decisions file to write')
-  .option('--store <file>', 'keep the replay state in this SQLite file (default: in memory)')
+  .option('-o, --out <file>', 'decisions file to write (written whole when the run ends)', 'decisions.jsonl')
+  .option('--store <file>', 'keep the replay state in this SQLite file (default: in memory); run again on it to resume a stopped replay')
   .option('--policy <file>', 'a learned policy (qunguard learn); its shadow rules write ask-owner decisions')
   .option('--owner-log <file>', 'write the private messages owners would get (requests, receipts, digests) as JSON Lines')
   .addHelpText(
@@ -57,7 +57,8 @@ program
       .join(', ')
     console.error(
       `replayed ${s.events} events in ${s.seconds.toFixed(1)} s (${Math.round(s.events / Math.max(s.seconds, 0.001))}/s); ` +
-        `${s.malformed} malformed lines skipped; ${s.duplicates} duplicates; ${s.decisions} decisions → ${o.out}${actions ? ` (${actions})` : ''}; ` +
+        `${s.malformed} lines skipped; ${s.duplicates} duplicates; ${s.conflicts} ids reused for different events (skipped); ` +
+        `${s.resumed ? `${s.resumed} events already in the store (resumed); ` : ''}${s.decisions} decisions → ${o.out}${actions ? ` (${actions})` : ''}; ` +
         `${s.ownerMessages} private messages to owners`,
     )
   })
