@@ -92,7 +92,7 @@ program
 program
   .command('inspect')
   .description('what the guard sees in pictures: one JSON line per file with qr, ocr, faces, nsfw, labels, pii (kinds only) and timings')
-  .argument('<files...>', 'picture files')
+  .argument('<files...>', 'picture files, or folders to walk for pictures')
   .option('--no-ocr', 'skip OCR')
   .option('--no-facts', 'skip faces and NSFW')
   .option('--objects', 'also label COCO objects (person, car, cell phone, …) with the CenterNet model')
@@ -100,6 +100,9 @@ program
     const { inspect } = await import('./commands/inspect.ts')
     const s = await inspect({ files, noOcr: !o.ocr, noFacts: !o.facts, objects: o.objects })
     if (s.problems) console.error(`${s.problems} of ${s.inspected} pictures had problems (see "problems")`)
+    if (s.inspected === 0) console.error('no pictures found')
+    // A file that could not be read at all (missing, a pipe or device, too large) fails the command.
+    if (s.unreadable || s.inspected === 0) process.exitCode = 1
   })
 
 program
