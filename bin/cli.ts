@@ -43,8 +43,8 @@ program
   .description('run docs/format.md histories through the guard with no WeChat and write decisions.jsonl')
   .requiredOption('--history <file>', 'history (JSON Lines); repeat for several', collect)
   .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults with no rules)')
-  .requiredOption('-o, --out <file>', 'decisions file to write')
-  .option('--store <file>', 'keep the replay state in this SQLite file (default: in memory)')
+  .option('-o, --out <file>', 'decisions file to write (written whole when the run ends)', 'decisions.jsonl')
+  .option('--store <file>', 'keep the replay state in this SQLite file (default: in memory); run again on it to resume a stopped replay')
   .option('--policy <file>', 'a learned policy (qunguard learn); its shadow rules write ask-owner decisions')
   .option('--owner-log <file>', 'write the private messages owners would get (requests, receipts, digests) as JSON Lines')
   .addHelpText(
@@ -59,7 +59,8 @@ program
       .join(', ')
     console.error(
       `replayed ${s.events} events in ${s.seconds.toFixed(1)} s (${Math.round(s.events / Math.max(s.seconds, 0.001))}/s); ` +
-        `${s.malformed} malformed lines skipped; ${s.duplicates} duplicates; ${s.decisions} decisions → ${o.out}${actions ? ` (${actions})` : ''}; ` +
+        `${s.malformed} lines skipped; ${s.duplicates} duplicates; ${s.conflicts} ids reused for different events (skipped); ` +
+        `${s.resumed ? `${s.resumed} events already in the store (resumed); ` : ''}${s.decisions} decisions → ${o.out}${actions ? ` (${actions})` : ''}; ` +
         `${s.ownerMessages} private messages to owners`,
     )
   })
@@ -96,7 +97,7 @@ program
 program
   .command('inspect')
   .description('what the guard sees in pictures: one JSON line per file with qr, ocr, faces, nsfw, labels, pii (kinds only) and timings')
-  .argument('<files...>', 'picture files')
+  .argument('<files...>', 'picture files, or folders to walk for pictures')
   .option('--no-ocr', 'skip OCR')
   .option('--no-facts', 'skip faces and NSFW')
   .option('--objects', 'also label COCO objects (person, car, cell phone, …) with the CenterNet model')
@@ -104,6 +105,9 @@ program
     const { inspect } = await import('./commands/inspect.ts')
     const s = await inspect({ files, noOcr: !o.ocr, noFacts: !o.facts, objects: o.objects })
     if (s.problems) console.error(`${s.problems} of ${s.inspected} pictures had problems (see "problems")`)
+    if (s.inspected === 0) console.error('no pictures found')
+    // A file that could not be read at all (missing, a pipe or device, too large) fails the command.
+    if (s.unreadable || s.inspected === 0) process.exitCode = 1
   })
 
 program

@@ -144,6 +144,8 @@ export async function checkPuppet(name: string): Promise<void> {
 }
 
 function describeResult(result: HandleResult, event: GroupEvent): string | undefined {
+  if (result.status === 'conflict')
+    return `${event.ts} ${event.kind} event ${event.id}: an event with this id but different content is stored already (${result.stored.kind} at ${result.stored.ts}); not stored, not judged`
   if (result.status !== 'stored' || result.decisions.length === 0) return undefined
   return result.decisions
     .map(

@@ -4,42 +4,103 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { readHistory } from '../../functions/adapters/local/jsonl-history.ts'
+import { checkInputFile, InputFileError, readHistory } from '../../functions/adapters/local/jsonl-history.ts'
 import { ZxingQrReader } from '../../functions/adapters/local/zxing-qr-reader.ts'
 import type { LabelledText } from '../../functions/domain/ad-classifier.ts'
 import { type GroupEvent, toMillis } from '../../functions/domain/events.ts'
+import { fnv1a } from '../../functions/domain/fnv.ts'
 import { Progress } from './progress.ts'
 
 const MAX_REPORTED = 50
+/** Pictures larger than this are not read (the embedded guard's own default, `vision.maxBytes`). */
+const MAX_PICTURE_BYTES = 20 * 2 ** 20
 
-/**
- * Reads histories into one time-ordered list (events with the same time keep their order).
- * `media` maps a message id to its picture's path (docs/format.md paths are relative to the history file).
- */
-export async function readHistories(
-  files: readonly string[],
-  log: (line: string) => void,
-): Promise<{ events: GroupEvent[]; malformed: number; media: Map<string, string> }> {
-  const events: GroupEvent[] = []
-  const media = new Map<string, string>()
-  let malformed = 0
-  for (const file of files) {
-    for await (const row of readHistory(file)) {
-      if (row.event) {
-        events.push(row.event)
-        if (row.event.kind === 'message' && row.event.media) media.set(row.event.id, path.resolve(path.dirname(file), row.event.media))
-      } else if (++malformed <= MAX_REPORTED) log(`${file}:${row.line}: skipped: ${row.error}`)
-    }
-  }
-  if (malformed > MAX_REPORTED) log(`… and ${malformed - MAX_REPORTED} more malformed lines`)
-  const keyed = events.map((e, i) => ({ e, t: toMillis(e.ts), i }))
-  keyed.sort((a, b) => a.t - b.t || a.i - b.i)
-  return { events: keyed.map((k) => k.e), malformed, media }
+export interface HistoryInput {
+  /** Time-ordered; an id seen again is kept once, the first time it appears. */
+  readonly events: GroupEvent[]
+  /** Lines skipped as malformed, over-long, or reusing an id for a different event (`conflicts`). */
+  readonly malformed: number
+  /** Lines repeating an earlier event exactly (same id, same content): kept once. */
+  readonly duplicates: number
+  /** Lines whose id an earlier line used for a different event: reported and skipped. */
+  readonly conflicts: number
+  /** A message id's picture file, resolved inside its history's folder. */
+  readonly media: Map<string, string>
+  /** Where each event came from (`file:line`), for reports. */
+  readonly origin: Map<string, string>
+}
+
+/** Whether `file` (resolved) lies inside `dir`. */
+export function isInside(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file)
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)
 }
 
 /**
- * Which pictures hold a QR code: each file decoded once. Missing or unreadable files stay
- * unknown (left out of the map) and are counted in the log.
+ * Reads histories into one time-ordered list (events with the same time keep their order).
+ * `media` maps a message id to its picture's path: docs/format.md paths are relative to the history
+ * file, and a path leading out of its folder (`../…`, `/dev/zero`) is reported and ignored.
+ * An id seen again with the same content is counted as a duplicate; with different content it is
+ * reported with both line numbers and skipped (the first one stays).
+ */
+export async function readHistories(files: readonly string[], log: (line: string) => void): Promise<HistoryInput> {
+  const events: GroupEvent[] = []
+  const media = new Map<string, string>()
+  const origin = new Map<string, string>()
+  const seen = new Map<string, number>()
+  let malformed = 0
+  let duplicates = 0
+  let conflicts = 0
+  const report = (line: string) => {
+    if (++malformed <= MAX_REPORTED) log(line)
+  }
+  for (const file of files) {
+    const dir = path.resolve(path.dirname(file))
+    for await (const row of readHistory(file)) {
+      const at = `${file}:${row.line}`
+      if (!row.event) {
+        report(`${at}: skipped: ${row.error}`)
+        continue
+      }
+      const e = row.event
+      const hash = fnv1a(JSON.stringify(e))
+      const before = seen.get(e.id)
+      if (before !== undefined) {
+        if (before === hash) duplicates++
+        else {
+          conflicts++
+          report(`${at}: skipped: event id ${e.id} was used by ${origin.get(e.id)} for a different event`)
+        }
+        continue
+      }
+      seen.set(e.id, hash)
+      origin.set(e.id, at)
+      events.push(e)
+      if (e.kind === 'message' && e.media) {
+        const file = path.resolve(dir, e.media)
+        if (isInside(dir, file)) media.set(e.id, file)
+        else if (++malformed <= MAX_REPORTED) log(`${at}: media path ${JSON.stringify(e.media)} is outside the history's folder: ignored`)
+      }
+    }
+  }
+  if (malformed > MAX_REPORTED) log(`… and ${malformed - MAX_REPORTED} more problems`)
+  const keyed = events.map((e, i) => ({ e, t: toMillis(e.ts), i }))
+  keyed.sort((a, b) => a.t - b.t || a.i - b.i)
+  return { events: keyed.map((k) => k.e), malformed, duplicates, conflicts, media, origin }
+}
+
+/**
+ * Reads one picture of a history: a regular file (links followed; not a pipe or device) no
+ * larger than `maxBytes`. Throws `InputFileError` otherwise.
+ */
+export async function readPicture(file: string, maxBytes = MAX_PICTURE_BYTES): Promise<Uint8Array> {
+  await checkInputFile(file, 'picture', maxBytes)
+  return new Uint8Array(await fs.promises.readFile(file))
+}
+
+/**
+ * Which pictures hold a QR code: each file decoded once. Missing, unreadable, too large or
+ * not-regular files stay unknown (left out of the map) and are counted in the log.
  */
 export async function qrFacts(
   events: readonly GroupEvent[],
@@ -58,9 +119,10 @@ export async function qrFacts(
     const file = media.get(e.id) as string
     if (!byFile.has(file)) {
       try {
-        byFile.set(file, (await reader.read(new Uint8Array(fs.readFileSync(file)))).length > 0)
-      } catch {
+        byFile.set(file, (await reader.read(await readPicture(file))).length > 0)
+      } catch (err) {
         byFile.set(file, undefined)
+        if (err instanceof InputFileError && unreadable < MAX_REPORTED) log(err.message)
         unreadable++
       }
     }

@@ -17,7 +17,7 @@ import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-st
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
 import type { Config } from '../../functions/domain/config.ts'
 import type { Decision } from '../../functions/domain/events.ts'
-import { Guard } from '../../functions/domain/guard.ts'
+import { Guard, type HandledDecision } from '../../functions/domain/guard.ts'
 import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
 import { supervisorFor } from '../../functions/domain/supervision/catalogue.ts'
 import type { SupervisorEffect } from '../../functions/domain/supervision/supervisor.ts'
@@ -30,7 +30,7 @@ export interface ReplayOptions {
   /** Where ./qunguard.yaml is looked for when `config` is not given. @default process.cwd() */
   readonly cwd?: string | undefined
   readonly out: string
-  /** SQLite file to keep the replay's state in. @default in memory */
+  /** SQLite file to keep the replay's state in; a run stopped part-way resumes from it. @default in memory */
   readonly store?: string | undefined
   /** Where problems and progress go. @default process.stderr */
   readonly log?: (line: string) => void
@@ -39,12 +39,19 @@ export interface ReplayOptions {
   readonly policy?: string | undefined
   /** Where the owner-facing messages go (requests, receipts, digests), one JSON line each. @default nowhere */
   readonly ownerLog?: string | undefined
+  /** Events per SQLite transaction. @default 500 */
+  readonly batchSize?: number | undefined
 }
 
 export interface ReplaySummary {
   readonly events: number
   readonly malformed: number
+  /** Lines repeating an event exactly (kept once). */
   readonly duplicates: number
+  /** Lines (or stored events) reusing an id for a different event: reported, skipped. */
+  readonly conflicts: number
+  /** Events found in the store from an earlier run on it (a resumed replay): not judged again. */
+  readonly resumed: number
   readonly decisions: number
   readonly byAction: Record<string, number>
   /** Private messages the guard would have sent owners. */
@@ -64,64 +71,139 @@ export const decisionLine = (d: Decision): Decision => ({
   reason: d.reason,
 })
 
+/**
+ * Test hook: `QUNGUARD_TEST_KILL_AFTER_EVENTS=n` makes replay kill its own process (SIGKILL, as
+ * `kill -9` would) after handling n events, so tests can check what a resumed run writes.
+ */
+function killAfterEvents(): number | undefined {
+  const raw = process.env.QUNGUARD_TEST_KILL_AFTER_EVENTS
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`QUNGUARD_TEST_KILL_AFTER_EVENTS must be a positive whole number, not ${raw}`)
+  return n
+}
+
+/**
+ * Replays histories. Events and their decisions are committed to the store in batches; the
+ * decisions file is written from the store once the run ends (a temporary file, flushed and
+ * renamed), so a run killed part-way leaves the old file untouched and the next run on the same
+ * store — which skips the events already stored and judges the rest — writes every decision of
+ * the histories exactly once. Supervision, kept in memory, hears the stored decisions again.
+ */
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const killAfter = killAfterEvents()
+  const batchSize = options.batchSize ?? 500
   const config: Config = useConfig(options.config, log, { cwd: options.cwd }).config
   const started = performance.now()
 
-  const { events, malformed, media } = await readHistories(options.history, log)
+  const input = await readHistories(options.history, log)
+  const { events, media } = input
   const showProgress = options.progress ?? process.stderr.isTTY === true
   const qr = options.policy ? await qrFacts(events, media, log, showProgress) : new Map<string, boolean>()
 
   const store = SqliteGuardStore.open(options.store ?? ':memory:')
-  const out = new JsonlWriter(options.out)
-  const ownerLog = options.ownerLog ? new JsonlWriter(options.ownerLog) : undefined
+  const ownerLog = options.ownerLog ? new JsonlWriter(options.ownerLog, { atomic: true }) : undefined
   const policy = options.policy ? policyFromJson(fs.readFileSync(options.policy, 'utf8'), jiebaWords) : undefined
   // A fresh approvals store every run: requests are numbered from 1, so a replay is deterministic.
   const supervisor = supervisorFor(config, new MemoryApprovalStore(), { policy })
   const guard = new Guard({ store, config, learned: policy, supervision: supervisor })
   const progress = new Progress('replay', events.length, showProgress)
-  const byAction: Record<string, number> = {}
-  let duplicates = 0
+  let conflicts = input.conflicts
+  let duplicates = input.duplicates
+  let resumed = 0
   let ownerMessages = 0
-  const write = async (decision: Decision) => {
-    byAction[`${decision.action}/${decision.mode}`] = (byAction[`${decision.action}/${decision.mode}`] ?? 0) + 1
-    await out.write(decisionLine(decision))
-  }
+  /** Approved requests, written as active decisions after the stored decision they followed. */
+  const approved: { after: number; decision: Decision }[] = []
+  const skipped = new Set<string>()
+  let lastDecision = 0
   const apply = async (effects: readonly SupervisorEffect[], ts: string) => {
     for (const e of effects) {
-      if (e.kind === 'act') await write({ ...e.approval.request.decision, mode: 'active' })
+      if (e.kind === 'act') approved.push({ after: lastDecision, decision: { ...e.approval.request.decision, mode: 'active' } })
       else {
         ownerMessages++
         await ownerLog?.write({ ts, to: e.to, text: e.text })
       }
     }
   }
+  let ok = false
   try {
+    store.beginBatch()
+    let handled = 0
     for (const e of events) {
       const at = new Date(e.ts)
       supervisor.observe(e)
       await apply(await supervisor.tick(at), e.ts)
       const result = await guard.handleEvent(e, { qr: qr.get(e.id) })
       progress.tick()
-      if (result.status === 'duplicate') duplicates++
-      if (result.status !== 'stored') continue
-      for (const h of result.decisions) {
-        await write(h.decision)
-        await apply(await supervisor.onDecision(h, at), e.ts)
+      let decisions: readonly HandledDecision[] = []
+      if (result.status === 'stored') decisions = result.decisions
+      else if (result.status === 'duplicate') {
+        // Stored by an earlier run on this store: not judged again, but supervision hears it again.
+        resumed++
+        decisions = await guard.resumed(e)
+      } else if (result.status === 'conflict') {
+        conflicts++
+        skipped.add(e.id)
+        log(
+          `${input.origin.get(e.id)}: skipped: event id ${e.id} is in the store for a different event (${result.stored.kind} at ${result.stored.ts})`,
+        )
+      } else duplicates++
+      if (result.status === 'stored' || result.status === 'duplicate') {
+        for (const h of decisions) {
+          lastDecision = Math.max(lastDecision, h.id)
+          await apply(await supervisor.onDecision(h, at), e.ts)
+        }
+        if (e.kind === 'private') await apply(await supervisor.onPrivate(e, at), e.ts)
       }
-      if (e.kind === 'private') await apply(await supervisor.onPrivate(e, at), e.ts)
+      handled++
+      if (handled % batchSize === 0) {
+        store.endBatch()
+        store.beginBatch()
+      }
+      if (handled === killAfter) process.kill(process.pid, 'SIGKILL')
     }
+    store.endBatch()
+    ok = true
   } finally {
     progress.done()
+    if (ok) await ownerLog?.close()
+    else {
+      await ownerLog?.discard()
+      await store.close()
+    }
+  }
+
+  // The decisions file, from the store: every decision on this run's events, in the order taken.
+  const out = new JsonlWriter(options.out, { atomic: true })
+  const byAction: Record<string, number> = {}
+  const write = async (decision: Decision) => {
+    byAction[`${decision.action}/${decision.mode}`] = (byAction[`${decision.action}/${decision.mode}`] ?? 0) + 1
+    await out.write(decisionLine(decision))
+  }
+  try {
+    const mine = new Set(events.map((e) => e.id).filter((id) => !skipped.has(id)))
+    let next = 0
+    for (const d of await store.listDecisions()) {
+      if (!mine.has(d.event)) continue
+      while (next < approved.length && (approved[next]?.after ?? 0) < d.id)
+        await write((approved[next++] as (typeof approved)[number]).decision)
+      await write(d)
+    }
+    while (next < approved.length) await write((approved[next++] as (typeof approved)[number]).decision)
     await out.close()
-    await ownerLog?.close()
+  } catch (e) {
+    await out.discard()
+    throw e
+  } finally {
     await store.close()
   }
   return {
     events: events.length,
-    malformed,
+    malformed: input.malformed,
     duplicates,
+    conflicts,
+    resumed,
     decisions: out.count,
     byAction,
     ownerMessages,

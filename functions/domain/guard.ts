@@ -97,6 +97,8 @@ export interface Proposal {
 export type HandleResult =
   | { readonly status: 'invalid'; readonly error: string }
   | { readonly status: 'duplicate'; readonly event: GroupEvent }
+  /** An event with an id already stored for different content: not stored, not judged — report it. */
+  | { readonly status: 'conflict'; readonly event: GroupEvent; readonly stored: GroupEvent }
   | { readonly status: 'stored'; readonly event: GroupEvent; readonly decisions: readonly HandledDecision[] }
 
 /** Thrown for an event that fails validation when the caller asked for exceptions. */
@@ -194,7 +196,13 @@ export class Guard {
     parts: { self?: string; room?: GroupEvent & { kind: 'room' }; members?: MemberRecord[] },
   ): Promise<HandleResult> {
     const r = await this.store.commit({ event, ...parts })
-    return r.stored ? { status: 'stored', event, decisions: [] } : { status: 'duplicate', event }
+    return r.stored ? { status: 'stored', event, decisions: [] } : this.notStored(event)
+  }
+
+  /** An event whose id is stored already: the same event again (a redelivery), or a different one reusing the id. */
+  private async notStored(event: GroupEvent, stored?: GroupEvent): Promise<HandleResult> {
+    const before = stored ?? (await this.store.getEvent(event.id))
+    return before === undefined || sameEvent(before, event) ? { status: 'duplicate', event } : { status: 'conflict', event, stored: before }
   }
 
   private joined(event: GroupEvent & { kind: 'join' }): MemberRecord[] {
@@ -218,7 +226,8 @@ export class Guard {
   }
 
   private async onMessage(msg: MessageEvent, features: MessageFeatures = {}, learned?: LearnedRule): Promise<HandleResult> {
-    if (await this.store.hasEvent(msg.id)) return { status: 'duplicate', event: msg }
+    const before = await this.store.getEvent(msg.id)
+    if (before) return this.notStored(msg, before)
     // Personal numbers never leave the guard: what is stored, logged and sent is masked.
     const shown = redactMessage(msg)
     const [self, room, member] = await Promise.all([
@@ -239,7 +248,7 @@ export class Guard {
     if (violation && !violation.learned) this.learned?.caught(msg)
     if (!violation) {
       const r = await this.store.commit({ event: shown, members: newMember })
-      return r.stored ? { status: 'stored', event: msg, decisions: [] } : { status: 'duplicate', event: msg }
+      return r.stored ? { status: 'stored', event: msg, decisions: [] } : this.notStored(msg)
     }
 
     const mode = cfg.mode === 'shadow' || violation.mode === 'shadow' ? 'shadow' : 'active'
@@ -266,7 +275,7 @@ export class Guard {
       return { ...decision, outgoing: { text, ownerId, ...(decision.mode === 'shadow' ? { proposed: verdict.intended } : {}) } }
     })
     const r = await this.store.commit({ event: shown, members: newMember, offences: [offence], decisions: toStore })
-    if (!r.stored) return { status: 'duplicate', event: msg }
+    if (!r.stored) return this.notStored(msg)
 
     const handled: HandledDecision[] = []
     for (const [i, d] of toStore.entries()) {
@@ -328,6 +337,19 @@ export class Guard {
     return decisions.map(({ id, ts: _ts, ...d }) => toHandled(id, d, msg, room?.topic ?? ''))
   }
 
+  /**
+   * An event stored by an earlier run on the same store (a resumed replay): its stored decisions,
+   * with the in-memory state judging it would have left (a keyword rule's catch, which counts
+   * towards the learned rules' second offences) brought back. Executes nothing.
+   */
+  async resumed(event: GroupEvent): Promise<HandledDecision[]> {
+    if (event.kind !== 'message') return []
+    const decisions = await this.storedDecisions(event)
+    const learnedIds = new Set(this.learned?.policy.rooms[event.room]?.rules.map((r) => r.id))
+    if (decisions.some((d) => !learnedIds.has(d.decision.rule))) this.learned?.caught(event)
+    return decisions
+  }
+
   /** Carries one request out and records what happened; an executor failure is recorded, not thrown. */
   private async execute(executor: ActionExecutor, request: ActionRequest): Promise<ActionOutcome> {
     let outcome: ActionOutcome
@@ -344,6 +366,29 @@ export class Guard {
     })
     return outcome
   }
+}
+
+/** Key order does not matter; `undefined` fields are absent, as in stored JSON. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`
+  }
+  return JSON.stringify(v) ?? 'null'
+}
+
+/**
+ * Whether a stored event and an incoming one with the same id are the same event. Messages are
+ * stored with personal numbers masked, so the incoming one also counts as the same when its
+ * masked form is what was stored.
+ */
+export function sameEvent(stored: GroupEvent, incoming: GroupEvent): boolean {
+  const s = canonical(stored)
+  if (s === canonical(incoming)) return true
+  return incoming.kind === 'message' && s === canonical(redactMessage(incoming))
 }
 
 /** A stored (or about to be stored) decision as what to carry out now, or what to propose to the owner. */

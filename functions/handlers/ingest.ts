@@ -14,20 +14,20 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { parseEvent } from '../domain/events.ts'
-import { Guard } from '../domain/guard.ts'
+import { Guard, sameEvent } from '../domain/guard.ts'
 import type { ApprovalsRequest, ModerateRequest, VisionRequest } from '../domain/stage-messages.ts'
 import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
 import { configFromEnv } from './env.ts'
-import { metrics, withPowertools } from './observability.ts'
+import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, PoisonRecordError } from './sqs-batch.ts'
 
 export { PoisonRecordError }
 
 export interface IngestDeps {
   readonly guard: Guard
-  readonly store: Pick<GuardStore, 'hasEvent'>
+  readonly store: Pick<GuardStore, 'getEvent'>
   readonly moderate: MessageQueue<ModerateRequest>
   readonly vision: MessageQueue<VisionRequest>
   readonly approvals: MessageQueue<ApprovalsRequest>
@@ -50,7 +50,14 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
   }
   const event = parsed.value
   if (event.kind === 'message') {
-    if (await deps.store.hasEvent(event.id)) {
+    const before = await deps.store.getEvent(event.id)
+    if (before && !sameEvent(before, event)) {
+      // Moderate reports it (and judges nothing): the id is taken by a different event.
+      metrics.addMetric('ConflictingEvents', MetricUnit.Count, 1)
+      logger.warn('event id reused with different content; not judged', { event: event.id, room: event.room, stored: before.kind })
+      return
+    }
+    if (before) {
       metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1)
       return
     }
@@ -60,7 +67,13 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
     return
   }
   const result = await deps.guard.handleEvent(event)
-  metrics.addMetric(result.status === 'duplicate' ? 'DuplicateEvents' : 'EventsStored', MetricUnit.Count, 1)
+  if (result.status === 'conflict')
+    logger.warn('event id reused with different content; not stored', { event: event.id, stored: result.stored.kind })
+  metrics.addMetric(
+    result.status === 'duplicate' ? 'DuplicateEvents' : result.status === 'conflict' ? 'ConflictingEvents' : 'EventsStored',
+    MetricUnit.Count,
+    1,
+  )
   // Forwarded also when a duplicate (the first try may have died before forwarding); SQS drops repeats by id.
   if (event.kind === 'private')
     await deps.approvals.send({ group: `owner-${event.sender}`, dedupeId: event.id, body: { kind: 'answer', event } })

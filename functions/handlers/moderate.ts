@@ -60,6 +60,12 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
   }
   const result = await deps.guard.handleEvent(event, features)
   if (result.status === 'invalid') throw new PoisonRecordError(`record ${record.messageId}: ${result.error}`)
+  if (result.status === 'conflict') {
+    // The id is taken by a different event: not judged, and nothing stored is sent again.
+    metrics.addMetric('ConflictingEvents', MetricUnit.Count, 1)
+    logger.warn('event id reused with different content; not judged', { event: event.id, room: event.room, stored: result.stored.kind })
+    return
+  }
   if (result.status === 'duplicate') {
     // Stored before: send again what it sent then (same deduplication ids), in case the first
     // try died between storing and sending. Within SQS's 5-minute window the repeats are dropped.

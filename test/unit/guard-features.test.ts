@@ -111,4 +111,20 @@ describe('Guard with pictures, voice and personal numbers', () => {
     const [v] = decisions(await g.handleEvent(message({ type: 'voice' }), { voiceText: '大家加微信领红包' }))
     expect(v?.decision).toMatchObject({ rule: 'no-groups' })
   })
+
+  it('reports an event id reused for different content as a conflict, not a duplicate', async () => {
+    const g = await guard()
+    const leave = { id: 'x1', kind: 'leave' as const, room: 'r1@chatroom', members: ['wxid_a'], ts: '2026-03-01T19:00:00+08:00' }
+    expect(await g.handleEvent(leave)).toMatchObject({ status: 'stored' })
+    const ad = message({ id: 'x1', text: '加微信' })
+    expect(await g.handleEvent(ad)).toMatchObject({ status: 'conflict', stored: { kind: 'leave' } })
+    expect(await g.handleEvent(leave)).toMatchObject({ status: 'duplicate' })
+  })
+
+  it('counts a message with a masked personal number, sent again unchanged, as a duplicate', async () => {
+    const g = await guard()
+    const m = message({ id: 'x2', text: '我的身份证 110101199003078515' })
+    expect((await g.handleEvent(m)).status).toBe('stored')
+    expect(await g.handleEvent(m)).toMatchObject({ status: 'duplicate' })
+  })
 })
