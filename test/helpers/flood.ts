@@ -58,7 +58,10 @@ export async function runFlood(o: FloodOptions): Promise<FloodFigures> {
     const file = path.join(o.dir, 'flood.db')
     store = SqliteGuardStore.open(file)
     inbox = SqliteEventInbox.open(file)
-    const config = parseConfig({ queue: o.queue ?? {}, groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'], reason: '本群禁止广告' }] } } })
+    const config = parseConfig({
+      queue: o.queue ?? {},
+      groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'], reason: '本群禁止广告' }] } },
+    })
     plugin = QunGuard({ store, inbox, config, onError: (e) => errors.push(e.message), onNotice: () => {}, tickMs: 0 })
   }
   const world = await MockWorld.start({ plugins: plugin ? [plugin, counter] : [counter] })
