@@ -174,7 +174,8 @@ export function queueSettings(config: Pick<Config, 'queue' | 'queueLimit'>): {
   }
   memoryTotal ??= 10_000
   const memoryPerLane = config.queue.memoryPerLane ?? Math.min(1000, memoryTotal)
-  if (memoryPerLane > memoryTotal) warnings.push(`queue.memoryPerLane (${memoryPerLane}) is over queue.memoryTotal (${memoryTotal}): a lane holds at most the total`)
+  if (memoryPerLane > memoryTotal)
+    warnings.push(`queue.memoryPerLane (${memoryPerLane}) is over queue.memoryTotal (${memoryTotal}): a lane holds at most the total`)
   return { memoryPerLane: Math.min(memoryPerLane, memoryTotal), memoryTotal, warnings }
 }
 

@@ -30,7 +30,13 @@ export function eventInboxContract(name: string, make: () => Promise<EventInbox>
       const inbox = await make()
       await inbox.append('a', message({ room: 'a' }))
       await inbox.append('a', message({ room: 'a' }))
-      await inbox.append('private:wxid_owner', { kind: 'private', id: 'p1', ts: '2026-03-01T20:00:00+08:00', sender: 'wxid_owner', text: 'Y1' })
+      await inbox.append('private:wxid_owner', {
+        kind: 'private',
+        id: 'p1',
+        ts: '2026-03-01T20:00:00+08:00',
+        sender: 'wxid_owner',
+        text: 'Y1',
+      })
       expect(await inbox.pending()).toEqual({ a: 2, 'private:wxid_owner': 1 })
       const [first] = await inbox.peek('a', 1)
       expect(await inbox.peek('a', 1)).toEqual([first])
