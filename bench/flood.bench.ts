@@ -75,12 +75,12 @@ for (const count of (args.counts ?? '').split(',').map(Number)) {
   }
 }
 
-function runOne(run: object): Record<string, number> {
+function runOne(run: object): Record<string, number> & { seconds: number; peakRss: number } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--one', JSON.stringify(run)], {
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
   })
   const line = r.stdout.trim().split('\n').at(-1) ?? ''
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`flood run failed: ${r.stderr.slice(-2000)}`)
-  return JSON.parse(line) as Record<string, number>
+  return JSON.parse(line) as Record<string, number> & { seconds: number; peakRss: number }
 }
