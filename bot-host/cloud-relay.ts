@@ -15,7 +15,8 @@
  */
 import type { WechatyPlugin } from 'wechaty'
 import type { WechatyInterface } from 'wechaty/impls'
-import { RoomQueue } from '../functions/adapters/local/room-queue.ts'
+import { SpillingQueue } from '../functions/adapters/local/spilling-queue.ts'
+import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
 import type { MediaStore } from '../functions/ports/media-store.port.ts'
@@ -47,23 +48,30 @@ export type QunGuardRelay = WechatyPlugin & {
 }
 
 export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
-  const queue = new RoomQueue()
   const onError = config.onError ?? ((e: Error) => console.error(`[qunguard relay] ${e.message}`))
+  // On AWS the inbound SQS FIFO queue is the durable buffer: the relay sends each event on at
+  // once, in order per lane. Only while SQS is slower than WeChat do events wait here, and
+  // then in memory (the Fargate task has no store): none is refused.
+  const queue = new SpillingQueue({
+    inbox: new MemoryEventInbox(),
+    onError,
+    handle: async function send(event) {
+      await config.events.send({ group: 'room' in event ? event.room : event.kind, dedupeId: event.id, body: event })
+    },
+  })
+  let source: ReturnType<typeof watchWechaty> | undefined
   let running = false
   let loop: Promise<void> | undefined
 
   const plugin = function installQunGuardRelay(bot: WechatyInterface) {
     const executor = new WechatyActionExecutor(bot, config.executor)
-    watchWechaty(bot, {
+    source = watchWechaty(bot, {
       queue,
       onMessage: (msg) => executor.remember(msg),
       onError,
       enrichMessage: config.media
         ? (msg, event) => uploadPicture(config.media as MediaStore, msg, event, config.maxMediaBytes ?? 10 * 2 ** 20, onError)
         : undefined,
-      sink: async function send(event) {
-        await config.events.send({ group: 'room' in event ? event.room : event.kind, dedupeId: event.id, body: event })
-      },
     })
     running = true
     loop = (async function pollActions() {
@@ -94,7 +102,14 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
   }
 
   return Object.defineProperties(plugin, {
-    idle: { value: () => queue.idle() },
+    idle: {
+      value: async function idle() {
+        do {
+          await source?.idle()
+          await queue.idle()
+        } while ((source?.converting ?? 0) > 0 || queue.stats.inMemory > 0 || queue.stats.inInbox > 0)
+      },
+    },
     stop: {
       value: async () => {
         running = false

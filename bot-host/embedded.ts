@@ -10,9 +10,10 @@ import { useConfig } from '../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
 import { type LocalVision, type LocalVisionOptions, localVision } from '../functions/adapters/local/local-vision.ts'
 import { SilkVoiceDecoder } from '../functions/adapters/local/silk-voice.ts'
+import { SqliteEventInbox } from '../functions/adapters/local/sqlite-event-inbox.ts'
 import { SqliteGuardStore } from '../functions/adapters/local/sqlite-guard-store.ts'
 import { SqliteSupervisionStore } from '../functions/adapters/local/sqlite-supervision-store.ts'
-import type { Config } from '../functions/domain/config.ts'
+import { type Config, queueSettings } from '../functions/domain/config.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import type { HandleResult } from '../functions/domain/guard.ts'
 import { policyFromJson } from '../functions/domain/learning/policy-file.ts'
@@ -172,6 +173,11 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   const { stage: media, loadModels } = mediaStage(config, log, options.loadVision)
   const store = SqliteGuardStore.open(config.store)
   const supervision = SqliteSupervisionStore.open(config.store)
+  const inbox = SqliteEventInbox.open(config.store)
+  const limits = queueSettings(config)
+  for (const w of limits.warnings) log(`config: ${w}`)
+  const waiting = Object.values(await inbox.pending()).reduce((a, b) => a + b, 0)
+  if (waiting) log(`${waiting} event(s) received by an earlier run wait in the store's inbox: they are judged after login`)
   const pending = await store.listPendingDecisions()
   if (pending.length) log(`${pending.length} decision(s) from an earlier run were stored but not carried out; see \`qunguard doctor\``)
 
@@ -181,7 +187,9 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     supervision,
     policy,
     media,
+    inbox,
     maxMediaBytes: config.vision.maxBytes,
+    onNotice: (line) => log(line),
     onResult: (r, e) => {
       const line = describeResult(r, e)
       if (line) log(line)
@@ -209,6 +217,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
       await plugin.idle()
       await store.close()
       await supervision.closeStore()
+      await inbox.close()
     })()
     return stopping
   }

@@ -1,8 +1,8 @@
 /**
  * QunGuard: the Wechaty plugin that guards every group the bot account is in.
  *
- * It turns Wechaty events into docs/format.md events, queues them per room (in order, bounded),
- * hands them to the Guard, and carries the Guard's decisions out through the bot. The
+ * It turns Wechaty events into docs/format.md events, queues them per room and per private chat
+ * (in order; bounded in memory, the overflow waits in the inbox, none refused), hands them to the Guard, and carries the Guard's decisions out through the bot. The
  * Supervisor puts shadow decisions to the owners in private chats, reads their answers and
  * commands, and — once a minute — expires requests, sends digests and the daily report.
  *
@@ -14,9 +14,10 @@
  */
 import type { WechatyPlugin } from 'wechaty'
 import type { WechatyInterface } from 'wechaty/impls'
-import { RoomQueue, type RoomQueueOptions } from '../functions/adapters/local/room-queue.ts'
+import { SpillingQueue } from '../functions/adapters/local/spilling-queue.ts'
 import { MemoryApprovalStore } from '../functions/adapters/memory/memory-approval-store.ts'
-import { type Config, parseConfig } from '../functions/domain/config.ts'
+import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
+import { type Config, parseConfig, queueSettings } from '../functions/domain/config.ts'
 import type { GroupEvent, MessageEvent } from '../functions/domain/events.ts'
 import { Guard, type HandleResult } from '../functions/domain/guard.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
@@ -24,6 +25,7 @@ import type { MessageFeatures } from '../functions/domain/policy.ts'
 import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
 import type { Supervisor, SupervisorEffect } from '../functions/domain/supervision/supervisor.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
+import type { EventInbox } from '../functions/ports/event-inbox.port.ts'
 import type { GuardStore } from '../functions/ports/guard-store.port.ts'
 import type { SupervisionStore } from '../functions/ports/supervision-store.port.ts'
 import type { MediaStage } from './media-stage.ts'
@@ -35,14 +37,18 @@ export interface QunGuardConfig {
   readonly store: GuardStore
   /** The parsed qunguard.yaml. @default every group with the built-in defaults and no rules */
   readonly config: Config
-  /** Bounds of the per-room queue. @default 1000 per room, config.queueLimit in all */
-  readonly queue: RoomQueueOptions
+  /** Events held in memory per lane and in all. @default config.queue (1000 per lane, 10000 in all) */
+  readonly queue: { readonly memoryPerLane?: number; readonly memoryTotal?: number }
+  /** Where events that do not fit in memory wait (the store's inbox). @default in memory (tests: not durable, not bounded) */
+  readonly inbox: EventInbox
   /** How actions are carried out on this puppet. */
   readonly actions: WechatyActionExecutorOptions
   /** Called with every handled event: for timelines, metrics and tests. */
   readonly onResult: (result: HandleResult, event: GroupEvent) => void
   /** Called when an event could not be queued or handled. @default logs to stderr */
   readonly onError: (error: Error, event?: GroupEvent) => void
+  /** Called with what an operator should know that is not an error. @default logs to stdout */
+  readonly onNotice: (line: string) => void
   /** Where approval requests and rules' records are kept. @default in memory (lost on restart) */
   readonly supervision: SupervisionStore
   /** A learned policy (qunguard learn) whose rules run next to the keyword rules. */
@@ -62,8 +68,10 @@ export type QunGuardPlugin = WechatyPlugin & {
   idle(): Promise<void>
   /** The guard behind the plugin, once installed. */
   readonly guard: Guard | undefined
-  /** The room queue (its size and refused count). */
-  readonly queue: RoomQueue
+  /** The event queue (its stats: received, judged, spilled, peak in memory). */
+  readonly queue: SpillingQueue
+  /** Wechaty events being converted before they reach the queue, now and at most. */
+  readonly converting: { readonly now: number; readonly peak: number }
   /** The supervisor behind the plugin. */
   readonly supervisor: Supervisor
   /** Runs supervision's periodic work now (expiry, digests, report) and carries its effects out. */
@@ -74,9 +82,21 @@ export type QunGuardPlugin = WechatyPlugin & {
 
 export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig, 'store'>): QunGuardPlugin {
   const config = options.config ?? parseConfig({})
-  const queue = new RoomQueue({ perRoomLimit: 1000, totalLimit: config.queueLimit, ...options.queue })
   const onResult = options.onResult ?? (() => {})
   const onError = options.onError ?? ((e: Error) => console.error(`[qunguard] ${e.message}`))
+  const onNotice = options.onNotice ?? ((line: string) => console.log(`[qunguard] ${line}`))
+  const limits = queueSettings(config)
+  let judge: (event: GroupEvent) => Promise<void> = async () => {
+    throw new Error('QunGuard is not installed on a bot')
+  }
+  const queue = new SpillingQueue({
+    inbox: options.inbox ?? new MemoryEventInbox(),
+    memoryPerLane: options.queue?.memoryPerLane ?? limits.memoryPerLane,
+    memoryTotal: options.queue?.memoryTotal ?? limits.memoryTotal,
+    handle: (event) => judge(event),
+    onError: (e, event) => onError(e, event),
+  })
+  let source: ReturnType<typeof watchWechaty> | undefined
   const now = options.now ?? (() => new Date())
   const supervisor = supervisorFor(config, options.supervision ?? new MemoryApprovalStore(), { policy: options.policy })
   let guard: Guard | undefined
@@ -121,34 +141,41 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
       onWarning: (line) => onError(new Error(line)),
     })
     guard = g
-    watchWechaty(bot, {
+    judge = async function judge(event) {
+      supervisor.observe(event)
+      let features: MessageFeatures | undefined
+      const media = options.media
+      if (media && event.kind === 'message' && (event.type === 'image' || event.type === 'voice')) {
+        const analysis = await media.analyse(event, () => download(ex, event.id, options.maxMediaBytes ?? 20 * 2 ** 20))
+        features = analysis.features
+        for (const p of analysis.problems) onError(new Error(p), event)
+      }
+      const result = await g.handle(event, features)
+      if (result.status === 'invalid') {
+        onError(new Error(`invalid ${event.kind} event from Wechaty: ${result.error}`), event)
+        return
+      }
+      onResult(result, event)
+      if (result.status !== 'stored') return
+      for (const h of result.decisions) await run(await supervisor.onDecision(h, now()))
+      if (event.kind === 'private') await run(await supervisor.onPrivate(event, now()))
+      if (media && event.kind === 'message' && event.type === 'text' && result.decisions.length === 0) {
+        const { cfg } = g.roomConfig(event.room, (await options.store.getRoom(event.room))?.topic)
+        const reply = await media.answer(event, { ocr: cfg.pictures.ocrOnRequest, selfie: cfg.pictures.selfieScore })
+        if (reply) await ex.execute(replyTo(event, reply))
+      }
+    }
+    // Spilled events an earlier run left in the inbox are judged once logged in (actions need
+    // the account), before the lanes' new events.
+    bot.once('login', () => {
+      void queue.recover().then((n) => {
+        if (n) onNotice(`judging ${n} event(s) an earlier run received but had not judged (the store's inbox)`)
+      })
+    })
+    source = watchWechaty(bot, {
       queue,
       onMessage: (msg) => ex.remember(msg),
       onError: (e) => onError(e),
-      sink: async function judge(event) {
-        supervisor.observe(event)
-        let features: MessageFeatures | undefined
-        const media = options.media
-        if (media && event.kind === 'message' && (event.type === 'image' || event.type === 'voice')) {
-          const analysis = await media.analyse(event, () => download(ex, event.id, options.maxMediaBytes ?? 20 * 2 ** 20))
-          features = analysis.features
-          for (const p of analysis.problems) onError(new Error(p), event)
-        }
-        const result = await g.handle(event, features)
-        if (result.status === 'invalid') {
-          onError(new Error(`invalid ${event.kind} event from Wechaty: ${result.error}`), event)
-          return
-        }
-        onResult(result, event)
-        if (result.status !== 'stored') return
-        for (const h of result.decisions) await run(await supervisor.onDecision(h, now()))
-        if (event.kind === 'private') await run(await supervisor.onPrivate(event, now()))
-        if (media && event.kind === 'message' && event.type === 'text' && result.decisions.length === 0) {
-          const { cfg } = g.roomConfig(event.room, (await options.store.getRoom(event.room))?.topic)
-          const reply = await media.answer(event, { ocr: cfg.pictures.ocrOnRequest, selfie: cfg.pictures.selfieScore })
-          if (reply) await ex.execute(replyTo(event, reply))
-        }
-      },
     })
     const every = options.tickMs ?? 60_000
     if (every > 0) {
@@ -158,9 +185,18 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
   }
 
   return Object.defineProperties(plugin, {
-    idle: { value: () => queue.idle() },
+    idle: {
+      value: async function idle() {
+        // A converted event reaches the queue after the conversion: wait for both until both are still.
+        do {
+          await source?.idle()
+          await queue.idle()
+        } while ((source?.converting ?? 0) > 0 || queue.stats.inMemory > 0 || queue.stats.inInbox > 0)
+      },
+    },
     guard: { get: () => guard },
     queue: { value: queue },
+    converting: { get: () => ({ now: source?.converting ?? 0, peak: source?.peakConverting ?? 0 }) },
     supervisor: { value: supervisor },
     tick: { value: tick },
     stop: { value: () => clearInterval(timer) },

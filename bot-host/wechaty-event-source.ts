@@ -1,41 +1,80 @@
 /**
- * Listens to a Wechaty bot and hands every group event, as a docs/format.md event, to a sink —
- * in order per room, with a room snapshot (topic, owner, members) of every room at login and
- * before a room's first event after that.
+ * Listens to a Wechaty bot and turns every group event into a docs/format.md event, put on a queue
+ * lane — the room's, or one lane per sender of private messages (`private:<id>`), so an owner's
+ * answer never waits behind strangers' — with a room snapshot (topic, owner, members) of every
+ * room at login and before a room's first event after that.
  *
- * Shared by the embedded plugin (sink = the Guard) and the cloud relay (sink = the inbound queue).
+ * Events are converted as they arrive (conversion asks the puppet about the room and sender) and
+ * put on the queue in arrival order per lane. Shared by the embedded plugin (the queue judges
+ * them) and the cloud relay (the queue sends them to the inbound SQS queue).
  */
 import type { WechatyInterface } from 'wechaty/impls'
-import type { RoomQueue } from '../functions/adapters/local/room-queue.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import { accountEvent, joinEvent, leaveEvent, messageEvent, roomSnapshotEvent } from './wechaty-events.ts'
 
+/** Where converted events go: a queue that keeps each lane's order and never refuses. */
+export interface EventLanes {
+  put(lane: string, event: GroupEvent): void
+}
+
 export interface EventSourceOptions {
-  readonly queue: RoomQueue
-  readonly sink: (event: GroupEvent) => Promise<void>
-  /** Called for every message, before it is queued (e.g. to remember it for a later recall). */
+  readonly queue: EventLanes
+  /** Called for every message, before it is converted (e.g. to remember it for a later recall). */
   readonly onMessage?: (msg: Parameters<Parameters<WechatyInterface['on']>[1]>[0]) => void
   readonly onError: (error: Error) => void
-  /** Completes a message event before it reaches the sink (e.g. uploads its picture and sets `media`). */
+  /** Completes a message event before it is queued (e.g. uploads its picture and sets `media`). */
   readonly enrichMessage?: (msg: Parameters<Parameters<WechatyInterface['on']>[1]>[0], event: GroupEvent) => Promise<GroupEvent>
 }
 
-export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): void {
+export interface EventSource {
+  /** Resolves when every Wechaty event seen so far has been converted and put on the queue. */
+  idle(): Promise<void>
+  /** Events being converted now, and the most at once (they are not on the queue yet). */
+  readonly converting: number
+  readonly peakConverting: number
+}
+
+export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): EventSource {
   // Rooms whose snapshot has been taken in this process.
   const snapshotted = new Set<string>()
   type Room = Parameters<typeof roomSnapshotEvent>[0]
+  // Per lane, the conversion that must reach the queue before the next one does.
+  const tails = new Map<string, Promise<void>>()
+  let converting = 0
+  let peakConverting = 0
+  let idleWaiters: (() => void)[] = []
 
   const submit = (key: string, make: () => Promise<GroupEvent | undefined>, room?: Room) => {
-    o.queue
-      .push(key, async function forwardWechatyEvent() {
-        if (room && !snapshotted.has(room.id)) {
-          snapshotted.add(room.id)
-          await o.sink(await roomSnapshotEvent(room, new Date()))
+    converting++
+    if (converting > peakConverting) peakConverting = converting
+    const snapshot = room && !snapshotted.has(room.id)
+    if (room && snapshot) snapshotted.add(room.id)
+    // Started at once; only the hand-over to the queue waits for the lane's earlier events.
+    const made = (async function convertWechatyEvent() {
+      const events: GroupEvent[] = []
+      if (room && snapshot) events.push(await roomSnapshotEvent(room, new Date()))
+      const event = await make()
+      if (event) events.push(event)
+      return events
+    })()
+    const tail = (tails.get(key) ?? Promise.resolve())
+      .then(() => made)
+      .then(
+        (events) => {
+          for (const event of events) o.queue.put(key, event)
+        },
+        (e: unknown) => o.onError(e instanceof Error ? e : new Error(String(e))),
+      )
+      .finally(() => {
+        converting--
+        if (tails.get(key) === tail) tails.delete(key)
+        if (converting === 0) {
+          const waiters = idleWaiters
+          idleWaiters = []
+          for (const w of waiters) w()
         }
-        const event = await make()
-        if (event) await o.sink(event)
       })
-      .catch((e: unknown) => o.onError(e instanceof Error ? e : new Error(String(e))))
+    tails.set(key, tail)
   }
 
   bot.on('login', (user) => {
@@ -51,7 +90,7 @@ export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): void
     o.onMessage?.(msg)
     const room = msg.room()
     submit(
-      room ? room.id : 'private',
+      room ? room.id : `private:${msg.talker().id}`,
       async () => {
         const event = await messageEvent(msg)
         return event && o.enrichMessage ? o.enrichMessage(msg, event) : event
@@ -69,4 +108,14 @@ export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): void
     snapshotted.delete(room.id) // the next event takes a fresh snapshot with the new topic
     submit(room.id, async () => undefined, room)
   })
+
+  return {
+    idle: () => (converting === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+    get converting() {
+      return converting
+    },
+    get peakConverting() {
+      return peakConverting
+    },
+  }
 }

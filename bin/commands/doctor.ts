@@ -11,6 +11,7 @@ import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { localVision } from '../../functions/adapters/local/local-vision.ts'
 import { SilkVoiceDecoder } from '../../functions/adapters/local/silk-voice.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { isStoreLocked } from '../../functions/adapters/local/store-lock.ts'
 import { type Config, formatIssue, groupKey, groupKeyWarnings } from '../../functions/domain/config.ts'
 import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
 import type { RoomRecord } from '../../functions/ports/guard-store.port.ts'
@@ -72,14 +73,15 @@ export async function doctor(options: DoctorOptions): Promise<Check[]> {
     const file = path.resolve(config.store)
     const existed = fs.existsSync(file)
     try {
-      const store = SqliteGuardStore.open(file)
+      const inUse = existed && isStoreLocked(file)
+      const store = SqliteGuardStore.open(file, { readOnly: inUse })
       const [events, pending, rooms] = [await store.countEvents(), await store.listPendingDecisions(), await store.listRooms()]
       await store.close()
       if (!existed) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true })
       checks.push({
         name: 'store',
         ok: true,
-        detail: `${file}: ${existed ? `writable, ${events} events` : 'writable (not created yet)'}${pending.length ? `, ${pending.length} decisions never carried out` : ''}`,
+        detail: `${file}: ${inUse ? `in use by another qunguard (read only here), ${events} events` : existed ? `writable, ${events} events` : 'writable (not created yet)'}${pending.length ? `, ${pending.length} decisions never carried out` : ''}`,
       })
       checks.push(groupsCheck(config, rooms))
     } catch (e) {

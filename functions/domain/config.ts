@@ -139,8 +139,17 @@ export type SupervisionConfig = z.infer<typeof SupervisionSchema>
 export const ConfigSchema = z.strictObject({
   /** SQLite file for the embedded store (relative to the working directory). */
   store: z.string().min(1).default('qunguard.db'),
-  /** Bound of the in-process queue: events waiting across all rooms before new ones are refused. */
-  queueLimit: z.number().int().positive().max(10_000_000).default(10_000),
+  /** Deprecated alias of queue.memoryTotal (see queueSettings). */
+  queueLimit: z.number().int().positive().max(10_000_000).optional(),
+  /** The embedded queue: events held in memory; what does not fit waits in the store's inbox (never refused). */
+  queue: z
+    .strictObject({
+      /** Most events of one room (or one private chat) held in memory. @default 1000 */
+      memoryPerLane: z.number().int().positive().max(1_000_000).optional(),
+      /** Most events held in memory over all rooms and chats. @default 10000 */
+      memoryTotal: z.number().int().positive().max(10_000_000).optional(),
+    })
+    .default({}),
   groups: z.record(z.string(), GroupSettingsSchema).default({}),
   /** Pictures and voice in the embedded guard (docs/vision.md). */
   vision: z
@@ -175,6 +184,29 @@ export const ConfigSchema = z.strictObject({
   supervision: SupervisionSchema.default(SupervisionSchema.parse({})),
 })
 export type Config = z.infer<typeof ConfigSchema>
+
+/** The embedded queue's bounds with their defaults, and a warning for the deprecated `queueLimit`. */
+export function queueSettings(config: Pick<Config, 'queue' | 'queueLimit'>): {
+  memoryPerLane: number
+  memoryTotal: number
+  warnings: string[]
+} {
+  const warnings: string[] = []
+  let memoryTotal = config.queue.memoryTotal
+  if (config.queueLimit !== undefined) {
+    warnings.push(
+      memoryTotal === undefined
+        ? `queueLimit is deprecated: write queue: { memoryTotal: ${config.queueLimit} } (events beyond it now wait in the store, none is refused)`
+        : 'queueLimit is deprecated and ignored: queue.memoryTotal is set',
+    )
+    memoryTotal ??= config.queueLimit
+  }
+  memoryTotal ??= 10_000
+  const memoryPerLane = config.queue.memoryPerLane ?? Math.min(1000, memoryTotal)
+  if (memoryPerLane > memoryTotal)
+    warnings.push(`queue.memoryPerLane (${memoryPerLane}) is over queue.memoryTotal (${memoryTotal}): a lane holds at most the total`)
+  return { memoryPerLane: Math.min(memoryPerLane, memoryTotal), memoryTotal, warnings }
+}
 
 /** A room's effective settings after merging "*" and the room's own entry. */
 export interface RoomConfig {

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MIGRATIONS } from '../../functions/adapters/local/sqlite-migrations.ts'
+import { isStoreLocked, StoreLockedError } from '../../functions/adapters/local/store-lock.ts'
 import { StoreError } from '../../functions/ports/guard-store.port.ts'
 import { message } from '../helpers/factories.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
@@ -56,6 +57,10 @@ process.kill(process.pid, 'SIGKILL')
     expect(r.stderr).toBe('')
     expect(r.signal).toBe('SIGKILL')
     expect(r.stdout).toContain('acknowledged 100')
+    // The killed process's lock is still fresh: refused until it goes stale (aged here instead of waiting).
+    expect(() => SqliteGuardStore.open(file)).toThrow(StoreLockedError)
+    const old = new Date(Date.now() - 60_000)
+    fs.utimesSync(`${file}.lock`, old, old)
     const store = SqliteGuardStore.open(file)
     return store.countEvents().then(async (n) => {
       expect(n).toBe(100)
@@ -66,5 +71,34 @@ process.kill(process.pid, 'SIGKILL')
   it('throws a StoreError naming the file when it cannot open it', () => {
     expect(() => SqliteGuardStore.open('/nonexistent-dir/x/guard.db')).toThrow(StoreError)
     expect(() => SqliteGuardStore.open('/nonexistent-dir/x/guard.db')).toThrow(/\/nonexistent-dir\/x\/guard\.db/)
+  })
+})
+
+describe('SqliteGuardStore lock', () => {
+  it('refuses a second writer on the same file with StoreLockedError, and lets it in once the first closes', async () => {
+    const file = tempFile()
+    const first = SqliteGuardStore.open(file)
+    expect(() => SqliteGuardStore.open(file)).toThrow(StoreLockedError)
+    expect(() => SqliteGuardStore.open(file)).toThrow(/in use by another qunguard/)
+    const reader = SqliteGuardStore.open(file, { readOnly: true })
+    expect(await reader.countEvents()).toBe(0)
+    await reader.close()
+    await first.close()
+    const second = SqliteGuardStore.open(file)
+    await second.close()
+  })
+
+  it('takes over a stale lock left by a killed process', async () => {
+    const file = tempFile()
+    const first = SqliteGuardStore.open(file)
+    await first.close()
+    // What a process killed with SIGKILL leaves: the lock directory, no longer refreshed.
+    fs.mkdirSync(`${file}.lock`)
+    expect(isStoreLocked(file)).toBe(true)
+    const old = new Date(Date.now() - 60_000)
+    fs.utimesSync(`${file}.lock`, old, old)
+    expect(isStoreLocked(file)).toBe(false)
+    const store = SqliteGuardStore.open(file)
+    await store.close()
   })
 })

@@ -26,10 +26,16 @@ import type {
 import { StoreError } from '../../ports/guard-store.port.ts'
 import { outgoingColumn, toStoredDecision } from '../stored-decision.ts'
 import { MIGRATIONS } from './sqlite-migrations.ts'
+import { lockStore } from './store-lock.ts'
 
 export interface SqliteGuardStoreOptions {
   /** 'normal' survives process crashes; 'full' also survives power loss, at a cost. @default 'normal' */
   readonly durability?: 'normal' | 'full'
+  /**
+   * Open to read only (`doctor`): no lock taken, no migration, every write fails. Without it the
+   * store takes the file's lock (store-lock.ts): a second writer gets StoreLockedError. @default false
+   */
+  readonly readOnly?: boolean
 }
 
 type Row = Record<string, unknown>
@@ -53,14 +59,30 @@ export class SqliteGuardStore implements GuardStore {
   private readonly stmt: ReturnType<typeof prepare>
   private readonly commitTx: (change: Change) => CommitResult
 
-  private constructor(db: Database.Database) {
+  private constructor(
+    db: Database.Database,
+    private readonly unlock: () => void,
+  ) {
     this.db = db
     this.stmt = prepare(db)
     this.commitTx = db.transaction((change: Change) => this.commitInside(change))
   }
 
-  /** Opens (creating if needed) and migrates the store. `':memory:'` gives a throwaway store. */
+  /**
+   * Opens (creating if needed), locks and migrates the store. `':memory:'` gives a throwaway
+   * store. Throws StoreLockedError while another process (or store) has the file open to write.
+   */
   static open(file: string, options: SqliteGuardStoreOptions = {}): SqliteGuardStore {
+    if (options.readOnly) {
+      try {
+        const db = new Database(file, { readonly: true, fileMustExist: true })
+        db.pragma('busy_timeout = 5000')
+        return new SqliteGuardStore(db, () => {})
+      } catch (e) {
+        throw new StoreError(`cannot open the SQLite store ${file} to read: ${(e as Error).message}`, { cause: e })
+      }
+    }
+    const unlock = file === ':memory:' ? () => {} : lockStore(file)
     let db: Database.Database
     try {
       db = new Database(file)
@@ -70,9 +92,10 @@ export class SqliteGuardStore implements GuardStore {
       db.pragma('busy_timeout = 5000')
       migrate(db)
     } catch (e) {
+      unlock()
       throw new StoreError(`cannot open the SQLite store ${file}: ${(e as Error).message}`, { cause: e })
     }
-    return new SqliteGuardStore(db)
+    return new SqliteGuardStore(db, unlock)
   }
 
   /** The schema version (number of migrations applied). */
@@ -218,6 +241,7 @@ export class SqliteGuardStore implements GuardStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close()
+    this.unlock()
   }
 
   private guarded<T>(what: string, fn: () => T): T {

@@ -89,4 +89,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE supervised_rules (room TEXT NOT NULL, rule TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (room, rule));
   CREATE TABLE room_overrides (room TEXT PRIMARY KEY, json TEXT NOT NULL);
   `,
+  // 4: the inbox — events received but not judged yet that did not fit in memory (spilled), in order per lane
+  `
+  CREATE TABLE inbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, lane TEXT NOT NULL, json TEXT NOT NULL);
+  CREATE INDEX inbox_lane ON inbox (lane, seq);
+  `,
 ]

@@ -1,0 +1,72 @@
+/**
+ * One writer per SQLite store file, across processes: `qunguard start` (and `replay --store`)
+ * take the lock when they open the store; a second process gets StoreLockedError instead of
+ * splitting the work. The lock is proper-lockfile's `<store>.lock` directory, whose time the
+ * holder refreshes every few seconds: a lock left by a killed process is stale after `staleMs`
+ * and taken over, so a crash never blocks the store for good.
+ *
+ * @example
+ *   const release = lockStore('/srv/qunguard.db') // throws StoreLockedError if another qunguard has it
+ *   release()
+ */
+import path from 'node:path'
+import lockfile from 'proper-lockfile'
+import { StoreError } from '../../ports/guard-store.port.ts'
+
+/** The store file is held by another process (or another open store in this one). */
+export class StoreLockedError extends StoreError {
+  override name = 'StoreLockedError'
+  constructor(
+    readonly file: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the store ${file} is in use by another qunguard (lock ${file}.lock): stop that one first, or give this one its own \`store:\` file. A lock left by a killed process is taken over after ${Math.round(STALE_MS / 1000)} s`,
+      options,
+    )
+  }
+}
+
+/** A lock not refreshed for this long belongs to a dead process. */
+export const STALE_MS = 10_000
+
+const lockOptions = (file: string) => ({ realpath: false, lockfilePath: `${file}.lock`, stale: STALE_MS })
+
+/** Takes the store's lock; returns its release. */
+export function lockStore(file: string): () => void {
+  const abs = path.resolve(file)
+  let release: () => void
+  try {
+    release = lockfile.lockSync(abs, {
+      ...lockOptions(abs),
+      onCompromised: (e: Error) => {
+        // Another process took the lock over (this one stalled past STALE_MS): two writers
+        // would split the work, so this one stops.
+        throw new StoreLockedError(abs, { cause: e })
+      },
+    })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOCKED') throw new StoreLockedError(abs, { cause: e })
+    throw new StoreError(`cannot lock the SQLite store ${abs}: ${(e as Error).message}`, { cause: e })
+  }
+  let released = false
+  return () => {
+    if (released) return
+    released = true
+    try {
+      release()
+    } catch {
+      // Already released or taken over: nothing of ours to remove.
+    }
+  }
+}
+
+/** Whether a live process holds the store's lock (a stale lock does not count). */
+export function isStoreLocked(file: string): boolean {
+  const abs = path.resolve(file)
+  try {
+    return lockfile.checkSync(abs, lockOptions(abs))
+  } catch {
+    return false
+  }
+}
