@@ -148,9 +148,9 @@ program
   .option('--room <id>', 'room id to use when the export is of a single group and names none')
   .option('--self <id>', "the account's own WeChat id, when the export does not say it")
   .action(async (file: string, o: { from: 'wechatmsg-csv' | 'pywxdump-csv'; out: string; room?: string; self?: string }) => {
-    const { importHistory } = await import('./commands/import.ts')
+    const { formatImportSummary, importHistory } = await import('./commands/import.ts')
     const s = await importHistory({ format: o.from, file, out: o.out, room: o.room, self: o.self })
-    console.error(`imported ${s.events} events from ${file} → ${o.out}; ${s.skipped} rows skipped`)
+    console.error(formatImportSummary(s, file, o.out))
   })
 
 program

@@ -11,11 +11,13 @@ const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/import/${na
 async function collect(rows: AsyncIterable<ImportRow>) {
   const events: GroupEvent[] = []
   const errors: { line: number; error: string }[] = []
+  const skipped: { line: number; reason: string }[] = []
   for await (const r of rows) {
     if (r.event) events.push(r.event)
-    else if (r.error) errors.push({ line: r.line, error: r.error })
+    else skipped.push({ line: r.line, reason: r.reason ?? '' })
+    if (r.error) errors.push({ line: r.line, error: r.error })
   }
-  return { events, errors, byId: new Map(events.map((e) => [e.id, e])) }
+  return { events, errors, skipped, byId: new Map(events.map((e) => [e.id, e])) }
 }
 
 describe('exportTime', () => {
@@ -68,10 +70,32 @@ describe('importCsvHistory (WeChatMsg)', () => {
     })
   })
 
-  it('skips notices without a signal and names the room after TalkerId without --room', async () => {
-    const { events, byId } = await collect(importCsvHistory('wechatmsg-csv', fixture('wechatmsg.csv')))
+  it('counts notices without a signal and names the room after TalkerId without --room', async () => {
+    const { events, byId, skipped } = await collect(importCsvHistory('wechatmsg-csv', fixture('wechatmsg.csv')))
     expect(byId.has('wechatmsg:114')).toBe(false)
+    expect(skipped).toContainEqual({ line: 15, reason: 'system notice without a moderation signal (拍一拍)' })
     expect(events[0]).toMatchObject({ kind: 'room', room: 'wechatmsg-talker-7' })
+  })
+
+  it('reads join, kick, leave and recall notices written with spaces or curly quotes, and accounts for every row', async () => {
+    const { events, byId, skipped, errors } = await collect(
+      importCsvHistory('wechatmsg-csv', fixture('wechatmsg-notices.csv'), { room: '9@chatroom' }),
+    )
+    expect(byId.get('wechatmsg:202')).toMatchObject({ kind: 'join', members: ['wxid_aqiang'], inviter: 'wxid_xiaoli', via: 'qrcode' })
+    expect(byId.get('wechatmsg:203')).toMatchObject({ kind: 'join', members: ['name:阿珍'], inviter: 'wxid_xiaoli', via: 'qrcode' })
+    expect(byId.get('wechatmsg:205')).toMatchObject({ kind: 'join', members: ['name:豆豆'], inviter: 'wxid_xiaoli', via: 'invite' })
+    expect(byId.get('wechatmsg:206')).toMatchObject({ kind: 'leave', members: ['wxid_aqiang'], remover: 'wxid_xiaoli' })
+    expect(byId.get('wechatmsg:207')).toEqual(expect.objectContaining({ kind: 'leave', members: ['name:豆豆'] }))
+    expect(byId.get('wechatmsg:207')).not.toHaveProperty('remover')
+    expect(byId.get('wechatmsg:208')).toMatchObject({ kind: 'recall', sender: 'name:阿珍' })
+    expect(skipped).toEqual([
+      { line: 10, reason: 'system notice without a moderation signal (拍一拍)' },
+      { line: 11, reason: 'system notice without a moderation signal (非好友提示)' },
+      { line: 12, reason: 'system notice not understood' },
+    ])
+    expect(errors).toEqual([{ line: 12, error: 'system notice not understood: "群里来了一位神秘嘉宾"' }])
+    // 11 rows: 8 events, 3 accounted for; plus the room snapshot the importer adds.
+    expect(events.length).toBe(8 + 1)
   })
 })
 
