@@ -99,6 +99,25 @@ describe('importCsvHistory (WeChatMsg)', () => {
   })
 })
 
+describe('importCsvHistory (text encodings)', () => {
+  it.each(['wechatmsg-gbk.csv', 'wechatmsg-utf16le.csv', 'wechatmsg-utf16be-bom.csv', 'wechatmsg-utf8-bom.csv'])(
+    'reads %s as it reads the UTF-8 export, system rows included',
+    async (file) => {
+      const utf8 = await collect(importCsvHistory('wechatmsg-csv', fixture('wechatmsg.csv'), { room: '7@chatroom' }))
+      const other = await collect(importCsvHistory('wechatmsg-csv', fixture(file), { room: '7@chatroom' }))
+      expect(other.events).toEqual(utf8.events)
+      expect(other.skipped).toEqual(utf8.skipped)
+      expect(other.byId.get('wechatmsg:103')).toMatchObject({ kind: 'join', via: 'qrcode' })
+    },
+  )
+
+  it('refuses a file that is text in no encoding it knows, naming it', async () => {
+    const file = path.join(tempDir('qunguard-csv-'), 'garbage.csv')
+    fs.writeFileSync(file, Buffer.concat([Buffer.from('localId,Type\n1,'), Buffer.from([0xff, 0x80, 0xff, 0x0a])]))
+    await expect(collect(importCsvHistory('wechatmsg-csv', file))).rejects.toThrow(/garbage\.csv/)
+  })
+})
+
 describe('importCsvHistory (PyWxDump)', () => {
   it('imports group rows, links with their address, and resolves names through users.json', async () => {
     const { byId, errors } = await collect(importCsvHistory('pywxdump-csv', fixture('pywxdump/chat.csv')))

@@ -21,6 +21,7 @@ import { parse } from 'csv-parse'
 import { type GroupEvent, type MessageType, parseEvent } from '../../domain/events.ts'
 import { parseSystemMessage, systemText, type Who } from '../../domain/import/system-messages.ts'
 import { redact } from '../../domain/redact.ts'
+import { decodedStream, detectFileEncoding } from './text-encoding.ts'
 
 export type CsvFormat = 'wechatmsg-csv' | 'pywxdump-csv'
 
@@ -56,6 +57,8 @@ export interface ImportOptions {
   readonly room?: string | undefined
   /** The account's own wxid, when the export does not show it. */
   readonly self?: string | undefined
+  /** The file's text encoding (a WHATWG name, e.g. `gb18030`); detected when not given. */
+  readonly encoding?: string | undefined
 }
 
 /** A row normalised across the two formats. */
@@ -209,26 +212,28 @@ function readUsersJson(csvFile: string): Map<string, string> {
   return names
 }
 
-const openCsv = (file: string) =>
-  fs.createReadStream(file).pipe(
-    parse({
-      columns: true,
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-    }),
-  )
+function openCsv(file: string, encoding: string) {
+  const text = decodedStream(file, encoding)
+  const parser = parse({
+    columns: true,
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+  })
+  text.on('error', (e: Error) => parser.destroy(e))
+  return text.pipe(parser)
+}
 
 /**
  * WeChatMsg rows name their sender (Remark/NickName → Sender); a first pass over the file
  * collects that, so a system message can name a member before the member's first message.
  */
-async function wechatMsgNames(file: string): Promise<Map<string, string>> {
+async function wechatMsgNames(file: string, encoding: string): Promise<Map<string, string>> {
   const names = new Map<string, string>()
-  for await (const { record } of openCsv(file) as AsyncIterable<{ record: Record_ }>) {
+  for await (const { record } of openCsv(file, encoding) as AsyncIterable<{ record: Record_ }>) {
     const id = record.Sender?.trim()
     if (!id) continue
     for (const n of [record.NickName, record.Remark]) if (n?.trim()) names.set(n.trim(), id)
@@ -239,9 +244,10 @@ async function wechatMsgNames(file: string): Promise<Map<string, string>> {
 /** Streams a CSV export as FORMAT.md events; bad rows come out as errors with their line. */
 export async function* importCsvHistory(format: CsvFormat, file: string, options: ImportOptions = {}): AsyncGenerator<ImportRow> {
   await fs.promises.access(file, fs.constants.R_OK) // a missing file fails here, with its name, not inside a stream
-  const idsByName = format === 'pywxdump-csv' ? readUsersJson(file) : await wechatMsgNames(file)
+  const encoding = options.encoding ?? (await detectFileEncoding(file))
+  const idsByName = format === 'pywxdump-csv' ? readUsersJson(file) : await wechatMsgNames(file, encoding)
   const skipped: ImportRow[] = []
-  const parser = openCsv(file)
+  const parser = openCsv(file, encoding)
   parser.on('skip', (e: Error & { lines?: number }) =>
     skipped.push({ line: e.lines ?? 0, reason: SKIP.malformed, error: `malformed CSV: ${e.message}` }),
   )
