@@ -99,6 +99,32 @@ describe('importCsvHistory (WeChatMsg)', () => {
   })
 })
 
+describe('importCsvHistory (mentions)', () => {
+  it('names the members a message @-mentions, from the names the export carries', async () => {
+    const { byId } = await collect(importCsvHistory('wechatmsg-csv', fixture('wechatmsg-mentions.csv'), { room: '9@chatroom' }))
+    const mentions = (n: number) => (byId.get(`wechatmsg:${n}`) as { mentions?: string[] }).mentions
+    expect(byId.get('wechatmsg:301')).toMatchObject({ sender: 'wxid_owner', text: '@小明 请勿发广告', mentions: ['wxid_xiaoming'] })
+    expect(mentions(305)).toEqual(['wxid_xiaoming'])
+    expect(mentions(306)).toEqual(['wxid_xmmama', 'wxid_lucy'])
+    expect(byId.get('wechatmsg:307')).toMatchObject({ mentionAll: true })
+    expect(mentions(307)).toBeUndefined()
+    expect(mentions(308)).toBeUndefined()
+    expect(mentions(310)).toEqual(['name:阿珍'])
+    expect(mentions(311)).toBeUndefined()
+  })
+
+  it('resolves PyWxDump mentions through users.json', async () => {
+    const dir = tempDir('qunguard-csv-')
+    fs.writeFileSync(path.join(dir, 'users.json'), JSON.stringify({ wxid_xm: { nickname: '小明', remark: '' } }))
+    fs.writeFileSync(
+      path.join(dir, 'chat.csv'),
+      'id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n1,1,文本,1,wxid_owner,1@chatroom,@小明\u2005请勿发广告,,2025-03-01 20:00:00\n',
+    )
+    const { events } = await collect(importCsvHistory('pywxdump-csv', path.join(dir, 'chat.csv')))
+    expect(events.find((e) => e.kind === 'message')).toMatchObject({ mentions: ['wxid_xm'] })
+  })
+})
+
 describe('importCsvHistory (text encodings)', () => {
   it.each(['wechatmsg-gbk.csv', 'wechatmsg-utf16le.csv', 'wechatmsg-utf16be-bom.csv', 'wechatmsg-utf8-bom.csv'])(
     'reads %s as it reads the UTF-8 export, system rows included',

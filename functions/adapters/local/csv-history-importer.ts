@@ -19,6 +19,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'csv-parse'
 import { type GroupEvent, type MessageType, parseEvent } from '../../domain/events.ts'
+import { MentionResolver, type Mentions } from '../../domain/import/mentions.ts'
 import { parseSystemMessage, systemText, type Who } from '../../domain/import/system-messages.ts'
 import { redact } from '../../domain/redact.ts'
 import { decodedStream, detectFileEncoding } from './text-encoding.ts'
@@ -257,7 +258,15 @@ export async function* importCsvHistory(format: CsvFormat, file: string, options
   const account = (ts: string, line: number): ImportRow | undefined =>
     self ? { line, derived: true, event: { kind: 'account', id: `account:${self}`, ts, self } } : undefined
   let accountSent = false
-  const idOf = (who: Who): string => (who === undefined ? (self ?? 'self') : (idsByName.get(who) ?? `name:${who}`))
+  const mentions = new MentionResolver()
+  for (const [name, id] of idsByName) mentions.add(name, id)
+  const idOf = (who: Who): string => {
+    if (who === undefined) return self ?? 'self'
+    const known = idsByName.get(who)
+    if (known) return known
+    mentions.add(who, `name:${who}`) // so that "@<who>" names the same placeholder
+    return `name:${who}`
+  }
 
   for await (const { record, info } of parser as AsyncIterable<{ record: Record_; info: { lines: number } }>) {
     yield* skipped.splice(0)
@@ -280,7 +289,10 @@ export async function* importCsvHistory(format: CsvFormat, file: string, options
         yield a
       }
     }
-    if (row.sender && row.senderName) idsByName.set(row.senderName, row.sender)
+    if (row.sender && row.senderName && idsByName.get(row.senderName) !== row.sender) {
+      idsByName.set(row.senderName, row.sender)
+      mentions.add(row.senderName, row.sender)
+    }
     if (!rooms.has(row.room)) {
       rooms.add(row.room)
       yield {
@@ -289,7 +301,12 @@ export async function* importCsvHistory(format: CsvFormat, file: string, options
         event: { kind: 'room', id: `room:${row.room}`, ts: row.ts, room: row.room, topic: '', admins: [], members: [], names: {} },
       }
     }
-    const out = toEvent(row, idOf, () => self)
+    const out = toEvent(
+      row,
+      idOf,
+      () => self,
+      (text) => mentions.resolve(text),
+    )
     if ('skip' in out) {
       yield { line, ...out.skip }
       continue
@@ -308,7 +325,7 @@ type Converted = { readonly event: unknown } | { readonly skip: { readonly reaso
 /** How much of a notice we do not understand is quoted in the report (redacted). */
 const QUOTED_CHARS = 40
 
-function toEvent(row: Row, idOf: (who: Who) => string, self: () => string | undefined): Converted {
+function toEvent(row: Row, idOf: (who: Who) => string, self: () => string | undefined, mentionsOf: (text: string) => Mentions): Converted {
   const prefixed = SENDER_PREFIX.exec(row.text)
   if (prefixed) row = { ...row, text: row.text.slice(prefixed[0].length), sender: row.sender ?? prefixed[1] }
   const sender = row.sender ?? (row.fromSelf ? self() : undefined)
@@ -332,14 +349,18 @@ function toEvent(row: Row, idOf: (who: Who) => string, self: () => string | unde
   }
   if (!sender) return { event: { ...base, kind: 'message', type: row.kind } } // fails validation, naming the missing sender
   if (row.kind === 'announcement') return { event: { ...base, kind: 'announcement', sender, text: row.text } }
+  const text = row.text && !row.text.trimStart().startsWith('<') ? row.text : undefined
+  const { mentions, mentionAll } = text ? mentionsOf(text) : { mentions: [], mentionAll: false }
   const message = {
     ...base,
     kind: 'message',
     sender,
     ...(row.senderName ? { senderName: row.senderName } : {}),
     type: row.kind,
-    ...(row.text && !row.text.trimStart().startsWith('<') ? { text: row.text } : {}),
+    ...(text ? { text } : {}),
     ...(row.url ? { url: row.url } : {}),
+    ...(mentions.length ? { mentions } : {}),
+    ...(mentionAll ? { mentionAll } : {}),
   }
   return { event: message }
 }
