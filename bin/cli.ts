@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import { Command, InvalidArgumentError } from 'commander'
 import { StartupError } from '../bot-host/embedded.ts'
+import { TextEncodingError } from '../functions/adapters/local/text-encoding.ts'
 import { ModelError } from '../functions/domain/ad-classifier.ts'
 import { ConfigError } from '../functions/domain/config.ts'
 import { PolicyFileError } from '../functions/domain/learning/policy-file.ts'
@@ -156,11 +157,14 @@ program
   .requiredOption('-o, --out <file>', 'history file to write (JSON Lines)')
   .option('--room <id>', 'room id to use when the export is of a single group and names none')
   .option('--self <id>', "the account's own WeChat id, when the export does not say it")
-  .action(async (file: string, o: { from: 'wechatmsg-csv' | 'pywxdump-csv'; out: string; room?: string; self?: string }) => {
-    const { importHistory } = await import('./commands/import.ts')
-    const s = await importHistory({ format: o.from, file, out: o.out, room: o.room, self: o.self })
-    console.error(`imported ${s.events} events from ${file} → ${o.out}; ${s.skipped} rows skipped`)
-  })
+  .option('--encoding <name>', "the export's text encoding: utf-8, gbk/gb18030, utf-16le, utf-16be (default: detected)")
+  .action(
+    async (file: string, o: { from: 'wechatmsg-csv' | 'pywxdump-csv'; out: string; room?: string; self?: string; encoding?: string }) => {
+      const { formatImportSummary, importHistory } = await import('./commands/import.ts')
+      const s = await importHistory({ format: o.from, file, out: o.out, room: o.room, self: o.self, encoding: o.encoding })
+      console.error(formatImportSummary(s, file, o.out))
+    },
+  )
 
 program
   .command('doctor')
@@ -197,6 +201,7 @@ const isUserError = (e: unknown): e is Error =>
   e instanceof PolicyFileError ||
   e instanceof ModelError ||
   e instanceof StartupError ||
+  e instanceof TextEncodingError ||
   (e instanceof Error && ['ENOENT', 'EACCES', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? ''))
 
 try {

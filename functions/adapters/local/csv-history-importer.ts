@@ -19,23 +19,47 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'csv-parse'
 import { type GroupEvent, type MessageType, parseEvent } from '../../domain/events.ts'
-import { parseSystemMessage, type Who } from '../../domain/import/system-messages.ts'
+import { MentionResolver, type Mentions } from '../../domain/import/mentions.ts'
+import { parseSystemMessage, systemText, type Who } from '../../domain/import/system-messages.ts'
+import { redact } from '../../domain/redact.ts'
+import { decodedStream, detectFileEncoding } from './text-encoding.ts'
 
 export type CsvFormat = 'wechatmsg-csv' | 'pywxdump-csv'
 
+/**
+ * One row of the export, and what became of it. Every row comes out either as an event or
+ * with a `reason` (a fixed phrase the summary counts by); rows that could not be read also
+ * carry an `error` to report with the line. `derived` events (the room snapshot, the
+ * account) are added by the importer and stand for no row.
+ */
 export interface ImportRow {
-  /** Line of the CSV file where the row starts. */
+  /** Line of the CSV file where the row ends. */
   readonly line: number
   readonly event?: GroupEvent | undefined
-  /** Why the row was skipped, when it was. */
+  readonly derived?: boolean | undefined
+  /** Why the row is not an event. */
+  readonly reason?: string | undefined
+  /** What was wrong with a row that could not be read. */
   readonly error?: string | undefined
 }
+
+/** Reasons a row is not an event (the summary groups by these). */
+export const SKIP = {
+  malformed: 'malformed CSV',
+  unreadable: 'unreadable row',
+  notGroup: 'not a group chat (one-to-one chats are not imported)',
+  invalid: 'invalid event',
+  notUnderstood: 'system notice not understood',
+  notice: (what: string) => `system notice without a moderation signal (${what})`,
+} as const
 
 export interface ImportOptions {
   /** Room id for a WeChatMsg group export (which names none). */
   readonly room?: string | undefined
   /** The account's own wxid, when the export does not show it. */
   readonly self?: string | undefined
+  /** The file's text encoding (a WHATWG name, e.g. `gb18030`); detected when not given. */
+  readonly encoding?: string | undefined
 }
 
 /** A row normalised across the two formats. */
@@ -189,26 +213,28 @@ function readUsersJson(csvFile: string): Map<string, string> {
   return names
 }
 
-const openCsv = (file: string) =>
-  fs.createReadStream(file).pipe(
-    parse({
-      columns: true,
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-    }),
-  )
+function openCsv(file: string, encoding: string) {
+  const text = decodedStream(file, encoding)
+  const parser = parse({
+    columns: true,
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+  })
+  text.on('error', (e: Error) => parser.destroy(e))
+  return text.pipe(parser)
+}
 
 /**
  * WeChatMsg rows name their sender (Remark/NickName → Sender); a first pass over the file
  * collects that, so a system message can name a member before the member's first message.
  */
-async function wechatMsgNames(file: string): Promise<Map<string, string>> {
+async function wechatMsgNames(file: string, encoding: string): Promise<Map<string, string>> {
   const names = new Map<string, string>()
-  for await (const { record } of openCsv(file) as AsyncIterable<{ record: Record_ }>) {
+  for await (const { record } of openCsv(file, encoding) as AsyncIterable<{ record: Record_ }>) {
     const id = record.Sender?.trim()
     if (!id) continue
     for (const n of [record.NickName, record.Remark]) if (n?.trim()) names.set(n.trim(), id)
@@ -219,17 +245,28 @@ async function wechatMsgNames(file: string): Promise<Map<string, string>> {
 /** Streams a CSV export as docs/format.md events; bad rows come out as errors with their line. */
 export async function* importCsvHistory(format: CsvFormat, file: string, options: ImportOptions = {}): AsyncGenerator<ImportRow> {
   await fs.promises.access(file, fs.constants.R_OK) // a missing file fails here, with its name, not inside a stream
-  const idsByName = format === 'pywxdump-csv' ? readUsersJson(file) : await wechatMsgNames(file)
+  const encoding = options.encoding ?? (await detectFileEncoding(file))
+  const idsByName = format === 'pywxdump-csv' ? readUsersJson(file) : await wechatMsgNames(file, encoding)
   const skipped: ImportRow[] = []
-  const parser = openCsv(file)
-  parser.on('skip', (e: Error & { lines?: number }) => skipped.push({ line: e.lines ?? 0, error: `malformed CSV: ${e.message}` }))
+  const parser = openCsv(file, encoding)
+  parser.on('skip', (e: Error & { lines?: number }) =>
+    skipped.push({ line: e.lines ?? 0, reason: SKIP.malformed, error: `malformed CSV: ${e.message}` }),
+  )
 
   let self = options.self
   const rooms = new Set<string>()
   const account = (ts: string, line: number): ImportRow | undefined =>
-    self ? { line, event: { kind: 'account', id: `account:${self}`, ts, self } } : undefined
+    self ? { line, derived: true, event: { kind: 'account', id: `account:${self}`, ts, self } } : undefined
   let accountSent = false
-  const idOf = (who: Who): string => (who === undefined ? (self ?? 'self') : (idsByName.get(who) ?? `name:${who}`))
+  const mentions = new MentionResolver()
+  for (const [name, id] of idsByName) mentions.add(name, id)
+  const idOf = (who: Who): string => {
+    if (who === undefined) return self ?? 'self'
+    const known = idsByName.get(who)
+    if (known) return known
+    mentions.add(who, `name:${who}`) // so that "@<who>" names the same placeholder
+    return `name:${who}`
+  }
 
   for await (const { record, info } of parser as AsyncIterable<{ record: Record_; info: { lines: number } }>) {
     yield* skipped.splice(0)
@@ -237,11 +274,11 @@ export async function* importCsvHistory(format: CsvFormat, file: string, options
     const line = info.lines
     const row = format === 'wechatmsg-csv' ? wechatMsgRow(record, options) : pyWxDumpRow(record)
     if (typeof row === 'string') {
-      yield { line, error: row }
+      yield { line, reason: SKIP.unreadable, error: row }
       continue
     }
     if (!row.isGroup) {
-      yield { line, error: 'not a group chat (one-to-one chats are not imported)' }
+      yield { line, reason: SKIP.notGroup, error: SKIP.notGroup }
       continue
     }
     if (row.fromSelf && row.sender && !self) self = row.sender
@@ -252,18 +289,30 @@ export async function* importCsvHistory(format: CsvFormat, file: string, options
         yield a
       }
     }
-    if (row.sender && row.senderName) idsByName.set(row.senderName, row.sender)
+    if (row.sender && row.senderName && idsByName.get(row.senderName) !== row.sender) {
+      idsByName.set(row.senderName, row.sender)
+      mentions.add(row.senderName, row.sender)
+    }
     if (!rooms.has(row.room)) {
       rooms.add(row.room)
       yield {
         line,
+        derived: true,
         event: { kind: 'room', id: `room:${row.room}`, ts: row.ts, room: row.room, topic: '', admins: [], members: [], names: {} },
       }
     }
-    const out = toEvent(row, idOf, () => self)
-    if (out === undefined) continue
-    const checked = parseEvent(out)
-    yield checked.ok ? { line, event: checked.value } : { line, error: checked.error }
+    const out = toEvent(
+      row,
+      idOf,
+      () => self,
+      (text) => mentions.resolve(text),
+    )
+    if ('skip' in out) {
+      yield { line, ...out.skip }
+      continue
+    }
+    const checked = parseEvent(out.event)
+    yield checked.ok ? { line, event: checked.value } : { line, reason: SKIP.invalid, error: checked.error }
   }
   yield* skipped.splice(0)
 }
@@ -271,29 +320,47 @@ export async function* importCsvHistory(format: CsvFormat, file: string, options
 /** Raw group messages start with the sender's id: "wxid_abc:\n你好". */
 const SENDER_PREFIX = /^([A-Za-z][\w-]{2,}):\n/
 
-function toEvent(row: Row, idOf: (who: Who) => string, self: () => string | undefined): unknown {
+type Converted = { readonly event: unknown } | { readonly skip: { readonly reason: string; readonly error?: string } }
+
+/** How much of a notice we do not understand is quoted in the report (redacted). */
+const QUOTED_CHARS = 40
+
+function toEvent(row: Row, idOf: (who: Who) => string, self: () => string | undefined, mentionsOf: (text: string) => Mentions): Converted {
   const prefixed = SENDER_PREFIX.exec(row.text)
   if (prefixed) row = { ...row, text: row.text.slice(prefixed[0].length), sender: row.sender ?? prefixed[1] }
   const sender = row.sender ?? (row.fromSelf ? self() : undefined)
   const base = { id: row.id, ts: row.ts, room: row.room }
   if (row.kind === 'system') {
-    const signal = parseSystemMessage(row.text)
-    if (!signal) return undefined // other notices (拍一拍, topic changes…) carry no moderation signal
-    if (signal.kind === 'kick') return { ...base, kind: 'leave', members: signal.members.map(idOf), remover: idOf(undefined) }
-    if (signal.kind === 'recall') return { ...base, kind: 'recall', sender: idOf(signal.sender) }
+    const text = systemText(row.text)
+    const signal = parseSystemMessage(text)
+    if (!signal) {
+      const quoted = redact(text.replace(/\s+/g, ' ').trim()).slice(0, QUOTED_CHARS)
+      return { skip: { reason: SKIP.notUnderstood, error: `${SKIP.notUnderstood}: "${quoted}"` } }
+    }
+    if (signal.kind === 'notice') return { skip: { reason: SKIP.notice(signal.what) } }
+    if (signal.kind === 'kick')
+      return { event: { ...base, kind: 'leave', members: signal.members.map(idOf), remover: idOf(signal.remover) } }
+    if (signal.kind === 'leave') return { event: { ...base, kind: 'leave', members: signal.members.map(idOf) } }
+    if (signal.kind === 'recall') return { event: { ...base, kind: 'recall', sender: idOf(signal.sender) } }
     const members = signal.members.map(idOf)
     const names = Object.fromEntries(signal.members.flatMap((n, i) => (n ? [[members[i], n]] : [])))
-    return { ...base, kind: 'join', members, names, inviter: idOf(signal.inviter), via: signal.via }
+    const inviter = signal.inviter === null ? {} : { inviter: idOf(signal.inviter) }
+    return { event: { ...base, kind: 'join', members, names, ...inviter, via: signal.via } }
   }
-  if (!sender) return { ...base, kind: 'message', type: row.kind } // fails validation, naming the missing sender
-  if (row.kind === 'announcement') return { ...base, kind: 'announcement', sender, text: row.text }
-  return {
+  if (!sender) return { event: { ...base, kind: 'message', type: row.kind } } // fails validation, naming the missing sender
+  if (row.kind === 'announcement') return { event: { ...base, kind: 'announcement', sender, text: row.text } }
+  const text = row.text && !row.text.trimStart().startsWith('<') ? row.text : undefined
+  const { mentions, mentionAll } = text ? mentionsOf(text) : { mentions: [], mentionAll: false }
+  const message = {
     ...base,
     kind: 'message',
     sender,
     ...(row.senderName ? { senderName: row.senderName } : {}),
     type: row.kind,
-    ...(row.text && !row.text.trimStart().startsWith('<') ? { text: row.text } : {}),
+    ...(text ? { text } : {}),
     ...(row.url ? { url: row.url } : {}),
+    ...(mentions.length ? { mentions } : {}),
+    ...(mentionAll ? { mentionAll } : {}),
   }
+  return { event: message }
 }
