@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import { Command, InvalidArgumentError } from 'commander'
 import { StartupError } from '../bot-host/embedded.ts'
+import { CsvFormatError } from '../functions/adapters/local/csv-history-importer.ts'
 import { TextEncodingError } from '../functions/adapters/local/text-encoding.ts'
 import { ModelError } from '../functions/domain/ad-classifier.ts'
 import { ConfigError } from '../functions/domain/config.ts'
@@ -152,17 +153,19 @@ program
 program
   .command('import')
   .description('convert a chat export (CSV of WeChatMsg/留痕 or PyWxDump) into a docs/format.md history')
-  .requiredOption('--from <format>', 'wechatmsg-csv | pywxdump-csv', (v) => oneOf(v, ['wechatmsg-csv', 'pywxdump-csv']))
+  .option('--from <format>', 'wechatmsg-csv | pywxdump-csv (default: told from the CSV header)', (v) =>
+    oneOf(v, ['wechatmsg-csv', 'pywxdump-csv']),
+  )
   .argument('<file>', 'the CSV export')
-  .requiredOption('-o, --out <file>', 'history file to write (JSON Lines)')
+  .option('-o, --out <file>', "history file to write (JSON Lines), whole or not at all (default: the export's name with .jsonl)")
   .option('--room <id>', 'room id to use when the export is of a single group and names none')
   .option('--self <id>', "the account's own WeChat id, when the export does not say it")
   .option('--encoding <name>', "the export's text encoding: utf-8, gbk/gb18030, utf-16le, utf-16be (default: detected)")
   .action(
-    async (file: string, o: { from: 'wechatmsg-csv' | 'pywxdump-csv'; out: string; room?: string; self?: string; encoding?: string }) => {
+    async (file: string, o: { from?: 'wechatmsg-csv' | 'pywxdump-csv'; out?: string; room?: string; self?: string; encoding?: string }) => {
       const { formatImportSummary, importHistory } = await import('./commands/import.ts')
       const s = await importHistory({ format: o.from, file, out: o.out, room: o.room, self: o.self, encoding: o.encoding })
-      console.error(formatImportSummary(s, file, o.out))
+      console.error(formatImportSummary(s, file))
     },
   )
 
@@ -202,6 +205,7 @@ const isUserError = (e: unknown): e is Error =>
   e instanceof ModelError ||
   e instanceof StartupError ||
   e instanceof TextEncodingError ||
+  e instanceof CsvFormatError ||
   (e instanceof Error && ['ENOENT', 'EACCES', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? ''))
 
 try {

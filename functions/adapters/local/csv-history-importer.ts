@@ -242,6 +242,38 @@ async function wechatMsgNames(file: string, encoding: string): Promise<Map<strin
   return names
 }
 
+/** An export whose format could not be told from its header. */
+export class CsvFormatError extends Error {
+  override readonly name = 'CsvFormatError'
+}
+
+/** Header columns that tell the exports apart (each format's own, not shared with the other). */
+const SIGNATURE: Readonly<Record<CsvFormat, readonly string[]>> = {
+  'wechatmsg-csv': ['TalkerId', 'StrContent', 'IsSender'],
+  'pywxdump-csv': ['type_name', 'room_name', 'is_sender'],
+}
+
+/**
+ * Which exporter wrote `file`, from its header line: WeChatMsg's `TalkerId,…,StrContent` or
+ * PyWxDump's `…,type_name,is_sender,talker,room_name,…`. Throws CsvFormatError naming the columns
+ * it found when the header is neither's.
+ */
+export async function detectCsvFormat(file: string, encoding?: string): Promise<CsvFormat> {
+  const enc = encoding ?? (await detectFileEncoding(file))
+  // The header is the first line; 64 KiB of the file holds it in any export seen.
+  const handle = await fs.promises.open(file, 'r')
+  const head = Buffer.alloc(64 * 1024)
+  const { bytesRead } = await handle.read(head, 0, head.length, 0).finally(() => handle.close())
+  const text = new TextDecoder(enc).decode(head.subarray(0, bytesRead)).replace(/^\uFEFF/, '')
+  const first = text.split(/\r?\n/, 1)[0] ?? ''
+  const header = first.split(',').map((c) => c.trim().replace(/^"|"$/g, ''))
+  const found = (Object.keys(SIGNATURE) as CsvFormat[]).filter((f) => SIGNATURE[f].every((c) => header.includes(c)))
+  if (found.length === 1 && found[0]) return found[0]
+  throw new CsvFormatError(
+    `${file}: cannot tell which exporter wrote it (header: ${header.slice(0, 12).join(',') || 'none'}); pass --from wechatmsg-csv or --from pywxdump-csv`,
+  )
+}
+
 /** Streams a CSV export as docs/format.md events; bad rows come out as errors with their line. */
 export async function* importCsvHistory(format: CsvFormat, file: string, options: ImportOptions = {}): AsyncGenerator<ImportRow> {
   await fs.promises.access(file, fs.constants.R_OK) // a missing file fails here, with its name, not inside a stream
