@@ -36,17 +36,8 @@ import {
   type Violation,
   warningText,
 } from './policy.ts'
+import { maskEvent, maskPii } from './privacy.ts'
 import type { RuleState } from './supervision/lifecycle.ts'
-import { redactPii } from './vision/pii.ts'
-
-/** The message with personal numbers masked in its text and address. */
-function redactMessage(msg: MessageEvent): MessageEvent {
-  const text = msg.text === undefined ? undefined : redactPii(msg.text)
-  const url = msg.url === undefined ? undefined : redactPii(msg.url)
-  return text === msg.text && url === msg.url
-    ? msg
-    : { ...msg, ...(text !== undefined ? { text } : {}), ...(url !== undefined ? { url } : {}) }
-}
 
 export interface GuardOptions {
   readonly store: GuardStore
@@ -142,10 +133,12 @@ export class Guard {
   }
 
   /**
-   * Handles an already validated event.
+   * Handles an already validated event (masked again here: nothing reaches the store, the
+   * decisions or the logs with a personal number in it, whoever parsed the event).
    * @param features what vision and the classifier found in a message (AWS pipeline and, later, embedded)
    */
-  async handleEvent(event: GroupEvent, features?: MessageFeatures): Promise<HandleResult> {
+  async handleEvent(input: GroupEvent, features?: MessageFeatures): Promise<HandleResult> {
+    const event = maskEvent(input)
     // Learned rules follow every event (joins, snapshots) to know members' tenure and rhythm.
     const learned = this.learned?.match(event, features?.qr)?.rule
     switch (event.kind) {
@@ -194,8 +187,6 @@ export class Guard {
 
   private async onMessage(msg: MessageEvent, features: MessageFeatures = {}, learned?: LearnedRule): Promise<HandleResult> {
     if (await this.store.hasEvent(msg.id)) return { status: 'duplicate', event: msg }
-    // Personal numbers never leave the guard: what is stored, logged and sent is masked.
-    const shown = redactMessage(msg)
     const room0 = this.roomConfig(msg.room)
     const { rules } = room0
     const quiet = await this.supervision?.quiet(msg.room)
@@ -212,7 +203,7 @@ export class Guard {
     // A keyword rule's catch counts towards a second offence for the learned rules too.
     if (violation && !violation.learned) this.learned?.caught(msg)
     if (!violation) {
-      const r = await this.store.commit({ event: shown, members: newMember })
+      const r = await this.store.commit({ event: msg, members: newMember })
       return r.stored ? { status: 'stored', event: msg, decisions: [] } : { status: 'duplicate', event: msg }
     }
 
@@ -236,15 +227,20 @@ export class Guard {
       const text =
         sent === 'warn'
           ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
-          : ownerAlertText(shown, room?.topic ?? '', { ...decision, action: sent, mode: 'active' }, verdict.intended)
-      return { ...decision, outgoing: { text, ownerId, ...(decision.mode === 'shadow' ? { proposed: verdict.intended } : {}) } }
+          : ownerAlertText(msg, room?.topic ?? '', { ...decision, action: sent, mode: 'active' }, verdict.intended)
+      // Masked again: a topic or a learned rule's sentence from before masking (an older store or policy) may hold a number.
+      return {
+        ...decision,
+        reason: maskPii(decision.reason),
+        outgoing: { text: maskPii(text), ownerId, ...(decision.mode === 'shadow' ? { proposed: verdict.intended } : {}) },
+      }
     })
-    const r = await this.store.commit({ event: shown, members: newMember, offences: [offence], decisions: toStore })
+    const r = await this.store.commit({ event: msg, members: newMember, offences: [offence], decisions: toStore })
     if (!r.stored) return { status: 'duplicate', event: msg }
 
     const handled: HandledDecision[] = []
     for (const [i, d] of toStore.entries()) {
-      const h = toHandled(r.decisionIds[i] ?? -1, d, shown, room?.topic ?? '')
+      const h = toHandled(r.decisionIds[i] ?? -1, d, msg, room?.topic ?? '')
       handled.push(h.request && this.executor ? { ...h, outcome: await this.execute(this.executor, h.request) } : h)
     }
     return { status: 'stored', event: msg, decisions: handled }
@@ -341,7 +337,7 @@ function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent, roomT
     proposal: {
       request: { decisionId: id, decision: approved, messageId: msg.id, text: outgoing.text, ownerId: outgoing.ownerId },
       message: msg,
-      roomTopic,
+      roomTopic: maskPii(roomTopic), // a store from before masking may hold a raw topic
     },
   }
 }
