@@ -17,6 +17,7 @@ import type { WechatyPlugin } from 'wechaty'
 import type { WechatyInterface } from 'wechaty/impls'
 import { RoomQueue } from '../functions/adapters/local/room-queue.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
+import { maskPii } from '../functions/domain/privacy.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
 import type { MediaStore } from '../functions/ports/media-store.port.ts'
 import type { MessageQueue } from '../functions/ports/message-queue.port.ts'
@@ -48,7 +49,7 @@ export type QunGuardRelay = WechatyPlugin & {
 
 export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
   const queue = new RoomQueue()
-  const onError = config.onError ?? ((e: Error) => console.error(`[qunguard relay] ${e.message}`))
+  const onError = config.onError ?? ((e: Error) => console.error(`[qunguard relay] ${maskPii(e.message)}`))
   let running = false
   let loop: Promise<void> | undefined
 

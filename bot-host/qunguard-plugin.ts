@@ -21,6 +21,7 @@ import type { GroupEvent, MessageEvent } from '../functions/domain/events.ts'
 import { Guard, type HandleResult } from '../functions/domain/guard.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import type { MessageFeatures } from '../functions/domain/policy.ts'
+import { maskPii } from '../functions/domain/privacy.ts'
 import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
 import type { Supervisor, SupervisorEffect } from '../functions/domain/supervision/supervisor.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
@@ -76,7 +77,7 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
   const config = options.config ?? parseConfig({})
   const queue = new RoomQueue({ perRoomLimit: 1000, totalLimit: config.queueLimit, ...options.queue })
   const onResult = options.onResult ?? (() => {})
-  const onError = options.onError ?? ((e: Error) => console.error(`[qunguard] ${e.message}`))
+  const onError = options.onError ?? ((e: Error) => console.error(`[qunguard] ${maskPii(e.message)}`))
   const now = options.now ?? (() => new Date())
   const supervisor = supervisorFor(config, options.supervision ?? new MemoryApprovalStore(), { policy: options.policy })
   let guard: Guard | undefined

@@ -4,10 +4,12 @@
  * before a room's first event after that.
  *
  * Shared by the embedded plugin (sink = the Guard) and the cloud relay (sink = the inbound queue).
+ * Events reach the sink with personal numbers masked (maskEvent): nothing raw goes into a queue.
  */
 import type { WechatyInterface } from 'wechaty/impls'
 import type { RoomQueue } from '../functions/adapters/local/room-queue.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
+import { maskEvent } from '../functions/domain/privacy.ts'
 import { accountEvent, joinEvent, leaveEvent, messageEvent, roomSnapshotEvent } from './wechaty-events.ts'
 
 export interface EventSourceOptions {
@@ -30,10 +32,10 @@ export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): void
       .push(key, async function forwardWechatyEvent() {
         if (room && !snapshotted.has(room.id)) {
           snapshotted.add(room.id)
-          await o.sink(await roomSnapshotEvent(room, new Date()))
+          await o.sink(maskEvent(await roomSnapshotEvent(room, new Date())))
         }
         const event = await make()
-        if (event) await o.sink(event)
+        if (event) await o.sink(maskEvent(event))
       })
       .catch((e: unknown) => o.onError(e instanceof Error ? e : new Error(String(e))))
   }

@@ -27,7 +27,8 @@ export async function readHistories(
     for await (const row of readHistory(file)) {
       if (row.event) {
         events.push(row.event)
-        if (row.event.kind === 'message' && row.event.media) media.set(row.event.id, path.resolve(path.dirname(file), row.event.media))
+        // The path as written (the event's own is masked): the file is found, the store never sees it.
+        if (row.event.kind === 'message' && row.media) media.set(row.event.id, path.resolve(path.dirname(file), row.media))
       } else if (++malformed <= MAX_REPORTED) log(`${file}:${row.line}: skipped: ${row.error}`)
     }
   }

@@ -4,6 +4,7 @@
  */
 import { importCsvHistory } from '../../functions/adapters/local/csv-history-importer.ts'
 import { JsonlWriter } from '../../functions/adapters/local/jsonl-history.ts'
+import { maskPii } from '../../functions/domain/privacy.ts'
 
 export interface ImportOptions {
   readonly format: 'wechatmsg-csv' | 'pywxdump-csv'
@@ -23,7 +24,7 @@ export async function importHistory(options: ImportOptions): Promise<{ events: n
   try {
     for await (const row of importCsvHistory(options.format, options.file, { room: options.room, self: options.self })) {
       if (row.event) await out.write(row.event)
-      else if (row.error && ++skipped <= MAX_REPORTED) log(`${options.file}:${row.line}: skipped: ${row.error}`)
+      else if (row.error && ++skipped <= MAX_REPORTED) log(`${options.file}:${row.line}: skipped: ${maskPii(row.error)}`)
     }
   } finally {
     await out.close()

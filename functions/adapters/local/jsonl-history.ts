@@ -10,12 +10,23 @@
 import fs from 'node:fs'
 import readline from 'node:readline'
 import { type GroupEvent, parseEvent } from '../../domain/events.ts'
+import { maskPii } from '../../domain/privacy.ts'
 
 export type HistoryRow =
-  | { readonly line: number; readonly event: GroupEvent; readonly error?: undefined }
+  | {
+      readonly line: number
+      /** The event, personal numbers masked (its `media` path too). */
+      readonly event: GroupEvent
+      /** The message's `media` path as the line gave it, to find the file; never stored. */
+      readonly media?: string | undefined
+      readonly error?: undefined
+    }
   | { readonly line: number; readonly event?: undefined; readonly error: string }
 
-/** Streams a history file; a malformed line yields an error naming its line number, never a throw. */
+/**
+ * Streams a history file; a malformed line yields an error naming its line number, never a
+ * throw. Events come out masked (parseEvent); errors quote no personal number.
+ */
 export async function* readHistory(file: string): AsyncGenerator<HistoryRow> {
   await fs.promises.access(file, fs.constants.R_OK) // a missing file fails here, with its name, not inside a stream
   const input = fs.createReadStream(file, { encoding: 'utf8' })
@@ -29,11 +40,13 @@ export async function* readHistory(file: string): AsyncGenerator<HistoryRow> {
     try {
       json = JSON.parse(text)
     } catch (e) {
-      yield { line: n, error: `not JSON (${(e as Error).message})` }
+      // JSON.parse quotes the line it could not read.
+      yield { line: n, error: maskPii(`not JSON (${(e as Error).message})`) }
       continue
     }
     const parsed = parseEvent(json)
-    yield parsed.ok ? { line: n, event: parsed.value } : { line: n, error: parsed.error }
+    const media = (json as { media?: unknown } | null)?.media
+    yield parsed.ok ? { line: n, event: parsed.value, ...(typeof media === 'string' ? { media } : {}) } : { line: n, error: parsed.error }
   }
 }
 
