@@ -104,13 +104,14 @@ function originalSpan(n: NormalisedText, from: number, to: number): { start: num
 /** What may separate the groups of one number: spaces, dashes, dots, underscores — up to three in a row. */
 const SEPARATOR = /^[\s\-‐‑‒–—―−ー_.·•・‧∙]{1,3}$/
 const MAX_DIGITS = 19
+const CHECK_X = /^[\s\-‐‑‒–—―−ー_.·•・‧∙]{0,3}[Xx]/
 
 interface DigitGroup {
   readonly from: number
   readonly to: number
   readonly digits: string
-  /** An X right after the group (a resident ID number's check character). */
-  readonly x: boolean
+  /** Where an X right after the group ends (a resident ID number's check character; separators allowed before it). */
+  readonly xEnd: number | undefined
 }
 
 /** The kind of personal number these digits are, if any (check digit, Luhn, mobile prefix). */
@@ -128,8 +129,9 @@ function findNumbers(t: string): PiiMatch[] {
   const groups: DigitGroup[] = []
   for (const m of t.matchAll(/\d+/g)) {
     const from = m.index ?? 0
-    const x = /[Xx]/.test(t[from + m[0].length] ?? '')
-    groups.push({ from, to: from + m[0].length, digits: m[0], x })
+    const to = from + m[0].length
+    const x = CHECK_X.exec(t.slice(to, to + 5))
+    groups.push({ from, to, digits: m[0], xEnd: x ? to + x[0].length : undefined })
   }
   const candidates: PiiMatch[] = []
   for (let i = 0; i < groups.length; i++) {
@@ -141,12 +143,17 @@ function findNumbers(t: string): PiiMatch[] {
       if (digits.length > MAX_DIGITS) break
       const kind = numberKind(digits)
       if (kind) candidates.push({ kind, start: (groups[i] as DigitGroup).from, end: g.to })
-      else if (g.x && digits.length === 17 && isResidentId(`${digits}X`))
-        candidates.push({ kind: 'id-card', start: (groups[i] as DigitGroup).from, end: g.to + 1 })
+      // Also when the 17 digits are a card number by themselves: the longer ID number wins below.
+      if (g.xEnd !== undefined && digits.length === 17 && isResidentId(`${digits}X`))
+        candidates.push({ kind: 'id-card', start: (groups[i] as DigitGroup).from, end: g.xEnd })
     }
   }
-  // The longest number wins an overlap (an ID number over the phone-like digits inside it), then the surer kind.
-  candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.start - b.start)
+  // An ID number (the surest check) wins an overlap, then the longest number (a card over the phone-like digits inside it).
+  const idFirst = (m: PiiMatch) => (m.kind === 'id-card' ? 0 : 1)
+  candidates.sort(
+    (a, b) =>
+      idFirst(a) - idFirst(b) || b.end - b.start - (a.end - a.start) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.start - b.start,
+  )
   const kept: PiiMatch[] = []
   for (const c of candidates) if (!kept.some((k) => c.start < k.end && k.start < c.end)) kept.push(c)
   return kept
