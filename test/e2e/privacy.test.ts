@@ -8,6 +8,17 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { replay } from '../../bin/commands/replay.ts'
+import { MockWorld } from '../../bot-host/mock-world.ts'
+import { QunGuard } from '../../bot-host/qunguard-plugin.ts'
+import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { parseConfig } from '../../functions/domain/config.ts'
+import { Guard } from '../../functions/domain/guard.ts'
+import type { ApprovalsRequest, ModerateRequest } from '../../functions/domain/stage-messages.ts'
+import { ingestRecord } from '../../functions/handlers/ingest.ts'
+import { moderateRecord } from '../../functions/handlers/moderate.ts'
+import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
+import { sqsRecord } from '../helpers/lambda.ts'
+import { MemoryQueue } from '../helpers/memory-queue.ts'
 import { DISGUISES, holdsRawId } from '../helpers/pii.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
 
@@ -101,5 +112,95 @@ describe('personal numbers at the edge (replay: history → store, decisions, st
     expect(holdsRawId(stderr.join(''))).toBe(false)
     if (recalled) expect(decisions).toContain('"event":"m-pii","room":"r1@chatroom","target":"wxid_member","action":"recall"')
     if (skipped) expect(stderr.join('')).toMatch(/h\.jsonl:2: skipped/)
+  })
+})
+
+describe('personal numbers at the edge (Wechaty on wechaty-puppet-mock)', () => {
+  it('masks the room topic, member names, message text and private messages before anything is stored or sent', async () => {
+    const dir = tempDir('qunguard-privacy-wechaty-')
+    const file = path.join(dir, 'guard.db')
+    const store = SqliteGuardStore.open(file)
+    const errors: Error[] = []
+    const config = parseConfig({ groups: { '*': { quiet: true, rules: [{ id: 'no-ads', any: ['加微信'] }] } } })
+    const plugin = QunGuard({ store, config, onError: (e) => errors.push(e), tickMs: 0 })
+    const world = await MockWorld.start({ plugins: [plugin] })
+    try {
+      const owner = world.contact('群主', 'wxid_owner')
+      const member = world.contact(`张三${DISGUISES['zero-width']}`, 'wxid_member')
+      const marketer = world.contact('推广员', 'wxid_ad')
+      const room = world.room(`${DISGUISES['full-width']} 亲子群`, { owner, members: [member, marketer] })
+      const settle = async () => {
+        await plugin.idle()
+        await world.settle()
+        await plugin.idle()
+      }
+      await world.say(member, room, `我的身份证 ${DISGUISES['mixed separators']} 帮我查下`)
+      await settle()
+      await world.say(marketer, room, '加微信 领红包')
+      await settle()
+      await world.say(member, world.self, `群主你好 ${DISGUISES['full-width X']}`)
+      await settle()
+
+      // The privacy rule still saw the number: the message was recalled.
+      expect((await store.listDecisions({ room: room.id })).map((d) => [d.target, d.rule, d.action])).toEqual([
+        ['wxid_member', 'privacy', 'recall'],
+        ['wxid_ad', 'no-ads', 'alert-owner'],
+      ])
+      const said = world.records.map((r) => r.text).join('\n')
+      expect(said).toContain('5137************46') // the owner's note names the topic, masked
+      expect(holdsRawId(said)).toBe(false)
+      expect(holdsRawId(errors.map((e) => e.message).join('\n'))).toBe(false)
+    } finally {
+      await world.stop()
+      await store.close()
+    }
+    expect(holdsRawId(storeText(file))).toBe(false)
+  })
+})
+
+describe('personal numbers at the edge (AWS: ingest → moderate)', () => {
+  it('stores and forwards only masked events, still recalls, and names no number in a poison-record error', async () => {
+    const file = path.join(tempDir('qunguard-privacy-aws-'), 'guard.db')
+    const store = SqliteGuardStore.open(file)
+    const guard = new Guard({ store, config: parseConfig({}) })
+    const q = () => new MemoryQueue<never>()
+    const ingest = {
+      guard,
+      store,
+      moderate: new MemoryQueue<ModerateRequest>(),
+      vision: q(),
+      approvals: new MemoryQueue<ApprovalsRequest>(),
+    }
+    const moderate = { guard, actions: new MemoryQueue<ActionRequest>(), approvals: new MemoryQueue<ApprovalsRequest>() }
+    vi.spyOn(console, 'info').mockImplementation(() => {})
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const id = DISGUISES['full-width']
+    const events = [
+      { kind: 'room', id: 's', ts: T(0), room: 'r1@chatroom', topic: `${id}群`, owner: 'wxid_owner', names: { wxid_member: `李四${id}` } },
+      {
+        kind: 'message',
+        id: 'm1',
+        ts: T(1),
+        room: 'r1@chatroom',
+        sender: 'wxid_member',
+        senderName: `李四${id}`,
+        type: 'text',
+        text: `身份证${id}`,
+      },
+      { kind: 'private', id: 'p1', ts: T(2), sender: 'wxid_owner', text: `查一下 ${DISGUISES['zero-width']}` },
+    ]
+    for (const e of events) await ingestRecord(ingest, sqsRecord(JSON.stringify(e), 'r1@chatroom'))
+    const forwarded = ingest.moderate.sent.map((s) => s.body)
+    for (const body of forwarded) await moderateRecord(moderate, sqsRecord(JSON.stringify(body), 'r1@chatroom'))
+    const poison = await ingestRecord(ingest, sqsRecord(JSON.stringify({ ...events[0], names: { [id]: 5 } }), 'r1@chatroom')).catch(
+      (e: Error) => e.message,
+    )
+
+    expect(moderate.actions.sent.map((s) => [s.body.decision.rule, s.body.decision.action])).toEqual([['privacy', 'recall']])
+    expect(poison).toMatch(/names\.5137\*+46/)
+    const sent = JSON.stringify([forwarded, ingest.approvals.sent, moderate.actions.sent, poison])
+    expect(holdsRawId(sent)).toBe(false)
+    await store.close()
+    expect(holdsRawId(storeText(file))).toBe(false)
   })
 })
