@@ -10,6 +10,7 @@ import { TextEncodingError } from '../functions/adapters/local/text-encoding.ts'
 import { ModelError } from '../functions/domain/ad-classifier.ts'
 import { ConfigError } from '../functions/domain/config.ts'
 import { PolicyFileError } from '../functions/domain/learning/policy-file.ts'
+import { maskPii } from '../functions/domain/privacy.ts'
 
 const program = new Command()
   .name('qunguard')
@@ -213,7 +214,7 @@ try {
 } catch (e) {
   if (isUserError(e)) {
     const { code, path } = e as NodeJS.ErrnoException
-    console.error(`qunguard: ${code === 'ENOENT' && path ? `no such file: ${path}` : e.message}`)
+    console.error(`qunguard: ${code === 'ENOENT' && path ? `no such file: ${path}` : maskPii(e.message)}`)
     // A puppet that failed to start can leave timers behind; do not wait for them.
     process.exit(1)
   } else {

@@ -18,6 +18,7 @@ import type { WechatyInterface } from 'wechaty/impls'
 import { SpillingQueue } from '../functions/adapters/local/spilling-queue.ts'
 import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
+import { maskPii } from '../functions/domain/privacy.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
 import type { MediaStore } from '../functions/ports/media-store.port.ts'
 import type { MessageQueue } from '../functions/ports/message-queue.port.ts'
@@ -48,7 +49,7 @@ export type QunGuardRelay = WechatyPlugin & {
 }
 
 export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
-  const onError = config.onError ?? ((e: Error) => console.error(`[qunguard relay] ${e.message}`))
+  const onError = config.onError ?? ((e: Error) => console.error(`[qunguard relay] ${maskPii(e.message)}`))
   // On AWS the inbound SQS FIFO queue is the durable buffer: the relay sends each event on at
   // once, in order per lane. Only while SQS is slower than WeChat do events wait here, and
   // then in memory (the Fargate task has no store): none is refused.

@@ -18,6 +18,7 @@ import type { GroupEvent } from '../functions/domain/events.ts'
 import type { HandleResult } from '../functions/domain/guard.ts'
 import { policyFromJson } from '../functions/domain/learning/policy-file.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
+import { maskPii } from '../functions/domain/privacy.ts'
 import type { PictureInspector } from '../functions/domain/vision/inspector.ts'
 import { MediaStage } from './media-stage.ts'
 import { dropEmptyMemoryCard } from './memory-card.ts'
@@ -194,7 +195,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
       const line = describeResult(r, e)
       if (line) log(line)
     },
-    onError: (e) => log(`[qunguard] ${e.message}`),
+    onError: (e) => log(`[qunguard] ${maskPii(e.message)}`),
   })
   dropEmptyMemoryCard('qunguard')
   const bot = WechatyBuilder.build({ name: 'qunguard', puppet: puppet as never, puppetOptions: options.puppetOptions })

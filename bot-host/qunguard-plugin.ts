@@ -22,6 +22,7 @@ import type { GroupEvent, MessageEvent } from '../functions/domain/events.ts'
 import { Guard, type HandleResult } from '../functions/domain/guard.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import type { MessageFeatures } from '../functions/domain/policy.ts'
+import { maskPii } from '../functions/domain/privacy.ts'
 import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
 import type { Supervisor, SupervisorEffect } from '../functions/domain/supervision/supervisor.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
@@ -83,7 +84,7 @@ export type QunGuardPlugin = WechatyPlugin & {
 export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig, 'store'>): QunGuardPlugin {
   const config = options.config ?? parseConfig({})
   const onResult = options.onResult ?? (() => {})
-  const onError = options.onError ?? ((e: Error) => console.error(`[qunguard] ${e.message}`))
+  const onError = options.onError ?? ((e: Error) => console.error(`[qunguard] ${maskPii(e.message)}`))
   const onNotice = options.onNotice ?? ((line: string) => console.log(`[qunguard] ${line}`))
   const limits = queueSettings(config)
   let judge: (event: GroupEvent) => Promise<void> = async () => {

@@ -7,9 +7,11 @@
  * Events are converted as they arrive (conversion asks the puppet about the room and sender) and
  * put on the queue in arrival order per lane. Shared by the embedded plugin (the queue judges
  * them) and the cloud relay (the queue sends them to the inbound SQS queue).
+ * Events reach the queue with personal numbers masked (maskEvent): nothing raw goes into a queue.
  */
 import type { WechatyInterface } from 'wechaty/impls'
 import type { GroupEvent } from '../functions/domain/events.ts'
+import { maskEvent } from '../functions/domain/privacy.ts'
 import { accountEvent, joinEvent, leaveEvent, messageEvent, roomSnapshotEvent } from './wechaty-events.ts'
 
 /** Where converted events go: a queue that keeps each lane's order and never refuses. */
@@ -61,7 +63,7 @@ export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): Even
       .then(() => made)
       .then(
         (events) => {
-          for (const event of events) o.queue.put(key, event)
+          for (const event of events) o.queue.put(key, maskEvent(event))
         },
         (e: unknown) => o.onError(e instanceof Error ? e : new Error(String(e))),
       )

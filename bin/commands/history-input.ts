@@ -76,8 +76,10 @@ export async function readHistories(files: readonly string[], log: (line: string
       seen.set(e.id, hash)
       origin.set(e.id, at)
       events.push(e)
-      if (e.kind === 'message' && e.media) {
-        const file = path.resolve(dir, e.media)
+      // The path as written (the event's own is masked): the file is found, the store never sees it.
+      const written = row.media ?? (e.kind === 'message' ? e.media : undefined)
+      if (e.kind === 'message' && written) {
+        const file = path.resolve(dir, written)
         if (isInside(dir, file)) media.set(e.id, file)
         else if (++malformed <= MAX_REPORTED) log(`${at}: media path ${JSON.stringify(e.media)} is outside the history's folder: ignored`)
       }

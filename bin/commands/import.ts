@@ -8,6 +8,7 @@ import path from 'node:path'
 import { type CsvFormat, CsvFormatError, detectCsvFormat, importCsvHistory } from '../../functions/adapters/local/csv-history-importer.ts'
 import { JsonlWriter } from '../../functions/adapters/local/jsonl-history.ts'
 import { detectFileEncoding } from '../../functions/adapters/local/text-encoding.ts'
+import { maskPii } from '../../functions/domain/privacy.ts'
 
 export interface ImportOptions {
   /** Which exporter wrote the file. @default told from the CSV header */
@@ -71,7 +72,7 @@ export async function importHistory(options: ImportOptions): Promise<ImportSumma
       } else {
         const reason = row.reason ?? 'unknown'
         reasons[reason] = (reasons[reason] ?? 0) + 1
-        if (row.error && ++reported <= MAX_REPORTED) log(`${options.file}:${row.line}: skipped: ${row.error}`)
+        if (row.error && ++reported <= MAX_REPORTED) log(`${options.file}:${row.line}: skipped: ${maskPii(row.error)}`)
       }
       rows++
     }

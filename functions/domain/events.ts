@@ -2,13 +2,16 @@
  * Group events and decisions, exactly as in the docs/format.md line formats.
  *
  * Every edge that takes events in (history files, Wechaty, queues) validates them here, so the
- * rest of the code can trust their shape. Unknown fields are dropped (forward compatibility).
+ * rest of the code can trust their shape — and finds personal numbers already masked (privacy.ts).
+ * Unknown fields are dropped (forward compatibility).
  *
  * @example
  *   const r = parseEvent(JSON.parse(line))
  *   if (!r.ok) console.error(r.error) // "message.sender: required"
  */
 import { z } from 'zod'
+import { maskEvent, maskPii } from './privacy.ts'
+import { PII_KINDS } from './vision/pii.ts'
 
 const isoWithOffset = z
   .string()
@@ -61,6 +64,8 @@ export const MessageEventSchema = z.object({
   media: z.string().optional(),
   mentions: ids.optional(),
   mentionAll: z.boolean().optional(),
+  /** Kinds of personal numbers the text or link held before they were masked (see privacy.ts). */
+  pii: z.array(z.enum(PII_KINDS)).optional(),
 })
 export const JoinEventSchema = z.object({
   ...base,
@@ -146,8 +151,17 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: string): st
     .join('; ')
 }
 
-/** Validates one event; never throws. The error names the offending field. */
+/**
+ * Validates one event and masks the personal numbers in it (`maskEvent`): the edge every event
+ * passes, whatever its source. Never throws. The error names the offending field and quotes no
+ * personal number.
+ */
 export function parseEvent(input: unknown): Parsed<GroupEvent> {
+  const r = validateEvent(input)
+  return r.ok ? { ok: true, value: maskEvent(r.value) } : { ok: false, error: maskPii(r.error) }
+}
+
+function validateEvent(input: unknown): Parsed<GroupEvent> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, error: 'event: must be a JSON object' }
   }

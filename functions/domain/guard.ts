@@ -36,17 +36,8 @@ import {
   type Violation,
   warningText,
 } from './policy.ts'
+import { maskEvent, maskPii } from './privacy.ts'
 import type { RuleState } from './supervision/lifecycle.ts'
-import { redactPii } from './vision/pii.ts'
-
-/** The message with personal numbers masked in its text and address. */
-function redactMessage(msg: MessageEvent): MessageEvent {
-  const text = msg.text === undefined ? undefined : redactPii(msg.text)
-  const url = msg.url === undefined ? undefined : redactPii(msg.url)
-  return text === msg.text && url === msg.url
-    ? msg
-    : { ...msg, ...(text !== undefined ? { text } : {}), ...(url !== undefined ? { url } : {}) }
-}
 
 export interface GuardOptions {
   readonly store: GuardStore
@@ -169,10 +160,12 @@ export class Guard {
   }
 
   /**
-   * Handles an already validated event.
+   * Handles an already validated event (masked again here: nothing reaches the store, the
+   * decisions or the logs with a personal number in it, whoever parsed the event).
    * @param features what vision and the classifier found in a message (AWS pipeline and, later, embedded)
    */
-  async handleEvent(event: GroupEvent, features?: MessageFeatures): Promise<HandleResult> {
+  async handleEvent(input: GroupEvent, features?: MessageFeatures): Promise<HandleResult> {
+    const event = maskEvent(input)
     // Learned rules follow every event (joins, snapshots) to know members' tenure and rhythm.
     const learned = this.learned?.match(event, features?.qr)?.rule
     switch (event.kind) {
@@ -228,8 +221,6 @@ export class Guard {
   private async onMessage(msg: MessageEvent, features: MessageFeatures = {}, learned?: LearnedRule): Promise<HandleResult> {
     const before = await this.store.getEvent(msg.id)
     if (before) return this.notStored(msg, before)
-    // Personal numbers never leave the guard: what is stored, logged and sent is masked.
-    const shown = redactMessage(msg)
     const [self, room, member] = await Promise.all([
       this.store.getSelf(),
       this.store.getRoom(msg.room),
@@ -247,7 +238,7 @@ export class Guard {
     // A keyword rule's catch counts towards a second offence for the learned rules too.
     if (violation && !violation.learned) this.learned?.caught(msg)
     if (!violation) {
-      const r = await this.store.commit({ event: shown, members: newMember })
+      const r = await this.store.commit({ event: msg, members: newMember })
       return r.stored ? { status: 'stored', event: msg, decisions: [] } : this.notStored(msg)
     }
 
@@ -271,15 +262,20 @@ export class Guard {
       const text =
         sent === 'warn'
           ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
-          : ownerAlertText(shown, room?.topic ?? '', { ...decision, action: sent, mode: 'active' }, verdict.intended)
-      return { ...decision, outgoing: { text, ownerId, ...(decision.mode === 'shadow' ? { proposed: verdict.intended } : {}) } }
+          : ownerAlertText(msg, room?.topic ?? '', { ...decision, action: sent, mode: 'active' }, verdict.intended)
+      // Masked again: a topic or a learned rule's sentence from before masking (an older store or policy) may hold a number.
+      return {
+        ...decision,
+        reason: maskPii(decision.reason),
+        outgoing: { text: maskPii(text), ownerId, ...(decision.mode === 'shadow' ? { proposed: verdict.intended } : {}) },
+      }
     })
-    const r = await this.store.commit({ event: shown, members: newMember, offences: [offence], decisions: toStore })
+    const r = await this.store.commit({ event: msg, members: newMember, offences: [offence], decisions: toStore })
     if (!r.stored) return this.notStored(msg)
 
     const handled: HandledDecision[] = []
     for (const [i, d] of toStore.entries()) {
-      const h = toHandled(r.decisionIds[i] ?? -1, d, shown, room?.topic ?? '')
+      const h = toHandled(r.decisionIds[i] ?? -1, d, msg, room?.topic ?? '')
       handled.push(h.request && this.executor ? { ...h, outcome: await this.execute(this.executor, h.request) } : h)
     }
     return { status: 'stored', event: msg, decisions: handled }
@@ -381,14 +377,14 @@ function canonical(v: unknown): string {
 }
 
 /**
- * Whether a stored event and an incoming one with the same id are the same event. Messages are
+ * Whether a stored event and an incoming one with the same id are the same event. Events are
  * stored with personal numbers masked, so the incoming one also counts as the same when its
  * masked form is what was stored.
  */
 export function sameEvent(stored: GroupEvent, incoming: GroupEvent): boolean {
   const s = canonical(stored)
   if (s === canonical(incoming)) return true
-  return incoming.kind === 'message' && s === canonical(redactMessage(incoming))
+  return s === canonical(maskEvent(incoming))
 }
 
 /** A stored (or about to be stored) decision as what to carry out now, or what to propose to the owner. */
@@ -412,7 +408,7 @@ function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent, roomT
     proposal: {
       request: { decisionId: id, decision: approved, messageId: msg.id, text: outgoing.text, ownerId: outgoing.ownerId },
       message: msg,
-      roomTopic,
+      roomTopic: maskPii(roomTopic), // a store from before masking may hold a raw topic
     },
   }
 }

@@ -94,11 +94,15 @@ export function messageText(msg: MessageEvent, features: MessageFeatures = {}): 
   return [msg.text, msg.url, features.imageText, features.voiceText].filter(Boolean).join(' ')
 }
 
-/** The personal numbers a message carries that the room's privacy setting acts on. */
+/**
+ * The personal numbers a message carries that the room's privacy setting acts on: what its text
+ * and link held before they were masked at the edge (`msg.pii`), what is still readable in them,
+ * what its voice said and what its picture shows.
+ */
 export function privacyKinds(msg: MessageEvent, cfg: RoomConfig, features: MessageFeatures = {}): PiiKind[] {
   if (cfg.privacy.action === 'off') return []
-  const typed = piiKinds([msg.text, msg.url, features.voiceText].filter(Boolean).join(' '))
-  return [...new Set([...typed, ...(features.pii ?? [])])].filter((k) => cfg.privacy.kinds.includes(k))
+  const typed = [msg.text, msg.url, features.voiceText].flatMap((t) => (t ? piiKinds(t) : []))
+  return [...new Set([...(msg.pii ?? []), ...typed, ...(features.pii ?? [])])].filter((k) => cfg.privacy.kinds.includes(k))
 }
 
 /**

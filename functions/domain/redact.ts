@@ -1,16 +1,14 @@
 /**
- * Redaction of personal numbers in text that leaves the guard (logs, stored summaries):
- * mainland mobile numbers and resident ID numbers.
+ * Redaction of personal numbers in text that leaves the guard (logs, stored summaries): the
+ * same detector and masks as everything else (`maskPii`), so full-width or zero-width-split
+ * numbers are masked in logs too.
  *
  * @example
  *   redact('call 13812345678') // 'call 138****5678'
  */
-const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g
-const RESIDENT_ID = /(?<![\dXx])(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])/g
+import { maskPii } from './vision/pii.ts'
 
-export function redact(text: string): string {
-  return text.replace(RESIDENT_ID, '$1********$2').replace(MOBILE, '$1****$2')
-}
+export const redact = (text: string): string => maskPii(text)
 
 /** A JSON.stringify replacer that redacts every string value. */
 export function redactingReplacer(_key: string, value: unknown): unknown {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
@@ -57,10 +58,9 @@ process.kill(process.pid, 'SIGKILL')
     expect(r.stderr).toBe('')
     expect(r.signal).toBe('SIGKILL')
     expect(r.stdout).toContain('acknowledged 100')
-    // The killed process's lock is still fresh: refused until it goes stale (aged here instead of waiting).
-    expect(() => SqliteGuardStore.open(file)).toThrow(StoreLockedError)
-    const old = new Date(Date.now() - 60_000)
-    fs.utimesSync(`${file}.lock`, old, old)
+    // The killed process's lock is still fresh, but its holder is gone from this machine: taken over at once.
+    expect(fs.existsSync(`${file}.lock`)).toBe(true)
+    expect(isStoreLocked(file)).toBe(false)
     const store = SqliteGuardStore.open(file)
     return store.countEvents().then(async (n) => {
       expect(n).toBe(100)
@@ -100,5 +100,21 @@ describe('SqliteGuardStore lock', () => {
     expect(isStoreLocked(file)).toBe(false)
     const store = SqliteGuardStore.open(file)
     await store.close()
+  })
+
+  it("takes over at once a fresh lock whose holder on this machine is gone, and keeps a live holder's", async () => {
+    const file = tempFile()
+    fs.mkdirSync(`${file}.lock`)
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+    fs.writeFileSync(`${file}.lock/owner`, JSON.stringify({ pid: Number(dead.stdout), host: os.hostname() }))
+    expect(isStoreLocked(file)).toBe(false)
+    const store = SqliteGuardStore.open(file)
+    await store.close()
+    // A live process of this machine (the test runner's parent) keeps its lock.
+    fs.mkdirSync(`${file}.lock`)
+    fs.writeFileSync(`${file}.lock/owner`, JSON.stringify({ pid: process.ppid, host: os.hostname() }))
+    expect(isStoreLocked(file)).toBe(true)
+    expect(() => SqliteGuardStore.open(file)).toThrow(StoreLockedError)
+    fs.rmSync(`${file}.lock`, { recursive: true })
   })
 })

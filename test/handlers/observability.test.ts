@@ -13,7 +13,7 @@ describe('handler logger', () => {
     spy.mockRestore()
     vi.unstubAllEnvs()
     const entry = JSON.parse(lines.join('')) as Record<string, unknown>
-    expect(entry).toMatchObject({ level: 'INFO', message: 'decision', room: 'r1', text: '加我 138****5678，身份证 110105********002X' })
+    expect(entry).toMatchObject({ level: 'INFO', message: 'decision', room: 'r1', text: '加我 138****5678，身份证 1101************2X' })
     expect(lines.join('')).not.toContain('13812345678')
   })
 })

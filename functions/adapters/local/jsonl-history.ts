@@ -10,9 +10,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { type GroupEvent, parseEvent } from '../../domain/events.ts'
+import { maskPii } from '../../domain/privacy.ts'
 
 export type HistoryRow =
-  | { readonly line: number; readonly event: GroupEvent; readonly error?: undefined }
+  | {
+      readonly line: number
+      /** The event, personal numbers masked (its `media` path too). */
+      readonly event: GroupEvent
+      /** The message's `media` path as the line gave it, to find the file; never stored. */
+      readonly media?: string | undefined
+      readonly error?: undefined
+    }
   | { readonly line: number; readonly event?: undefined; readonly error: string }
 
 /** What a history line may hold: longer lines and texts are reported and skipped, never read whole. */
@@ -93,6 +101,8 @@ async function* boundedLines(input: AsyncIterable<Buffer>, maxBytes: number): As
 /**
  * Streams a history file line by line; a malformed, over-long or over-large line yields an error
  * naming its line number, never a throw. The file itself is checked first (`InputFileError`).
+ * Events come out masked (parseEvent); errors quote no personal number; a message's picture
+ * path as written comes out of band (`media`), its event's own being masked.
  */
 export async function* readHistory(file: string, limits: HistoryLimits = {}): AsyncGenerator<HistoryRow> {
   const maxLine = limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
@@ -113,7 +123,8 @@ export async function* readHistory(file: string, limits: HistoryLimits = {}): As
     try {
       json = JSON.parse(text)
     } catch (e) {
-      yield { line: n, error: `not JSON (${(e as Error).message})` }
+      // JSON.parse quotes the line it could not read.
+      yield { line: n, error: maskPii(`not JSON (${(e as Error).message})`) }
       continue
     }
     const parsed = parseEvent(json)
@@ -122,10 +133,11 @@ export async function* readHistory(file: string, limits: HistoryLimits = {}): As
       continue
     }
     const e = parsed.value
+    const media = (json as { media?: unknown } | null)?.media
     const chars =
       (e.kind === 'message' || e.kind === 'private' || e.kind === 'announcement') && typeof e.text === 'string' ? e.text.length : 0
     if (chars > maxText) yield { line: n, error: `text of ${chars} characters is over the limit of ${maxText}: skipped` }
-    else yield { line: n, event: e }
+    else yield { line: n, event: e, ...(typeof media === 'string' ? { media } : {}) }
   }
 }
 
