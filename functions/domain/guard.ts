@@ -21,6 +21,7 @@ import { parseEvent, toMillis } from './events.ts'
 import { PolicyRunner } from './learning/policy-runner.ts'
 import type { LearnedPolicy } from './learning/rule-learner.ts'
 import type { LearnedRule } from './learning/rules.ts'
+import { ruleName } from './owner-words.ts'
 import {
   CLASSIFIER_RULE_ID,
   type ClassifierRuleOptions,
@@ -218,6 +219,7 @@ export class Guard {
 
     const mode = cfg.mode === 'shadow' || violation.mode === 'shadow' ? 'shadow' : 'active'
     const since = new Date(toMillis(msg.ts) - cfg.offenceWindowDays * DAY_MS).toISOString()
+    // Only offences the member saw count (docs/rules.md), so the warnings' numbers are the ladder's.
     const prior = await this.store.countOffences(msg.room, msg.sender, since, mode)
     const verdict = decide(msg, violation, cfg, prior)
     const offence: OffenceRecord = {
@@ -228,6 +230,7 @@ export class Guard {
       // Stored in UTC so that offence windows compare correctly whatever offset events carry.
       ts: new Date(toMillis(msg.ts)).toISOString(),
       mode,
+      counted: verdict.counted,
     }
     const ownerId = cfg.owner ?? room?.owner
     // What each decision sends — for a shadow one, what approving it would send — is stored with it.
@@ -235,8 +238,14 @@ export class Guard {
       const sent = decision.mode === 'active' ? decision.action : verdict.intended
       const text =
         sent === 'warn'
-          ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
-          : ownerAlertText(shown, room?.topic ?? '', { ...decision, action: sent, mode: 'active' }, verdict.intended)
+          ? warningText(violation.rule, verdict.position)
+          : ownerAlertText(
+              shown,
+              room?.topic ?? '',
+              { ...decision, action: sent, mode: 'active' },
+              verdict.intended,
+              ruleName(violation.rule.id, violation.learned ? { sentence: violation.rule.reason } : { reason: violation.rule.reason }),
+            )
       return { ...decision, outgoing: { text, ownerId, ...(decision.mode === 'shadow' ? { proposed: verdict.intended } : {}) } }
     })
     const r = await this.store.commit({ event: shown, members: newMember, offences: [offence], decisions: toStore })

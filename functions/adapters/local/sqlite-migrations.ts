@@ -1,6 +1,8 @@
 /**
  * The SQLite schema, as numbered migrations. `PRAGMA user_version` records how many have run;
  * each runs once, in its own transaction. Append new migrations; never edit a shipped one.
+ * Migration n is entry n − 1: the list has no gaps (a number taken on another branch is held by
+ * a placeholder until that branch is merged, and then replaced by its migration).
  */
 export const MIGRATIONS: readonly string[] = [
   // 1: events, rooms, members, offences, decisions, actions, meta
@@ -88,5 +90,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE approval_counters (owner TEXT PRIMARY KEY, n INTEGER NOT NULL);
   CREATE TABLE supervised_rules (room TEXT NOT NULL, rule TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (room, rule));
   CREATE TABLE room_overrides (room TEXT PRIMARY KEY, json TEXT NOT NULL);
-  `,
+  `, // 4: reserved for the inbox (issue 18 item 1, another branch). While it is not merged this
+  // placeholder keeps migration 5 numbered 5; the merge replaces it with the inbox's SQL.
+  `SELECT 1;`,
+  // 5: whether each offence counts on the member's ladder (silent steps do not; docs/rules.md).
+  // Offences stored before counted, as the guard then counted every one.
+  `ALTER TABLE offences ADD COLUMN counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1));`,
 ]

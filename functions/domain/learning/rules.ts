@@ -178,6 +178,21 @@ const WHO_WORDS: Record<Who, string> = {
 }
 const ACTION_WORDS = { warn: '警告', remove: '移出群聊' } as const
 
+/** What a rule's condition says, without action or evidence: 「入群不满一天的成员发链接」. */
+export function conditionWords(rule: RuleCondition): string {
+  return `${WHO_WORDS[rule.who]}${WHAT_WORDS[rule.what](rule.threshold)}`
+}
+
+/** A learned rule's condition read back from its id (`learned:<what>[@threshold]:<who>`), or undefined. */
+export function parseRuleId(id: string): RuleCondition | undefined {
+  const m = /^learned:([a-z-]+)(?:@([\d.]+))?:([a-z-]+)$/.exec(id)
+  if (!m?.[1] || !m[3]) return undefined
+  const what = m[1] as What
+  const who = m[3] as Who
+  if (!(WHATS as readonly string[]).includes(what) || !(WHOS as readonly string[]).includes(who)) return undefined
+  return { what, who, ...(m[2] !== undefined ? { threshold: Number(m[2]) } : {}) }
+}
+
 /** The rule in one sentence, with its evidence. */
 export function sentence(rule: Omit<LearnedRule, 'sentence' | 'id'>): string {
   const e = rule.evidence
