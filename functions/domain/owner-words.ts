@@ -65,8 +65,12 @@ const TYPE_NAMES: Record<MessageEvent['type'], string> = {
 /** A message type in words (`card` → 名片). */
 export const typeName = (type: MessageEvent['type']): string => TYPE_NAMES[type]
 
-/** A learned rule's sentence without the evidence in brackets at its end. */
-export const withoutEvidence = (sentence: string): string => sentence.replace(/（[^（）]*）$/u, '')
+/** A learned rule's sentence (`<condition> → <action>（<evidence>）`) without the evidence, which may hold brackets of its own. */
+export function withoutEvidence(sentence: string): string {
+  const arrow = sentence.lastIndexOf(' → ')
+  const open = sentence.indexOf('（', arrow < 0 ? 0 : arrow)
+  return open < 0 || !sentence.endsWith('）') ? sentence : sentence.slice(0, open)
+}
 
 /** A group by its name (the room's topic); its id only while no name is known. */
 export const groupName = (topic: string | undefined, room: string): string => (topic?.trim() ? topic : room)
