@@ -9,7 +9,6 @@
  *   parseAnswer('同意 １２') // { verdict: 'approve', number: 12 }
  *   approvalRequestText(7, proposal, 24) // "[qunguard] 审批 #7 …"
  */
-import type { LadderStep } from './config.ts'
 import type { MessageEvent } from './events.ts'
 import type { Proposal } from './guard.ts'
 import { groupName, memberName, stepName, typeName } from './owner-words.ts'

@@ -68,7 +68,7 @@ export const typeName = (type: MessageEvent['type']): string => TYPE_NAMES[type]
 /** A learned rule's sentence (`<condition> → <action>（<evidence>）`) without the evidence, which may hold brackets of its own. */
 export function withoutEvidence(sentence: string): string {
   const arrow = sentence.lastIndexOf(' → ')
-  const open = sentence.indexOf('（', arrow < 0 ? 0 : arrow)
+  const open = sentence.indexOf('（', Math.max(0, arrow))
   return open < 0 || !sentence.endsWith('）') ? sentence : sentence.slice(0, open)
 }
 
