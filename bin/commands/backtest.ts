@@ -6,6 +6,9 @@ import fs from 'node:fs'
 import { useConfig } from '../../functions/adapters/local/config-file.ts'
 import { groupKey, resolveRoomConfig, roomTopics } from '../../functions/domain/config.ts'
 import { type BacktestReport, backtest } from '../../functions/domain/learning/backtest.ts'
+import { count, FIGURES_LEGEND, ownerWords, percent } from '../../functions/domain/learning/figures.ts'
+import { groupName, ruleName } from '../../functions/domain/owner-words.ts'
+import { stateName } from '../../functions/domain/supervision/texts.ts'
 import { qrFacts, readHistories } from './history-input.ts'
 import { readPolicy } from './learn.ts'
 
@@ -41,20 +44,21 @@ export async function runBacktest(options: BacktestCommandOptions): Promise<{ re
   return { report, text: formatBacktest(report) }
 }
 
-const pct = (x: number) => `${Math.round(x * 100)}%`
-
+/** The report as owners read it: Chinese, groups by name, the figures of figures.ts with their legend. */
 export function formatBacktest(report: BacktestReport): string {
   const lines: string[] = []
   for (const [room, r] of Object.entries(report.rooms)) {
-    lines.push(`${room}  (${r.messages} members' messages, the owner acted on ${r.ownerActions})`)
-    if (!r.rules.length) lines.push('  (no rules)')
+    lines.push(`群「${groupName(r.topic, room)}」：成员消息 ${r.messages} 条；${ownerWords(r, r.actionRate)}`)
+    if (!r.rules.length) lines.push('  （无规则）')
     for (const rule of r.rules) {
-      const share = r.ownerActions ? `, ${pct(rule.agreed / r.ownerActions)} of the owner's actions` : ''
+      const f = rule.figures
+      const mistakes = f.estimatedMistakes === undefined ? '' : `，估计误判约 ${f.estimatedMistakes} 条`
       lines.push(
-        `  [${rule.mode}] ${rule.id}: would fire ${rule.fired}×, owner agreed ${rule.agreed} (${pct(rule.agreement)})${share}; would-be false positives ${rule.falsePositiveCount}`,
+        `  [${stateName(rule.mode)}] ${ruleName(rule.id, { sentence: rule.sentence })}：会命中 ${f.matched} 次，群主处理 ${count(f.handled)} 次（处理率 ${percent(f.handledShare)}），估计准确率 ${percent(f.accuracy)}；群主未处理 ${rule.falsePositiveCount} 次${mistakes}`,
       )
-      for (const x of rule.falsePositives) lines.push(`      e.g. ${x.event} ${x.sender}: ${x.text}`)
+      for (const x of rule.falsePositives) lines.push(`      例：${x.event} ${x.senderName ?? x.sender}：${x.text}`)
     }
   }
+  lines.push(...FIGURES_LEGEND)
   return lines.join('\n')
 }

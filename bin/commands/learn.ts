@@ -7,8 +7,11 @@ import fs from 'node:fs'
 import { useConfig } from '../../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { groupKey, resolveRoomConfig, roomTopics } from '../../functions/domain/config.ts'
+import { count, evidenceWords, FIGURES_LEGEND, knownActionRate, ownerWords, ruleFigures } from '../../functions/domain/learning/figures.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { type LearnedPolicy, learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import { groupName, withoutEvidence } from '../../functions/domain/owner-words.ts'
+import { stateName } from '../../functions/domain/supervision/texts.ts'
 import { qrFacts, readCorpus, readHistories } from './history-input.ts'
 import { Progress } from './progress.ts'
 
@@ -60,14 +63,29 @@ export async function learn(options: LearnOptions): Promise<LearnedPolicy> {
   return policy
 }
 
-/** One line a rule: room, id, mode, sentence. */
+/**
+ * One line a rule, as owners read it: each group by name with what the history says of its owner,
+ * each rule's state, name, action and evidence (the figures of figures.ts), then their legend.
+ */
 export function formatRules(policy: LearnedPolicy): string {
   const lines: string[] = []
   for (const [room, p] of Object.entries(policy.rooms)) {
-    lines.push(`${room}  (owner acts on ~${Math.round(p.actionRate * 100)}% of violations)`)
-    if (!p.rules.length) lines.push('  (no rules)')
-    for (const r of p.rules) lines.push(`  [${r.mode}] ${r.id}: ${r.sentence}`)
+    const actionRate = knownActionRate(p)
+    lines.push(`群「${groupName(p.topic, room)}」：${ownerWords(p, actionRate)}`)
+    if (!p.rules.length) lines.push('  （无规则）')
+    for (const r of p.rules) {
+      const e = r.evidence
+      const basis = [
+        e.announced ? '群公告写明' : undefined,
+        e.preset ? `预设规则（各群合计历史：命中 ${e.matched} 次，群主处理 ${count(e.labelled)} 次）` : undefined,
+        e.preset
+          ? undefined
+          : evidenceWords(ruleFigures({ matched: e.matched, handled: e.labelled, ownerActions: p.ownerActions ?? 1, actionRate })),
+      ].filter(Boolean)
+      lines.push(`  [${stateName(r.mode)}] ${withoutEvidence(r.sentence)}；${basis.join('；')}`)
+    }
   }
+  lines.push(...FIGURES_LEGEND)
   return lines.join('\n')
 }
 

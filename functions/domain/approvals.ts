@@ -9,9 +9,9 @@
  *   parseAnswer('同意 １２') // { verdict: 'approve', number: 12 }
  *   approvalRequestText(7, proposal, 24) // "[qunguard] 审批 #7 …"
  */
-import type { LadderStep } from './config.ts'
 import type { MessageEvent } from './events.ts'
 import type { Proposal } from './guard.ts'
+import { groupName, memberName, stepName, typeName } from './owner-words.ts'
 
 export type ApprovalVerdict = 'approve' | 'reject'
 export type ApprovalStatus = 'open' | 'approved' | 'rejected' | 'expired'
@@ -38,51 +38,25 @@ export function parseAnswer(text: string): OwnerAnswer | undefined {
   return { verdict: word === 'y' || word === 'yes' || word === '同意' ? 'approve' : 'reject', number }
 }
 
-const TYPE_NAMES: Record<MessageEvent['type'], string> = {
-  text: '文字',
-  image: '图片',
-  voice: '语音',
-  video: '视频',
-  emoji: '表情',
-  link: '链接',
-  miniprogram: '小程序',
-  card: '名片',
-  file: '文件',
-  redpacket: '红包',
-  transfer: '转账',
-  location: '位置',
-  other: '消息',
-}
-
 /** What was posted, for a person: the text, or `[图片: <text read from it>]`, `[小程序: 标题 url]`. */
 export function describeMessage(msg: MessageEvent, imageText?: string): string {
   const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s)
   if (msg.type === 'text') return clip(msg.text ?? '', 200)
   const detail = [msg.text, msg.url, imageText].filter(Boolean).join(' ')
-  return detail ? `[${TYPE_NAMES[msg.type]}: ${clip(detail, 120)}]` : `[${TYPE_NAMES[msg.type]}]`
+  return detail ? `[${typeName(msg.type)}: ${clip(detail, 120)}]` : `[${typeName(msg.type)}]`
 }
 
-const STEP_NAMES: Record<LadderStep | 'ask-owner' | 'reply', string> = {
-  warn: '警告',
-  remove: '移出群聊',
-  recall: '撤回消息',
-  'alert-owner': '提醒群主',
-  'ask-owner': '询问群主',
-  reply: '回复',
-}
-
-/** A decision's action in words for the owner (`remove` → 移出群聊). */
-export const stepName = (action: string): string => STEP_NAMES[action as keyof typeof STEP_NAMES] ?? action
+/** A decision's action in words for the owner (`remove` → 移出群聊); kept here for its callers. */
+export { stepName } from './owner-words.ts'
 
 /** The private message to the owner: number, group, member, what was posted, why, what would be done, how to answer. */
 export function approvalRequestText(number: number, proposal: Proposal, expiresInHours: number, imageText?: string): string {
   const { message: msg, request, roomTopic } = proposal
-  const who = msg.senderName ? `${msg.senderName}（${msg.sender}）` : msg.sender
   const step = stepName(request.decision.action)
   return [
     `[qunguard] 审批 #${number}`,
-    `群：${roomTopic || msg.room}`,
-    `成员：${who}`,
+    `群：${groupName(roomTopic, msg.room)}`,
+    `成员：${memberName(msg.senderName, msg.sender)}`,
     `内容：${describeMessage(msg, imageText)}`,
     `原因：${request.decision.reason}`,
     `建议：${step}`,

@@ -21,6 +21,7 @@ import { parseEvent, toMillis } from './events.ts'
 import { PolicyRunner } from './learning/policy-runner.ts'
 import type { LearnedPolicy } from './learning/rule-learner.ts'
 import type { LearnedRule } from './learning/rules.ts'
+import { ruleName } from './owner-words.ts'
 import {
   CLASSIFIER_RULE_ID,
   type ClassifierRuleOptions,
@@ -244,6 +245,7 @@ export class Guard {
 
     const mode = cfg.mode === 'shadow' || violation.mode === 'shadow' ? 'shadow' : 'active'
     const since = new Date(toMillis(msg.ts) - cfg.offenceWindowDays * DAY_MS).toISOString()
+    // Only offences the member saw count (docs/rules.md), so the warnings' numbers are the ladder's.
     const prior = await this.store.countOffences(msg.room, msg.sender, since, mode)
     const verdict = decide(msg, violation, cfg, prior)
     const offence: OffenceRecord = {
@@ -254,6 +256,7 @@ export class Guard {
       // Stored in UTC so that offence windows compare correctly whatever offset events carry.
       ts: new Date(toMillis(msg.ts)).toISOString(),
       mode,
+      counted: verdict.counted,
     }
     const ownerId = cfg.owner ?? room?.owner
     // What each decision sends — for a shadow one, what approving it would send — is stored with it.
@@ -261,8 +264,14 @@ export class Guard {
       const sent = decision.mode === 'active' ? decision.action : verdict.intended
       const text =
         sent === 'warn'
-          ? warningText(violation.rule, verdict.offenceNumber, cfg.escalation)
-          : ownerAlertText(msg, room?.topic ?? '', { ...decision, action: sent, mode: 'active' }, verdict.intended)
+          ? warningText(violation.rule, verdict.position)
+          : ownerAlertText(
+              msg,
+              room?.topic ?? '',
+              { ...decision, action: sent, mode: 'active' },
+              verdict.intended,
+              ruleName(violation.rule.id, violation.learned ? { sentence: violation.rule.reason } : { reason: violation.rule.reason }),
+            )
       // Masked again: a topic or a learned rule's sentence from before masking (an older store or policy) may hold a number.
       return {
         ...decision,

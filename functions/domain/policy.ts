@@ -8,6 +8,7 @@ import type { KeywordRule, LadderStep, RoomConfig } from './config.ts'
 import type { Decision, DecisionAction, MessageEvent } from './events.ts'
 import { toMillis } from './events.ts'
 import { KeywordMatcher } from './keyword-matcher.ts'
+import { decisionReason, groupName, memberName, ruleName, stepName, typeName } from './owner-words.ts'
 import { type PiiKind, piiKindName, piiKinds } from './vision/pii.ts'
 
 /** Message types that carry text a keyword rule can look at, when a rule names no types. */
@@ -190,33 +191,77 @@ function isNewcomer(ts: string, joinedAt: string | undefined, hours: number): bo
   return age >= 0 && age < hours * 3_600_000
 }
 
+/**
+ * Where a member stands on the room's ladder: the one place both what the guard does and what
+ * the public warning tells the member come from.
+ */
+export interface LadderPosition {
+  /** This offence's number among the member's counted offences in the window (1-based). */
+  readonly offenceNumber: number
+  /** The ladder's step for it. */
+  readonly step: LadderStep
+  /** The offence number that removes the member (0: the ladder never removes). */
+  readonly removeAt: number
+  /** Further violations until the one that removes the member; undefined once none is left or the ladder never removes. */
+  readonly untilRemoval: number | undefined
+}
+
+export function ladderPosition(priorCounted: number, ladder: readonly LadderStep[]): LadderPosition {
+  const offenceNumber = priorCounted + 1
+  const step = ladder[Math.min(priorCounted, ladder.length - 1)] ?? 'warn'
+  const removeAt = ladder.indexOf('remove') + 1
+  return { offenceNumber, step, removeAt, untilRemoval: removeAt > offenceNumber ? removeAt - offenceNumber : undefined }
+}
+
+/**
+ * Whether an offence counts on the member's ladder: only when the member sees it — an
+ * @-warning or a removal. A silent step (a private alert to the owner, including a warning quiet
+ * mode turned into one) or a recall (which tells the member no count) does not, so the count a
+ * warning states is the count the ladder uses. See docs/rules.md.
+ */
+export const countsOnLadder = (step: LadderStep): boolean => step === 'warn' || step === 'remove'
+
 /** What the guard decides for one violation, before any platform limits apply. */
 export interface Verdict {
   /** The decisions to store and (in active mode) carry out. */
   readonly decisions: readonly Decision[]
+  /** Where the member stands on the ladder with this offence (for the warning's wording). */
+  readonly position: LadderPosition
   /** The step of the ladder this offence is (1-based), when the rule escalates. */
   readonly offenceNumber: number
   /** What would have been done without quiet mode (for the owner's alert). */
   readonly intended: LadderStep
+  /** Whether this offence counts on the member's ladder (stored with the offence). */
+  readonly counted: boolean
 }
 
 /**
  * Turns a violation into decisions.
- * @param priorOffences the member's offences in this room within the window, before this one.
+ * @param priorOffences the member's counted offences in this room within the window, before this one.
  */
 export function decide(msg: MessageEvent, violation: Violation, cfg: RoomConfig, priorOffences: number): Verdict {
   const { rule } = violation
-  const offenceNumber = priorOffences + 1
-  const ladder = cfg.escalation
-  const intended: LadderStep =
-    rule.action === 'escalate' ? (ladder[Math.min(priorOffences, ladder.length - 1)] ?? 'warn') : (rule.action as LadderStep)
+  const position = ladderPosition(priorOffences, cfg.escalation)
+  const intended: LadderStep = rule.action === 'escalate' ? position.step : (rule.action as LadderStep)
   const mode = cfg.mode === 'shadow' || (violation.mode ?? (violation.shadowOnly ? 'shadow' : 'active')) === 'shadow' ? 'shadow' : 'active'
-  const action: DecisionAction =
-    mode === 'shadow' && violation.learned ? 'ask-owner' : cfg.quiet && intended === 'warn' ? 'alert-owner' : intended
-  const what = violation.keywords.length ? `posted ${violation.keywords.map((k) => `"${k}"`).join(', ')}` : `posted a ${msg.type} message`
-  const step = rule.action === 'escalate' ? `; offence ${offenceNumber} of ${ladder.length} within ${cfg.offenceWindowDays} days` : ''
-  const quietNote = action !== intended ? ` (quiet mode: owner alerted instead of a public ${intended})` : ''
-  const reason = `${rule.reason ?? `Member ${what}, against rule ${rule.id}`}${step} → ${intended}${quietNote}`
+  const quietApplied = cfg.quiet && intended === 'warn'
+  // What the member would see (in shadow: what they would have seen): quiet mode keeps a warning private.
+  const seen: LadderStep = quietApplied ? 'alert-owner' : intended
+  const action: DecisionAction = mode === 'shadow' && violation.learned ? 'ask-owner' : seen
+  const counted = countsOnLadder(seen)
+  const reason = decisionReason({
+    ruleReason: rule.reason,
+    ruleId: rule.id,
+    keywords: violation.keywords,
+    messageType: typeName(msg.type),
+    ladder:
+      rule.action === 'escalate'
+        ? { offenceNumber: position.offenceNumber, removeAt: position.removeAt, windowDays: cfg.offenceWindowDays }
+        : undefined,
+    intended,
+    quietApplied,
+    counted,
+  })
   const decision: Decision = {
     event: msg.id,
     room: msg.room,
@@ -227,27 +272,32 @@ export function decide(msg: MessageEvent, violation: Violation, cfg: RoomConfig,
     score: violation.score ?? 1,
     reason,
   }
-  return { decisions: [decision], offenceNumber, intended }
+  return { decisions: [decision], position, offenceNumber: position.offenceNumber, intended, counted }
 }
 
-/** The @-warning the member sees in the group (Chinese, as the groups are). */
-export function warningText(rule: KeywordRule, offenceNumber: number, ladder: readonly LadderStep[]): string {
-  const removeAt = ladder.indexOf('remove') + 1
-  const why = rule.reason ?? `请遵守群规（${rule.id}）`
-  const left = removeAt > offenceNumber ? `，再违规 ${removeAt - offenceNumber} 次将被移出群聊` : ''
-  return `${why}。这是第 ${offenceNumber} 次提醒${left}。`
+/** The @-warning the member sees in the group (Chinese, as the groups are), worded from the ladder's own numbers. */
+export function warningText(rule: KeywordRule, position: LadderPosition): string {
+  const why = rule.reason ?? `请遵守群规（${ruleName(rule.id)}）`
+  const left = position.untilRemoval !== undefined ? `，再违规 ${position.untilRemoval} 次将被移出群聊` : ''
+  return `${why}。这是第 ${position.offenceNumber} 次提醒${left}。`
 }
 
-/** The private note to the owner: the message, the member, the rule and what the guard did or would do. */
-export function ownerAlertText(msg: MessageEvent, roomTopic: string, decision: Decision, intended: LadderStep): string {
-  const who = msg.senderName ? `${msg.senderName}（${msg.sender}）` : msg.sender
-  const said = msg.text ? `「${msg.text.slice(0, 200)}」` : `[${msg.type}]`
-  const verb: Record<LadderStep, string> = { warn: '警告', remove: '移出', recall: '撤回', 'alert-owner': '提醒群主' }
+/** The private note to the owner: the group, the member, the message, the rule and what the guard did or would do. */
+export function ownerAlertText(
+  msg: MessageEvent,
+  roomTopic: string,
+  decision: Decision,
+  intended: LadderStep,
+  /** The rule's name for owners. @default ruleName(decision.rule) */
+  rule: string = ruleName(decision.rule),
+): string {
+  const who = memberName(msg.senderName, msg.sender)
+  const said = msg.text ? `「${msg.text.slice(0, 200)}」` : `[${typeName(msg.type)}]`
   const did =
     decision.mode === 'shadow'
-      ? `影子模式，建议${verb[intended]}`
-      : decision.action === 'alert-owner'
-        ? `安静模式，未在群内${verb[intended]}`
-        : verb[intended]
-  return `[qunguard] 群「${roomTopic || msg.room}」成员 ${who} 发送 ${said}，触发规则 ${decision.rule}。处理：${did}。\n${decision.reason}`
+      ? `试运行，建议${stepName(intended)}`
+      : decision.action === 'alert-owner' && intended !== 'alert-owner'
+        ? `安静模式，未在群内${stepName(intended)}`
+        : stepName(intended)
+  return `[qunguard] 群「${groupName(roomTopic, msg.room)}」成员 ${who} 发送 ${said}，触发规则「${rule}」。处理：${did}。\n${decision.reason}`
 }

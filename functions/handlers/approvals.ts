@@ -16,6 +16,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { answerReceiptText, approvalRequestText, parseAnswer } from '../domain/approvals.ts'
 import type { PrivateEvent } from '../domain/events.ts'
+import { groupName, ruleName } from '../domain/owner-words.ts'
 import { ApprovalsRequestSchema } from '../domain/stage-messages.ts'
 import { newRule, recordAnswer, recordFired } from '../domain/supervision/lifecycle.ts'
 import { stateChangeText } from '../domain/supervision/texts.ts'
@@ -69,6 +70,7 @@ export async function approvalsRecord(deps: ApprovalsDeps, record: SQSRecord): P
       request: proposal.request,
       createdAt: now.toISOString(),
       deadline: new Date(now.getTime() + hours * 3_600_000).toISOString(),
+      ...(proposal.roomTopic ? { topic: proposal.roomTopic } : {}),
     })
     const rule = (await deps.approvals.getRule(req.room, req.rule)) ?? newRule(req.room, req.rule, 'shadow')
     await deps.approvals.saveRule(recordFired(rule, req.decisionId))
@@ -108,7 +110,11 @@ async function answer(deps: ApprovalsDeps, event: PrivateEvent, now: Date): Prom
       await deps.actions.send({
         group: `owner-${event.sender}`,
         dedupeId: `state-${event.id}`,
-        body: privateNote(event.sender, event.id, stateChangeText(closed.rule, closed.request.decision.room, next.change)),
+        body: privateNote(
+          event.sender,
+          event.id,
+          stateChangeText(ruleName(closed.rule), groupName(closed.topic, closed.room), next.change),
+        ),
       })
     }
   }

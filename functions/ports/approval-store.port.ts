@@ -29,6 +29,8 @@ export interface NewApproval {
    * review: \`N<n>\` marks it wrong). Unset: approving carries it out.
    */
   readonly done?: boolean | undefined
+  /** The group's name when the request was opened, for what owners read later (a rule's change of state). */
+  readonly topic?: string | undefined
   /** One line for the owner: who posted what, and the rule's reason (for digests). */
   readonly summary?: string | undefined
   /** The decision's confidence in [0, 1]. */

@@ -44,6 +44,11 @@ export interface OffenceRecord {
   readonly event: string
   readonly ts: string
   readonly mode: 'active' | 'shadow'
+  /**
+   * Whether it counts on the member's ladder: false for what the member never saw (a private
+   * alert to the owner, a recall) — docs/rules.md. `countOffences` counts only these.
+   */
+  readonly counted: boolean
 }
 
 export type ActionStatus = 'done' | 'fallback' | 'failed'
@@ -105,7 +110,7 @@ export interface GuardStore {
   /** Every room the store has seen a snapshot of, by room id — e.g. to show owners their groups' ids and names. */
   listRooms(): Promise<RoomRecord[]>
   getMember(room: string, member: string): Promise<MemberRecord | undefined>
-  /** Offences of a member in a room at or after `since` (ISO-8601), in one mode. */
+  /** Counted offences (`counted: true`) of a member in a room at or after `since` (ISO-8601), in one mode. */
   countOffences(room: string, member: string, since: string, mode: 'active' | 'shadow'): Promise<number>
   hasEvent(id: string): Promise<boolean>
   getEvent(id: string): Promise<GroupEvent | undefined>

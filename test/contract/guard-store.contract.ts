@@ -146,13 +146,33 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
         const m = message({ ts: at(minutes) })
         await store.commit({
           event: m,
-          offences: [{ room: 'r1', member: 'u', rule: 'x', event: m.id, ts: new Date(Date.parse(m.ts)).toISOString(), mode }],
+          offences: [
+            { room: 'r1', member: 'u', rule: 'x', event: m.id, ts: new Date(Date.parse(m.ts)).toISOString(), mode, counted: true },
+          ],
         })
       }
       expect(await store.countOffences('r1', 'u', at(-1), 'active')).toBe(2)
       expect(await store.countOffences('r1', 'u', at(5), 'active')).toBe(1)
       expect(await store.countOffences('r1', 'u', at(-1), 'shadow')).toBe(1)
       expect(await store.countOffences('r1', 'other', at(-1), 'active')).toBe(0)
+    })
+
+    it('counts only the offences recorded as counting on the ladder', async () => {
+      for (const [minutes, counted] of [
+        [0, true],
+        [10, false],
+        [20, true],
+      ] as const) {
+        const m = message({ ts: at(minutes) })
+        await store.commit({
+          event: m,
+          offences: [
+            { room: 'r1', member: 'v', rule: 'x', event: m.id, ts: new Date(Date.parse(m.ts)).toISOString(), mode: 'active', counted },
+          ],
+        })
+      }
+      expect(await store.countOffences('r1', 'v', at(-1), 'active')).toBe(2)
+      expect(await store.countOffences('r1', 'v', at(5), 'active')).toBe(1)
     })
 
     it('filters decisions by room and records actions; unacted active decisions are pending', async () => {

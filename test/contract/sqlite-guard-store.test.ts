@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MIGRATIONS } from '../../functions/adapters/local/sqlite-migrations.ts'
@@ -26,6 +27,23 @@ describe('SqliteGuardStore', () => {
     const again = SqliteGuardStore.open(file)
     expect(again.schemaVersion).toBe(MIGRATIONS.length)
     await again.close()
+  })
+
+  it('migrates a version-3 store to 5: offences stored before `counted` keep counting', async () => {
+    const file = tempFile()
+    const db = new Database(file)
+    for (const sql of MIGRATIONS.slice(0, 3)) db.exec(sql)
+    db.pragma('user_version = 3')
+    const ts = Date.parse('2026-03-01T10:00:00Z')
+    db.prepare("INSERT INTO events (id, kind, room, ts, ts_ms, json) VALUES ('e1', 'message', 'r1', '2026-03-01T10:00:00Z', ?, '{}')").run(
+      ts,
+    )
+    db.prepare("INSERT INTO offences (room, member, rule, event, ts_ms, mode) VALUES ('r1', 'u', 'x', 'e1', ?, 'active')").run(ts)
+    db.close()
+    const store = SqliteGuardStore.open(file)
+    expect(store.schemaVersion).toBe(5)
+    expect(await store.countOffences('r1', 'u', '2026-03-01T00:00:00Z', 'active')).toBe(1)
+    await store.close()
   })
 
   it('keeps what was committed across close and reopen', async () => {

@@ -28,13 +28,13 @@ export function supervisionStoreContract(name: string, makeStore: () => Promise<
     })
 
     it('lists an owner’s open requests and remembers which were sent', async () => {
-      const a = await store.open(newApproval({ done: true, summary: '张三：加微信', score: 0.8 }))
+      const a = await store.open(newApproval({ done: true, summary: '张三：加微信', score: 0.8, topic: '周末亲子活动群' }))
       const b = await store.open(newApproval())
       await store.open(newApproval({ owner: 'wxid_other' }))
       await store.close('wxid_owner', b.number, 'rejected', a.createdAt)
       const open = await store.listOpen('wxid_owner')
       expect(open.map((r) => r.number)).toEqual([a.number])
-      expect(open[0]).toMatchObject({ done: true, summary: '张三：加微信', score: 0.8 })
+      expect(open[0]).toMatchObject({ done: true, summary: '张三：加微信', score: 0.8, topic: '周末亲子活动群' })
       expect(open[0]?.notifiedAt).toBeUndefined()
       await store.markNotified('wxid_owner', [a.number], '2026-03-01T13:00:00.000Z')
       expect((await store.get('wxid_owner', a.number))?.notifiedAt).toBe('2026-03-01T13:00:00.000Z')

@@ -100,7 +100,7 @@ describe('QunGuard on wechaty-puppet-mock', () => {
     const dms = t.world.said(t.owner)
     expect(dms).toHaveLength(1)
     expect(dms[0]).toContain('推广员')
-    expect(dms[0]).toContain('no-ads')
+    expect(dms[0]).toContain('触发规则「本群禁止广告」') // named for the owner, not by its id
     expect(dms[0]).toContain('加微信 abc123')
     expect((await t.store.listDecisions())[0]).toMatchObject({ action: 'alert-owner', mode: 'active' })
   })

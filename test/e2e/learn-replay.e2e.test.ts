@@ -46,7 +46,7 @@ describe('learn → rules → replay --policy', () => {
       await learn({ history: [train], out: policyFile, log: (l) => logged.push(l), progress: false })
       expect(logged).toEqual([expect.stringMatching(/train\.jsonl:\d+: skipped/), expect.stringMatching(/^config: built-in defaults/)])
       const rules = formatRules(readPolicy(policyFile))
-      expect(rules).toContain('[shadow] learned:card:anyone: 成员推送名片 → 移出群聊')
+      expect(rules).toContain('[试运行] 成员推送名片 → 移出群聊')
 
       await replay({ history: [test], out, policy: policyFile, log: () => {}, progress: false })
       const decisions = fs

@@ -295,6 +295,8 @@ describe('Handler: approvals', () => {
       ['ask-owner', 'wxid_owner'],
     ])
     expect(asks[0]?.text).toContain('审批 #1')
+    expect(asks[0]?.text).toContain('成员：推广员')
+    expect(asks[0]?.text).not.toMatch(/wxid_|quiet|owner/)
     expect(asks[1]?.text).toContain('审批 #2')
 
     await approvalsBatch(deps, records([answer('wxid_owner', 'Y1'), answer('wxid_owner', '拒绝２')]), lambdaContext())
@@ -332,7 +334,9 @@ describe('Handler: approvals', () => {
       await approvalsBatch(deps, records([{ kind: 'proposal', proposal: await proposalFor(`刷单返现 ${i}`) }]), lambdaContext())
       await approvalsBatch(deps, records([answer('wxid_owner', `Y${i}`)]), lambdaContext())
     }
-    expect(actions.take().some((a) => a.text.includes('试运行 → 自动执行'))).toBe(true)
+    const change = actions.take().find((a) => a.text.includes('试运行 → 自动执行'))
+    // Named for the owner: the group by its name, the rule by its Chinese name, never ids.
+    expect(change?.text).toContain('群「亲子群」规则「广告分类器」')
     expect(await approvals.getRule('r1', 'ad-classifier')).toMatchObject({ state: 'active', approved: 5, fired: 5 })
     const { guard: promoted } = await primedGuard({ threshold: 0.9, action: 'warn' }, new StoredRuleModes(approvals))
     const r = await promoted.handleEvent(message({ text: '兼职日结', sender: 'wxid_promo2' }), { spamScore: 0.99 })

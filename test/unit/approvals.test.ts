@@ -45,11 +45,12 @@ describe('approvalRequestText', () => {
     },
   }
 
-  it('names the number, group, member, content, reason, proposal and how to answer', () => {
+  it('names the number, group and member by name, content, reason, proposal and how to answer', () => {
     const text = approvalRequestText(7, proposal, 24, 'weixin.qq.com/g/abc')
     expect(text).toContain('审批 #7')
     expect(text).toContain('群：亲子群')
-    expect(text).toContain('推广员（wxid_promo）')
+    expect(text).toContain('成员：推广员')
+    expect(text).not.toContain('wxid_')
     expect(text).toContain('[图片: weixin.qq.com/g/abc]')
     expect(text).toContain('原因：新成员发二维码')
     expect(text).toContain('建议：移出群聊')

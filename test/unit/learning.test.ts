@@ -494,9 +494,12 @@ describe('backtest', () => {
     if (!rule) throw new Error('expected a learned link rule')
     // The same rule for everyone would also have hit the members' links nobody minded.
     const broad = { ...rule, id: 'learned:link:anyone', who: 'anyone' as const }
-    const report = backtest(events, { ...policy, rooms: { r1: { ...policy.rooms.r1, actionRate: 1, rules: [rule, broad] } } })
+    const report = backtest(events, {
+      ...policy,
+      rooms: { r1: { ...policy.rooms.r1, actionRate: 1, actionRateEstimated: true, rules: [rule, broad] } },
+    })
     const [narrow, wide] = report.rooms.r1?.rules ?? []
-    expect(narrow).toMatchObject({ fired: 6, agreed: 6, agreement: 1, falsePositiveCount: 0 })
+    expect(narrow).toMatchObject({ fired: 6, agreed: 6, figures: { handledShare: 1, accuracy: 1 }, falsePositiveCount: 0 })
     expect(wide).toMatchObject({ fired: 32, agreed: 6, falsePositiveCount: 26 })
     expect(wide?.falsePositives).toHaveLength(3)
     expect(wide?.falsePositives[0]).toMatchObject({ sender: 'wxid_old0', text: expect.stringContaining('好文分享') })

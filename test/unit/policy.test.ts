@@ -91,8 +91,24 @@ describe('decide', () => {
     expect(decide(msg, violation(cfg), cfg, 0).decisions[0]?.action).toBe('recall')
   })
 
-  it('tells the member how many chances are left', () => {
+  it('tells the member how many chances are left, from the numbers the ladder uses', () => {
     const { cfg } = roomWith(ads)
-    expect(warningText(cfg.rules[0]!, 1, cfg.escalation)).toContain('再违规 2 次将被移出群聊')
+    const [first, second, third] = [0, 1, 2].map((prior) => decide(msg, violation(cfg), cfg, prior).position)
+    expect(warningText(cfg.rules[0]!, first!)).toContain('这是第 1 次提醒，再违规 2 次将被移出群聊')
+    expect(warningText(cfg.rules[0]!, second!)).toContain('这是第 2 次提醒，再违规 1 次将被移出群聊')
+    expect(third).toMatchObject({ step: 'remove', untilRemoval: undefined })
+  })
+
+  it('gives its reason in Chinese and mentions quiet mode only when quiet mode was applied', () => {
+    const loud = roomWith(ads).cfg
+    const reason = decide(msg, violation(loud), loud, 0).decisions[0]?.reason ?? ''
+    expect(reason).toBe('发送了「加微信」，违反规则「关键词规则 no-ads」；30 天内第 1 次（第 3 次移出群聊） → 警告')
+    // A learned rule in shadow asks the owner; with quiet off there is no quiet-mode note.
+    const learned = decide(msg, { ...violation(loud), learned: true, mode: 'shadow' }, loud, 0).decisions[0]
+    expect(learned?.action).toBe('ask-owner')
+    expect(learned?.reason).not.toContain('安静模式')
+    expect(learned?.reason).not.toContain('quiet')
+    const quiet = roomWith({ ...ads, quiet: true }).cfg
+    expect(decide(msg, violation(quiet), quiet, 0).decisions[0]?.reason).toContain('安静模式')
   })
 })

@@ -282,6 +282,7 @@ function toRecord(item: Item): ApprovalRecord {
     answeredAt: typeof item.answeredAt === 'string' ? item.answeredAt : undefined,
     notifiedAt: typeof item.notifiedAt === 'string' ? item.notifiedAt : undefined,
     ...(item.done === true ? { done: true } : {}),
+    ...(typeof item.topic === 'string' ? { topic: item.topic } : {}),
     ...(typeof item.summary === 'string' ? { summary: item.summary } : {}),
     ...(typeof item.score === 'number' ? { score: item.score } : {}),
   }

@@ -134,6 +134,7 @@ export class DynamoDbGuardStore implements GuardStore {
             rule: o.rule,
             event: o.event,
             ts: o.ts,
+            counted: o.counted,
           },
         },
       })
@@ -275,7 +276,9 @@ export class DynamoDbGuardStore implements GuardStore {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND sk >= :since',
-          ExpressionAttributeValues: { ':pk': offenceKey(room, member, mode), ':since': pad(Date.parse(since), 15) },
+          // Offences written before `counted` existed all counted.
+          FilterExpression: 'attribute_not_exists(counted) OR counted = :yes',
+          ExpressionAttributeValues: { ':pk': offenceKey(room, member, mode), ':since': pad(Date.parse(since), 15), ':yes': true },
           Select: 'COUNT',
           ExclusiveStartKey: start,
         }),

@@ -145,7 +145,8 @@ export class SqliteGuardStore implements GuardStore {
         m.remover ?? null,
       )
     }
-    for (const o of change.offences ?? []) s.insertOffence.run(o.room, o.member, o.rule, o.event, Date.parse(o.ts), o.mode)
+    for (const o of change.offences ?? [])
+      s.insertOffence.run(o.room, o.member, o.rule, o.event, Date.parse(o.ts), o.mode, o.counted ? 1 : 0)
     const decisionIds: number[] = []
     for (const d of change.decisions ?? []) {
       const r = s.insertDecision.run(
@@ -293,8 +294,10 @@ function prepare(db: Database.Database) {
        inviter = excluded.inviter, via = excluded.via, left_at = excluded.left_at, remover = excluded.remover`,
     ),
     getMember: db.prepare('SELECT * FROM members WHERE room = ? AND member = ?'),
-    insertOffence: db.prepare('INSERT INTO offences (room, member, rule, event, ts_ms, mode) VALUES (?, ?, ?, ?, ?, ?)'),
-    countOffences: db.prepare('SELECT count(*) AS n FROM offences WHERE room = ? AND member = ? AND mode = ? AND ts_ms >= ?'),
+    insertOffence: db.prepare('INSERT INTO offences (room, member, rule, event, ts_ms, mode, counted) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    countOffences: db.prepare(
+      'SELECT count(*) AS n FROM offences WHERE room = ? AND member = ? AND mode = ? AND ts_ms >= ? AND counted = 1',
+    ),
     insertDecision: db.prepare(
       'INSERT INTO decisions (event, room, target, action, mode, rule, score, reason, ts, outgoing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),

@@ -1,6 +1,8 @@
 /**
  * The SQLite schema, as numbered migrations. `PRAGMA user_version` records how many have run;
  * each runs once, in its own transaction. Append new migrations; never edit a shipped one.
+ * Migration n is entry n − 1: the list has no gaps (a number taken on another branch is held by
+ * a placeholder until that branch is merged, and then replaced by its migration).
  */
 export const MIGRATIONS: readonly string[] = [
   // 1: events, rooms, members, offences, decisions, actions, meta
@@ -94,4 +96,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE inbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, lane TEXT NOT NULL, json TEXT NOT NULL);
   CREATE INDEX inbox_lane ON inbox (lane, seq);
   `,
+  // 5: whether each offence counts on the member's ladder (silent steps do not; docs/rules.md).
+  // Offences stored before counted, as the guard then counted every one.
+  `ALTER TABLE offences ADD COLUMN counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1));`,
 ]

@@ -43,6 +43,9 @@ const PolicySchema = z.object({
     z.object({
       rules: z.array(RuleSchema),
       actionRate: z.number().min(0).max(1),
+      actionRateEstimated: z.boolean().optional(),
+      ownerActions: z.number().min(0).optional(),
+      topic: z.string().optional(),
       announcement: z.string().optional(),
       rhythm: z.array(z.number().int().min(0)).length(24).optional(),
     }),

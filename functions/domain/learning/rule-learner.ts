@@ -50,8 +50,14 @@ export interface LearnOptions extends WeakLabelOptions, FeatureOptions {
 
 export interface RoomPolicy {
   readonly rules: readonly LearnedRule[]
-  /** How often this owner acts on a clear violation (estimated). */
+  /** How often this owner acts on a clear violation (estimated; a default of 0.6 when `actionRateEstimated` is false). */
   readonly actionRate: number
+  /** Whether the history showed the action rate (conditions the owner plainly enforces). @default true (older policies) */
+  readonly actionRateEstimated?: boolean | undefined
+  /** Members' messages the owner acted on in the history (weighted weak labels). */
+  readonly ownerActions?: number | undefined
+  /** The group's name in the history (its last room snapshot), for what owners read. */
+  readonly topic?: string | undefined
   readonly announcement?: string | undefined
   /** The room's messages per hour of the day in the history (24 counts): its quiet hours from the start. */
   readonly rhythm?: readonly number[] | undefined
@@ -107,10 +113,12 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
   const tracker = new FeatureTracker(options)
   const facts: MessageFacts[] = []
   const announcements = new Map<string, string>()
+  const topics = new Map<string, string>()
   for (const [i, e] of events.entries()) {
     const f = tracker.observe(e)
     if (f && !f.staff) facts.push(f)
     if (e.kind === 'announcement') announcements.set(e.room, e.text)
+    if (e.kind === 'room' && e.topic) topics.set(e.room, e.topic)
     if (i % 5000 === 0) progress('features', i, events.length)
   }
   progress('features', events.length, events.length)
@@ -159,7 +167,8 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
       },
     )
     const rhythm = tracker.rhythm(room)
-    rooms[room] = rhythm ? { ...learned, rhythm } : learned
+    const topic = topics.get(room)
+    rooms[room] = { ...learned, ...(rhythm ? { rhythm } : {}), ...(topic ? { topic } : {}) }
     progress('rules', i + 1, all.length)
   }
   if (classifier) addOffenderRules(rooms, byRoom, labels, scores, options.recentMs ?? RECENT_MS)
@@ -325,6 +334,10 @@ function learnRoom(
     }
   }
   const actionRate = Math.min(1, Math.max(o.minRate, enforcedMatched ? enforcedLabelled / enforcedMatched : 0.6))
+  const actionRateEstimated = enforcedMatched > 0
+  let ownerActions = 0
+  for (const f of facts) ownerActions += labels.get(f.id)?.weight ?? 0
+  const owner = { ownerActions, actionRate: actionRateEstimated ? actionRate : undefined }
   const evidence = (t: Tally, announced: boolean) => {
     const rate = t.matched ? t.labelled / t.matched : 0
     return { matched: t.matched, labelled: t.labelled, rate, precision: Math.min(1, rate / actionRate), announced }
@@ -376,7 +389,11 @@ function learnRoom(
     const announcedToo = origin === 'announcement' || isAnnounced(c)
     const action: 'warn' | 'remove' = t.labelled > 0 ? (t.removed / t.labelled >= 0.5 ? 'remove' : 'warn') : announced.action
     const base = { room, ...c, action, mode: 'shadow' as const, evidence: evidence(t, announcedToo) }
-    rules.push({ id: `learned:${c.what}${c.threshold !== undefined ? `@${c.threshold}` : ''}:${c.who}`, ...base, sentence: sentence(base) })
+    rules.push({
+      id: `learned:${c.what}${c.threshold !== undefined ? `@${c.threshold}` : ''}:${c.who}`,
+      ...base,
+      sentence: sentence(base, owner),
+    })
   }
   for (const { c, t } of chosen) add(c, t, 'history')
   // Cold start: what the announcement states and the history has not already given.
@@ -404,5 +421,5 @@ function learnRoom(
   // to read and to approve.
   const readable = o.nested ? rules.filter((r) => !rules.some((b) => b !== r && b.action === r.action && subsumes(b, r))) : rules
   readable.sort((a, b) => b.evidence.precision - a.evidence.precision || b.evidence.labelled - a.evidence.labelled)
-  return { rules: readable, actionRate, ...(announcement ? { announcement } : {}) }
+  return { rules: readable, actionRate, actionRateEstimated, ownerActions, ...(announcement ? { announcement } : {}) }
 }

@@ -4,9 +4,10 @@
  *
  * @example
  *   matches({ what: 'link', who: 'newcomer', … }, facts, score) // a link from someone who joined < 24 h ago
- *   sentence(rule) // "入群不满一天的成员发链接 → 警告（历史：群主处理了 8/10 次；估计准确率 96%）"
+ *   sentence(rule) // "入群不满一天的成员发链接 → 警告（历史：命中 10 次，群主处理 8 次（处理率 80%），估计准确率 96%）"
  */
 import type { MessageFacts } from './features.ts'
+import { count, evidenceWords, ruleFigures } from './figures.ts'
 
 export const WHATS = [
   'ad-text',
@@ -178,16 +179,41 @@ const WHO_WORDS: Record<Who, string> = {
 }
 const ACTION_WORDS = { warn: '警告', remove: '移出群聊' } as const
 
-/** The rule in one sentence, with its evidence. */
-export function sentence(rule: Omit<LearnedRule, 'sentence' | 'id'>): string {
+/** What a rule's condition says, without action or evidence: 「入群不满一天的成员发链接」. */
+export function conditionWords(rule: RuleCondition): string {
+  return `${WHO_WORDS[rule.who]}${WHAT_WORDS[rule.what](rule.threshold)}`
+}
+
+/** A learned rule's condition read back from its id (`learned:<what>[@threshold]:<who>`), or undefined. */
+export function parseRuleId(id: string): RuleCondition | undefined {
+  const m = /^learned:([a-z-]+)(?:@([\d.]+))?:([a-z-]+)$/.exec(id)
+  if (!m?.[1] || !m[3]) return undefined
+  const what = m[1] as What
+  const who = m[3] as Who
+  if (!(WHATS as readonly string[]).includes(what) || !(WHOS as readonly string[]).includes(who)) return undefined
+  return { what, who, ...(m[2] !== undefined ? { threshold: Number(m[2]) } : {}) }
+}
+
+/**
+ * The rule in one sentence, with its evidence in the figures' one wording (figures.ts).
+ * @param owner the group's owner figures: how many messages the owner acted on and the action
+ *   rate, undefined when it could not be estimated. @default estimated, as `evidence.precision` assumes
+ */
+export function sentence(
+  rule: Omit<LearnedRule, 'sentence' | 'id'>,
+  owner?: { readonly ownerActions: number; readonly actionRate: number | undefined },
+): string {
   const e = rule.evidence
+  const history = () => {
+    if (e.matched === 0) return undefined
+    const actionRate = owner ? owner.actionRate : e.rate > 0 ? e.rate / Math.max(e.precision, 1e-9) : undefined
+    return `历史：${evidenceWords(ruleFigures({ matched: e.matched, handled: e.labelled, ownerActions: owner?.ownerActions ?? 1, actionRate }))}`
+  }
   const basis = [
     e.announced ? '群公告写明' : undefined,
     e.preset ? '预设规则' : undefined,
-    e.preset && e.matched > 0 ? `各群合计历史：群主处理了 ${Math.round(e.labelled)}/${e.matched} 次` : undefined,
-    !e.preset && e.matched > 0
-      ? `历史：群主处理了 ${Math.round(e.labelled)}/${e.matched} 次，估计准确率 ${Math.round(e.precision * 100)}%`
-      : undefined,
+    e.preset && e.matched > 0 ? `各群合计历史：命中 ${e.matched} 次，群主处理 ${count(e.labelled)} 次` : undefined,
+    !e.preset ? history() : undefined,
   ]
     .filter(Boolean)
     .join('；')

@@ -9,6 +9,7 @@
 import type { SupervisionStore } from '../../ports/supervision-store.port.ts'
 import { type Config, groupKey, resolveRoomConfig } from '../config.ts'
 import type { LearnedPolicy } from '../learning/rule-learner.ts'
+import { ruleName } from '../owner-words.ts'
 import { CLASSIFIER_RULE_ID } from '../policy.ts'
 import { type RuleInfo, type SupervisionOptions, Supervisor } from './supervisor.ts'
 
@@ -27,13 +28,13 @@ export function ruleCatalogue(config: Config, sources: CatalogueSources = {}): (
     if (rules) return rules
     const cfg = resolveRoomConfig(config, key)
     rules = [
-      ...cfg.rules.map((r) => ({ id: r.id, initial: r.mode, name: r.reason ?? `关键词规则 ${r.id}` })),
+      ...cfg.rules.map((r) => ({ id: r.id, initial: r.mode, name: ruleName(r.id, { reason: r.reason }) })),
       ...(sources.policy?.rooms[room]?.rules ?? []).map((r) => ({
         id: r.id,
         initial: r.mode,
-        name: r.sentence.replace(/（[^（）]*）$/u, ''),
+        name: ruleName(r.id, { sentence: r.sentence }),
       })),
-      ...(sources.classifier ? [{ id: CLASSIFIER_RULE_ID, initial: 'shadow' as const, name: '广告分类器' }] : []),
+      ...(sources.classifier ? [{ id: CLASSIFIER_RULE_ID, initial: 'shadow' as const, name: ruleName(CLASSIFIER_RULE_ID) }] : []),
     ]
     cache.set(`${room}\u0000${key}`, rules)
     return rules

@@ -27,6 +27,7 @@ import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-st
 import { approvalRequestText, describeMessage, parseAnswer, stepName } from '../approvals.ts'
 import type { GroupEvent, PrivateEvent } from '../events.ts'
 import type { HandledDecision } from '../guard.ts'
+import { groupName, memberName, ruleName } from '../owner-words.ts'
 import { wilsonLowerBound, wilsonUpperBound } from '../wilson.ts'
 import {
   applyOwnerCommand,
@@ -160,6 +161,8 @@ export class Supervisor {
   async onDecision(h: HandledDecision, at: Date): Promise<SupervisorEffect[]> {
     const d = h.decision
     const now = at.toISOString()
+    // The group's name from the store, until (or when no) room snapshot names it.
+    if (h.proposal?.roomTopic && !this.rooms.has(d.room)) this.rooms.set(d.room, { topic: h.proposal.roomTopic, admins: [] })
     const before = await this.ruleFor(d.room, d.rule, h.proposal ? 'shadow' : 'active')
     await this.save(recordFired(before, h.id, this.o.lifecycle))
     const day = this.day(d.room, at)
@@ -373,7 +376,7 @@ export class Supervisor {
     for (const [i, room] of sorted.entries()) {
       const infos = [...this.deps.rulesOf(room, this.rooms.get(room)?.topic)]
       for (const r of all)
-        if (r.room === room && !infos.some((x) => x.id === r.rule)) infos.push({ id: r.rule, initial: r.state, name: r.rule })
+        if (r.room === room && !infos.some((x) => x.id === r.rule)) infos.push({ id: r.rule, initial: r.state, name: ruleName(r.rule) })
       const rules = []
       for (const info of infos) {
         const record = (await this.record(room, info.id)) ?? newRule(room, info.id, info.initial)
@@ -405,11 +408,11 @@ export class Supervisor {
   }
 
   private topic(room: string): string {
-    return this.rooms.get(room)?.topic || room
+    return groupName(this.rooms.get(room)?.topic, room)
   }
 
   private ruleName(room: string, rule: string): string {
-    return this.deps.rulesOf(room, this.rooms.get(room)?.topic).find((r) => r.id === rule)?.name ?? rule
+    return this.deps.rulesOf(room, this.rooms.get(room)?.topic).find((r) => r.id === rule)?.name ?? ruleName(rule)
   }
 
   private async record(room: string, rule: string): Promise<SupervisedRule | undefined> {
@@ -431,7 +434,7 @@ export class Supervisor {
 
   private summary(h: HandledDecision, action: string): string {
     const msg = h.message
-    const who = msg?.senderName ?? h.decision.target
+    const who = memberName(msg?.senderName, h.decision.target)
     const what = msg ? describeMessage(msg).slice(0, 40) : ''
     const rule = this.ruleName(h.decision.room, h.decision.rule)
     return `群「${this.topic(h.decision.room)}」${who}：${what} → ${stepName(action)}（${rule.slice(0, 40)}）`
