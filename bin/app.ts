@@ -9,11 +9,13 @@
  *   puppet=<package>         the bot host's Wechaty puppet (default wechaty-puppet-wechat4u)
  *   mediaRetentionDays=<n>   days pictures are kept (default 30)
  *   approvalBacklog=<n>      open approval requests that raise the alarm (default 50)
- *   guardConfigFile=<path>   a qunguard.yaml given to the functions
+ *   guardConfigFile=<path>   a qunguard.yaml for ingest and moderate: validated here (a config
+ *                            `doctor` refuses fails the synth), deployed to the media bucket
  */
 import fs from 'node:fs'
 import { App, Validations } from 'aws-cdk-lib'
 import { AwsSolutionsChecks } from 'cdk-nag'
+import { loadConfigFile } from '../functions/adapters/local/config-file.ts'
 import { StatefulStack } from '../lib/stateful-stack.ts'
 import { StatelessStack } from '../lib/stateless-stack.ts'
 
@@ -30,6 +32,8 @@ export function buildApp(app = new App()): { app: App; stateful: StatefulStack; 
     mediaRetentionDays: Number(app.node.tryGetContext('mediaRetentionDays') ?? 30),
   })
   const configFile = app.node.tryGetContext('guardConfigFile') as string | undefined
+  // The embedded guard's own loader first: the same messages as `doctor` (file, field, reason).
+  if (configFile) loadConfigFile(configFile)
   const stateless = new StatelessStack(app, 'QunguardCompute', {
     data: stateful,
     sagemaker: flag(app, 'sagemaker', true),
@@ -37,6 +41,7 @@ export function buildApp(app = new App()): { app: App; stateful: StatefulStack; 
     puppet: app.node.tryGetContext('puppet') as string | undefined,
     approvalBacklogThreshold: Number(app.node.tryGetContext('approvalBacklog') ?? 50),
     guardConfig: configFile ? fs.readFileSync(configFile, 'utf8') : undefined,
+    guardConfigSource: configFile,
   })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
   return { app, stateful, stateless }

@@ -32,6 +32,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { Queue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { BotHostService } from './bot-host-service.ts'
+import { GuardConfig } from './guard-config.ts'
 import { GuardFunction, METRIC_NAMESPACE } from './guard-function.ts'
 import { acknowledgeWildcards, renderedArn } from './nag.ts'
 import { Retraining } from './retraining.ts'
@@ -56,8 +57,13 @@ type Data = Pick<
 export interface StatelessStackProps extends StackProps {
   /** The tables, buckets and queues the functions use. */
   readonly data: Data
-  /** The guard's config (qunguard.yaml as text) given to ingest and moderate. @default built-in defaults, no rules */
+  /**
+   * The guard's config (qunguard.yaml as text): validated at synth (a refused config fails
+   * `cdk synth`), stored in the media bucket and read by ingest and moderate. @default built-in defaults, no rules
+   */
   readonly guardConfig?: string
+  /** The config's file name, for error messages. @default 'guard config' */
+  readonly guardConfigSource?: string
   /** The SageMaker retraining path and endpoint; false keeps only the in-process path. @default true */
   readonly sagemaker?: boolean
   /** When retraining runs. @default daily at 19:00 UTC (03:00 Beijing time) */
@@ -96,7 +102,10 @@ export class StatelessStack extends Stack {
     if (!(threshold > 0 && threshold <= 1)) throw new Error(`classifierThreshold must be in (0, 1] (got ${threshold})`)
     const heartbeatSeconds = props.heartbeatSeconds ?? 60
     const table = data.table.tableArn
-    const config: Record<string, string> = props.guardConfig ? { QUNGUARD_CONFIG: props.guardConfig } : {}
+    const guardConfig =
+      props.guardConfig === undefined
+        ? undefined
+        : new GuardConfig(this, 'GuardConfig', { bucket: data.mediaBucket, text: props.guardConfig, source: props.guardConfigSource })
 
     const ingest = new GuardFunction(this, 'Ingest', {
       handler: 'ingest',
@@ -106,7 +115,6 @@ export class StatelessStack extends Stack {
         VISION_QUEUE_URL: data.visionQueue.queueUrl,
         MODERATE_QUEUE_URL: data.moderateQueue.queueUrl,
         APPROVALS_QUEUE_URL: data.approvalsQueue.queueUrl,
-        ...config,
       },
     })
       .allow([GET, PUT, UPDATE], [table])
@@ -179,8 +187,8 @@ export class StatelessStack extends Stack {
         TABLE_NAME: data.table.tableName,
         ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
         APPROVALS_QUEUE_URL: data.approvalsQueue.queueUrl,
+        MEDIA_BUCKET: data.mediaBucket.bucketName,
         ...(retraining ? { CLASSIFIER_ENDPOINT: retraining.endpointName } : ({} as Record<string, string>)),
-        ...config,
       },
     })
       .allow([GET, QUERY, PUT, UPDATE], [table])
@@ -192,6 +200,8 @@ export class StatelessStack extends Stack {
       'moderate reads the in-process model learn saves under models/inprocess/.',
     )
     if (retraining) moderate.allow(['sagemaker:InvokeEndpoint'], [retraining.endpointArn])
+    guardConfig?.grantRead(ingest)
+    guardConfig?.grantRead(moderate)
 
     const approvals = new GuardFunction(this, 'Approvals', {
       handler: 'approvals',

@@ -20,6 +20,7 @@ import { DynamoDbGuardStore } from '../adapters/aws/dynamodb-guard-store.ts'
 import { S3MediaStore } from '../adapters/aws/s3-media-store.ts'
 import { SageMakerTextClassifier } from '../adapters/aws/sagemaker-text-classifier.ts'
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue.ts'
+import { StoredConfig } from '../domain/stored-config.ts'
 import { requiredEnv } from './env.ts'
 
 const once = <T>(make: () => T): (() => T) => {
@@ -48,6 +49,15 @@ export const aws = {
     () =>
       new SageMakerTextClassifier({ client: new SageMakerRuntimeClient({}), endpointName: process.env.CLASSIFIER_ENDPOINT || undefined }),
   ),
+  /**
+   * The guard config the deployment wrote to the media bucket (QUNGUARD_CONFIG_KEY in
+   * MEDIA_BUCKET), read on the first `load()` of a cold start and kept; the built-in defaults
+   * when the stack was deployed without one.
+   */
+  guardConfig: once((): StoredConfig => {
+    const key = process.env.QUNGUARD_CONFIG_KEY || undefined
+    return new StoredConfig({ media: key ? aws.media() : { get: async () => undefined }, key })
+  }),
   /** A queue named by an environment variable holding its URL. */
   queue: <T>(envName: string) => new SqsMessageQueue<T>({ client: sqs(), queueUrl: requiredEnv(envName) }),
 }

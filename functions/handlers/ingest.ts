@@ -19,7 +19,6 @@ import type { ApprovalsRequest, ModerateRequest, VisionRequest } from '../domain
 import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
-import { configFromEnv } from './env.ts'
 import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, PoisonRecordError } from './sqs-batch.ts'
 
@@ -84,10 +83,15 @@ export function ingestBatch(deps: IngestDeps, event: SQSEvent, context: Context)
 }
 
 let deps: IngestDeps | undefined
-/** Production wiring: TABLE_NAME, MODERATE_QUEUE_URL, VISION_QUEUE_URL, APPROVALS_QUEUE_URL, QUNGUARD_CONFIG. */
-export function depsFromEnv(): IngestDeps {
+/**
+ * Production wiring: TABLE_NAME, MODERATE_QUEUE_URL, VISION_QUEUE_URL, APPROVALS_QUEUE_URL, and
+ * the guard config's QUNGUARD_CONFIG_KEY in MEDIA_BUCKET (read once per cold start).
+ */
+export async function depsFromEnv(): Promise<IngestDeps> {
+  if (deps) return deps
+  const config = await aws.guardConfig().load()
   deps ??= {
-    guard: new Guard({ store: aws.guardStore(), config: configFromEnv() }),
+    guard: new Guard({ store: aws.guardStore(), config }),
     store: aws.guardStore(),
     moderate: aws.queue('MODERATE_QUEUE_URL'),
     vision: aws.queue('VISION_QUEUE_URL'),
@@ -96,6 +100,6 @@ export function depsFromEnv(): IngestDeps {
   return deps
 }
 
-export const handler = withPowertools(function ingestHandler(event: SQSEvent, context: Context) {
-  return ingestBatch(depsFromEnv(), event, context)
+export const handler = withPowertools(async function ingestHandler(event: SQSEvent, context: Context) {
+  return ingestBatch(await depsFromEnv(), event, context)
 })

@@ -20,7 +20,6 @@ import type { ActionRequest } from '../ports/action-executor.port.ts'
 import { ClassifierError, type TextClassifier } from '../ports/classifier.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
-import { configFromEnv } from './env.ts'
 import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, PoisonRecordError, recordBody } from './sqs-batch.ts'
 
@@ -113,10 +112,12 @@ export function moderateBatch(deps: ModerateDeps, event: SQSEvent, context: Cont
 let deps: ModerateDeps | undefined
 /**
  * Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, APPROVALS_QUEUE_URL, MEDIA_BUCKET (the
- * in-process model), QUNGUARD_CONFIG, CLASSIFIER_ENDPOINT (optional), CLASSIFIER_THRESHOLD (default 0.9).
+ * in-process model and the guard config), QUNGUARD_CONFIG_KEY (the guard config, read once per
+ * cold start), CLASSIFIER_ENDPOINT (optional), CLASSIFIER_THRESHOLD (default 0.9).
  */
-export function depsFromEnv(): ModerateDeps {
+export async function depsFromEnv(): Promise<ModerateDeps> {
   if (deps) return deps
+  const config = await aws.guardConfig().load()
   const threshold = Number(process.env.CLASSIFIER_THRESHOLD ?? 0.9)
   if (!(threshold > 0 && threshold <= 1))
     throw new Error(`CLASSIFIER_THRESHOLD must be in (0, 1] (got ${process.env.CLASSIFIER_THRESHOLD})`)
@@ -125,7 +126,7 @@ export function depsFromEnv(): ModerateDeps {
   deps = {
     guard: new Guard({
       store: aws.guardStore(),
-      config: configFromEnv(),
+      config,
       classifierRule: { threshold, action: 'warn' },
       // Rules promoted, demoted, paused or retired by the owners' answers (approvals keeps the records).
       supervision: new StoredRuleModes(aws.approvalStore()),
@@ -137,6 +138,6 @@ export function depsFromEnv(): ModerateDeps {
   return deps
 }
 
-export const handler = withPowertools(function moderateHandler(event: SQSEvent, context: Context) {
-  return moderateBatch(depsFromEnv(), event, context)
+export const handler = withPowertools(async function moderateHandler(event: SQSEvent, context: Context) {
+  return moderateBatch(await depsFromEnv(), event, context)
 })

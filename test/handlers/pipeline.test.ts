@@ -2,6 +2,8 @@
  * ingest and moderate on real local servers — DynamoDB Local for the store, fauxqs for the
  * queues between them — as SQS would feed them: partial batch failures, routing, idempotency.
  */
+import { createHash } from 'node:crypto'
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs'
 import type { SQSRecord } from 'aws-lambda'
 import { type FauxqsServer, startFauxqs } from 'fauxqs'
@@ -12,6 +14,7 @@ import { SqsMessageQueue } from '../../functions/adapters/aws/sqs-message-queue.
 import { parseConfig } from '../../functions/domain/config.ts'
 import { Guard } from '../../functions/domain/guard.ts'
 import type { ApprovalsRequest, ModerateRequest, VisionRequest } from '../../functions/domain/stage-messages.ts'
+import { guardConfigKey } from '../../functions/domain/stored-config.ts'
 import { type IngestDeps, ingestBatch } from '../../functions/handlers/ingest.ts'
 import { type ModerateDeps, moderateBatch } from '../../functions/handlers/moderate.ts'
 import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
@@ -105,14 +108,26 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     expect((await drain(ingest.moderate as MessageQueue<ModerateRequest>)).bodies).toEqual([])
   })
 
-  it('runs as the deployed handlers, wired from the environment', async () => {
+  it('runs as the deployed handlers, wired from the environment, reading the deployed config from S3 once', async () => {
+    // What `cdk deploy` leaves in the media bucket: the validated config as JSON under its content's hash.
+    const s3 = new S3Client({
+      endpoint: fauxqs.address,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    })
+    const json = JSON.stringify(YAML.parse(CONFIG))
+    const key = guardConfigKey(createHash('sha256').update(json).digest('hex'))
+    await s3.send(new CreateBucketCommand({ Bucket: 'guard-media' }))
+    await s3.send(new PutObjectCommand({ Bucket: 'guard-media', Key: key, Body: json, ContentType: 'application/json' }))
     vi.stubEnv('TABLE_NAME', table)
     vi.stubEnv('VISION_QUEUE_URL', urls.vision ?? '')
     vi.stubEnv('MODERATE_QUEUE_URL', urls.moderate ?? '')
     vi.stubEnv('APPROVALS_QUEUE_URL', urls.approvals ?? '')
     vi.stubEnv('ACTIONS_QUEUE_URL', urls.actions ?? '')
-    vi.stubEnv('MEDIA_BUCKET', 'no-model-yet') // moderate looks for the in-process model there: none, so rules alone
-    vi.stubEnv('QUNGUARD_CONFIG', CONFIG)
+    vi.stubEnv('MEDIA_BUCKET', 'guard-media') // no in-process model there yet: rules alone
+    vi.stubEnv('QUNGUARD_CONFIG_KEY', key)
     vi.stubEnv('AWS_REGION', 'us-east-1')
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local')
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local')
@@ -121,11 +136,19 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     vi.stubEnv('AWS_ENDPOINT_URL_S3', fauxqs.address)
     const ingestHandler = (await import('../../functions/handlers/ingest.ts')).handler
     const moderateHandler = (await import('../../functions/handlers/moderate.ts')).handler
+    const judge = async (m: ReturnType<typeof message>) => {
+      expect(await ingestHandler(sqsEvent([sqsRecord(JSON.stringify(m), m.room)]), lambdaContext())).toEqual({ batchItemFailures: [] })
+      const { records } = await drain(ingest.moderate as MessageQueue<ModerateRequest>)
+      expect(await moderateHandler(sqsEvent(records), lambdaContext('moderate'))).toEqual({ batchItemFailures: [] })
+      return (await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies.map((a) => a.decision.event)
+    }
     const m = message({ room: 'r4', sender: 'wxid_x', text: '加微信', ts: at(50) })
-    expect(await ingestHandler(sqsEvent([sqsRecord(JSON.stringify(m), 'r4')]), lambdaContext())).toEqual({ batchItemFailures: [] })
-    const { records } = await drain(ingest.moderate as MessageQueue<ModerateRequest>)
-    expect(await moderateHandler(sqsEvent(records), lambdaContext('moderate'))).toEqual({ batchItemFailures: [] })
-    expect((await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies.map((a) => a.decision.event)).toEqual([m.id])
+    expect(await judge(m)).toEqual([m.id]) // the stored config's rule judged it
+    // Read once per cold start: with the object gone, the warm functions still apply its rule.
+    await s3.send(new DeleteObjectCommand({ Bucket: 'guard-media', Key: key }))
+    const again = message({ room: 'r4', sender: 'wxid_y', text: '加微信', ts: at(51) })
+    expect(await judge(again)).toEqual([again.id])
+    s3.destroy()
     vi.unstubAllEnvs()
   })
 })

@@ -5,6 +5,9 @@ import { App, Validations } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { beforeAll, describe, expect, it } from 'vitest'
+import YAML from 'yaml'
+import { buildApp } from '../../bin/app.ts'
+import { ConfigError } from '../../functions/domain/config.ts'
 import { StatefulStack } from '../../lib/stateful-stack.ts'
 import { StatelessStack, type StatelessStackProps } from '../../lib/stateless-stack.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
@@ -35,6 +38,26 @@ function actionsByFunction(template: Template): Record<string, string[]> {
   }
   return out
 }
+
+/** Lambda's limit on one function's variables, keys and values together. */
+const LAMBDA_ENV_LIMIT = 4096
+/** A value CloudFormation fills in (a queue URL, a table name) counted as more than a generated queue URL takes. */
+const TOKEN_BYTES = 120
+
+/** Each function's variables, by handler name. */
+function environments(template: Template): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {}
+  for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+    const vars = fn.Properties.Environment?.Variables
+    if (vars?.POWERTOOLS_SERVICE_NAME) out[vars.POWERTOOLS_SERVICE_NAME] = vars
+  }
+  return out
+}
+
+const envBytes = (vars: Record<string, unknown>) =>
+  Object.entries(vars).reduce((n, [k, v]) => n + Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : TOKEN_BYTES), 0)
+
+const EXAMPLE_CONFIG = fs.readFileSync(new URL('../../qunguard.example.yaml', import.meta.url), 'utf8')
 
 const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage']
 
@@ -163,6 +186,10 @@ describe('StatelessStack', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1)
   })
 
+  it('gives moderate the media bucket it reads the in-process model from', () => {
+    expect(environments(template).moderate?.MEDIA_BUCKET).toBeDefined()
+  })
+
   it('passes the cdk-nag AwsSolutions pack with only reasoned acknowledgements', () => {
     expect(() => app.synth()).not.toThrow()
   })
@@ -201,5 +228,67 @@ describe('StatelessStack without SageMaker or the Fargate bot host', () => {
 
   it('refuses a classifier threshold outside (0, 1]', () => {
     expect(() => build({ classifierThreshold: 1.5, botHost: false })).toThrow(/classifierThreshold/)
+  })
+})
+
+describe('StatelessStack with a guard config', () => {
+  let app: App
+  let template: Template
+  beforeAll(() => {
+    ;({ app, template } = build({ guardConfig: EXAMPLE_CONFIG, guardConfigSource: 'qunguard.example.yaml' }))
+  }, 120_000)
+
+  it('keeps every function’s variables small and puts no config in them, only the key of the stored object', () => {
+    const envs = environments(template)
+    const key = envs.ingest?.QUNGUARD_CONFIG_KEY as string
+    expect(key).toMatch(/^config\/guard-[0-9a-f]{64}\.json$/)
+    expect(envs.moderate?.QUNGUARD_CONFIG_KEY).toBe(key)
+    for (const [name, vars] of Object.entries(envs)) {
+      expect(envBytes(vars), name).toBeLessThan(LAMBDA_ENV_LIMIT / 4) // room for many more settings
+      for (const v of Object.values(vars)) if (typeof v === 'string') expect(v.length, name).toBeLessThan(200)
+    }
+    expect(JSON.stringify(envs)).not.toContain('no-ads') // a rule id of the example
+  })
+
+  it('writes the validated document under its content’s hash, before the functions that read it, and lets them read only that object', () => {
+    const key = environments(template).ingest?.QUNGUARD_CONFIG_KEY as string
+    const json = JSON.stringify(YAML.parse(EXAMPLE_CONFIG))
+    const [put, ...others] = Object.entries(template.findResources('Custom::AWS'))
+    expect(others).toEqual([])
+    const create = JSON.stringify(put?.[1].Properties.Create)
+    expect(create).toContain('\\"action\\":\\"putObject\\"')
+    expect(create).toContain(key)
+    expect(create).toContain(JSON.stringify(JSON.stringify(json)).slice(3, -3)) // the Body, escaped twice over
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
+      ['ingest', 'moderate'].includes(f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME),
+    )
+    for (const f of fns) expect(f.DependsOn).toContain(put?.[0])
+    const reads = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.filter((st: { Resource: unknown }) => JSON.stringify(st.Resource).includes('/config/guard-')),
+    )
+    expect(reads.map((st: { Action: string }) => st.Action).sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:PutObject'])
+    for (const st of reads) expect(JSON.stringify(st.Resource)).toContain(`/${key}`)
+  })
+
+  it('still passes the cdk-nag AwsSolutions pack', () => {
+    expect(() => app.synth()).not.toThrow()
+  })
+
+  it('fails the synth on a misspelt field, naming the file and the field', () => {
+    const bad = EXAMPLE_CONFIG.replace('offenceWindowDays', 'offenseWindowDays')
+    expect(bad).not.toBe(EXAMPLE_CONFIG)
+    expect(() => build({ guardConfig: bad, guardConfigSource: 'qunguard.yaml', botHost: false })).toThrow(ConfigError)
+    expect(() => build({ guardConfig: bad, guardConfigSource: 'qunguard.yaml', botHost: false })).toThrow(
+      /^qunguard\.yaml: .*offenseWindowDays/,
+    )
+    expect(() => build({ guardConfig: 'groups: [', botHost: false })).toThrow(/guard config is not valid YAML/)
+  })
+
+  it('fails `cdk synth -c guardConfigFile=…` on a misspelt field before building anything', () => {
+    const file = path.join(tempDir('qunguard-config-'), 'qunguard.yaml')
+    fs.writeFileSync(file, EXAMPLE_CONFIG.replace('offenceWindowDays', 'offenseWindowDays'))
+    expect(() => buildApp(new App({ outdir: tempDir('qunguard-cdk-'), context: { guardConfigFile: file } }))).toThrow(
+      /qunguard\.yaml.*offenseWindowDays/,
+    )
   })
 })
