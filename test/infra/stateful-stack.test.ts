@@ -3,10 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { describe, expect, it } from 'vitest'
 import { StatefulStack } from '../../lib/stateful-stack.ts'
+import { cdkApp, cdkJson } from '../helpers/cdk-app.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
 
 const synth = () => {
-  const app = new App({ outdir: tempDir('qunguard-cdk-') })
+  const app = cdkApp()
   const stack = new StatefulStack(app, 'Data')
   return { app, stack, template: Template.fromStack(stack) }
 }
@@ -59,15 +60,26 @@ describe('StatefulStack', () => {
   })
 
   it('refuses a retention below one day at synth', () => {
-    expect(() => new StatefulStack(new App({ outdir: tempDir('qunguard-cdk-') }), 'Bad', { mediaRetentionDays: 0 })).toThrow(
-      /mediaRetentionDays must be at least 1/,
-    )
+    expect(() => new StatefulStack(cdkApp(), 'Bad', { mediaRetentionDays: 0 })).toThrow(/mediaRetentionDays must be at least 1/)
   })
 
   it('passes the cdk-nag AwsSolutions pack with only reasoned acknowledgements', () => {
-    const app = new App({ outdir: tempDir('qunguard-cdk-') })
+    const app = cdkApp()
     new StatefulStack(app, 'Data')
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
     expect(() => app.synth()).not.toThrow()
+  })
+})
+
+describe('cdk.json', () => {
+  it('sets every feature flag this aws-cdk-lib recommends, each deliberately', async () => {
+    const { default: recommended } = (await import('aws-cdk-lib/recommended-feature-flags.json', { with: { type: 'json' } })) as {
+      default: Record<string, unknown>
+    }
+    const set = cdkJson.context
+    expect(Object.keys(recommended).filter((k) => !(k in set))).toEqual([])
+    // The two we keep off the recommendation, and why (docs/deploy.md):
+    expect(set['@aws-cdk/core:defaultCrossStackReferences']).toBe('strong') // the stateless stack imports the tables' exports
+    expect(set['@aws-cdk/core:enableAdditionalMetadataCollection']).toBe(false) // no construct metadata sent to AWS
   })
 })

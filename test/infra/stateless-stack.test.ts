@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { App, Validations } from 'aws-cdk-lib'
+import { type App, Validations } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -10,10 +10,11 @@ import { buildApp } from '../../bin/app.ts'
 import { ConfigError } from '../../functions/domain/config.ts'
 import { StatefulStack } from '../../lib/stateful-stack.ts'
 import { StatelessStack, type StatelessStackProps } from '../../lib/stateless-stack.ts'
+import { cdkApp } from '../helpers/cdk-app.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
 
 function build(props: Omit<StatelessStackProps, 'data'> = {}) {
-  const app = new App({ outdir: tempDir('qunguard-cdk-') })
+  const app = cdkApp()
   const data = new StatefulStack(app, 'Data')
   const compute = new StatelessStack(app, 'Compute', { data, ...props })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
@@ -287,8 +288,6 @@ describe('StatelessStack with a guard config', () => {
   it('fails `cdk synth -c guardConfigFile=…` on a misspelt field before building anything', () => {
     const file = path.join(tempDir('qunguard-config-'), 'qunguard.yaml')
     fs.writeFileSync(file, EXAMPLE_CONFIG.replace('offenceWindowDays', 'offenseWindowDays'))
-    expect(() => buildApp(new App({ outdir: tempDir('qunguard-cdk-'), context: { guardConfigFile: file } }))).toThrow(
-      /qunguard\.yaml.*offenseWindowDays/,
-    )
+    expect(() => buildApp(cdkApp({ guardConfigFile: file }))).toThrow(/qunguard\.yaml.*offenseWindowDays/)
   })
 })
