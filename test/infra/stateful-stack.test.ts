@@ -1,10 +1,9 @@
-import { App, Validations } from 'aws-cdk-lib'
+import { Validations } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { describe, expect, it } from 'vitest'
 import { StatefulStack } from '../../lib/stateful-stack.ts'
 import { cdkApp, cdkJson } from '../helpers/cdk-app.ts'
-import { tempDir } from '../helpers/temp-dirs.ts'
 
 const synth = () => {
   const app = cdkApp()
