@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MIGRATIONS } from '../../functions/adapters/local/sqlite-migrations.ts'
-import { isStoreLocked, StoreLockedError } from '../../functions/adapters/local/store-lock.ts'
+import { isStoreLocked, lockStore, StoreLockedError } from '../../functions/adapters/local/store-lock.ts'
 import { StoreError } from '../../functions/ports/guard-store.port.ts'
 import { message } from '../helpers/factories.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
@@ -124,15 +124,28 @@ describe('SqliteGuardStore lock', () => {
     const file = tempFile()
     fs.mkdirSync(`${file}.lock`)
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
-    fs.writeFileSync(`${file}.lock/owner`, JSON.stringify({ pid: Number(dead.stdout), host: os.hostname() }))
+    fs.writeFileSync(`${file}.lock-owner`, JSON.stringify({ pid: Number(dead.stdout), host: os.hostname() }))
     expect(isStoreLocked(file)).toBe(false)
     const store = SqliteGuardStore.open(file)
     await store.close()
     // A live process of this machine (the test runner's parent) keeps its lock.
     fs.mkdirSync(`${file}.lock`)
-    fs.writeFileSync(`${file}.lock/owner`, JSON.stringify({ pid: process.ppid, host: os.hostname() }))
+    fs.writeFileSync(`${file}.lock-owner`, JSON.stringify({ pid: process.ppid, host: os.hostname() }))
     expect(isStoreLocked(file)).toBe(true)
     expect(() => SqliteGuardStore.open(file)).toThrow(StoreLockedError)
     fs.rmSync(`${file}.lock`, { recursive: true })
+  })
+
+  it('keeps its lock past several refreshes (the owner record does not make it look taken over)', async () => {
+    const file = tempFile()
+    const compromised: unknown[] = []
+    process.on('uncaughtException', (e) => compromised.push(e))
+    const release = lockStore(file, 2000) // refreshed every second
+    await new Promise((r) => setTimeout(r, 3500))
+    expect(compromised).toEqual([])
+    expect(isStoreLocked(file)).toBe(true)
+    release()
+    expect(isStoreLocked(file)).toBe(false)
+    expect(fs.existsSync(`${file}.lock-owner`)).toBe(false)
   })
 })

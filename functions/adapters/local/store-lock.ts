@@ -2,8 +2,9 @@
  * One writer per SQLite store file, across processes: `qunguard start` (and `replay --store`)
  * take the lock when they open the store; a second process gets StoreLockedError instead of
  * splitting the work. The lock is proper-lockfile's `<store>.lock` directory, whose time the
- * holder refreshes every few seconds. The holder also writes its pid and host into the lock
- * directory (`owner`): a lock whose holder is gone from this machine (killed, even with
+ * holder refreshes every few seconds. The holder also writes its pid and host beside it
+ * (`<store>.lock-owner`; not inside, where a new entry would change the time proper-lockfile
+ * watches and make the lock look taken over): a lock whose holder is gone from this machine (killed, even with
  * `kill -9`) is taken over at once; any other lock is stale after `STALE_MS` and taken over, so
  * a crash never blocks the store for good.
  *
@@ -34,9 +35,9 @@ export class StoreLockedError extends StoreError {
 /** A lock not refreshed for this long belongs to a dead process. */
 export const STALE_MS = 10_000
 
-const lockOptions = (file: string) => ({ realpath: false, lockfilePath: `${file}.lock`, stale: STALE_MS })
+const lockOptions = (file: string, staleMs = STALE_MS) => ({ realpath: false, lockfilePath: `${file}.lock`, stale: staleMs })
 
-const ownerFile = (abs: string) => path.join(`${abs}.lock`, 'owner')
+const ownerFile = (abs: string) => `${abs}.lock-owner`
 
 /** Whether the lock was left by a process of this machine that is no longer running. */
 function holderIsGone(abs: string): boolean {
@@ -55,14 +56,17 @@ function holderIsGone(abs: string): boolean {
   }
 }
 
-/** Takes the store's lock; returns its release. */
-export function lockStore(file: string): () => void {
+/**
+ * Takes the store's lock; returns its release.
+ * @param staleMs after how long without refresh the lock counts as abandoned (tests shorten it)
+ */
+export function lockStore(file: string, staleMs = STALE_MS): () => void {
   const abs = path.resolve(file)
   if (holderIsGone(abs)) fs.rmSync(`${abs}.lock`, { recursive: true, force: true })
   let release: () => void
   try {
     release = lockfile.lockSync(abs, {
-      ...lockOptions(abs),
+      ...lockOptions(abs, staleMs),
       onCompromised: (e: Error) => {
         // Another process took the lock over (this one stalled past STALE_MS): two writers
         // would split the work, so this one stops.
@@ -83,8 +87,8 @@ export function lockStore(file: string): () => void {
     if (released) return
     released = true
     try {
-      fs.rmSync(ownerFile(abs), { force: true }) // proper-lockfile removes an empty lock directory only
       release()
+      fs.rmSync(ownerFile(abs), { force: true })
     } catch {
       // Already released or taken over: nothing of ours to remove.
     }
