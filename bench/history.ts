@@ -12,6 +12,8 @@ export interface HistoryOptions {
   readonly seed: string
   readonly rooms: string
   readonly volume: string
+  /** The generator's earlier, fixed simulator (`--fixed`) instead of per-room draws. */
+  readonly fixed?: boolean | undefined
 }
 
 /** Generates the history and returns its folder (train.jsonl, test.jsonl, …); exits with a clear line when the shared folder is missing. */
@@ -26,6 +28,7 @@ export function generateHistory(bench: string, o: HistoryOptions): string {
     generator,
     ...['--pools', path.join(o.shared, 'data/text'), '--media', path.join(o.shared, 'data/images'), '--out', dir],
     ...['--seed', o.seed, '--rooms', o.rooms, '--volume', o.volume],
+    ...(o.fixed ? ['--fixed'] : []),
   ])
   return dir
 }

@@ -18,7 +18,14 @@
  *    100,000 messages and classification throughput on one core; each again with jieba words
  *    (`--words`) added to the features.
  *
- * usage: npm run bench:learn -- [--seeds 1,2,3] [--rooms 4] [--volume 1] [--shared ../shared] [--skip-natural] [--natural-max 4000]
+ * The generator draws each room's rules and owner at random (flood limit and window, tenure
+ * limits, file and long-text rules, owner reaction delays and styles); its `policy.json` says
+ * what it drew, and part 1 also prints recall by drawn parameter (flood recall by window, the
+ * recall of tenure rules by limit, recall by the owner's reaction delay). `--fixed` runs the
+ * generator's earlier fixed simulator instead.
+ *
+ * usage: npm run bench:learn -- [--seeds 1-12] [--rooms 4] [--volume 1] [--fixed] [--part rules|classifier|all]
+ *        [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -27,7 +34,7 @@ import { parseArgs } from 'node:util'
 import { qrFacts, readHistories } from '../bin/commands/history-input.ts'
 import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
 import { AdClassifier, type LabelledText } from '../functions/domain/ad-classifier.ts'
-import type { Decision } from '../functions/domain/events.ts'
+import type { Decision, GroupEvent } from '../functions/domain/events.ts'
 import { fnv1a as hash } from '../functions/domain/fnv.ts'
 import { FeatureTracker } from '../functions/domain/learning/features.ts'
 import { PolicyRunner } from '../functions/domain/learning/policy-runner.ts'
@@ -37,7 +44,10 @@ import { generateHistory } from './history.ts'
 
 const { values: args } = parseArgs({
   options: {
-    seeds: { type: 'string', default: '1,2,3' },
+    seeds: { type: 'string', default: '1-12' },
+    fixed: { type: 'boolean', default: false },
+    part: { type: 'string', default: 'all' },
+    'no-corpus': { type: 'boolean', default: false },
     rooms: { type: 'string', default: '4' },
     volume: { type: 'string', default: '1' },
     shared: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared') },
@@ -49,7 +59,7 @@ const { values: args } = parseArgs({
 })
 if (args.help) {
   console.log(
-    'usage: npm run bench:learn -- [--seeds 1,2,3] [--rooms 4] [--volume 1] [--shared ../shared] [--skip-natural] [--natural-max 4000]',
+    'usage: npm run bench:learn -- [--seeds 1-12 | 1,2,3] [--rooms 4] [--volume 1] [--fixed] [--part rules|classifier|all] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]',
   )
   process.exit(0)
 }
@@ -68,17 +78,68 @@ function score(dir: string, decisions: Decision[], name: string): Score {
   return JSON.parse(execFileSync(process.execPath, [scorer, path.join(dir, 'truth.jsonl'), file, '--json'], { encoding: 'utf8' })) as Score
 }
 
+/** `1-12` or `1,2,5`. */
+function seedList(spec: string): string[] {
+  return spec.split(',').flatMap((part) => {
+    const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part)
+    if (!m) return [part.trim()]
+    const [from, to] = [Number(m[1]), Number(m[2])]
+    return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => String(from + i))
+  })
+}
+
+/** What the generator drew for one room (its policy.json; absent with --fixed). */
+interface DrawnRoom {
+  room: string
+  flood?: { forbidden: boolean; threshold: number; windowS: number }
+  newcomer?: { hours: number; kinds: string[] }
+  longText?: { forbidden: boolean; maxChars: number }
+  owner?: { reactionMedianMin: number; style: string }
+}
+
+/** Violations caught and in all, per bucket of a drawn parameter ("flood window 10 s" → [caught, all]). */
+type Buckets = Record<string, [number, number]>
+
+function byParameter(dir: string, test: readonly GroupEvent[], decisions: readonly Decision[], into: Buckets): void {
+  const file = path.join(dir, 'policy.json')
+  if (!fs.existsSync(file)) return
+  const drawn = new Map((JSON.parse(fs.readFileSync(file, 'utf8')) as { policies: DrawnRoom[] }).policies.map((p) => [p.room, p] as const))
+  const roomOf = new Map(test.map((e) => [e.id, 'room' in e ? e.room : '']))
+  const flagged = new Set(decisions.map((d) => d.event))
+  const add = (bucket: string, hit: boolean) => {
+    const b = into[bucket] ?? [0, 0]
+    into[bucket] = [b[0] + (hit ? 1 : 0), b[1] + 1]
+  }
+  for (const line of fs.readFileSync(path.join(dir, 'truth.jsonl'), 'utf8').split('\n')) {
+    if (!line) continue
+    const t = JSON.parse(line) as { event: string; violation: boolean; kind: string | null }
+    if (!t.violation) continue
+    const p = drawn.get(roomOf.get(t.event) ?? '')
+    if (!p) continue
+    const hit = flagged.has(t.event)
+    if (t.kind === 'flood' && p.flood) add(`flood: window ${p.flood.windowS} s`, hit)
+    if (t.kind === 'flood' && p.flood) add(`flood: limit ${p.flood.threshold <= 5 ? '3-5' : p.flood.threshold <= 8 ? '6-8' : '9+'}`, hit)
+    if (t.kind?.startsWith('newcomer-') && p.newcomer) add(`newcomer rules: under ${p.newcomer.hours} h`, hit)
+    if (t.kind === 'long-text' && p.longText) add(`long text: over ${p.longText.maxChars} chars`, hit)
+    if (p.owner) add(`owner reacts after ~${p.owner.reactionMedianMin} min`, hit)
+    if (p.owner) add(`owner style ${p.owner.style}`, hit)
+  }
+}
+
 const fmt = (s: Score) => `P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}`
 
 async function groupRules(): Promise<void> {
-  const seeds = args.seeds.split(',').map((s) => s.trim())
+  const seeds = seedList(args.seeds)
+  const buckets: Buckets = {}
   const learned: Score[] = []
   const corpusScores: Score[] = []
   const newcomers: Score[] = []
   const kinds: Record<string, number[]> = {}
-  console.log(`group-rule learning: ${seeds.length} seeds, ${args.rooms} rooms, volume ${args.volume}`)
+  console.log(
+    `group-rule learning: ${seeds.length} seeds, ${args.rooms} rooms, volume ${args.volume}, ${args.fixed ? 'the fixed simulator (--fixed)' : 'rules and owners drawn per room'}`,
+  )
   for (const seed of seeds) {
-    const dir = generateHistory('bench:learn', { shared: args.shared, seed, rooms: args.rooms, volume: args.volume })
+    const dir = generateHistory('bench:learn', { shared: args.shared, seed, rooms: args.rooms, volume: args.volume, fixed: args.fixed })
     try {
       const quiet = () => {}
       const trainIn = await readHistories([path.join(dir, 'train.jsonl')], quiet)
@@ -94,8 +155,14 @@ async function groupRules(): Promise<void> {
       const decisions = test.flatMap((e) => runner.observe(e))
       const s = score(dir, decisions, 'decisions')
       learned.push(s)
+      byParameter(dir, test, decisions, buckets)
       // The same, with an operator's labelled corpus for the classifier: the shared text sets
       // minus every text that appears in this test period.
+      if (args['no-corpus']) {
+        const rules = Object.values(policy.rooms).reduce((k, r) => k + r.rules.length, 0)
+        console.log(`  seed ${seed}: learned ${rules} rules in ${(ms / 1000).toFixed(1)} s from ${train.length} events — ${fmt(s)}`)
+        continue
+      }
       const seen = new Set(test.flatMap((e) => (e.kind === 'message' && e.text ? [e.text] : [])))
       const corpus = sharedCorpus().filter((r) => !seen.has(r.text))
       const withCorpus = learnPolicy(train, { qr: (m) => qr.get(m.id), corpus })
@@ -144,13 +211,18 @@ async function groupRules(): Promise<void> {
     recallByKind: {},
   })
   console.log(`  average: ${fmt(avg(learned))}   (goal F1 ≥ 0.90 with P ≥ 0.95)`)
-  console.log(`  average with a labelled corpus: ${fmt(avg(corpusScores))}`)
-  console.log(`  average, every newcomer's messages: ${fmt(avg(newcomers))}`)
+  if (corpusScores.length) console.log(`  average with a labelled corpus: ${fmt(avg(corpusScores))}`)
+  if (newcomers.length) console.log(`  average, every newcomer's messages: ${fmt(avg(newcomers))}`)
   console.log(
     `  recall by kind: ${Object.entries(kinds)
       .map(([k, v]) => `${k} ${mean(v).toFixed(2)}`)
       .join(', ')}`,
   )
+  if (Object.keys(buckets).length) {
+    console.log('  recall by drawn parameter (caught / violations):')
+    for (const [k, [hit, all]] of Object.entries(buckets).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })))
+      console.log(`    ${k.padEnd(36)} ${(hit / all).toFixed(2)}  (${hit}/${all})`)
+  }
 }
 
 let corpusCache: LabelledText[] | undefined
@@ -270,5 +342,9 @@ interface NaturalBayes {
   classify(tokens: string[]): string
 }
 
-await groupRules()
-await classifier()
+if (!['rules', 'classifier', 'all'].includes(args.part)) {
+  console.error(`--part must be rules, classifier or all (got ${args.part})`)
+  process.exit(2)
+}
+if (args.part !== 'classifier') await groupRules()
+if (args.part !== 'rules') await classifier()
