@@ -156,6 +156,10 @@ async function groupRules(): Promise<void> {
       const s = score(dir, decisions, 'decisions')
       learned.push(s)
       byParameter(dir, test, decisions, buckets)
+      for (const [k, v] of Object.entries(s.recallByKind)) {
+        kinds[k] ??= []
+        kinds[k].push(v)
+      }
       // The same, with an operator's labelled corpus for the classifier: the shared text sets
       // minus every text that appears in this test period.
       if (args['no-corpus']) {
@@ -173,10 +177,6 @@ async function groupRules(): Promise<void> {
         'decisions-corpus',
       )
       corpusScores.push(c)
-      for (const [k, v] of Object.entries(s.recallByKind)) {
-        kinds[k] ??= []
-        kinds[k].push(v)
-      }
       // Baseline: every message of a member who joined under a day ago.
       const tracker = new FeatureTracker()
       const naive: Decision[] = []
