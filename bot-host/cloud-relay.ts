@@ -23,7 +23,7 @@ import type { ActionOutcome, ActionRequest } from '../functions/ports/action-exe
 import type { MediaStore } from '../functions/ports/media-store.port.ts'
 import type { MessageQueue } from '../functions/ports/message-queue.port.ts'
 import { WechatyActionExecutor, type WechatyActionExecutorOptions } from './wechaty-action-executor.ts'
-import { watchWechaty } from './wechaty-event-source.ts'
+import { settle, watchWechaty } from './wechaty-event-source.ts'
 
 export interface QunGuardRelayConfig {
   readonly events: MessageQueue<GroupEvent>
@@ -104,12 +104,7 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
 
   return Object.defineProperties(plugin, {
     idle: {
-      value: async function idle() {
-        do {
-          await source?.idle()
-          await queue.idle()
-        } while ((source?.converting ?? 0) > 0 || queue.stats.inMemory > 0 || queue.stats.inInbox > 0)
-      },
+      value: () => settle(source, queue),
     },
     stop: {
       value: async () => {

@@ -31,7 +31,7 @@ import type { GuardStore } from '../functions/ports/guard-store.port.ts'
 import type { SupervisionStore } from '../functions/ports/supervision-store.port.ts'
 import type { MediaStage } from './media-stage.ts'
 import { WechatyActionExecutor, type WechatyActionExecutorOptions } from './wechaty-action-executor.ts'
-import { watchWechaty } from './wechaty-event-source.ts'
+import { settle, watchWechaty } from './wechaty-event-source.ts'
 
 export interface QunGuardConfig {
   /** The store for events, members, offences, decisions and actions. Required. */
@@ -187,13 +187,7 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
 
   return Object.defineProperties(plugin, {
     idle: {
-      value: async function idle() {
-        // A converted event reaches the queue after the conversion: wait for both until both are still.
-        do {
-          await source?.idle()
-          await queue.idle()
-        } while ((source?.converting ?? 0) > 0 || queue.stats.inMemory > 0 || queue.stats.inInbox > 0)
-      },
+      value: () => settle(source, queue),
     },
     guard: { get: () => guard },
     queue: { value: queue },

@@ -36,6 +36,23 @@ export interface EventSource {
   readonly peakConverting: number
 }
 
+/** What `settle` waits on: the queue the source feeds (e.g. a SpillingQueue). */
+export interface SettlingQueue {
+  idle(): Promise<void>
+  readonly stats: { readonly inMemory: number; readonly inInbox: number }
+}
+
+/**
+ * Resolves when the source has converted every event it saw and the queue has handled them all.
+ * A converted event reaches the queue after its conversion: both are waited for until both are still.
+ */
+export async function settle(source: EventSource | undefined, queue: SettlingQueue): Promise<void> {
+  do {
+    await source?.idle()
+    await queue.idle()
+  } while ((source?.converting ?? 0) > 0 || queue.stats.inMemory > 0 || queue.stats.inInbox > 0)
+}
+
 export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): EventSource {
   // Rooms whose snapshot has been taken in this process.
   const snapshotted = new Set<string>()
