@@ -5,7 +5,7 @@
  * Each run is its own process, so that peak RSS is its own. Prints figures; asserts nothing.
  *
  * usage: npm run bench:flood -- [--counts 5000,20000] [--small 200,300]
- *   --small: memoryPerLane,memoryTotal of the small-limit runs (defaults: 1000,10000)
+ *   --small: memoryPerLane,memoryTotal of the small-limit runs (default 100,200; the default runs use 1000,10000)
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -18,10 +18,16 @@ const { values: args } = parseArgs({
   options: {
     counts: { type: 'string', default: '5000,20000' },
     small: { type: 'string', default: '100,200' },
+    help: { type: 'boolean', short: 'h', default: false },
     // internal: one run in this process
     one: { type: 'string' },
   },
 })
+if (args.help) {
+  console.log('usage: npm run bench:flood -- [--counts 5000,20000] [--small 100,200]')
+  console.log('  --counts: messages per flood; --small: memoryPerLane,memoryTotal of the small-limit runs (the default runs use 1000,10000)')
+  process.exit(0)
+}
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`
 
