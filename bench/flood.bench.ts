@@ -25,7 +25,9 @@ const { values: args } = parseArgs({
 })
 if (args.help) {
   console.log('usage: npm run bench:flood -- [--counts 5000,20000] [--small 100,200]')
-  console.log('  --counts: messages per flood; --small: memoryPerLane,memoryTotal of the small-limit runs (the default runs use 1000,10000)')
+  console.log(
+    '  --counts: messages per flood; --small: memoryPerLane,memoryTotal of the small-limit runs (the default runs use 1000,10000)',
+  )
   process.exit(0)
 }
 

@@ -12,15 +12,21 @@ import { type LearnedRule, matches, subsumes } from '../../functions/domain/lear
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 
 describe('parseAnnouncement', () => {
-  it('turns forbidding clauses into rules, newcomer clauses into newcomer rules, and reads the sanction', () => {
+  it('turns forbidding clauses into rules, newcomer clauses into newcomer rules with their tenure, and reads the sanction', () => {
     const r = parseAnnouncement(
       '群规：1.禁止发广告；2.新人进群24小时内不得发链接；3.非管理员禁止@所有人；4.禁止讨论政治话题。违者移出群聊。',
     )
-    expect(r.rules.map((x) => [x.what, x.who])).toEqual([
-      ['ad-text', 'anyone'],
-      ['link', 'newcomer'],
-      ['mention-all', 'anyone'],
+    expect(r.rules.map((x) => [x.what, x.who, x.tenureH])).toEqual([
+      ['ad-text', 'anyone', undefined],
+      ['link', 'joined', 24],
+      ['mention-all', 'anyone', undefined],
     ])
+    // Tenures in words: 十二小时, 三天, 一周; a newcomer clause without one means a day.
+    const tenure = (text: string) => parseAnnouncement(text).rules[0]?.tenureH
+    expect(tenure('新人入群十二小时内请勿发链接')).toBe(12)
+    expect(tenure('新成员进群三天内不准发二维码')).toBe(72)
+    expect(tenure('新人进群一周内禁止推名片')).toBe(168)
+    expect(tenure('新人禁止发小程序')).toBe(24)
     expect(r.action).toBe('remove')
     expect(parseAnnouncement('欢迎大家！请文明聊天').rules).toEqual([])
   })
@@ -160,18 +166,21 @@ describe('learnPolicy', () => {
   it('learns "a link from a newcomer" where the owner removes newcomers for links but not members', () => {
     const policy = learnPolicy(history())
     const rules = policy.rooms.r1?.rules ?? []
-    expect(rules.map((r) => [r.what, r.who, r.mode, r.action])).toContainEqual(['link', 'newcomer', 'shadow', 'remove'])
+    // Newcomers post at five minutes, members who joined 25 hours before are left alone: the
+    // widest searched tenure between the two is a day.
+    expect(rules.map((r) => [r.what, r.who, r.tenureH, r.mode, r.action])).toContainEqual(['link', 'joined', 24, 'shadow', 'remove'])
     expect(rules.some((r) => r.what === 'link' && r.who === 'anyone')).toBe(false)
     const link = rules.find((r) => r.what === 'link')
     expect(link?.evidence).toMatchObject({ matched: 6, labelled: 6 })
-    expect(link?.sentence).toContain('入群不满一天的成员发链接 → 移出群聊')
+    expect(link?.sentence).toContain('入群不满 1 天的成员发链接 → 移出群聊')
   })
 
   it('learns "a link from a member of under three days" where the owner also acts on those who joined this week', () => {
     const rules = learnPolicy(history({ midRemoved: true })).rooms.r1?.rules ?? []
-    expect(rules.map((r) => [r.what, r.who])).toContainEqual(['link', 'recent'])
+    // Members of 25 to 55 hours are removed too, and nobody older posts a link: three days.
+    expect(rules.map((r) => [r.what, r.who, r.tenureH])).toContainEqual(['link', 'joined', 72])
     expect(rules.some((r) => r.what === 'link' && r.who === 'anyone')).toBe(false)
-    expect(rules.find((r) => r.what === 'link' && r.who === 'recent')?.sentence).toContain('入群不满三天的成员发链接')
+    expect(rules.find((r) => r.what === 'link' && r.who === 'joined')?.sentence).toContain('入群不满 3 天的成员发链接')
   })
 
   it('learns a rule even when its violations are a large share of the room (the background is what no rule matches)', () => {
@@ -198,8 +207,9 @@ describe('learnPolicy', () => {
     for (let i = 0; i < 5; i++) {
       const t = i * 300
       const m = `wxid_m${i}`
-      for (let k = 0; k < 3; k++) events.push(message({ id: `p${i}-${k}`, sender: m, text: lines[i], ts: at(t + k * 2) }))
-      events.push(message({ sender: 'wxid_bot', text: `@${m} 不要刷屏`, mentions: [m], ts: at(t + 6) }))
+      // Three pastes, twenty minutes apart: no burst in any flood window, the same text again.
+      for (let k = 0; k < 3; k++) events.push(message({ id: `p${i}-${k}`, sender: m, text: lines[i], ts: at(t + k * 4) }))
+      events.push(message({ sender: 'wxid_bot', text: `@${m} 不要刷屏`, mentions: [m], ts: at(t + 9) }))
       // Everyone else chats, short lines said again and again among them, and nobody minds.
       for (let k = 0; k < 30; k++)
         events.push(message({ sender: `wxid_old${k % 5}`, text: k % 2 ? '好的' : `收到 ${k}`, ts: at(t + 10 + k) }))
@@ -230,7 +240,7 @@ describe('learnPolicy', () => {
     const rules = learnPolicy(longCopyHistory(12)).rooms.r1?.rules ?? []
     const long = rules.find((r) => r.what === 'long-text')
     // No member here joined between one and three days before: the broader tenure wins the tie.
-    expect(long).toMatchObject({ who: expect.stringMatching(/newcomer|recent/), action: 'remove', mode: 'shadow' })
+    expect(long).toMatchObject({ who: expect.stringMatching(/joined/), action: 'remove', mode: 'shadow' })
     expect(rules.some((r) => r.what === 'long-text' && r.who === 'anyone')).toBe(false)
     expect(long?.sentence).toMatch(/字以上的长段文字 → 移出群聊/)
   })
@@ -258,21 +268,67 @@ describe('learnPolicy', () => {
     expect(classifier?.score('哈哈哈哈笑死我了')).toBeLessThan(0.5)
   })
 
-  it('learns a flood as five messages a minute, not four, though a warning covers the whole burst', () => {
-    // Members send bursts of six stickers and short lines and are told off for 刷屏. The warning
-    // labels the burst's minute, its first messages too, so four a minute looks enforced as well;
-    // but four in a minute is an ordinary quick exchange, and a flood starts at five.
+  it("learns the room's own flood limit: four messages in 20 s, where quick exchanges of three and slower runs of four pass", () => {
     const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
-    for (let i = 0; i < 10; i++) {
-      const t = i * 600
-      const flooder = `wxid_old${i % 4}`
-      for (let k = 0; k < 6; k++)
-        events.push(message({ sender: flooder, type: k % 2 ? 'emoji' : 'text', text: k % 2 ? '' : '哈哈', ts: at(t + k / 10) }))
-      events.push(message({ sender: 'wxid_bot', text: `@${flooder} 别刷屏`, mentions: [flooder], ts: at(t + 2) }))
-      for (let k = 0; k < 100; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 30 + k) }))
+    const sec = (minutes: number, seconds: number) => at(minutes + seconds / 60)
+    for (let i = 0; i < 12; i++) {
+      const t = i * 60
+      const flooder = `wxid_f${i % 5}`
+      // Four stickers and short lines in 15 s, then 别刷屏.
+      for (let k = 0; k < 4; k++)
+        events.push(message({ sender: flooder, type: k % 2 ? 'emoji' : 'text', text: k % 2 ? '' : '哈哈', ts: sec(t, k * 5) }))
+      events.push(message({ sender: 'wxid_bot', text: `@${flooder} 别刷屏`, mentions: [flooder], ts: sec(t, 40) }))
+      // Others: three quick lines in 16 s, or four spread over 24 s; nobody minds.
+      for (let k = 0; k < 3; k++) events.push(message({ sender: `wxid_a${i % 4}`, text: `嗯 ${k}`, ts: sec(t + 2, k * 8) }))
+      for (let k = 0; k < 4; k++) events.push(message({ sender: `wxid_b${i % 4}`, text: `好 ${k}`, ts: sec(t + 5, k * 8) }))
+      for (let k = 0; k < 20; k++)
+        events.push(
+          message({ sender: `wxid_old${k % 4}`, type: k % 3 ? 'text' : 'emoji', text: k % 3 ? `聊天 ${k}` : '', ts: at(t + 10 + k) }),
+        )
     }
     const floods = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'flood')
-    expect(floods.map((r) => [r.who, r.threshold])).toEqual([['anyone', 5]])
+    expect(floods.map((r) => [r.who, r.threshold, r.windowS])).toEqual([['anyone', 4, 20]])
+    expect(floods[0]?.sentence).toContain('20 秒内连发 4 条以上')
+  })
+
+  it('learns the tenure the owner goes by: links from members of under a week are removed, from older members not', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    const day = 24 * 60
+    // Members who joined 1 to 6.5 days before posting a link are removed; members of 8 to 20 days are not.
+    for (let i = 0; i < 14; i++) {
+      const t = 30 * day + i * 600
+      const young = `wxid_y${i}`
+      const ageDays = 1 + (i % 12) * 0.5
+      events.push({ kind: 'join', id: `jy${i}`, ts: at(t - ageDays * day), room: 'r1', members: [young], via: 'invite' })
+      events.push({ kind: 'join', id: `jo${i}`, ts: at(t - (8 + i) * day), room: 'r1', members: [`wxid_o${i}`], via: 'invite' })
+    }
+    events.sort((x, y) => x.ts.localeCompare(y.ts))
+    for (let i = 0; i < 14; i++) {
+      const t = 30 * day + i * 600
+      events.push(message({ sender: `wxid_y${i}`, type: 'link', text: '看看这个', url: 'https://t.cn/a', ts: at(t) }))
+      events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 10), room: 'r1', members: [`wxid_y${i}`], remover: 'wxid_bot' })
+      events.push(message({ sender: `wxid_o${i}`, type: 'link', text: '好文分享', url: 'https://t.cn/b', ts: at(t + 20) }))
+      for (let k = 0; k < 10; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 30 + k) }))
+    }
+    const links = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'link')
+    expect(links.map((r) => [r.who, r.tenureH, r.action])).toEqual([['joined', 168, 'remove']])
+    expect(links[0]?.sentence).toContain('入群不满 7 天的成员发链接 → 移出群聊')
+  })
+
+  it('learns a rule on any message type the owner forbids: red packets (lures) are removed, other messages not', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    for (let i = 0; i < 8; i++) {
+      const t = i * 600
+      const m = `wxid_lure${i}`
+      events.push(message({ sender: m, text: '大家好', ts: at(t) }))
+      events.push(message({ sender: m, type: 'redpacket', text: '恭喜发财，大吉大利', ts: at(t + 1) }))
+      events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 5), room: 'r1', members: [m], remover: 'wxid_bot' })
+      for (let k = 0; k < 15; k++)
+        events.push(message({ sender: `wxid_old${k % 4}`, type: k % 5 ? 'text' : 'emoji', text: `聊天 ${k}`, ts: at(t + 10 + k) }))
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    expect(rules.map((r) => [r.what, r.value, r.who, r.action])).toContainEqual(['type', 'redpacket', 'anyone', 'remove'])
+    expect(rules.find((r) => r.what === 'type')?.sentence).toContain('成员发红包 → 移出群聊')
   })
 
   it('adds the second-offence rule, last and in shadow, to rooms with a rule on ad copy only', () => {
@@ -385,7 +441,7 @@ describe('learnPolicy', () => {
     for (const e of [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]) runner.observe(e)
     runner.observe({ kind: 'join', id: 'jx', ts: at(9000), room: 'r1', members: ['wxid_x'], via: 'qrcode' })
     const [d] = runner.observe(message({ id: 'mx', sender: 'wxid_x', type: 'link', text: '秒杀', url: 'https://t.cn/b', ts: at(9001) }))
-    expect(d).toMatchObject({ event: 'mx', action: 'ask-owner', mode: 'shadow', rule: 'learned:link:newcomer', target: 'wxid_x' })
+    expect(d).toMatchObject({ event: 'mx', action: 'ask-owner', mode: 'shadow', rule: 'learned:link:joined@24h', target: 'wxid_x' })
     expect(
       runner.observe(message({ sender: 'wxid_old1', type: 'link', text: '文章', url: 'https://mp.weixin.qq.com/s/y', ts: at(9002) })),
     ).toEqual([])

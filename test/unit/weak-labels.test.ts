@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { GroupEvent } from '../../functions/domain/events.ts'
-import { extractWeakLabels, warningIntent } from '../../functions/domain/learning/weak-labels.ts'
+import { extractWeakLabels, reactionWindows, warningIntent } from '../../functions/domain/learning/weak-labels.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 
 const start = (): GroupEvent[] => [
@@ -79,5 +79,21 @@ describe('extractWeakLabels', () => {
     })
     expect([...labels.keys()]).toEqual([mine.id])
     expect([...(labels.get(mine.id)?.sources ?? [])].sort()).toEqual(['removal', 'warning'])
+  })
+
+  it('learns how late this room\'s staff warn: an owner who warns five hours after each ad still labels it', () => {
+    const events = start()
+    const ads: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const m = `wxid_m${i}`
+      const ad = message({ sender: m, text: `代购 ${i}`, ts: at(i * 1440) })
+      ads.push(ad.id)
+      events.push(ad, message({ sender: 'wxid_owner', text: `@${m} 请勿发广告`, mentions: [m], ts: at(i * 1440 + 5 * 60) }))
+    }
+    expect(reactionWindows(events).get('r1')).toBe(10 * 3_600_000)
+    const labels = extractWeakLabels(events)
+    expect(ads.every((id) => labels.get(id)?.sources.includes('warning'))).toBe(true)
+    // With the old fixed two hours, none would be.
+    expect(extractWeakLabels(events, { warningWindowMs: 2 * 3_600_000 }).size).toBe(0)
   })
 })

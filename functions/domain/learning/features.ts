@@ -35,6 +35,17 @@ export interface MessageFacts {
   readonly mentionAll: boolean
   /** Messages by this sender in this room in the last `burstMs`, this one included. */
   readonly burst: number
+  /**
+   * Messages by this sender in this room in each window of `BURST_WINDOWS_S`, this one
+   * included: what a flood rule with a learned window counts.
+   */
+  readonly bursts: readonly number[]
+  /** How long the sender has been in the room (undefined when the history does not show the join). */
+  readonly tenureMs?: number | undefined
+  /** A file message's extension, lower case without the dot (`apk`, `zip`). */
+  readonly fileExt?: string | undefined
+  /** How many members the message @-mentions. */
+  readonly mentions: number
   /** A near-identical text (10+ characters) was posted in another room by another member recently. */
   readonly crossRoom: boolean
   /** A near-identical text (10+ characters) was posted by another member recently, in any room (a campaign). */
@@ -58,6 +69,19 @@ export interface MessageFacts {
    * applies the rules sets it (`OffenderMemory.mark`).
    */
   readonly offender?: boolean | undefined
+}
+
+/**
+ * The windows a flood can be counted in, in seconds: the learner searches them with counts of
+ * 3 to 15 for each room (docs/learning.md).
+ */
+export const BURST_WINDOWS_S = [10, 20, 30, 60, 120, 300] as const
+const LONGEST_BURST_MS = 300_000
+
+/** A file name's extension, lower case (`赚钱软件.APK` → `apk`), if it has a short one. */
+export function fileExtension(name: string): string | undefined {
+  const m = /\.([a-z0-9]{1,8})$/i.exec(name.trim())
+  return m?.[1]?.toLowerCase()
 }
 
 /** Default tenures: a newcomer joined under a day ago, a recent member under three days ago. */
@@ -294,9 +318,11 @@ export class FeatureTracker {
     const ms = toMillis(m.ts)
     const who = `${m.room}#${m.sender}`
     const join = this.joined.get(who)
-    const times = (this.recent.get(who) ?? []).filter((t) => ms - t < this.burstMs)
+    const times = (this.recent.get(who) ?? []).filter((t) => ms - t < Math.max(this.burstMs, LONGEST_BURST_MS))
     times.push(ms)
     this.recent.set(who, times)
+    const within = (windowMs: number) => times.reduce((n, t) => (ms - t < windowMs ? n + 1 : n), 0)
+    const tenureMs = join !== undefined && ms - join.ms >= 0 ? ms - join.ms : undefined
     const text = [m.text, m.url].filter(Boolean).join(' ')
     const rhythm = this.hours.get(m.room) ?? { byHour: new Array<number>(24).fill(0), total: 0 }
     this.hours.set(m.room, rhythm)
@@ -323,7 +349,11 @@ export class FeatureTracker {
       address: m.type === 'text' && hasAddress(m.text ?? ''),
       adWords: countAdWords(text),
       mentionAll: m.mentionAll === true || /@所有人/.test(m.text ?? ''),
-      burst: times.length,
+      burst: within(this.burstMs),
+      bursts: BURST_WINDOWS_S.map((s) => within(s * 1000)),
+      tenureMs,
+      fileExt: m.type === 'file' ? fileExtension(m.text ?? '') : undefined,
+      mentions: m.mentions?.length ?? 0,
       quietHour,
       crossRoom,
       duplicate,

@@ -21,6 +21,9 @@ const RuleSchema = z.object({
   what: z.enum(WHATS),
   who: z.enum(WHOS),
   threshold: z.number().optional(),
+  windowS: z.number().int().positive().optional(),
+  value: z.string().optional(),
+  tenureH: z.number().positive().optional(),
   action: z.enum(['warn', 'remove']),
   mode: z.enum(['shadow', 'active']),
   evidence: z.object({

@@ -28,9 +28,9 @@ import type { GroupEvent } from '../events.ts'
 import { fnv1a as hash } from '../fnv.ts'
 import { wilsonUpperBound } from '../wilson.ts'
 import { parseAnnouncement } from './announcement.ts'
-import { type FeatureOptions, FeatureTracker, type MessageFacts, NEWCOMER_MS, RECENT_MS } from './features.ts'
+import { BURST_WINDOWS_S, type FeatureOptions, FeatureTracker, type MessageFacts, NEWCOMER_MS, RECENT_MS } from './features.ts'
 import { OffenderMemory } from './offenders.ts'
-import { type LearnedRule, matches, type RuleCondition, sentence, subsumes, TENURES, TEXT_TYPES, type What } from './rules.ts'
+import { type LearnedRule, matches, type RuleCondition, ruleId, sentence, subsumes, TEXT_TYPES, type What } from './rules.ts'
 import { extractWeakLabels, type WeakLabel, type WeakLabelOptions } from './weak-labels.ts'
 
 export interface LearnOptions extends WeakLabelOptions, FeatureOptions {
@@ -74,30 +74,52 @@ export interface LearnedPolicy {
 
 interface Candidate extends RuleCondition {}
 
-function candidates(hasQr: boolean, hasClassifier: boolean): Candidate[] {
-  const out: Candidate[] = []
-  const whats: What[] = [
-    'link',
-    'address',
-    'miniprogram',
-    'card',
-    'image',
-    'contact',
-    'mention-all',
-    'cross-room',
-    'duplicate',
-    'repeat',
-    'quiet-hours',
+/**
+ * The searched ranges (docs/learning.md): tenures of 1 hour to 14 days, floods of 3 to 15
+ * messages in 10 s to 5 min, long texts of 30 to 500 characters. Every value is a candidate of
+ * its own; the selection (learnRoom) keeps what the room's owner plainly enforces.
+ */
+const TENURE_HOURS = [1, 3, 6, 12, 24, 48, 72, 120, 168, 336] as const
+const FLOOD_COUNTS = [3, 4, 5, 6, 7, 8, 10, 12, 15] as const
+const LONG_TEXT_CHARS = [30, 50, 80, 100, 150, 200, 300, 500] as const
+/** Types with conditions of their own (`link`, `card` …) or read for their words (`text`) are not searched as `type`. */
+const OWN_CONDITION_TYPES: ReadonlySet<string> = new Set(['text', 'image', 'link', 'miniprogram', 'card'])
+
+/** Who a candidate applies to: anyone, or members (by QR code, or any) of under each searched tenure. */
+function whos(): Pick<Candidate, 'who' | 'tenureH'>[] {
+  return [
+    { who: 'anyone' },
+    ...TENURE_HOURS.map((tenureH) => ({ who: 'joined' as const, tenureH })),
+    ...TENURE_HOURS.map((tenureH) => ({ who: 'qrcode-joined' as const, tenureH })),
   ]
+}
+
+/**
+ * Every condition the learner tries in a room: each content condition for each who, message types
+ * and file extensions the room's history holds, floods over counts × windows and long texts over
+ * lengths (for anyone), the classifier's bars when there is a classifier.
+ */
+function candidates(facts: readonly MessageFacts[], hasQr: boolean, hasClassifier: boolean): Candidate[] {
+  const out: Candidate[] = []
+  const whats: What[] = ['link', 'address', 'miniprogram', 'card', 'image', 'contact', 'mention-all', 'cross-room', 'duplicate', 'repeat']
   if (hasQr) whats.push('qr')
-  for (const who of TENURES) {
-    for (const what of whats) out.push({ what, who })
-    // Four messages in a minute is an ordinary quick exchange: a flood starts at five.
-    for (const threshold of [5, 6]) out.push({ what: 'flood', who, threshold })
-    for (const threshold of [2, 3, 4]) out.push({ what: 'ad-words', who, threshold })
-    for (const threshold of [30, 60]) out.push({ what: 'long-text', who, threshold })
-    if (hasClassifier) for (const threshold of [0.5, 0.7, 0.9]) out.push({ what: 'ad-text', who, threshold })
+  const types = new Set<string>()
+  const exts = new Map<string, number>()
+  for (const f of facts) {
+    if (!OWN_CONDITION_TYPES.has(f.type)) types.add(f.type)
+    if (f.fileExt) exts.set(f.fileExt, (exts.get(f.fileExt) ?? 0) + 1)
   }
+  for (const who of whos()) {
+    for (const what of whats) out.push({ what, ...who })
+    for (const value of types) out.push({ what: 'type', value, ...who })
+    for (const [value, n] of exts) if (n >= 2) out.push({ what: 'file-ext', value, ...who })
+    for (const threshold of [2, 3, 4]) out.push({ what: 'ad-words', threshold, ...who })
+    for (const threshold of LONG_TEXT_CHARS) out.push({ what: 'long-text', threshold, ...who })
+    if (hasClassifier) for (const threshold of [0.5, 0.7, 0.9]) out.push({ what: 'ad-text', threshold, ...who })
+  }
+  out.push({ what: 'quiet-hours', who: 'anyone' })
+  for (const windowS of BURST_WINDOWS_S)
+    for (const threshold of FLOOD_COUNTS) out.push({ what: 'flood', who: 'anyone', threshold, windowS })
   return out
 }
 
@@ -157,7 +179,7 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
       byRoom.get(room) ?? [],
       labels,
       scores,
-      candidates(hasQr, classifier !== undefined),
+      candidates(byRoom.get(room) ?? [], hasQr, classifier !== undefined),
       announcements.get(room),
       {
         minRate,
@@ -287,6 +309,24 @@ interface Tally {
   removed: number
 }
 
+/**
+ * Between two conditions that match the same messages: the broader who (joined by any route
+ * over joined by QR code), then the tenure nearest a day — the evidence cannot tell 24 hours
+ * from 12 when nobody posted in between, and a day is what announcements say most (新人24小时内).
+ */
+function preferredOnTie(c: Candidate, than: Candidate): boolean {
+  const breadth = (x: Candidate) => (x.who === 'qrcode-joined' ? 0 : 1)
+  if (breadth(c) !== breadth(than)) return breadth(c) > breadth(than)
+  const fromDay = (x: Candidate) => Math.abs(Math.log((x.tenureH ?? 24) / 24))
+  return fromDay(c) < fromDay(than)
+}
+
+/** Messages the sender posted in the flood window (seconds), this one included. */
+function burstCount(f: MessageFacts, windowS: number | undefined): number {
+  const i = windowS === undefined ? -1 : BURST_WINDOWS_S.indexOf(windowS as (typeof BURST_WINDOWS_S)[number])
+  return i < 0 ? f.burst : (f.bursts[i] ?? f.burst)
+}
+
 function learnRoom(
   room: string,
   facts: readonly MessageFacts[],
@@ -298,6 +338,8 @@ function learnRoom(
 ): RoomPolicy {
   const tallies = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0 }))
   const hits = cands.map((): number[] => [])
+  // For a flood candidate, also the messages that reach its count exactly (crossings): see floodLimitHolds.
+  const crossings = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0 }))
   for (const [fi, f] of facts.entries()) {
     const l = labels.get(f.id)
     const score = scores.get(f.id)
@@ -309,6 +351,11 @@ function learnRoom(
       if (l) {
         t.labelled += l.weight
         if (l.sources.includes('removal')) t.removed += l.weight
+      }
+      if (c.what === 'flood' && burstCount(f, c.windowS) === c.threshold) {
+        const x = crossings[i] as Tally
+        x.matched++
+        x.labelled += l?.weight ?? 0
       }
     }
   }
@@ -343,6 +390,15 @@ function learnRoom(
     return { matched: t.matched, labelled: t.labelled, rate, precision: Math.min(1, rate / actionRate), announced }
   }
   /** Enforced: labelled often enough that it cannot be the owner's background noise. */
+  /**
+   * A warning or removal after a flood labels the whole burst, its first messages too, so a
+   * count below the owner's limit looks enforced by its matches. Its crossings tell: the
+   * messages that bring a burst to exactly this count. Below the limit most bursts stop there
+   * unpunished (a quick exchange); from the limit on, a crossing is punished as often as the
+   * owner punishes anything. A flood count holds when its crossings are enforced and labelled at
+   * half the owner's action rate or more.
+   */
+  const floodLimitHolds = (x: Tally) => enforced(x) && x.labelled / x.matched >= 0.5 * actionRate
   const enforced = (t: Tally) => t.labelled >= o.minLabelled && t.labelled / t.matched >= o.minRate && t.labelled / t.matched >= 10 * base
 
   const announced = announcement ? parseAnnouncement(announcement) : { rules: [], action: 'warn' as const }
@@ -369,6 +425,7 @@ function learnRoom(
         if (w > 0) members.add((facts[fi] as MessageFacts).sender)
       }
       if (!enforced({ matched, labelled, removed: 0 })) continue
+      if (c.what === 'flood' && !floodLimitHolds(crossings[i] as Tally)) continue
       if (
         PROXIES.has(c.what) &&
         (labelled < PROXY_LABELLED || members.size < PROXY_LABELLED || labelled / matched < PROXY_PRECISION * actionRate)
@@ -376,7 +433,12 @@ function learnRoom(
         continue
       // The most precise addition first (smoothed), then the one that catches the most.
       const quality = (labelled + 1) / (matched + 2)
-      if (!pick || quality > pick.quality || (quality === pick.quality && labelled > pick.gain)) pick = { i, gain: labelled, quality }
+      if (
+        !pick ||
+        quality > pick.quality ||
+        (quality === pick.quality && (labelled > pick.gain || (labelled === pick.gain && preferredOnTie(c, cands[pick.i] as Candidate))))
+      )
+        pick = { i, gain: labelled, quality }
     }
     if (!pick) break
     const c = cands[pick.i] as Candidate
@@ -390,7 +452,7 @@ function learnRoom(
     const action: 'warn' | 'remove' = t.labelled > 0 ? (t.removed / t.labelled >= 0.5 ? 'remove' : 'warn') : announced.action
     const base = { room, ...c, action, mode: 'shadow' as const, evidence: evidence(t, announcedToo) }
     rules.push({
-      id: `learned:${c.what}${c.threshold !== undefined ? `@${c.threshold}` : ''}:${c.who}`,
+      id: ruleId(c),
       ...base,
       sentence: sentence(base, owner),
     })
@@ -404,9 +466,10 @@ function learnRoom(
     const c: Candidate = {
       what: a.what,
       who: a.who,
-      ...(a.what === 'ad-text' ? { threshold: 0.7 } : a.what === 'flood' ? { threshold: 5 } : {}),
+      ...(a.tenureH !== undefined ? { tenureH: a.tenureH } : {}),
+      ...(a.what === 'ad-text' ? { threshold: 0.7 } : a.what === 'flood' ? { threshold: 5, windowS: 60 } : {}),
     }
-    const i = cands.findIndex((x) => x.what === c.what && x.who === c.who && x.threshold === c.threshold)
+    const i = cands.findIndex((x) => ruleId(x) === ruleId(c))
     const t = i >= 0 ? (tallies[i] as Tally) : { matched: 0, labelled: 0, removed: 0 }
     // Announced, but the history shows the owner leaving what this condition matches alone:
     // even the optimistic reading (the upper bound of the share acted on) is under half the

@@ -6,7 +6,8 @@
  *   matches({ what: 'link', who: 'newcomer', … }, facts, score) // a link from someone who joined < 24 h ago
  *   sentence(rule) // "入群不满一天的成员发链接 → 警告（历史：命中 10 次，群主处理 8 次（处理率 80%），估计准确率 96%）"
  */
-import type { MessageFacts } from './features.ts'
+import type { MessageEvent } from '../events.ts'
+import { BURST_WINDOWS_S, type MessageFacts } from './features.ts'
 import { count, evidenceWords, ruleFigures } from './figures.ts'
 
 export const WHATS = [
@@ -26,6 +27,10 @@ export const WHATS = [
   'ad-words',
   'long-text',
   'quiet-hours',
+  /** A message type (`value`): red packets, transfers, files, videos … whatever the room forbids. */
+  'type',
+  /** A file whose extension is `value` (`apk`, `zip`). */
+  'file-ext',
 ] as const
 export type What = (typeof WHATS)[number]
 /** Who, by tenure: the learner tries each of these with every condition. */
@@ -34,7 +39,12 @@ export const TENURES = ['anyone', 'recent', 'newcomer', 'qrcode-newcomer'] as co
  * …and `offender`: a member of under three days whom one of the room's rules already caught
  * (`OffenderMemory`). Not learned: a preset rule for ad-like text only (rule-learner.ts).
  */
-export const WHOS = [...TENURES, 'offender'] as const
+/**
+ * …and tenures learned per room: `joined`, a member of under `tenureH` hours; `qrcode-joined`,
+ * the same who joined by QR code (rule-learner.ts searches 1 hour to 14 days).
+ */
+export const LEARNED_TENURES = ['joined', 'qrcode-joined'] as const
+export const WHOS = [...TENURES, 'offender', ...LEARNED_TENURES] as const
 export type Who = (typeof WHOS)[number]
 
 export interface RuleEvidence {
@@ -65,13 +75,28 @@ export interface LearnedRule {
    * `ad-words`: marketing words; `long-text`: characters.
    */
   readonly threshold?: number | undefined
+  /** For `flood`: the window the messages are counted in, seconds. @default 60 (policies before windows were learned) */
+  readonly windowS?: number | undefined
+  /** For `type`: the message type; `file-ext`: the extension. */
+  readonly value?: string | undefined
+  /** For `joined` and `qrcode-joined`: the tenure, hours. */
+  readonly tenureH?: number | undefined
   readonly action: 'warn' | 'remove'
   readonly mode: 'shadow' | 'active'
   readonly evidence: RuleEvidence
   readonly sentence: string
 }
 
-export type RuleCondition = Pick<LearnedRule, 'what' | 'who' | 'threshold'>
+export type RuleCondition = Pick<LearnedRule, 'what' | 'who' | 'threshold' | 'windowS' | 'value' | 'tenureH'>
+
+/**
+ * A condition's id: `learned:<what>[=value][@threshold][/<window>s]:<who>[@<tenure>h]` —
+ * `learned:flood@4/20s:anyone`, `learned:link:joined@168h`, `learned:type=redpacket:anyone`.
+ */
+export function ruleId(c: RuleCondition): string {
+  const what = `${c.what}${c.value !== undefined ? `=${c.value}` : ''}${c.threshold !== undefined ? `@${c.threshold}` : ''}${c.windowS !== undefined ? `/${c.windowS}s` : ''}`
+  return `learned:${what}:${c.who}${c.tenureH !== undefined ? `@${c.tenureH}h` : ''}`
+}
 
 /** Message types whose text the ad classifier scores. */
 export const TEXT_TYPES: ReadonlySet<MessageFacts['type']> = new Set(['text', 'link', 'miniprogram', 'card', 'file'])
@@ -89,6 +114,8 @@ const WITHIN: Readonly<Record<Who, readonly Who[]>> = {
   newcomer: ['newcomer', 'qrcode-newcomer'],
   'qrcode-newcomer': ['qrcode-newcomer'],
   offender: ['offender'],
+  joined: ['joined', 'qrcode-joined'],
+  'qrcode-joined': ['qrcode-joined'],
 }
 
 /**
@@ -97,8 +124,25 @@ const WITHIN: Readonly<Record<Who, readonly Who[]>> = {
  * Assumes the newcomer window lies within the recent one (the defaults: a day, three days).
  */
 export function subsumes(broad: RuleCondition, narrow: RuleCondition): boolean {
-  return broad.what === narrow.what && WITHIN[broad.who].includes(narrow.who) && (broad.threshold ?? 0) <= (narrow.threshold ?? 0)
+  return (
+    broad.what === narrow.what &&
+    broad.value === narrow.value &&
+    WITHIN[broad.who].includes(narrow.who) &&
+    // A learned tenure covers a shorter one; a burst counted in a longer window is at least as large.
+    (broad.tenureH ?? Number.POSITIVE_INFINITY) >= (narrow.tenureH ?? Number.POSITIVE_INFINITY) &&
+    (broad.windowS ?? 60) >= (narrow.windowS ?? 60) &&
+    (broad.threshold ?? 0) <= (narrow.threshold ?? 0)
+  )
 }
+
+/** Messages of the flood window `windowS` (seconds) the sender posted, this one included. */
+function burstIn(f: MessageFacts, windowS: number | undefined): number {
+  const i = windowS === undefined ? -1 : BURST_WINDOWS_S.indexOf(windowS as (typeof BURST_WINDOWS_S)[number])
+  return i < 0 ? f.burst : (f.bursts[i] ?? f.burst)
+}
+
+/** Whether the sender joined under `hours` ago (unknown join: no). */
+const joinedWithin = (f: MessageFacts, hours: number | undefined) => f.tenureMs !== undefined && f.tenureMs < (hours ?? 24) * 3_600_000
 
 /**
  * A flood rule flags the stickers, pictures and short lines of a burst, and a text pasted again;
@@ -115,6 +159,8 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
   if (rule.who === 'newcomer' && !f.newcomer) return false
   if (rule.who === 'qrcode-newcomer' && !(f.newcomer && f.via === 'qrcode')) return false
   if (rule.who === 'offender' && !(f.recent && f.offender)) return false
+  if (rule.who === 'joined' && !joinedWithin(f, rule.tenureH)) return false
+  if (rule.who === 'qrcode-joined' && !(joinedWithin(f, rule.tenureH) && f.via === 'qrcode')) return false
   switch (rule.what) {
     case 'ad-text':
       // Links, cards and mini-programs have rules of their own; their titles are not ad copy.
@@ -134,7 +180,7 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
     case 'contact':
       return f.contact
     case 'flood':
-      return f.burst >= (rule.threshold ?? 5) && (f.type !== 'text' || f.repeat || [...f.text].length <= FLOOD_TEXT_CHARS)
+      return burstIn(f, rule.windowS) >= (rule.threshold ?? 5) && (f.type !== 'text' || f.repeat || [...f.text].length <= FLOOD_TEXT_CHARS)
     case 'mention-all':
       return f.mentionAll
     case 'cross-room':
@@ -149,10 +195,41 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
       return f.quietHour
     case 'long-text':
       return f.type === 'text' && [...f.text].length >= (rule.threshold ?? 50)
+    case 'type':
+      return f.type === rule.value
+    case 'file-ext':
+      return f.type === 'file' && f.fileExt !== undefined && f.fileExt === rule.value
   }
 }
 
-const WHAT_WORDS: Record<What, (t?: number) => string> = {
+/** A message type as owners say it. */
+export const TYPE_WORDS: Readonly<Record<MessageEvent['type'], string>> = {
+  text: '文字',
+  image: '图片',
+  voice: '语音',
+  video: '视频',
+  emoji: '表情',
+  link: '链接',
+  miniprogram: '小程序',
+  card: '名片',
+  file: '文件',
+  redpacket: '红包',
+  transfer: '转账',
+  location: '位置',
+  other: '其他类型的消息',
+}
+
+/** A window in seconds as owners say it: 20 → 「20 秒内」, 60 → 「1 分钟内」. */
+function windowWords(s: number): string {
+  return s < 60 || s % 60 !== 0 ? `${s} 秒内` : `${s / 60} 分钟内`
+}
+
+/** A tenure in hours: 12 → 「12 小时」, 168 → 「7 天」. */
+export function tenureWords(h: number): string {
+  return h >= 24 && h % 24 === 0 ? `${h / 24} 天` : `${h} 小时`
+}
+
+const WHAT_WORDS: Record<What, (t?: number, c?: RuleCondition) => string> = {
   'ad-text': (t) => `发广告类文字（分类器置信度 ≥ ${Math.round((t ?? 0.7) * 100)}%）`,
   link: () => '发链接',
   address: () => '在文字里留网址',
@@ -161,7 +238,7 @@ const WHAT_WORDS: Record<What, (t?: number) => string> = {
   qr: () => '发含二维码的图片',
   image: () => '发图片',
   contact: () => '留手机号、微信号等联系方式',
-  flood: (t) => `一分钟内连发 ${t ?? 5} 条以上（刷屏；${FLOOD_TEXT_CHARS} 字以上、不重复的文字不算）`,
+  flood: (t, c) => `${windowWords(c?.windowS ?? 60)}连发 ${t ?? 5} 条以上（刷屏；${FLOOD_TEXT_CHARS} 字以上、不重复的文字不算）`,
   'mention-all': () => '@所有人',
   'cross-room': () => '在多个群发同样的内容',
   duplicate: () => '发和其他成员一模一样的内容（群发广告）',
@@ -169,6 +246,8 @@ const WHAT_WORDS: Record<What, (t?: number) => string> = {
   'ad-words': (t) => `发用了 ${t ?? 3} 个以上推销词（优惠、代购、日赚、退订等）的文字`,
   'quiet-hours': () => '在群里平时没人说话的时段发消息',
   'long-text': (t) => `发 ${t ?? 50} 字以上的长段文字`,
+  type: (_t, c) => `发${TYPE_WORDS[c?.value as MessageEvent['type']] ?? c?.value ?? '某类消息'}`,
+  'file-ext': (_t, c) => `发 .${c?.value ?? '?'} 文件`,
 }
 const WHO_WORDS: Record<Who, string> = {
   anyone: '成员',
@@ -176,22 +255,37 @@ const WHO_WORDS: Record<Who, string> = {
   newcomer: '入群不满一天的成员',
   'qrcode-newcomer': '扫码入群不满一天的成员',
   offender: '入群不满三天、已被本群规则抓到过的成员',
+  joined: '入群不满一天的成员',
+  'qrcode-joined': '扫码入群不满一天的成员',
+}
+
+function whoWords(c: RuleCondition): string {
+  if (c.who === 'joined') return `入群不满 ${tenureWords(c.tenureH ?? 24)}的成员`
+  if (c.who === 'qrcode-joined') return `扫码入群不满 ${tenureWords(c.tenureH ?? 24)}的成员`
+  return WHO_WORDS[c.who]
 }
 const ACTION_WORDS = { warn: '警告', remove: '移出群聊' } as const
 
 /** What a rule's condition says, without action or evidence: 「入群不满一天的成员发链接」. */
 export function conditionWords(rule: RuleCondition): string {
-  return `${WHO_WORDS[rule.who]}${WHAT_WORDS[rule.what](rule.threshold)}`
+  return `${whoWords(rule)}${WHAT_WORDS[rule.what](rule.threshold, rule)}`
 }
 
-/** A learned rule's condition read back from its id (`learned:<what>[@threshold]:<who>`), or undefined. */
+/** A learned rule's condition read back from its id (`ruleId`; older ids `learned:<what>[@threshold]:<who>` too), or undefined. */
 export function parseRuleId(id: string): RuleCondition | undefined {
-  const m = /^learned:([a-z-]+)(?:@([\d.]+))?:([a-z-]+)$/.exec(id)
-  if (!m?.[1] || !m[3]) return undefined
+  const m = /^learned:([a-z-]+)(?:=([a-z0-9]+))?(?:@([\d.]+))?(?:\/(\d+)s)?:([a-z-]+)(?:@([\d.]+)h)?$/.exec(id)
+  if (!m?.[1] || !m[5]) return undefined
   const what = m[1] as What
-  const who = m[3] as Who
+  const who = m[5] as Who
   if (!(WHATS as readonly string[]).includes(what) || !(WHOS as readonly string[]).includes(who)) return undefined
-  return { what, who, ...(m[2] !== undefined ? { threshold: Number(m[2]) } : {}) }
+  return {
+    what,
+    who,
+    ...(m[2] !== undefined ? { value: m[2] } : {}),
+    ...(m[3] !== undefined ? { threshold: Number(m[3]) } : {}),
+    ...(m[4] !== undefined ? { windowS: Number(m[4]) } : {}),
+    ...(m[6] !== undefined ? { tenureH: Number(m[6]) } : {}),
+  }
 }
 
 /**
@@ -217,5 +311,5 @@ export function sentence(
   ]
     .filter(Boolean)
     .join('；')
-  return `${WHO_WORDS[rule.who]}${WHAT_WORDS[rule.what](rule.threshold)} → ${ACTION_WORDS[rule.action]}（${basis || '无历史'}）`
+  return `${conditionWords(rule)} → ${ACTION_WORDS[rule.action]}（${basis || '无历史'}）`
 }

@@ -33,7 +33,10 @@ export interface WeakLabel {
 export interface WeakLabelOptions {
   /** @default 24 h */
   readonly removalWindowMs?: number
-  /** @default 2 h */
+  /**
+   * How long after a member's message a warning still labels it. @default learned per room
+   * (`reactionWindows`): twice the time this room's staff usually take, 2 to 24 hours
+   */
   readonly warningWindowMs?: number
   /** @default 10 min */
   readonly recallWindowMs?: number
@@ -67,9 +70,56 @@ interface Posted {
   readonly ms: number
 }
 
-export function extractWeakLabels(events: Iterable<GroupEvent>, options: WeakLabelOptions = {}): Map<string, WeakLabel> {
+const HOUR_MS = 3_600_000
+/** Warnings a room needs before its own reaction time replaces the default window. */
+const MIN_REACTIONS = 5
+
+/**
+ * How long each room's staff take to warn: for every staff message with warning intent that
+ * @-mentions a member, the time since that member's last message (within a day); a room's window
+ * is twice the 90th percentile of those, between 2 and 24 hours — an owner who warns after a few
+ * minutes gets the 2 hours, one who catches up in the evening a window that reaches back to the
+ * afternoon. Rooms with fewer than five such warnings keep 2 hours.
+ */
+export function reactionWindows(events: readonly GroupEvent[]): Map<string, number> {
+  const staff = new Map<string, Set<string>>()
+  const last = new Map<string, number>()
+  const gaps = new Map<string, number[]>()
+  let self: string | undefined
+  for (const e of events) {
+    if (e.kind === 'account') self = e.self
+    else if (e.kind === 'room') staff.set(e.room, new Set([...e.admins, ...(e.owner ? [e.owner] : [])]))
+    if (e.kind !== 'message') continue
+    const at = toMillis(e.ts)
+    const isStaff = e.sender === self || (staff.get(e.room)?.has(e.sender) ?? false)
+    if (!isStaff) {
+      last.set(`${e.room}#${e.sender}`, at)
+      continue
+    }
+    if (!e.mentions?.length || !warningIntent(e.text ?? '').warning) continue
+    for (const t of e.mentions) {
+      const before = last.get(`${e.room}#${t}`)
+      if (before === undefined || at - before > 24 * HOUR_MS) continue
+      const list = gaps.get(e.room) ?? []
+      list.push(at - before)
+      gaps.set(e.room, list)
+    }
+  }
+  const windows = new Map<string, number>()
+  for (const [room, list] of gaps) {
+    if (list.length < MIN_REACTIONS) continue
+    list.sort((a, b) => a - b)
+    const p90 = list[Math.min(list.length - 1, Math.floor(0.9 * list.length))] ?? 0
+    windows.set(room, Math.min(24 * HOUR_MS, Math.max(2 * HOUR_MS, 2 * p90)))
+  }
+  return windows
+}
+
+export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabelOptions = {}): Map<string, WeakLabel> {
+  const events = [...input]
   const removalWindow = options.removalWindowMs ?? 24 * 3_600_000
-  const warningWindow = options.warningWindowMs ?? 2 * 3_600_000
+  const learnedWindows = options.warningWindowMs === undefined ? reactionWindows(events) : new Map<string, number>()
+  const windowOf = (room: string) => options.warningWindowMs ?? learnedWindows.get(room) ?? 2 * HOUR_MS
   const recallWindow = options.recallWindowMs ?? 10 * 60_000
   const labels = new Map<string, { weight: number; sources: Set<LabelSource>; kinds: Set<string> }>()
   const staff = new Map<string, Set<string>>() // room → owner, admins, the bot
@@ -145,7 +195,7 @@ export function extractWeakLabels(events: Iterable<GroupEvent>, options: WeakLab
       if (!intent.warning) return
       for (const t of targets) {
         if (isStaff(m.room, t)) continue
-        const mine = (recent.get(key(m.room, t)) ?? []).filter((p) => at - p.ms <= warningWindow && p.ms <= at)
+        const mine = (recent.get(key(m.room, t)) ?? []).filter((p) => at - p.ms <= windowOf(m.room) && p.ms <= at)
         // The latest message, and any in the minute before it (a burst the warning is about).
         const last = mine.at(-1)
         if (last) for (const p of mine) if (last.ms - p.ms <= 60_000) label(p.id, 'warning', 1, intent.kinds)
@@ -156,7 +206,7 @@ export function extractWeakLabels(events: Iterable<GroupEvent>, options: WeakLab
     const list = recent.get(k) ?? []
     list.push({ id: m.id, ms: at })
     // Keep a day's worth (bounded) per member.
-    while (list.length > 200 || (list[0] && at - list[0].ms > Math.max(removalWindow, warningWindow))) list.shift()
+    while (list.length > 200 || (list[0] && at - list[0].ms > Math.max(removalWindow, windowOf(m.room)))) list.shift()
     recent.set(k, list)
   }
 
