@@ -25,7 +25,8 @@
  * generator's earlier fixed simulator instead.
  *
  * usage: npm run bench:learn -- [--seeds 1-12] [--rooms 4] [--volume 1] [--fixed] [--part rules|classifier|all]
- *        [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]
+ *        [--stress rephrase|late] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]
+ * `--stress` applies one of our own stress generators (bench/stress.ts) to the training period.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -41,11 +42,13 @@ import { PolicyRunner } from '../functions/domain/learning/policy-runner.ts'
 import { learnPolicy } from '../functions/domain/learning/rule-learner.ts'
 import { modelTokens } from '../functions/domain/training-set.ts'
 import { generateHistory } from './history.ts'
+import { STRESSES, type Stress, stress } from './stress.ts'
 
 const { values: args } = parseArgs({
   options: {
     seeds: { type: 'string', default: '1-12' },
     fixed: { type: 'boolean', default: false },
+    stress: { type: 'string' },
     part: { type: 'string', default: 'all' },
     'no-corpus': { type: 'boolean', default: false },
     rooms: { type: 'string', default: '4' },
@@ -59,7 +62,7 @@ const { values: args } = parseArgs({
 })
 if (args.help) {
   console.log(
-    'usage: npm run bench:learn -- [--seeds 1-12 | 1,2,3] [--rooms 4] [--volume 1] [--fixed] [--part rules|classifier|all] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]',
+    'usage: npm run bench:learn -- [--seeds 1-12 | 1,2,3] [--rooms 4] [--volume 1] [--fixed] [--stress rephrase|late] [--part rules|classifier|all] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]',
   )
   process.exit(0)
 }
@@ -144,7 +147,7 @@ async function groupRules(): Promise<void> {
       const quiet = () => {}
       const trainIn = await readHistories([path.join(dir, 'train.jsonl')], quiet)
       const testIn = await readHistories([path.join(dir, 'test.jsonl')], quiet)
-      const train = trainIn.events
+      const train = args.stress ? stress(args.stress as Stress, trainIn.events) : trainIn.events
       const test = testIn.events
       // QR codes in the pictures, as `qunguard learn` and `replay --policy` decode them.
       const qr = new Map([...(await qrFacts(train, trainIn.media, quiet)), ...(await qrFacts(test, testIn.media, quiet))])
@@ -342,6 +345,10 @@ interface NaturalBayes {
   classify(tokens: string[]): string
 }
 
+if (args.stress && !(STRESSES as readonly string[]).includes(args.stress)) {
+  console.error(`--stress must be one of ${STRESSES.join(', ')} (got ${args.stress})`)
+  process.exit(2)
+}
 if (!['rules', 'classifier', 'all'].includes(args.part)) {
   console.error(`--part must be rules, classifier or all (got ${args.part})`)
   process.exit(2)

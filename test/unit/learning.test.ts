@@ -315,6 +315,21 @@ describe('learnPolicy', () => {
     expect(links[0]?.sentence).toContain('入群不满 7 天的成员发链接 → 移出群聊')
   })
 
+  it('yields a rulebook from an owner who only removes, hours late, never saying a word', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    for (let i = 0; i < 10; i++) {
+      const t = i * 1440
+      const m = `wxid_promo${i}`
+      events.push(message({ sender: m, text: '大家好', ts: at(t) }))
+      events.push(message({ sender: m, type: 'miniprogram', text: '帮我砍一刀', url: 'https://t.cn/k', ts: at(t + 2) }))
+      // The room chats on; the owner comes by six hours later and removes the member.
+      for (let k = 0; k < 30; k++) events.push(message({ sender: `wxid_old${k % 5}`, text: `聊天 ${k}`, ts: at(t + 10 + k * 10) }))
+      events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 6 * 60), room: 'r1', members: [m], remover: 'wxid_bot' })
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    expect(rules.map((r) => [r.what, r.who, r.action])).toContainEqual(['miniprogram', 'anyone', 'remove'])
+  })
+
   it('learns a rule on any message type the owner forbids: red packets (lures) are removed, other messages not', () => {
     const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
     for (let i = 0; i < 8; i++) {

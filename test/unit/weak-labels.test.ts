@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { GroupEvent } from '../../functions/domain/events.ts'
-import { extractWeakLabels, reactionWindows, warningIntent } from '../../functions/domain/learning/weak-labels.ts'
+import { extractWeakLabels, learnedWarnings, reactionWindows, warningIntent } from '../../functions/domain/learning/weak-labels.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 
 const start = (): GroupEvent[] => [
@@ -81,7 +81,7 @@ describe('extractWeakLabels', () => {
     expect([...(labels.get(mine.id)?.sources ?? [])].sort()).toEqual(['removal', 'warning'])
   })
 
-  it('learns how late this room\'s staff warn: an owner who warns five hours after each ad still labels it', () => {
+  it("learns how late this room's staff warn: an owner who warns five hours after each ad still labels it", () => {
     const events = start()
     const ads: string[] = []
     for (let i = 0; i < 6; i++) {
@@ -95,5 +95,30 @@ describe('extractWeakLabels', () => {
     expect(ads.every((id) => labels.get(id)?.sources.includes('warning'))).toBe(true)
     // With the old fixed two hours, none would be.
     expect(extractWeakLabels(events, { warningWindowMs: 2 * 3_600_000 }).size).toBe(0)
+  })
+
+  it("learns an owner's own way of warning from what follows it: phrasings in no lexicon still yield warning labels", () => {
+    const events = start()
+    const cards: string[] = []
+    const friendly: string[] = []
+    for (let i = 0; i < 8; i++) {
+      const m = `wxid_m${i}`
+      const t = i * 120
+      const card = message({ sender: m, type: 'card', text: '名片', ts: at(t) })
+      cards.push(card.id)
+      const said = message({ sender: 'wxid_owner', text: `@${m} 咪再搞啦，last chance`, mentions: [m], ts: at(t + 3) })
+      events.push(card, said)
+      // Three of them take it down at once: that is what makes the phrase a warning.
+      if (i < 3) events.push({ kind: 'recall', id: `rc${i}`, ts: at(t + 5), room: 'r1', sender: m, messageId: card.id })
+      // Friendly mentions of members who chatted: nothing follows them.
+      const chat = message({ sender: `wxid_f${i}`, text: '今天我生日', ts: at(t + 30) })
+      friendly.push(chat.id)
+      events.push(chat, message({ sender: 'wxid_owner', text: `@wxid_f${i} 生日快乐呀🎂`, mentions: [`wxid_f${i}`], ts: at(t + 31) }))
+    }
+    expect(warningIntent('@小王 咪再搞啦，last chance').warning).toBe(false)
+    expect(learnedWarnings(events).size).toBe(8)
+    const labels = extractWeakLabels(events)
+    expect(cards.every((id) => labels.get(id)?.sources.includes('warning'))).toBe(true)
+    expect(friendly.some((id) => labels.has(id))).toBe(false)
   })
 })

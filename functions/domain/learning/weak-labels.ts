@@ -115,8 +115,93 @@ export function reactionWindows(events: readonly GroupEvent[]): Map<string, numb
   return windows
 }
 
+/** A staff message's words without its @-mentions, digits folded, as character bigrams. */
+function phrasing(text: string): Set<string> {
+  const body = text
+    .replace(/@\S+\s?/g, ' ')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\d+/g, '0')
+    .replace(/[\s\p{P}]+/gu, ' ')
+    .trim()
+  const grams = new Set<string>()
+  const chars = [...body]
+  for (let i = 0; i + 1 < chars.length; i++) if (chars[i] !== ' ' || chars[i + 1] !== ' ') grams.add(`${chars[i]}${chars[i + 1]}`)
+  if (chars.length === 1) grams.add(body)
+  return grams
+}
+
+const jaccard = (a: ReadonlySet<string>, b: ReadonlySet<string>) => {
+  let both = 0
+  for (const g of a) if (b.has(g)) both++
+  return both / Math.max(1, a.size + b.size - both)
+}
+
+/** How long after a mention the member's recall or removal still confirms it as a warning. */
+const CONFIRM_RECALL_MS = 30 * 60_000
+const CONFIRM_REMOVAL_MS = 2 * HOUR_MS
+/** How alike (Jaccard over bigrams) a mention must be to two confirmed ones to read as a warning. */
+const SAME_PHRASING = 0.5
+
+/**
+ * The owner's own way of warning, learned from what follows a mention: a staff message that
+ * @-mentions a member who then recalls a message (within 30 minutes) or is removed by staff
+ * (within 2 hours), having posted in the day before it, was a warning, whatever its words — English, dialect, one word, emoji. Its
+ * phrasing is kept per room, and a later (or earlier) mention phrased like two confirmed ones
+ * (Jaccard ≥ 0.5 over character bigrams) reads as a warning too. Friendly mentions (生日快乐,
+ * 欢迎) are followed by neither and phrased otherwise, so they stay mentions. Returns, per
+ * message id of a staff mention, whether it reads as a warning by this evidence.
+ */
+export function learnedWarnings(events: readonly GroupEvent[]): Set<string> {
+  const staff = new Map<string, Set<string>>()
+  let self: string | undefined
+  for (const e of events) {
+    if (e.kind === 'account') self = e.self
+    else if (e.kind === 'room') staff.set(e.room, new Set([...e.admins, ...(e.owner ? [e.owner] : [])]))
+  }
+  const isStaff = (room: string, who: string | undefined) => who !== undefined && (who === self || (staff.get(room)?.has(who) ?? false))
+  // When each member recalled something or was removed by staff.
+  const recalls = new Map<string, number[]>()
+  const removals = new Map<string, number[]>()
+  const push = (m: Map<string, number[]>, k: string, v: number) => {
+    const list = m.get(k) ?? []
+    list.push(v)
+    m.set(k, list)
+  }
+  const mentions: { id: string; room: string; ms: number; targets: string[]; grams: Set<string> }[] = []
+  const lastPost = new Map<string, number>()
+  for (const e of events) {
+    if (e.kind === 'message' && !isStaff(e.room, e.sender)) lastPost.set(`${e.room}#${e.sender}`, toMillis(e.ts))
+    if (e.kind === 'recall') push(recalls, `${e.room}#${e.sender}`, toMillis(e.ts))
+    else if (e.kind === 'leave' && isStaff(e.room, e.remover)) for (const m of e.members) push(removals, `${e.room}#${m}`, toMillis(e.ts))
+    else if (e.kind === 'message' && isStaff(e.room, e.sender) && e.mentions?.length) {
+      const ms = toMillis(e.ts)
+      // About something the member posted: a mention of someone silent for a day (a welcome) is not.
+      const targets = e.mentions.filter(
+        (t) => !isStaff(e.room, t) && ms - (lastPost.get(`${e.room}#${t}`) ?? Number.NEGATIVE_INFINITY) <= 24 * HOUR_MS,
+      )
+      if (targets.length) mentions.push({ id: e.id, room: e.room, ms, targets, grams: phrasing(e.text ?? '') })
+    }
+  }
+  const within = (list: number[] | undefined, from: number, span: number) => (list ?? []).some((t) => t >= from && t - from <= span)
+  const confirmed = mentions.filter((m) =>
+    m.targets.some(
+      (t) =>
+        within(recalls.get(`${m.room}#${t}`), m.ms, CONFIRM_RECALL_MS) || within(removals.get(`${m.room}#${t}`), m.ms, CONFIRM_REMOVAL_MS),
+    ),
+  )
+  const out = new Set(confirmed.map((m) => m.id))
+  for (const m of mentions) {
+    if (out.has(m.id) || m.grams.size === 0) continue
+    const alike = confirmed.filter((c) => c.room === m.room && c.grams.size > 0 && jaccard(c.grams, m.grams) >= SAME_PHRASING)
+    if (alike.length >= 2) out.add(m.id)
+  }
+  return out
+}
+
 export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabelOptions = {}): Map<string, WeakLabel> {
   const events = [...input]
+  const byBehaviour = learnedWarnings(events)
   const removalWindow = options.removalWindowMs ?? 24 * 3_600_000
   const learnedWindows = options.warningWindowMs === undefined ? reactionWindows(events) : new Map<string, number>()
   const windowOf = (room: string) => options.warningWindowMs ?? learnedWindows.get(room) ?? 2 * HOUR_MS
@@ -192,7 +277,7 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
       }
       if (targets.size === 0) return
       const intent = warningIntent(m.text ?? '')
-      if (!intent.warning) return
+      if (!intent.warning && !byBehaviour.has(m.id)) return
       for (const t of targets) {
         if (isStaff(m.room, t)) continue
         const mine = (recent.get(key(m.room, t)) ?? []).filter((p) => at - p.ms <= windowOf(m.room) && p.ms <= at)

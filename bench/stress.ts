@@ -1,0 +1,69 @@
+/**
+ * Stress generators of our own, as transforms of a generated training history (the test
+ * period is untouched: it holds no owner actions). Each changes one thing about the owners
+ * that the shared generator keeps within what the learner was built on:
+ *
+ * - `rephrase`: every staff warning is reworded into phrasings no lexicon of qunguard's holds —
+ *   English, Cantonese, emoji, one word, a polite "这个不可以哦" — keeping only the @-mention.
+ * - `late`: every staff warning and removal comes 3 to 10 hours later (drawn per room), as an
+ *   owner who catches up in the evening.
+ *
+ * @example
+ *   const train = stress('rephrase', events)
+ */
+import type { GroupEvent } from '../functions/domain/events.ts'
+import { fnv1a } from '../functions/domain/fnv.ts'
+
+export const STRESSES = ['rephrase', 'late'] as const
+export type Stress = (typeof STRESSES)[number]
+
+const PHRASINGS = [
+  'pls stop that',
+  'not here, thanks',
+  '这个不可以哦',
+  '咪再搞啦',
+  '搞乜啊你',
+  '🙅🙅',
+  '⚠️',
+  '收收',
+  '注意点',
+  'last chance',
+  '再这样就请你出去了',
+  '这种东西自己删掉',
+]
+
+function staffOf(events: readonly GroupEvent[]): (room: string, who: string | undefined) => boolean {
+  const staff = new Map<string, Set<string>>()
+  let self: string | undefined
+  for (const e of events) {
+    if (e.kind === 'account') self = e.self
+    if (e.kind === 'room') staff.set(e.room, new Set([...e.admins, ...(e.owner ? [e.owner] : [])]))
+  }
+  return (room, who) => who !== undefined && (who === self || (staff.get(room)?.has(who) ?? false))
+}
+
+export function stress(kind: Stress, events: readonly GroupEvent[]): GroupEvent[] {
+  const isStaff = staffOf(events)
+  if (kind === 'rephrase') {
+    return events.map((e) => {
+      if (e.kind !== 'message' || !isStaff(e.room, e.sender) || !e.mentions?.length) return e
+      // One owner keeps a few phrasings of their own: drawn from the room and the message.
+      const room = fnv1a(e.room)
+      const pick = PHRASINGS[(room + (fnv1a(e.id) % 3) * 5) % PHRASINGS.length] ?? PHRASINGS[0]
+      const at = (e.text ?? '').match(/@\S+/g)?.join(' ') ?? ''
+      return { ...e, text: `${at} ${pick}`.trim() }
+    })
+  }
+  const delayH = (room: string) => 3 + (fnv1a(`late${room}`) % 8)
+  const shifted = events.map((e) => {
+    const late =
+      (e.kind === 'message' && isStaff(e.room, e.sender) && (e.mentions?.length ?? 0) > 0) ||
+      (e.kind === 'leave' && e.remover !== undefined && isStaff(e.room, e.remover))
+    if (!late || !('room' in e)) return e
+    return { ...e, ts: new Date(new Date(e.ts).getTime() + delayH(e.room) * 3_600_000).toISOString() }
+  })
+  return shifted
+    .map((e, i) => ({ e, i, t: new Date(e.ts).getTime() }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+    .map((x) => x.e)
+}
