@@ -291,6 +291,24 @@ describe('learnPolicy', () => {
     expect(floods[0]?.sentence).toContain('20 秒内连发 4 条以上')
   })
 
+  it('learns which lines of a burst count: a room that warns floods of long, different lines counts them', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    // Long lines, each its own (no two alike, so none is a paste repeated): 30 characters drawn from a pool.
+    const pool = '天地人你我他春夏秋冬山水风云花草鱼鸟猫狗车船书画歌舞茶酒米面光影声色远近高低快慢早晚新旧'
+    const line = (i: number, k: number) =>
+      Array.from({ length: 30 }, (_, j) => pool[(i * 131 + k * 37 + j * j * 7 + j * 11) % pool.length]).join('')
+    for (let i = 0; i < 12; i++) {
+      const t = i * 60
+      const flooder = `wxid_f${i % 5}`
+      for (let k = 0; k < 6; k++) events.push(message({ sender: flooder, text: line(i, k), ts: at(t + k / 10) }))
+      events.push(message({ sender: 'wxid_bot', text: `@${flooder} 别刷屏`, mentions: [flooder], ts: at(t + 1) }))
+      for (let k = 0; k < 20; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: line(100 + i, k), ts: at(t + 10 + k) }))
+    }
+    const floods = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'flood')
+    expect(floods).toHaveLength(1)
+    expect(floods[0]?.textChars).toBeGreaterThanOrEqual(50)
+  })
+
   it('learns the tenure the owner goes by: links from members of under a week are removed, from older members not', () => {
     const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
     const day = 24 * 60

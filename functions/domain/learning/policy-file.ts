@@ -22,6 +22,7 @@ const RuleSchema = z.object({
   who: z.enum(WHOS),
   threshold: z.number().optional(),
   windowS: z.number().int().positive().optional(),
+  textChars: z.number().int().positive().optional(),
   value: z.string().optional(),
   tenureH: z.number().positive().optional(),
   action: z.enum(['warn', 'remove']),

@@ -30,7 +30,18 @@ import { wilsonUpperBound } from '../wilson.ts'
 import { parseAnnouncement } from './announcement.ts'
 import { BURST_WINDOWS_S, type FeatureOptions, FeatureTracker, type MessageFacts, NEWCOMER_MS, RECENT_MS } from './features.ts'
 import { OffenderMemory } from './offenders.ts'
-import { type LearnedRule, matches, type RuleCondition, ruleId, sentence, subsumes, TEXT_TYPES, type What } from './rules.ts'
+import {
+  ANY_TEXT,
+  FLOOD_TEXT_CHARS,
+  type LearnedRule,
+  matches,
+  type RuleCondition,
+  ruleId,
+  sentence,
+  subsumes,
+  TEXT_TYPES,
+  type What,
+} from './rules.ts'
 import { extractWeakLabels, type WeakLabel, type WeakLabelOptions } from './weak-labels.ts'
 
 export interface LearnOptions extends WeakLabelOptions, FeatureOptions {
@@ -82,6 +93,8 @@ interface Candidate extends RuleCondition {}
 const TENURE_HOURS = [1, 3, 6, 12, 24, 48, 72, 120, 168, 336] as const
 const FLOOD_COUNTS = [3, 4, 5, 6, 7, 8, 10, 12, 15] as const
 const LONG_TEXT_CHARS = [30, 50, 80, 100, 150, 200, 300, 500] as const
+/** Which typed texts of a burst count (said once): up to 20 or 50 characters, or all of them. */
+const FLOOD_TEXT_LIMITS = [FLOOD_TEXT_CHARS, 50, ANY_TEXT] as const
 /** Types with conditions of their own (`link`, `card` …) or read for their words (`text`) are not searched as `type`. */
 const OWN_CONDITION_TYPES: ReadonlySet<string> = new Set(['text', 'image', 'link', 'miniprogram', 'card'])
 
@@ -119,7 +132,8 @@ function candidates(facts: readonly MessageFacts[], hasQr: boolean, hasClassifie
   }
   out.push({ what: 'quiet-hours', who: 'anyone' })
   for (const windowS of BURST_WINDOWS_S)
-    for (const threshold of FLOOD_COUNTS) out.push({ what: 'flood', who: 'anyone', threshold, windowS })
+    for (const threshold of FLOOD_COUNTS)
+      for (const textChars of FLOOD_TEXT_LIMITS) out.push({ what: 'flood', who: 'anyone', threshold, windowS, textChars })
   return out
 }
 
@@ -193,7 +207,7 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
     rooms[room] = { ...learned, ...(rhythm ? { rhythm } : {}), ...(topic ? { topic } : {}) }
     progress('rules', i + 1, all.length)
   }
-  if (classifier) addOffenderRules(rooms, byRoom, labels, scores, options.recentMs ?? RECENT_MS)
+  if (classifier && process.env.QG_NO_OFFENDER !== '1') addOffenderRules(rooms, byRoom, labels, scores, options.recentMs ?? RECENT_MS)
   return {
     version: 1,
     createdAt: new Date().toISOString(),

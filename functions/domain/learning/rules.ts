@@ -77,6 +77,11 @@ export interface LearnedRule {
   readonly threshold?: number | undefined
   /** For `flood`: the window the messages are counted in, seconds. @default 60 (policies before windows were learned) */
   readonly windowS?: number | undefined
+  /**
+   * For `flood`: the longest typed text (characters) that counts towards the burst when said
+   * once; longer texts count only when pasted again. @default FLOOD_TEXT_CHARS
+   */
+  readonly textChars?: number | undefined
   /** For `type`: the message type; `file-ext`: the extension. */
   readonly value?: string | undefined
   /** For `joined` and `qrcode-joined`: the tenure, hours. */
@@ -87,14 +92,14 @@ export interface LearnedRule {
   readonly sentence: string
 }
 
-export type RuleCondition = Pick<LearnedRule, 'what' | 'who' | 'threshold' | 'windowS' | 'value' | 'tenureH'>
+export type RuleCondition = Pick<LearnedRule, 'what' | 'who' | 'threshold' | 'windowS' | 'textChars' | 'value' | 'tenureH'>
 
 /**
- * A condition's id: `learned:<what>[=value][@threshold][/<window>s]:<who>[@<tenure>h]` —
+ * A condition's id: `learned:<what>[=value][@threshold][/<window>s][~<text chars>]:<who>[@<tenure>h]` —
  * `learned:flood@4/20s:anyone`, `learned:link:joined@168h`, `learned:type=redpacket:anyone`.
  */
 export function ruleId(c: RuleCondition): string {
-  const what = `${c.what}${c.value !== undefined ? `=${c.value}` : ''}${c.threshold !== undefined ? `@${c.threshold}` : ''}${c.windowS !== undefined ? `/${c.windowS}s` : ''}`
+  const what = `${c.what}${c.value !== undefined ? `=${c.value}` : ''}${c.threshold !== undefined ? `@${c.threshold}` : ''}${c.windowS !== undefined ? `/${c.windowS}s` : ''}${c.textChars !== undefined ? `~${c.textChars}` : ''}`
   return `learned:${what}:${c.who}${c.tenureH !== undefined ? `@${c.tenureH}h` : ''}`
 }
 
@@ -131,6 +136,7 @@ export function subsumes(broad: RuleCondition, narrow: RuleCondition): boolean {
     // A learned tenure covers a shorter one; a burst counted in a longer window is at least as large.
     (broad.tenureH ?? Number.POSITIVE_INFINITY) >= (narrow.tenureH ?? Number.POSITIVE_INFINITY) &&
     (broad.windowS ?? 60) >= (narrow.windowS ?? 60) &&
+    (broad.textChars ?? FLOOD_TEXT_CHARS) >= (narrow.textChars ?? FLOOD_TEXT_CHARS) &&
     (broad.threshold ?? 0) <= (narrow.threshold ?? 0)
   )
 }
@@ -151,6 +157,8 @@ const joinedWithin = (f: MessageFacts, hours: number | undefined) => f.tenureMs 
  * conversation; a flood is the short stuff, or the same text again.
  */
 export const FLOOD_TEXT_CHARS = 20
+/** A flood's `textChars` meaning every text counts, however long. */
+export const ANY_TEXT = 10_000
 
 /** Whether a (non-staff) message meets a rule's condition. `score` is the ad classifier's, for text. */
 export function matches(rule: RuleCondition, f: MessageFacts, score: number | undefined): boolean {
@@ -180,7 +188,10 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
     case 'contact':
       return f.contact
     case 'flood':
-      return burstIn(f, rule.windowS) >= (rule.threshold ?? 5) && (f.type !== 'text' || f.repeat || [...f.text].length <= FLOOD_TEXT_CHARS)
+      return (
+        burstIn(f, rule.windowS) >= (rule.threshold ?? 5) &&
+        (f.type !== 'text' || f.repeat || [...f.text].length <= (rule.textChars ?? FLOOD_TEXT_CHARS))
+      )
     case 'mention-all':
       return f.mentionAll
     case 'cross-room':
@@ -238,7 +249,10 @@ const WHAT_WORDS: Record<What, (t?: number, c?: RuleCondition) => string> = {
   qr: () => '发含二维码的图片',
   image: () => '发图片',
   contact: () => '留手机号、微信号等联系方式',
-  flood: (t, c) => `${windowWords(c?.windowS ?? 60)}连发 ${t ?? 5} 条以上（刷屏；${FLOOD_TEXT_CHARS} 字以上、不重复的文字不算）`,
+  flood: (t, c) => {
+    const chars = c?.textChars ?? FLOOD_TEXT_CHARS
+    return `${windowWords(c?.windowS ?? 60)}连发 ${t ?? 5} 条以上（刷屏${chars < ANY_TEXT ? `；${chars} 字以上、不重复的文字不算` : ''}）`
+  },
   'mention-all': () => '@所有人',
   'cross-room': () => '在多个群发同样的内容',
   duplicate: () => '发和其他成员一模一样的内容（群发广告）',
@@ -273,10 +287,10 @@ export function conditionWords(rule: RuleCondition): string {
 
 /** A learned rule's condition read back from its id (`ruleId`; older ids `learned:<what>[@threshold]:<who>` too), or undefined. */
 export function parseRuleId(id: string): RuleCondition | undefined {
-  const m = /^learned:([a-z-]+)(?:=([a-z0-9]+))?(?:@([\d.]+))?(?:\/(\d+)s)?:([a-z-]+)(?:@([\d.]+)h)?$/.exec(id)
-  if (!m?.[1] || !m[5]) return undefined
+  const m = /^learned:([a-z-]+)(?:=([a-z0-9]+))?(?:@([\d.]+))?(?:\/(\d+)s)?(?:~(\d+))?:([a-z-]+)(?:@([\d.]+)h)?$/.exec(id)
+  if (!m?.[1] || !m[6]) return undefined
   const what = m[1] as What
-  const who = m[5] as Who
+  const who = m[6] as Who
   if (!(WHATS as readonly string[]).includes(what) || !(WHOS as readonly string[]).includes(who)) return undefined
   return {
     what,
@@ -284,7 +298,8 @@ export function parseRuleId(id: string): RuleCondition | undefined {
     ...(m[2] !== undefined ? { value: m[2] } : {}),
     ...(m[3] !== undefined ? { threshold: Number(m[3]) } : {}),
     ...(m[4] !== undefined ? { windowS: Number(m[4]) } : {}),
-    ...(m[6] !== undefined ? { tenureH: Number(m[6]) } : {}),
+    ...(m[5] !== undefined ? { textChars: Number(m[5]) } : {}),
+    ...(m[7] !== undefined ? { tenureH: Number(m[7]) } : {}),
   }
 }
 
