@@ -288,7 +288,7 @@ describe('learnPolicy', () => {
     }
     const floods = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'flood')
     expect(floods.map((r) => [r.who, r.threshold, r.windowS])).toEqual([['anyone', 4, 20]])
-    expect(floods[0]?.sentence).toContain('20 秒内连发 4 条以上')
+    expect(floods[0]?.sentence).toContain('成员 20 秒内连发 4 条以上')
   })
 
   it('learns which lines of a burst count: a room that warns floods of long, different lines counts them', () => {

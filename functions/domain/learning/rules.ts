@@ -282,7 +282,9 @@ const ACTION_WORDS = { warn: '警告', remove: '移出群聊' } as const
 
 /** What a rule's condition says, without action or evidence: 「入群不满一天的成员发链接」. */
 export function conditionWords(rule: RuleCondition): string {
-  return `${whoWords(rule)}${WHAT_WORDS[rule.what](rule.threshold, rule)}`
+  const what = WHAT_WORDS[rule.what](rule.threshold, rule)
+  // 「成员 10 秒内连发…」: a number keeps a space on each side, as in 「连发 7 条」.
+  return `${whoWords(rule)}${/^\d/.test(what) ? ' ' : ''}${what}`
 }
 
 /** A learned rule's condition read back from its id (`ruleId`; older ids `learned:<what>[@threshold]:<who>` too), or undefined. */
