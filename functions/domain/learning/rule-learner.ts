@@ -335,6 +335,13 @@ function preferredOnTie(c: Candidate, than: Candidate): boolean {
   return fromDay(c) < fromDay(than)
 }
 
+/**
+ * An announced rule with ten matches or more in the history stays out when even the optimistic
+ * reading (the upper bound of the share the owner acted on) puts its precision under this share
+ * of the owner's action rate (under ten matches: half).
+ */
+const ANNOUNCED_BAR = 0.8
+
 /** Messages the sender posted in the flood window (seconds), this one included. */
 function burstCount(f: MessageFacts, windowS: number | undefined): number {
   const i = windowS === undefined ? -1 : BURST_WINDOWS_S.indexOf(windowS as (typeof BURST_WINDOWS_S)[number])
@@ -486,10 +493,12 @@ function learnRoom(
     const i = cands.findIndex((x) => ruleId(x) === ruleId(c))
     const t = i >= 0 ? (tallies[i] as Tally) : { matched: 0, labelled: 0, removed: 0 }
     // Announced, but the history shows the owner leaving what this condition matches alone:
-    // even the optimistic reading (the upper bound of the share acted on) is under half the
-    // owner's action rate. The owner does not enforce the rule as this condition reads it (or
+    // even the optimistic reading (the upper bound of the share acted on) is under the bar times
+    // the owner's action rate. The owner does not enforce the rule as this condition reads it (or
     // at all): leave it out. A few matches prove nothing either way; the rule then stands.
-    if (t.matched > 0 && wilsonUpperBound(t.labelled, t.matched) < 0.5 * actionRate) continue
+    // With ten matches or more the bar is ANNOUNCED_BAR; below, half (a handful proves little).
+    const bar = t.matched >= 10 ? ANNOUNCED_BAR : 0.5
+    if (t.matched > 0 && wilsonUpperBound(t.labelled, t.matched) < bar * actionRate) continue
     if (c.what === 'ad-text' && !cands.some((x) => x.what === 'ad-text')) continue // no classifier to judge text with
     add(c, t, 'announcement')
   }
