@@ -11,7 +11,7 @@
  */
 import type { LadderStep } from './config.ts'
 import type { MessageEvent } from './events.ts'
-import { conditionWords, parseRuleId } from './learning/rules.ts'
+import { conditionWords, parseRuleId, TYPE_WORDS } from './learning/rules.ts'
 
 const STEP_NAMES: Record<LadderStep | 'ask-owner' | 'reply', string> = {
   warn: '警告',
@@ -46,21 +46,8 @@ export function ruleName(id: string, described?: { readonly reason?: string | un
   return learned ? conditionWords(learned) : `关键词规则 ${id}`
 }
 
-const TYPE_NAMES: Record<MessageEvent['type'], string> = {
-  text: '文字',
-  image: '图片',
-  voice: '语音',
-  video: '视频',
-  emoji: '表情',
-  link: '链接',
-  miniprogram: '小程序',
-  card: '名片',
-  file: '文件',
-  redpacket: '红包',
-  transfer: '转账',
-  location: '位置',
-  other: '消息',
-}
+// As in a rule's words, but a message of another type is just 「消息」 when named on its own.
+const TYPE_NAMES: Readonly<Record<MessageEvent['type'], string>> = { ...TYPE_WORDS, other: '消息' }
 
 /** A message type in words (`card` → 名片). */
 export const typeName = (type: MessageEvent['type']): string => TYPE_NAMES[type]
