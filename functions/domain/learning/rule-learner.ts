@@ -207,7 +207,7 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
     rooms[room] = { ...learned, ...(rhythm ? { rhythm } : {}), ...(topic ? { topic } : {}) }
     progress('rules', i + 1, all.length)
   }
-  if (classifier && process.env.QG_NO_OFFENDER !== '1') addOffenderRules(rooms, byRoom, labels, scores, options.recentMs ?? RECENT_MS)
+  if (classifier) addOffenderRules(rooms, byRoom, labels, scores, options.recentMs ?? RECENT_MS)
   return {
     version: 1,
     createdAt: new Date().toISOString(),
