@@ -32,6 +32,7 @@ import { BURST_WINDOWS_S, type FeatureOptions, FeatureTracker, type MessageFacts
 import { OffenderMemory } from './offenders.ts'
 import {
   ANY_TEXT,
+  burstIn,
   FLOOD_TEXT_CHARS,
   type LearnedRule,
   matches,
@@ -342,12 +343,6 @@ function preferredOnTie(c: Candidate, than: Candidate): boolean {
  */
 const ANNOUNCED_BAR = 0.8
 
-/** Messages the sender posted in the flood window (seconds), this one included. */
-function burstCount(f: MessageFacts, windowS: number | undefined): number {
-  const i = windowS === undefined ? -1 : BURST_WINDOWS_S.indexOf(windowS as (typeof BURST_WINDOWS_S)[number])
-  return i < 0 ? f.burst : (f.bursts[i] ?? f.burst)
-}
-
 function learnRoom(
   room: string,
   facts: readonly MessageFacts[],
@@ -373,7 +368,7 @@ function learnRoom(
         t.labelled += l.weight
         if (l.sources.includes('removal')) t.removed += l.weight
       }
-      if (c.what === 'flood' && burstCount(f, c.windowS) === c.threshold) {
+      if (c.what === 'flood' && burstIn(f, c.windowS) === c.threshold) {
         const x = crossings[i] as Tally
         x.matched++
         x.labelled += l?.weight ?? 0

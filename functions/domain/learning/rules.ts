@@ -141,8 +141,8 @@ export function subsumes(broad: RuleCondition, narrow: RuleCondition): boolean {
   )
 }
 
-/** Messages of the flood window `windowS` (seconds) the sender posted, this one included. */
-function burstIn(f: MessageFacts, windowS: number | undefined): number {
+/** Messages of the flood window `windowS` (seconds) the sender posted, this one included (no window: `burst`, a minute). */
+export function burstIn(f: MessageFacts, windowS: number | undefined): number {
   const i = windowS === undefined ? -1 : BURST_WINDOWS_S.indexOf(windowS as (typeof BURST_WINDOWS_S)[number])
   return i < 0 ? f.burst : (f.bursts[i] ?? f.burst)
 }

@@ -71,6 +71,23 @@ interface Posted {
 }
 
 const HOUR_MS = 3_600_000
+
+type IsStaff = (room: string, who: string | undefined) => boolean
+
+/**
+ * Who is staff in each room by the history's last snapshots (owner, admins, the bot account) and
+ * `extraStaff`: for the passes that look ahead of the main one (reaction times, learned warnings).
+ */
+function staffIn(events: readonly GroupEvent[], extraStaff: WeakLabelOptions['extraStaff']): IsStaff {
+  const staff = new Map<string, Set<string>>()
+  let self: string | undefined
+  for (const e of events) {
+    if (e.kind === 'account') self = e.self
+    else if (e.kind === 'room') staff.set(e.room, new Set([...e.admins, ...(e.owner ? [e.owner] : [])]))
+  }
+  return (room, who) =>
+    who !== undefined && (who === self || (staff.get(room)?.has(who) ?? false) || (extraStaff?.(room).includes(who) ?? false))
+}
 /** Warnings a room needs before its own reaction time replaces the default window. */
 const MIN_REACTIONS = 5
 
@@ -81,18 +98,13 @@ const MIN_REACTIONS = 5
  * minutes gets the 2 hours, one who catches up in the evening a window that reaches back to the
  * afternoon. Rooms with fewer than five such warnings keep 2 hours.
  */
-export function reactionWindows(events: readonly GroupEvent[]): Map<string, number> {
-  const staff = new Map<string, Set<string>>()
+export function reactionWindows(events: readonly GroupEvent[], isStaff: IsStaff = staffIn(events, undefined)): Map<string, number> {
   const last = new Map<string, number>()
   const gaps = new Map<string, number[]>()
-  let self: string | undefined
   for (const e of events) {
-    if (e.kind === 'account') self = e.self
-    else if (e.kind === 'room') staff.set(e.room, new Set([...e.admins, ...(e.owner ? [e.owner] : [])]))
     if (e.kind !== 'message') continue
     const at = toMillis(e.ts)
-    const isStaff = e.sender === self || (staff.get(e.room)?.has(e.sender) ?? false)
-    if (!isStaff) {
+    if (!isStaff(e.room, e.sender)) {
       last.set(`${e.room}#${e.sender}`, at)
       continue
     }
@@ -152,14 +164,7 @@ const SAME_PHRASING = 0.5
  * 欢迎) are followed by neither and phrased otherwise, so they stay mentions. Returns, per
  * message id of a staff mention, whether it reads as a warning by this evidence.
  */
-export function learnedWarnings(events: readonly GroupEvent[]): Set<string> {
-  const staff = new Map<string, Set<string>>()
-  let self: string | undefined
-  for (const e of events) {
-    if (e.kind === 'account') self = e.self
-    else if (e.kind === 'room') staff.set(e.room, new Set([...e.admins, ...(e.owner ? [e.owner] : [])]))
-  }
-  const isStaff = (room: string, who: string | undefined) => who !== undefined && (who === self || (staff.get(room)?.has(who) ?? false))
+export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff = staffIn(events, undefined)): Set<string> {
   // When each member recalled something or was removed by staff.
   const recalls = new Map<string, number[]>()
   const removals = new Map<string, number[]>()
@@ -201,9 +206,10 @@ export function learnedWarnings(events: readonly GroupEvent[]): Set<string> {
 
 export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabelOptions = {}): Map<string, WeakLabel> {
   const events = [...input]
-  const byBehaviour = learnedWarnings(events)
+  const staffByEnd = staffIn(events, options.extraStaff)
+  const byBehaviour = learnedWarnings(events, staffByEnd)
   const removalWindow = options.removalWindowMs ?? 24 * 3_600_000
-  const learnedWindows = options.warningWindowMs === undefined ? reactionWindows(events) : new Map<string, number>()
+  const learnedWindows = options.warningWindowMs === undefined ? reactionWindows(events, staffByEnd) : new Map<string, number>()
   const windowOf = (room: string) => options.warningWindowMs ?? learnedWindows.get(room) ?? 2 * HOUR_MS
   const recallWindow = options.recallWindowMs ?? 10 * 60_000
   const labels = new Map<string, { weight: number; sources: Set<LabelSource>; kinds: Set<string> }>()
