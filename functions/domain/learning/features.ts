@@ -76,7 +76,7 @@ export interface MessageFacts {
  * 3 to 15 for each room (docs/learning.md).
  */
 export const BURST_WINDOWS_S = [10, 20, 30, 60, 120, 300] as const
-const LONGEST_BURST_MS = 300_000
+const LONGEST_BURST_MS = Math.max(...BURST_WINDOWS_S) * 1000
 
 /** A file name's extension, lower case (`赚钱软件.APK` → `apk`), if it has a short one. */
 export function fileExtension(name: string): string | undefined {
