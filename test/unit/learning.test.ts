@@ -30,6 +30,29 @@ describe('parseAnnouncement', () => {
     expect(r.action).toBe('remove')
     expect(parseAnnouncement('欢迎大家！请文明聊天').rules).toEqual([])
   })
+
+  it('reads limits stated in numbers, in digits or words, in lists numbered ① ② or separated by commas', () => {
+    const limits = (text: string) => parseAnnouncement(text).rules.map((x) => [x.what, x.threshold, x.windowS])
+    // "At most 7" makes the 8th a flood; 及以上 makes the number itself one.
+    expect(limits('入群须知：①非管理员禁止@所有人，②1分钟内最多发7条消息。违规者警告一次')).toEqual([
+      ['mention-all', undefined, undefined],
+      ['flood', 8, 60],
+    ])
+    expect(limits('10秒内连发6条及以上视为刷屏')).toEqual([['flood', 6, 10]])
+    expect(limits('刷屏标准：半分钟内超过四条，每条发言请控制在三百五十字以内')).toEqual([
+      ['flood', 5, 30],
+      ['long-text', 351, undefined],
+    ])
+    // A number given later refines a limit stated in words; a limit without a window leaves it to the history.
+    expect(limits('禁止刷屏；连续发言不要超过5条')).toEqual([['flood', 6, undefined]])
+    // Words for floods and long texts the parser had not been shown: 连着发, 长文.
+    expect(limits('别连着发一堆消息，长文请私聊')).toEqual([
+      ['flood', undefined, undefined],
+      ['long-text', undefined, undefined],
+    ])
+    // A count of links is a limit on links, not on bursts.
+    expect(limits('每天发链接不要超过2条')).toEqual([['link', undefined, undefined]])
+  })
 })
 
 describe('features', () => {
@@ -136,6 +159,31 @@ describe('features', () => {
  * members who joined a day before share links too: unpunished by default (so the rule is
  * about newcomers, not about everyone who joined this week), removed with `midRemoved`.
  */
+/** Twelve newcomers by QR code, each posting an ad and removed ten minutes later, amid chat; the announcement says 禁止广告. */
+function adCopyHistory(): GroupEvent[] {
+  const events: GroupEvent[] = [
+    account('wxid_bot'),
+    roomSnapshot({ owner: 'wxid_bot', admins: [] }),
+    { kind: 'announcement', id: 'a1', ts: at(-1), room: 'r1', sender: 'wxid_bot', text: '群规：禁止发广告，违者移出' },
+  ]
+  const ads = [
+    '全场包邮限时秒杀，详情咨询热线，加微信领取优惠券，手慢无',
+    '兼职日结日赚三百，在家就能做，名额有限，私聊我报名',
+    '代购正品低价批发，厂家直供，欢迎咨询下单，包邮到家',
+  ]
+  const chat = ['今天下雨了吗', '晚上一起吃饭吧', '这个游戏真好玩', '孩子作业写完了', '明天几点开会', '周末去公园走走']
+  let t = 0
+  for (let i = 0; i < 12; i++) {
+    const m = `wxid_new${i}`
+    events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
+    events.push(message({ sender: m, text: `${ads[i % 3]}${i}`, ts: at(t + 5) }))
+    events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
+    for (let k = 0; k < 6; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `${chat[k]} ${i}`, ts: at(t + 20 + k) }))
+    t += 600
+  }
+  return events
+}
+
 function history(o: { midRemoved?: boolean } = {}): GroupEvent[] {
   const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
   for (const m of ['wxid_mid0', 'wxid_mid1'])
@@ -309,6 +357,69 @@ describe('learnPolicy', () => {
     expect(floods[0]?.textChars).toBeGreaterThanOrEqual(50)
   })
 
+  it('reads a warning after a sticker flood as about the flood: a flood rule, not a rule on stickers', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    const sec = (minutes: number, seconds: number) => at(minutes + seconds / 60)
+    for (let i = 0; i < 12; i++) {
+      const t = i * 60
+      // Newcomers, each flooding stickers within the hour after joining, warned.
+      const flooder = `wxid_f${i}`
+      events.push({ kind: 'join', id: `j${i}`, ts: at(t - 30), room: 'r1', members: [flooder], via: 'qrcode' })
+      for (let k = 0; k < 6; k++) events.push(message({ sender: flooder, type: 'emoji', text: '', ts: sec(t, k * 2) }))
+      events.push(message({ sender: 'wxid_bot', text: `@${flooder} 别刷屏`, mentions: [flooder], ts: sec(t, 30) }))
+      // Stickers one at a time, from members of long standing: nobody minds.
+      for (let k = 0; k < 20; k++)
+        events.push(
+          message({ sender: `wxid_old${k % 5}`, type: k % 4 ? 'text' : 'emoji', text: k % 4 ? `聊天 ${k}` : '', ts: at(t + 5 + k) }),
+        )
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    expect(rules.some((r) => r.what === 'flood')).toBe(true)
+    expect(rules.filter((r) => r.what === 'type' || r.what === 'image').map((r) => r.id)).toEqual([])
+  })
+
+  it("learns the owner's flood limit, not the one above it, when the owner lets some floods pass", () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    const sec = (minutes: number, seconds: number) => at(minutes + seconds / 60)
+    for (let i = 0; i < 16; i++) {
+      const t = i * 60
+      const flooder = `wxid_f${i % 6}`
+      // Floods of 6 (half of them) to 8 lines, a second apart; the owner warns three of four.
+      const n = 6 + (i % 2 ? 0 : 1 + (i % 3 === 0 ? 1 : 0))
+      for (let k = 0; k < n; k++) events.push(message({ sender: flooder, text: `刷 ${k}`, ts: sec(t, k) }))
+      if (i % 4 !== 3) events.push(message({ sender: 'wxid_bot', text: `@${flooder} 别刷屏`, mentions: [flooder], ts: sec(t, 40) }))
+      // Quick exchanges of five lines as fast: nobody minds.
+      for (let k = 0; k < 5; k++) events.push(message({ sender: `wxid_a${i % 4}`, text: `嗯 ${k}`, ts: sec(t + 3, k) }))
+      for (let k = 0; k < 20; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 10 + k) }))
+    }
+    const floods = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'flood')
+    expect(floods.map((r) => r.threshold)).toEqual([6])
+  })
+
+  it('takes a limit the announcement states in numbers over the estimate, unless the history contradicts it', () => {
+    const room = (announcement: string) => {
+      const events: GroupEvent[] = [
+        account('wxid_bot'),
+        roomSnapshot({ owner: 'wxid_bot', admins: [] }),
+        { kind: 'announcement', id: 'a1', ts: at(-1), room: 'r1', sender: 'wxid_bot', text: announcement },
+      ]
+      const sec = (minutes: number, seconds: number) => at(minutes + seconds / 60)
+      for (let i = 0; i < 12; i++) {
+        const t = i * 60
+        const flooder = `wxid_f${i % 6}`
+        for (let k = 0; k < 8; k++) events.push(message({ sender: flooder, text: `刷 ${k}`, ts: sec(t, k * 2) }))
+        events.push(message({ sender: 'wxid_bot', text: `@${flooder} 别刷屏`, mentions: [flooder], ts: sec(t, 40) }))
+        for (let k = 0; k < 3; k++) events.push(message({ sender: `wxid_a${i % 4}`, text: `嗯 ${k}`, ts: sec(t + 3, k * 3) }))
+        for (let k = 0; k < 20; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 10 + k) }))
+      }
+      return (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'flood').map((r) => [r.threshold, r.windowS])
+    }
+    // Floods of eight in 15 s, all warned: the history cannot tell 4 from 8; the owner said 6 in 30 s.
+    expect(room('群规：30秒内发言不得超过5条')).toEqual([[6, 30]])
+    // "At most 2 in 30 s" would make every quick exchange a flood, and the owner lets those pass.
+    expect(room('群规：30秒内发言不得超过2条')).not.toContainEqual([3, 30])
+  })
+
   it('learns the tenure the owner goes by: links from members of under a week are removed, from older members not', () => {
     const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
     const day = 24 * 60
@@ -364,14 +475,18 @@ describe('learnPolicy', () => {
     expect(rules.find((r) => r.what === 'type')?.sentence).toContain('成员发红包 → 移出群聊')
   })
 
-  it('adds the second-offence rule, last and in shadow, to rooms with a rule on ad copy only', () => {
-    const copy = learnPolicy(longCopyHistory(12)).rooms.r1?.rules ?? []
-    expect(copy.some((r) => r.what === 'long-text')).toBe(true)
+  it('adds the second-offence rule, last and in shadow, to rooms with a rule on what texts say only', () => {
+    const copy = learnPolicy(adCopyHistory()).rooms.r1?.rules ?? []
+    expect(copy.some((r) => r.what === 'ad-words')).toBe(true)
     expect(copy.at(-1)).toMatchObject({ what: 'ad-text', who: 'offender', threshold: 0.5, action: 'remove', mode: 'shadow' })
     // Its evidence is one last bracket, no brackets inside, so the owner's rule list can drop it.
     expect(copy.at(-1)?.sentence).toMatch(/已被本群规则抓到过的成员.*（预设规则[^（）]*）$/)
     // Links only: nothing says this owner minds ads.
     expect((learnPolicy(history()).rooms.r1?.rules ?? []).some((r) => r.who === 'offender')).toBe(false)
+    // A length limit says how long, not who is a marketer.
+    const long = learnPolicy(longCopyHistory(12)).rooms.r1?.rules ?? []
+    expect(long.some((r) => r.what === 'long-text')).toBe(true)
+    expect(long.some((r) => r.who === 'offender')).toBe(false)
   })
 
   it('asks more of a rule that reads only when or how long (a proxy): six removals, or four of four texts each, are not enough', () => {
@@ -440,26 +555,7 @@ describe('learnPolicy', () => {
   })
 
   it('does not add the stated 禁止广告 on top of the rules on ad copy the history already gave', () => {
-    const events: GroupEvent[] = [
-      account('wxid_bot'),
-      roomSnapshot({ owner: 'wxid_bot', admins: [] }),
-      { kind: 'announcement', id: 'a1', ts: at(-1), room: 'r1', sender: 'wxid_bot', text: '群规：禁止发广告，违者移出' },
-    ]
-    const ads = [
-      '全场包邮限时秒杀，详情咨询热线，加微信领取优惠券，手慢无',
-      '兼职日结日赚三百，在家就能做，名额有限，私聊我报名',
-      '代购正品低价批发，厂家直供，欢迎咨询下单，包邮到家',
-    ]
-    const chat = ['今天下雨了吗', '晚上一起吃饭吧', '这个游戏真好玩', '孩子作业写完了', '明天几点开会', '周末去公园走走']
-    let t = 0
-    for (let i = 0; i < 12; i++) {
-      const m = `wxid_new${i}`
-      events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
-      events.push(message({ sender: m, text: `${ads[i % 3]}${i}`, ts: at(t + 5) }))
-      events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
-      for (let k = 0; k < 6; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `${chat[k]} ${i}`, ts: at(t + 20 + k) }))
-      t += 600
-    }
+    const events = adCopyHistory()
     const rules = learnPolicy(events).rooms.r1?.rules ?? []
     // The owner's removals read as "marketing words → remove"; the classifier's cold reading of
     // the announcement (an ad score of 0.7 from anyone) is not added on top. (The preset for

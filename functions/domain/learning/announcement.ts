@@ -15,19 +15,40 @@ export interface AnnouncedRule {
   readonly who: Who
   /** For `joined`: the tenure the clause names (新人进群24小时内 → 24; 一周内 → 168). */
   readonly tenureH?: number | undefined
+  /** For `flood`: the count from which a burst is a flood (内不得超过4条 → 5); `long-text`: the characters (超过300字 → 301). */
+  readonly threshold?: number | undefined
+  /** For `flood`: the window the clause names, seconds (30秒内 → 30), when it names one. */
+  readonly windowS?: number | undefined
   /** The clause it was read from. */
   readonly clause: string
 }
 
 const DIGITS: Readonly<Record<string, number>> = { 零: 0, 〇: 0, 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
 
-/** A number written in digits or in Chinese numerals up to 99: `24`, `十二`, `二十四`, `两`. */
+/** A number written in digits or in Chinese numerals up to 9,999: `24`, `十二`, `二十四`, `两`, `三百`, `一千五`. */
 export function chineseNumber(text: string): number | undefined {
   if (/^\d+$/.test(text)) return Number(text)
-  const m = /^([一二两三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(text)
-  if (!m || (!m[1] && !m[2] && !m[3])) return undefined
-  if (!m[2]) return m[3] ? undefined : DIGITS[m[1] ?? '']
-  return (m[1] ? (DIGITS[m[1]] ?? 1) : 1) * 10 + (m[3] ? (DIGITS[m[3]] ?? 0) : 0)
+  if (!/^[零〇一二两三四五六七八九十百千]+$/.test(text)) return undefined
+  let total = 0
+  let digit: number | undefined
+  let lastUnit = 10_000
+  for (const ch of text) {
+    const d = DIGITS[ch]
+    if (d !== undefined) {
+      if (digit !== undefined && digit !== 0 && d !== 0) return undefined // 二三: not a number
+      digit = d
+      continue
+    }
+    const unit = ch === '十' ? 10 : ch === '百' ? 100 : 1000
+    if (unit >= lastUnit) return undefined
+    total += (digit ?? (unit === 10 ? 1 : Number.NaN)) * unit
+    if (Number.isNaN(total)) return undefined
+    digit = undefined
+    lastUnit = unit
+  }
+  // 一千五 = 1,500, 三百五 = 350: a trailing digit after a unit counts one place down.
+  if (digit !== undefined) total += lastUnit >= 100 && lastUnit < 10_000 && !/零/.test(text) ? (digit * lastUnit) / 10 : digit
+  return total
 }
 
 const UNIT_HOURS: Readonly<Record<string, number>> = {
@@ -53,6 +74,42 @@ export function durationHours(clause: string): number | undefined {
   return n === undefined || unit === undefined || n <= 0 ? undefined : n * unit
 }
 
+const NUMBER = '(\\d+|[零〇一二两三四五六七八九十百千]+)'
+/** A count of messages (`5条`, `五条消息`) and whether "and more" follows it (及以上). */
+const MESSAGES = new RegExp(`${NUMBER}\\s*条\\s*(?:消息|信息|发言)?\\s*(及以上|以上)?`)
+/** A span of seconds or minutes (`30秒`, `两分钟`, `半分钟`). */
+const SPAN = new RegExp(`(半分钟|${NUMBER}\\s*(秒钟|秒|分钟|分(?!享)))`)
+/** A length in characters (`300字`, `三百个字`) and whether "and more" follows it. */
+const CHARS = new RegExp(`${NUMBER}\\s*个?字\\s*(及以上|以上)?`)
+/** Words that make the number the most allowed (不得超过4条: 5 is a flood) rather than the limit itself. */
+const AT_MOST = /超过|最多|至多|不超过|以内|之内|以下/
+
+/** The limit a clause states (`30秒内发言不得超过4条` → 5 in 30 s; `刷屏标准：一分钟内超过5条`), if it states one. */
+export function floodLimit(clause: string): { threshold: number; windowS?: number } | undefined {
+  const m = MESSAGES.exec(clause)
+  if (!m?.[1] || !/发|消息|刷屏|发言|说话/.test(clause)) return undefined
+  // 每天发链接不要超过2条 limits links, not bursts.
+  if (TOPICS.some(([re, what]) => what !== 'flood' && re.test(clause))) return undefined
+  const n = chineseNumber(m[1])
+  if (n === undefined || n <= 0) return undefined
+  const threshold = AT_MOST.test(clause) && !m[2] ? n + 1 : n
+  const span = SPAN.exec(clause)
+  if (!span) return { threshold }
+  if (span[1] === '半分钟') return { threshold, windowS: 30 }
+  const k = span[2] ? chineseNumber(span[2]) : undefined
+  if (k === undefined || k <= 0) return { threshold }
+  return { threshold, windowS: span[3]?.startsWith('秒') ? k : k * 60 }
+}
+
+/** The length limit a clause states (`单条消息不要超过300字` → 301 characters and more), if it states one. */
+export function lengthLimit(clause: string): number | undefined {
+  const m = CHARS.exec(clause)
+  if (!m?.[1] || !/超过|以内|之内|以上|不得|不要|控制|禁止|长文|不许/.test(clause)) return undefined
+  const n = chineseNumber(m[1])
+  if (n === undefined || n < 10) return undefined
+  return AT_MOST.test(clause) && !m[2] ? n + 1 : n
+}
+
 const FORBIDS = /禁止|严禁|不准|不许|不要|请勿|勿|不得|不可|别|禁/
 const TOPICS: readonly (readonly [RegExp, What])[] = [
   [/广告|微商|代购|推销|营销/, 'ad-text'],
@@ -60,27 +117,39 @@ const TOPICS: readonly (readonly [RegExp, What])[] = [
   [/小程序|砍一刀|砍价|助力|拼多多/, 'miniprogram'],
   [/名片/, 'card'],
   [/二维码|扫码/, 'qr'],
-  [/刷屏/, 'flood'],
+  [/刷屏|霸屏|连发|连着发|连续发|一堆消息|狂发|轰炸/, 'flood'],
+  [/长文|大段|长篇|小作文/, 'long-text'],
   [/@所有人|@全体|艾特全体|艾特所有人/, 'mention-all'],
   [/联系方式|手机号|电话|微信号|私加|加好友|留号/, 'contact'],
 ]
 const NEWCOMER = /新人|新成员|新进|入群.{0,6}(内|前)|进群.{0,6}(内|前)/
 
 export function parseAnnouncement(text: string): { rules: AnnouncedRule[]; action: 'warn' | 'remove' } {
-  const rules: AnnouncedRule[] = []
-  const seen = new Set<string>()
-  for (const raw of text.normalize('NFKC').split(/[；;。\n!！]|\d+[.、．)]/)) {
-    const clause = raw.replace(/^[\s:：]*(群规|群公告|公告)?[\s:：]*/, '').trim()
-    if (!clause || !FORBIDS.test(clause)) continue
+  const rules = new Map<string, AnnouncedRule>() // by what/who, in the order stated
+  // Circled list numbers (①②) would become digits under NFKC and run into the clause's own numbers.
+  const listed = text.replace(/[\u2460-\u2473\u2776-\u2793]/g, '\n').normalize('NFKC')
+  for (const raw of listed.split(/[；;。\n!！]|\d+[.、．)]/)) {
+    const clause = raw.replace(/^[\s:：]*(群规|群公告|公告|入群须知)?[\s:：]*/, '').trim()
+    if (!clause) continue
+    // Limits in numbers, forbidding words or not (刷屏标准：30秒内超过4条; 每条发言请控制在300字以内),
+    // read part by part (一分钟内最多发5条，单条不超过200字).
+    for (const part of clause.split(/[，,]/)) {
+      const flood = floodLimit(part)
+      if (flood && rules.get('flood/anyone')?.threshold === undefined)
+        rules.set('flood/anyone', { what: 'flood', who: 'anyone', ...flood, clause })
+      const chars = lengthLimit(part)
+      if (chars !== undefined && rules.get('long-text/anyone')?.threshold === undefined)
+        rules.set('long-text/anyone', { what: 'long-text', who: 'anyone', threshold: chars, clause })
+    }
+    if (!FORBIDS.test(clause)) continue
     for (const [re, what] of TOPICS) {
       if (!re.test(clause)) continue
       // A newcomer clause names its tenure or means a day (the usual 新人24小时内).
       const newcomer = NEWCOMER.test(clause)
       const who: Who = newcomer ? 'joined' : 'anyone'
-      if (seen.has(`${what}/${who}`)) continue
-      seen.add(`${what}/${who}`)
-      rules.push({ what, who, ...(newcomer ? { tenureH: durationHours(clause) ?? 24 } : {}), clause })
+      if (rules.has(`${what}/${who}`)) continue
+      rules.set(`${what}/${who}`, { what, who, ...(newcomer ? { tenureH: durationHours(clause) ?? 24 } : {}), clause })
     }
   }
-  return { rules, action: /移出|踢|清退|请出/.test(text) ? 'remove' : 'warn' }
+  return { rules: [...rules.values()], action: /移出|踢|清退|请出/.test(text) ? 'remove' : 'warn' }
 }

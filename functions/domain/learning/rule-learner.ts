@@ -26,8 +26,8 @@
 import { AdClassifier, type LabelledText, type Segmenter } from '../ad-classifier.ts'
 import type { GroupEvent } from '../events.ts'
 import { fnv1a as hash } from '../fnv.ts'
-import { wilsonUpperBound } from '../wilson.ts'
-import { parseAnnouncement } from './announcement.ts'
+import { wilsonLowerBound, wilsonUpperBound } from '../wilson.ts'
+import { type AnnouncedRule, parseAnnouncement } from './announcement.ts'
 import { BURST_WINDOWS_S, type FeatureOptions, FeatureTracker, type MessageFacts, NEWCOMER_MS, RECENT_MS } from './features.ts'
 import { OffenderMemory } from './offenders.ts'
 import {
@@ -99,6 +99,13 @@ const FLOOD_TEXT_LIMITS = [FLOOD_TEXT_CHARS, 50, ANY_TEXT] as const
 /** Types with conditions of their own (`link`, `card` …) or read for their words (`text`) are not searched as `type`. */
 const OWN_CONDITION_TYPES: ReadonlySet<string> = new Set(['text', 'image', 'link', 'miniprogram', 'card'])
 
+/** The searched window nearest (by ratio) to one an announcement names. */
+function nearestWindow(seconds: number): number {
+  let best: number = BURST_WINDOWS_S[0]
+  for (const w of BURST_WINDOWS_S) if (Math.abs(Math.log(w / seconds)) < Math.abs(Math.log(best / seconds))) best = w
+  return best
+}
+
 /** Who a candidate applies to: anyone, or members (by QR code, or any) of under each searched tenure. */
 function whos(): Pick<Candidate, 'who' | 'tenureH'>[] {
   return [
@@ -113,8 +120,20 @@ function whos(): Pick<Candidate, 'who' | 'tenureH'>[] {
  * and file extensions the room's history holds, floods over counts × windows and long texts over
  * lengths (for anyone), the classifier's bars when there is a classifier.
  */
-function candidates(facts: readonly MessageFacts[], hasQr: boolean, hasClassifier: boolean): Candidate[] {
+function candidates(
+  facts: readonly MessageFacts[],
+  hasQr: boolean,
+  hasClassifier: boolean,
+  announced: readonly AnnouncedRule[] = [],
+): Candidate[] {
   const out: Candidate[] = []
+  // Limits the announcement states in numbers are tried too, whatever the searched values.
+  const floodCounts = new Set<number>(FLOOD_COUNTS)
+  const longTexts = new Set<number>(LONG_TEXT_CHARS)
+  for (const a of announced) {
+    if (a.what === 'flood' && a.threshold !== undefined) floodCounts.add(a.threshold)
+    if (a.what === 'long-text' && a.threshold !== undefined) longTexts.add(a.threshold)
+  }
   const whats: What[] = ['link', 'address', 'miniprogram', 'card', 'image', 'contact', 'mention-all', 'cross-room', 'duplicate', 'repeat']
   if (hasQr) whats.push('qr')
   const types = new Set<string>()
@@ -128,12 +147,12 @@ function candidates(facts: readonly MessageFacts[], hasQr: boolean, hasClassifie
     for (const value of types) out.push({ what: 'type', value, ...who })
     for (const [value, n] of exts) if (n >= 2) out.push({ what: 'file-ext', value, ...who })
     for (const threshold of [2, 3, 4]) out.push({ what: 'ad-words', threshold, ...who })
-    for (const threshold of LONG_TEXT_CHARS) out.push({ what: 'long-text', threshold, ...who })
+    for (const threshold of longTexts) out.push({ what: 'long-text', threshold, ...who })
     if (hasClassifier) for (const threshold of [0.5, 0.7, 0.9]) out.push({ what: 'ad-text', threshold, ...who })
   }
   out.push({ what: 'quiet-hours', who: 'anyone' })
   for (const windowS of BURST_WINDOWS_S)
-    for (const threshold of FLOOD_COUNTS)
+    for (const threshold of floodCounts)
       for (const textChars of FLOOD_TEXT_LIMITS) out.push({ what: 'flood', who: 'anyone', threshold, windowS, textChars })
   return out
 }
@@ -194,7 +213,7 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
       byRoom.get(room) ?? [],
       labels,
       scores,
-      candidates(byRoom.get(room) ?? [], hasQr, classifier !== undefined),
+      candidates(byRoom.get(room) ?? [], hasQr, classifier !== undefined, parseAnnouncement(announcements.get(room) ?? '').rules),
       announcements.get(room),
       {
         minRate,
@@ -264,7 +283,8 @@ function addOffenderRules(
   scores: ReadonlyMap<string, number>,
   recentMs: number,
 ): void {
-  const adRule = (p: RoomPolicy | undefined) => p?.rules.find((r) => AD_COPY.includes(r.what))
+  // A rule on what a text says: a length limit says nothing about who is a marketer.
+  const adRule = (p: RoomPolicy | undefined) => p?.rules.find((r) => r.what === 'ad-text' || r.what === 'ad-words')
   let matched = 0
   let labelled = 0
   for (const [room, facts] of byRoom) {
@@ -336,6 +356,154 @@ function preferredOnTie(c: Candidate, than: Candidate): boolean {
   return fromDay(c) < fromDay(than)
 }
 
+/** The span around a message (either side) and the count of the sender's messages in it that make a burst. */
+const BURST_SPAN_MS = 60_000
+const BURST_SIZE = 3
+
+/**
+ * Which messages belong to a burst: the sender posted `BURST_SIZE` or more within a minute either
+ * side of it (the whole history is at hand, so a burst's first message is known too). An owner
+ * who warns or removes a member after a burst labels every message of it — the stickers, the
+ * pasted line, the chatter — so those labels say "bursts are punished" and nothing about
+ * stickers or chatter: conditions other than `flood` are judged on messages outside bursts.
+ * A room that forbids a kind of message punishes it outside bursts too.
+ */
+function burstMembers(facts: readonly MessageFacts[]): boolean[] {
+  const bySender = new Map<string, number[]>()
+  for (const [fi, f] of facts.entries()) {
+    const list = bySender.get(f.sender)
+    if (list) list.push(fi)
+    else bySender.set(f.sender, [fi])
+  }
+  const out = facts.map(() => false)
+  for (const list of bySender.values()) {
+    // facts are in time order, so each sender's list is too
+    let lo = 0
+    let hi = 0
+    for (const fi of list) {
+      const at = (facts[fi] as MessageFacts).ms
+      while (lo < list.length && (facts[list[lo] as number] as MessageFacts).ms < at - BURST_SPAN_MS) lo++
+      while (hi < list.length && (facts[list[hi] as number] as MessageFacts).ms <= at + BURST_SPAN_MS) hi++
+      if (hi - lo >= BURST_SIZE) out[fi] = true
+    }
+  }
+  return out
+}
+
+/** The longest pause between two messages of one burst episode. */
+const EPISODE_GAP_MS = 120_000
+
+/**
+ * Each message's burst episode: the sender's messages chained by pauses of at most two minutes,
+ * when the chain is a burst (`burstMembers`); other messages are episodes of their own. A flood
+ * rule explains the whole episode it reaches into.
+ */
+function burstEpisodes(facts: readonly MessageFacts[]): (readonly number[] | undefined)[] {
+  const inBurst = burstMembers(facts)
+  const out: (readonly number[] | undefined)[] = facts.map(() => undefined)
+  const open = new Map<string, number[]>()
+  for (const [fi, f] of facts.entries()) {
+    if (!inBurst[fi]) continue
+    let chain = open.get(f.sender)
+    const last = chain?.at(-1)
+    if (!chain || last === undefined || f.ms - (facts[last] as MessageFacts).ms > EPISODE_GAP_MS) {
+      chain = []
+      open.set(f.sender, chain)
+    }
+    chain.push(fi)
+    out[fi] = chain
+  }
+  return out
+}
+
+/**
+ * How likely (the upper bound) the owner must be to punish the bursts a count one lower would add,
+ * as a share of the owner's action rate, for the lower count to replace a flood rule's.
+ */
+const FLOOD_STEP_BAR = 0.8
+
+/**
+ * The greedy list takes the cleanest flood count first, and with an owner who punishes only part
+ * of the floods, the count one above the limit looks cleanest (the unpunished bursts that stopped
+ * at the limit fall out with it). So each chosen flood rule steps down, one searched count at a
+ * time, while the bursts the lower count adds (episodes, not messages) could be punished at the
+ * owner's rate: the upper bound of their punished share at least `FLOOD_STEP_BAR` of the action
+ * rate. A quick exchange that stops under the owner's limit goes unpunished every time, so a few
+ * of them stop the step; a count that adds no bursts at all is no evidence and stops it too.
+ */
+function lowerFloodLimits<T extends { c: Candidate; t: Tally; i: number }>(
+  chosen: readonly T[],
+  cands: readonly Candidate[],
+  tallies: readonly Tally[],
+  hits: readonly (readonly number[])[],
+  cover: readonly (readonly number[])[],
+  episodes: readonly (readonly number[] | undefined)[],
+  weight: (fi: number) => number,
+  actionRate: number,
+): T[] {
+  const episodeOf = (fi: number) => episodes[fi]?.[0] ?? fi
+  const reached = (i: number) => new Set((hits[i] ?? []).map(episodeOf))
+  const punished = (e: number) => (episodes[e] ?? [e]).some((fi) => weight(fi) >= 0.5)
+  return chosen.map((x, k) => {
+    if (x.c.what !== 'flood') return x
+    const others = new Set(chosen.flatMap((y, j) => (j === k ? [] : (cover[y.i] ?? []).map(episodeOf))))
+    let cur = x
+    for (;;) {
+      const step = FLOOD_COUNTS.filter((n) => n < (cur.c.threshold ?? 0)).at(-1)
+      const j = cands.findIndex(
+        (c) =>
+          c.what === 'flood' &&
+          c.threshold === step &&
+          c.windowS === cur.c.windowS &&
+          c.textChars === cur.c.textChars &&
+          c.who === cur.c.who,
+      )
+      if (step === undefined || j < 0) return cur
+      const now = reached(cur.i)
+      const added = [...reached(j)].filter((e) => !now.has(e) && !others.has(e))
+      if (added.length === 0) return cur
+      if (wilsonUpperBound(added.filter(punished).length, added.length) < FLOOD_STEP_BAR * actionRate) return cur
+      cur = { ...x, c: cands[j] as Candidate, i: j, t: tallies[j] as Tally }
+    }
+  })
+}
+
+/**
+ * The greedy list adds a rule for what is not yet covered, so a rule that joined early can turn
+ * out to be explained by rules that joined after it: pictures of stickers the owner punished only
+ * as part of a flood, the blend-in chatter of marketers removed for their ads. Each rule must
+ * hold on its own share — the messages no other rule of the list matches — as every addition
+ * must: enforced. The rule whose own share is labelled least leaves first, then the rest are
+ * checked again, until every rule holds.
+ */
+function pruneExplained<T extends { i: number }>(
+  chosen: readonly T[],
+  cover: readonly (readonly number[])[],
+  weight: (fi: number) => number,
+  enforced: (t: Tally) => boolean,
+): T[] {
+  const kept = [...chosen]
+  for (;;) {
+    const coveredBy = new Map<number, number>()
+    for (const { i } of kept) for (const fi of cover[i] ?? []) coveredBy.set(fi, (coveredBy.get(fi) ?? 0) + 1)
+    let worst: { k: number; quality: number } | undefined
+    for (const [k, { i }] of kept.entries()) {
+      let matched = 0
+      let labelled = 0
+      for (const fi of cover[i] ?? []) {
+        if (coveredBy.get(fi) !== 1) continue
+        matched++
+        labelled += weight(fi)
+      }
+      if (enforced({ matched, labelled, removed: 0 })) continue
+      const quality = (labelled + 1) / (matched + 2)
+      if (!worst || quality < worst.quality) worst = { k, quality }
+    }
+    if (!worst) return kept
+    kept.splice(worst.k, 1)
+  }
+}
+
 /**
  * An announced rule with ten matches or more in the history stays out when even the optimistic
  * reading (the upper bound of the share the owner acted on) puts its precision under this share
@@ -356,11 +524,14 @@ function learnRoom(
   const hits = cands.map((): number[] => [])
   // For a flood candidate, also the messages that reach its count exactly (crossings): see floodLimitHolds.
   const crossings = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0 }))
+  const inBurst = burstMembers(facts)
   for (const [fi, f] of facts.entries()) {
     const l = labels.get(f.id)
     const score = scores.get(f.id)
     for (const [i, c] of cands.entries()) {
       if (!matches(c, f, score)) continue
+      // What the owner did about a burst is evidence about bursts only (see burstMembers).
+      if (c.what !== 'flood' && inBurst[fi]) continue
       hits[i]?.push(fi)
       const t = tallies[i] as Tally
       t.matched++
@@ -376,12 +547,13 @@ function learnRoom(
     }
   }
   // What the owner does to ordinary messages: the labelled share of what members post that
-  // meets no candidate's condition (the violations themselves would inflate it).
+  // meets no candidate's condition (the violations themselves would inflate it), outside bursts
+  // (a burst's first messages meet no flood condition, yet the owner's action was about it).
   const anyHit = new Set<number>(hits.flat())
   let plain = 0
   let plainLabelled = 0
   for (const [fi, f] of facts.entries()) {
-    if (anyHit.has(fi)) continue
+    if (anyHit.has(fi) || inBurst[fi]) continue
     plain++
     plainLabelled += labels.get(f.id)?.weight ?? 0
   }
@@ -424,42 +596,136 @@ function learnRoom(
   // most labels joins, until none adds enforced coverage (so a broad rule and a narrower one
   // for newcomers can both be kept when each catches what the other does not).
   const weight = (fi: number) => labels.get((facts[fi] as MessageFacts).id)?.weight ?? 0
-  const covered = new Set<number>()
-  const chosen: { c: Candidate; t: Tally }[] = []
+  // What choosing a candidate explains: its matches, and for a flood every message of the bursts
+  // it reaches into (the owner's action labelled the burst's first messages too).
+  const episodes = burstEpisodes(facts)
+  const cover = cands.map((c, i) => {
+    const own = hits[i] ?? []
+    if (c.what !== 'flood') return own
+    const all = new Set<number>()
+    for (const fi of own) for (const x of episodes[fi] ?? [fi]) all.add(x)
+    return [...all]
+  })
+  const banned = new Set<number>()
+  let chosen: { c: Candidate; t: Tally; i: number }[] = []
   for (;;) {
-    let pick: { i: number; gain: number; quality: number } | undefined
-    for (const [i, c] of cands.entries()) {
-      if (chosen.some((x) => x.c === c) || !enforced(tallies[i] as Tally)) continue
-      let matched = 0
-      let labelled = 0
-      const members = new Set<string>() // whose labelled messages these are
-      for (const fi of hits[i] ?? []) {
-        if (covered.has(fi)) continue
-        matched++
-        const w = weight(fi)
-        labelled += w
-        if (w > 0) members.add((facts[fi] as MessageFacts).sender)
+    chosen = chooseGreedily()
+    const kept = pruneExplained(chosen, cover, weight, enforced)
+    if (kept.length === chosen.length) break
+    for (const x of chosen) if (!kept.includes(x)) banned.add(x.i)
+  }
+  chosen = lowerFloodLimits(chosen, cands, tallies, hits, cover, episodes, weight, actionRate)
+  function chooseGreedily(): { c: Candidate; t: Tally; i: number }[] {
+    const covered = new Set<number>()
+    const list: { c: Candidate; t: Tally; i: number }[] = []
+    for (;;) {
+      let pick: { i: number; gain: number; quality: number } | undefined
+      for (const [i, c] of cands.entries()) {
+        if (banned.has(i) || list.some((x) => x.i === i) || !enforced(tallies[i] as Tally)) continue
+        let matched = 0
+        let labelled = 0
+        const members = new Set<string>() // whose labelled messages these are
+        for (const fi of cover[i] ?? []) {
+          if (covered.has(fi)) continue
+          matched++
+          const w = weight(fi)
+          labelled += w
+          if (w > 0) members.add((facts[fi] as MessageFacts).sender)
+        }
+        if (!enforced({ matched, labelled, removed: 0 })) continue
+        if (c.what === 'flood' && !floodLimitHolds(crossings[i] as Tally)) continue
+        if (
+          PROXIES.has(c.what) &&
+          (labelled < PROXY_LABELLED || members.size < PROXY_LABELLED || labelled / matched < PROXY_PRECISION * actionRate)
+        )
+          continue
+        // The most precise addition first (smoothed), then the one that catches the most.
+        const quality = (labelled + 1) / (matched + 2)
+        if (
+          !pick ||
+          quality > pick.quality ||
+          (quality === pick.quality && (labelled > pick.gain || (labelled === pick.gain && preferredOnTie(c, cands[pick.i] as Candidate))))
+        )
+          pick = { i, gain: labelled, quality }
       }
-      if (!enforced({ matched, labelled, removed: 0 })) continue
-      if (c.what === 'flood' && !floodLimitHolds(crossings[i] as Tally)) continue
+      if (!pick) return list
+      list.push({ c: cands[pick.i] as Candidate, t: tallies[pick.i] as Tally, i: pick.i })
+      for (const fi of cover[pick.i] ?? []) covered.add(fi)
+    }
+  }
+  // The announced candidate with the best evidence among those a clause allows (the clause names
+  // a count but not which texts count, or a count but no window).
+  const announcedCandidate = (a: AnnouncedRule): number => {
+    let best = -1
+    for (const [i, c] of cands.entries()) {
+      if (c.what !== a.what || c.who !== a.who || c.tenureH !== a.tenureH) continue
       if (
-        PROXIES.has(c.what) &&
-        (labelled < PROXY_LABELLED || members.size < PROXY_LABELLED || labelled / matched < PROXY_PRECISION * actionRate)
+        a.what === 'flood' &&
+        (c.threshold !== (a.threshold ?? 5) ||
+          (a.windowS === undefined ? a.threshold === undefined && c.windowS !== 60 : c.windowS !== nearestWindow(a.windowS)))
       )
         continue
-      // The most precise addition first (smoothed), then the one that catches the most.
-      const quality = (labelled + 1) / (matched + 2)
+      if (a.what === 'long-text' && c.threshold !== a.threshold) continue
+      if (a.what === 'ad-text' && c.threshold !== 0.7) continue
+      const t = tallies[i] as Tally
+      const b = best >= 0 ? (tallies[best] as Tally) : undefined
       if (
-        !pick ||
-        quality > pick.quality ||
-        (quality === pick.quality && (labelled > pick.gain || (labelled === pick.gain && preferredOnTie(c, cands[pick.i] as Candidate))))
+        !b ||
+        t.labelled > b.labelled ||
+        (t.labelled === b.labelled && (t.labelled + 1) / (t.matched + 2) > (b.labelled + 1) / (b.matched + 2))
       )
-        pick = { i, gain: labelled, quality }
+        best = i
     }
-    if (!pick) break
-    const c = cands[pick.i] as Candidate
-    chosen.push({ c, t: tallies[pick.i] as Tally })
-    for (const fi of hits[pick.i] ?? []) covered.add(fi)
+    return best
+  }
+  /**
+   * Announced, but the history shows the owner leaving what this condition matches alone: even
+   * the optimistic reading (the upper bound of the share acted on) is under the bar times the
+   * owner's action rate. With ten matches or more the bar is ANNOUNCED_BAR; below, half (a
+   * handful proves little); none proves nothing, and the rule stands.
+   */
+  const contradictedBy = (acted: number, all: number) =>
+    all > 0 && wilsonUpperBound(acted, all) < (all >= 10 ? ANNOUNCED_BAR : 0.5) * actionRate
+  // A flood is judged by the bursts it reaches (a burst's messages are punished together).
+  const contradicted = (i: number) => {
+    const c = cands[i] as Candidate
+    if (c.what !== 'flood') return contradictedBy((tallies[i] as Tally).labelled, (tallies[i] as Tally).matched)
+    const reached = new Set((hits[i] ?? []).map((fi) => episodes[fi]?.[0] ?? fi))
+    let punished = 0
+    for (const e of reached) if ((episodes[e] ?? [e]).some((fi) => weight(fi) >= 0.5)) punished++
+    return contradictedBy(punished, reached.size)
+  }
+  // A limit the announcement states in numbers (三十秒内不得超过5条, 超过300字) is the owner's
+  // own word for what the history can only estimate: it replaces the learned limit for anyone,
+  // unless the history contradicts it.
+  // A limit stated in words only (禁止刷屏, 长文请私聊) that the history gave no rule for: the
+  // limit whose matches (whole bursts, for floods) the owner acted on most surely — the highest
+  // lower bound of the acted-on share — if the owner acted on any.
+  const surest = (what: What): number => {
+    let best = -1
+    let bestLow = 0
+    for (const [i, c] of cands.entries()) {
+      if (c.what !== what || c.who !== 'anyone') continue
+      let labelled = 0
+      for (const fi of cover[i] ?? []) labelled += weight(fi)
+      if (labelled < o.minLabelled) continue
+      const low = wilsonLowerBound(labelled, (cover[i] ?? []).length)
+      if (low > bestLow) [best, bestLow] = [i, low]
+    }
+    return best
+  }
+  for (const a of announced.rules) {
+    if ((a.what !== 'flood' && a.what !== 'long-text') || a.who !== 'anyone') continue
+    const learnedToo = chosen.some((x) => x.c.what === a.what && x.c.who === 'anyone')
+    if (a.threshold === undefined && learnedToo) continue
+    const i = a.threshold === undefined ? surest(a.what) : announcedCandidate(a)
+    if (i < 0 || contradicted(i)) continue
+    const stated = { c: cands[i] as Candidate, t: tallies[i] as Tally, i }
+    const limit =
+      a.threshold === undefined && a.what === 'flood'
+        ? lowerFloodLimits([stated], cands, tallies, hits, cover, episodes, weight, actionRate)
+        : [stated]
+    chosen = [...chosen.filter((x) => !(x.c.what === a.what && x.c.who === 'anyone')), ...limit]
   }
   const learnedWhats = new Set<What>(chosen.map(({ c }) => c.what))
   const rules: LearnedRule[] = []
@@ -479,21 +745,20 @@ function learnRoom(
     if (learnedWhats.has(a.what)) continue
     // 禁止广告: the history already shows how this owner reads it when it gave a rule on ad copy.
     if (a.what === 'ad-text' && AD_COPY.some((w) => learnedWhats.has(w))) continue
-    const c: Candidate = {
-      what: a.what,
-      who: a.who,
-      ...(a.tenureH !== undefined ? { tenureH: a.tenureH } : {}),
-      ...(a.what === 'ad-text' ? { threshold: 0.7 } : a.what === 'flood' ? { threshold: 5, windowS: 60 } : {}),
-    }
-    const i = cands.findIndex((x) => ruleId(x) === ruleId(c))
+    // A length nobody stated nor acted on is not known.
+    if (a.what === 'long-text' && a.threshold === undefined) continue
+    const i = announcedCandidate(a)
+    const c: Candidate =
+      i >= 0
+        ? (cands[i] as Candidate)
+        : {
+            what: a.what,
+            who: a.who,
+            ...(a.tenureH !== undefined ? { tenureH: a.tenureH } : {}),
+            ...(a.what === 'ad-text' ? { threshold: 0.7 } : {}),
+          }
     const t = i >= 0 ? (tallies[i] as Tally) : { matched: 0, labelled: 0, removed: 0 }
-    // Announced, but the history shows the owner leaving what this condition matches alone:
-    // even the optimistic reading (the upper bound of the share acted on) is under the bar times
-    // the owner's action rate. The owner does not enforce the rule as this condition reads it (or
-    // at all): leave it out. A few matches prove nothing either way; the rule then stands.
-    // With ten matches or more the bar is ANNOUNCED_BAR; below, half (a handful proves little).
-    const bar = t.matched >= 10 ? ANNOUNCED_BAR : 0.5
-    if (t.matched > 0 && wilsonUpperBound(t.labelled, t.matched) < bar * actionRate) continue
+    if (i >= 0 && contradicted(i)) continue
     if (c.what === 'ad-text' && !cands.some((x) => x.what === 'ad-text')) continue // no classifier to judge text with
     add(c, t, 'announcement')
   }

@@ -4,8 +4,9 @@
  *
  *   removal  — a member removed by staff: their messages in the `removalWindowMs` before it
  *   warning  — a staff message that @-mentions a member *with warning intent* (it names a rule
- *              topic or uses a warning word, not just "别吵了"): that member's latest message(s)
- *              in the `warningWindowMs` before it, with the kind the warning names, if any
+ *              topic or uses a warning word, not just "别吵了"): that member's latest message in
+ *              the `warningWindowMs` before it and the burst it ends (earlier messages chained by
+ *              pauses of up to a minute), with the kind the warning names, if any
  *   recall   — a member recalling their own message soon after posting it (weak: weight 0.5)
  *
  * Robust to what real owners do: removing a silent member labels nothing (there is nothing of
@@ -287,9 +288,15 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
       for (const t of targets) {
         if (isStaff(m.room, t)) continue
         const mine = (recent.get(key(m.room, t)) ?? []).filter((p) => at - p.ms <= windowOf(m.room) && p.ms <= at)
-        // The latest message, and any in the minute before it (a burst the warning is about).
-        const last = mine.at(-1)
-        if (last) for (const p of mine) if (last.ms - p.ms <= 60_000) label(p.id, 'warning', 1, intent.kinds)
+        // The latest message, and the burst it ends (messages chained back by pauses of up to a
+        // minute): a warning about a slow flood is about all of it.
+        let next = mine.at(-1)
+        for (let k = mine.length - 1; k >= 0 && next; k--) {
+          const p = mine[k] as Posted
+          if (next.ms - p.ms > 60_000) break
+          label(p.id, 'warning', 1, intent.kinds)
+          next = p
+        }
       }
       return
     }
