@@ -79,7 +79,11 @@ describe('features', () => {
     // id ending in digits, it is.
     for (const t of ['vocal你还活着', '出售vapev4', '上线就送vip16', 'I vaguely remember', 'Valentines Day'])
       expect([t, hasContact(t)]).toEqual([t, false])
-    for (const t of ['我Vfard82', '需要的加下vhuayong715', 'V: abc123']) expect([t, hasContact(t)]).toEqual([t, true])
+    for (const t of ['我Vfard82', '需要的加下vhuayong715', 'V: abc123', 'V: huayong', '加我 V abc_123'])
+      expect([t, hasContact(t)]).toEqual([t, true])
+    // SMS English: v for "very", before a plain word.
+    for (const t of ['Not going out . V bored . . .', 'TEL ME V AVENT DONE', 'I now v hungry'])
+      expect([t, hasContact(t)]).toEqual([t, false])
     // Long ids inside a web address are not phone numbers.
     expect(hasContact('看这篇 https://mp.weixin.qq.com/s?mid=13812345678')).toBe(false)
   })
@@ -478,7 +482,7 @@ describe('learnPolicy', () => {
   it('adds the second-offence rule, last and in shadow, to rooms with a rule on what texts say only', () => {
     const copy = learnPolicy(adCopyHistory()).rooms.r1?.rules ?? []
     expect(copy.some((r) => r.what === 'ad-words')).toBe(true)
-    expect(copy.at(-1)).toMatchObject({ what: 'ad-text', who: 'offender', threshold: 0.5, action: 'remove', mode: 'shadow' })
+    expect(copy.at(-1)).toMatchObject({ what: 'ad-text', who: 'offender', threshold: 0.8, action: 'remove', mode: 'shadow' })
     // Its evidence is one last bracket, no brackets inside, so the owner's rule list can drop it.
     expect(copy.at(-1)?.sentence).toMatch(/已被本群规则抓到过的成员.*（预设规则[^（）]*）$/)
     // Links only: nothing says this owner minds ads.

@@ -114,10 +114,11 @@ const PHONE = /(?<!\d)1[3-9]\d(?:\d{4}|\*{4})\d{4}(?!\d)/ // also as the guard s
 /**
  * Between a keyword and the id: spaces and colons, doubled too (`Vx：：abc123`, `qq: : 12345`).
  * A bare `v` run on into letters is mostly the start of an English word (vocal, vape, vip15):
- * it counts with a separator (`V: abc123`) or before an id that ends in two digits (`Vfard82`).
+ * it counts with a colon (`V: abcde`), before an id with a digit or an underscore after a space
+ * (`V abc_123`; `V bored` is SMS English for "very"), or before an id that ends in two digits (`Vfard82`).
  */
 const WECHAT_ID =
-  /(?:微信|威信|薇信|v信|vx|wx|加v|\+v|薇)[\s:：]*(?:[a-z][a-z0-9_-]{3,}|\d{4,})|(?<![a-z])v(?:[\s:：]+[a-z][a-z0-9_-]{3,}|(?!ip\d)[a-z][a-z0-9_-]{2,}\d{2})/i
+  /(?:微信|威信|薇信|v信|vx|wx|加v|\+v|薇)[\s:：]*(?:[a-z][a-z0-9_-]{3,}|\d{4,})|(?<![a-z])v(?:\s*[:：][\s:：]*[a-z][a-z0-9_-]{3,}|\s+(?=[a-z][a-z]*[\d_-])[a-z][a-z0-9_-]{3,}|(?!ip\d)[a-z][a-z0-9_-]{2,}\d{2})/i
 const QQ = /(?:qq|扣扣|企鹅|球球|q号)[\s:：]*\d{5,}/i
 /**
  * A web address typed in text: with a scheme or www., or a name under a common top-level
