@@ -33,6 +33,14 @@ describe('extractWeakLabels', () => {
     expect(labels.get(ad.id)).toEqual({ weight: 1, sources: ['removal'], kinds: [] })
   })
 
+  it("weighs the message a removal followed (and its burst) fully, the member's earlier ones of the day by half", () => {
+    const hello = message({ sender: 'wxid_promo', text: '大家好', ts: at(-300) })
+    const ad = message({ sender: 'wxid_promo', text: '加微信领红包', ts: at(1) })
+    const again = message({ sender: 'wxid_promo', text: '加微信领红包！', ts: at(1.5) })
+    const labels = extractWeakLabels([...start(), hello, ad, again, leave('wxid_promo', 'wxid_owner', 90)])
+    expect([hello, ad, again].map((m) => labels.get(m.id)?.weight)).toEqual([0.5, 1, 1])
+  })
+
   it('labels nothing for a silent member removed for housekeeping, or a member who left by themselves', () => {
     const old = message({ sender: 'wxid_lurker', text: '大家好', ts: at(-3 * 24 * 60) })
     const chat = message({ sender: 'wxid_member', text: '再见啦', ts: at(1) })

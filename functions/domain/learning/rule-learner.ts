@@ -505,6 +505,9 @@ function pruneExplained<T extends { i: number }>(
   }
 }
 
+/** The estimated precision a rule the history alone gives must reach (the announcement's own rules need not). */
+const LEARNED_PRECISION = 0.6
+
 /**
  * An announced rule with ten matches or more in the history stays out when even the optimistic
  * reading (the upper bound of the share the owner acted on) puts its precision under this share
@@ -728,6 +731,10 @@ function learnRoom(
         : [stated]
     chosen = [...chosen.filter((x) => !(x.c.what === a.what && x.c.who === 'anyone')), ...limit]
   }
+  // Precision first: a rule the history alone puts at under LEARNED_PRECISION (its share acted
+  // on, over the owner's action rate) would wrong too many members; one the announcement also
+  // states has that evidence besides.
+  chosen = chosen.filter(({ c, t }) => isAnnounced(c) || (t.matched > 0 && t.labelled / t.matched >= LEARNED_PRECISION * actionRate))
   const learnedWhats = new Set<What>(chosen.map(({ c }) => c.what))
   const rules: LearnedRule[] = []
   const add = (c: Candidate, t: Tally, origin: 'history' | 'announcement') => {

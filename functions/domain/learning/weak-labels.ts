@@ -2,7 +2,9 @@
  * Weak labels from what the owner already does: which messages of a history the owner (or an
  * admin, or the bot account) treated as breaking a rule.
  *
- *   removal  — a member removed by staff: their messages in the `removalWindowMs` before it
+ *   removal  — a member removed by staff: their last message before it and the burst it ends
+ *              (weight 1), and their earlier messages of the `removalWindowMs` before it (0.5: a
+ *              marketer's greetings before the ad are the member's, not the violation)
  *   warning  — a staff message that @-mentions a member *with warning intent* (it names a rule
  *              topic or uses a warning word, not just "别吵了"): that member's latest message in
  *              the `warningWindowMs` before it and the burst it ends (earlier messages chained by
@@ -24,7 +26,7 @@ import { toMillis } from '../events.ts'
 export type LabelSource = 'removal' | 'warning' | 'recall'
 
 export interface WeakLabel {
-  /** 1 for removal or warning evidence, 0.5 for a self-recall only. */
+  /** 1 for a warning or the message a removal followed, 0.5 for a member's earlier messages before a removal or a self-recall only. */
   readonly weight: number
   readonly sources: readonly LabelSource[]
   /** Violation kinds the owner's words named (from warnings), e.g. `ads`, `link`. */
@@ -257,8 +259,20 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
       case 'leave': {
         if (!isStaff(e.room, e.remover)) break
         const at = toMillis(e.ts)
-        for (const m of e.members)
-          for (const p of recent.get(key(e.room, m)) ?? []) if (at - p.ms <= removalWindow && p.ms <= at) label(p.id, 'removal', 1)
+        for (const m of e.members) {
+          const mine = (recent.get(key(e.room, m)) ?? []).filter((p) => at - p.ms <= removalWindow && p.ms <= at)
+          // The last message and the burst it ends are what the owner most likely acted on; the
+          // member's earlier messages of the day count half (a marketer's greetings before the ad).
+          let next = mine.at(-1)
+          const last = new Set<string>()
+          for (let k = mine.length - 1; k >= 0 && next; k--) {
+            const p = mine[k] as Posted
+            if (next.ms - p.ms > 60_000) break
+            last.add(p.id)
+            next = p
+          }
+          for (const p of mine) label(p.id, 'removal', last.has(p.id) ? 1 : 0.5)
+        }
         break
       }
       case 'recall': {
