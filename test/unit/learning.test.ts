@@ -479,6 +479,21 @@ describe('learnPolicy', () => {
     expect(rules.find((r) => r.what === 'type')?.sentence).toContain('成员发红包 → 移出群聊')
   })
 
+  it('learns "any file" where the owner warns every file, whatever extensions the history happened to show', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    const files = ['报价单.docx', '报价单.docx', '资料.pdf', '资料.pdf', '名单.xlsx']
+    for (let i = 0; i < 20; i++) {
+      const t = i * 600
+      const m = `wxid_m${i % 6}`
+      events.push(message({ sender: m, type: 'file', text: files[i % 5], ts: at(t) }))
+      // The owner warns every file but two spreadsheets.
+      if (i !== 4 && i !== 9) events.push(message({ sender: 'wxid_bot', text: `@${m} 文件请撤回`, mentions: [m], ts: at(t + 3) }))
+      for (let k = 0; k < 15; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 10 + k) }))
+    }
+    const rules = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'type' || r.what === 'file-ext')
+    expect(rules.map((r) => [r.what, r.value, r.who])).toEqual([['type', 'file', 'anyone']])
+  })
+
   it('adds the second-offence rule, last and in shadow, to rooms with a rule on what texts say only', () => {
     const copy = learnPolicy(adCopyHistory()).rooms.r1?.rules ?? []
     expect(copy.some((r) => r.what === 'ad-words')).toBe(true)

@@ -505,6 +505,52 @@ function pruneExplained<T extends { i: number }>(
   }
 }
 
+/** How close a broader condition's acted-on share must come to the narrower ones' for it to replace them. */
+const BROADER_SHARE = 0.8
+
+/**
+ * The greedy list takes the most precise additions first, so where an owner forbids all files it
+ * may choose one rule per extension the history shows (docx, pdf, apk). Such a group is replaced
+ * by "any file" (same who) when that is enforced too and its acted-on share is at least
+ * `BROADER_SHARE` of the group's: then the history gives no reason to think the owner's rule is
+ * about those extensions, and the broader one catches the ones the history did not happen to
+ * show. (The same step for tenures — a newcomer rule widened to anyone — was measured and cost
+ * precision for nothing: docs/learning.md.)
+ */
+function broaden<T extends { c: Candidate; t: Tally; i: number }>(
+  chosen: readonly T[],
+  cands: readonly Candidate[],
+  tallies: readonly Tally[],
+  enforced: (t: Tally) => boolean,
+): T[] {
+  const rate = (t: Tally) => (t.matched ? t.labelled / t.matched : 0)
+  const find = (c: Candidate) => cands.findIndex((x) => ruleId(x) === ruleId(c))
+  let out = [...chosen]
+  const replace = (group: T[], broad: Candidate) => {
+    const j = find(broad)
+    if (j < 0 || out.some((x) => x.i === j)) return
+    const t = tallies[j] as Tally
+    const matched = group.reduce((k, x) => k + x.t.matched, 0)
+    const labelled = group.reduce((k, x) => k + x.t.labelled, 0)
+    if (!enforced(t) || rate(t) < BROADER_SHARE * rate({ matched, labelled, removed: 0 })) return
+    const first = out.indexOf(group[0] as T)
+    out = out.filter((x) => !group.includes(x))
+    out.splice(first, 0, { ...(group[0] as T), c: cands[j] as Candidate, t, i: j })
+  }
+  // Extensions → any file, per who.
+  const exts = new Map<string, T[]>()
+  for (const x of out) {
+    if (x.c.what !== 'file-ext') continue
+    const k = `${x.c.who}@${x.c.tenureH ?? ''}`
+    exts.set(k, [...(exts.get(k) ?? []), x])
+  }
+  for (const group of exts.values()) {
+    const { who, tenureH } = (group[0] as T).c
+    replace(group, { what: 'type', value: 'file', who, ...(tenureH !== undefined ? { tenureH } : {}) })
+  }
+  return out
+}
+
 /** The estimated precision a rule the history alone gives must reach (the announcement's own rules need not). */
 const LEARNED_PRECISION = 0.6
 
@@ -619,6 +665,7 @@ function learnRoom(
     for (const x of chosen) if (!kept.includes(x)) banned.add(x.i)
   }
   chosen = lowerFloodLimits(chosen, cands, tallies, hits, cover, episodes, weight, actionRate)
+  chosen = broaden(chosen, cands, tallies, enforced)
   function chooseGreedily(): { c: Candidate; t: Tally; i: number }[] {
     const covered = new Set<number>()
     const list: { c: Candidate; t: Tally; i: number }[] = []
