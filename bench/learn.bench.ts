@@ -25,7 +25,7 @@
  * generator's earlier fixed simulator instead.
  *
  * usage: npm run bench:learn -- [--seeds 1-12] [--rooms 4] [--volume 1] [--fixed] [--part rules|classifier|all]
- *        [--stress rephrase|late] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]
+ *        [--stress rephrase|late|admins] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]
  * `--stress` applies one of our own stress generators (bench/stress.ts) to the training period.
  */
 import { execFileSync } from 'node:child_process'
@@ -62,7 +62,7 @@ const { values: args } = parseArgs({
 })
 if (args.help) {
   console.log(
-    'usage: npm run bench:learn -- [--seeds 1-12 | 1,2,3] [--rooms 4] [--volume 1] [--fixed] [--stress rephrase|late] [--part rules|classifier|all] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]',
+    'usage: npm run bench:learn -- [--seeds 1-12 | 1,2,3] [--rooms 4] [--volume 1] [--fixed] [--stress rephrase|late|admins] [--part rules|classifier|all] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]',
   )
   process.exit(0)
 }

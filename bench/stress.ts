@@ -7,6 +7,8 @@
  *   English, Cantonese, emoji, one word, a polite "这个不可以哦" — keeping only the @-mention.
  * - `late`: every staff warning and removal comes 3 to 10 hours later (drawn per room), as an
  *   owner who catches up in the evening.
+ * - `admins`: the owner never moderates; an admin does (every warning and removal is the
+ *   admin's), as in rooms whose owner leaves it to helpers. Rooms without an admin get one.
  *
  * @example
  *   const train = stress('rephrase', events)
@@ -14,7 +16,7 @@
 import type { GroupEvent } from '../functions/domain/events.ts'
 import { fnv1a } from '../functions/domain/fnv.ts'
 
-export const STRESSES = ['rephrase', 'late'] as const
+export const STRESSES = ['rephrase', 'late', 'admins'] as const
 export type Stress = (typeof STRESSES)[number]
 
 const PHRASINGS = [
@@ -52,6 +54,24 @@ export function stress(kind: Stress, events: readonly GroupEvent[]): GroupEvent[
       const pick = PHRASINGS[(room + (fnv1a(e.id) % 3) * 5) % PHRASINGS.length] ?? PHRASINGS[0]
       const at = (e.text ?? '').match(/@\S+/g)?.join(' ') ?? ''
       return { ...e, text: `${at} ${pick}`.trim() }
+    })
+  }
+  if (kind === 'admins') {
+    const owners = new Map<string, string>()
+    const admins = new Map<string, string>()
+    for (const e of events)
+      if (e.kind === 'room' && e.owner) {
+        owners.set(e.room, e.owner)
+        admins.set(e.room, e.admins[0] ?? `wxid_helper_${fnv1a(e.room).toString(36)}`)
+      }
+    const admin = (room: string) => admins.get(room) ?? ''
+    return events.map((e) => {
+      if (e.kind === 'room')
+        return e.admins.length || !e.owner ? e : { ...e, admins: [admin(e.room)], members: [...e.members, admin(e.room)] }
+      if (e.kind === 'message' && e.sender === owners.get(e.room) && e.mentions?.length)
+        return { ...e, sender: admin(e.room), senderName: '管理员' }
+      if (e.kind === 'leave' && e.remover !== undefined && e.remover === owners.get(e.room)) return { ...e, remover: admin(e.room) }
+      return e
     })
   }
   const delayH = (room: string) => 3 + (fnv1a(`late${room}`) % 8)
