@@ -196,7 +196,7 @@ function history(o: { midRemoved?: boolean } = {}): GroupEvent[] {
   for (let i = 0; i < 6; i++) {
     const m = `wxid_new${i}`
     events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
-    events.push(message({ id: `spam${i}`, sender: m, type: 'link', text: '领红包', url: 'https://t.cn/a', ts: at(t + 5) }))
+    events.push(message({ id: `spam${i}`, sender: m, type: 'link', text: '领红包', url: `https://d${i}.cn/a`, ts: at(t + 5) }))
     events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
     for (let k = 0; k < 4; k++)
       events.push(
@@ -205,7 +205,7 @@ function history(o: { midRemoved?: boolean } = {}): GroupEvent[] {
     // (at(): minutes; the six rounds span 60 hours, so these stay under three days of tenure)
     if (i < 2 || (o.midRemoved && i < 4)) {
       const mid = `wxid_mid${i % 2}`
-      events.push(message({ id: `mid${i}`, sender: mid, type: 'link', text: '看看这个', url: 'https://t.cn/m', ts: at(t + 25) }))
+      events.push(message({ id: `mid${i}`, sender: mid, type: 'link', text: '看看这个', url: `https://m${i}.cn/m`, ts: at(t + 25) }))
       if (o.midRemoved) events.push(message({ sender: 'wxid_bot', text: `@${mid} 禁止发链接，警告一次`, mentions: [mid], ts: at(t + 26) }))
     }
     for (let k = 0; k < 10; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 30 + k) }))
@@ -492,6 +492,32 @@ describe('learnPolicy', () => {
     }
     const rules = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'type' || r.what === 'file-ext')
     expect(rules.map((r) => [r.what, r.value, r.who])).toEqual([['type', 'file', 'anyone']])
+  })
+
+  it('learns rules on a link domain and on how many members a message @-mentions', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    for (let i = 0; i < 12; i++) {
+      const t = i * 600
+      const m = `wxid_m${i % 6}`
+      // Short links are removed; articles from mp.weixin.qq.com are fine.
+      events.push(message({ sender: `wxid_s${i}`, type: 'link', text: '领券', url: `https://t.cn/x${i}`, ts: at(t) }))
+      events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 5), room: 'r1', members: [`wxid_s${i}`], remover: 'wxid_bot' })
+      events.push(message({ sender: m, type: 'link', text: '文章', url: `https://mp.weixin.qq.com/s/a${i}`, ts: at(t + 20) }))
+      // @-mentioning six members is warned; one or two is conversation.
+      const six = ['wxid_old0', 'wxid_old1', 'wxid_old2', 'wxid_old3', 'wxid_m0', 'wxid_m1']
+      events.push(message({ sender: `wxid_p${i}`, text: '大家快来看', mentions: six, ts: at(t + 30) }))
+      events.push(message({ sender: 'wxid_bot', text: `@wxid_p${i} 别乱艾特`, mentions: [`wxid_p${i}`], ts: at(t + 32) }))
+      events.push(message({ sender: m, text: '你们看', mentions: ['wxid_old1', 'wxid_old2'], ts: at(t + 40) }))
+      for (let k = 0; k < 15; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 50 + k) }))
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    expect(rules.filter((r) => r.what === 'domain' || r.what === 'link').map((r) => [r.what, r.value, r.action])).toEqual([
+      ['domain', 't.cn', 'remove'],
+    ])
+    const mentions = rules.find((r) => r.what === 'mentions')
+    expect(mentions?.threshold).toBeGreaterThanOrEqual(3)
+    expect(mentions?.sentence).toContain(`成员一条消息 @ ${mentions?.threshold} 人以上 → 警告`)
+    expect(rules.find((r) => r.what === 'domain')?.sentence).toContain('成员发 t.cn 的链接 → 移出群聊')
   })
 
   it('adds the second-offence rule, last and in shadow, to rooms with a rule on what texts say only', () => {

@@ -44,6 +44,8 @@ export interface MessageFacts {
   readonly tenureMs?: number | undefined
   /** A file message's extension, lower case without the dot (`apk`, `zip`). */
   readonly fileExt?: string | undefined
+  /** The web domain a link message points to, or the first address typed in a text (`t.cn`, `abc777.top`), lower case without `www.`. */
+  readonly domain?: string | undefined
   /** How many members the message @-mentions. */
   readonly mentions: number
   /** A near-identical text (10+ characters) was posted in another room by another member recently. */
@@ -245,6 +247,18 @@ export function hasContact(text: string): boolean {
   return joined !== digits && (WECHAT_ID.test(joined) || QQ.test(joined))
 }
 
+/** The domain a link message points to, or of the first web address typed in its text. */
+export function linkDomain(m: Pick<MessageEvent, 'type' | 'url' | 'text'>): string | undefined {
+  const raw = m.type === 'link' && m.url ? m.url : ADDRESS.exec((m.text ?? '').normalize('NFKC'))?.[0]
+  if (!raw) return undefined
+  try {
+    const host = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`).hostname.toLowerCase()
+    return host.replace(/^www\./, '') || undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** A web address typed in the text (`www.…`, `abc777.top`), as a link message would carry. */
 export function hasAddress(text: string): boolean {
   return ADDRESS.test(text.normalize('NFKC'))
@@ -354,6 +368,7 @@ export class FeatureTracker {
       bursts: BURST_WINDOWS_S.map((s) => within(s * 1000)),
       tenureMs,
       fileExt: m.type === 'file' ? fileExtension(m.text ?? '') : undefined,
+      domain: linkDomain(m),
       mentions: m.mentions?.length ?? 0,
       quietHour,
       crossRoom,

@@ -94,6 +94,8 @@ interface Candidate extends RuleCondition {}
 const TENURE_HOURS = [1, 3, 6, 12, 24, 48, 72, 120, 168, 336] as const
 const FLOOD_COUNTS = [3, 4, 5, 6, 7, 8, 10, 12, 15] as const
 const LONG_TEXT_CHARS = [30, 50, 80, 100, 150, 200, 300, 500] as const
+/** Members @-mentioned in one message (searched when the room's history has a message with three or more). */
+const MENTION_COUNTS = [3, 5, 10] as const
 /** Which typed texts of a burst count (said once): up to 20 or 50 characters, or all of them. */
 const FLOOD_TEXT_LIMITS = [FLOOD_TEXT_CHARS, 50, ANY_TEXT] as const
 /** Types with conditions of their own (`link`, `card` …) or read for their words (`text`) are not searched as `type`. */
@@ -138,14 +140,20 @@ function candidates(
   if (hasQr) whats.push('qr')
   const types = new Set<string>()
   const exts = new Map<string, number>()
+  const domains = new Map<string, number>()
+  let mentioning = false
   for (const f of facts) {
     if (!OWN_CONDITION_TYPES.has(f.type)) types.add(f.type)
     if (f.fileExt) exts.set(f.fileExt, (exts.get(f.fileExt) ?? 0) + 1)
+    if (f.domain) domains.set(f.domain, (domains.get(f.domain) ?? 0) + 1)
+    if (f.mentions >= MENTION_COUNTS[0]) mentioning = true
   }
   for (const who of whos()) {
     for (const what of whats) out.push({ what, ...who })
     for (const value of types) out.push({ what: 'type', value, ...who })
     for (const [value, n] of exts) if (n >= 2) out.push({ what: 'file-ext', value, ...who })
+    for (const [value, n] of domains) if (n >= 2) out.push({ what: 'domain', value, ...who })
+    if (mentioning) for (const threshold of MENTION_COUNTS) out.push({ what: 'mentions', threshold, ...who })
     for (const threshold of [2, 3, 4]) out.push({ what: 'ad-words', threshold, ...who })
     for (const threshold of longTexts) out.push({ what: 'long-text', threshold, ...who })
     if (hasClassifier) for (const threshold of [0.5, 0.7, 0.9]) out.push({ what: 'ad-text', threshold, ...who })
@@ -510,8 +518,9 @@ const BROADER_SHARE = 0.8
 
 /**
  * The greedy list takes the most precise additions first, so where an owner forbids all files it
- * may choose one rule per extension the history shows (docx, pdf, apk). Such a group is replaced
- * by "any file" (same who) when that is enforced too and its acted-on share is at least
+ * may choose one rule per extension the history shows (docx, pdf, apk), and where an owner
+ * forbids all links, one per domain (t.cn, bit.ly). Such a group is replaced by "any file" or
+ * "any link" (same who) when that is enforced too and its acted-on share is at least
  * `BROADER_SHARE` of the group's: then the history gives no reason to think the owner's rule is
  * about those extensions, and the broader one catches the ones the history did not happen to
  * show. (The same step for tenures — a newcomer rule widened to anyone — was measured and cost
@@ -547,6 +556,17 @@ function broaden<T extends { c: Candidate; t: Tally; i: number }>(
   for (const group of exts.values()) {
     const { who, tenureH } = (group[0] as T).c
     replace(group, { what: 'type', value: 'file', who, ...(tenureH !== undefined ? { tenureH } : {}) })
+  }
+  // Domains → any link, per who.
+  const domains = new Map<string, T[]>()
+  for (const x of out) {
+    if (x.c.what !== 'domain') continue
+    const k = `${x.c.who}@${x.c.tenureH ?? ''}`
+    domains.set(k, [...(domains.get(k) ?? []), x])
+  }
+  for (const group of domains.values()) {
+    const { who, tenureH } = (group[0] as T).c
+    replace(group, { what: 'link', who, ...(tenureH !== undefined ? { tenureH } : {}) })
   }
   return out
 }

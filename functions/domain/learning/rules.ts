@@ -31,6 +31,10 @@ export const WHATS = [
   'type',
   /** A file whose extension is `value` (`apk`, `zip`). */
   'file-ext',
+  /** A link (or an address typed in text) to the domain `value` (`t.cn`). */
+  'domain',
+  /** A message that @-mentions `threshold` members or more. */
+  'mentions',
 ] as const
 export type What = (typeof WHATS)[number]
 /** Who, by tenure: the learner tries each of these with every condition. */
@@ -210,6 +214,10 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
       return f.type === rule.value
     case 'file-ext':
       return f.type === 'file' && f.fileExt !== undefined && f.fileExt === rule.value
+    case 'domain':
+      return f.domain !== undefined && f.domain === rule.value
+    case 'mentions':
+      return f.mentions >= (rule.threshold ?? 5)
   }
 }
 
@@ -262,6 +270,8 @@ const WHAT_WORDS: Record<What, (t?: number, c?: RuleCondition) => string> = {
   'long-text': (t) => `发 ${t ?? 50} 字以上的长段文字`,
   type: (_t, c) => `发${TYPE_WORDS[c?.value as MessageEvent['type']] ?? c?.value ?? '某类消息'}`,
   'file-ext': (_t, c) => `发 .${c?.value ?? '?'} 文件`,
+  domain: (_t, c) => `发 ${c?.value ?? '?'} 的链接`,
+  mentions: (t) => `一条消息 @ ${t ?? 5} 人以上`,
 }
 const WHO_WORDS: Record<Who, string> = {
   anyone: '成员',
@@ -289,7 +299,7 @@ export function conditionWords(rule: RuleCondition): string {
 
 /** A learned rule's condition read back from its id (`ruleId`; older ids `learned:<what>[@threshold]:<who>` too), or undefined. */
 export function parseRuleId(id: string): RuleCondition | undefined {
-  const m = /^learned:([a-z-]+)(?:=([a-z0-9]+))?(?:@([\d.]+))?(?:\/(\d+)s)?(?:~(\d+))?:([a-z-]+)(?:@([\d.]+)h)?$/.exec(id)
+  const m = /^learned:([a-z-]+)(?:=([a-z0-9.-]+))?(?:@([\d.]+))?(?:\/(\d+)s)?(?:~(\d+))?:([a-z-]+)(?:@([\d.]+)h)?$/.exec(id)
   if (!m?.[1] || !m[6]) return undefined
   const what = m[1] as What
   const who = m[6] as Who
