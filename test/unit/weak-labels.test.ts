@@ -57,6 +57,17 @@ describe('extractWeakLabels', () => {
     expect(labels.has(earlier.id)).toBe(false)
   })
 
+  it('labels the message of the kind a warning names, though the member chatted on since', () => {
+    const link = message({ sender: 'wxid_member', type: 'link', text: '点击领取', url: 'https://t.cn/x', ts: at(0) })
+    const chat = message({ sender: 'wxid_member', text: '大家晚上好', ts: at(20) })
+    const long = message({ sender: 'wxid_member', text: '这是一段很长很长的文字'.repeat(5), ts: at(30) })
+    const after = message({ sender: 'wxid_member', text: '哈哈', ts: at(40) })
+    const warnLink = message({ sender: 'wxid_admin', text: '@小王 链接请撤回', mentions: ['wxid_member'], ts: at(45) })
+    const warnLong = message({ sender: 'wxid_admin', text: '@小王 太长了，别发长文', mentions: ['wxid_member'], ts: at(50) })
+    const labels = extractWeakLabels([...start(), link, chat, long, after, warnLink, warnLong])
+    expect([link, chat, long, after].map((m) => labels.get(m.id)?.kinds)).toEqual([['link'], undefined, ['long-text'], undefined])
+  })
+
   it('resolves a warning by display name when the export kept no mention ids', () => {
     const ad = message({ sender: 'wxid_member', text: '代购正品', ts: at(0) })
     const warn = message({ sender: 'wxid_owner', text: '@小王 群内禁止广告', ts: at(5) })

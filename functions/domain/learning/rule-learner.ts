@@ -92,7 +92,7 @@ interface Candidate extends RuleCondition {}
  * its own; the selection (learnRoom) keeps what the room's owner plainly enforces.
  */
 const TENURE_HOURS = [1, 3, 6, 12, 24, 48, 72, 120, 168, 336] as const
-const FLOOD_COUNTS = [3, 4, 5, 6, 7, 8, 10, 12, 15] as const
+const FLOOD_COUNTS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] as const
 const LONG_TEXT_CHARS = [30, 50, 80, 100, 150, 200, 300, 500] as const
 /** Members @-mentioned in one message (searched when the room's history has a message with three or more). */
 const MENTION_COUNTS = [3, 5, 10] as const
@@ -330,7 +330,7 @@ function addOffenderRules(
 }
 
 /** Kinds a warning can name that are about a message's form, not its words (weak-labels.ts TOPICS). */
-const FORM_KINDS: ReadonlySet<string> = new Set(['flood', 'link', 'miniprogram', 'card', 'qr', 'contact-info'])
+const FORM_KINDS: ReadonlySet<string> = new Set(['flood', 'link', 'miniprogram', 'card', 'qr', 'contact-info', 'long-text', 'file'])
 
 /**
  * Conditions that say only when a message came or how long it is. They catch a marketer's

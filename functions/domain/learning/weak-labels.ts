@@ -7,7 +7,8 @@
  *              marketer's greetings before the ad are the member's, not the violation)
  *   warning  — a staff message that @-mentions a member *with warning intent* (it names a rule
  *              topic or uses a warning word, not just "别吵了"): that member's latest message in
- *              the `warningWindowMs` before it and the burst it ends (earlier messages chained by
+ *              the `warningWindowMs` before it — the latest of the kind the warning names (a
+ *              link, a long text …) when it names one — and the burst it ends (earlier messages chained by
  *              pauses of up to a minute), with the kind the warning names, if any
  *   recall   — a member recalling their own message soon after posting it (weak: weight 0.5)
  *
@@ -22,6 +23,7 @@
  */
 import type { GroupEvent, MessageEvent } from '../events.ts'
 import { toMillis } from '../events.ts'
+import { hasAddress, hasContact } from './features.ts'
 
 export type LabelSource = 'removal' | 'warning' | 'recall'
 
@@ -56,6 +58,8 @@ const TOPICS: readonly (readonly [RegExp, string])[] = [
   [/二维码|扫码|码图/, 'qr'],
   [/刷屏|连续发|刷消息/, 'flood'],
   [/@所有人|@全体|艾特全体|艾特所有人|乱艾特/, 'mention-all'],
+  [/长文|太长|大段|字太多|长篇|小作文/, 'long-text'],
+  [/文件|安装包|压缩包|apk/i, 'file'],
   [/联系方式|手机号|电话|微信号|加好友|私加|留号/, 'contact-info'],
 ]
 /** Words that make a mention a warning even without a topic. */
@@ -71,7 +75,40 @@ export function warningIntent(text: string): { warning: boolean; kinds: string[]
 interface Posted {
   readonly id: string
   readonly ms: number
+  /** What a warning's named kind can be checked against. */
+  readonly type?: MessageEvent['type']
+  readonly text?: string
+  readonly mentionAll?: boolean
 }
+
+/** Whether a posted message is of the kind a warning names (undefined: the kind says nothing checkable about one message). */
+function ofKind(p: Posted, kind: string): boolean | undefined {
+  const text = p.text ?? ''
+  switch (kind) {
+    case 'link':
+      return p.type === 'link' || hasAddress(text)
+    case 'miniprogram':
+      return p.type === 'miniprogram'
+    case 'card':
+      return p.type === 'card'
+    case 'qr':
+      return p.type === 'image'
+    case 'file':
+      return p.type === 'file'
+    case 'contact-info':
+      return hasContact(text)
+    case 'mention-all':
+      return p.mentionAll === true || text.includes('@所有人')
+    case 'long-text':
+      return p.type === 'text' && [...text].length >= LONG_TEXT_CHARS
+    case 'ads':
+      return p.type === 'text' || p.type === 'link' || p.type === 'miniprogram'
+    default:
+      return undefined
+  }
+}
+/** The shortest text a warning about long texts (太长了) can be about. */
+const LONG_TEXT_CHARS = 30
 
 const HOUR_MS = 3_600_000
 
@@ -302,10 +339,16 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
       for (const t of targets) {
         if (isStaff(m.room, t)) continue
         const mine = (recent.get(key(m.room, t)) ?? []).filter((p) => at - p.ms <= windowOf(m.room) && p.ms <= at)
-        // The latest message, and the burst it ends (messages chained back by pauses of up to a
-        // minute): a warning about a slow flood is about all of it.
-        let next = mine.at(-1)
-        for (let k = mine.length - 1; k >= 0 && next; k--) {
+        // A warning that names a kind (链接请撤回) is about the member's latest message of that
+        // kind, though they may have chatted on since; else about the latest message. With it,
+        // the burst it ends (messages chained back by pauses of up to a minute): a warning about
+        // a slow flood is about all of it.
+        const checkable = intent.kinds.filter((k) => mine.some((p) => ofKind(p, k) !== undefined))
+        const about = checkable.length ? mine.filter((p) => checkable.some((k) => ofKind(p, k))) : mine
+        const end = (about.length ? about : mine).at(-1)
+        let next = end
+        const upTo = end ? mine.indexOf(end) : -1
+        for (let k = upTo; k >= 0 && next; k--) {
           const p = mine[k] as Posted
           if (next.ms - p.ms > 60_000) break
           label(p.id, 'warning', 1, intent.kinds)
@@ -316,7 +359,13 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
     }
     const k = key(m.room, m.sender)
     const list = recent.get(k) ?? []
-    list.push({ id: m.id, ms: at })
+    list.push({
+      id: m.id,
+      ms: at,
+      type: m.type,
+      text: m.type === 'image' ? '' : [m.text, m.url].filter(Boolean).join(' ').slice(0, 2000),
+      mentionAll: m.mentionAll,
+    })
     // Keep a day's worth (bounded) per member.
     while (list.length > 200 || (list[0] && at - list[0].ms > Math.max(removalWindow, windowOf(m.room)))) list.shift()
     recent.set(k, list)
