@@ -66,6 +66,12 @@ describe('extractWeakLabels', () => {
     const warnLong = message({ sender: 'wxid_admin', text: '@小王 太长了，别发长文', mentions: ['wxid_member'], ts: at(50) })
     const labels = extractWeakLabels([...start(), link, chat, long, after, warnLink, warnLong])
     expect([link, chat, long, after].map((m) => labels.get(m.id)?.kinds)).toEqual([['link'], undefined, ['long-text'], undefined])
+    // 刷屏: the burst, not the chat after it.
+    const burst = [0, 1, 2, 3].map((k) => message({ sender: 'wxid_member', text: `刷 ${k}`, ts: at(100 + k / 10) }))
+    const later = message({ sender: 'wxid_member', text: '吃饭了吗', ts: at(160) })
+    const warnFlood = message({ sender: 'wxid_admin', text: '@小王 别刷屏', mentions: ['wxid_member'], ts: at(170) })
+    const flood = extractWeakLabels([...start(), ...burst, later, warnFlood])
+    expect([...burst, later].map((m) => flood.has(m.id))).toEqual([true, true, true, true, false])
   })
 
   it('resolves a warning by display name when the export kept no mention ids', () => {

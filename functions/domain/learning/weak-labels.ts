@@ -343,8 +343,11 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
         // kind, though they may have chatted on since; else about the latest message. With it,
         // the burst it ends (messages chained back by pauses of up to a minute): a warning about
         // a slow flood is about all of it.
-        const checkable = intent.kinds.filter((k) => mine.some((p) => ofKind(p, k) !== undefined))
-        const about = checkable.length ? mine.filter((p) => checkable.some((k) => ofKind(p, k))) : mine
+        // 刷屏: the latest message of a burst (three or more within a minute either side).
+        const inBurst = (p: Posted) => mine.filter((q) => Math.abs(q.ms - p.ms) <= 60_000).length >= 3
+        const fits = (p: Posted, k: string) => (k === 'flood' ? inBurst(p) : ofKind(p, k))
+        const checkable = intent.kinds.filter((k) => mine.some((p) => fits(p, k) !== undefined))
+        const about = checkable.length ? mine.filter((p) => checkable.some((k) => fits(p, k))) : mine
         const end = (about.length ? about : mine).at(-1)
         let next = end
         const upTo = end ? mine.indexOf(end) : -1
