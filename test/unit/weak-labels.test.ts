@@ -146,4 +146,29 @@ describe('extractWeakLabels', () => {
     expect(cards.every((id) => labels.get(id)?.sources.includes('warning'))).toBe(true)
     expect(friendly.some((id) => labels.has(id))).toBe(false)
   })
+
+  it('reads a phrasing the owner uses right after links as a warning, though nothing follows it; one used after chat not', () => {
+    const events = start()
+    const links: string[] = []
+    for (let i = 0; i < 8; i++) {
+      const m = `wxid_m${i}`
+      const t = i * 120
+      const link = message({ sender: m, type: 'link', text: '看看', url: `https://s${i}.cn/x`, ts: at(t) })
+      links.push(link.id)
+      events.push(link, message({ sender: 'wxid_owner', text: `@${m} 咪再搞啦，last chance`, mentions: [m], ts: at(t + 3) }))
+      for (let k = 0; k < 6; k++) events.push(message({ sender: `wxid_f${k}`, text: `聊天 ${k}`, ts: at(t + 30 + k) }))
+      events.push(message({ sender: 'wxid_owner', text: `@wxid_f${i % 6} 哈哈你说得对`, mentions: [`wxid_f${i % 6}`], ts: at(t + 40) }))
+    }
+    const read = learnedWarnings(events)
+    const said = events.filter((e) => e.kind === 'message' && e.sender === 'wxid_owner')
+    expect(
+      said
+        .filter((e) => read.has(e.id))
+        .map((e) => (e.kind === 'message' ? e.text : ''))
+        .every((t) => t?.includes('last chance')),
+    ).toBe(true)
+    expect(read.size).toBe(8)
+    const labels = extractWeakLabels(events)
+    expect(links.every((id) => labels.get(id)?.sources.includes('warning'))).toBe(true)
+  })
 })

@@ -107,6 +107,9 @@ function ofKind(p: Posted, kind: string): boolean | undefined {
       return undefined
   }
 }
+/** What a mention is checked to follow (`learnedWarnings`), and the phrasings a mention needs to be judged by them. */
+const UNNAMED = ['link', 'miniprogram', 'card', 'qr', 'file', 'contact-info', 'mention-all', 'long-text']
+const PRECEDED_MIN = 5
 /** The shortest text a warning about long texts (太长了) can be about. */
 const LONG_TEXT_CHARS = 30
 
@@ -213,10 +216,25 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
     list.push(v)
     m.set(k, list)
   }
-  const mentions: { id: string; room: string; ms: number; targets: string[]; grams: Set<string> }[] = []
+  const mentions: { id: string; room: string; ms: number; targets: string[]; grams: Set<string>; after: boolean }[] = []
   const lastPost = new Map<string, number>()
+  // Whether each member's latest message is one a rule could be about (a link, a card, a burst …), and how often that is so in each room.
+  const lastUnusual = new Map<string, boolean>()
+  const recentTimes = new Map<string, number[]>()
+  const unusual = new Map<string, [number, number]>()
   for (const e of events) {
-    if (e.kind === 'message' && !isStaff(e.room, e.sender)) lastPost.set(`${e.room}#${e.sender}`, toMillis(e.ts))
+    if (e.kind === 'message' && !isStaff(e.room, e.sender)) {
+      const k = `${e.room}#${e.sender}`
+      const ms = toMillis(e.ts)
+      lastPost.set(k, ms)
+      const times = [...(recentTimes.get(k) ?? []).filter((t) => ms - t <= 60_000), ms]
+      recentTimes.set(k, times)
+      const p: Posted = { id: e.id, ms, type: e.type, text: [e.text, e.url].filter(Boolean).join(' '), mentionAll: e.mentionAll }
+      const odd = times.length >= 3 || UNNAMED.some((kind) => ofKind(p, kind) === true)
+      lastUnusual.set(k, odd)
+      const u = unusual.get(e.room) ?? [0, 0]
+      unusual.set(e.room, [u[0] + (odd ? 1 : 0), u[1] + 1])
+    }
     if (e.kind === 'recall') push(recalls, `${e.room}#${e.sender}`, toMillis(e.ts))
     else if (e.kind === 'leave' && isStaff(e.room, e.remover)) for (const m of e.members) push(removals, `${e.room}#${m}`, toMillis(e.ts))
     else if (e.kind === 'message' && isStaff(e.room, e.sender) && e.mentions?.length) {
@@ -225,7 +243,8 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
       const targets = e.mentions.filter(
         (t) => !isStaff(e.room, t) && ms - (lastPost.get(`${e.room}#${t}`) ?? Number.NEGATIVE_INFINITY) <= 24 * HOUR_MS,
       )
-      if (targets.length) mentions.push({ id: e.id, room: e.room, ms, targets, grams: phrasing(e.text ?? '') })
+      const after = targets.some((t) => lastUnusual.get(`${e.room}#${t}`) === true)
+      if (targets.length) mentions.push({ id: e.id, room: e.room, ms, targets, grams: phrasing(e.text ?? ''), after })
     }
   }
   const within = (list: number[] | undefined, from: number, span: number) => (list ?? []).some((t) => t >= from && t - from <= span)
@@ -240,6 +259,17 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
     if (out.has(m.id) || m.grams.size === 0) continue
     const alike = confirmed.filter((c) => c.room === m.room && c.grams.size > 0 && jaccard(c.grams, m.grams) >= SAME_PHRASING)
     if (alike.length >= 2) out.add(m.id)
+  }
+  // What precedes a mention tells too: a phrasing the owner uses (five times or more) mostly right
+  // after a member posted what a rule could be about — a link, a card, a picture, contact
+  // details, a long text, a burst — and three times as often as members post such things at all,
+  // is a warning; 生日快乐 follows whatever the member said last.
+  for (const m of mentions) {
+    if (out.has(m.id) || m.grams.size === 0) continue
+    const alike = mentions.filter((c) => c.room === m.room && c.grams.size > 0 && jaccard(c.grams, m.grams) >= SAME_PHRASING)
+    const [odd, all] = unusual.get(m.room) ?? [0, 0]
+    const share = alike.filter((c) => c.after).length / Math.max(1, alike.length)
+    if (alike.length >= PRECEDED_MIN && share >= Math.max(0.5, (3 * odd) / Math.max(1, all))) out.add(m.id)
   }
   return out
 }
