@@ -546,27 +546,22 @@ function broaden<T extends { c: Candidate; t: Tally; i: number }>(
     out = out.filter((x) => !group.includes(x))
     out.splice(first, 0, { ...(group[0] as T), c: cands[j] as Candidate, t, i: j })
   }
-  // Extensions → any file, per who.
-  const exts = new Map<string, T[]>()
-  for (const x of out) {
-    if (x.c.what !== 'file-ext') continue
-    const k = `${x.c.who}@${x.c.tenureH ?? ''}`
-    exts.set(k, [...(exts.get(k) ?? []), x])
-  }
-  for (const group of exts.values()) {
-    const { who, tenureH } = (group[0] as T).c
-    replace(group, { what: 'type', value: 'file', who, ...(tenureH !== undefined ? { tenureH } : {}) })
-  }
-  // Domains → any link, per who.
-  const domains = new Map<string, T[]>()
-  for (const x of out) {
-    if (x.c.what !== 'domain') continue
-    const k = `${x.c.who}@${x.c.tenureH ?? ''}`
-    domains.set(k, [...(domains.get(k) ?? []), x])
-  }
-  for (const group of domains.values()) {
-    const { who, tenureH } = (group[0] as T).c
-    replace(group, { what: 'link', who, ...(tenureH !== undefined ? { tenureH } : {}) })
+  // Extensions → any file, domains → any link, per who.
+  const broader: readonly [What, Pick<Candidate, 'what' | 'value'>][] = [
+    ['file-ext', { what: 'type', value: 'file' }],
+    ['domain', { what: 'link' }],
+  ]
+  for (const [narrow, broad] of broader) {
+    const groups = new Map<string, T[]>()
+    for (const x of out) {
+      if (x.c.what !== narrow) continue
+      const k = `${x.c.who}@${x.c.tenureH ?? ''}`
+      groups.set(k, [...(groups.get(k) ?? []), x])
+    }
+    for (const group of groups.values()) {
+      const { who, tenureH } = (group[0] as T).c
+      replace(group, { ...broad, who, ...(tenureH !== undefined ? { tenureH } : {}) })
+    }
   }
   return out
 }
