@@ -100,7 +100,7 @@ function ofKind(p: Posted, kind: string): boolean | undefined {
     case 'mention-all':
       return p.mentionAll === true || text.includes('@所有人')
     case 'long-text':
-      return p.type === 'text' && [...text].length >= LONG_TEXT_CHARS
+      return p.type === 'text' && [...text].length >= LONG_WARNED_CHARS
     case 'ads':
       return p.type === 'text' || p.type === 'link' || p.type === 'miniprogram'
     default:
@@ -111,7 +111,19 @@ function ofKind(p: Posted, kind: string): boolean | undefined {
 const UNNAMED = ['link', 'miniprogram', 'card', 'qr', 'file', 'contact-info', 'mention-all', 'long-text']
 const PRECEDED_MIN = 5
 /** The shortest text a warning about long texts (太长了) can be about. */
-const LONG_TEXT_CHARS = 30
+const LONG_WARNED_CHARS = 30
+
+/** The message at `upTo` of a member's time-ordered messages and the burst it ends: earlier ones chained back by pauses of up to a minute. */
+function burstEnding(mine: readonly Posted[], upTo: number): Posted[] {
+  const out: Posted[] = []
+  for (let k = upTo; k >= 0; k--) {
+    const p = mine[k] as Posted
+    const next = out.at(-1)
+    if (next && next.ms - p.ms > 60_000) break
+    out.push(p)
+  }
+  return out
+}
 
 const HOUR_MS = 3_600_000
 
@@ -330,14 +342,7 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
           const mine = (recent.get(key(e.room, m)) ?? []).filter((p) => at - p.ms <= removalWindow && p.ms <= at)
           // The last message and the burst it ends are what the owner most likely acted on; the
           // member's earlier messages of the day count half (a marketer's greetings before the ad).
-          let next = mine.at(-1)
-          const last = new Set<string>()
-          for (let k = mine.length - 1; k >= 0 && next; k--) {
-            const p = mine[k] as Posted
-            if (next.ms - p.ms > 60_000) break
-            last.add(p.id)
-            next = p
-          }
+          const last = new Set(burstEnding(mine, mine.length - 1).map((p) => p.id))
           for (const p of mine) label(p.id, 'removal', last.has(p.id) ? 1 : 0.5)
         }
         break
@@ -379,14 +384,7 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
         const checkable = intent.kinds.filter((k) => mine.some((p) => fits(p, k) !== undefined))
         const about = checkable.length ? mine.filter((p) => checkable.some((k) => fits(p, k))) : mine
         const end = (about.length ? about : mine).at(-1)
-        let next = end
-        const upTo = end ? mine.indexOf(end) : -1
-        for (let k = upTo; k >= 0 && next; k--) {
-          const p = mine[k] as Posted
-          if (next.ms - p.ms > 60_000) break
-          label(p.id, 'warning', 1, intent.kinds)
-          next = p
-        }
+        for (const p of burstEnding(mine, end ? mine.indexOf(end) : -1)) label(p.id, 'warning', 1, intent.kinds)
       }
       return
     }
