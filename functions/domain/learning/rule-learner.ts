@@ -216,13 +216,15 @@ export function learnPolicy(events: readonly GroupEvent[], options: LearnOptions
   const hasQr = facts.some((f) => f.qr !== undefined)
   const all = [...new Set([...byRoom.keys(), ...announcements.keys()])].sort()
   for (const [i, room] of all.entries()) {
+    const announcement = announcements.get(room)
+    const announced = announcement ? parseAnnouncement(announcement) : { rules: [], action: 'warn' as const }
     const learned = learnRoom(
       room,
       byRoom.get(room) ?? [],
       labels,
       scores,
-      candidates(byRoom.get(room) ?? [], hasQr, classifier !== undefined, parseAnnouncement(announcements.get(room) ?? '').rules),
-      announcements.get(room),
+      candidates(byRoom.get(room) ?? [], hasQr, classifier !== undefined, announced.rules),
+      { text: announcement, ...announced },
       {
         minRate,
         minLabelled,
@@ -407,8 +409,7 @@ const EPISODE_GAP_MS = 120_000
  * when the chain is a burst (`burstMembers`); other messages are episodes of their own. A flood
  * rule explains the whole episode it reaches into.
  */
-function burstEpisodes(facts: readonly MessageFacts[]): (readonly number[] | undefined)[] {
-  const inBurst = burstMembers(facts)
+function burstEpisodes(facts: readonly MessageFacts[], inBurst: readonly boolean[]): (readonly number[] | undefined)[] {
   const out: (readonly number[] | undefined)[] = facts.map(() => undefined)
   const open = new Map<string, number[]>()
   for (const [fi, f] of facts.entries()) {
@@ -423,6 +424,13 @@ function burstEpisodes(facts: readonly MessageFacts[]): (readonly number[] | und
     out[fi] = chain
   }
   return out
+}
+
+/** Bursts as evidence: a message's burst (by its first message), the bursts candidate `i` reaches, whether the owner acted on a burst. */
+interface BurstEvidence {
+  readonly of: (fi: number) => number
+  readonly reached: (i: number) => Set<number>
+  readonly punished: (burst: number) => boolean
 }
 
 /**
@@ -444,18 +452,14 @@ function lowerFloodLimits<T extends { c: Candidate; t: Tally; i: number }>(
   chosen: readonly T[],
   cands: readonly Candidate[],
   tallies: readonly Tally[],
-  hits: readonly (readonly number[])[],
   cover: readonly (readonly number[])[],
-  episodes: readonly (readonly number[] | undefined)[],
-  weight: (fi: number) => number,
+  bursts: BurstEvidence,
   actionRate: number,
 ): T[] {
-  const episodeOf = (fi: number) => episodes[fi]?.[0] ?? fi
-  const reached = (i: number) => new Set((hits[i] ?? []).map(episodeOf))
-  const punished = (e: number) => (episodes[e] ?? [e]).some((fi) => weight(fi) >= 0.5)
+  const { reached, punished } = bursts
   return chosen.map((x, k) => {
     if (x.c.what !== 'flood') return x
-    const others = new Set(chosen.flatMap((y, j) => (j === k ? [] : (cover[y.i] ?? []).map(episodeOf))))
+    const others = new Set(chosen.flatMap((y, j) => (j === k ? [] : (cover[y.i] ?? []).map(bursts.of))))
     let cur = x
     for (;;) {
       const step = FLOOD_COUNTS.filter((n) => n < (cur.c.threshold ?? 0)).at(-1)
@@ -582,9 +586,10 @@ function learnRoom(
   labels: ReadonlyMap<string, WeakLabel>,
   scores: ReadonlyMap<string, number>,
   cands: readonly Candidate[],
-  announcement: string | undefined,
+  announced: ReturnType<typeof parseAnnouncement> & { readonly text: string | undefined },
   o: { minRate: number; minLabelled: number; nested: boolean },
 ): RoomPolicy {
+  const announcement = announced.text
   const tallies = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0 }))
   const hits = cands.map((): number[] => [])
   // For a flood candidate, also the messages that reach its count exactly (crossings): see floodLimitHolds.
@@ -654,7 +659,6 @@ function learnRoom(
   const floodLimitHolds = (x: Tally) => enforced(x) && x.labelled / x.matched >= 0.5 * actionRate
   const enforced = (t: Tally) => t.labelled >= o.minLabelled && t.labelled / t.matched >= o.minRate && t.labelled / t.matched >= 10 * base
 
-  const announced = announcement ? parseAnnouncement(announcement) : { rules: [], action: 'warn' as const }
   const isAnnounced = (c: Candidate) => announced.rules.some((a) => a.what === c.what && (a.who === c.who || a.who === 'anyone'))
 
   // A rule list, greedily: the candidate whose not-yet-covered matches are enforced and hold the
@@ -663,7 +667,13 @@ function learnRoom(
   const weight = (fi: number) => labels.get((facts[fi] as MessageFacts).id)?.weight ?? 0
   // What choosing a candidate explains: its matches, and for a flood every message of the bursts
   // it reaches into (the owner's action labelled the burst's first messages too).
-  const episodes = burstEpisodes(facts)
+  const episodes = burstEpisodes(facts, inBurst)
+  // The bursts a flood candidate reaches (each by its first message), and whether the owner acted on one.
+  const bursts: BurstEvidence = {
+    of: (fi) => episodes[fi]?.[0] ?? fi,
+    reached: (i) => new Set((hits[i] ?? []).map(bursts.of)),
+    punished: (e) => (episodes[e] ?? [e]).some((fi) => weight(fi) >= 0.5),
+  }
   const cover = cands.map((c, i) => {
     const own = hits[i] ?? []
     if (c.what !== 'flood') return own
@@ -679,7 +689,7 @@ function learnRoom(
     if (kept.length === chosen.length) break
     for (const x of chosen) if (!kept.includes(x)) banned.add(x.i)
   }
-  chosen = lowerFloodLimits(chosen, cands, tallies, hits, cover, episodes, weight, actionRate)
+  chosen = lowerFloodLimits(chosen, cands, tallies, cover, bursts, actionRate)
   chosen = broaden(chosen, cands, tallies, enforced)
   function chooseGreedily(): { c: Candidate; t: Tally; i: number }[] {
     const covered = new Set<number>()
@@ -756,14 +766,9 @@ function learnRoom(
   const contradicted = (i: number) => {
     const c = cands[i] as Candidate
     if (c.what !== 'flood') return contradictedBy((tallies[i] as Tally).labelled, (tallies[i] as Tally).matched)
-    const reached = new Set((hits[i] ?? []).map((fi) => episodes[fi]?.[0] ?? fi))
-    let punished = 0
-    for (const e of reached) if ((episodes[e] ?? [e]).some((fi) => weight(fi) >= 0.5)) punished++
-    return contradictedBy(punished, reached.size)
+    const reached = [...bursts.reached(i)]
+    return contradictedBy(reached.filter(bursts.punished).length, reached.length)
   }
-  // A limit the announcement states in numbers (三十秒内不得超过5条, 超过300字) is the owner's
-  // own word for what the history can only estimate: it replaces the learned limit for anyone,
-  // unless the history contradicts it.
   // A limit stated in words only (禁止刷屏, 长文请私聊) that the history gave no rule for: the
   // limit whose matches (whole bursts, for floods) the owner acted on most surely — the highest
   // lower bound of the acted-on share — if the owner acted on any.
@@ -780,6 +785,9 @@ function learnRoom(
     }
     return best
   }
+  // A limit the announcement states in numbers (三十秒内不得超过5条, 超过300字) is the owner's
+  // own word for what the history can only estimate: it replaces the learned limit for anyone,
+  // unless the history contradicts it.
   for (const a of announced.rules) {
     if ((a.what !== 'flood' && a.what !== 'long-text') || a.who !== 'anyone') continue
     const learnedToo = chosen.some((x) => x.c.what === a.what && x.c.who === 'anyone')
@@ -788,9 +796,7 @@ function learnRoom(
     if (i < 0 || contradicted(i)) continue
     const stated = { c: cands[i] as Candidate, t: tallies[i] as Tally, i }
     const limit =
-      a.threshold === undefined && a.what === 'flood'
-        ? lowerFloodLimits([stated], cands, tallies, hits, cover, episodes, weight, actionRate)
-        : [stated]
+      a.threshold === undefined && a.what === 'flood' ? lowerFloodLimits([stated], cands, tallies, cover, bursts, actionRate) : [stated]
     chosen = [...chosen.filter((x) => !(x.c.what === a.what && x.c.who === 'anyone')), ...limit]
   }
   // Precision first: a rule the history alone puts at under LEARNED_PRECISION (its share acted
