@@ -1,20 +1,27 @@
 /**
- * The in-process ad classifier: a linear model over hashed sparse features — logistic regression
- * trained with AdaGrad (the default), or naive Bayes counts (`method: 'naive-bayes'`). It runs
- * inside the embedded guard and the moderate function (no service to call) and is what moderate
- * falls back to while the SageMaker endpoint does not exist.
+ * The in-process ad classifier: a linear model over hashed sparse features. It runs inside the
+ * embedded guard and the moderate function (no service to call) and is what moderate falls back
+ * to while the SageMaker endpoint does not exist. Three ways to fit it:
  *
- * Features are the `modelTokens` of a text (CJK characters and bigrams, Latin words, digit-run
- * lengths — the same tokens the SageMaker path trains on) plus, when a word segmenter is given,
- * its words; each is hashed into 2^bits weights (the hashing trick: no vocabulary to store).
+ * - `svm` (the default, for a labelled corpus): TF-IDF over `adFeatures` — character 1–3 grams
+ *   of the text with disguises folded (衣伍扒 → 158, ＶＸ → vx, emoji between characters
+ *   dropped), its symbols and emoji, digit-run lengths, contact words — sublinear counts,
+ *   L2-normalised, and a class-balanced linear SVM (`linear-svm.ts`) whose cost is chosen on a
+ *   held-out tenth; its margins are made probabilities by Platt scaling on that tenth, so a
+ *   score of 0.9 means about nine in ten such texts are ads (`npm run bench:classifier` prints
+ *   the reliability table). Texts that name their group (`LabelledText.group`) also teach that
+ *   group its own copy of every feature (a layer per group, over what all groups share), which
+ *   `score(text, group)` adds for that group.
+ * - `logistic`: the earlier model — binary `modelTokens` (CJK characters and bigrams, Latin
+ *   words, digit-run lengths: the tokens the SageMaker path trains on), AdaGrad.
+ * - `naive-bayes`: counts over the same tokens; the one for a few hundred noisy labels (what
+ *   owners acted on, in a history): it estimates each feature from counts alone and so ranks
+ *   texts unlike anything labelled better than a fitted model that has to fit every mislabelled
+ *   ad (docs/learning.md has it measured).
  *
- * Both methods give a weight per hashed feature and a bias, so they save, load and score alike.
- * Naive Bayes is the one for a few hundred noisy labels (what owners acted on, in a history): it
- * estimates each feature from counts alone and so ranks texts unlike anything labelled better
- * than a regression that has to fit every mislabelled ad; logistic regression is the one for a
- * labelled corpus (docs/learning.md has both measured).
- *
- * The saved form is a small JSON header followed by the Float32 weights.
+ * Every feature is hashed into 2^bits slots (the hashing trick: no vocabulary to store). The
+ * saved form is a small JSON header followed by the Float32 weights (and, for the SVM, the
+ * Float32 IDF table).
  *
  * @example
  *   const model = AdClassifier.train([{ text: '加微信领红包', label: 'spam' }, …])
@@ -23,6 +30,8 @@
  */
 import type { Prediction, TextClassifier } from '../ports/classifier.port.ts'
 import { fnv1a as hash } from './fnv.ts'
+import { marginOf, plattScale, type SparseRow, trainLinearSvm } from './linear-svm.ts'
+import { adFeatures } from './text-features.ts'
 import { type LabelledText, modelTokens } from './training-set.ts'
 
 export type { LabelledText }
@@ -35,9 +44,11 @@ export class ModelError extends Error {
   override name = 'ModelError'
 }
 
+export type Method = 'svm' | 'logistic' | 'naive-bayes'
+
 export interface AdClassifierOptions {
-  /** How the weights are fitted. @default 'logistic' */
-  readonly method?: 'logistic' | 'naive-bayes'
+  /** How the weights are fitted. @default 'svm' */
+  readonly method?: Method
   /** log2 of the number of weights. @default 20 */
   readonly bits?: number
   /** Logistic: passes over the data. @default 6 */
@@ -58,18 +69,37 @@ export interface AdClassifierOptions {
   readonly segment?: Segmenter | undefined
   /** Spam probability from which `classify` answers "spam". @default 0.5 */
   readonly threshold?: number
+  /**
+   * SVM: the cost (`c` of `trainLinearSvm`). Unset, it is chosen among `SVM_COSTS` by F1 on a
+   * tenth of the texts held out. @default chosen
+   */
+  readonly c?: number
+  /** SVM: fold disguised text (`foldForModel`) before taking n-grams; off only to measure it. @default true */
+  readonly fold?: boolean
 }
+
+/** The costs an SVM's fit chooses among (on held-out texts) when none is given. */
+export const SVM_COSTS: readonly number[] = [0.1, 0.3, 1, 3]
+/** At most this many texts fit the models that choose the cost. */
+const SELECTION_ROWS = 30_000
+/** Below this many texts, held-out margins come from 5-fold cross-fitting rather than a tenth. */
+const CROSS_FIT_BELOW = 5_000
 
 interface Header {
   readonly format: 'qunguard-ad-classifier'
-  readonly version: 1
+  /** 1: binary token features; 2: TF-IDF character n-grams (an IDF table follows the weights). */
+  readonly version: 1 | 2
   readonly bits: number
   readonly bias: number
   readonly threshold: number
   readonly segmented: boolean
   /** Absent in models saved before naive Bayes existed: logistic. */
-  readonly method?: 'logistic' | 'naive-bayes'
+  readonly method?: Method
   readonly trainedOn: { readonly spam: number; readonly ham: number }
+  /** SVM: the cost it was fitted with, and Platt's a, b (P = 1 / (1 + exp(a·margin + b))). */
+  readonly svm?: { readonly c: number; readonly a: number; readonly b: number; readonly fold?: boolean }
+  /** SVM: the groups it learnt a layer for (from labelled texts naming them). */
+  readonly groups?: readonly string[]
 }
 
 export class AdClassifier implements TextClassifier {
@@ -79,6 +109,8 @@ export class AdClassifier implements TextClassifier {
     private readonly weights: Float32Array,
     private readonly header: Header,
     private readonly segment: Segmenter | undefined,
+    /** SVM: the inverse document frequency of each hashed feature. */
+    private readonly idf?: Float32Array,
   ) {
     this.mask = (1 << header.bits) - 1
   }
@@ -90,16 +122,18 @@ export class AdClassifier implements TextClassifier {
     const spam = examples.filter((e) => e.label === 'spam').length
     const ham = examples.length - spam
     if (spam === 0 || ham === 0) throw new ModelError(`training needs both labels (got ${spam} spam, ${ham} ham)`)
+    const method = options.method ?? 'svm'
     const header: Header = {
       format: 'qunguard-ad-classifier',
-      version: 1,
+      version: method === 'svm' ? 2 : 1,
       bits,
       bias: 0,
       threshold: options.threshold ?? 0.5,
       segmented: Boolean(options.segment),
-      method: options.method ?? 'logistic',
+      method,
       trainedOn: { spam, ham },
     }
+    if (method === 'svm') return AdClassifier.trainSvm(examples, header, options)
     const model = new AdClassifier(new Float32Array(1 << bits), header, options.segment)
     const rows = examples.map((e) => ({ x: model.features(e.text), y: e.label === 'spam' ? 1 : 0 }))
     if (header.method === 'naive-bayes') {
@@ -131,6 +165,72 @@ export class AdClassifier implements TextClassifier {
       }
     }
     return new AdClassifier(w, { ...header, bias }, options.segment)
+  }
+
+  /**
+   * TF-IDF character n-grams (`adFeatures`: sublinear counts, IDF, each text L2-normalised) and a
+   * class-balanced linear SVM, its margins made probabilities by Platt scaling on a tenth of the
+   * texts held out (the same tenth chooses the cost when none is given); then refitted on all.
+   */
+  private static trainSvm(examples: readonly LabelledText[], header: Header, options: AdClassifierOptions): AdClassifier {
+    const dim = 1 << header.bits
+    const mask = dim - 1
+    const fold = options.fold ?? true
+    const groups = [...new Set(examples.flatMap((e) => (e.group === undefined ? [] : [e.group])))].sort()
+    const counted = examples.map((e) => hashedCounts(e.text, mask, options.segment, fold, e.group))
+    const df = new Float64Array(dim)
+    for (const row of counted) for (const f of row.keys()) df[f] = (df[f] ?? 0) + 1
+    const idf = new Float32Array(dim)
+    for (let f = 0; f < dim; f++) idf[f] = Math.log((1 + examples.length) / (1 + (df[f] ?? 0))) + 1
+    const rows = counted.map((row) => weighted(row, idf))
+    const labels = examples.map((e) => e.label === 'spam')
+    // Held-out margins choose the cost and calibrate: a held-out tenth of a large set, or every
+    // text once through 5-fold cross-fitting of a small one (a tenth of a few hundred is too few).
+    const k = examples.length < CROSS_FIT_BELOW ? 5 : 10
+    const foldOf = examples.map((e, i) => hash(`${i}:${e.text}`) % k)
+    const folds = k === 5 ? [0, 1, 2, 3, 4] : [0]
+    const both = (idx: readonly number[]) => idx.some((i) => labels[i]) && idx.some((i) => !labels[i])
+    const all = rows.map((_, i) => i)
+    const usable = folds.every((f) => both(all.filter((i) => foldOf[i] === f)) && both(all.filter((i) => foldOf[i] !== f)))
+    let c = options.c ?? 1
+    let platt = { a: -1, b: 0 }
+    if (usable) {
+      let best = Number.NEGATIVE_INFINITY
+      for (const cost of options.c !== undefined ? [options.c] : SVM_COSTS) {
+        const margins: number[] = []
+        const truth: boolean[] = []
+        for (const f of folds) {
+          // The fits that choose the cost use at most SELECTION_ROWS texts (the choice does not
+          // need them all, and it is most of the training time); the final fit uses every text.
+          const rest = all.filter((i) => foldOf[i] !== f)
+          const sample = rest.length <= SELECTION_ROWS ? rest : rest.filter((i) => hash(`pick:${i}`) % rest.length < SELECTION_ROWS)
+          const fit = trainLinearSvm(
+            sample.map((i) => rows[i] as SparseRow),
+            sample.map((i) => labels[i] as boolean),
+            dim,
+            { c: cost },
+          )
+          for (const i of all)
+            if (foldOf[i] === f) {
+              margins.push(marginOf(fit.weights, fit.bias, rows[i] as SparseRow))
+              truth.push(labels[i] as boolean)
+            }
+        }
+        const f1 = f1At(margins, truth)
+        if (f1 > best) {
+          best = f1
+          c = cost
+          platt = plattScale(margins, truth)
+        }
+      }
+    }
+    const fit = trainLinearSvm(rows, labels, dim, { c })
+    return new AdClassifier(
+      Float32Array.from(fit.weights),
+      { ...header, bias: fit.bias, svm: { c, ...platt, ...(fold ? {} : { fold }) }, ...(groups.length ? { groups } : {}) },
+      options.segment,
+      idf,
+    )
   }
 
   /**
@@ -180,28 +280,36 @@ export class AdClassifier implements TextClassifier {
     } catch {
       throw new ModelError('not a qunguard ad classifier: unreadable header')
     }
-    if (header.format !== 'qunguard-ad-classifier' || header.version !== 1) throw new ModelError('not a qunguard ad classifier (version 1)')
+    if (header.format !== 'qunguard-ad-classifier' || (header.version !== 1 && header.version !== 2))
+      throw new ModelError(`not a qunguard ad classifier of a version this build reads (1 or 2; got ${header.version})`)
+    if (header.version === 2 && !header.svm) throw new ModelError('not a qunguard ad classifier: version 2 without its SVM calibration')
     const start = 4 + headerLength
     const padded = start + ((4 - (start % 4)) % 4)
     const count = 1 << header.bits
-    if (bytes.byteLength !== padded + count * 4)
-      throw new ModelError(`truncated ad classifier: ${bytes.byteLength} bytes, expected ${padded + count * 4}`)
+    const tables = header.version === 2 ? 2 : 1
+    if (bytes.byteLength !== padded + tables * count * 4)
+      throw new ModelError(`truncated ad classifier: ${bytes.byteLength} bytes, expected ${padded + tables * count * 4}`)
     if (header.segmented && !words)
       throw new ModelError('this ad classifier was trained with word segmentation (--words): it needs a word segmenter to load')
-    const weights = new Float32Array(count)
-    for (let i = 0; i < count; i++) weights[i] = view.getFloat32(padded + i * 4, true)
-    return new AdClassifier(weights, header, header.segmented ? words?.() : undefined)
+    const table = (t: number) => {
+      const out = new Float32Array(count)
+      for (let i = 0; i < count; i++) out[i] = view.getFloat32(padded + (t * count + i) * 4, true)
+      return out
+    }
+    return new AdClassifier(table(0), header, header.segmented ? words?.() : undefined, tables === 2 ? table(1) : undefined)
   }
 
   toBytes(): Uint8Array {
     const json = new TextEncoder().encode(JSON.stringify(this.header))
     const start = 4 + json.byteLength
     const padded = start + ((4 - (start % 4)) % 4)
-    const out = new Uint8Array(padded + this.weights.byteLength)
+    const tables = this.idf ? [this.weights, this.idf] : [this.weights]
+    const out = new Uint8Array(padded + tables.length * this.weights.byteLength)
     const view = new DataView(out.buffer)
     view.setUint32(0, json.byteLength, true)
     out.set(json, 4)
-    for (let i = 0; i < this.weights.length; i++) view.setFloat32(padded + i * 4, this.weights[i] ?? 0, true)
+    let at = padded
+    for (const t of tables) for (let i = 0; i < t.length; i++, at += 4) view.setFloat32(at, t[i] ?? 0, true)
     return out
   }
 
@@ -211,8 +319,13 @@ export class AdClassifier implements TextClassifier {
   }
 
   /** How its weights were fitted. */
-  get method(): 'logistic' | 'naive-bayes' {
+  get method(): Method {
     return this.header.method ?? 'logistic'
+  }
+
+  /** SVM: the cost it was fitted with. */
+  get cost(): number | undefined {
+    return this.header.svm?.c
   }
 
   /** How many spam and ham texts it was trained on. */
@@ -220,8 +333,17 @@ export class AdClassifier implements TextClassifier {
     return { ...this.header.trainedOn }
   }
 
-  /** Probability that the text is an ad, in [0, 1]. */
-  score(text: string): number {
+  /**
+   * Probability that the text is an ad, in [0, 1]. With the group it was posted in, an SVM model
+   * adds what it learnt from that group's own labelled texts (nothing, for a group it had none of).
+   */
+  score(text: string, group?: string): number {
+    if (this.idf && this.header.svm) {
+      const { a, b, fold = true } = this.header.svm
+      const known = group !== undefined && this.header.groups?.includes(group) ? group : undefined
+      const row = weighted(hashedCounts(text, this.mask, this.segment, fold, known), this.idf)
+      return 1 / (1 + Math.exp(a * marginOf(this.weights, this.header.bias, row) + b))
+    }
     let z = this.header.bias
     for (const f of this.features(text)) z += this.weights[f] ?? 0
     return 1 / (1 + Math.exp(-z))
@@ -242,4 +364,53 @@ export class AdClassifier implements TextClassifier {
     if (this.segment) for (const w of this.segment(text)) if (w.trim()) out.add(hash(`w:${w.toLowerCase()}`) & this.mask)
     return [...out]
   }
+}
+
+/** A text's `adFeatures` (and words, given a segmenter) hashed into `mask + 1` slots, with counts. */
+function hashedCounts(text: string, mask: number, segment: Segmenter | undefined, fold: boolean, group?: string): Map<number, number> {
+  const out = new Map<number, number>()
+  const add = (f: string, n: number) => {
+    const slot = hash(f) & mask
+    out.set(slot, (out.get(slot) ?? 0) + n)
+    // The group's own copy of the feature: its weight is what this group's texts teach beyond
+    // what all texts do (feature augmentation, Daumé 2007, "Frustratingly easy domain adaptation").
+    if (group !== undefined) {
+      const own = hash(`g:${group}\u0000${f}`) & mask
+      out.set(own, (out.get(own) ?? 0) + n)
+    }
+  }
+  for (const [f, n] of adFeatures(text, fold)) add(f, n)
+  if (segment) for (const w of segment(text)) if (w.trim()) add(`w:${w.toLowerCase()}`, 1)
+  return out
+}
+
+/** Sublinear TF (1 + ln n) × IDF, L2-normalised. */
+function weighted(counts: ReadonlyMap<number, number>, idf: Float32Array): SparseRow {
+  const index = new Int32Array(counts.size)
+  const value = new Float32Array(counts.size)
+  let k = 0
+  let norm = 0
+  for (const [f, n] of counts) {
+    const v = (1 + Math.log(n)) * (idf[f] ?? 1)
+    index[k] = f
+    value[k] = v
+    norm += v * v
+    k++
+  }
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0
+  for (let i = 0; i < value.length; i++) value[i] = (value[i] as number) * scale
+  return { index, value }
+}
+
+/** F1 of the positive class when a margin above 0 says positive. */
+function f1At(margins: readonly number[], labels: readonly boolean[]): number {
+  let tp = 0
+  let fp = 0
+  let fn = 0
+  margins.forEach((m, i) => {
+    if (m > 0 && labels[i]) tp++
+    else if (m > 0) fp++
+    else if (labels[i]) fn++
+  })
+  return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn)
 }

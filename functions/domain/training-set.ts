@@ -49,6 +49,11 @@ export function modelTokens(text: string): string {
 export interface LabelledText {
   readonly text: string
   readonly label: 'spam' | 'ham'
+  /**
+   * The group (room) it was posted in, when known. The SVM classifier learns a layer per group
+   * from the texts that name one (see AdClassifier) on top of what all texts teach.
+   */
+  readonly group?: string | undefined
 }
 
 export interface TrainingInput {

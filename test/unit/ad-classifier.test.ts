@@ -83,7 +83,7 @@ describe('Class: AdClassifier', () => {
 
     it('separates ads from chat, and saves, loads and scores as the regression does', () => {
       expect(nb.method).toBe('naive-bayes')
-      expect(model.method).toBe('logistic')
+      expect(model.method).toBe('svm')
       expect(nb.score('加微信 领优惠券')).toBeGreaterThan(0.5)
       expect(nb.score('明天几点去公园')).toBeLessThan(0.5)
       const copy = AdClassifier.fromBytes(nb.toBytes())
@@ -132,5 +132,58 @@ describe('Class: StoredClassifier', () => {
     now = 1000
     const [p] = await stored.classify(['加微信领红包'])
     expect(p?.label).toBe('spam')
+  })
+})
+
+describe('Class: AdClassifier, SVM over adFeatures (the default)', () => {
+  const model = AdClassifier.train(examples, { bits: 16 })
+
+  it('catches an ad written in disguise that it learnt in plain text', () => {
+    const plain = AdClassifier.train(
+      [
+        ...['加微信 13800138000', '加微信15852600734 领红包', '微信号 18612345678']
+          .flatMap((t) => [t, `${t}！`])
+          .map((text) => ({ text, label: 'spam' as const })),
+        ...chat.flatMap((t) => [t, `${t}？`]).map((text) => ({ text, label: 'ham' as const })),
+      ],
+      { bits: 16 },
+    )
+    expect(plain.score('加🌹微🌹信：衣伍扒伍尔溜玲玲柒叁寺')).toBeGreaterThan(0.5)
+    expect(plain.score('明天几点去公园')).toBeLessThan(0.5)
+  })
+
+  it('saves its IDF table and calibration with it, and still reads the earlier models', () => {
+    const copy = AdClassifier.fromBytes(model.toBytes())
+    expect(copy.method).toBe('svm')
+    expect(copy.cost).toBe(model.cost)
+    for (const t of ['加微信', '晚饭吃什么', 'hello 123']) expect(copy.score(t)).toBeCloseTo(model.score(t), 6)
+    const earlier = AdClassifier.train(examples, { bits: 12, method: 'logistic' })
+    expect(AdClassifier.fromBytes(earlier.toBytes()).score('加微信')).toBeCloseTo(earlier.score('加微信'), 6)
+    const bytes = model.toBytes()
+    expect(() => AdClassifier.fromBytes(bytes.subarray(0, bytes.length - 4))).toThrow(/truncated/)
+  })
+
+  it('learns a layer per group: one group’s in-joke is not an ad there, and still is elsewhere', () => {
+    // In every group “上车” with a price is a ride-share ad; in the drivers' group it is how members
+    // agree on carpools, and its owner said so (N) again and again.
+    const shared = [
+      ...['上车 五十元 私聊', '上车 一百 加微信', '便宜上车 私我', '上车优惠 扫码'].map((text) => ({ text, label: 'spam' as const })),
+      ...chat.map((text) => ({ text, label: 'ham' as const })),
+    ]
+    const drivers = ['上车 五十元 老地方', '上车 一百 明早七点', '上车的在门口等', '今天谁上车'].map((text) => ({
+      text,
+      label: 'ham' as const,
+      group: 'drivers',
+    }))
+    const layered = AdClassifier.train([...shared, ...shared, ...shared, ...drivers, ...drivers, ...drivers], { bits: 16 })
+    const text = '上车 八十元 明早'
+    expect(layered.score(text, 'drivers')).toBeLessThan(layered.score(text))
+    expect(layered.score(text, 'drivers')).toBeLessThan(0.5)
+    expect(layered.score(text, 'another group')).toBe(layered.score(text))
+  })
+
+  it('chooses its cost among the ones it tries, or keeps the one given', () => {
+    expect([0.1, 0.3, 1, 3]).toContain(model.cost)
+    expect(AdClassifier.train(examples, { bits: 12, c: 0.5 }).cost).toBe(0.5)
   })
 })
