@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util'
 import { AdClassifier, type LabelledText, SVM_COSTS } from '../functions/domain/ad-classifier.ts'
 import { fnv1a as hash } from '../functions/domain/fnv.ts'
 import { marginOf, type SparseRow, trainLinearSvm } from '../functions/domain/linear-svm.ts'
+import { f1Of } from './f1.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -142,19 +143,6 @@ class Baseline {
     const norm = Math.sqrt(val.reduce((s, v) => s + v * v, 0)) || 1
     return { index: Int32Array.from(idx), value: Float32Array.from(val, (v) => v / norm) }
   }
-}
-
-function f1Of(truth: readonly boolean[], predicted: readonly boolean[]): number {
-  let tp = 0
-  let fp = 0
-  let fn = 0
-  for (const [i, y] of truth.entries()) {
-    const p = predicted[i]
-    if (p && y) tp++
-    else if (p) fp++
-    else if (y) fn++
-  }
-  return tp ? (2 * tp) / (2 * tp + fp + fn) : 0
 }
 
 const truth = test.map((r) => r.label === 'spam')

@@ -41,6 +41,7 @@ import { FeatureTracker } from '../functions/domain/learning/features.ts'
 import { PolicyRunner } from '../functions/domain/learning/policy-runner.ts'
 import { learnPolicy } from '../functions/domain/learning/rule-learner.ts'
 import { modelTokens } from '../functions/domain/training-set.ts'
+import { f1Of } from './f1.ts'
 import { generateHistory } from './history.ts'
 import { STRESSES, type Stress, stress } from './stress.ts'
 
@@ -243,19 +244,6 @@ function sharedCorpus(): LabelledText[] {
         .map((l) => JSON.parse(l) as LabelledText),
     )
   return corpusCache
-}
-
-function f1Of(truth: boolean[], predicted: boolean[]): number {
-  let tp = 0
-  let fp = 0
-  let fn = 0
-  for (const [i, y] of truth.entries()) {
-    const p = predicted[i]
-    if (p && y) tp++
-    else if (p) fp++
-    else if (y) fn++
-  }
-  return tp ? (2 * tp) / (2 * tp + fp + fn) : 0
 }
 
 async function classifier(): Promise<void> {

@@ -349,9 +349,9 @@ export class AdClassifier implements TextClassifier {
     return 1 / (1 + Math.exp(-z))
   }
 
-  async classify(texts: readonly string[]): Promise<Prediction[]> {
+  async classify(texts: readonly string[], group?: string): Promise<Prediction[]> {
     return texts.map((t) => {
-      const score = this.score(t)
+      const score = this.score(t, group)
       return { label: score >= this.header.threshold ? 'spam' : 'ham', score }
     })
   }

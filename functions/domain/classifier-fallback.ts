@@ -9,11 +9,11 @@ import { ClassifierError, type Prediction, type TextClassifier } from '../ports/
 
 export function withFallback(primary: TextClassifier, fallback: TextClassifier): TextClassifier {
   return {
-    async classify(texts: readonly string[]): Promise<Prediction[]> {
+    async classify(texts: readonly string[], group?: string): Promise<Prediction[]> {
       try {
-        return await primary.classify(texts)
+        return await primary.classify(texts, group)
       } catch (e) {
-        if (e instanceof ClassifierError && e.kind === 'unavailable') return fallback.classify(texts)
+        if (e instanceof ClassifierError && e.kind === 'unavailable') return fallback.classify(texts, group)
         throw e
       }
     },

@@ -31,7 +31,7 @@ export class StoredClassifier implements TextClassifier {
 
   constructor(private readonly options: StoredClassifierOptions) {}
 
-  async classify(texts: readonly string[]): Promise<Prediction[]> {
+  async classify(texts: readonly string[], group?: string): Promise<Prediction[]> {
     const now = (this.options.now ?? Date.now)()
     if (now - this.loadedAt >= (this.options.refreshMs ?? 3_600_000)) {
       this.loading ??= this.load(now).finally(() => {
@@ -40,7 +40,7 @@ export class StoredClassifier implements TextClassifier {
       await this.loading
     }
     if (!this.model) throw new ClassifierError(`no in-process model at ${this.options.key} yet`, 'unavailable')
-    return this.model.classify(texts)
+    return this.model.classify(texts, group)
   }
 
   private async load(now: number): Promise<void> {

@@ -71,7 +71,10 @@ export interface TrainingInput {
 export interface TrainingSet {
   /** BlazingText lines (`__label__spam <tokens>`). */
   readonly lines: readonly string[]
-  /** The same examples as texts, for the in-process classifier. */
+  /**
+   * The same examples as texts, each with its group, for the in-process classifier (which learns
+   * a layer per group from them: the owner's answers in one group teach that group's layer).
+   */
   readonly examples: readonly LabelledText[]
   readonly spam: number
   readonly ham: number
@@ -86,7 +89,7 @@ export function buildTrainingSet(input: TrainingInput): TrainingSet {
     flagged.add(d.event)
     if (d.mode === 'active' && ACTING.has(d.action) && d.rule !== CLASSIFIER_RULE_ID) acted.add(d.event)
   }
-  type Row = { text: string; tokens: string }
+  type Row = { text: string; tokens: string; group: string }
   const spam: Row[] = []
   const ham: Row[] = []
   for (const m of input.messages) {
@@ -94,9 +97,9 @@ export function buildTrainingSet(input: TrainingInput): TrainingSet {
     const text = [m.text, m.url].filter(Boolean).join(' ')
     const tokens = modelTokens(text)
     if (!tokens) continue
-    if (input.rejected?.has(m.id)) ham.push({ text, tokens })
-    else if (acted.has(m.id) || input.approved?.has(m.id)) spam.push({ text, tokens })
-    else if (!flagged.has(m.id)) ham.push({ text, tokens })
+    if (input.rejected?.has(m.id)) ham.push({ text, tokens, group: m.room })
+    else if (acted.has(m.id) || input.approved?.has(m.id)) spam.push({ text, tokens, group: m.room })
+    else if (!flagged.has(m.id)) ham.push({ text, tokens, group: m.room })
   }
   const keep = Math.max(1, spam.length) * (input.hamPerSpam ?? 3)
   const sampledHam = ham.length <= keep ? ham : [...ham].sort((a, b) => hash(a.tokens) - hash(b.tokens)).slice(0, keep)
@@ -104,5 +107,5 @@ export function buildTrainingSet(input: TrainingInput): TrainingSet {
   // Interleave deterministically so that a training job reading the head sees both labels.
   const line = (r: (typeof rows)[number]) => `__label__${r.label} ${r.tokens}`
   rows.sort((a, b) => hash(line(a)) - hash(line(b)))
-  return { lines: rows.map(line), examples: rows.map(({ text, label }) => ({ text, label })), spam: spam.length, ham: sampledHam.length }
+  return { lines: rows.map(line), examples: rows.map(({ text, label, group }) => ({ text, label, group })), spam: spam.length, ham: sampledHam.length }
 }

@@ -30,10 +30,10 @@ export interface ModerateDeps {
   readonly approvals: MessageQueue<ApprovalsRequest>
 }
 
-async function spamScore(classifier: TextClassifier | undefined, text: string): Promise<number | undefined> {
+async function spamScore(classifier: TextClassifier | undefined, text: string, room: string): Promise<number | undefined> {
   if (!classifier || !text.trim()) return undefined
   try {
-    const [p] = await classifier.classify([text])
+    const [p] = await classifier.classify([text], room)
     return p?.score
   } catch (e) {
     if (e instanceof ClassifierError && e.kind === 'throttled') throw e // retry the record later
@@ -51,7 +51,7 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
   if (req.visionError) logger.warn('picture not read', { event: event.id, room: event.room, error: req.visionError })
   const features = {
     imageText: req.imageText,
-    spamScore: await spamScore(deps.classifier, messageText(event, { imageText: req.imageText, voiceText: req.voiceText })),
+    spamScore: await spamScore(deps.classifier, messageText(event, { imageText: req.imageText, voiceText: req.voiceText }), event.room),
     pii: req.pii,
     nsfw: req.image?.nsfw,
     voiceText: req.voiceText,

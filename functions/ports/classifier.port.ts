@@ -14,7 +14,11 @@ export interface Prediction {
 }
 
 export interface TextClassifier {
-  classify(texts: readonly string[]): Promise<Prediction[]>
+  /**
+   * Scores texts posted in one group. `group` (the room id) lets a model with a layer per group
+   * add what it learnt from that group's own labelled texts; models without ignore it.
+   */
+  classify(texts: readonly string[], group?: string): Promise<Prediction[]>
 }
 
 export type ClassifierErrorKind = 'unavailable' | 'throttled' | 'failed'

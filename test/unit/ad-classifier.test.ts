@@ -182,6 +182,23 @@ describe('Class: AdClassifier, SVM over adFeatures (the default)', () => {
     expect(layered.score(text, 'another group')).toBe(layered.score(text))
   })
 
+  it('answers the TextClassifier port for a group, through a stored model too', async () => {
+    const layered = AdClassifier.train(
+      [
+        ...['上车 五十元 私聊', '上车 一百 加微信', '便宜上车 私我'].flatMap((text) => [text, `${text}！`]).map((text) => ({ text, label: 'spam' as const })),
+        ...chat.map((text) => ({ text, label: 'ham' as const })),
+        ...['上车 五十元 老地方', '上车 一百 明早七点', '今天谁上车'].flatMap((text) => [text, `${text}。`]).map((text) => ({ text, label: 'ham' as const, group: 'drivers' })),
+      ],
+      { bits: 16 },
+    )
+    const bytes = layered.toBytes()
+    const media = { get: async () => bytes }
+    const stored = new StoredClassifier({ media, key: 'k' })
+    const [there] = await stored.classify(['上车 八十元 明早'], 'drivers')
+    const [elsewhere] = await stored.classify(['上车 八十元 明早'], 'room-2')
+    expect(there?.score).toBeLessThan(elsewhere?.score ?? 0)
+  })
+
   it('chooses its cost among the ones it tries, or keeps the one given', () => {
     expect([0.1, 0.3, 1, 3]).toContain(model.cost)
     expect(AdClassifier.train(examples, { bits: 12, c: 0.5 }).cost).toBe(0.5)

@@ -50,6 +50,9 @@ describe('buildTrainingSet', () => {
         `__label__ham ${modelTokens(rejected.text ?? '')}`,
       ].sort(),
     )
+    // Each example names its group, so that the in-process model learns that group's layer
+    // from the owner's answers there (a rejected proposal is that group's ham).
+    expect(set.examples.find((e) => e.text === rejected.text)).toEqual({ text: rejected.text, label: 'ham', group: rejected.room })
   })
 
   it('samples ham down to a few per spam line, the same way every run', () => {

@@ -96,7 +96,7 @@ export function backtest(events: readonly GroupEvent[], policy: LearnedPolicy, o
     const rules = policy.rooms[f.room]?.rules ?? []
     if (!rules.length) continue
     const classifier = policy.classifier
-    const score = classifier && TEXT_TYPES.has(f.type) && f.text && rules.some(needsScore) ? classifier.score(f.text) : undefined
+    const score = classifier && TEXT_TYPES.has(f.type) && f.text && rules.some(needsScore) ? classifier.score(f.text, f.room) : undefined
     let caught = false
     for (const rule of rules) {
       if (!matches(rule, f, score)) continue

@@ -46,7 +46,7 @@ export class PolicyRunner {
     if (!rules.length) return undefined
     // Score the text only when this room has a rule that needs it (the classifier is the costly part).
     const classifier = this.policy.classifier
-    const score = classifier && TEXT_TYPES.has(f.type) && f.text && rules.some(needsScore) ? classifier.score(f.text) : undefined
+    const score = classifier && TEXT_TYPES.has(f.type) && f.text && rules.some(needsScore) ? classifier.score(f.text, f.room) : undefined
     const rule = rules.find((r) => matches(r, f, score))
     if (!rule) return undefined
     this.offenders.note(f)
