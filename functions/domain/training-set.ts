@@ -107,5 +107,10 @@ export function buildTrainingSet(input: TrainingInput): TrainingSet {
   // Interleave deterministically so that a training job reading the head sees both labels.
   const line = (r: (typeof rows)[number]) => `__label__${r.label} ${r.tokens}`
   rows.sort((a, b) => hash(line(a)) - hash(line(b)))
-  return { lines: rows.map(line), examples: rows.map(({ text, label, group }) => ({ text, label, group })), spam: spam.length, ham: sampledHam.length }
+  return {
+    lines: rows.map(line),
+    examples: rows.map(({ text, label, group }) => ({ text, label, group })),
+    spam: spam.length,
+    ham: sampledHam.length,
+  }
 }

@@ -185,9 +185,13 @@ describe('Class: AdClassifier, SVM over adFeatures (the default)', () => {
   it('answers the TextClassifier port for a group, through a stored model too', async () => {
     const layered = AdClassifier.train(
       [
-        ...['上车 五十元 私聊', '上车 一百 加微信', '便宜上车 私我'].flatMap((text) => [text, `${text}！`]).map((text) => ({ text, label: 'spam' as const })),
+        ...['上车 五十元 私聊', '上车 一百 加微信', '便宜上车 私我']
+          .flatMap((text) => [text, `${text}！`])
+          .map((text) => ({ text, label: 'spam' as const })),
         ...chat.map((text) => ({ text, label: 'ham' as const })),
-        ...['上车 五十元 老地方', '上车 一百 明早七点', '今天谁上车'].flatMap((text) => [text, `${text}。`]).map((text) => ({ text, label: 'ham' as const, group: 'drivers' })),
+        ...['上车 五十元 老地方', '上车 一百 明早七点', '今天谁上车']
+          .flatMap((text) => [text, `${text}。`])
+          .map((text) => ({ text, label: 'ham' as const, group: 'drivers' })),
       ],
       { bits: 16 },
     )
