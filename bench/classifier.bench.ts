@@ -28,10 +28,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { AdClassifier, type LabelledText, SVM_COSTS } from '../functions/domain/ad-classifier.ts'
+import { AdClassifier, type LabelledText, SVM_COSTS, spamF1 } from '../functions/domain/ad-classifier.ts'
 import { fnv1a as hash } from '../functions/domain/fnv.ts'
 import { marginOf, type SparseRow, trainLinearSvm } from '../functions/domain/linear-svm.ts'
-import { f1Of } from './f1.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -111,7 +110,7 @@ class Baseline {
       const f1 =
         costs.length === 1
           ? 0
-          : f1Of(
+          : spamF1(
               py,
               px.map((row) => marginOf(fit.weights, fit.bias, row) > 0),
             )
@@ -155,7 +154,7 @@ const truth = test.map((r) => r.label === 'spam')
 const perSet = (predicted: readonly boolean[]) =>
   sets.map((s) => {
     const idx = test.map((r, i) => (r.set === s ? i : -1)).filter((i) => i >= 0)
-    return f1Of(
+    return spamF1(
       idx.map((i) => truth[i] as boolean),
       idx.map((i) => predicted[i] as boolean),
     )
@@ -163,11 +162,11 @@ const perSet = (predicted: readonly boolean[]) =>
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 const results: { name: string; predicted: boolean[]; f1: number[]; seconds: number; note: string }[] = []
 
-function run(name: string, make: () => { predict: (t: string) => boolean; note?: string }): void {
+function run(name: string, make: () => { predict: (r: Row) => boolean; note?: string }): void {
   const t0 = performance.now()
   const model = make()
   const seconds = (performance.now() - t0) / 1000
-  const predicted = test.map((r) => model.predict(r.text))
+  const predicted = test.map((r) => model.predict(r))
   const f1 = perSet(predicted)
   results.push({ name, predicted, f1, seconds, note: model.note ?? '' })
   console.log(`  ${name.padEnd(44)} mean ${mean(f1).toFixed(3)}  (${seconds.toFixed(1)} s${model.note ? `, ${model.note}` : ''})`)
@@ -179,13 +178,13 @@ run('baseline: TF-IDF char 1–3 + balanced SVM', () => {
   // Refitted on train + validation with the chosen cost, as the others train on both.
   const final = new Baseline()
   final.fit(trainAll, [], [c])
-  return { predict: (t) => final.predict(t), note: `C ${c}` }
+  return { predict: (r) => final.predict(r.text), note: `C ${c}` }
 })
 let svm: AdClassifier | undefined
 run('qunguard: SVM over adFeatures (default)', () => {
   svm = AdClassifier.train(trainAll, { method: 'svm' })
   const model = svm
-  return { predict: (t) => model.score(t) >= 0.5, note: `C ${model.cost}` }
+  return { predict: (r) => model.score(r.text) >= 0.5, note: `C ${model.cost}` }
 })
 run('qunguard: the same, a layer per set (group)', () => {
   // Each set stands for a group: its texts name it, and its test texts are scored with it — as
@@ -194,21 +193,20 @@ run('qunguard: the same, a layer per set (group)', () => {
     trainAll.map((r) => ({ ...r, group: (r as Row).set })),
     { method: 'svm' },
   )
-  const bySet = new Map(test.map((r) => [r.text, r.set]))
-  return { predict: (t) => model.score(t, bySet.get(t)) >= 0.5, note: `C ${model.cost}` }
+  return { predict: (r) => model.score(r.text, r.set) >= 0.5, note: `C ${model.cost}` }
 })
 if (!args['skip-ablation']) {
   run('  step: the same without obfuscation folding', () => {
     const model = AdClassifier.train(trainAll, { method: 'svm', fold: false })
-    return { predict: (t) => model.score(t) >= 0.5 }
+    return { predict: (r) => model.score(r.text) >= 0.5 }
   })
   run('  earlier: logistic over modelTokens', () => {
     const model = AdClassifier.train(trainAll, { method: 'logistic' })
-    return { predict: (t) => model.score(t) >= 0.5 }
+    return { predict: (r) => model.score(r.text) >= 0.5 }
   })
   run('  naive Bayes over modelTokens', () => {
     const model = AdClassifier.train(trainAll, { method: 'naive-bayes' })
-    return { predict: (t) => model.score(t) >= 0.5 }
+    return { predict: (r) => model.score(r.text) >= 0.5 }
   })
 }
 
@@ -236,11 +234,11 @@ for (const ours of results.slice(1, 3)) {
       const sample = idx.map(() => idx[Math.floor(random() * idx.length)] as number)
       const t = sample.map((i) => truth[i] as boolean)
       d +=
-        f1Of(
+        spamF1(
           t,
           sample.map((i) => ours.predicted[i] as boolean),
         ) -
-        f1Of(
+        spamF1(
           t,
           sample.map((i) => base.predicted[i] as boolean),
         )
@@ -310,7 +308,7 @@ if (svm) {
       const pooled = AdClassifier.train([...others, ...seen], { c: 1 })
       const layered = AdClassifier.train([...others, ...seen.map((r) => ({ ...r, group }))], { c: 1 })
       const f = (m: AdClassifier, g?: string) =>
-        f1Of(
+        spamF1(
           t,
           now.map((r) => m.score(r.text, g) >= 0.5),
         )

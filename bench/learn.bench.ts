@@ -34,14 +34,14 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { qrFacts, readHistories } from '../bin/commands/history-input.ts'
 import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
-import { AdClassifier, type LabelledText } from '../functions/domain/ad-classifier.ts'
+import { AdClassifier, type LabelledText, spamF1 } from '../functions/domain/ad-classifier.ts'
 import type { Decision, GroupEvent } from '../functions/domain/events.ts'
 import { fnv1a as hash } from '../functions/domain/fnv.ts'
 import { FeatureTracker } from '../functions/domain/learning/features.ts'
 import { PolicyRunner } from '../functions/domain/learning/policy-runner.ts'
 import { learnPolicy } from '../functions/domain/learning/rule-learner.ts'
 import { modelTokens } from '../functions/domain/training-set.ts'
-import { f1Of } from './f1.ts'
+
 import { generateHistory } from './history.ts'
 import { STRESSES, type Stress, stress } from './stress.ts'
 
@@ -270,18 +270,18 @@ async function classifier(): Promise<void> {
     const model = AdClassifier.train(train)
     const ours = performance.now() - t0
     const truth = test.map((r) => r.label === 'spam')
-    const f1 = f1Of(
+    const f1 = spamF1(
       truth,
       test.map((r) => model.score(r.text) >= 0.5),
     )
     const segmented = AdClassifier.train(train, { segment: words })
-    const wf1 = f1Of(
+    const wf1 = spamF1(
       truth,
       test.map((r) => segmented.score(r.text) >= 0.5),
     )
     // The method the rule learner uses on a history's few hundred weak labels, here on a corpus.
     const bayes = AdClassifier.train(train, { method: 'naive-bayes' })
-    const bf1 = f1Of(
+    const bf1 = spamF1(
       truth,
       test.map((r) => bayes.score(r.text) >= 0.5),
     )
@@ -295,12 +295,12 @@ async function classifier(): Promise<void> {
       for (const r of same) nb.addDocument(modelTokens(r.text).split(' '), r.label)
       nb.train()
       const theirs = performance.now() - t0
-      const nf1 = f1Of(
+      const nf1 = spamF1(
         truth,
         test.map((r) => nb.classify(modelTokens(r.text).split(' ')) === 'spam'),
       )
       const small = AdClassifier.train(same)
-      const of1 = f1Of(
+      const of1 = spamF1(
         truth,
         test.map((r) => small.score(r.text) >= 0.5),
       )

@@ -6,8 +6,8 @@
  * - `svm` (the default, for a labelled corpus): TF-IDF over `adFeatures` — character 1–3 grams
  *   of the text with disguises folded (衣伍扒 → 158, ＶＸ → vx, emoji between characters
  *   dropped), its symbols and emoji, digit-run lengths, contact words — sublinear counts,
- *   L2-normalised, and a class-balanced linear SVM (`linear-svm.ts`) whose cost is chosen on a
- *   held-out tenth; its margins are made probabilities by Platt scaling on that tenth, so a
+ *   L2-normalised, and a class-balanced linear SVM (`linear-svm.ts`) whose cost is chosen on
+ *   held-out margins; the same margins make its scores probabilities (Platt scaling), so a
  *   score of 0.9 means about nine in ten such texts are ads (`npm run bench:classifier` prints
  *   the reliability table). Texts that name their group (`LabelledText.group`) also teach that
  *   group its own copy of every feature (a layer per group, over what all groups share), which
@@ -70,8 +70,8 @@ export interface AdClassifierOptions {
   /** Spam probability from which `classify` answers "spam". @default 0.5 */
   readonly threshold?: number
   /**
-   * SVM: the cost (`c` of `trainLinearSvm`). Unset, it is chosen among `SVM_COSTS` by F1 on a
-   * tenth of the texts held out. @default chosen
+   * SVM: the cost (`c` of `trainLinearSvm`). Unset, it is chosen among `SVM_COSTS` by F1 on
+   * held-out margins (see `trainSvm`). @default chosen
    */
   readonly c?: number
   /** SVM: fold disguised text (`foldForModel`) before taking n-grams; off only to measure it. @default true */
@@ -104,6 +104,8 @@ interface Header {
 
 export class AdClassifier implements TextClassifier {
   private readonly mask: number
+  /** SVM: the groups it has a layer for. */
+  private readonly groups: ReadonlySet<string>
 
   private constructor(
     private readonly weights: Float32Array,
@@ -113,6 +115,7 @@ export class AdClassifier implements TextClassifier {
     private readonly idf?: Float32Array,
   ) {
     this.mask = (1 << header.bits) - 1
+    this.groups = new Set(header.groups ?? [])
   }
 
   /** Trains on labelled texts (any order; they are shuffled deterministically). */
@@ -169,8 +172,9 @@ export class AdClassifier implements TextClassifier {
 
   /**
    * TF-IDF character n-grams (`adFeatures`: sublinear counts, IDF, each text L2-normalised) and a
-   * class-balanced linear SVM, its margins made probabilities by Platt scaling on a tenth of the
-   * texts held out (the same tenth chooses the cost when none is given); then refitted on all.
+   * class-balanced linear SVM. Margins of texts its fit did not see — a held-out tenth of a large
+   * set, every text once by 5-fold cross-fitting of a small one — choose the cost (when none is
+   * given) and fit Platt scaling; then it is refitted on all texts.
    */
   private static trainSvm(examples: readonly LabelledText[], header: Header, options: AdClassifierOptions): AdClassifier {
     const dim = 1 << header.bits
@@ -216,7 +220,10 @@ export class AdClassifier implements TextClassifier {
               truth.push(labels[i] as boolean)
             }
         }
-        const f1 = f1At(margins, truth)
+        const f1 = spamF1(
+          truth,
+          margins.map((m) => m > 0),
+        )
         if (f1 > best) {
           best = f1
           c = cost
@@ -340,7 +347,7 @@ export class AdClassifier implements TextClassifier {
   score(text: string, group?: string): number {
     if (this.idf && this.header.svm) {
       const { a, b, fold = true } = this.header.svm
-      const known = group !== undefined && this.header.groups?.includes(group) ? group : undefined
+      const known = group !== undefined && this.groups.has(group) ? group : undefined
       const row = weighted(hashedCounts(text, this.mask, this.segment, fold, known), this.idf)
       return 1 / (1 + Math.exp(a * marginOf(this.weights, this.header.bias, row) + b))
     }
@@ -402,15 +409,16 @@ function weighted(counts: ReadonlyMap<number, number>, idf: Float32Array): Spars
   return { index, value }
 }
 
-/** F1 of the positive class when a margin above 0 says positive. */
-function f1At(margins: readonly number[], labels: readonly boolean[]): number {
+/** F1 of the spam class: `truth[i]` whether text i is an ad, `predicted[i]` whether it was called one. */
+export function spamF1(truth: readonly boolean[], predicted: readonly boolean[]): number {
   let tp = 0
   let fp = 0
   let fn = 0
-  margins.forEach((m, i) => {
-    if (m > 0 && labels[i]) tp++
-    else if (m > 0) fp++
-    else if (labels[i]) fn++
-  })
+  for (const [i, y] of truth.entries()) {
+    const p = predicted[i]
+    if (p && y) tp++
+    else if (p) fp++
+    else if (y) fn++
+  }
   return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn)
 }

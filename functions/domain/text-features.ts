@@ -147,8 +147,13 @@ const A_URL = new RegExp(URL_SOURCE, 'iu')
  * more digit-like characters written as digits.
  */
 export function foldForModel(text: string): string {
+  return foldNormalised(text.normalize('NFKC'))
+}
+
+/** `foldForModel` of a text already in NFKC. */
+function foldNormalised(nfkc: string): string {
   const chars: string[] = []
-  for (const raw of text.normalize('NFKC').toLowerCase().replace(URLS, ' ')) {
+  for (const raw of nfkc.toLowerCase().replace(URLS, ' ')) {
     const ch = LOOK_ALIKE[raw] ?? raw
     if (KEPT.test(ch)) chars.push(ch)
   }
@@ -157,8 +162,7 @@ export function foldForModel(text: string): string {
   while (i < chars.length) {
     let j = i
     while (j < chars.length && (isDigit(chars[j]) || DIGIT_LIKE[chars[j] ?? ''] !== undefined)) j++
-    if (j - i >= DIGIT_RUN)
-      for (let k = i; k < j; k++) chars[k] = isDigit(chars[k]) ? (chars[k] as string) : (DIGIT_LIKE[chars[k] ?? ''] as string)
+    if (j - i >= DIGIT_RUN) for (let k = i; k < j; k++) chars[k] = DIGIT_LIKE[chars[k] ?? ''] ?? (chars[k] as string)
     i = Math.max(j, i + 1)
   }
   return chars.join('')
@@ -176,11 +180,13 @@ function isDigit(ch: string | undefined): boolean {
 export function adFeatures(text: string, fold = true): Map<string, number> {
   const out = new Map<string, number>()
   const add = (f: string) => out.set(f, (out.get(f) ?? 0) + 1)
-  const folded = fold ? [...foldForModel(text)] : [...text.toLowerCase()].filter((ch) => KEPT.test(ch))
-  for (let n = 1; n <= 3; n++) for (let i = 0; i + n <= folded.length; i++) add(folded.slice(i, i + n).join(''))
-  for (const ch of text.normalize('NFKC')) if (!KEPT.test(ch) && !/\s/u.test(ch)) add(`s:${ch}`)
-  for (const run of folded.join('').match(/\d+/g) ?? []) add(`#${Math.min(run.length, 20)}`)
-  if (A_URL.test(text.normalize('NFKC'))) add('#url')
-  if (fold && CONTACT.test(folded.join(''))) add('@contact')
+  const nfkc = text.normalize('NFKC')
+  const folded = fold ? foldNormalised(nfkc) : [...text.toLowerCase()].filter((ch) => KEPT.test(ch)).join('')
+  const chars = [...folded]
+  for (let n = 1; n <= 3; n++) for (let i = 0; i + n <= chars.length; i++) add(chars.slice(i, i + n).join(''))
+  for (const ch of nfkc) if (!KEPT.test(ch) && !/\s/u.test(ch)) add(`s:${ch}`)
+  for (const run of folded.match(/\d+/g) ?? []) add(`#${Math.min(run.length, 20)}`)
+  if (A_URL.test(nfkc)) add('#url')
+  if (fold && CONTACT.test(folded)) add('@contact')
   return out
 }
