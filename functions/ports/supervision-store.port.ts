@@ -1,22 +1,42 @@
 /**
- * SupervisionStore: the ApprovalStore plus what supervision keeps between runs — every rule's
- * lifecycle record (state, pause, counts, latest decisions, changes of state), which requests
- * still wait for a digest, and the owner's per-room switches (quiet mode).
+ * SupervisionStore: the ApprovalStore plus everything supervision keeps between events — every
+ * rule's lifecycle record (state, pause, counts, latest decisions, changes of state), which
+ * requests still wait for a digest, the owner's per-room switches (quiet mode), each owner's
+ * pacing (requests sent, digest due, daily report sent) and each room's counts for the day.
+ * Nothing of it lives only in a process's memory, so supervision runs the same in one long
+ * process (embedded) and in short-lived functions (AWS).
  *
- * Adapters: `SqliteSupervisionStore` (embedded; the same SQLite file as the guard store) and
- * `MemoryApprovalStore` (tests, replay). Both pass test/contract/supervision-store.contract.ts.
+ * Adapters: `SqliteSupervisionStore` (embedded; the same SQLite file as the guard store),
+ * `DynamoDbApprovalStore` (AWS) and `MemoryApprovalStore` (tests, replay). All pass
+ * test/contract/supervision-store.contract.ts.
  *
  * @example
  *   const rule = (await store.getRule('r1', 'no-ads')) ?? newRule('r1', 'no-ads', 'shadow')
  *   await store.saveRule(recordFired(rule, decisionId))
  */
 import type { SupervisedRule } from '../domain/supervision/lifecycle.ts'
+import type { DayCounts } from '../domain/supervision/texts.ts'
 import type { ApprovalRecord, ApprovalStore } from './approval-store.port.ts'
 
 /** What an owner switched for one room at run time (over the config file). */
 export interface RoomOverrides {
   readonly quiet?: boolean | undefined
 }
+
+/** How an owner has been asked: for the hourly limit, the daily budget, digests and the report. */
+export interface OwnerPacing {
+  /** When requests were sent to the owner (ms since the epoch), the last 24 hours of them. */
+  readonly sent: readonly number[]
+  /** When the owner's next digest is due (ms since the epoch), when one waits. */
+  readonly digestDue?: number | undefined
+  /** Requests sent to the owner that expired unanswered since the last digest. */
+  readonly expiredUnseen: number
+  /** The owners' local day (YYYY-MM-DD) the daily report was last sent to this owner. */
+  readonly reportDay?: string | undefined
+}
+
+/** What to add to a room's counts for a day: numbers to add, and a change of a rule's state to list. */
+export type DayAddition = Partial<Omit<DayCounts, 'changes'>> & { readonly change?: string | undefined }
 
 export interface SupervisionStore extends ApprovalStore {
   getRule(room: string, rule: string): Promise<SupervisedRule | undefined>
@@ -29,4 +49,14 @@ export interface SupervisionStore extends ApprovalStore {
   markNotified(owner: string, numbers: readonly number[], at: string): Promise<void>
   getRoomOverrides(room: string): Promise<RoomOverrides>
   saveRoomOverrides(room: string, overrides: RoomOverrides): Promise<void>
+  /** An owner's pacing; undefined for an owner never written to. */
+  getPacing(owner: string): Promise<OwnerPacing | undefined>
+  savePacing(owner: string, pacing: OwnerPacing): Promise<void>
+  /** Every owner with pacing saved, sorted. */
+  listPacedOwners(): Promise<string[]>
+  /** Adds to a room's counts for a local day (YYYY-MM-DD), atomically. */
+  addToDay(day: string, room: string, add: DayAddition): Promise<void>
+  getDay(day: string, room: string): Promise<DayCounts | undefined>
+  /** Forgets the counts of days before `day`. */
+  pruneDays(day: string): Promise<void>
 }

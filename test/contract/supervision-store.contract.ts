@@ -1,6 +1,6 @@
 /**
- * The SupervisionStore contract (rules' lifecycle records, digests, room switches), run against
- * every adapter that has it (memory, SQLite).
+ * The SupervisionStore contract (rules' lifecycle records, digests, room switches, owners'
+ * pacing, rooms' counts per day), run against every adapter (memory, SQLite, DynamoDB Local).
  */
 import { beforeEach, describe, expect, it } from 'vitest'
 import { newRule, recordFired } from '../../functions/domain/supervision/lifecycle.ts'
@@ -45,6 +45,37 @@ export function supervisionStoreContract(name: string, makeStore: () => Promise<
       await store.saveRoomOverrides('r1', { quiet: true })
       expect(await store.getRoomOverrides('r1')).toEqual({ quiet: true })
       expect(await store.getRoomOverrides('r2')).toEqual({})
+    })
+
+    it('keeps each owner’s pacing and lists the owners it has', async () => {
+      expect(await store.getPacing('wxid_b')).toBeUndefined()
+      await store.savePacing('wxid_b', { sent: [1000, 2000], digestDue: 5000, expiredUnseen: 1 })
+      await store.savePacing('wxid_a', { sent: [], expiredUnseen: 0, reportDay: '2026-03-01' })
+      await store.savePacing('wxid_b', { sent: [2000], expiredUnseen: 0 })
+      expect(await store.getPacing('wxid_b')).toEqual({ sent: [2000], expiredUnseen: 0 })
+      expect(await store.getPacing('wxid_a')).toEqual({ sent: [], expiredUnseen: 0, reportDay: '2026-03-01' })
+      expect(await store.listPacedOwners()).toEqual(['wxid_a', 'wxid_b'])
+    })
+
+    it('adds to a room’s counts for a day, keeps the changes in order, and forgets old days', async () => {
+      expect(await store.getDay('2026-03-01', 'r1')).toBeUndefined()
+      await store.addToDay('2026-03-01', 'r1', { acted: 1 })
+      await store.addToDay('2026-03-01', 'r1', { asked: 2, approved: 1, change: '二维码：试运行 → 自动执行' })
+      await store.addToDay('2026-03-01', 'r1', { expired: 1, rejected: 1, change: '广告：自动执行 → 试运行' })
+      await store.addToDay('2026-03-01', 'r2', { acted: 3 })
+      await store.addToDay('2026-03-02', 'r1', { asked: 1 })
+      expect(await store.getDay('2026-03-01', 'r1')).toEqual({
+        acted: 1,
+        asked: 2,
+        approved: 1,
+        rejected: 1,
+        expired: 1,
+        changes: ['二维码：试运行 → 自动执行', '广告：自动执行 → 试运行'],
+      })
+      expect(await store.getDay('2026-03-01', 'r2')).toMatchObject({ acted: 3, asked: 0, changes: [] })
+      await store.pruneDays('2026-03-02')
+      expect(await store.getDay('2026-03-01', 'r1')).toBeUndefined()
+      expect(await store.getDay('2026-03-02', 'r1')).toMatchObject({ asked: 1 })
     })
   })
 }

@@ -9,18 +9,29 @@
  *   RULE#<room>#<rule>       / RECORD                   fired / approved / rejected / expired counters
  *   RULES                    / <room>#<rule>            a rule's lifecycle record (state, pause, latest decisions, changes)
  *   ROOM#<room>              / OVERRIDES                an owner's switches for the room (quiet mode)
+ *   PACING                   / <owner>                  requests sent, digest due, report sent (supervision)
+ *   DAYS                     / <day>#<room>             a room's counts for the owners' local day (pruned; TTL 8 days)
  *
  * Opening and closing are single transactions: the request, the open index and the rule's
  * record change together or not at all, so a redelivered message cannot count twice.
  * Requests carry `expiresAt` (TTL) 90 days after their deadline.
  */
 import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb'
 import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
+import type { DayCounts } from '../../domain/supervision/texts.ts'
 import type { ActionRequest } from '../../ports/action-executor.port.ts'
 import { type ApprovalRecord, ApprovalStoreError, type NewApproval, type RuleRecord } from '../../ports/approval-store.port.ts'
-import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
+import type { DayAddition, OwnerPacing, RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
 import { allPages, type Item } from './dynamodb-pages.ts'
 
 export interface DynamoDbApprovalStoreOptions {
@@ -222,6 +233,104 @@ export class DynamoDbApprovalStore implements SupervisionStore {
     await this.call('save room switches', () =>
       this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `ROOM#${room}`, sk: 'OVERRIDES', overrides } })),
     )
+  }
+
+  async getPacing(owner: string): Promise<OwnerPacing | undefined> {
+    const r = await this.call('get an owner’s pacing', () =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'PACING', sk: owner }, ConsistentRead: true })),
+    )
+    return r.Item ? (r.Item.pacing as OwnerPacing) : undefined
+  }
+
+  async savePacing(owner: string, pacing: OwnerPacing): Promise<void> {
+    await this.call('save an owner’s pacing', () =>
+      this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'PACING', sk: owner, pacing } })),
+    )
+  }
+
+  async listPacedOwners(): Promise<string[]> {
+    const items = await this.call('list paced owners', () =>
+      allPages((start) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': 'PACING' },
+            ProjectionExpression: 'sk',
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    )
+    return items.map((i) => String(i.sk)).sort()
+  }
+
+  async addToDay(day: string, room: string, add: DayAddition): Promise<void> {
+    // One update: counts are added (ADD creates them at 0), a change is appended to the list.
+    const names: Record<string, string> = {}
+    const values: Record<string, unknown> = { ':ttl': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + 8 * 86_400 }
+    const adds: string[] = []
+    for (const k of ['acted', 'asked', 'approved', 'rejected', 'expired'] as const) {
+      const n = add[k]
+      if (!n) continue
+      names[`#${k}`] = k
+      values[`:${k}`] = n
+      adds.push(`#${k} :${k}`)
+    }
+    const sets = ['expiresAt = :ttl']
+    if (add.change !== undefined) {
+      values[':change'] = [add.change]
+      values[':none'] = []
+      sets.push('changes = list_append(if_not_exists(changes, :none), :change)')
+    }
+    await this.call('add to a room’s day', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: 'DAYS', sk: `${day}#${room}` },
+          UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    )
+  }
+
+  async getDay(day: string, room: string): Promise<DayCounts | undefined> {
+    const r = await this.call('get a room’s day', () =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'DAYS', sk: `${day}#${room}` }, ConsistentRead: true })),
+    )
+    const i = r.Item
+    if (!i) return undefined
+    const n = (k: string) => Number(i[k] ?? 0)
+    return {
+      acted: n('acted'),
+      asked: n('asked'),
+      approved: n('approved'),
+      rejected: n('rejected'),
+      expired: n('expired'),
+      changes: Array.isArray(i.changes) ? i.changes.map(String) : [],
+    }
+  }
+
+  async pruneDays(day: string): Promise<void> {
+    const old = await this.call('list old days', () =>
+      allPages((start) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND sk < :day',
+            ExpressionAttributeValues: { ':pk': 'DAYS', ':day': day },
+            ProjectionExpression: 'sk',
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    )
+    for (const i of old)
+      await this.call('forget an old day', () => this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'DAYS', sk: i.sk } })))
   }
 
   private countUpdate(room: string, rule: string, what: string) {

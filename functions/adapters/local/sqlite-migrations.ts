@@ -99,4 +99,9 @@ export const MIGRATIONS: readonly string[] = [
   // 5: whether each offence counts on the member's ladder (silent steps do not; docs/rules.md).
   // Offences stored before counted, as the guard then counted every one.
   `ALTER TABLE offences ADD COLUMN counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1));`,
+  // 6: supervision's pacing per owner (requests sent, digest due, report sent) and each room's counts per day
+  `
+  CREATE TABLE owner_pacing (owner TEXT PRIMARY KEY, json TEXT NOT NULL);
+  CREATE TABLE day_counts (day TEXT NOT NULL, room TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (day, room));
+  `,
 ]

@@ -1,6 +1,6 @@
 /**
  * SqliteSupervisionStore: the embedded SupervisionStore (approval requests, rules' lifecycle
- * records, owners' room switches) in the same SQLite file as the guard store — its own
+ * records, owners' room switches, owners' pacing, rooms' counts per day) in the same SQLite file as the guard store — its own
  * connection, the same migrations. Opening a request (number and row) and closing one are
  * single transactions. A rule's counts in `ruleRecord` are counted from its requests.
  *
@@ -10,8 +10,9 @@
 import Database from 'better-sqlite3'
 import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
+import type { DayCounts } from '../../domain/supervision/texts.ts'
 import { type ApprovalRecord, ApprovalStoreError, type NewApproval, type RuleRecord } from '../../ports/approval-store.port.ts'
-import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
+import type { DayAddition, OwnerPacing, RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
 import { migrate } from './sqlite-guard-store.ts'
 
 type Row = Record<string, unknown>
@@ -29,6 +30,7 @@ function toRecord(r: Row): ApprovalRecord {
 export class SqliteSupervisionStore implements SupervisionStore {
   private readonly s: ReturnType<typeof prepare>
   private readonly openTx: (a: NewApproval) => ApprovalRecord
+  private readonly addTx: (day: string, room: string, add: DayAddition) => void
 
   private constructor(private readonly db: Database.Database) {
     this.s = prepare(db)
@@ -40,6 +42,21 @@ export class SqliteSupervisionStore implements SupervisionStore {
       const record: ApprovalRecord = { ...a, number, status: 'open' }
       this.s.insert.run(a.owner, number, a.room, a.rule, a.decisionId, Date.parse(a.deadline), JSON.stringify({ ...a, number }))
       return record
+    })
+    this.addTx = db.transaction((day: string, room: string, add: DayAddition) => {
+      const r = this.s.getDay.get(day, room) as Row | undefined
+      const c: DayCounts = r
+        ? (JSON.parse(String(r.json)) as DayCounts)
+        : { acted: 0, asked: 0, approved: 0, rejected: 0, expired: 0, changes: [] }
+      const next: DayCounts = {
+        acted: c.acted + (add.acted ?? 0),
+        asked: c.asked + (add.asked ?? 0),
+        approved: c.approved + (add.approved ?? 0),
+        rejected: c.rejected + (add.rejected ?? 0),
+        expired: c.expired + (add.expired ?? 0),
+        changes: add.change === undefined ? c.changes : [...c.changes, add.change],
+      }
+      this.s.saveDay.run(day, room, JSON.stringify(next))
     })
   }
 
@@ -119,6 +136,32 @@ export class SqliteSupervisionStore implements SupervisionStore {
     this.s.saveOverrides.run(room, JSON.stringify(overrides))
   }
 
+  async getPacing(owner: string): Promise<OwnerPacing | undefined> {
+    const r = this.s.getPacing.get(owner) as Row | undefined
+    return r ? (JSON.parse(String(r.json)) as OwnerPacing) : undefined
+  }
+
+  async savePacing(owner: string, pacing: OwnerPacing): Promise<void> {
+    this.s.savePacing.run(owner, JSON.stringify(pacing))
+  }
+
+  async listPacedOwners(): Promise<string[]> {
+    return (this.s.pacedOwners.all() as Row[]).map((r) => String(r.owner))
+  }
+
+  async addToDay(day: string, room: string, add: DayAddition): Promise<void> {
+    this.addTx(day, room, add)
+  }
+
+  async getDay(day: string, room: string): Promise<DayCounts | undefined> {
+    const r = this.s.getDay.get(day, room) as Row | undefined
+    return r ? (JSON.parse(String(r.json)) as DayCounts) : undefined
+  }
+
+  async pruneDays(day: string): Promise<void> {
+    this.s.pruneDays.run(day)
+  }
+
   async closeStore(): Promise<void> {
     this.db.close()
   }
@@ -151,5 +194,13 @@ function prepare(db: Database.Database) {
     saveOverrides: db.prepare(
       'INSERT INTO room_overrides (room, json) VALUES (?, ?) ON CONFLICT (room) DO UPDATE SET json = excluded.json',
     ),
+    getPacing: db.prepare('SELECT json FROM owner_pacing WHERE owner = ?'),
+    savePacing: db.prepare('INSERT INTO owner_pacing (owner, json) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET json = excluded.json'),
+    pacedOwners: db.prepare('SELECT owner FROM owner_pacing ORDER BY owner'),
+    getDay: db.prepare('SELECT json FROM day_counts WHERE day = ? AND room = ?'),
+    saveDay: db.prepare(
+      'INSERT INTO day_counts (day, room, json) VALUES (?, ?, ?) ON CONFLICT (day, room) DO UPDATE SET json = excluded.json',
+    ),
+    pruneDays: db.prepare('DELETE FROM day_counts WHERE day < ?'),
   }
 }

@@ -5,8 +5,9 @@
  */
 import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
+import type { DayCounts } from '../../domain/supervision/texts.ts'
 import type { ApprovalRecord, NewApproval, RuleRecord } from '../../ports/approval-store.port.ts'
-import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
+import type { DayAddition, OwnerPacing, RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
 
 export class MemoryApprovalStore implements SupervisionStore {
   private readonly supervised = new Map<string, SupervisedRule>()
@@ -15,6 +16,8 @@ export class MemoryApprovalStore implements SupervisionStore {
   private readonly byDecision = new Map<number, string>()
   private readonly counters = new Map<string, number>()
   private readonly rules = new Map<string, RuleRecord>()
+  private readonly pacing = new Map<string, OwnerPacing>()
+  private readonly days = new Map<string, DayCounts>()
 
   async open(approval: NewApproval): Promise<ApprovalRecord> {
     const existing = this.byDecision.get(approval.decisionId)
@@ -86,6 +89,41 @@ export class MemoryApprovalStore implements SupervisionStore {
 
   async saveRoomOverrides(room: string, overrides: RoomOverrides): Promise<void> {
     this.overrides.set(room, { ...overrides })
+  }
+
+  async getPacing(owner: string): Promise<OwnerPacing | undefined> {
+    const p = this.pacing.get(owner)
+    return p && { ...p, sent: [...p.sent] }
+  }
+
+  async savePacing(owner: string, pacing: OwnerPacing): Promise<void> {
+    this.pacing.set(owner, { ...pacing, sent: [...pacing.sent] })
+  }
+
+  async listPacedOwners(): Promise<string[]> {
+    return [...this.pacing.keys()].sort()
+  }
+
+  async addToDay(day: string, room: string, add: DayAddition): Promise<void> {
+    const key = `${day}#${room}`
+    const c = this.days.get(key) ?? { acted: 0, asked: 0, approved: 0, rejected: 0, expired: 0, changes: [] }
+    this.days.set(key, {
+      acted: c.acted + (add.acted ?? 0),
+      asked: c.asked + (add.asked ?? 0),
+      approved: c.approved + (add.approved ?? 0),
+      rejected: c.rejected + (add.rejected ?? 0),
+      expired: c.expired + (add.expired ?? 0),
+      changes: add.change === undefined ? c.changes : [...c.changes, add.change],
+    })
+  }
+
+  async getDay(day: string, room: string): Promise<DayCounts | undefined> {
+    const c = this.days.get(`${day}#${room}`)
+    return c && { ...c, changes: [...c.changes] }
+  }
+
+  async pruneDays(day: string): Promise<void> {
+    for (const key of [...this.days.keys()]) if (key.slice(0, 10) < day) this.days.delete(key)
   }
 
   private count(room: string, rule: string, what: 'fired' | Exclude<ApprovalStatus, 'open'>): void {
