@@ -99,7 +99,10 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
   })
   let source: ReturnType<typeof watchWechaty> | undefined
   const now = options.now ?? (() => new Date())
-  const supervisor = supervisorFor(config, options.supervision ?? new MemoryApprovalStore(), { policy: options.policy })
+  const supervisor = supervisorFor(config, options.supervision ?? new MemoryApprovalStore(), {
+    policy: options.policy,
+    rooms: options.store,
+  })
   let guard: Guard | undefined
   let executor: WechatyActionExecutor | undefined
   let timer: NodeJS.Timeout | undefined

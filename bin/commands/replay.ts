@@ -106,7 +106,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const ownerLog = options.ownerLog ? new JsonlWriter(options.ownerLog, { atomic: true }) : undefined
   const policy = options.policy ? policyFromJson(fs.readFileSync(options.policy, 'utf8'), jiebaWords) : undefined
   // A fresh approvals store every run: requests are numbered from 1, so a replay is deterministic.
-  const supervisor = supervisorFor(config, new MemoryApprovalStore(), { policy })
+  const supervisor = supervisorFor(config, new MemoryApprovalStore(), { policy, rooms: store })
   const guard = new Guard({ store, config, learned: policy, supervision: supervisor })
   const progress = new Progress('replay', events.length, showProgress)
   let conflicts = input.conflicts

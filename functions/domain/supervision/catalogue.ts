@@ -11,12 +11,14 @@ import { type Config, groupKey, resolveRoomConfig } from '../config.ts'
 import type { LearnedPolicy } from '../learning/rule-learner.ts'
 import { ruleName } from '../owner-words.ts'
 import { CLASSIFIER_RULE_ID } from '../policy.ts'
-import { type RuleInfo, type SupervisionOptions, Supervisor } from './supervisor.ts'
+import { type RoomDirectory, type RuleInfo, type SupervisionOptions, Supervisor } from './supervisor.ts'
 
 export interface CatalogueSources {
   readonly policy?: LearnedPolicy | undefined
   /** Whether the ad classifier proposes (it starts in shadow). */
   readonly classifier?: boolean | undefined
+  /** The rooms' stored snapshots (the guard store), for a supervisor that does not see the events. */
+  readonly rooms?: RoomDirectory | undefined
 }
 
 /** The rules of a room. Learned rules are named by their sentence without the evidence. */
@@ -72,6 +74,7 @@ export function supervisorFor(config: Config, store: SupervisionStore, sources: 
       return { owner: cfg.owner, admins: cfg.admins }
     },
     configRooms: Object.keys(config.groups).filter((g) => g !== '*'),
+    rooms: sources.rooms,
     options: supervisionOptions(config),
   })
 }

@@ -23,7 +23,8 @@
  *   setInterval(async () => run(await supervisor.tick(new Date())), 60_000)
  */
 import type { ApprovalRecord } from '../../ports/approval-store.port.ts'
-import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
+import type { RoomRecord } from '../../ports/guard-store.port.ts'
+import type { DayAddition, OwnerPacing, RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
 import { approvalRequestText, describeMessage, parseAnswer, stepName } from '../approvals.ts'
 import type { GroupEvent, PrivateEvent } from '../events.ts'
 import type { HandledDecision } from '../guard.ts'
@@ -105,8 +106,21 @@ export interface SupervisorDeps {
     | undefined
   /** Rooms the config names, so they can be commanded before their first snapshot. */
   readonly configRooms?: readonly string[] | undefined
+  /**
+   * Where the rooms' snapshots are stored (the guard store), for a supervisor that does not see
+   * the event stream itself (the AWS approvals function). @default only the rooms `observe` saw
+   */
+  readonly rooms?: RoomDirectory | undefined
   readonly options?: Partial<SupervisionOptions> | undefined
 }
+
+/** The rooms' latest snapshots (topic, owner, admins): the GuardStore is one. */
+export interface RoomDirectory {
+  getRoom(room: string): Promise<RoomRecord | undefined>
+  listRooms(): Promise<RoomRecord[]>
+}
+
+const NO_PACING: OwnerPacing = { sent: [], expiredUnseen: 0 }
 
 interface RoomInfo {
   topic: string
@@ -121,14 +135,8 @@ export class Supervisor {
   private readonly o: SupervisionOptions
   private readonly rules = new Map<string, SupervisedRule | null>()
   private readonly overrides = new Map<string, RoomOverrides>()
+  /** Rooms seen (snapshots observed, or read from the directory); everything else is in the store. */
   private readonly rooms = new Map<string, RoomInfo>()
-  /** When each owner was sent requests (ms), for the hourly limit and the daily budget. */
-  private readonly sent = new Map<string, number[]>()
-  private readonly digestDue = new Map<string, number>()
-  private readonly expiredUnseen = new Map<string, number>()
-  private readonly owners = new Set<string>()
-  private readonly days = new Map<string, DayCounts>()
-  private lastReportDay: string | undefined
 
   constructor(private readonly deps: SupervisorDeps) {
     this.store = deps.store
@@ -139,7 +147,6 @@ export class Supervisor {
   observe(event: GroupEvent): void {
     if (event.kind !== 'room') return
     this.rooms.set(event.room, { topic: event.topic, owner: event.owner ?? this.rooms.get(event.room)?.owner, admins: event.admins })
-    if (event.owner) this.owners.add(event.owner)
   }
 
   /** How a rule may decide now: as it acts alone, only proposing, or not at all (retired, paused). */
@@ -162,16 +169,16 @@ export class Supervisor {
     const d = h.decision
     const now = at.toISOString()
     // The group's name from the store, until (or when no) room snapshot names it.
+    await this.knowRoom(d.room)
     if (h.proposal?.roomTopic && !this.rooms.has(d.room)) this.rooms.set(d.room, { topic: h.proposal.roomTopic, admins: [] })
     const before = await this.ruleFor(d.room, d.rule, h.proposal ? 'shadow' : 'active')
     await this.save(recordFired(before, h.id, this.o.lifecycle))
-    const day = this.day(d.room, at)
-    if (!h.proposal && h.request) day.acted++
+    if (!h.proposal && h.request) await this.addToDay(d.room, at, { acted: 1 })
     const target = h.proposal?.request ?? h.request
     const owner = target?.ownerId
     if (!target || !owner) return []
     if (!h.proposal && !this.o.reviewActive) return []
-    this.owners.add(owner)
+    let pacing = await this.pacing(owner)
     const approval = await this.store.open({
       owner,
       room: d.room,
@@ -181,23 +188,25 @@ export class Supervisor {
       createdAt: now,
       deadline: new Date(at.getTime() + this.o.expiryHours * HOUR).toISOString(),
       ...(h.proposal ? {} : { done: true }),
+      topic: this.topic(d.room),
       summary: this.summary(h, target.decision.action),
       score: d.score,
     })
     if (approval.notifiedAt || approval.status !== 'open') return [] // seen before (a redelivered event)
-    if (h.proposal && this.mayAskNow(owner, at.getTime())) {
-      this.noteSent(owner, at.getTime(), 1)
-      day.asked++
+    if (h.proposal && this.mayAskNow(pacing, at.getTime())) {
+      await this.store.savePacing(owner, noteSent(pacing, at.getTime(), 1))
+      await this.addToDay(d.room, at, { asked: 1 })
       await this.store.markNotified(owner, [approval.number], now)
       return [{ kind: 'say', to: owner, text: approvalRequestText(approval.number, h.proposal, this.o.expiryHours) }]
     }
-    if (!this.digestDue.has(owner)) this.digestDue.set(owner, at.getTime() + this.o.digestMinutes * 60_000)
+    if (pacing.digestDue === undefined) pacing = { ...pacing, digestDue: at.getTime() + this.o.digestMinutes * 60_000 }
+    await this.store.savePacing(owner, pacing)
     return []
   }
 
   /** An owner's (or anyone's) private message to the bot: an answer, a command, or nothing for us. */
   async onPrivate(event: PrivateEvent, at: Date): Promise<SupervisorEffect[]> {
-    const managed = this.managedBy(event.sender)
+    const managed = await this.managedBy(event.sender)
     const answer = parseAnswer(event.text)
     if (answer) return this.answer(event.sender, answer.verdict, answer.number, at, managed.length > 0)
     const command = parseOwnerCommand(event.text)
@@ -209,7 +218,7 @@ export class Supervisor {
       case 'list':
         return say(rulesListText(await this.listing(managed)))
       case 'report':
-        return say(this.report(managed, at))
+        return say(await this.report(managed, at))
       case 'quiet': {
         const room = this.findRoom(managed, command.group)
         if (!room) return say(`[qunguard] 找不到群「${command.group ?? ''}」。回复「规则」查看群编号（G1、G2…）。`)
@@ -229,7 +238,9 @@ export class Supervisor {
         await this.save(rule)
         const effects = say(`[qunguard] ${hit.ref}「${hit.name}」现在是：${stateName(rule.state, rule.paused)}。`)
         if (change)
-          this.day(rule.room, at).changes.push(`${hit.name}：${stateName(change.from)} → ${stateName(change.to)}（${change.why}）`)
+          await this.addToDay(rule.room, at, {
+            change: `${hit.name}：${stateName(change.from)} → ${stateName(change.to)}（${change.why}）`,
+          })
         return effects
       }
     }
@@ -244,15 +255,19 @@ export class Supervisor {
       if (!closed) continue
       const rule = await this.ruleFor(r.room, r.rule, 'shadow')
       await this.save(recordAnswer(rule, r.decisionId, 'expired', now, this.o.lifecycle).rule)
-      if (!r.done) this.day(r.room, at).expired++
-      if (r.notifiedAt && !r.done) this.expiredUnseen.set(r.owner, (this.expiredUnseen.get(r.owner) ?? 0) + 1)
+      if (!r.done) await this.addToDay(r.room, at, { expired: 1 })
+      if (r.notifiedAt && !r.done) {
+        const pacing = await this.pacing(r.owner)
+        await this.store.savePacing(r.owner, { ...pacing, expiredUnseen: pacing.expiredUnseen + 1 })
+      }
     }
-    for (const [owner, due] of [...this.digestDue]) {
-      if (at.getTime() < due) continue
-      this.digestDue.delete(owner)
+    for (const owner of await this.store.listPacedOwners()) {
+      const pacing = await this.pacing(owner)
+      if (pacing.digestDue === undefined || at.getTime() < pacing.digestDue) continue
+      await this.store.savePacing(owner, { ...pacing, digestDue: undefined })
       effects.push(...(await this.digest(owner, at)))
     }
-    effects.push(...this.dailyReport(at))
+    effects.push(...(await this.dailyReport(at)))
     return effects
   }
 
@@ -281,19 +296,19 @@ export class Supervisor {
       : verdict === 'approve'
         ? 'approved'
         : 'rejected'
-    const day = this.day(request.room, at)
-    if (!request.done) day[verdict === 'approve' ? 'approved' : 'rejected']++
+    if (!request.done) await this.addToDay(request.room, at, verdict === 'approve' ? { approved: 1 } : { rejected: 1 })
     effects.push({ kind: 'say', to: sender, text: receiptText(number, outcome) })
     const rule = await this.ruleFor(request.room, request.rule, request.done ? 'active' : 'shadow')
     const next = recordAnswer(rule, request.decisionId, verdict === 'approve' ? 'approved' : 'rejected', now, this.o.lifecycle)
     await this.save(next.rule)
-    if (next.change) effects.push(...this.announceChange(request.room, request.rule, next.change, at))
+    if (next.change) effects.push(...(await this.announceChange(request.room, request.rule, next.change, at)))
     return effects
   }
 
-  private announceChange(room: string, rule: string, change: StateChange, at: Date): SupervisorEffect[] {
+  private async announceChange(room: string, rule: string, change: StateChange, at: Date): Promise<SupervisorEffect[]> {
+    await this.knowRoom(room)
     const name = this.ruleName(room, rule)
-    this.day(room, at).changes.push(`${name}：${stateName(change.from)} → ${stateName(change.to)}（${change.why}）`)
+    await this.addToDay(room, at, { change: `${name}：${stateName(change.from)} → ${stateName(change.to)}（${change.why}）` })
     const text = stateChangeText(name, this.topic(room), change)
     return this.staffOf(room).map((to) => ({ kind: 'say' as const, to, text }))
   }
@@ -305,15 +320,19 @@ export class Supervisor {
     const reviews = waiting.filter((r) => r.done)
     const candidates = waiting.filter((r) => !r.done)
     // Active learning: within the budget, ask first about what the guard is least sure of.
-    const budget = Math.max(0, this.o.dailyBudget - this.sentWithin(owner, at.getTime(), 24 * HOUR))
+    let pacing = await this.pacing(owner)
+    const budget = Math.max(0, this.o.dailyBudget - sentWithin(pacing, at.getTime(), 24 * HOUR))
     const ranked = await this.leastSureFirst(candidates)
     const asks = ranked.slice(0, budget).sort((a, b) => a.number - b.number)
-    if (ranked.length > asks.length) this.digestDue.set(owner, at.getTime() + this.o.digestMinutes * 60_000)
-    const expired = this.expiredUnseen.get(owner) ?? 0
-    this.expiredUnseen.delete(owner)
-    if (!asks.length && !reviews.length && !expired) return []
-    this.noteSent(owner, at.getTime(), asks.length)
-    for (const a of asks) this.day(a.room, at).asked++
+    if (ranked.length > asks.length) pacing = { ...pacing, digestDue: at.getTime() + this.o.digestMinutes * 60_000 }
+    const expired = pacing.expiredUnseen
+    pacing = { ...pacing, expiredUnseen: 0 }
+    if (!asks.length && !reviews.length && !expired) {
+      await this.store.savePacing(owner, pacing)
+      return []
+    }
+    await this.store.savePacing(owner, noteSent(pacing, at.getTime(), asks.length))
+    for (const a of asks) await this.addToDay(a.room, at, { asked: 1 })
     await this.store.markNotified(
       owner,
       [...asks, ...reviews].map((r) => r.number),
@@ -340,30 +359,43 @@ export class Supervisor {
     return [...requests].sort((a, b) => unsure(b) - unsure(a) || margin(a) - margin(b) || a.number - b.number)
   }
 
-  private dailyReport(at: Date): SupervisorEffect[] {
+  /** Once a day, after the report hour: each owner (of a room, or written to before) whose rooms had something that day. */
+  private async dailyReport(at: Date): Promise<SupervisorEffect[]> {
     if (this.o.reportHour === undefined) return []
     const local = new Date(at.getTime() + this.o.utcOffsetMinutes * 60_000)
     const day = local.toISOString().slice(0, 10)
-    if (local.getUTCHours() < this.o.reportHour || this.lastReportDay === day) return []
-    this.lastReportDay = day
+    if (local.getUTCHours() < this.o.reportHour) return []
+    await this.knowAllRooms()
+    const owners = new Set(await this.store.listPacedOwners())
+    for (const info of this.rooms.values()) if (info.owner) owners.add(info.owner)
     const effects: SupervisorEffect[] = []
-    for (const owner of this.owners) {
-      const managed = this.managedBy(owner)
-      if (managed.some((room) => this.days.has(`${day}#${room}`))) effects.push({ kind: 'say', to: owner, text: this.report(managed, at) })
+    let reported = false
+    for (const owner of [...owners].sort()) {
+      const pacing = await this.pacing(owner)
+      if (pacing.reportDay === day) continue
+      reported = true
+      await this.store.savePacing(owner, { ...pacing, reportDay: day })
+      const managed = await this.managedBy(owner)
+      const rows = await this.dayRows(managed, day)
+      if (rows.length) effects.push({ kind: 'say', to: owner, text: reportText(day, rows) })
     }
     // Keep a week of counts.
-    for (const key of this.days.keys())
-      if (key.slice(0, 10) < new Date(local.getTime() - 7 * 24 * HOUR).toISOString().slice(0, 10)) this.days.delete(key)
+    if (reported) await this.store.pruneDays(new Date(local.getTime() - 7 * 24 * HOUR).toISOString().slice(0, 10))
     return effects
   }
 
-  private report(rooms: readonly string[], at: Date): string {
+  private async report(rooms: readonly string[], at: Date): Promise<string> {
     const day = this.localDay(at)
-    const rows = rooms.flatMap((room) => {
-      const counts = this.days.get(`${day}#${room}`)
-      return counts ? [{ topic: this.topic(room), counts }] : []
-    })
-    return reportText(day, rows)
+    return reportText(day, await this.dayRows(rooms, day))
+  }
+
+  private async dayRows(rooms: readonly string[], day: string): Promise<{ topic: string; counts: DayCounts }[]> {
+    const rows: { topic: string; counts: DayCounts }[] = []
+    for (const room of rooms) {
+      const counts = await this.store.getDay(day, room)
+      if (counts) rows.push({ topic: this.topic(room), counts })
+    }
+    return rows
   }
 
   // —— rooms, rules, records ——————————————————————————————————————————————————
@@ -396,7 +428,8 @@ export class Supervisor {
   }
 
   /** Rooms this WeChat id owns or administers (room snapshots and the config). */
-  private managedBy(who: string): string[] {
+  private async managedBy(who: string): Promise<string[]> {
+    await this.knowAllRooms()
     const rooms = new Set<string>([...this.rooms.keys(), ...(this.deps.configRooms ?? [])])
     return [...rooms].filter((room) => this.staffOf(room).includes(who))
   }
@@ -409,6 +442,20 @@ export class Supervisor {
 
   private topic(room: string): string {
     return groupName(this.rooms.get(room)?.topic, room)
+  }
+
+  /** Reads a room's snapshot from the directory when this supervisor has not seen one. */
+  private async knowRoom(room: string): Promise<void> {
+    if (this.rooms.has(room) || !this.deps.rooms) return
+    const r = await this.deps.rooms.getRoom(room)
+    if (r) this.rooms.set(room, { topic: r.topic, owner: r.owner, admins: r.admins })
+  }
+
+  /** Reads every room's snapshot from the directory (those this supervisor has not seen). */
+  private async knowAllRooms(): Promise<void> {
+    if (!this.deps.rooms) return
+    for (const r of await this.deps.rooms.listRooms())
+      if (!this.rooms.has(r.room)) this.rooms.set(r.room, { topic: r.topic, owner: r.owner, admins: r.admins })
   }
 
   private ruleName(room: string, rule: string): string {
@@ -442,31 +489,34 @@ export class Supervisor {
 
   // —— rate limits and daily counts ———————————————————————————————————————————
 
-  private mayAskNow(owner: string, ms: number): boolean {
-    return this.sentWithin(owner, ms, HOUR) < this.o.maxPerHour && this.sentWithin(owner, ms, 24 * HOUR) < this.o.dailyBudget
+  private mayAskNow(pacing: OwnerPacing, ms: number): boolean {
+    return sentWithin(pacing, ms, HOUR) < this.o.maxPerHour && sentWithin(pacing, ms, 24 * HOUR) < this.o.dailyBudget
   }
 
-  private sentWithin(owner: string, ms: number, window: number): number {
-    return (this.sent.get(owner) ?? []).filter((t) => ms - t < window).length
+  /** An owner's pacing; an owner met for the first time is saved, so the daily report finds them. */
+  private async pacing(owner: string): Promise<OwnerPacing> {
+    const known = await this.store.getPacing(owner)
+    if (known) return known
+    await this.store.savePacing(owner, NO_PACING)
+    return NO_PACING
   }
 
-  private noteSent(owner: string, ms: number, n: number): void {
-    const times = (this.sent.get(owner) ?? []).filter((t) => ms - t < 24 * HOUR)
-    for (let i = 0; i < n; i++) times.push(ms)
-    this.sent.set(owner, times)
+  private addToDay(room: string, at: Date, add: DayAddition): Promise<void> {
+    return this.store.addToDay(this.localDay(at), room, add)
   }
 
   private localDay(at: Date): string {
     return new Date(at.getTime() + this.o.utcOffsetMinutes * 60_000).toISOString().slice(0, 10)
   }
+}
 
-  private day(room: string, at: Date): DayCounts {
-    const key = `${this.localDay(at)}#${room}`
-    let c = this.days.get(key)
-    if (!c) {
-      c = { acted: 0, asked: 0, approved: 0, rejected: 0, expired: 0, changes: [] }
-      this.days.set(key, c)
-    }
-    return c
-  }
+function sentWithin(pacing: OwnerPacing, ms: number, window: number): number {
+  return pacing.sent.filter((t) => ms - t < window).length
+}
+
+/** The pacing after n more requests sent at ms (times older than a day forgotten). */
+function noteSent(pacing: OwnerPacing, ms: number, n: number): OwnerPacing {
+  const times = pacing.sent.filter((t) => ms - t < 24 * HOUR)
+  for (let i = 0; i < n; i++) times.push(ms)
+  return { ...pacing, sent: times }
 }
