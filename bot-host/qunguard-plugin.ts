@@ -19,13 +19,14 @@ import { MemoryApprovalStore } from '../functions/adapters/memory/memory-approva
 import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import { type Config, parseConfig, queueSettings } from '../functions/domain/config.ts'
 import type { GroupEvent, MessageEvent } from '../functions/domain/events.ts'
-import { Guard, type HandleResult } from '../functions/domain/guard.ts'
+import type { Guard, HandleResult } from '../functions/domain/guard.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import type { MessageFeatures } from '../functions/domain/policy.ts'
 import { maskPii } from '../functions/domain/privacy.ts'
+import { GuardSession } from '../functions/domain/session.ts'
 import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
-import type { Supervisor, SupervisorEffect } from '../functions/domain/supervision/supervisor.ts'
-import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
+import type { Supervisor } from '../functions/domain/supervision/supervisor.ts'
+import type { ActionRequest } from '../functions/ports/action-executor.port.ts'
 import type { EventInbox } from '../functions/ports/event-inbox.port.ts'
 import type { GuardStore } from '../functions/ports/guard-store.port.ts'
 import type { SupervisionStore } from '../functions/ports/supervision-store.port.ts'
@@ -99,35 +100,15 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
   })
   let source: ReturnType<typeof watchWechaty> | undefined
   const now = options.now ?? (() => new Date())
-  const supervisor = supervisorFor(config, options.supervision ?? new MemoryApprovalStore(), {
-    policy: options.policy,
-    rooms: options.store,
-  })
-  let guard: Guard | undefined
-  let executor: WechatyActionExecutor | undefined
+  const supervision = options.supervision ?? new MemoryApprovalStore()
+  let session: GuardSession | undefined
+  // Until installed on a bot, supervision is there to read (its rules, records) but acts on nothing.
+  let supervisor: Supervisor = supervisorFor(config, supervision, { policy: options.policy, rooms: options.store })
   let timer: NodeJS.Timeout | undefined
 
-  /** Carries the supervisor's effects out: private messages, and approved actions (recorded like the Guard's own). */
-  const run = async (effects: readonly SupervisorEffect[]): Promise<void> => {
-    if (!executor) return
-    for (const e of effects) {
-      if (e.kind === 'say') {
-        const told = await executor.execute(privateNote(e.to, e.text))
-        if (told.status === 'failed') onError(new Error(`could not message ${e.to}: ${told.detail}`))
-        continue
-      }
-      let outcome: ActionOutcome
-      try {
-        outcome = await executor.execute(e.approval.request)
-      } catch (error) {
-        outcome = { status: 'failed', detail: error instanceof Error ? error.message : String(error) }
-      }
-      await options.store.recordAction({ decisionId: e.approval.decisionId, ...outcome, ts: now().toISOString() })
-    }
-  }
   const tick = async () => {
     try {
-      await run(await supervisor.tick(now()))
+      await session?.tick(now())
     } catch (e) {
       onError(e instanceof Error ? e : new Error(String(e)))
     }
@@ -135,18 +116,18 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
 
   const plugin = function installQunGuard(bot: WechatyInterface) {
     const ex = new WechatyActionExecutor(bot, options.actions)
-    executor = ex
-    const g = new Guard({
+    const s = new GuardSession({
       store: options.store,
+      supervision,
       config,
+      policy: options.policy,
       executor: ex,
-      learned: options.policy,
-      supervision: supervisor,
-      onWarning: (line) => onError(new Error(line)),
+      now,
+      onProblem: (line) => onError(new Error(line)),
     })
-    guard = g
+    session = s
+    supervisor = s.supervisor
     judge = async function judge(event) {
-      supervisor.observe(event)
       let features: MessageFeatures | undefined
       const media = options.media
       if (media && event.kind === 'message' && (event.type === 'image' || event.type === 'voice')) {
@@ -154,17 +135,15 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
         features = analysis.features
         for (const p of analysis.problems) onError(new Error(p), event)
       }
-      const result = await g.handle(event, features)
+      const { result } = await s.handle(event, { at: now(), features })
       if (result.status === 'invalid') {
         onError(new Error(`invalid ${event.kind} event from Wechaty: ${result.error}`), event)
         return
       }
       onResult(result, event)
       if (result.status !== 'stored') return
-      for (const h of result.decisions) await run(await supervisor.onDecision(h, now()))
-      if (event.kind === 'private') await run(await supervisor.onPrivate(event, now()))
       if (media && event.kind === 'message' && event.type === 'text' && result.decisions.length === 0) {
-        const { cfg } = g.roomConfig(event.room, (await options.store.getRoom(event.room))?.topic)
+        const { cfg } = s.guard.roomConfig(event.room, (await options.store.getRoom(event.room))?.topic)
         const reply = await media.answer(event, { ocr: cfg.pictures.ocrOnRequest, selfie: cfg.pictures.selfieScore })
         if (reply) await ex.execute(replyTo(event, reply))
       }
@@ -192,33 +171,13 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     idle: {
       value: () => settle(source, queue),
     },
-    guard: { get: () => guard },
+    guard: { get: () => session?.guard },
     queue: { value: queue },
     converting: { get: () => ({ now: source?.converting ?? 0, peak: source?.peakConverting ?? 0 }) },
-    supervisor: { value: supervisor },
+    supervisor: { get: () => supervisor },
     tick: { value: tick },
     stop: { value: () => clearInterval(timer) },
   }) as QunGuardPlugin
-}
-
-/** A private text to someone, as an action request (about no room). */
-function privateNote(to: string, text: string): ActionRequest {
-  return {
-    decisionId: -1,
-    decision: {
-      event: 'supervision',
-      room: 'private',
-      target: to,
-      action: 'alert-owner',
-      mode: 'active',
-      rule: 'supervision',
-      score: 1,
-      reason: text,
-    },
-    messageId: '',
-    text,
-    ownerId: to,
-  }
 }
 
 /** A picture's or voice message's file, unless the puppet says it is over the limit. */

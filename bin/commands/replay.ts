@@ -17,9 +17,8 @@ import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-st
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
 import type { Config } from '../../functions/domain/config.ts'
 import type { Decision } from '../../functions/domain/events.ts'
-import { Guard, type HandledDecision } from '../../functions/domain/guard.ts'
 import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
-import { supervisorFor } from '../../functions/domain/supervision/catalogue.ts'
+import { GuardSession } from '../../functions/domain/session.ts'
 import type { SupervisorEffect } from '../../functions/domain/supervision/supervisor.ts'
 import { qrFacts, readHistories } from './history-input.ts'
 import { Progress } from './progress.ts'
@@ -105,9 +104,9 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const store = SqliteGuardStore.open(options.store ?? ':memory:')
   const ownerLog = options.ownerLog ? new JsonlWriter(options.ownerLog, { atomic: true }) : undefined
   const policy = options.policy ? policyFromJson(fs.readFileSync(options.policy, 'utf8'), jiebaWords) : undefined
-  // A fresh approvals store every run: requests are numbered from 1, so a replay is deterministic.
-  const supervisor = supervisorFor(config, new MemoryApprovalStore(), { policy, rooms: store })
-  const guard = new Guard({ store, config, learned: policy, supervision: supervisor })
+  // A fresh approvals store every run: requests are numbered from 1, so a replay is deterministic;
+  // so events stored by an earlier run on the store are put to supervision again.
+  const session = new GuardSession({ store, supervision: new MemoryApprovalStore(), config, policy, rehearStored: true })
   const progress = new Progress('replay', events.length, showProgress)
   let conflicts = input.conflicts
   let duplicates = input.duplicates
@@ -132,30 +131,19 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     let handled = 0
     for (const e of events) {
       const at = new Date(e.ts)
-      supervisor.observe(e)
-      await apply(await supervisor.tick(at), e.ts)
-      const result = await guard.handleEvent(e, { qr: qr.get(e.id) })
+      const { result, decisions, effects } = await session.handle(e, { at, features: { qr: qr.get(e.id) }, tick: true })
       progress.tick()
-      let decisions: readonly HandledDecision[] = []
-      if (result.status === 'stored') decisions = result.decisions
-      else if (result.status === 'duplicate') {
-        // Stored by an earlier run on this store: not judged again, but supervision hears it again.
-        resumed++
-        decisions = await guard.resumed(e)
-      } else if (result.status === 'conflict') {
+      if (result.status === 'duplicate')
+        resumed++ // stored by an earlier run on this store: not judged again
+      else if (result.status === 'conflict') {
         conflicts++
         skipped.add(e.id)
         log(
           `${input.origin.get(e.id)}: skipped: event id ${e.id} is in the store for a different event (${result.stored.kind} at ${result.stored.ts})`,
         )
-      } else duplicates++
-      if (result.status === 'stored' || result.status === 'duplicate') {
-        for (const h of decisions) {
-          lastDecision = Math.max(lastDecision, h.id)
-          await apply(await supervisor.onDecision(h, at), e.ts)
-        }
-        if (e.kind === 'private') await apply(await supervisor.onPrivate(e, at), e.ts)
-      }
+      } else if (result.status !== 'stored') duplicates++
+      for (const h of decisions) lastDecision = Math.max(lastDecision, h.id)
+      await apply(effects, e.ts)
       handled++
       if (handled % batchSize === 0) {
         store.endBatch()

@@ -1,0 +1,153 @@
+/**
+ * GuardSession: the guard's one entry point — an event in; its decisions and what supervision
+ * asks for (private messages to owners, approved actions) out.
+ *
+ *   event → Supervisor.observe → (tick, on the event's own clock, when asked) → Guard: store and
+ *   judge → each decision to the Supervisor (approval request, review, counts) → a private message
+ *   read as an owner's answer or command
+ *
+ * With an executor (the Wechaty plugin) the session carries everything out itself and records
+ * each action's outcome; without one (`replay`, tests) the effects are returned for the host. All
+ * state is behind the two stores it is given (GuardStore, SupervisionStore), so a session built
+ * afresh on the same stores carries on where another left off.
+ *
+ * @example
+ *   const session = new GuardSession({ store, supervision, config, policy, executor })
+ *   const { result, effects } = await session.handle(event, { at: new Date() })
+ *   setInterval(() => void session.tick(new Date()), 60_000)
+ */
+import type { ActionExecutor, ActionOutcome, ActionRequest } from '../ports/action-executor.port.ts'
+import type { GuardStore } from '../ports/guard-store.port.ts'
+import type { SupervisionStore } from '../ports/supervision-store.port.ts'
+import type { Config } from './config.ts'
+import type { GroupEvent } from './events.ts'
+import { Guard, type HandledDecision, type HandleResult } from './guard.ts'
+import type { LearnedPolicy } from './learning/rule-learner.ts'
+import type { ClassifierRuleOptions, MessageFeatures } from './policy.ts'
+import { supervisorFor } from './supervision/catalogue.ts'
+import type { Supervisor, SupervisorEffect } from './supervision/supervisor.ts'
+
+export interface GuardSessionOptions {
+  readonly store: GuardStore
+  readonly supervision: SupervisionStore
+  readonly config: Config
+  /** A learned policy whose rules run next to the keyword rules, under supervision. */
+  readonly policy?: LearnedPolicy | undefined
+  /** Turns a classifier's spam score into shadow proposals. @default off */
+  readonly classifierRule?: ClassifierRuleOptions | undefined
+  /** Carries decisions and effects out; without one they are only returned. */
+  readonly executor?: ActionExecutor | undefined
+  /**
+   * Put the decisions of an event the guard store had already (a resumed replay, whose
+   * supervision starts afresh) to supervision again. @default false
+   */
+  readonly rehearStored?: boolean | undefined
+  /** The clock for action records. @default the wall clock */
+  readonly now?: (() => Date) | undefined
+  /** What an operator should know: a config entry that fits several groups, a message that could not be sent. */
+  readonly onProblem?: ((line: string) => void) | undefined
+}
+
+export interface SessionOutput {
+  readonly result: HandleResult
+  /** The event's decisions: judged now, or (with `rehearStored`) stored by an earlier run. */
+  readonly decisions: readonly HandledDecision[]
+  /** What supervision asked for, in order (carried out already when the session has an executor). */
+  readonly effects: readonly SupervisorEffect[]
+}
+
+export class GuardSession {
+  readonly guard: Guard
+  readonly supervisor: Supervisor
+  private readonly o: GuardSessionOptions
+  private readonly now: () => Date
+  private readonly problem: (line: string) => void
+
+  constructor(options: GuardSessionOptions) {
+    this.o = options
+    this.now = options.now ?? (() => new Date())
+    this.problem = options.onProblem ?? (() => {})
+    this.supervisor = supervisorFor(options.config, options.supervision, {
+      policy: options.policy,
+      classifier: options.classifierRule !== undefined,
+      rooms: options.store,
+    })
+    this.guard = new Guard({
+      store: options.store,
+      config: options.config,
+      executor: options.executor,
+      now: this.now,
+      classifierRule: options.classifierRule,
+      learned: options.policy,
+      supervision: this.supervisor,
+      onWarning: this.problem,
+    })
+  }
+
+  /**
+   * One event from any source. `at`: when it happens (the wall clock live, the event's own time in
+   * a replay); `tick`: run supervision's periodic work at `at` first (a replay's clock).
+   */
+  async handle(event: GroupEvent, options: { at: Date; features?: MessageFeatures | undefined; tick?: boolean }): Promise<SessionOutput> {
+    const { at } = options
+    this.supervisor.observe(event)
+    const effects: SupervisorEffect[] = options.tick ? await this.tick(at) : []
+    const result = await this.guard.handleEvent(event, options.features)
+    let decisions: readonly HandledDecision[] = []
+    if (result.status === 'stored') decisions = result.decisions
+    else if (result.status === 'duplicate' && this.o.rehearStored) decisions = await this.guard.resumed(event)
+    else return { result, decisions, effects }
+    for (const h of decisions) effects.push(...(await this.carryOut(await this.supervisor.onDecision(h, at))))
+    if (event.kind === 'private') effects.push(...(await this.carryOut(await this.supervisor.onPrivate(event, at))))
+    return { result, decisions, effects }
+  }
+
+  /** Supervision's periodic work (expiry, digests, the daily report), carried out with an executor. */
+  async tick(at: Date): Promise<SupervisorEffect[]> {
+    return this.carryOut(await this.supervisor.tick(at))
+  }
+
+  /** With an executor: private messages sent, approved actions carried out and recorded. */
+  private async carryOut(effects: readonly SupervisorEffect[]): Promise<SupervisorEffect[]> {
+    const executor = this.o.executor
+    if (!executor) return [...effects]
+    for (const e of effects) {
+      if (e.kind === 'say') {
+        const told = await attempt(executor, privateNote(e.to, e.text))
+        if (told.status === 'failed') this.problem(`could not message ${e.to}: ${told.detail}`)
+        continue
+      }
+      const outcome = await attempt(executor, e.approval.request)
+      await this.o.store.recordAction({ decisionId: e.approval.decisionId, ...outcome, ts: this.now().toISOString() })
+    }
+    return [...effects]
+  }
+}
+
+async function attempt(executor: ActionExecutor, request: ActionRequest): Promise<ActionOutcome> {
+  try {
+    return await executor.execute(request)
+  } catch (error) {
+    return { status: 'failed', detail: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+/** A private text to someone, as an action request (about no room). */
+export function privateNote(to: string, text: string, about = ''): ActionRequest {
+  return {
+    decisionId: -1,
+    decision: {
+      event: about || 'supervision',
+      room: 'private',
+      target: to,
+      action: 'alert-owner',
+      mode: 'active',
+      rule: 'supervision',
+      score: 1,
+      reason: text,
+    },
+    messageId: about,
+    text,
+    ownerId: to,
+  }
+}
