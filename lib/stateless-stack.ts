@@ -4,7 +4,7 @@
  *   bot host (Fargate) ─► events ─► ingest ─┬─► vision ─► moderate ─┬─► actions ─► bot host
  *                                            └──────────► moderate ─┘
  *                     owner's answers ─► ingest ─► approvals ─► actions
- *   every minute: monitor (heartbeats, approval expiry and backlog)
+ *   every minute: monitor (heartbeats; supervision's clock: expiry, digests, daily report; backlog)
  *   daily: retraining (learn → SageMaker training → serverless endpoint used by moderate),
  *          or just learn when the SageMaker path is off
  *
@@ -76,8 +76,6 @@ export interface StatelessStackProps extends StackProps {
   readonly puppet?: string
   /** Open approval requests above this raise the backlog alarm. @default 50 */
   readonly approvalBacklogThreshold?: number
-  /** Hours an approval request can be answered. @default 24 */
-  readonly approvalExpiryHours?: number
   /** Seconds between bot heartbeats. @default 60 */
   readonly heartbeatSeconds?: number
 }
@@ -205,21 +203,26 @@ export class StatelessStack extends Stack {
 
     const approvals = new GuardFunction(this, 'Approvals', {
       handler: 'approvals',
-      description: 'Opens numbered approval requests for shadow decisions and carries out the owner’s answers.',
-      environment: {
-        TABLE_NAME: data.table.tableName,
-        ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
-        APPROVAL_EXPIRY_HOURS: String(props.approvalExpiryHours ?? 24),
-      },
+      description: 'Supervision: numbered approval requests to owners (paced, digests), their answers and commands, rule records.',
+      environment: { TABLE_NAME: data.table.tableName, ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl },
     })
-      .allow([GET, PUT, UPDATE, DELETE], [table])
+      .allow([GET, QUERY, PUT, UPDATE, DELETE], [table])
       .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn])
+    guardConfig?.grantRead(approvals)
 
     const monitor = new GuardFunction(this, 'Monitor', {
       handler: 'monitor',
-      description: 'Every minute: bot heartbeats, expiry of unanswered approval requests, the approval backlog.',
-      environment: { TABLE_NAME: data.table.tableName, HEARTBEAT_SECONDS: String(heartbeatSeconds) },
-    }).allow([GET, QUERY, UPDATE, DELETE], [table])
+      description:
+        'Every minute: bot heartbeats; supervision’s clock (expiry with rule records, digests, daily reports); the approval backlog.',
+      environment: {
+        TABLE_NAME: data.table.tableName,
+        ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
+        HEARTBEAT_SECONDS: String(heartbeatSeconds),
+      },
+    })
+      .allow([GET, QUERY, PUT, UPDATE, DELETE], [table])
+      .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn])
+    guardConfig?.grantRead(monitor)
     new Rule(this, 'MonitorSchedule', { schedule: Schedule.rate(Duration.minutes(1)), targets: [new LambdaFunction(monitor.fn)] })
 
     const consume = (fn: GuardFunction, queue: Queue) =>

@@ -45,12 +45,23 @@ const ActionRequestSchema = z.object({
   ownerId: z.string().optional(),
 })
 
+const ProposalSchema = z.object({ request: ActionRequestSchema, message: MessageEventSchema, roomTopic: z.string() })
+
 export const ApprovalsRequestSchema = z.discriminatedUnion('kind', [
+  /** Every decision moderate stored (the Guard's HandledDecision): counted in its rule's record; a shadow one is put to the owner, an active one kept for review. */
   z.object({
-    kind: z.literal('proposal'),
-    proposal: z.object({ request: ActionRequestSchema, message: MessageEventSchema, roomTopic: z.string() }),
+    kind: z.literal('decision'),
+    decision: z.object({
+      id: z.number().int(),
+      decision: DecisionSchema,
+      request: ActionRequestSchema.optional(),
+      proposal: ProposalSchema.optional(),
+      message: MessageEventSchema.optional(),
+    }),
     imageText: z.string().optional(),
   }),
+  /** Sent by earlier versions of moderate (a shadow decision only); still read, so none in flight is lost. */
+  z.object({ kind: z.literal('proposal'), proposal: ProposalSchema, imageText: z.string().optional() }),
   z.object({ kind: z.literal('answer'), event: PrivateEventSchema }),
 ])
 export type ApprovalsRequest = z.infer<typeof ApprovalsRequestSchema>

@@ -1,25 +1,30 @@
 /**
- * approvals: the owner's side of shadow rules.
+ * approvals: the owner's side of every rule, on AWS — the same Supervisor as the embedded guard.
  *
- *   proposal (from moderate) → the owner's next numbered request, sent to them privately
- *   answer (owner's private message, from ingest) → `Y<n>`: the proposed action is carried out;
- *                                                   `N<n>`: nothing happens to the member;
- *                                                   both count in the rule's record
+ *   decision (from moderate) → counted in its rule's record; a shadow one becomes a numbered request
+ *                              to the owner, sent now or — beyond the hourly limit — in the next digest
+ *                              (the monitor's tick), within the daily budget; an active one is listed
+ *                              in the next digest for review (`N<n>` marks it wrong and can demote the rule)
+ *   owner's private message  → `Y<n>`: the proposed action is carried out; `N<n>`: nothing happens
+ *   (from ingest)              to the member; both count in the rule's record, which may promote or
+ *                              demote it (moderate reads the records). Commands: 规则, 暂停/恢复/
+ *                              启用/试运行/停用 R<k>, 安静 开/关, 日报 — only from the room's staff
  *
- * Answers are looked up under the sender's own WeChat id, so nobody can answer someone else's
- * requests; a message that is not an answer is ignored. Opening is idempotent per decision and
- * closing is conditional, so a redelivered record changes nothing. Each answer updates the rule's
- * lifecycle record (docs/supervision.md): five approvals promote a shadow rule to act alone
- * (moderate reads the records), and the owner is told. Digests and owner commands are embedded-only.
+ * What supervision asks for (private messages, approved actions) goes to the action queue for
+ * the bot host. Every piece of supervision's state is in DynamoDB (SupervisionStore), the rooms'
+ * names and staff are read from the guard's store, and a fresh Supervisor serves each batch, so
+ * nothing depends on which container runs it. The queue's message group is the owner: one
+ * owner's requests, answers and commands are handled one at a time, in order.
  */
+import { createHash } from 'node:crypto'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
-import { answerReceiptText, approvalRequestText, parseAnswer } from '../domain/approvals.ts'
-import type { PrivateEvent } from '../domain/events.ts'
-import { groupName, ruleName } from '../domain/owner-words.ts'
+import type { Config } from '../domain/config.ts'
+import type { HandledDecision } from '../domain/guard.ts'
+import { privateNote } from '../domain/session.ts'
 import { ApprovalsRequestSchema } from '../domain/stage-messages.ts'
-import { newRule, recordAnswer, recordFired } from '../domain/supervision/lifecycle.ts'
-import { stateChangeText } from '../domain/supervision/texts.ts'
+import { supervisorFor } from '../domain/supervision/catalogue.ts'
+import type { RoomDirectory, Supervisor, SupervisorEffect } from '../domain/supervision/supervisor.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import type { SupervisionStore } from '../ports/supervision-store.port.ts'
@@ -30,118 +35,77 @@ import { fifoBatch, recordBody } from './sqs-batch.ts'
 export interface ApprovalsDeps {
   readonly approvals: SupervisionStore
   readonly actions: MessageQueue<ActionRequest>
-  /** How long a request can be answered. @default 24 */
-  readonly expiresInHours?: number
+  /** The rooms' snapshots (the guard store): names, owners and admins. */
+  readonly rooms: RoomDirectory
+  /** The guard config: rules and their names, staff, supervision settings. */
+  readonly config: Config
   readonly now?: () => Date
 }
 
-/** A private note to someone, as an action for the bot host (not about any room). */
-function privateNote(to: string, about: string, text: string): ActionRequest {
-  return {
-    decisionId: -1,
-    decision: {
-      event: about,
-      room: 'private',
-      target: to,
-      action: 'alert-owner',
-      mode: 'active',
-      rule: 'approvals',
-      score: 1,
-      reason: text,
-    },
-    messageId: about,
-    text,
-    ownerId: to,
+/** A Supervisor over the stores, fresh for each batch (no state kept between invocations). */
+export function supervisorOf(deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config'>): Supervisor {
+  return supervisorFor(deps.config, deps.approvals, { rooms: deps.rooms, classifier: true })
+}
+
+/**
+ * Sends supervision's effects to the action queue: private messages grouped by who gets them,
+ * approved actions by their room. `key` names what caused them, so a redelivered record sends
+ * the same messages with the same deduplication ids (SQS drops them within five minutes).
+ */
+export async function sendEffects(actions: MessageQueue<ActionRequest>, effects: readonly SupervisorEffect[], key: string): Promise<void> {
+  for (const [i, e] of effects.entries()) {
+    if (e.kind === 'act') {
+      await actions.send({ group: e.approval.room, dedupeId: `decision-${e.approval.decisionId}`, body: e.approval.request })
+      continue
+    }
+    const id = createHash('sha256').update(`${key}\u0000${i}\u0000${e.to}\u0000${e.text}`).digest('hex').slice(0, 64)
+    await actions.send({ group: `owner-${e.to}`, dedupeId: `say-${id}`, body: privateNote(e.to, e.text, key) })
   }
 }
 
-export async function approvalsRecord(deps: ApprovalsDeps, record: SQSRecord): Promise<void> {
+export async function approvalsRecord(deps: ApprovalsDeps, supervisor: Supervisor, record: SQSRecord): Promise<void> {
   const body = recordBody(ApprovalsRequestSchema, record)
   const now = (deps.now ?? (() => new Date()))()
-  if (body.kind === 'proposal') {
-    const { proposal } = body
-    const owner = proposal.request.ownerId ?? ''
-    const hours = deps.expiresInHours ?? 24
-    const req = await deps.approvals.open({
-      owner,
-      room: proposal.request.decision.room,
-      rule: proposal.request.decision.rule,
-      decisionId: proposal.request.decisionId,
-      request: proposal.request,
-      createdAt: now.toISOString(),
-      deadline: new Date(now.getTime() + hours * 3_600_000).toISOString(),
-      ...(proposal.roomTopic ? { topic: proposal.roomTopic } : {}),
-    })
-    const rule = (await deps.approvals.getRule(req.room, req.rule)) ?? newRule(req.room, req.rule, 'shadow')
-    await deps.approvals.saveRule(recordFired(rule, req.decisionId))
-    metrics.addMetric('ApprovalsOpened', MetricUnit.Count, 1)
-    const ask: ActionRequest = {
-      ...proposal.request,
-      decision: { ...proposal.request.decision, action: 'ask-owner', mode: 'shadow' },
-      text: approvalRequestText(req.number, proposal, hours, body.imageText),
-    }
-    await deps.actions.send({ group: proposal.request.decision.room, dedupeId: `approval-${owner}-${req.number}`, body: ask })
+  if (body.kind !== 'answer') {
+    const h: HandledDecision =
+      body.kind === 'decision'
+        ? body.decision
+        : {
+            id: body.proposal.request.decisionId,
+            decision: { ...body.proposal.request.decision, action: 'ask-owner', mode: 'shadow' },
+            proposal: body.proposal,
+            message: body.proposal.message,
+          }
+    const effects = await supervisor.onDecision(h, now, { imageText: body.imageText })
+    if (h.proposal) metrics.addMetric('ApprovalsOpened', MetricUnit.Count, 1)
+    await sendEffects(deps.actions, effects, `decision-${h.id}`)
     return
   }
-  await answer(deps, body.event, now)
-}
-
-async function answer(deps: ApprovalsDeps, event: PrivateEvent, now: Date): Promise<void> {
-  const parsed = parseAnswer(event.text)
-  if (!parsed) return // an ordinary private message: not ours to answer
-  const at = now.toISOString()
-  const open = await deps.approvals.get(event.sender, parsed.number)
-  const answerable = open?.status === 'open' && Date.parse(at) <= Date.parse(open.deadline)
-  // Carry the action out before closing the request: if this dies in between, the redelivered
-  // answer finds the request still open and sends again (SQS drops the repeat by its id).
-  if (answerable && parsed.verdict === 'approve')
-    await deps.actions.send({ group: open.room, dedupeId: `decision-${open.decisionId}`, body: open.request })
-  const closed = answerable
-    ? await deps.approvals.close(event.sender, parsed.number, parsed.verdict === 'approve' ? 'approved' : 'rejected', at)
-    : undefined
-  const outcome = closed ? (closed.status === 'approved' ? 'approved' : 'rejected') : 'unknown'
-  if (closed) {
-    // The rule's record learns from the answer, and may be promoted (or demoted) by it.
-    const rule = (await deps.approvals.getRule(closed.room, closed.rule)) ?? newRule(closed.room, closed.rule, 'shadow')
-    const next = recordAnswer(rule, closed.decisionId, closed.status === 'approved' ? 'approved' : 'rejected', at)
-    await deps.approvals.saveRule(next.rule)
-    if (next.change) {
-      logger.info('rule changed state', { rule: closed.rule, room: closed.room, from: next.change.from, to: next.change.to })
-      await deps.actions.send({
-        group: `owner-${event.sender}`,
-        dedupeId: `state-${event.id}`,
-        body: privateNote(
-          event.sender,
-          event.id,
-          stateChangeText(ruleName(closed.rule), groupName(closed.topic, closed.room), next.change),
-        ),
-      })
-    }
-  }
-  metrics.addMetric(outcome === 'unknown' ? 'AnswersUnmatched' : outcome === 'approved' ? 'Approved' : 'Rejected', MetricUnit.Count, 1)
-  logger.info('owner answered', { number: parsed.number, verdict: parsed.verdict, outcome, rule: closed?.rule, room: closed?.room })
-  await deps.actions.send({
-    group: `owner-${event.sender}`,
-    dedupeId: `receipt-${event.id}`,
-    body: privateNote(event.sender, event.id, answerReceiptText(parsed, outcome)),
-  })
+  const { event } = body
+  const effects = await supervisor.onPrivate(event, now)
+  const acted = effects.filter((e) => e.kind === 'act').length
+  if (acted) metrics.addMetric('Approved', MetricUnit.Count, acted)
+  logger.info('owner wrote', { event: event.id, effects: effects.length, acted })
+  await sendEffects(deps.actions, effects, `private-${event.id}`)
 }
 
 export function approvalsBatch(deps: ApprovalsDeps, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  return fifoBatch(event, context, (record) => approvalsRecord(deps, record))
+  const supervisor = supervisorOf(deps)
+  return fifoBatch(event, context, (record) => approvalsRecord(deps, supervisor, record))
 }
 
 let deps: ApprovalsDeps | undefined
-/** Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, APPROVAL_EXPIRY_HOURS (default 24). */
-export function depsFromEnv(): ApprovalsDeps {
+/** Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, the guard config (QUNGUARD_CONFIG_KEY in MEDIA_BUCKET). */
+export async function depsFromEnv(): Promise<ApprovalsDeps> {
   deps ??= {
     approvals: aws.approvalStore(),
     actions: aws.queue('ACTIONS_QUEUE_URL'),
-    expiresInHours: Number(process.env.APPROVAL_EXPIRY_HOURS ?? 24),
+    rooms: aws.guardStore(),
+    config: await aws.guardConfig().load(),
   }
   return deps
 }
 
-export const handler = withPowertools(function approvalsHandler(event: SQSEvent, context: Context) {
-  return approvalsBatch(depsFromEnv(), event, context)
+export const handler = withPowertools(async function approvalsHandler(event: SQSEvent, context: Context) {
+  return approvalsBatch(await depsFromEnv(), event, context)
 })

@@ -1,7 +1,8 @@
 /**
  * moderate: judges one message — keyword rules, the picture's text, the ad classifier — and
  * stores it with its decisions in one transaction (the Guard, as embedded). Active decisions go
- * to the action queue for the bot host; shadow ones go to approvals as proposals for the owner.
+ * to the action queue for the bot host; every decision goes to approvals (supervision: the rule's
+ * record, a request to the owner for a shadow one, a review in the digest for an active one).
  *
  * The classifier is the SageMaker endpoint the retraining workflow deploys; until that endpoint
  * exists — or always, with the SageMaker path off — it is the in-process model learn saved in S3.
@@ -86,21 +87,24 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
   await dispatch(deps, result.decisions, req.imageText)
 }
 
-/** Active decisions to the action queue, shadow ones to approvals as proposals for the owner. */
+/**
+ * Active decisions to the action queue; every decision to approvals, where supervision counts it
+ * in its rule's record and puts a shadow one to the owner (an active one is kept for review).
+ */
 async function dispatch(deps: ModerateDeps, decisions: readonly HandledDecision[], imageText: string | undefined): Promise<void> {
   for (const d of decisions) {
     if (d.request) await deps.actions.send({ group: d.decision.room, dedupeId: `decision-${d.id}`, body: d.request })
-    if (!d.proposal) continue
-    const owner = d.proposal.request.ownerId
-    if (!owner) {
+    const owner = (d.proposal ?? d).request?.ownerId
+    if (d.proposal && !owner) {
       metrics.addMetric('ProposalsWithoutOwner', MetricUnit.Count, 1)
       logger.warn('shadow decision has no owner to ask', { room: d.decision.room, rule: d.decision.rule })
-      continue
     }
+    const { outcome: _, ...decision } = d
+    // One owner's decisions, answers and commands are handled in order (a room without a known owner: by room).
     await deps.approvals.send({
-      group: `owner-${owner}`,
-      dedupeId: `proposal-${d.id}`,
-      body: { kind: 'proposal', proposal: d.proposal, imageText },
+      group: owner ? `owner-${owner}` : `room-${d.decision.room}`,
+      dedupeId: `supervise-${d.id}`,
+      body: { kind: 'decision', decision, imageText },
     })
   }
 }

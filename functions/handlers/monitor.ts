@@ -1,19 +1,36 @@
 /**
  * monitor: runs every minute (EventBridge). Reads the bot registry's heartbeats and publishes
  * LiveBots / MissingHeartbeats (a bot is dead after three missed beats — the alarm fires on any),
- * closes approval requests past their deadline as expired (no action is taken on them) and
- * publishes the open backlog (ApprovalBacklog, alarmed above a threshold).
+ * then runs supervision's clock — the same `Supervisor.tick` as the embedded guard: unanswered
+ * requests past their deadline expire (and count in their rule's record), digests that are due
+ * go out, and once a day each owner gets the daily report. What it says goes to the action queue
+ * for the bot host. Publishes the open backlog (ApprovalBacklog, alarmed above a threshold).
+ *
+ * Known race: the tick is not on the owners' FIFO groups, so it can run while approvals handles an
+ * answer of the same owner. Closing a request is a conditional write (an answer and an expiry
+ * never both close one request), but a rule's record and an owner's pacing are read, changed and
+ * written whole: when both touch the same rule in the same moment, one count can be lost.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
+import type { Config } from '../domain/config.ts'
 import { assessBots } from '../domain/registry.ts'
-import type { ApprovalStore } from '../ports/approval-store.port.ts'
+import type { RoomDirectory } from '../domain/supervision/supervisor.ts'
+import type { ActionRequest } from '../ports/action-executor.port.ts'
 import type { BotRegistry } from '../ports/bot-registry.port.ts'
+import type { MessageQueue } from '../ports/message-queue.port.ts'
+import type { SupervisionStore } from '../ports/supervision-store.port.ts'
+import { sendEffects, supervisorOf } from './approvals.ts'
 import { aws } from './aws-clients.ts'
 import { logger, metrics, withPowertools } from './observability.ts'
 
 export interface MonitorDeps {
   readonly registry: BotRegistry
-  readonly approvals: ApprovalStore
+  readonly approvals: SupervisionStore
+  /** The rooms' snapshots (the guard store): names and staff, for reports and digests. */
+  readonly rooms: RoomDirectory
+  readonly config: Config
+  /** Where digests, reports and notices go (the bot host sends them). */
+  readonly actions: MessageQueue<ActionRequest>
   /** The bot hosts' heartbeat interval. @default 60 */
   readonly heartbeatSeconds?: number
   readonly now?: () => Date
@@ -22,7 +39,10 @@ export interface MonitorDeps {
 export interface MonitorResult {
   readonly live: string[]
   readonly dead: string[]
+  /** Requests that were overdue when the tick began (the tick expires them). */
   readonly expired: number
+  /** Private messages the tick sent (digests, daily reports, notices). */
+  readonly sent: number
   readonly backlog: number
 }
 
@@ -30,8 +50,10 @@ export async function monitor(deps: MonitorDeps): Promise<MonitorResult> {
   const now = (deps.now ?? (() => new Date()))()
   const at = now.toISOString()
   const { live, dead } = assessBots(await deps.registry.list(), now, deps.heartbeatSeconds ?? 60)
-  let expired = 0
-  for (const r of await deps.approvals.listOverdue(at)) if (await deps.approvals.close(r.owner, r.number, 'expired', at)) expired++
+  const expired = (await deps.approvals.listOverdue(at)).length
+  const effects = await supervisorOf(deps).tick(now)
+  // One tick per minute: the minute names the tick, so a retried invocation sends nothing twice.
+  await sendEffects(deps.actions, effects, `tick-${at.slice(0, 16)}`)
   const backlog = await deps.approvals.countOpen(at)
   metrics.addMetric('LiveBots', MetricUnit.Count, live.length)
   metrics.addMetric('MissingHeartbeats', MetricUnit.Count, dead.length)
@@ -39,20 +61,23 @@ export async function monitor(deps: MonitorDeps): Promise<MonitorResult> {
   metrics.addMetric('ApprovalBacklog', MetricUnit.Count, backlog)
   for (const d of dead)
     logger.warn('bot missed its heartbeats', { bot: d.bot, missed: d.missed, lastBeat: d.record.lastBeat, host: d.record.host })
-  return { live: live.map((b) => b.bot), dead: dead.map((b) => b.bot), expired, backlog }
+  return { live: live.map((b) => b.bot), dead: dead.map((b) => b.bot), expired, sent: effects.length, backlog }
 }
 
 let deps: MonitorDeps | undefined
-/** Production wiring: TABLE_NAME, HEARTBEAT_SECONDS (default 60). */
-export function depsFromEnv(): MonitorDeps {
+/** Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, HEARTBEAT_SECONDS (default 60), the guard config. */
+export async function depsFromEnv(): Promise<MonitorDeps> {
   deps ??= {
     registry: aws.botRegistry(),
     approvals: aws.approvalStore(),
+    rooms: aws.guardStore(),
+    config: await aws.guardConfig().load(),
+    actions: aws.queue('ACTIONS_QUEUE_URL'),
     heartbeatSeconds: Number(process.env.HEARTBEAT_SECONDS ?? 60),
   }
   return deps
 }
 
-export const handler = withPowertools(function monitorHandler() {
-  return monitor(depsFromEnv())
+export const handler = withPowertools(async function monitorHandler() {
+  return monitor(await depsFromEnv())
 })

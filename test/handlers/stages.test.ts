@@ -195,8 +195,8 @@ describe('Handler: moderate with the SageMaker classifier', () => {
     expect(actions.take()).toEqual([])
     const [proposal] = approvals.take()
     expect(proposal).toMatchObject({
-      kind: 'proposal',
-      proposal: { request: { ownerId: 'wxid_owner', decision: { rule: 'ad-classifier' } } },
+      kind: 'decision',
+      decision: { decision: { mode: 'shadow' }, proposal: { request: { ownerId: 'wxid_owner', decision: { rule: 'ad-classifier' } } } },
     })
   })
 
@@ -218,7 +218,7 @@ describe('Handler: moderate with the SageMaker classifier', () => {
       records([{ event: message({ text: '兼职刷单 日赚' }) }]),
       lambdaContext(),
     )
-    expect(approvals.take().map((a) => a.kind === 'proposal' && a.proposal.request.decision.rule)).toEqual(['ad-classifier'])
+    expect(approvals.take().map((a) => a.kind === 'decision' && a.decision.proposal?.request.decision.rule)).toEqual(['ad-classifier'])
   })
 
   it('judges by rules alone while no model exists, and retries while the endpoint throttles', async () => {
@@ -229,6 +229,10 @@ describe('Handler: moderate with the SageMaker classifier', () => {
     const ad = message({ text: '加微信' })
     await moderateBatch({ guard, classifier, actions, approvals }, records([{ event: ad }]), lambdaContext())
     expect(actions.take().map((a) => a.decision.rule)).toEqual(['no-ads'])
+    // Supervision counts the active decision too (its rule's record; a review in the next digest).
+    expect(approvals.take().map((a) => a.kind === 'decision' && [a.decision.decision.mode, a.decision.decision.rule])).toEqual([
+      ['active', 'no-ads'],
+    ])
 
     sagemaker.on(InvokeEndpointCommand).rejects(sdkError('ThrottlingException', 'slow'))
     const r = await moderateBatch({ guard, classifier, actions, approvals }, records([{ event: message({ text: 'x' }) }]), lambdaContext())
@@ -262,8 +266,13 @@ describe('Handler: moderate, redelivered', () => {
 
 describe('Handler: approvals', () => {
   let guard: Guard
+  let rooms: SqliteGuardStore
+  const config = (expiryHours = 24) =>
+    parseConfig({ groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'] }] } }, supervision: { expiryHours } })
   beforeAll(async () => {
-    guard = (await primedGuard({ threshold: 0.9, action: 'warn' })).guard
+    const primed = await primedGuard({ threshold: 0.9, action: 'warn' })
+    guard = primed.guard
+    rooms = primed.store
   })
   async function proposalFor(text: string) {
     const r = await guard.handleEvent(message({ text, sender: 'wxid_promo', senderName: '推广员' }), { spamScore: 0.99 })
@@ -278,7 +287,7 @@ describe('Handler: approvals', () => {
   it('asks the owner with a numbered request; Y carries the action out, N leaves the member alone', async () => {
     const approvals = new MemoryApprovalStore()
     const actions = new MemoryQueue<ActionRequest>()
-    const deps = { approvals, actions, now: () => new Date('2026-03-01T12:10:00Z') }
+    const deps = { approvals, actions, rooms, config: config(), now: () => new Date('2026-03-01T12:10:00Z') }
     const p1 = await proposalFor('刷单返现')
     const p2 = await proposalFor('兼职日结')
     await approvalsBatch(
@@ -291,8 +300,8 @@ describe('Handler: approvals', () => {
     )
     const asks = actions.take()
     expect(asks.map((a) => [a.decision.action, a.ownerId])).toEqual([
-      ['ask-owner', 'wxid_owner'],
-      ['ask-owner', 'wxid_owner'],
+      ['alert-owner', 'wxid_owner'],
+      ['alert-owner', 'wxid_owner'],
     ])
     expect(asks[0]?.text).toContain('审批 #1')
     expect(asks[0]?.text).toContain('成员：推广员')
@@ -311,15 +320,15 @@ describe('Handler: approvals', () => {
     expect(await approvals.ruleRecord('r1', 'ad-classifier')).toMatchObject({ fired: 2, approved: 1, rejected: 1 })
   })
 
-  it('does nothing for someone else’s Y1 or a late answer, and ignores ordinary chat', async () => {
+  it('does nothing for someone else’s Y1 or a late answer, and ignores ordinary chat (strangers get no answer)', async () => {
     const approvals = new MemoryApprovalStore()
     const actions = new MemoryQueue<ActionRequest>()
     let now = new Date('2026-03-01T12:10:00Z')
-    const deps = { approvals, actions, now: () => now, expiresInHours: 1 }
+    const deps = { approvals, actions, rooms, config: config(1), now: () => now }
     await approvalsBatch(deps, records([{ kind: 'proposal', proposal: await proposalFor('加我领券') }]), lambdaContext())
     actions.take()
     await approvalsBatch(deps, records([answer('wxid_stranger', 'Y1'), answer('wxid_owner', '今天天气不错')]), lambdaContext())
-    expect(actions.take().map((a) => a.text)).toEqual([expect.stringContaining('没有待处理的审批 #1')])
+    expect(actions.take()).toEqual([])
     now = new Date('2026-03-01T14:00:00Z')
     await approvalsBatch(deps, records([answer('wxid_owner', 'Y1')]), lambdaContext())
     expect(actions.take().map((a) => a.decision.action)).toEqual(['alert-owner'])
@@ -329,7 +338,7 @@ describe('Handler: approvals', () => {
   it('promotes a rule after five approvals, tells the owner, and moderate then lets it act alone', async () => {
     const approvals = new MemoryApprovalStore()
     const actions = new MemoryQueue<ActionRequest>()
-    const deps = { approvals, actions, now: () => new Date('2026-03-01T12:10:00Z') }
+    const deps = { approvals, actions, rooms, config: config(), now: () => new Date('2026-03-01T12:10:00Z') }
     for (let i = 1; i <= 5; i++) {
       await approvalsBatch(deps, records([{ kind: 'proposal', proposal: await proposalFor(`刷单返现 ${i}`) }]), lambdaContext())
       await approvalsBatch(deps, records([answer('wxid_owner', `Y${i}`)]), lambdaContext())
@@ -343,8 +352,45 @@ describe('Handler: approvals', () => {
     expect(r.status === 'stored' && r.decisions[0]?.decision).toMatchObject({ rule: 'ad-classifier', mode: 'active', action: 'warn' })
   })
 
+  it('counts active decisions, lists them in the monitor’s digest for review, demotes on N, and takes owner commands', async () => {
+    const approvals = new MemoryApprovalStore()
+    const actions = new MemoryQueue<ActionRequest>()
+    let now = new Date('2026-03-01T10:00:00Z')
+    const deps = { approvals, actions, rooms, config: config(), now: () => now }
+    const { guard: active } = await primedGuard()
+    for (const sender of ['wxid_a', 'wxid_b']) {
+      const r = await active.handleEvent(message({ text: '加微信', sender }))
+      if (r.status !== 'stored') throw new Error(r.status)
+      const [decision] = r.decisions
+      expect(decision?.decision.mode).toBe('active')
+      await approvalsBatch(deps, records([{ kind: 'decision', decision }]), lambdaContext())
+    }
+    expect(actions.take()).toEqual([]) // reviews wait for the digest
+    expect(await approvals.getRule('r1', 'no-ads')).toMatchObject({ state: 'active', fired: 2 })
+
+    now = new Date('2026-03-01T11:05:00Z')
+    const tick = await monitor({ registry: new MemoryBotRegistry(), ...deps })
+    expect(tick.sent).toBe(1)
+    const [digest] = actions.take()
+    expect(digest).toMatchObject({ ownerId: 'wxid_owner' })
+    expect(digest?.text).toContain('#1')
+    expect(digest?.text).toContain('#2')
+
+    await approvalsBatch(deps, records([answer('wxid_owner', 'N1'), answer('wxid_owner', 'N2')]), lambdaContext())
+    expect(actions.take().some((a) => a.text.includes('自动执行 → 试运行'))).toBe(true)
+    expect(await approvals.getRule('r1', 'no-ads')).toMatchObject({ state: 'shadow', rejected: 2 })
+
+    await approvalsBatch(deps, records([answer('wxid_owner', '安静 开 亲子群')]), lambdaContext())
+    expect(actions.take().map((a) => a.ownerId)).toEqual(['wxid_owner'])
+    const modes = new StoredRuleModes(approvals)
+    expect(await modes.quiet('r1')).toBe(true)
+    const { guard: demoted } = await primedGuard(undefined, modes)
+    const r = await demoted.handleEvent(message({ text: '加微信', sender: 'wxid_c' }))
+    expect(r.status === 'stored' && r.decisions[0]?.decision.mode).toBe('shadow')
+  })
+
   it('dead-letters a malformed record and goes on with the rest', async () => {
-    const deps = { approvals: new MemoryApprovalStore(), actions: new MemoryQueue<ActionRequest>() }
+    const deps = { approvals: new MemoryApprovalStore(), actions: new MemoryQueue<ActionRequest>(), rooms, config: config() }
     const event = sqsEvent([sqsRecord('{"kind":"proposal"}', 'g'), sqsRecord(JSON.stringify(answer('wxid_owner', 'N1')), 'h')])
     const r = await approvalsBatch(deps, event, lambdaContext())
     expect(r.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }])
@@ -378,27 +424,44 @@ describe('Handler: learn', () => {
 })
 
 describe('Handler: monitor', () => {
-  it('counts live and dead bots, expires overdue requests and reports the backlog', async () => {
+  const request = {
+    decisionId: 1,
+    decision: { event: 'm', room: 'r1', target: 't', action: 'warn' as const, mode: 'shadow' as const, rule: 'x', score: 1, reason: '' },
+    messageId: 'm',
+    text: '',
+  }
+  const base = { owner: 'wxid_owner', room: 'r1', rule: 'x', request, createdAt: '2026-03-01T10:00:00Z' }
+
+  it('counts live and dead bots, expires overdue requests into the rule record and reports the backlog', async () => {
     const registry = new MemoryBotRegistry()
     const approvals = new MemoryApprovalStore()
-    const now = new Date('2026-03-01T12:10:00Z')
+    const actions = new MemoryQueue<ActionRequest>()
+    const { store } = await primedGuard()
+    const now = new Date('2026-03-01T12:10:00Z') // 20:10 in Beijing: before the daily report
     await registry.beat({ bot: 'alive', lastBeat: '2026-03-01T12:09:30Z', rooms: ['r1'] })
     await registry.beat({ bot: 'gone', lastBeat: '2026-03-01T12:05:00Z', rooms: ['r2'] })
-    const request = {
-      decisionId: 1,
-      decision: { event: 'm', room: 'r1', target: 't', action: 'warn' as const, mode: 'active' as const, rule: 'x', score: 1, reason: '' },
-      messageId: 'm',
-      text: '',
-    }
-    const base = { owner: 'o', room: 'r1', rule: 'x', request, createdAt: '2026-03-01T10:00:00Z' }
     await approvals.open({ ...base, decisionId: 1, deadline: '2026-03-01T11:00:00Z' })
     await approvals.open({ ...base, decisionId: 2, deadline: '2026-03-02T10:00:00Z' })
-    expect(await monitor({ registry, approvals, heartbeatSeconds: 60, now: () => now })).toEqual({
-      live: ['alive'],
-      dead: ['gone'],
-      expired: 1,
-      backlog: 1,
-    })
-    expect(await approvals.get('o', 1)).toMatchObject({ status: 'expired' })
+    const deps = { registry, approvals, rooms: store, config: parseConfig({}), actions, heartbeatSeconds: 60, now: () => now }
+    expect(await monitor(deps)).toEqual({ live: ['alive'], dead: ['gone'], expired: 1, sent: 0, backlog: 1 })
+    expect(await approvals.get('wxid_owner', 1)).toMatchObject({ status: 'expired' })
+    expect(await approvals.ruleRecord('r1', 'x')).toMatchObject({ expired: 1 })
+    expect(actions.take()).toEqual([])
+  })
+
+  it('sends each owner the daily report once, by group name, after the report hour', async () => {
+    const approvals = new MemoryApprovalStore()
+    const actions = new MemoryQueue<ActionRequest>()
+    const { store } = await primedGuard()
+    await approvals.open({ ...base, decisionId: 1, deadline: '2026-03-01T12:00:00Z' })
+    let now = new Date('2026-03-01T13:05:00Z') // 21:05 in Beijing
+    const deps = { registry: new MemoryBotRegistry(), approvals, rooms: store, config: parseConfig({}), actions, now: () => now }
+    expect(await monitor(deps)).toMatchObject({ expired: 1, sent: 1 })
+    const [report] = actions.take()
+    expect(report).toMatchObject({ ownerId: 'wxid_owner', decision: { action: 'alert-owner' } })
+    expect(report?.text).toContain('亲子群')
+    now = new Date('2026-03-01T13:06:00Z')
+    expect(await monitor(deps)).toMatchObject({ sent: 0 })
+    expect(actions.take()).toEqual([])
   })
 })

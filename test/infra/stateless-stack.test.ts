@@ -120,11 +120,12 @@ describe('StatelessStack', () => {
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:Query',
         'dynamodb:UpdateItem',
         'sqs:SendMessage',
       ].sort(),
       learn: ['dynamodb:Query', 'dynamodb:Scan', 's3:PutObject'],
-      monitor: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      monitor: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage'],
     })
     const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
       p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
@@ -261,13 +262,20 @@ describe('StatelessStack with a guard config', () => {
     expect(create).toContain(key)
     expect(create).toContain(JSON.stringify(JSON.stringify(json)).slice(3, -3)) // the Body, escaped twice over
     const fns = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
-      ['ingest', 'moderate'].includes(f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME),
+      ['ingest', 'moderate', 'approvals', 'monitor'].includes(f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME),
     )
+    expect(fns).toHaveLength(4)
     for (const f of fns) expect(f.DependsOn).toContain(put?.[0])
     const reads = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
       p.Properties.PolicyDocument.Statement.filter((st: { Resource: unknown }) => JSON.stringify(st.Resource).includes('/config/guard-')),
     )
-    expect(reads.map((st: { Action: string }) => st.Action).sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:PutObject'])
+    expect(reads.map((st: { Action: string }) => st.Action).sort()).toEqual([
+      's3:GetObject',
+      's3:GetObject',
+      's3:GetObject',
+      's3:GetObject',
+      's3:PutObject',
+    ])
     for (const st of reads) expect(JSON.stringify(st.Resource)).toContain(`/${key}`)
   })
 

@@ -164,8 +164,11 @@ export class Supervisor {
     return o.quiet
   }
 
-  /** A decision the guard stored: a shadow one is put to the owner, an active one kept for review. */
-  async onDecision(h: HandledDecision, at: Date): Promise<SupervisorEffect[]> {
+  /**
+   * A decision the guard stored: a shadow one is put to the owner, an active one kept for review.
+   * `imageText`: what the picture it is about says (shown in the request).
+   */
+  async onDecision(h: HandledDecision, at: Date, extra: { readonly imageText?: string | undefined } = {}): Promise<SupervisorEffect[]> {
     const d = h.decision
     const now = at.toISOString()
     // The group's name from the store, until (or when no) room snapshot names it.
@@ -197,7 +200,7 @@ export class Supervisor {
       await this.store.savePacing(owner, noteSent(pacing, at.getTime(), 1))
       await this.addToDay(d.room, at, { asked: 1 })
       await this.store.markNotified(owner, [approval.number], now)
-      return [{ kind: 'say', to: owner, text: approvalRequestText(approval.number, h.proposal, this.o.expiryHours) }]
+      return [{ kind: 'say', to: owner, text: approvalRequestText(approval.number, h.proposal, this.o.expiryHours, extra.imageText) }]
     }
     if (pacing.digestDue === undefined) pacing = { ...pacing, digestDue: at.getTime() + this.o.digestMinutes * 60_000 }
     await this.store.savePacing(owner, pacing)
