@@ -11,6 +11,7 @@ import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
 import { type LocalVision, type LocalVisionOptions, localVision } from '../functions/adapters/local/local-vision.ts'
 import { SilkVoiceDecoder } from '../functions/adapters/local/silk-voice.ts'
 import { SqliteEventInbox } from '../functions/adapters/local/sqlite-event-inbox.ts'
+import { SqliteFactsStore } from '../functions/adapters/local/sqlite-facts-store.ts'
 import { SqliteGuardStore } from '../functions/adapters/local/sqlite-guard-store.ts'
 import { SqliteSupervisionStore } from '../functions/adapters/local/sqlite-supervision-store.ts'
 import { type Config, queueSettings } from '../functions/domain/config.ts'
@@ -174,6 +175,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   const { stage: media, loadModels } = mediaStage(config, log, options.loadVision)
   const store = SqliteGuardStore.open(config.store)
   const supervision = SqliteSupervisionStore.open(config.store)
+  const facts = SqliteFactsStore.open(config.store)
   const inbox = SqliteEventInbox.open(config.store)
   const limits = queueSettings(config)
   for (const w of limits.warnings) log(`config: ${w}`)
@@ -187,6 +189,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     store,
     supervision,
     policy,
+    facts,
     media,
     inbox,
     maxMediaBytes: config.vision.maxBytes,

@@ -17,6 +17,7 @@ import type { WechatyInterface } from 'wechaty/impls'
 import { SpillingQueue } from '../functions/adapters/local/spilling-queue.ts'
 import { MemoryApprovalStore } from '../functions/adapters/memory/memory-approval-store.ts'
 import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
+import { MemoryFactsStore } from '../functions/adapters/memory/memory-facts-store.ts'
 import { type Config, parseConfig, queueSettings } from '../functions/domain/config.ts'
 import type { GroupEvent, MessageEvent } from '../functions/domain/events.ts'
 import type { Guard, HandleResult } from '../functions/domain/guard.ts'
@@ -28,6 +29,7 @@ import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
 import type { Supervisor } from '../functions/domain/supervision/supervisor.ts'
 import type { ActionRequest } from '../functions/ports/action-executor.port.ts'
 import type { EventInbox } from '../functions/ports/event-inbox.port.ts'
+import type { FactsStore } from '../functions/ports/facts-store.port.ts'
 import type { GuardStore } from '../functions/ports/guard-store.port.ts'
 import type { SupervisionStore } from '../functions/ports/supervision-store.port.ts'
 import type { MediaStage } from './media-stage.ts'
@@ -55,6 +57,8 @@ export interface QunGuardConfig {
   readonly supervision: SupervisionStore
   /** A learned policy (qunguard learn) whose rules run next to the keyword rules. */
   readonly policy: LearnedPolicy | undefined
+  /** What the learned rules remember between messages (bursts, catches, rhythm, campaigns). @default in memory (lost on restart) */
+  readonly facts: FactsStore
   /** How often requests expire, digests go out and the daily report is due. @default 60 s; 0: never (tests call tick) */
   readonly tickMs: number
   /** The clock. @default the wall clock */
@@ -121,6 +125,7 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
       supervision,
       config,
       policy: options.policy,
+      facts: options.facts ?? new MemoryFactsStore(),
       executor: ex,
       now,
       onProblem: (line) => onError(new Error(line)),

@@ -15,6 +15,7 @@ import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { JsonlWriter } from '../../functions/adapters/local/jsonl-history.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
+import { MemoryFactsStore } from '../../functions/adapters/memory/memory-facts-store.ts'
 import type { Config } from '../../functions/domain/config.ts'
 import type { Decision } from '../../functions/domain/events.ts'
 import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
@@ -106,7 +107,14 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const policy = options.policy ? policyFromJson(fs.readFileSync(options.policy, 'utf8'), jiebaWords) : undefined
   // A fresh approvals store every run: requests are numbered from 1, so a replay is deterministic;
   // so events stored by an earlier run on the store are put to supervision again.
-  const session = new GuardSession({ store, supervision: new MemoryApprovalStore(), config, policy, rehearStored: true })
+  const session = new GuardSession({
+    store,
+    supervision: new MemoryApprovalStore(),
+    config,
+    policy,
+    facts: new MemoryFactsStore(),
+    rehearStored: true,
+  })
   const progress = new Progress('replay', events.length, showProgress)
   let conflicts = input.conflicts
   let duplicates = input.duplicates

@@ -13,14 +13,15 @@
  *   const outcome = await guard.handle(rawEventFromAnywhere)
  */
 import type { ActionExecutor, ActionOutcome, ActionRequest } from '../ports/action-executor.port.ts'
+import type { FactsStore } from '../ports/facts-store.port.ts'
 import type { DecisionToStore, GuardStore, MemberRecord, OffenceRecord } from '../ports/guard-store.port.ts'
 import type { Config, RoomConfig } from './config.ts'
 import { groupKey, resolveRoomConfig } from './config.ts'
 import type { Decision, GroupEvent, MessageEvent } from './events.ts'
 import { parseEvent, toMillis } from './events.ts'
-import { PolicyRunner } from './learning/policy-runner.ts'
 import type { LearnedPolicy } from './learning/rule-learner.ts'
 import type { LearnedRule } from './learning/rules.ts'
+import { type SenderInfo, StoredPolicyRunner } from './learning/stored-policy-runner.ts'
 import { ruleName } from './owner-words.ts'
 import {
   CLASSIFIER_RULE_ID,
@@ -49,8 +50,11 @@ export interface GuardOptions {
   readonly now?: (() => Date) | undefined
   /** Turns a classifier's spam score (given in MessageFeatures) into shadow proposals. @default off */
   readonly classifierRule?: ClassifierRuleOptions | undefined
-  /** A learned policy (qunguard learn): its rules judge what the keyword rules let pass. */
-  readonly learned?: LearnedPolicy | undefined
+  /**
+   * A learned policy (qunguard learn), whose rules judge what the keyword rules let pass, and
+   * where what they remember between messages (bursts, catches, rhythm, campaigns) is kept.
+   */
+  readonly learned?: { readonly policy: LearnedPolicy; readonly facts: FactsStore } | undefined
   /** Each rule's state and the owners' switches (the Supervisor); without it rules keep their configured mode. */
   readonly supervision?: RuleModes | undefined
   /**
@@ -107,7 +111,7 @@ export class Guard {
   private readonly now: () => Date
   private readonly classifierRule: ClassifierRuleOptions | undefined
   private readonly rooms = new Map<string, { cfg: RoomConfig; rules: CompiledRules }>()
-  private readonly learned: PolicyRunner | undefined
+  private readonly learned: StoredPolicyRunner | undefined
   private readonly supervision: RuleModes | undefined
   private readonly onWarning: (line: string) => void
   /** Per `groups` key that is a name: the rooms it was applied to (only to warn about ambiguity). */
@@ -119,7 +123,7 @@ export class Guard {
     this.executor = options.executor
     this.now = options.now ?? (() => new Date())
     this.classifierRule = options.classifierRule
-    this.learned = options.learned ? new PolicyRunner(options.learned) : undefined
+    this.learned = options.learned ? new StoredPolicyRunner(options.learned.policy, options.learned.facts) : undefined
     this.supervision = options.supervision
     this.onWarning = options.onWarning ?? (() => {})
   }
@@ -167,8 +171,6 @@ export class Guard {
    */
   async handleEvent(input: GroupEvent, features?: MessageFeatures): Promise<HandleResult> {
     const event = maskEvent(input)
-    // Learned rules follow every event (joins, snapshots) to know members' tenure and rhythm.
-    const learned = this.learned?.match(event, features?.qr)?.rule
     switch (event.kind) {
       case 'account':
         return this.commitPlain(event, { self: event.self })
@@ -179,7 +181,7 @@ export class Guard {
       case 'leave':
         return this.commitPlain(event, { members: await this.left(event) })
       case 'message':
-        return this.onMessage(event, features, learned)
+        return this.onMessage(event, features)
       default:
         return this.commitPlain(event, {})
     }
@@ -219,7 +221,7 @@ export class Guard {
     return out
   }
 
-  private async onMessage(msg: MessageEvent, features: MessageFeatures = {}, learned?: LearnedRule): Promise<HandleResult> {
+  private async onMessage(msg: MessageEvent, features: MessageFeatures = {}): Promise<HandleResult> {
     const before = await this.store.getEvent(msg.id)
     if (before) return this.notStored(msg, before)
     const [self, room, member] = await Promise.all([
@@ -235,9 +237,10 @@ export class Guard {
     const newMember: MemberRecord[] =
       member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
     const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
+    const learned = (await this.learned?.match(msg, senderInfo(msg.sender, ctx, member), features.qr))?.rule
     const violation = await this.judge(msg, cfg, rules, ctx, features, learned)
     // A keyword rule's catch counts towards a second offence for the learned rules too.
-    if (violation && !violation.learned) this.learned?.caught(msg)
+    if (violation && !violation.learned) await this.learned?.caught(msg)
     if (!violation) {
       const r = await this.store.commit({ event: msg, members: newMember })
       return r.stored ? { status: 'stored', event: msg, decisions: [] } : this.notStored(msg)
@@ -347,11 +350,21 @@ export class Guard {
    * with the in-memory state judging it would have left (a keyword rule's catch, which counts
    * towards the learned rules' second offences) brought back. Executes nothing.
    */
-  async resumed(event: GroupEvent): Promise<HandledDecision[]> {
+  async resumed(event: GroupEvent, features: MessageFeatures = {}): Promise<HandledDecision[]> {
     if (event.kind !== 'message') return []
-    const decisions = await this.storedDecisions(event)
-    const learnedIds = new Set(this.learned?.policy.rooms[event.room]?.rules.map((r) => r.id))
-    if (decisions.some((d) => !learnedIds.has(d.decision.rule))) this.learned?.caught(event)
+    const msg = maskEvent(event) as MessageEvent
+    const decisions = await this.storedDecisions(msg)
+    if (this.learned) {
+      const [self, room, member] = await Promise.all([
+        this.store.getSelf(),
+        this.store.getRoom(msg.room),
+        this.store.getMember(msg.room, msg.sender),
+      ])
+      const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
+      await this.learned.match(msg, senderInfo(msg.sender, ctx, member), features.qr)
+      const learnedIds = new Set(this.learned.policy.rooms[msg.room]?.rules.map((r) => r.id))
+      if (decisions.some((d) => !learnedIds.has(d.decision.rule))) await this.learned.caught(msg)
+    }
     return decisions
   }
 
@@ -371,6 +384,15 @@ export class Guard {
     })
     return outcome
   }
+}
+
+/** Who sent a message, as the learned rules see it: staff, and when and how they joined. */
+function senderInfo(sender: string, ctx: SenderContext, member: MemberRecord | undefined): SenderInfo {
+  const staff = sender === ctx.self || sender === ctx.owner || ctx.admins.includes(sender)
+  const join = member?.joinedAt
+    ? { ms: toMillis(member.joinedAt), via: member.via === 'snapshot' ? ('unknown' as const) : member.via }
+    : undefined
+  return { staff, join }
 }
 
 /** Key order does not matter; `undefined` fields are absent, as in stored JSON. */

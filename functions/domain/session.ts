@@ -17,6 +17,7 @@
  *   setInterval(() => void session.tick(new Date()), 60_000)
  */
 import type { ActionExecutor, ActionOutcome, ActionRequest } from '../ports/action-executor.port.ts'
+import type { FactsStore } from '../ports/facts-store.port.ts'
 import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { SupervisionStore } from '../ports/supervision-store.port.ts'
 import type { Config } from './config.ts'
@@ -33,6 +34,8 @@ export interface GuardSessionOptions {
   readonly config: Config
   /** A learned policy whose rules run next to the keyword rules, under supervision. */
   readonly policy?: LearnedPolicy | undefined
+  /** What the learned rules remember between messages; required with a policy. */
+  readonly facts?: FactsStore | undefined
   /** Turns a classifier's spam score into shadow proposals. @default off */
   readonly classifierRule?: ClassifierRuleOptions | undefined
   /** Carries decisions and effects out; without one they are only returned. */
@@ -78,7 +81,7 @@ export class GuardSession {
       executor: options.executor,
       now: this.now,
       classifierRule: options.classifierRule,
-      learned: options.policy,
+      learned: options.policy ? { policy: options.policy, facts: requiredFacts(options.facts) } : undefined,
       supervision: this.supervisor,
       onWarning: this.problem,
     })
@@ -95,7 +98,7 @@ export class GuardSession {
     const result = await this.guard.handleEvent(event, options.features)
     let decisions: readonly HandledDecision[] = []
     if (result.status === 'stored') decisions = result.decisions
-    else if (result.status === 'duplicate' && this.o.rehearStored) decisions = await this.guard.resumed(event)
+    else if (result.status === 'duplicate' && this.o.rehearStored) decisions = await this.guard.resumed(event, options.features)
     else return { result, decisions, effects }
     for (const h of decisions) effects.push(...(await this.carryOut(await this.supervisor.onDecision(h, at))))
     if (event.kind === 'private') effects.push(...(await this.carryOut(await this.supervisor.onPrivate(event, at))))
@@ -122,6 +125,11 @@ export class GuardSession {
     }
     return [...effects]
   }
+}
+
+function requiredFacts(facts: FactsStore | undefined): FactsStore {
+  if (!facts) throw new Error('GuardSession: a learned policy needs a FactsStore (facts) to remember members between messages')
+  return facts
 }
 
 async function attempt(executor: ActionExecutor, request: ActionRequest): Promise<ActionOutcome> {

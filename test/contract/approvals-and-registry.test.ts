@@ -1,17 +1,19 @@
 /**
- * The ApprovalStore and BotRegistry contracts for the memory adapters and, on DynamoDB Local,
+ * The ApprovalStore, BotRegistry and FactsStore contracts for the memory adapters and, on DynamoDB Local,
  * the DynamoDB ones (skipped locally without Java; required under CI=true).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DynamoDbApprovalStore } from '../../functions/adapters/aws/dynamodb-approval-store.ts'
 import { DynamoDbBotRegistry } from '../../functions/adapters/aws/dynamodb-bot-registry.ts'
+import { DynamoDbFactsStore } from '../../functions/adapters/aws/dynamodb-facts-store.ts'
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
 import { MemoryBotRegistry } from '../../functions/adapters/memory/memory-bot-registry.ts'
 import { ApprovalStoreError } from '../../functions/ports/approval-store.port.ts'
 import type { BotRegistry } from '../../functions/ports/bot-registry.port.ts'
 import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
 import { approvalStoreContract, newApproval } from './approval-store.contract.ts'
+import { factsStoreContract } from './facts-store.contract.ts'
 import { supervisionStoreContract } from './supervision-store.contract.ts'
 
 function botRegistryContract(name: string, make: () => Promise<BotRegistry>): void {
@@ -58,6 +60,7 @@ describe.skipIf(unavailable !== undefined)('on DynamoDB Local', () => {
 
   approvalStoreContract('DynamoDbApprovalStore', async () => new DynamoDbApprovalStore({ client, table: await ddb.createTable() }))
   supervisionStoreContract('DynamoDbApprovalStore', async () => new DynamoDbApprovalStore({ client, table: await ddb.createTable() }))
+  factsStoreContract('DynamoDbFactsStore', async () => new DynamoDbFactsStore({ client, table: await ddb.createTable() }))
   botRegistryContract('DynamoDbBotRegistry', async () => new DynamoDbBotRegistry({ client, table: await ddb.createTable() }))
 
   it('numbers concurrent requests of one owner without gaps or repeats', async () => {

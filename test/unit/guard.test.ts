@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { MemoryFactsStore } from '../../functions/adapters/memory/memory-facts-store.ts'
 import type { AdClassifier } from '../../functions/domain/ad-classifier.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
 import { Guard } from '../../functions/domain/guard.ts'
@@ -133,7 +134,11 @@ describe('Guard', () => {
       classifier,
       stats: { events: 0, messages: 0, labelled: 0 },
     }
-    const guard = new Guard({ store: SqliteGuardStore.open(':memory:'), config: config(), learned })
+    const guard = new Guard({
+      store: SqliteGuardStore.open(':memory:'),
+      config: config(),
+      learned: { policy: learned, facts: new MemoryFactsStore() },
+    })
     for (const e of [account('wxid_bot'), roomSnapshot(), join({ members: ['wxid_x', 'wxid_y'], ts: at(0) })]) await guard.handleEvent(e)
     const ruleOf = async (m: ReturnType<typeof message>) => {
       const r = await guard.handle(m)

@@ -104,4 +104,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE owner_pacing (owner TEXT PRIMARY KEY, json TEXT NOT NULL);
   CREATE TABLE day_counts (day TEXT NOT NULL, room TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (day, room));
   `,
+  // 7: what the learned rules remember between messages: members' activity, rooms' rhythm, text sightings (campaigns)
+  `
+  CREATE TABLE member_activity (room TEXT NOT NULL, member TEXT NOT NULL, json TEXT NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (room, member));
+  CREATE INDEX member_activity_expiry ON member_activity (expires_ms);
+  CREATE TABLE room_rhythm (room TEXT PRIMARY KEY, json TEXT NOT NULL);
+  CREATE TABLE sightings (band TEXT NOT NULL, ms INTEGER NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (band, ms, id));
+  CREATE INDEX sightings_expiry ON sightings (expires_ms);
+  `,
 ]

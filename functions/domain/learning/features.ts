@@ -11,7 +11,7 @@
  */
 import type { GroupEvent, MessageEvent } from '../events.ts'
 import { toMillis } from '../events.ts'
-import { NearDuplicateIndex } from './near-duplicates.ts'
+import { NearDuplicateIndex, type TextSighting } from './near-duplicates.ts'
 
 export interface MessageFacts {
   readonly id: string
@@ -332,49 +332,103 @@ export class FeatureTracker {
   private message(m: MessageEvent): MessageFacts {
     const ms = toMillis(m.ts)
     const who = `${m.room}#${m.sender}`
-    const join = this.joined.get(who)
-    const times = (this.recent.get(who) ?? []).filter((t) => ms - t < Math.max(this.burstMs, LONGEST_BURST_MS))
+    const keep = activityWindowMs(this.burstMs)
+    const times = (this.recent.get(who) ?? []).filter((t) => ms - t < keep)
+    const rhythm = this.hours.get(m.room) ?? { byHour: new Array<number>(24).fill(0), total: 0 }
+    const seen = m.text ? this.texts.add(m.text, { room: m.room, sender: m.sender, ms }) : []
+    const facts = messageFacts(
+      m,
+      {
+        staff: this.isStaff(m.room, m.sender),
+        join: this.joined.get(who),
+        times,
+        rhythm,
+        seen,
+        qr: m.type === 'image' ? this.options.qr?.(m) : undefined,
+      },
+      { newcomerMs: this.newcomerMs, recentMs: this.recentMs, burstMs: this.burstMs, repeatMs: this.repeatMs },
+    )
     times.push(ms)
     this.recent.set(who, times)
-    const within = (windowMs: number) => times.reduce((n, t) => (ms - t < windowMs ? n + 1 : n), 0)
-    const tenureMs = join !== undefined && ms - join.ms >= 0 ? ms - join.ms : undefined
-    const text = [m.text, m.url].filter(Boolean).join(' ')
-    const rhythm = this.hours.get(m.room) ?? { byHour: new Array<number>(24).fill(0), total: 0 }
-    this.hours.set(m.room, rhythm)
     const hour = localHour(m.ts)
-    const quietHour = rhythm.total >= 500 && (rhythm.byHour[hour] ?? 0) < (0.2 * rhythm.total) / 24
     rhythm.byHour[hour] = (rhythm.byHour[hour] ?? 0) + 1
     rhythm.total++
-    const seen = m.text ? this.texts.add(m.text, { room: m.room, sender: m.sender, ms }) : []
-    const crossRoom = seen.some((s) => s.room !== m.room && s.sender !== m.sender)
-    const duplicate = seen.some((s) => s.sender !== m.sender)
-    const repeat = seen.some((s) => s.sender === m.sender && s.room === m.room && ms - s.ms < this.repeatMs)
-    return {
-      id: m.id,
-      room: m.room,
-      sender: m.sender,
-      ms,
-      type: m.type,
-      text,
-      staff: this.isStaff(m.room, m.sender),
-      newcomer: join !== undefined && ms - join.ms >= 0 && ms - join.ms < this.newcomerMs,
-      recent: join !== undefined && ms - join.ms >= 0 && ms - join.ms < this.recentMs,
-      via: join?.via ?? 'unknown',
-      contact: hasContact(text),
-      address: m.type === 'text' && hasAddress(m.text ?? ''),
-      adWords: countAdWords(text),
-      mentionAll: m.mentionAll === true || /@所有人/.test(m.text ?? ''),
-      burst: within(this.burstMs),
-      bursts: BURST_WINDOWS_S.map((s) => within(s * 1000)),
-      tenureMs,
-      fileExt: m.type === 'file' ? fileExtension(m.text ?? '') : undefined,
-      domain: linkDomain(m),
-      mentions: m.mentions?.length ?? 0,
-      quietHour,
-      crossRoom,
-      duplicate,
-      repeat,
-      qr: m.type === 'image' ? this.options.qr?.(m) : undefined,
-    }
+    this.hours.set(m.room, rhythm)
+    return facts
+  }
+}
+
+/** What a message's facts are computed from besides the message: what was seen before it. */
+export interface FactsContext {
+  /** Owner, admin or the bot account. */
+  readonly staff: boolean
+  /** When and how the sender joined the room, if known. */
+  readonly join?: { readonly ms: number; readonly via: 'qrcode' | 'invite' | 'unknown' } | undefined
+  /** The sender's earlier message times in the room (ms), at least those of `activityWindowMs`. */
+  readonly times: readonly number[]
+  /** The room's messages per hour of the day before this one. */
+  readonly rhythm: { readonly byHour: readonly number[]; readonly total: number }
+  /** Earlier sightings (within the campaign window) of a near-identical text. */
+  readonly seen: readonly TextSighting[]
+  /** Whether the picture holds a QR code, when known. */
+  readonly qr?: boolean | undefined
+}
+
+export interface FactsWindows {
+  readonly newcomerMs: number
+  readonly recentMs: number
+  readonly burstMs: number
+  readonly repeatMs: number
+}
+
+/** How long a member's message times matter (the longest flood window). */
+export function activityWindowMs(burstMs = 60_000): number {
+  return Math.max(burstMs, LONGEST_BURST_MS)
+}
+
+/** The hour of the day a message was posted, in its timestamp's own offset. */
+export function messageHour(m: Pick<MessageEvent, 'ts'>): number {
+  return localHour(m.ts)
+}
+
+/**
+ * A message's facts from the message and what was seen before it — the one computation behind
+ * the learner's `FeatureTracker` (state in memory) and the live guard's stored facts (state
+ * behind the FactsStore port).
+ */
+export function messageFacts(m: MessageEvent, ctx: FactsContext, w: FactsWindows): MessageFacts {
+  const ms = toMillis(m.ts)
+  const within = (windowMs: number) => ctx.times.reduce((n, t) => (ms - t < windowMs ? n + 1 : n), 1)
+  const join = ctx.join
+  const tenureMs = join !== undefined && ms - join.ms >= 0 ? ms - join.ms : undefined
+  const text = [m.text, m.url].filter(Boolean).join(' ')
+  const hour = localHour(m.ts)
+  const quietHour = ctx.rhythm.total >= 500 && (ctx.rhythm.byHour[hour] ?? 0) < (0.2 * ctx.rhythm.total) / 24
+  return {
+    id: m.id,
+    room: m.room,
+    sender: m.sender,
+    ms,
+    type: m.type,
+    text,
+    staff: ctx.staff,
+    newcomer: tenureMs !== undefined && tenureMs < w.newcomerMs,
+    recent: tenureMs !== undefined && tenureMs < w.recentMs,
+    via: join?.via ?? 'unknown',
+    contact: hasContact(text),
+    address: m.type === 'text' && hasAddress(m.text ?? ''),
+    adWords: countAdWords(text),
+    mentionAll: m.mentionAll === true || /@所有人/.test(m.text ?? ''),
+    burst: within(w.burstMs),
+    bursts: BURST_WINDOWS_S.map((s) => within(s * 1000)),
+    tenureMs,
+    fileExt: m.type === 'file' ? fileExtension(m.text ?? '') : undefined,
+    domain: linkDomain(m),
+    mentions: m.mentions?.length ?? 0,
+    quietHour,
+    crossRoom: ctx.seen.some((s) => s.room !== m.room && s.sender !== m.sender),
+    duplicate: ctx.seen.some((s) => s.sender !== m.sender),
+    repeat: ctx.seen.some((s) => s.sender === m.sender && s.room === m.room && ms - s.ms < w.repeatMs),
+    qr: m.type === 'image' ? ctx.qr : undefined,
   }
 }

@@ -60,6 +60,26 @@ function signature(key: string): Uint32Array {
   return sig
 }
 
+/** A text's MinHash signature and its LSH band keys, or undefined for a text too short to compare. */
+export function textSignature(text: string, minLength = 10): { sig: Uint32Array; bands: string[] } | undefined {
+  const key = normaliseForDuplicates(text)
+  if ([...key].length < minLength) return undefined
+  const sig = signature(key)
+  const bands: string[] = []
+  for (let b = 0; b < BANDS; b++) bands.push(`${b}:${sig.subarray(b * ROWS, (b + 1) * ROWS).join(',')}`)
+  return { sig, bands }
+}
+
+/** The estimated share of 3-grams two signatures' texts have in common. */
+export function signatureSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let same = 0
+  for (let k = 0; k < HASHES; k++) if (a[k] === b[k]) same++
+  return same / HASHES
+}
+
+/** How many sightings a lookup considers per LSH bucket (the newest). */
+export const SIGHTINGS_PER_BAND = BUCKET_CAP
+
 interface Entry extends TextSighting {
   readonly id: number
   readonly sig: Uint32Array
@@ -91,11 +111,9 @@ export class NearDuplicateIndex {
    */
   add(text: string, at: TextSighting): TextSighting[] {
     this.expire(at.ms)
-    const key = normaliseForDuplicates(text)
-    if ([...key].length < this.minLength) return []
-    const sig = signature(key)
-    const bands: string[] = []
-    for (let b = 0; b < BANDS; b++) bands.push(`${b}:${sig.subarray(b * ROWS, (b + 1) * ROWS).join(',')}`)
+    const signed = textSignature(text, this.minLength)
+    if (!signed) return []
+    const { sig, bands } = signed
     const found = new Set<number>()
     const out: TextSighting[] = []
     for (const band of bands) {
@@ -104,9 +122,7 @@ export class NearDuplicateIndex {
         found.add(id)
         const e = this.entries.get(id)
         if (!e) continue
-        let same = 0
-        for (let k = 0; k < HASHES; k++) if (e.sig[k] === sig[k]) same++
-        if (same / HASHES >= this.similarity) out.push({ room: e.room, sender: e.sender, ms: e.ms })
+        if (signatureSimilarity(e.sig, sig) >= this.similarity) out.push({ room: e.room, sender: e.sender, ms: e.ms })
       }
     }
     const entry: Entry = { ...at, id: this.nextId++, sig, bands }

@@ -14,6 +14,16 @@ import { OffenderMemory } from './offenders.ts'
 import type { LearnedPolicy } from './rule-learner.ts'
 import { type LearnedRule, matches, needsScore, TEXT_TYPES } from './rules.ts'
 
+/** The first of the message's room's rules its facts meet (rules are kept most precise first). */
+export function firstRule(policy: LearnedPolicy, f: MessageFacts): LearnedRule | undefined {
+  const rules = policy.rooms[f.room]?.rules ?? []
+  if (!rules.length) return undefined
+  // Score the text only when this room has a rule that needs it (the classifier is the costly part).
+  const classifier = policy.classifier
+  const score = classifier && TEXT_TYPES.has(f.type) && f.text && rules.some(needsScore) ? classifier.score(f.text, f.room) : undefined
+  return rules.find((r) => matches(r, f, score))
+}
+
 export class PolicyRunner {
   private readonly tracker: FeatureTracker
   private qrNow: boolean | undefined
@@ -42,12 +52,7 @@ export class PolicyRunner {
     this.qrNow = undefined
     if (!observed || observed.staff) return undefined
     const f = this.offenders.mark(observed)
-    const rules = this.policy.rooms[f.room]?.rules ?? []
-    if (!rules.length) return undefined
-    // Score the text only when this room has a rule that needs it (the classifier is the costly part).
-    const classifier = this.policy.classifier
-    const score = classifier && TEXT_TYPES.has(f.type) && f.text && rules.some(needsScore) ? classifier.score(f.text, f.room) : undefined
-    const rule = rules.find((r) => matches(r, f, score))
+    const rule = firstRule(this.policy, f)
     if (!rule) return undefined
     this.offenders.note(f)
     return { rule, facts: f }

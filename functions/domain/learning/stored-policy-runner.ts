@@ -1,0 +1,136 @@
+/**
+ * Applies a learned policy to live messages with what it remembers behind the FactsStore port,
+ * so that the embedded guard (SQLite), a replay (memory) and the AWS moderate function
+ * (DynamoDB) judge a message the same way whichever process sees it. The facts are computed by
+ * the same `messageFacts` as the learner's `FeatureTracker`; who joined when, and who is staff,
+ * the caller gives from the guard store.
+ *
+ * Only what the policy can use is remembered: a member's activity and a room's rhythm for rooms
+ * with rules; near-duplicate sightings (of every room: a campaign crosses rooms) only when a rule
+ * reads them (cross-room, duplicate, repeat, flood).
+ *
+ * @example
+ *   const runner = new StoredPolicyRunner(policy, facts)
+ *   const hit = await runner.match(msg, { staff: false, join: { ms, via: 'qrcode' } }, qr)
+ */
+
+import type { FactsStore, MemberActivity } from '../../ports/facts-store.port.ts'
+import { type MessageEvent, toMillis } from '../events.ts'
+import {
+  activityWindowMs,
+  type FactsContext,
+  type FactsWindows,
+  type FeatureOptions,
+  type MessageFacts,
+  messageFacts,
+  messageHour,
+  NEWCOMER_MS,
+  RECENT_MS,
+} from './features.ts'
+import { SIGHTINGS_PER_BAND, signatureSimilarity, textSignature } from './near-duplicates.ts'
+import { firstRule } from './policy-runner.ts'
+import type { LearnedPolicy } from './rule-learner.ts'
+import type { LearnedRule } from './rules.ts'
+
+/** The conditions that read near-duplicate sightings (`flood` reads `repeat`). */
+const READS_SIGHTINGS: ReadonlySet<string> = new Set(['cross-room', 'duplicate', 'repeat', 'flood'])
+const SIMILARITY = 0.6
+
+/** Who sent a message, from the guard store. */
+export interface SenderInfo {
+  readonly staff: boolean
+  readonly join?: FactsContext['join']
+}
+
+export class StoredPolicyRunner {
+  private readonly w: FactsWindows
+  private readonly crossRoomMs: number
+  private readonly forgetMs: number
+  private readonly sightings: boolean
+
+  constructor(
+    readonly policy: LearnedPolicy,
+    private readonly facts: FactsStore,
+    options: Pick<FeatureOptions, 'newcomerMs' | 'recentMs' | 'burstMs' | 'crossRoomMs' | 'repeatMs'> = {},
+  ) {
+    this.w = {
+      newcomerMs: options.newcomerMs ?? NEWCOMER_MS,
+      recentMs: options.recentMs ?? RECENT_MS,
+      burstMs: options.burstMs ?? 60_000,
+      repeatMs: options.repeatMs ?? 10 * 60_000,
+    }
+    this.crossRoomMs = options.crossRoomMs ?? 7 * 86_400_000
+    this.forgetMs = this.w.recentMs
+    this.sightings = Object.values(policy.rooms).some((p) => p.rules.some((r) => READS_SIGHTINGS.has(r.what)))
+  }
+
+  /** Whether a room has rules (only then is its members' activity remembered). */
+  hasRules(room: string): boolean {
+    return (this.policy.rooms[room]?.rules.length ?? 0) > 0
+  }
+
+  /**
+   * Takes a member's message (in time order per room) and returns the first of its room's rules
+   * it meets, remembering what later messages need. `qr`: whether its picture holds a QR code.
+   */
+  async match(m: MessageEvent, sender: SenderInfo, qr?: boolean): Promise<{ rule: LearnedRule; facts: MessageFacts } | undefined> {
+    const ms = toMillis(m.ts)
+    const seen = await this.sight(m, ms)
+    if (!this.hasRules(m.room)) return undefined
+    const [activity, stored] = await Promise.all([this.facts.getActivity(m.room, m.sender), this.facts.getRhythm(m.room)])
+    const keep = activityWindowMs(this.w.burstMs)
+    const times = (activity?.times ?? []).filter((t) => ms - t < keep)
+    const byHour = stored ? [...stored] : [...(this.policy.rooms[m.room]?.rhythm ?? new Array<number>(24).fill(0))]
+    const rhythm = { byHour, total: byHour.reduce((a, b) => a + b, 0) }
+    const f0 = messageFacts(
+      m,
+      { staff: sender.staff, join: sender.join, times, rhythm, seen, qr: m.type === 'image' ? qr : undefined },
+      this.w,
+    )
+    const hour = messageHour(m)
+    byHour[hour] = (byHour[hour] ?? 0) + 1
+    await this.facts.saveRhythm(m.room, byHour)
+    let next: MemberActivity = { times: [...times, ms], caught: activity?.caught }
+    let hit: { rule: LearnedRule; facts: MessageFacts } | undefined
+    if (!f0.staff) {
+      const f = { ...f0, offender: activity?.caught !== undefined && ms - activity.caught < this.forgetMs }
+      const rule = firstRule(this.policy, f)
+      if (rule) {
+        hit = { rule, facts: f }
+        next = { ...next, caught: ms }
+      }
+    }
+    await this.save(m.room, m.sender, next)
+    return hit
+  }
+
+  /** Another of the room's rules (a keyword rule) caught this message: it counts towards a second offence. */
+  async caught(m: MessageEvent): Promise<void> {
+    if (!this.hasRules(m.room)) return
+    const a = await this.facts.getActivity(m.room, m.sender)
+    await this.save(m.room, m.sender, { times: a?.times ?? [], caught: toMillis(m.ts) })
+  }
+
+  private async save(room: string, member: string, a: MemberActivity): Promise<void> {
+    const last = Math.max(0, ...a.times)
+    const expires = Math.max(last + activityWindowMs(this.w.burstMs), (a.caught ?? 0) + this.forgetMs)
+    await this.facts.saveActivity(room, member, a, expires)
+  }
+
+  /** The earlier sightings of a near-identical text, and this one added. */
+  private async sight(m: MessageEvent, ms: number): Promise<{ room: string; sender: string; ms: number }[]> {
+    if (!this.sightings || !m.text) return []
+    const signed = textSignature(m.text)
+    if (!signed) return []
+    const found = await this.facts.findSightings(signed.bands, ms - this.crossRoomMs, SIGHTINGS_PER_BAND)
+    const seen = found
+      .filter((s) => s.id !== m.id && s.ms <= ms && signatureSimilarity(s.sig, signed.sig) >= SIMILARITY)
+      .map((s) => ({ room: s.room, sender: s.sender, ms: s.ms }))
+    await this.facts.addSighting(
+      signed.bands,
+      { id: m.id, room: m.room, sender: m.sender, ms, sig: [...signed.sig] },
+      ms + this.crossRoomMs,
+    )
+    return seen
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * FactsStore: what the learned rules need to remember between messages, so that the live guard
+ * judges the same way whichever process or Lambda container handles a message — each member's
+ * recent message times and last catch in a room (bursts, `offender`), each room's messages per
+ * hour of the day (quiet hours), and a week of near-duplicate text signatures across rooms
+ * (campaigns, repeats). Who joined when, and who is staff, come from the guard store.
+ *
+ * The guard handles one room's messages one at a time (a room's queue embedded, the room's FIFO
+ * group on AWS), so a member's activity and a room's rhythm are read, changed and written whole;
+ * sightings are only ever added.
+ *
+ * Adapters: `MemoryFactsStore` (replay, tests), `SqliteFactsStore` (embedded), `DynamoDbFactsStore`
+ * (AWS). All pass test/contract/facts-store.contract.ts.
+ *
+ * @example
+ *   const a = await facts.getActivity('r1', 'wxid_a')          // { times: [..], caught?: ms }
+ *   await facts.saveActivity('r1', 'wxid_a', { times: [...a.times, now] }, now + 3 * DAY)
+ */
+
+export interface MemberActivity {
+  /** Times (ms) of the member's latest messages in the room, oldest first. */
+  readonly times: readonly number[]
+  /** When one of the room's rules last caught them (ms). */
+  readonly caught?: number | undefined
+}
+
+/** One text seen: where, by whom, when, and its MinHash signature and LSH bands. */
+export interface Sighting {
+  /** Unique per text seen (the event id). */
+  readonly id: string
+  readonly room: string
+  readonly sender: string
+  readonly ms: number
+  readonly sig: readonly number[]
+}
+
+export interface FactsStore {
+  getActivity(room: string, member: string): Promise<MemberActivity | undefined>
+  /** Replaces the member's activity; it may be forgotten after `expiresAtMs`. */
+  saveActivity(room: string, member: string, activity: MemberActivity, expiresAtMs: number): Promise<void>
+  /** The room's messages per hour of the day (24 counts), if any were counted. */
+  getRhythm(room: string): Promise<readonly number[] | undefined>
+  saveRhythm(room: string, byHour: readonly number[]): Promise<void>
+  /**
+   * The sightings sharing one of `bands` (LSH band keys) with `ms > afterMs`: for each band the
+   * newest `perBand`, each sighting once.
+   */
+  findSightings(bands: readonly string[], afterMs: number, perBand: number): Promise<Sighting[]>
+  /** Adds a sighting under each of its bands; it may be forgotten after `expiresAtMs`. Adding one id twice keeps one. */
+  addSighting(bands: readonly string[], sighting: Sighting, expiresAtMs: number): Promise<void>
+}

@@ -1,0 +1,61 @@
+/**
+ * The FactsStore contract (what the learned rules remember between messages), run against every
+ * adapter: memory, SQLite and — on DynamoDB Local — DynamoDB.
+ */
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { FactsStore, Sighting } from '../../functions/ports/facts-store.port.ts'
+
+const sighting = (id: string, ms: number, o: Partial<Sighting> = {}): Sighting => ({
+  id,
+  room: 'r1',
+  sender: 'wxid_a',
+  ms,
+  sig: Array.from({ length: 32 }, (_, k) => (k * 2654435761 + ms) >>> 0),
+  ...o,
+})
+
+export function factsStoreContract(name: string, makeStore: () => Promise<FactsStore>): void {
+  describe(`FactsStore contract: ${name}`, () => {
+    let store: FactsStore
+    beforeEach(async () => {
+      store = await makeStore()
+    })
+
+    it('keeps each member’s activity per room, replaced whole', async () => {
+      expect(await store.getActivity('r1', 'wxid_a')).toBeUndefined()
+      await store.saveActivity('r1', 'wxid_a', { times: [1000, 2000] }, 10_000)
+      await store.saveActivity('r2', 'wxid_a', { times: [5000], caught: 5000 }, 10_000)
+      expect(await store.getActivity('r1', 'wxid_a')).toEqual({ times: [1000, 2000], caught: undefined })
+      await store.saveActivity('r1', 'wxid_a', { times: [2000, 3000], caught: 3000 }, 20_000)
+      expect(await store.getActivity('r1', 'wxid_a')).toEqual({ times: [2000, 3000], caught: 3000 })
+      expect(await store.getActivity('r2', 'wxid_a')).toEqual({ times: [5000], caught: 5000 })
+      expect(await store.getActivity('r1', 'wxid_b')).toBeUndefined()
+    })
+
+    it('keeps each room’s messages per hour', async () => {
+      expect(await store.getRhythm('r1')).toBeUndefined()
+      const byHour = Array.from({ length: 24 }, (_, h) => h)
+      await store.saveRhythm('r1', byHour)
+      expect(await store.getRhythm('r1')).toEqual(byHour)
+      await store.saveRhythm(
+        'r1',
+        byHour.map((n) => n + 1),
+      )
+      expect(await store.getRhythm('r1')).toEqual(byHour.map((n) => n + 1))
+      expect(await store.getRhythm('r2')).toBeUndefined()
+    })
+
+    it('finds sightings by band after a time, the newest per band, each once, with their signatures', async () => {
+      await store.addSighting(['0:a', '1:b'], sighting('e1', 1000), 100_000)
+      await store.addSighting(['0:a', '1:c'], sighting('e2', 2000, { room: 'r2', sender: 'wxid_b' }), 100_000)
+      await store.addSighting(['0:z'], sighting('e3', 3000), 100_000)
+      await store.addSighting(['0:a', '1:b'], sighting('e1', 1000), 100_000) // the same again: kept once
+      const both = await store.findSightings(['0:a', '1:b'], 0, 32)
+      expect(both.map((s) => s.id).sort()).toEqual(['e1', 'e2'])
+      expect(both.find((s) => s.id === 'e2')).toEqual(sighting('e2', 2000, { room: 'r2', sender: 'wxid_b' }))
+      expect((await store.findSightings(['0:a'], 1000, 32)).map((s) => s.id)).toEqual(['e2'])
+      expect((await store.findSightings(['0:a'], 0, 1)).map((s) => s.id)).toEqual(['e2'])
+      expect(await store.findSightings(['9:none'], 0, 32)).toEqual([])
+    })
+  })
+}

@@ -1,0 +1,116 @@
+/**
+ * The live guard's learned rules remember members' bursts, catches and campaigns behind the
+ * FactsStore port: they judge a stream exactly as the learner's in-memory PolicyRunner does, and a
+ * guard restarted on the same SQLite file carries on where the first one stopped.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { SqliteFactsStore } from '../../functions/adapters/local/sqlite-facts-store.ts'
+import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { MemoryFactsStore } from '../../functions/adapters/memory/memory-facts-store.ts'
+import type { AdClassifier } from '../../functions/domain/ad-classifier.ts'
+import { parseConfig } from '../../functions/domain/config.ts'
+import type { GroupEvent } from '../../functions/domain/events.ts'
+import { Guard } from '../../functions/domain/guard.ts'
+import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
+import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import type { LearnedRule } from '../../functions/domain/learning/rules.ts'
+import type { FactsStore } from '../../functions/ports/facts-store.port.ts'
+import { account, at, join, message, roomSnapshot } from '../helpers/factories.ts'
+
+const rule = (what: LearnedRule['what'], who: LearnedRule['who'], extra: Partial<LearnedRule> = {}): LearnedRule => ({
+  id: `learned:${what}:${who}`,
+  room: 'r1',
+  what,
+  who,
+  action: 'remove',
+  mode: 'shadow',
+  evidence: { matched: 10, labelled: 8, rate: 0.8, precision: 1, announced: false },
+  sentence: `${what} ${who}`,
+  ...extra,
+})
+// A stand-in classifier: "优惠" texts score 0.6.
+const classifier = { score: (t: string) => (t.includes('优惠') ? 0.6 : 0.1) } as unknown as AdClassifier
+const policy: LearnedPolicy = {
+  version: 1,
+  createdAt: '2026-12-01T00:00:00Z',
+  rooms: {
+    r1: {
+      rules: [
+        rule('link', 'newcomer'),
+        rule('ad-text', 'offender', { threshold: 0.5 }),
+        rule('cross-room', 'anyone'),
+        rule('flood', 'anyone', { threshold: 3, windowS: 30 }),
+      ],
+      actionRate: 0.6,
+    },
+  },
+  classifier,
+  stats: { events: 0, messages: 0, labelled: 0 },
+}
+
+const s = (seconds: number) => at(seconds / 60)
+const stream: GroupEvent[] = [
+  account('wxid_bot'),
+  roomSnapshot({ room: 'r1' }),
+  roomSnapshot({ room: 'r2', topic: '二群' }),
+  join({ room: 'r1', members: ['wxid_x'], ts: s(0) }),
+  message({ id: 'x-link', sender: 'wxid_x', type: 'link', text: '领红包', url: 'https://t.cn/a', ts: s(10) }), // a newcomer's link
+  message({ id: 'x-hi', sender: 'wxid_x', text: '你好', ts: s(100) }),
+  message({ id: 'a-r2', room: 'r2', sender: 'wxid_a', text: '本店新品到货，欢迎选购，电话联系', ts: s(200) }),
+  // — a restart here, in the second run —
+  message({ id: 'x-ad', sender: 'wxid_x', text: '优惠多多 欢迎咨询', ts: s(300) }), // caught before: an ad at 0.6
+  message({ id: 'b-r1', sender: 'wxid_b', text: '本店新品到货!欢迎选购 电话联系', ts: s(400) }), // the r2 copy: a campaign
+  message({ id: 'f1', sender: 'wxid_f', text: '哈', ts: s(500) }),
+  message({ id: 'f2', sender: 'wxid_f', text: '哈哈', ts: s(505) }),
+  message({ id: 'f3', sender: 'wxid_f', text: '哈哈哈', ts: s(510) }), // the third in 30 s: a flood
+  message({ id: 'f4', sender: 'wxid_f', text: '嗯', ts: s(600) }),
+  message({ id: 'owner', sender: 'wxid_owner', type: 'link', text: '群公告', url: 'https://t.cn/o', ts: s(700) }), // staff
+]
+const RESTART_AT = stream.findIndex((e) => e.id === 'x-ad')
+
+async function judged(guard: Guard, events: readonly GroupEvent[]): Promise<[string, string][]> {
+  const out: [string, string][] = []
+  for (const e of events) {
+    const r = await guard.handleEvent(e)
+    if (r.status !== 'stored') throw new Error(`${e.id}: ${r.status}`)
+    for (const d of r.decisions) out.push([d.decision.event, d.decision.rule])
+  }
+  return out
+}
+
+const guardOn = (store: SqliteGuardStore, facts: FactsStore) => new Guard({ store, config: parseConfig({}), learned: { policy, facts } })
+
+describe('learned rules with their memory behind the FactsStore port', () => {
+  const expected: [string, string][] = [
+    ['x-link', 'learned:link:newcomer'],
+    ['x-ad', 'learned:ad-text:offender'],
+    ['b-r1', 'learned:cross-room:anyone'],
+    ['f3', 'learned:flood:anyone'],
+  ]
+
+  it('judge a stream as the learner’s in-memory PolicyRunner does', async () => {
+    const runner = new PolicyRunner(policy)
+    const byRunner = stream.flatMap((e) => runner.observe(e).map((d): [string, string] => [d.event, d.rule]))
+    expect(byRunner).toEqual(expected)
+    const guard = guardOn(SqliteGuardStore.open(':memory:'), new MemoryFactsStore())
+    expect(await judged(guard, stream)).toEqual(expected)
+  })
+
+  it('carry on across a restart on the same SQLite file', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qg-facts-')), 'qunguard.db')
+    let store = SqliteGuardStore.open(file)
+    let facts = SqliteFactsStore.open(file)
+    const first = await judged(guardOn(store, facts), stream.slice(0, RESTART_AT))
+    await store.close()
+    await facts.close()
+    store = SqliteGuardStore.open(file)
+    facts = SqliteFactsStore.open(file)
+    const second = await judged(guardOn(store, facts), stream.slice(RESTART_AT))
+    expect([...first, ...second]).toEqual(expected)
+    await store.close()
+    await facts.close()
+  })
+})
