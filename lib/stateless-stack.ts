@@ -31,6 +31,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets'
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { Queue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
+import { POLICY_KEY } from '../functions/domain/stored-policy.ts'
 import { BotHostService } from './bot-host-service.ts'
 import { GuardConfig } from './guard-config.ts'
 import { GuardFunction, METRIC_NAMESPACE } from './guard-function.ts'
@@ -150,19 +151,36 @@ export class StatelessStack extends Stack {
 
     const learn = new GuardFunction(this, 'Learn', {
       handler: 'learn',
-      description: 'Builds the weak-labelled training set (S3 training/) and trains the in-process ad classifier (S3 models/inprocess/).',
+      description:
+        'Builds the weak-labelled training set (S3 training/), trains the in-process ad classifier (S3 models/inprocess/) and relearns the rooms’ rulebook (S3 models/policy/).',
       memorySize: 1769, // one full vCPU
       timeout: Duration.minutes(15),
-      environment: { TABLE_NAME: data.table.tableName, MEDIA_BUCKET: data.mediaBucket.bucketName },
+      // zxing-wasm (QR codes in the stored pictures) loads its wasm from next to the bundle.
+      assets: ['node_modules/zxing-wasm/dist/reader/zxing_reader.wasm'],
+      environment: {
+        TABLE_NAME: data.table.tableName,
+        MEDIA_BUCKET: data.mediaBucket.bucketName,
+        ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
+      },
     })
       .allow([QUERY, 'dynamodb:Scan'], [table])
-      .allow(['s3:PutObject'], [data.mediaBucket.arnForObjects('training/*'), data.mediaBucket.arnForObjects('models/inprocess/*')])
+      .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('media/*'), data.mediaBucket.arnForObjects(POLICY_KEY)])
+      .allow(
+        ['s3:PutObject'],
+        [
+          data.mediaBucket.arnForObjects('training/*'),
+          data.mediaBucket.arnForObjects('models/inprocess/*'),
+          data.mediaBucket.arnForObjects(POLICY_KEY),
+        ],
+      )
+      .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn])
     const bucketArn = renderedArn(this, data.mediaBucket, data.mediaBucket.bucketArn)
     acknowledgeWildcards(
       learn.role,
-      [`Resource::${bucketArn}/training/*`, `Resource::${bucketArn}/models/inprocess/*`],
-      'Training sets are objects under training/ named per run; the in-process model is saved under models/inprocess/.',
+      [`Resource::${bucketArn}/training/*`, `Resource::${bucketArn}/models/inprocess/*`, `Resource::${bucketArn}/media/*`],
+      'Training sets are objects under training/ named per run; the in-process model is saved under models/inprocess/; pictures (read for QR codes) are objects under media/ named per message.',
     )
+    guardConfig?.grantRead(learn)
 
     const retraining = useSageMaker
       ? new Retraining(this, 'Retraining', {
@@ -180,7 +198,8 @@ export class StatelessStack extends Stack {
 
     const moderate = new GuardFunction(this, 'Moderate', {
       handler: 'moderate',
-      description: 'Judges messages (keyword rules, picture text, ad classifier); active decisions to actions, shadow ones to approvals.',
+      description:
+        'Judges messages (keyword rules, picture text, ad classifier, the learned rulebook); active decisions to actions, every decision to approvals.',
       environment: {
         TABLE_NAME: data.table.tableName,
         ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
@@ -189,9 +208,10 @@ export class StatelessStack extends Stack {
         ...(retraining ? { CLASSIFIER_ENDPOINT: retraining.endpointName } : ({} as Record<string, string>)),
       },
     })
-      .allow([GET, QUERY, PUT, UPDATE], [table])
+      // BatchWriteItem: a text's near-duplicate sightings (FactsStore), one item per band.
+      .allow([GET, QUERY, PUT, UPDATE, 'dynamodb:BatchWriteItem'], [table])
       .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn, data.approvalsQueue.queueArn])
-      .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('models/inprocess/*')])
+      .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('models/inprocess/*'), data.mediaBucket.arnForObjects(POLICY_KEY)])
     acknowledgeWildcards(
       moderate.role,
       [`Resource::${bucketArn}/models/inprocess/*`],
@@ -204,10 +224,15 @@ export class StatelessStack extends Stack {
     const approvals = new GuardFunction(this, 'Approvals', {
       handler: 'approvals',
       description: 'Supervision: numbered approval requests to owners (paced, digests), their answers and commands, rule records.',
-      environment: { TABLE_NAME: data.table.tableName, ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl },
+      environment: {
+        TABLE_NAME: data.table.tableName,
+        ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
+        MEDIA_BUCKET: data.mediaBucket.bucketName,
+      },
     })
       .allow([GET, QUERY, PUT, UPDATE, DELETE], [table])
       .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn])
+      .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects(POLICY_KEY)])
     guardConfig?.grantRead(approvals)
 
     const monitor = new GuardFunction(this, 'Monitor', {
@@ -217,11 +242,13 @@ export class StatelessStack extends Stack {
       environment: {
         TABLE_NAME: data.table.tableName,
         ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
+        MEDIA_BUCKET: data.mediaBucket.bucketName,
         HEARTBEAT_SECONDS: String(heartbeatSeconds),
       },
     })
       .allow([GET, QUERY, PUT, UPDATE, DELETE], [table])
       .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn])
+      .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects(POLICY_KEY)])
     guardConfig?.grantRead(monitor)
     new Rule(this, 'MonitorSchedule', { schedule: Schedule.rate(Duration.minutes(1)), targets: [new LambdaFunction(monitor.fn)] })
 

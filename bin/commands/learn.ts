@@ -6,10 +6,10 @@
 import fs from 'node:fs'
 import { useConfig } from '../../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
-import { groupKey, resolveRoomConfig, roomTopics } from '../../functions/domain/config.ts'
 import { count, evidenceWords, FIGURES_LEGEND, knownActionRate, ownerWords, ruleFigures } from '../../functions/domain/learning/figures.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
-import { type LearnedPolicy, learnPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import { learnFromHistory } from '../../functions/domain/learning/relearn.ts'
+import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
 import { groupName, withoutEvidence } from '../../functions/domain/owner-words.ts'
 import { stateName } from '../../functions/domain/supervision/texts.ts'
 import { qrFacts, readCorpus, readHistories } from './history-input.ts'
@@ -39,15 +39,9 @@ export async function learn(options: LearnOptions): Promise<LearnedPolicy> {
   let bar: Progress | undefined
   let stage = ''
   const config = useConfig(options.config, log, { cwd: options.cwd }).config
-  const topics = roomTopics(events)
-  const staff = (room: string): readonly string[] => {
-    const c = resolveRoomConfig(config, groupKey(config, room, topics.get(room)))
-    return [...c.admins, ...c.whitelist, ...(c.owner ? [c.owner] : [])]
-  }
-  const policy = learnPolicy(events, {
+  const policy = learnFromHistory(events, config, {
     corpus,
     segment: options.words ? jiebaWords() : undefined,
-    extraStaff: staff,
     qr: (m) => qr.get(m.id),
     onProgress: (s, done, total) => {
       if (s !== stage) {

@@ -21,6 +21,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { Config } from '../domain/config.ts'
 import type { HandledDecision } from '../domain/guard.ts'
+import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { privateNote } from '../domain/session.ts'
 import { ApprovalsRequestSchema } from '../domain/stage-messages.ts'
 import { supervisorFor } from '../domain/supervision/catalogue.ts'
@@ -39,12 +40,15 @@ export interface ApprovalsDeps {
   readonly rooms: RoomDirectory
   /** The guard config: rules and their names, staff, supervision settings. */
   readonly config: Config
+  /** The learned rulebook (its rules' names for owners). @default none */
+  readonly rulebook?: { current(): Promise<LearnedPolicy | undefined> } | undefined
   readonly now?: () => Date
 }
 
 /** A Supervisor over the stores, fresh for each batch (no state kept between invocations). */
-export function supervisorOf(deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config'>): Supervisor {
-  return supervisorFor(deps.config, deps.approvals, { rooms: deps.rooms, classifier: true })
+export async function supervisorOf(deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config' | 'rulebook'>): Promise<Supervisor> {
+  const policy = await deps.rulebook?.current()
+  return supervisorFor(deps.config, deps.approvals, { rooms: deps.rooms, classifier: true, policy })
 }
 
 /**
@@ -89,19 +93,20 @@ export async function approvalsRecord(deps: ApprovalsDeps, supervisor: Superviso
   await sendEffects(deps.actions, effects, `private-${event.id}`)
 }
 
-export function approvalsBatch(deps: ApprovalsDeps, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const supervisor = supervisorOf(deps)
+export async function approvalsBatch(deps: ApprovalsDeps, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const supervisor = await supervisorOf(deps)
   return fifoBatch(event, context, (record) => approvalsRecord(deps, supervisor, record))
 }
 
 let deps: ApprovalsDeps | undefined
-/** Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, the guard config (QUNGUARD_CONFIG_KEY in MEDIA_BUCKET). */
+/** Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, the guard config (QUNGUARD_CONFIG_KEY in MEDIA_BUCKET), the rulebook (MEDIA_BUCKET). */
 export async function depsFromEnv(): Promise<ApprovalsDeps> {
   deps ??= {
     approvals: aws.approvalStore(),
     actions: aws.queue('ACTIONS_QUEUE_URL'),
     rooms: aws.guardStore(),
     config: await aws.guardConfig().load(),
+    rulebook: aws.rulebook(),
   }
   return deps
 }

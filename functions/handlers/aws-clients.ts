@@ -5,6 +5,7 @@
  * SQS clients send to the configured (regional, or AWS_ENDPOINT_URL_SQS) endpoint rather than the
  * queue URL's host, so the same code runs against local servers.
  */
+import fs from 'node:fs'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { RekognitionClient } from '@aws-sdk/client-rekognition'
 import { S3Client } from '@aws-sdk/client-s3'
@@ -16,12 +17,17 @@ import { AwsTranscribe } from '../adapters/aws/aws-transcribe.ts'
 import { AwsVision } from '../adapters/aws/aws-vision.ts'
 import { DynamoDbApprovalStore } from '../adapters/aws/dynamodb-approval-store.ts'
 import { DynamoDbBotRegistry } from '../adapters/aws/dynamodb-bot-registry.ts'
+import { DynamoDbFactsStore } from '../adapters/aws/dynamodb-facts-store.ts'
 import { DynamoDbGuardStore } from '../adapters/aws/dynamodb-guard-store.ts'
 import { S3MediaStore } from '../adapters/aws/s3-media-store.ts'
 import { SageMakerTextClassifier } from '../adapters/aws/sagemaker-text-classifier.ts'
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue.ts'
+import { ZxingLiteQrReader } from '../adapters/local/zxing-lite-qr-reader.ts'
 import { StoredConfig } from '../domain/stored-config.ts'
+import { POLICY_KEY, StoredPolicy } from '../domain/stored-policy.ts'
+import type { QrReader } from '../ports/qr-reader.port.ts'
 import { requiredEnv } from './env.ts'
+import { logger } from './observability.ts'
 
 const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined
@@ -37,6 +43,12 @@ const sqs = once(() => new SQSClient({ useQueueUrlAsEndpoint: false }))
 export const aws = {
   guardStore: once(() => new DynamoDbGuardStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   approvalStore: once(() => new DynamoDbApprovalStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
+  factsStore: once(() => new DynamoDbFactsStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
+  /** The learned rulebook retraining saved (POLICY_KEY in MEDIA_BUCKET), reloaded every 5 minutes. */
+  rulebook: once(
+    (): StoredPolicy =>
+      new StoredPolicy({ media: aws.media(), key: POLICY_KEY, onProblem: (line) => logger.warn('rulebook', { problem: line }) }),
+  ),
   botRegistry: once(() => new DynamoDbBotRegistry({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   media: once(() => new S3MediaStore({ client: new S3Client({}), bucket: requiredEnv('MEDIA_BUCKET') })),
   vision: once(() => new AwsVision({ textract: new TextractClient({}), rekognition: new RekognitionClient({}) })),
@@ -57,6 +69,17 @@ export const aws = {
   guardConfig: once((): StoredConfig => {
     const key = process.env.QUNGUARD_CONFIG_KEY || undefined
     return new StoredConfig({ media: key ? aws.media() : { get: async () => undefined }, key })
+  }),
+  /** zxing, loaded on the first picture; its wasm ships next to the bundle (or comes from node_modules). */
+  qrReader: once((): QrReader => {
+    let reader: Promise<QrReader> | undefined
+    const bundled = new URL('./zxing_reader.wasm', import.meta.url)
+    return {
+      read: async (image) => {
+        reader ??= ZxingLiteQrReader.create({ wasmPath: fs.existsSync(bundled) ? bundled : undefined })
+        return (await reader).read(image)
+      },
+    }
   }),
   /** A queue named by an environment variable holding its URL. */
   queue: <T>(envName: string) => new SqsMessageQueue<T>({ client: sqs(), queueUrl: requiredEnv(envName) }),

@@ -1,5 +1,6 @@
 /**
- * moderate: judges one message — keyword rules, the picture's text, the ad classifier — and
+ * moderate: judges one message — keyword rules, the picture's text, the ad classifier, the
+ * learned rulebook retraining saved (its memory of members in DynamoDB: FactsStore) — and
  * stores it with its decisions in one transaction (the Guard, as embedded). Active decisions go
  * to the action queue for the bot host; every decision goes to approvals (supervision: the rule's
  * record, a request to the owner for a shadow one, a review in the digest for an active one).
@@ -13,6 +14,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { withFallback } from '../domain/classifier-fallback.ts'
 import { Guard, type HandledDecision } from '../domain/guard.ts'
+import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { messageText } from '../domain/policy.ts'
 import { type ApprovalsRequest, ModerateRequestSchema } from '../domain/stage-messages.ts'
 import { IN_PROCESS_MODEL_KEY, StoredClassifier } from '../domain/stored-classifier.ts'
@@ -25,7 +27,8 @@ import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, PoisonRecordError, recordBody } from './sqs-batch.ts'
 
 export interface ModerateDeps {
-  readonly guard: Guard
+  /** The Guard, or where to get the one for the current learned rulebook (reloaded by retraining). */
+  readonly guard: Guard | (() => Promise<Guard>)
   readonly classifier?: TextClassifier | undefined
   readonly actions: MessageQueue<ActionRequest>
   readonly approvals: MessageQueue<ApprovalsRequest>
@@ -58,7 +61,8 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
     voiceText: req.voiceText,
     qr: (req.qr?.length ?? 0) > 0,
   }
-  const result = await deps.guard.handleEvent(event, features)
+  const guard = typeof deps.guard === 'function' ? await deps.guard() : deps.guard
+  const result = await guard.handleEvent(event, features)
   if (result.status === 'invalid') throw new PoisonRecordError(`record ${record.messageId}: ${result.error}`)
   if (result.status === 'conflict') {
     // The id is taken by a different event: not judged, and nothing stored is sent again.
@@ -70,7 +74,7 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
     // Stored before: send again what it sent then (same deduplication ids), in case the first
     // try died between storing and sending. Within SQS's 5-minute window the repeats are dropped.
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1)
-    await dispatch(deps, await deps.guard.storedDecisions(event), req.imageText)
+    await dispatch(deps, await guard.storedDecisions(event), req.imageText)
     return
   }
   metrics.addMetric('EventsStored', MetricUnit.Count, 1)
@@ -109,6 +113,19 @@ async function dispatch(deps: ModerateDeps, decisions: readonly HandledDecision[
   }
 }
 
+/** The Guard for the current rulebook: built again only when the stored rulebook changes. */
+export function rulebookGuard(
+  rulebook: { current(): Promise<LearnedPolicy | undefined> },
+  build: (policy: LearnedPolicy | undefined) => Guard,
+): () => Promise<Guard> {
+  let built: { policy: LearnedPolicy | undefined; guard: Guard } | undefined
+  return async () => {
+    const policy = await rulebook.current()
+    if (!built || built.policy !== policy) built = { policy, guard: build(policy) }
+    return built.guard
+  }
+}
+
 export function moderateBatch(deps: ModerateDeps, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   return fifoBatch(event, context, (record) => moderateRecord(deps, record))
 }
@@ -116,7 +133,7 @@ export function moderateBatch(deps: ModerateDeps, event: SQSEvent, context: Cont
 let deps: ModerateDeps | undefined
 /**
  * Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, APPROVALS_QUEUE_URL, MEDIA_BUCKET (the
- * in-process model and the guard config), QUNGUARD_CONFIG_KEY (the guard config, read once per
+ * in-process model, the learned rulebook and the guard config), QUNGUARD_CONFIG_KEY (the guard config, read once per
  * cold start), CLASSIFIER_ENDPOINT (optional), CLASSIFIER_THRESHOLD (default 0.9).
  */
 export async function depsFromEnv(): Promise<ModerateDeps> {
@@ -127,14 +144,25 @@ export async function depsFromEnv(): Promise<ModerateDeps> {
     throw new Error(`CLASSIFIER_THRESHOLD must be in (0, 1] (got ${process.env.CLASSIFIER_THRESHOLD})`)
   // The model learn saved in S3; with an endpoint configured, SageMaker first and this while it is missing.
   const inProcess = new StoredClassifier({ media: aws.media(), key: IN_PROCESS_MODEL_KEY })
+  // Rules promoted, demoted, paused or retired by the owners' answers (approvals keeps the records).
+  const supervision = new StoredRuleModes(aws.approvalStore())
+  // The learned rulebook retraining saved (reloaded every few minutes); one Guard per rulebook.
+  const rulebook = aws.rulebook()
+  const facts = aws.factsStore()
+  let built: { policy: LearnedPolicy | undefined; guard: Guard } | undefined
+  const guard = async () => {
+    const policy = await rulebook.current()
+    if (!built || built.policy !== policy) {
+      const learned = policy ? { policy, facts } : undefined
+      built = {
+        policy,
+        guard: new Guard({ store: aws.guardStore(), config, classifierRule: { threshold, action: 'warn' }, supervision, learned }),
+      }
+    }
+    return built.guard
+  }
   deps = {
-    guard: new Guard({
-      store: aws.guardStore(),
-      config,
-      classifierRule: { threshold, action: 'warn' },
-      // Rules promoted, demoted, paused or retired by the owners' answers (approvals keeps the records).
-      supervision: new StoredRuleModes(aws.approvalStore()),
-    }),
+    guard,
     classifier: process.env.CLASSIFIER_ENDPOINT ? withFallback(aws.classifier(), inProcess) : inProcess,
     actions: aws.queue('ACTIONS_QUEUE_URL'),
     approvals: aws.queue('APPROVALS_QUEUE_URL'),

@@ -13,6 +13,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Config } from '../domain/config.ts'
+import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { assessBots } from '../domain/registry.ts'
 import type { RoomDirectory } from '../domain/supervision/supervisor.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
@@ -29,6 +30,8 @@ export interface MonitorDeps {
   /** The rooms' snapshots (the guard store): names and staff, for reports and digests. */
   readonly rooms: RoomDirectory
   readonly config: Config
+  /** The learned rulebook (its rules' names for owners). @default none */
+  readonly rulebook?: { current(): Promise<LearnedPolicy | undefined> } | undefined
   /** Where digests, reports and notices go (the bot host sends them). */
   readonly actions: MessageQueue<ActionRequest>
   /** The bot hosts' heartbeat interval. @default 60 */
@@ -51,7 +54,7 @@ export async function monitor(deps: MonitorDeps): Promise<MonitorResult> {
   const at = now.toISOString()
   const { live, dead } = assessBots(await deps.registry.list(), now, deps.heartbeatSeconds ?? 60)
   const expired = (await deps.approvals.listOverdue(at)).length
-  const effects = await supervisorOf(deps).tick(now)
+  const effects = await (await supervisorOf(deps)).tick(now)
   // One tick per minute: the minute names the tick, so a retried invocation sends nothing twice.
   await sendEffects(deps.actions, effects, `tick-${at.slice(0, 16)}`)
   const backlog = await deps.approvals.countOpen(at)
@@ -73,6 +76,7 @@ export async function depsFromEnv(): Promise<MonitorDeps> {
     rooms: aws.guardStore(),
     config: await aws.guardConfig().load(),
     actions: aws.queue('ACTIONS_QUEUE_URL'),
+    rulebook: aws.rulebook(),
     heartbeatSeconds: Number(process.env.HEARTBEAT_SECONDS ?? 60),
   }
   return deps

@@ -11,11 +11,9 @@
  * usual. Throttling fails the record so that SQS retries it later.
  */
 
-import fs from 'node:fs'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { SilkVoiceDecoder } from '../adapters/local/silk-voice.ts'
-import { ZxingLiteQrReader } from '../adapters/local/zxing-lite-qr-reader.ts'
 import { type ModerateRequest, VisionRequestSchema } from '../domain/stage-messages.ts'
 import { pictureFeatures } from '../domain/vision/picture-features.ts'
 import { pictureTextFacts } from '../domain/vision/pii.ts'
@@ -94,18 +92,6 @@ export function visionBatch(deps: VisionDeps, event: SQSEvent, context: Context)
   return fifoBatch(event, context, (record) => visionRecord(deps, record))
 }
 
-/** zxing, loaded on the first picture; its wasm ships next to the bundle (or comes from node_modules). */
-function lazyQrReader(): QrReader {
-  let reader: Promise<QrReader> | undefined
-  const bundled = new URL('./zxing_reader.wasm', import.meta.url)
-  return {
-    read: async (image) => {
-      reader ??= ZxingLiteQrReader.create({ wasmPath: fs.existsSync(bundled) ? bundled : undefined })
-      return (await reader).read(image)
-    },
-  }
-}
-
 let deps: VisionDeps | undefined
 /** Production wiring: MEDIA_BUCKET, MODERATE_QUEUE_URL. */
 export function depsFromEnv(): VisionDeps {
@@ -114,7 +100,7 @@ export function depsFromEnv(): VisionDeps {
     vision: aws.vision(),
     moderate: aws.queue('MODERATE_QUEUE_URL'),
     voice: { decoder: new SilkVoiceDecoder(), stt: aws.transcribe() },
-    qr: lazyQrReader(),
+    qr: aws.qrReader(),
   }
   return deps
 }

@@ -125,6 +125,12 @@ export interface GuardStore {
    * the raw material of retraining. @default since the beginning, limit 100,000
    */
   listMessages(options?: { since?: string; limit?: number }): Promise<MessageEvent[]>
+  /**
+   * Stored events of every kind (messages, joins, leaves, recalls, room snapshots …) at or after
+   * `since`, oldest first (ties in the order stored, where the adapter knows it), at most `limit`
+   * — the history the rulebook is relearned from. @default since the beginning, limit 1,000,000
+   */
+  listEvents(options?: { since?: string; limit?: number }): Promise<GroupEvent[]>
 
   close(): Promise<void>
 }

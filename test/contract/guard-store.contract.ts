@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Decision, GroupEvent } from '../../functions/domain/events.ts'
 import type { GuardStore } from '../../functions/ports/guard-store.port.ts'
-import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
+import { account, at, join, message, roomSnapshot } from '../helpers/factories.ts'
 
 const decisionFor = (event: GroupEvent & { room: string }, o: Partial<Decision> = {}): Decision => ({
   event: event.id,
@@ -55,6 +55,17 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect((await store.listMessages()).map((m) => m.text)).toEqual(['old', 'earlier', 'later'])
       expect((await store.listMessages({ since: at(0) })).map((m) => m.text)).toEqual(['earlier', 'later'])
       expect((await store.listMessages({ limit: 1 })).map((m) => m.text)).toEqual(['old'])
+    })
+
+    it('lists stored events of every kind oldest first, from a time on, up to a limit', async () => {
+      const snap = roomSnapshot({ ts: at(-200) })
+      const joined = join({ ts: at(-150) })
+      const late = message({ ts: at(30), text: 'later' })
+      for (const e of [late, snap, joined]) await store.commit({ event: e })
+      expect((await store.listEvents()).map((e) => e.id)).toEqual([snap.id, joined.id, late.id])
+      expect((await store.listEvents({ since: at(-160) })).map((e) => e.id)).toEqual([joined.id, late.id])
+      expect((await store.listEvents({ limit: 2 })).map((e) => e.id)).toEqual([snap.id, joined.id])
+      expect(await store.listEvents({ since: at(-160) })).toEqual([joined, late])
     })
 
     it('keeps what a decision sends with it', async () => {

@@ -107,6 +107,7 @@ describe('StatelessStack', () => {
       ].sort(),
       moderate: [
         ...CONSUME,
+        'dynamodb:BatchWriteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
@@ -122,10 +123,19 @@ describe('StatelessStack', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+        's3:GetObject',
         'sqs:SendMessage',
       ].sort(),
-      learn: ['dynamodb:Query', 'dynamodb:Scan', 's3:PutObject'],
-      monitor: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage'],
+      learn: ['dynamodb:Query', 'dynamodb:Scan', 's3:GetObject', 's3:PutObject', 'sqs:SendMessage'],
+      monitor: [
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        's3:GetObject',
+        'sqs:SendMessage',
+      ],
     })
     const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
       p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
@@ -262,14 +272,15 @@ describe('StatelessStack with a guard config', () => {
     expect(create).toContain(key)
     expect(create).toContain(JSON.stringify(JSON.stringify(json)).slice(3, -3)) // the Body, escaped twice over
     const fns = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
-      ['ingest', 'moderate', 'approvals', 'monitor'].includes(f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME),
+      ['ingest', 'moderate', 'approvals', 'monitor', 'learn'].includes(f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME),
     )
-    expect(fns).toHaveLength(4)
+    expect(fns).toHaveLength(5)
     for (const f of fns) expect(f.DependsOn).toContain(put?.[0])
     const reads = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
       p.Properties.PolicyDocument.Statement.filter((st: { Resource: unknown }) => JSON.stringify(st.Resource).includes('/config/guard-')),
     )
     expect(reads.map((st: { Action: string }) => st.Action).sort()).toEqual([
+      's3:GetObject',
       's3:GetObject',
       's3:GetObject',
       's3:GetObject',

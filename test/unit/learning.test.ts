@@ -10,6 +10,7 @@ import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
 import { type LearnedPolicy, learnPolicy, type RoomPolicy } from '../../functions/domain/learning/rule-learner.ts'
 import { type LearnedRule, matches, subsumes } from '../../functions/domain/learning/rules.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
+import { linkRemovalHistory as history } from '../helpers/histories.ts'
 
 describe('parseAnnouncement', () => {
   it('turns forbidding clauses into rules, newcomer clauses into newcomer rules with their tenure, and reads the sanction', () => {
@@ -183,32 +184,6 @@ function adCopyHistory(): GroupEvent[] {
     events.push(message({ sender: m, text: `${ads[i % 3]}${i}`, ts: at(t + 5) }))
     events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
     for (let k = 0; k < 6; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `${chat[k]} ${i}`, ts: at(t + 20 + k) }))
-    t += 600
-  }
-  return events
-}
-
-function history(o: { midRemoved?: boolean } = {}): GroupEvent[] {
-  const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
-  for (const m of ['wxid_mid0', 'wxid_mid1'])
-    events.push({ kind: 'join', id: `j${m}`, ts: at(-25 * 60), room: 'r1', members: [m], via: 'invite' })
-  let t = 0
-  for (let i = 0; i < 6; i++) {
-    const m = `wxid_new${i}`
-    events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
-    events.push(message({ id: `spam${i}`, sender: m, type: 'link', text: '领红包', url: `https://d${i}.cn/a`, ts: at(t + 5) }))
-    events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
-    for (let k = 0; k < 4; k++)
-      events.push(
-        message({ sender: `wxid_old${k}`, type: 'link', text: '好文分享', url: 'https://mp.weixin.qq.com/s/x', ts: at(t + 20 + k) }),
-      )
-    // (at(): minutes; the six rounds span 60 hours, so these stay under three days of tenure)
-    if (i < 2 || (o.midRemoved && i < 4)) {
-      const mid = `wxid_mid${i % 2}`
-      events.push(message({ id: `mid${i}`, sender: mid, type: 'link', text: '看看这个', url: `https://m${i}.cn/m`, ts: at(t + 25) }))
-      if (o.midRemoved) events.push(message({ sender: 'wxid_bot', text: `@${mid} 禁止发链接，警告一次`, mentions: [mid], ts: at(t + 26) }))
-    }
-    for (let k = 0; k < 10; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 30 + k) }))
     t += 600
   }
   return events

@@ -361,6 +361,28 @@ export class DynamoDbGuardStore implements GuardStore {
     return out.slice(0, limit)
   }
 
+  async listEvents(options: { since?: string; limit?: number } = {}): Promise<GroupEvent[]> {
+    const limit = options.limit ?? 1_000_000
+    const since = options.since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(options.since)
+    const items = await this.call('listEvents', () =>
+      allPages((start) =>
+        this.doc.send(
+          new ScanCommand({
+            TableName: this.table,
+            FilterExpression: 'sk = :e',
+            ExpressionAttributeValues: { ':e': 'EVENT' },
+            ProjectionExpression: 'json',
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    )
+    const out = items.map((i) => JSON.parse(String(i.json)) as GroupEvent).filter((e) => Date.parse(e.ts) >= since)
+    // A Scan has no order: sort by time (then id), as the history was.
+    out.sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    return out.slice(0, limit)
+  }
+
   /** Adds up `Count` over every page of a Query or Scan. */
   private async countPages(
     what: string,

@@ -236,6 +236,12 @@ export class SqliteGuardStore implements GuardStore {
     return rows.map((r) => JSON.parse(String(r.json)) as MessageEvent)
   }
 
+  async listEvents(options: { since?: string; limit?: number } = {}): Promise<GroupEvent[]> {
+    const since = options.since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(options.since)
+    const rows = this.stmt.listEvents.all(since, options.limit ?? 1_000_000) as Row[]
+    return rows.map((r) => JSON.parse(String(r.json)) as GroupEvent)
+  }
+
   async countEvents(): Promise<number> {
     return Number((this.stmt.countEvents.get() as Row).n)
   }
@@ -275,6 +281,7 @@ function prepare(db: Database.Database) {
     getEvent: db.prepare('SELECT json FROM events WHERE id = ?'),
     countEvents: db.prepare('SELECT count(*) AS n FROM events'),
     listMessages: db.prepare("SELECT json FROM events WHERE kind = 'message' AND ts_ms >= ? ORDER BY ts_ms, rowid LIMIT ?"),
+    listEvents: db.prepare('SELECT json FROM events WHERE ts_ms >= ? ORDER BY ts_ms, rowid LIMIT ?'),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     upsertRoom: db.prepare(
