@@ -113,4 +113,20 @@ describe('learned rules with their memory behind the FactsStore port', () => {
     await store.close()
     await facts.close()
   })
+
+  it('hold quiet hours from the rulebook’s rhythm, and count the room’s messages on', async () => {
+    const rhythm = Array.from({ length: 24 }, (_, h) => (h >= 2 && h <= 5 ? 0 : 40))
+    const quiet: LearnedPolicy = {
+      ...policy,
+      rooms: { r1: { rules: [rule('quiet-hours', 'anyone', { action: 'warn' })], actionRate: 0.6, rhythm } },
+    }
+    const facts = new MemoryFactsStore()
+    const guard = new Guard({ store: SqliteGuardStore.open(':memory:'), config: parseConfig({}), learned: { policy: quiet, facts } })
+    const night = message({ id: 'night', sender: 'wxid_x', text: '在吗', ts: '2026-03-02T03:00:00+00:00' })
+    const day = message({ id: 'day', sender: 'wxid_x', text: '在吗', ts: '2026-03-02T10:00:00+00:00' })
+    expect(await judged(guard, [account('wxid_bot'), roomSnapshot({ room: 'r1' }), night, day])).toEqual([
+      ['night', 'learned:quiet-hours:anyone'],
+    ])
+    expect((await facts.getRhythm('r1'))?.reduce((a, b) => a + b, 0)).toBe(20 * 40 + 2)
+  })
 })

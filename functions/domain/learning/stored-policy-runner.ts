@@ -5,9 +5,11 @@
  * the same `messageFacts` as the learner's `FeatureTracker`; who joined when, and who is staff,
  * the caller gives from the guard store.
  *
- * Only what the policy can use is remembered: a member's activity and a room's rhythm for rooms
- * with rules; near-duplicate sightings (of every room: a campaign crosses rooms) only when a rule
- * reads them (cross-room, duplicate, repeat, flood).
+ * Only what the policy can use is remembered (each read and write costs on DynamoDB): a member's
+ * message times only in rooms with a flood rule, their catches only in rooms with an `offender`
+ * rule, a room's rhythm only with a quiet-hours rule, and near-duplicate sightings (of every room:
+ * a campaign crosses rooms) only when some rule reads them (cross-room, duplicate, repeat, flood).
+ * Facts no rule of the room reads are left at their empty values.
  *
  * @example
  *   const runner = new StoredPolicyRunner(policy, facts)
@@ -47,6 +49,7 @@ export class StoredPolicyRunner {
   private readonly crossRoomMs: number
   private readonly forgetMs: number
   private readonly sightings: boolean
+  private readonly needed = new Map<string, { times: boolean; catches: boolean; rhythm: boolean }>()
 
   constructor(
     readonly policy: LearnedPolicy,
@@ -64,9 +67,24 @@ export class StoredPolicyRunner {
     this.sightings = Object.values(policy.rooms).some((p) => p.rules.some((r) => READS_SIGHTINGS.has(r.what)))
   }
 
-  /** Whether a room has rules (only then is its members' activity remembered). */
+  /** Whether a room has rules. */
   hasRules(room: string): boolean {
     return (this.policy.rooms[room]?.rules.length ?? 0) > 0
+  }
+
+  /** What a room's rules read: members' message times, their catches, the room's rhythm. */
+  private needs(room: string): { times: boolean; catches: boolean; rhythm: boolean } {
+    let n = this.needed.get(room)
+    if (!n) {
+      const rules = this.policy.rooms[room]?.rules ?? []
+      n = {
+        times: rules.some((r) => r.what === 'flood'),
+        catches: rules.some((r) => r.who === 'offender'),
+        rhythm: rules.some((r) => r.what === 'quiet-hours'),
+      }
+      this.needed.set(room, n)
+    }
+    return n
   }
 
   /**
@@ -77,36 +95,44 @@ export class StoredPolicyRunner {
     const ms = toMillis(m.ts)
     const seen = await this.sight(m, ms)
     if (!this.hasRules(m.room)) return undefined
-    const [activity, stored] = await Promise.all([this.facts.getActivity(m.room, m.sender), this.facts.getRhythm(m.room)])
+    const need = this.needs(m.room)
+    const remembers = need.times || need.catches
+    const [activity, stored] = await Promise.all([
+      remembers ? this.facts.getActivity(m.room, m.sender) : undefined,
+      need.rhythm ? this.facts.getRhythm(m.room) : undefined,
+    ])
     const keep = activityWindowMs(this.w.burstMs)
-    const times = (activity?.times ?? []).filter((t) => ms - t < keep)
+    const times = need.times ? (activity?.times ?? []).filter((t) => ms - t < keep) : []
     const byHour = stored ? [...stored] : [...(this.policy.rooms[m.room]?.rhythm ?? new Array<number>(24).fill(0))]
-    const rhythm = { byHour, total: byHour.reduce((a, b) => a + b, 0) }
+    const rhythm = need.rhythm ? { byHour, total: byHour.reduce((a, b) => a + b, 0) } : { byHour: [], total: 0 }
     const f0 = messageFacts(
       m,
       { staff: sender.staff, join: sender.join, times, rhythm, seen, qr: m.type === 'image' ? qr : undefined },
       this.w,
     )
-    const hour = messageHour(m)
-    byHour[hour] = (byHour[hour] ?? 0) + 1
-    await this.facts.saveRhythm(m.room, byHour)
-    let next: MemberActivity = { times: [...times, ms], caught: activity?.caught }
+    if (need.rhythm) {
+      const hour = messageHour(m)
+      byHour[hour] = (byHour[hour] ?? 0) + 1
+      await this.facts.saveRhythm(m.room, byHour)
+    }
+    const caught = need.catches ? activity?.caught : undefined
+    let next: MemberActivity = { times: need.times ? [...times, ms] : [], caught }
     let hit: { rule: LearnedRule; facts: MessageFacts } | undefined
     if (!f0.staff) {
-      const f = { ...f0, offender: activity?.caught !== undefined && ms - activity.caught < this.forgetMs }
+      const f = { ...f0, offender: caught !== undefined && ms - caught < this.forgetMs }
       const rule = firstRule(this.policy, f)
       if (rule) {
         hit = { rule, facts: f }
-        next = { ...next, caught: ms }
+        if (need.catches) next = { ...next, caught: ms }
       }
     }
-    await this.save(m.room, m.sender, next)
+    if (remembers) await this.save(m.room, m.sender, next)
     return hit
   }
 
   /** Another of the room's rules (a keyword rule) caught this message: it counts towards a second offence. */
   async caught(m: MessageEvent): Promise<void> {
-    if (!this.hasRules(m.room)) return
+    if (!this.needs(m.room).catches) return
     const a = await this.facts.getActivity(m.room, m.sender)
     await this.save(m.room, m.sender, { times: a?.times ?? [], caught: toMillis(m.ts) })
   }
