@@ -126,7 +126,8 @@ async function main() {
     const url = async (name: string) =>
       (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
     const q = async <T>(name: string) => new SqsMessageQueue<T>({ client: sqs, queueUrl: await url(name) })
-    const store = new DynamoDbGuardStore({ client: ddb.client, table: await ddb.createTable() })
+    // As deployed (aws-clients.ts): the account and rooms kept a minute per container.
+    const store = new DynamoDbGuardStore({ client: ddb.client, table: await ddb.createTable(), cacheMs: 60_000 })
     const guard = new Guard({ store, config: parseConfig(YAML.parse(CONFIG)), classifierRule: { threshold: 0.9, action: 'warn' } })
     const moderateQueue = await q<{ event: GroupEvent }>('moderate')
     const ingestDeps = {

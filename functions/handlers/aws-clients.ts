@@ -41,7 +41,8 @@ const dynamodb = once(() => new DynamoDBClient({}))
 const sqs = once(() => new SQSClient({ useQueueUrlAsEndpoint: false }))
 
 export const aws = {
-  guardStore: once(() => new DynamoDbGuardStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
+  /** The account's id and rooms' records are kept a minute per container (a new snapshot shows within a minute). */
+  guardStore: once(() => new DynamoDbGuardStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME'), cacheMs: 60_000 })),
   approvalStore: once(() => new DynamoDbApprovalStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   factsStore: once(() => new DynamoDbFactsStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   /** The learned rulebook retraining saved (POLICY_KEY in MEDIA_BUCKET), reloaded every 5 minutes. */

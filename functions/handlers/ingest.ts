@@ -49,9 +49,12 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
   }
   const event = parsed.value
   if (event.kind === 'message') {
-    const before = await deps.store.getEvent(event.id)
+    const toVision = !!event.media && VISION_TYPES.has(event.type)
+    // Moderate finds repeats and reused ids of what it judges (its Guard reads the event first);
+    // here only a picture or voice message is looked up, so that vision does not read it twice.
+    const before = toVision ? await deps.store.getEvent(event.id) : undefined
     if (before && !sameEvent(before, event)) {
-      // Moderate reports it (and judges nothing): the id is taken by a different event.
+      // The id is taken by a different event: nothing is judged.
       metrics.addMetric('ConflictingEvents', MetricUnit.Count, 1)
       logger.warn('event id reused with different content; not judged', { event: event.id, room: event.room, stored: before.kind })
       return
@@ -61,7 +64,7 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
       return
     }
     metrics.addMetric('MessagesRouted', MetricUnit.Count, 1)
-    if (event.media && VISION_TYPES.has(event.type)) await deps.vision.send({ group: event.room, dedupeId: event.id, body: { event } })
+    if (toVision) await deps.vision.send({ group: event.room, dedupeId: event.id, body: { event } })
     else await deps.moderate.send({ group: event.room, dedupeId: event.id, body: { event } })
     return
   }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
 import { StoreError } from '../../functions/ports/guard-store.port.ts'
 import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
-import { message } from '../helpers/factories.ts'
+import { message, roomSnapshot } from '../helpers/factories.ts'
 import { guardStoreContract } from './guard-store.contract.ts'
 
 const unavailable = dynamoDbLocalUnavailable()
@@ -37,5 +37,30 @@ describe.skipIf(unavailable !== undefined)('DynamoDbGuardStore on DynamoDB Local
     const err = await store.commit({ event: message() }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(StoreError)
     expect((err as StoreError).cause).toBeDefined()
+  })
+
+  it('keeps rooms read for cacheMs, sees its own snapshots at once and others’ after the cache expires', async () => {
+    const table = await ddb.createTable()
+    let t = 0
+    const cached = new DynamoDbGuardStore({ client: ddb.client, table, cacheMs: 60_000, now: () => t })
+    const other = new DynamoDbGuardStore({ client: ddb.client, table })
+    await cached.commit({ event: roomSnapshot({ topic: '一群' }), room: roomSnapshot({ topic: '一群' }) })
+    expect((await cached.getRoom('r1'))?.topic).toBe('一群')
+    const renamed = roomSnapshot({ topic: '改名了' })
+    await other.commit({ event: renamed, room: renamed })
+    expect((await cached.getRoom('r1'))?.topic).toBe('一群') // within the minute
+    t = 60_001
+    expect((await cached.getRoom('r1'))?.topic).toBe('改名了')
+    const again = roomSnapshot({ topic: '再改' })
+    await cached.commit({ event: again, room: again })
+    expect((await cached.getRoom('r1'))?.topic).toBe('再改') // its own write: at once
+  })
+
+  it('writes a message alone with one conditional put, and a redelivery stores nothing', async () => {
+    const store = new DynamoDbGuardStore({ client: ddb.client, table: await ddb.createTable() })
+    const m = message()
+    expect(await store.commit({ event: m })).toEqual({ stored: true, decisionIds: [] })
+    expect(await store.commit({ event: m })).toEqual({ stored: false, decisionIds: [] })
+    expect(await store.getEvent(m.id)).toEqual(m)
   })
 })

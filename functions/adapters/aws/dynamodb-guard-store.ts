@@ -11,15 +11,16 @@
  *   DECISION#<id>                 / ACTION#<ts>#<n>  what was done about it
  *   META                          / SEQ              the decision id counter
  *
- * `commit` is one TransactWriteItems call: the event is put on the condition that it does not
- * exist, so a redelivered event writes nothing. Decision ids are reserved from the counter
+ * `commit` is one TransactWriteItems call — or, for an event written alone (most messages), one
+ * conditional PutItem at half the write units: the event is put on the condition that it does
+ * not exist, so a redelivered event writes nothing. Decision ids are reserved from the counter
  * before the transaction (a cancelled transaction leaves a gap, never a duplicate). Decisions
  * are validated first, since DynamoDB would happily store a half-empty one.
  *
  * @example
  *   const store = new DynamoDbGuardStore({ client: new DynamoDBClient({}), table: process.env.TABLE_NAME })
  */
-import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
+import { ConditionalCheckFailedException, type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -49,6 +50,14 @@ export interface DynamoDbGuardStoreOptions {
   readonly client: DynamoDBClient
   /** The table name (from the stack's output or env; never hard-coded). */
   readonly table: string
+  /**
+   * Keep the account's id and each room's record this long after reading them (a Lambda
+   * container judging a busy room reads them once a minute, not per message). A snapshot stored
+   * through this store replaces its cached copy at once; one stored elsewhere shows after at most
+   * this long. @default 0 (always read)
+   */
+  readonly cacheMs?: number
+  readonly now?: () => number
 }
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
@@ -60,11 +69,26 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 export class DynamoDbGuardStore implements GuardStore {
   private readonly doc: DynamoDBDocumentClient
   private readonly table: string
+  private readonly cacheMs: number
+  private readonly now: () => number
+  private readonly cached = new Map<string, { at: number; value: unknown }>()
 
   constructor(options: DynamoDbGuardStoreOptions) {
     if (!options.table) throw new StoreError('DynamoDbGuardStore needs a table name')
     this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } })
     this.table = options.table
+    this.cacheMs = options.cacheMs ?? 0
+    this.now = options.now ?? Date.now
+  }
+
+  /** A read kept for `cacheMs` (the account and rooms: read per message, changed rarely). */
+  private async kept<T>(key: string, read: () => Promise<T>): Promise<T> {
+    if (this.cacheMs <= 0) return read()
+    const hit = this.cached.get(key)
+    if (hit && this.now() - hit.at < this.cacheMs) return hit.value as T
+    const value = await read()
+    this.cached.set(key, { at: this.now(), value })
+    return value
   }
 
   async commit(change: Change): Promise<CommitResult> {
@@ -76,9 +100,10 @@ export class DynamoDbGuardStore implements GuardStore {
           `invalid decision for event ${change.event.id}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
         )
     }
-    if (await this.hasEvent(change.event.id)) return { stored: false, decisionIds: [] }
-    const ids = decisions.length ? await this.reserveIds(decisions.length) : []
     const { event } = change
+    // Ids are reserved only for an event not stored yet (a redelivery would waste them).
+    if (decisions.length && (await this.hasEvent(event.id))) return { stored: false, decisionIds: [] }
+    const ids = decisions.length ? await this.reserveIds(decisions.length) : []
     const items: TxItem[] = [
       {
         Put: {
@@ -157,6 +182,19 @@ export class DynamoDbGuardStore implements GuardStore {
     })
     if (items.length > 100)
       throw new StoreError(`commit of event ${event.id} has ${items.length} writes; DynamoDB transactions take at most 100`)
+    // Most messages write the event alone: a conditional put costs half what a transaction does.
+    const single = items.length === 1 ? items[0]?.Put : undefined
+    if (single) {
+      try {
+        await this.doc.send(new PutCommand(single))
+      } catch (e) {
+        if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException')
+          return { stored: false, decisionIds: [] }
+        throw new StoreError(`DynamoDB commit of event ${event.id} failed: ${(e as Error).message}`, { cause: e })
+      }
+      this.forgetCached(change)
+      return { stored: true, decisionIds: ids }
+    }
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }))
     } catch (e) {
@@ -165,7 +203,14 @@ export class DynamoDbGuardStore implements GuardStore {
       }
       throw new StoreError(`DynamoDB commit of event ${event.id} failed: ${(e as Error).message}`, { cause: e })
     }
+    this.forgetCached(change)
     return { stored: true, decisionIds: ids }
+  }
+
+  /** What this commit changed is read afresh next time. */
+  private forgetCached(change: Change): void {
+    if (change.self) this.cached.delete('self')
+    if (change.room) this.cached.delete(`room#${change.room.room}`)
   }
 
   /** A member's record, written whole: a re-join clears leftAt and remover; a name is kept if none is given. */
@@ -230,12 +275,14 @@ export class DynamoDbGuardStore implements GuardStore {
   }
 
   async getSelf(): Promise<string | undefined> {
-    return str((await this.get('META', 'SELF'))?.value)
+    return this.kept('self', async () => str((await this.get('META', 'SELF'))?.value))
   }
 
   async getRoom(room: string): Promise<RoomRecord | undefined> {
-    const i = await this.get(`ROOM#${room}`, 'ROOM')
-    return i ? toRoom(i) : undefined
+    return this.kept(`room#${room}`, async () => {
+      const i = await this.get(`ROOM#${room}`, 'ROOM')
+      return i ? toRoom(i) : undefined
+    })
   }
 
   /** A filtered Scan: rooms are listed for `doctor` and at login, rarely enough that a Scan costs least. */
