@@ -73,6 +73,9 @@ interface Meter {
   calls: Record<string, number>
   readUnits: number
   writeUnits: number
+  /** Billed SQS send requests (one per 64 KiB of a send's payload) and the messages they carried. */
+  sendRequests: number
+  sentMessages: number
 }
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0
@@ -89,7 +92,7 @@ async function main() {
   events.sort((a, b) => toMillis(a.ts) - toMillis(b.ts))
 
   const [ddb, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs({ port: 0, logger: false })])
-  const meter: Meter = { calls: {}, readUnits: 0, writeUnits: 0 }
+  const meter: Meter = { calls: {}, readUnits: 0, writeUnits: 0, sendRequests: 0, sentMessages: 0 }
   try {
     // Count every DynamoDB call and the capacity DynamoDB says it consumed.
     ddb.client.middlewareStack.add(
@@ -119,6 +122,16 @@ async function main() {
       (next, context) => async (a) => {
         const name = `SQS ${String(context.commandName)}`
         meter.calls[name] = (meter.calls[name] ?? 0) + 1
+        // SQS bills a request per 64 KiB of its payload: a batch of small messages is one request.
+        const input = a.input as { MessageBody?: string; Entries?: { MessageBody?: string }[] }
+        if (name === 'SQS SendMessageCommand' || name === 'SQS SendMessageBatchCommand') {
+          const bytes = [input.MessageBody ?? '', ...(input.Entries ?? []).map((e) => e.MessageBody ?? '')].reduce(
+            (n, b) => n + Buffer.byteLength(b),
+            0,
+          )
+          meter.sendRequests += Math.max(1, Math.ceil(bytes / 65_536))
+          meter.sentMessages += input.Entries?.length ?? 1
+        }
         return next(a)
       },
       { step: 'initialize', name: 'countSqs' },
@@ -149,6 +162,8 @@ async function main() {
     meter.calls = {}
     meter.readUnits = 0
     meter.writeUnits = 0
+    meter.sendRequests = 0
+    meter.sentMessages = 0
 
     const ingestMs: number[] = []
     const moderateMs: number[] = []
@@ -171,10 +186,10 @@ async function main() {
       for (const m of forwarded) await moderateQueue.ack(m)
       if (!forwarded.length) continue
       t0 = performance.now()
-      const before = meter.calls['SQS SendMessageCommand'] ?? 0
+      const before = meter.sentMessages
       await moderateBatch(moderateDeps, sqsEvent(forwarded.map((m) => sqsRecord(JSON.stringify(m.body), 'g'))), lambdaContext('moderate'))
       moderateMs.push(performance.now() - t0)
-      decisions += (meter.calls['SQS SendMessageCommand'] ?? 0) - before
+      decisions += meter.sentMessages - before
     }
     console.info = silence
 
@@ -184,7 +199,7 @@ async function main() {
     const ddbCalls = Object.entries(meter.calls)
       .filter(([k]) => !k.startsWith('SQS'))
       .reduce((s, [, n]) => s + n, 0)
-    const sends = meter.calls['SQS SendMessageCommand'] ?? 0
+    const sends = meter.sendRequests
     const invocations = ingestMs.length + moderateMs.length
     const measuredMs = ingestMs.reduce((s, x) => s + x, 0) + moderateMs.reduce((s, x) => s + x, 0)
     // In region each AWS call costs about callMs more than on loopback: add that, per call.
@@ -205,7 +220,9 @@ async function main() {
     console.log(
       `  DynamoDB units   ${perMessage(meter.writeUnits).toFixed(2)} write, ${perMessage(meter.readUnits).toFixed(2)} read per message (ReturnConsumedCapacity)`,
     )
-    console.log(`  SQS sends        ${perMessage(sends).toFixed(2)} per message (ingest → moderate/vision, moderate → actions/approvals)`)
+    console.log(
+      `  SQS sends        ${perMessage(meter.sentMessages).toFixed(2)} messages, ${perMessage(sends).toFixed(2)} billed requests per message (ingest → moderate/vision batched per invocation, moderate → actions/approvals)`,
+    )
 
     const M = 1e6
     const scale = M / total

@@ -20,7 +20,7 @@ import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
 import { logger, metrics, withPowertools } from './observability.ts'
-import { fifoBatch, PoisonRecordError } from './sqs-batch.ts'
+import { fifoBatch, Outbox, PoisonRecordError } from './sqs-batch.ts'
 
 export { PoisonRecordError }
 
@@ -81,8 +81,17 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
     await deps.approvals.send({ group: `owner-${event.sender}`, dedupeId: event.id, body: { kind: 'answer', event } })
 }
 
-export function ingestBatch(deps: IngestDeps, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  return fifoBatch(event, context, (record) => ingestRecord(deps, record))
+/** The batch's sends go out together at its end, ten to a request (Outbox). */
+export async function ingestBatch(deps: IngestDeps, event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const outbox = new Outbox()
+  const held: IngestDeps = {
+    ...deps,
+    moderate: outbox.queue(deps.moderate),
+    vision: outbox.queue(deps.vision),
+    approvals: outbox.queue(deps.approvals),
+  }
+  const response = await fifoBatch(event, context, (record) => outbox.during(record.messageId, () => ingestRecord(held, record)))
+  return outbox.flush(event, response)
 }
 
 let deps: IngestDeps | undefined

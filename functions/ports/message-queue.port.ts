@@ -29,6 +29,11 @@ export interface SendRequest<T> {
 
 export interface MessageQueue<T> {
   send(request: SendRequest<T>): Promise<void>
+  /**
+   * Sends several at once (on SQS, ten to a request: a tenth of the requests' cost), in order.
+   * Returns the indexes of those not sent (to send again); throws only when none could be.
+   */
+  sendMany(requests: readonly SendRequest<T>[]): Promise<number[]>
   receive(options?: { max?: number; waitSeconds?: number; visibilitySeconds?: number }): Promise<ReceivedMessage<T>[]>
   ack(message: ReceivedMessage<T>): Promise<void>
   /** Gives a message back now, for another try. */

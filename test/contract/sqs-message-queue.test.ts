@@ -57,6 +57,21 @@ describe('SqsMessageQueue (fauxqs)', () => {
     expect(await queue.receive()).toEqual([])
   })
 
+  it('sends many at once, ten to a request, in order, dropping repeats', async () => {
+    const { queue } = await fifoWithDlq()
+    const requests = Array.from({ length: 23 }, (_, i) => ({ group: 'room-a', dedupeId: `m${i}`, body: { n: i } }))
+    expect(await queue.sendMany([...requests, requests[5] as (typeof requests)[number]])).toEqual([])
+    const got: number[] = []
+    for (let tries = 0; tries < 60 && got.length < 23; tries++) {
+      for (const m of await queue.receive({ max: 10 })) {
+        got.push(m.body.n)
+        await queue.ack(m)
+      }
+    }
+    expect(got).toEqual(requests.map((r) => r.body.n))
+    expect(await queue.receive()).toEqual([])
+  })
+
   it('holds back the rest of a group while one message is in flight', async () => {
     const { queue } = await fifoWithDlq()
     await queue.send({ group: 'room-a', dedupeId: 'a1', body: { n: 1 } })

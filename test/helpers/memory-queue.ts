@@ -12,6 +12,11 @@ export class MemoryQueue<T> implements MessageQueue<T> {
     this.sent.push(structuredClone(request))
   }
 
+  async sendMany(requests: readonly SendRequest<T>[]): Promise<number[]> {
+    for (const r of requests) await this.send(r)
+    return []
+  }
+
   async receive(): Promise<ReceivedMessage<T>[]> {
     return this.sent.splice(0).map((r, i) => ({ id: `${i}`, body: r.body, receipt: `${i}`, receiveCount: 1 }))
   }

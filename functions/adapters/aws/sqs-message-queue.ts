@@ -11,6 +11,7 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
@@ -24,6 +25,9 @@ export interface SqsMessageQueueOptions {
   readonly queueUrl: string
 }
 
+/** SQS deduplication ids are at most 128 characters of a limited alphabet. */
+const dedupeId = (id: string) => id.replace(/[^\w!"#$%&'()*+,\-./:;<=>?@[\\\]^`{|}~]/g, '_').slice(0, 128)
+
 export class SqsMessageQueue<T> implements MessageQueue<T> {
   private readonly client: SQSClient
   private readonly queueUrl: string
@@ -36,21 +40,72 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
   }
 
   async send(request: SendRequest<T>): Promise<void> {
-    const body = JSON.stringify(request.body)
-    const bytes = Buffer.byteLength(body)
-    if (bytes > SQS_MAX_BYTES)
-      throw new QueueError(`message ${request.dedupeId} is ${bytes} bytes; SQS takes at most ${SQS_MAX_BYTES} (send media through S3)`)
+    const body = this.body(request)
     await this.call('send', () =>
       this.client.send(
         new SendMessageCommand({
           QueueUrl: this.queueUrl,
           MessageBody: body,
           MessageGroupId: request.group,
-          // SQS deduplication ids are at most 128 characters of a limited alphabet.
-          MessageDeduplicationId: request.dedupeId.replace(/[^\w!"#$%&'()*+,\-./:;<=>?@[\\\]^`{|}~]/g, '_').slice(0, 128),
+          MessageDeduplicationId: dedupeId(request.dedupeId),
         }),
       ),
     )
+  }
+
+  async sendMany(requests: readonly SendRequest<T>[]): Promise<number[]> {
+    const bodies = requests.map((r) => this.body(r))
+    // Batches of up to ten entries and 256 KiB, in order.
+    const batches: number[][] = []
+    let batch: number[] = []
+    let bytes = 0
+    bodies.forEach((b, i) => {
+      const n = Buffer.byteLength(b)
+      if (batch.length === 10 || bytes + n > SQS_MAX_BYTES) {
+        batches.push(batch)
+        batch = []
+        bytes = 0
+      }
+      batch.push(i)
+      bytes += n
+    })
+    if (batch.length) batches.push(batch)
+    const failed: number[] = []
+    let sent = 0
+    let lastError: unknown
+    for (const indexes of batches) {
+      try {
+        const r = await this.client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: this.queueUrl,
+            Entries: indexes.map((i) => ({
+              Id: String(i),
+              MessageBody: bodies[i],
+              MessageGroupId: requests[i]?.group,
+              MessageDeduplicationId: dedupeId(requests[i]?.dedupeId ?? ''),
+            })),
+          }),
+        )
+        for (const f of r.Failed ?? []) failed.push(Number(f.Id))
+        sent += r.Successful?.length ?? 0
+      } catch (e) {
+        lastError = e
+        failed.push(...indexes)
+      }
+    }
+    if (requests.length && !sent)
+      throw new QueueError(`SQS send of ${requests.length} message(s) failed: ${(lastError as Error)?.message ?? 'every entry refused'}`, {
+        cause: lastError,
+      })
+    return failed.sort((a, b) => a - b)
+  }
+
+  private body(request: SendRequest<T>): string {
+    const body = JSON.stringify(request.body)
+    const bytes = Buffer.byteLength(body)
+    if (bytes > SQS_MAX_BYTES)
+      throw new QueueError(`message ${request.dedupeId} is ${bytes} bytes; SQS takes at most ${SQS_MAX_BYTES} (send media through S3)`)
+    return body
   }
 
   async receive(options: { max?: number; waitSeconds?: number; visibilitySeconds?: number } = {}): Promise<ReceivedMessage<T>[]> {
