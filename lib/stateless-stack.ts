@@ -359,8 +359,13 @@ export class StatelessStack extends Stack {
               custom('ApprovalsOpened', 'approvals'),
               custom('Approved', 'approvals'),
               custom('Rejected', 'approvals'),
+              custom('MarkedWrong', 'approvals'),
               custom('ApprovalsExpired', 'monitor'),
             ],
+          }),
+          new GraphWidget({
+            title: 'Rules',
+            left: [custom('RulesPromoted', 'approvals'), custom('RulesDemoted', 'approvals'), custom('RulesLearned', 'learn', 'Maximum')],
           }),
         ],
         [

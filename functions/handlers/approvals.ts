@@ -48,7 +48,23 @@ export interface ApprovalsDeps {
 /** A Supervisor over the stores, fresh for each batch (no state kept between invocations). */
 export async function supervisorOf(deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config' | 'rulebook'>): Promise<Supervisor> {
   const policy = await deps.rulebook?.current()
-  return supervisorFor(deps.config, deps.approvals, { rooms: deps.rooms, classifier: true, policy })
+  return supervisorFor(deps.config, deps.approvals, {
+    rooms: deps.rooms,
+    classifier: true,
+    policy,
+    // For the dashboard: answers, rules that earned acting alone, rules sent back to shadow or retired.
+    onNote: (note) => {
+      if (note.kind === 'answered') {
+        const name = { approved: 'Approved', confirmed: 'Confirmed', rejected: 'Rejected', flagged: 'MarkedWrong' }[note.outcome]
+        metrics.addMetric(name, MetricUnit.Count, 1)
+        return
+      }
+      const { change } = note
+      if (change.to === 'active') metrics.addMetric('RulesPromoted', MetricUnit.Count, 1)
+      else if (change.from === 'active') metrics.addMetric('RulesDemoted', MetricUnit.Count, 1)
+      logger.info('rule changed state', { room: note.room, rule: note.rule, from: change.from, to: change.to, by: change.by })
+    },
+  })
 }
 
 /**
@@ -88,7 +104,6 @@ export async function approvalsRecord(deps: ApprovalsDeps, supervisor: Superviso
   const { event } = body
   const effects = await supervisor.onPrivate(event, now)
   const acted = effects.filter((e) => e.kind === 'act').length
-  if (acted) metrics.addMetric('Approved', MetricUnit.Count, acted)
   logger.info('owner wrote', { event: event.id, effects: effects.length, acted })
   await sendEffects(deps.actions, effects, `private-${event.id}`)
 }

@@ -11,7 +11,7 @@ import { type Config, groupKey, resolveRoomConfig } from '../config.ts'
 import type { LearnedPolicy } from '../learning/rule-learner.ts'
 import { ruleName } from '../owner-words.ts'
 import { CLASSIFIER_RULE_ID } from '../policy.ts'
-import { type RoomDirectory, type RuleInfo, type SupervisionOptions, Supervisor } from './supervisor.ts'
+import { type RoomDirectory, type RuleInfo, type SupervisionOptions, Supervisor, type SupervisorDeps } from './supervisor.ts'
 
 export interface CatalogueSources {
   readonly policy?: LearnedPolicy | undefined
@@ -19,6 +19,8 @@ export interface CatalogueSources {
   readonly classifier?: boolean | undefined
   /** The rooms' stored snapshots (the guard store), for a supervisor that does not see the events. */
   readonly rooms?: RoomDirectory | undefined
+  /** Told of every answer and change of a rule's state (metrics). */
+  readonly onNote?: SupervisorDeps['onNote']
 }
 
 /** The rules of a room. Learned rules are named by their sentence without the evidence. */
@@ -76,5 +78,6 @@ export function supervisorFor(config: Config, store: SupervisionStore, sources: 
     configRooms: Object.keys(config.groups).filter((g) => g !== '*'),
     rooms: sources.rooms,
     options: supervisionOptions(config),
+    onNote: sources.onNote,
   })
 }

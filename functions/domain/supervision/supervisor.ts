@@ -112,7 +112,14 @@ export interface SupervisorDeps {
    */
   readonly rooms?: RoomDirectory | undefined
   readonly options?: Partial<SupervisionOptions> | undefined
+  /** Told of every answer and every change of a rule's state (by its record or the owner's command), e.g. for metrics. */
+  readonly onNote?: ((note: SupervisionNote) => void) | undefined
 }
+
+/** What happened in supervision, for metrics and logs. */
+export type SupervisionNote =
+  | { readonly kind: 'answered'; readonly room: string; readonly rule: string; readonly outcome: Exclude<AnswerOutcome, 'unknown'> }
+  | { readonly kind: 'changed'; readonly room: string; readonly rule: string; readonly change: StateChange }
 
 /** The rooms' latest snapshots (topic, owner, admins): the GuardStore is one. */
 export interface RoomDirectory {
@@ -240,6 +247,7 @@ export class Supervisor {
         const { rule, change } = applyOwnerCommand(hit.record, command.command, at.toISOString())
         await this.save(rule)
         const effects = say(`[qunguard] ${hit.ref}「${hit.name}」现在是：${stateName(rule.state, rule.paused)}。`)
+        if (change) this.deps.onNote?.({ kind: 'changed', room: rule.room, rule: rule.rule, change })
         if (change)
           await this.addToDay(rule.room, at, {
             change: `${hit.name}：${stateName(change.from)} → ${stateName(change.to)}（${change.why}）`,
@@ -292,7 +300,7 @@ export class Supervisor {
     if (verdict === 'approve' && !request.done) effects.push({ kind: 'act', approval: request })
     const closed = await this.store.close(sender, number, verdict === 'approve' ? 'approved' : 'rejected', now)
     if (!closed) return [{ kind: 'say', to: sender, text: receiptText(number, 'unknown') }]
-    const outcome: AnswerOutcome = request.done
+    const outcome: Exclude<AnswerOutcome, 'unknown'> = request.done
       ? verdict === 'approve'
         ? 'confirmed'
         : 'flagged'
@@ -301,6 +309,7 @@ export class Supervisor {
         : 'rejected'
     if (!request.done) await this.addToDay(request.room, at, verdict === 'approve' ? { approved: 1 } : { rejected: 1 })
     effects.push({ kind: 'say', to: sender, text: receiptText(number, outcome) })
+    this.deps.onNote?.({ kind: 'answered', room: request.room, rule: request.rule, outcome })
     const rule = await this.ruleFor(request.room, request.rule, request.done ? 'active' : 'shadow')
     const next = recordAnswer(rule, request.decisionId, verdict === 'approve' ? 'approved' : 'rejected', now, this.o.lifecycle)
     await this.save(next.rule)
@@ -309,6 +318,7 @@ export class Supervisor {
   }
 
   private async announceChange(room: string, rule: string, change: StateChange, at: Date): Promise<SupervisorEffect[]> {
+    this.deps.onNote?.({ kind: 'changed', room, rule, change })
     await this.knowRoom(room)
     const name = this.ruleName(room, rule)
     await this.addToDay(room, at, { change: `${name}：${stateName(change.from)} → ${stateName(change.to)}（${change.why}）` })
