@@ -11,19 +11,15 @@
  *   const rulebook = new StoredPolicy({ media, key: POLICY_KEY })
  *   const policy = await rulebook.current() // LearnedPolicy | undefined
  */
-import type { MediaStore } from '../ports/media-store.port.ts'
 import { policyFromJson } from './learning/policy-file.ts'
 import type { LearnedPolicy } from './learning/rule-learner.ts'
+import type { StoredClassifierOptions } from './stored-classifier.ts'
 
 /** Where retraining saves the rulebook and moderate, approvals and the monitor read it. */
 export const POLICY_KEY = 'models/policy/policy.json'
 
-export interface StoredPolicyOptions {
-  readonly media: Pick<MediaStore, 'get'>
-  readonly key: string
-  /** @default 5 minutes */
-  readonly refreshMs?: number
-  readonly now?: () => number
+/** As the stored classifier's (`refreshMs` @default 5 minutes here). */
+export interface StoredPolicyOptions extends StoredClassifierOptions {
   /** Told when a stored rulebook cannot be read (the last good one stays in use). */
   readonly onProblem?: (line: string) => void
 }

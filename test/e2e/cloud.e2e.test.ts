@@ -3,10 +3,9 @@
  * FIFO queue (fauxqs) → a local poller invoking the real handlers (ingest → moderate →
  * approvals) → DynamoDB Local → action queue → the bot host carries the action out.
  */
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
-import { type FauxqsServer, startFauxqs } from 'fauxqs'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
 import { QunGuardRelay } from '../../bot-host/cloud-relay.ts'
 import { MockWorld } from '../../bot-host/mock-world.ts'
@@ -20,8 +19,9 @@ import { approvalsBatch } from '../../functions/handlers/approvals.ts'
 import { ingestBatch } from '../../functions/handlers/ingest.ts'
 import { moderateBatch } from '../../functions/handlers/moderate.ts'
 import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
-import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
+import { dynamoDbLocalUnavailable } from '../helpers/dynamodb-local.ts'
 import { pollOnce } from '../helpers/local-lambda-poller.ts'
+import { useLoopbackAws } from '../helpers/loopback-aws.ts'
 
 const unavailable = dynamoDbLocalUnavailable()
 if (unavailable && process.env.CI) throw new Error(`DynamoDB Local is needed in CI: ${unavailable}`)
@@ -37,26 +37,14 @@ groups:
 `
 
 describe.skipIf(unavailable !== undefined)('bot host → SQS → Lambda handlers → DynamoDB → actions → bot host', () => {
-  let ddb: DynamoDbLocal
-  let fauxqs: FauxqsServer
-  let sqs: SQSClient
-
-  beforeAll(async () => {
-    ;[ddb, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs({ port: 0, logger: false })])
-    sqs = new SQSClient({ endpoint: fauxqs.address, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
-    vi.spyOn(console, 'info').mockImplementation(() => {}) // Powertools logs and EMF metrics
-    vi.spyOn(console, 'warn').mockImplementation(() => {})
-  }, 60_000)
-  afterAll(async () => {
-    sqs?.destroy()
-    await Promise.all([ddb?.stop(), fauxqs?.stop()])
-  })
+  const aws = useLoopbackAws()
 
   async function fifo(name: string, dlqArn?: string) {
     const Attributes: Record<string, string> = { FifoQueue: 'true' }
     if (dlqArn) Attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 })
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes }))).QueueUrl ?? ''
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ?? ''
+    const url = (await aws.sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes }))).QueueUrl ?? ''
+    const arn =
+      (await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ?? ''
     return { url, arn }
   }
 
@@ -64,10 +52,10 @@ describe.skipIf(unavailable !== undefined)('bot host → SQS → Lambda handlers
     const dlq = await fifo('events-dlq')
     const events = await fifo('events', dlq.arn)
     const [moderate, approvals, vision, actions] = await Promise.all(['moderate', 'approvals', 'vision', 'actions'].map((n) => fifo(n)))
-    const table = await ddb.createTable()
-    const store = new DynamoDbGuardStore({ client: ddb.client, table })
+    const table = await aws.ddb.createTable()
+    const store = new DynamoDbGuardStore({ client: aws.ddb.client, table })
     const guard = new Guard({ store, config: parseConfig(YAML.parse(CONFIG)) })
-    const q = <T>(url: string) => new SqsMessageQueue<T>({ client: sqs, queueUrl: url })
+    const q = <T>(url: string) => new SqsMessageQueue<T>({ client: aws.sqs, queueUrl: url })
     const actionQueue = q<ActionRequest>(actions!.url)
     // The "Lambda functions": each queue's consumer, invoked by a small local poller.
     const consumers: [string, (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>][] = [
@@ -81,7 +69,7 @@ describe.skipIf(unavailable !== undefined)('bot host → SQS → Lambda handlers
         (e, c) =>
           approvalsBatch(
             {
-              approvals: new DynamoDbApprovalStore({ client: ddb.client, table }),
+              approvals: new DynamoDbApprovalStore({ client: aws.ddb.client, table }),
               actions: actionQueue,
               rooms: store,
               config: parseConfig(YAML.parse(CONFIG)),
@@ -97,7 +85,7 @@ describe.skipIf(unavailable !== undefined)('bot host → SQS → Lambda handlers
     const runLambdas = async (until: () => boolean) => {
       for (let i = 0; i < 30; i++) {
         let received = 0
-        for (const [url, handler] of consumers) received += (await pollOnce(sqs, url, handler)).received
+        for (const [url, handler] of consumers) received += (await pollOnce(aws.sqs, url, handler)).received
         await world.settle(50)
         await relay.idle()
         if (received === 0 && until()) return
@@ -108,7 +96,7 @@ describe.skipIf(unavailable !== undefined)('bot host → SQS → Lambda handlers
       const marketer = world.contact('推广员', 'wxid_promo')
       const room = world.room('亲子群', { owner, members: [marketer], id: 'cloud-room@chatroom' })
       const trial = world.room('试运行群', { owner, members: [marketer], id: 'shadow-room@chatroom' })
-      await sqs.send(
+      await aws.sqs.send(
         new SendMessageCommand({
           QueueUrl: events.url,
           MessageBody: '{ poison',
@@ -140,7 +128,7 @@ describe.skipIf(unavailable !== undefined)('bot host → SQS → Lambda handlers
       expect(world.said(trial)).toEqual([expect.stringContaining('第 1 次提醒')])
       expect(world.said(owner).at(-1)).toContain(`已同意 #${n}`)
 
-      const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10 }))
+      const dead = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10 }))
       expect(dead.Messages?.map((m) => m.Body)).toEqual(['{ poison'])
     } finally {
       await relay.stop()

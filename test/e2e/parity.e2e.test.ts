@@ -9,12 +9,11 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { SQSClient as Client, CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs'
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
-import { type FauxqsServer, startFauxqs } from 'fauxqs'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
-import { replay } from '../../bin/commands/replay.ts'
+import { decisionLine, replay } from '../../bin/commands/replay.ts'
 import { DynamoDbApprovalStore } from '../../functions/adapters/aws/dynamodb-approval-store.ts'
 import { DynamoDbFactsStore } from '../../functions/adapters/aws/dynamodb-facts-store.ts'
 import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
@@ -31,9 +30,10 @@ import { ingestBatch } from '../../functions/handlers/ingest.ts'
 import { moderateBatch } from '../../functions/handlers/moderate.ts'
 import { monitor } from '../../functions/handlers/monitor.ts'
 import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
-import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
+import { dynamoDbLocalUnavailable } from '../helpers/dynamodb-local.ts'
 import { linkRemovalHistory } from '../helpers/histories.ts'
 import { pollOnce } from '../helpers/local-lambda-poller.ts'
+import { useLoopbackAws } from '../helpers/loopback-aws.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
 
 const unavailable = dynamoDbLocalUnavailable()
@@ -86,33 +86,10 @@ const HISTORY: GroupEvent[] = [
   said('next-day', 'wxid_owner', '早', ts(11, 9, 0)), // open requests expired overnight
 ]
 
-type Line = Pick<Decision, 'event' | 'room' | 'target' | 'action' | 'mode' | 'rule' | 'reason'>
-const line = (d: Decision): Line => ({
-  event: d.event,
-  room: d.room,
-  target: d.target,
-  action: d.action,
-  mode: d.mode,
-  rule: d.rule,
-  reason: d.reason,
-})
-const sorted = (lines: Line[]) => [...lines].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+const sorted = (lines: Decision[]) => [...lines].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
 
 describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path judge and supervise alike', () => {
-  let ddb: DynamoDbLocal
-  let fauxqs: FauxqsServer
-  let sqs: SQSClient
-
-  beforeAll(async () => {
-    ;[ddb, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs({ port: 0, logger: false })])
-    sqs = new Client({ endpoint: fauxqs.address, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
-    vi.spyOn(console, 'info').mockImplementation(() => {})
-    vi.spyOn(console, 'warn').mockImplementation(() => {})
-  }, 60_000)
-  afterAll(async () => {
-    sqs?.destroy()
-    await Promise.all([ddb?.stop(), fauxqs?.stop()])
-  })
+  const aws = useLoopbackAws()
 
   it('gives the same decisions and the same owner messages', async () => {
     const config = parseConfig(YAML.parse(CONFIG))
@@ -140,20 +117,20 @@ describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path jud
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l))
-    const replayed = read('decisions.jsonl').map(line)
+    const replayed = read('decisions.jsonl').map(decisionLine)
     const toldInReplay = read('owner.jsonl').map((m: { to: string; text: string }) => [m.to, m.text])
 
     // —— the cloud-shaped path ——
     const queue = async (name: string) =>
-      (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
+      (await aws.sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
     const [events = '', moderateQ = '', visionQ = '', approvalsQ = '', actionsQ = ''] = await Promise.all(
       ['p-events', 'p-moderate', 'p-vision', 'p-approvals', 'p-actions'].map(queue),
     )
-    const q = <T>(url: string) => new SqsMessageQueue<T>({ client: sqs, queueUrl: url })
-    const table = await ddb.createTable()
-    const store = new DynamoDbGuardStore({ client: ddb.client, table })
-    const approvals = new DynamoDbApprovalStore({ client: ddb.client, table })
-    const facts = new DynamoDbFactsStore({ client: ddb.client, table })
+    const q = <T>(url: string) => new SqsMessageQueue<T>({ client: aws.sqs, queueUrl: url })
+    const table = await aws.ddb.createTable()
+    const store = new DynamoDbGuardStore({ client: aws.ddb.client, table })
+    const approvals = new DynamoDbApprovalStore({ client: aws.ddb.client, table })
+    const facts = new DynamoDbFactsStore({ client: aws.ddb.client, table })
     let clock = new Date(HISTORY[0]?.ts ?? 0)
     const now = () => clock
     const rulebook = { current: async () => policy }
@@ -177,7 +154,7 @@ describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path jud
       for (let busy = true; busy; ) {
         busy = false
         for (const [url, handler] of consumers) {
-          const r = await pollOnce(sqs, url, handler)
+          const r = await pollOnce(aws.sqs, url, handler)
           expect(r.failed).toBe(0)
           if (r.received) busy = true
         }
@@ -186,11 +163,11 @@ describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path jud
     const sent: ActionRequest[] = []
     const collect = async () => {
       for (;;) {
-        const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: actionsQ, MaxNumberOfMessages: 10 }))
+        const r = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: actionsQ, MaxNumberOfMessages: 10 }))
         if (!r.Messages?.length) return
         for (const m of r.Messages) {
           sent.push(JSON.parse(m.Body ?? '{}') as ActionRequest)
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: actionsQ, ReceiptHandle: m.ReceiptHandle }))
+          await aws.sqs.send(new DeleteMessageCommand({ QueueUrl: actionsQ, ReceiptHandle: m.ReceiptHandle }))
         }
       }
     }
@@ -204,8 +181,8 @@ describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path jud
     }
     const stored = await store.listDecisions()
     const shadowIds = new Set(stored.filter((d) => d.mode === 'shadow').map((d) => d.id))
-    const approved = sent.filter((a) => shadowIds.has(a.decisionId)).map((a) => line({ ...a.decision, mode: 'active' }))
-    const inCloud = [...stored.map(line), ...approved]
+    const approved = sent.filter((a) => shadowIds.has(a.decisionId)).map((a) => decisionLine({ ...a.decision, mode: 'active' }))
+    const inCloud = [...stored.map(decisionLine), ...approved]
     const toldInCloud = sent.filter((a) => a.decision.rule === 'supervision').map((a) => [a.ownerId, a.text])
 
     // What the history is meant to show, so that "alike" is not "alike and empty".

@@ -13,21 +13,11 @@ import { POLICY_KEY, StoredPolicy } from '../../functions/domain/stored-policy.t
 import { learn } from '../../functions/handlers/learn.ts'
 import { moderateBatch, rulebookGuard } from '../../functions/handlers/moderate.ts'
 import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
-import type { MediaStore } from '../../functions/ports/media-store.port.ts'
 import { at, join, message } from '../helpers/factories.ts'
 import { linkRemovalHistory } from '../helpers/histories.ts'
 import { lambdaContext, sqsEvent, sqsRecord } from '../helpers/lambda.ts'
+import { MapMedia } from '../helpers/map-media.ts'
 import { MemoryQueue } from '../helpers/memory-queue.ts'
-
-class MapMedia implements MediaStore {
-  readonly objects = new Map<string, Uint8Array>()
-  async put(key: string, bytes: Uint8Array) {
-    this.objects.set(key, bytes)
-  }
-  async get(key: string) {
-    return this.objects.get(key)
-  }
-}
 
 describe('the learned rulebook on AWS', () => {
   it('is relearned from the stored history, announced to the owner once, and judges in moderate', async () => {

@@ -29,9 +29,9 @@ import { moderateBatch } from '../../functions/handlers/moderate.ts'
 import { monitor } from '../../functions/handlers/monitor.ts'
 import { visionBatch } from '../../functions/handlers/vision.ts'
 import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
-import type { MediaStore } from '../../functions/ports/media-store.port.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 import { lambdaContext, sqsEvent, sqsRecord } from '../helpers/lambda.ts'
+import { MapMedia } from '../helpers/map-media.ts'
 import { MemoryQueue } from '../helpers/memory-queue.ts'
 import { hugeDeclaredPng, notAPicture, qrPicture } from '../helpers/pictures.ts'
 
@@ -46,16 +46,6 @@ const rekognitionSeesNothing = () => {
 const sagemaker = mockClient(SageMakerRuntimeClient)
 const sdkError = (name: string, message: string) => Object.assign(new Error(message), { name })
 const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o)) as never
-
-class MapMedia implements MediaStore {
-  readonly objects = new Map<string, Uint8Array>()
-  async put(key: string, bytes: Uint8Array) {
-    this.objects.set(key, bytes)
-  }
-  async get(key: string) {
-    return this.objects.get(key)
-  }
-}
 
 const records = <T>(bodies: T[]) => sqsEvent(bodies.map((b) => sqsRecord(JSON.stringify(b), 'g')))
 

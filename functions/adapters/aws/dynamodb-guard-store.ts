@@ -387,45 +387,30 @@ export class DynamoDbGuardStore implements GuardStore {
 
   /** A filtered Scan: retraining reads the messages once a day, which a Scan serves at the lowest cost. */
   async listMessages(options: { since?: string; limit?: number } = {}): Promise<MessageEvent[]> {
-    const limit = options.limit ?? 100_000
-    const since = options.since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(options.since)
-    const items = await this.call('listMessages', () =>
-      allPages((start) =>
-        this.doc.send(
-          new ScanCommand({
-            TableName: this.table,
-            FilterExpression: 'sk = :e AND kind = :m',
-            ExpressionAttributeValues: { ':e': 'EVENT', ':m': 'message' },
-            ProjectionExpression: 'json',
-            ExclusiveStartKey: start,
-          }),
-        ),
-      ),
-    )
-    const out = items.map((i) => JSON.parse(String(i.json)) as MessageEvent).filter((e) => Date.parse(e.ts) >= since)
-    // A Scan has no order: sort by time (then id) and keep the oldest `limit`.
-    out.sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    return out.slice(0, limit)
+    return (await this.scanEvents('message', options.since, options.limit ?? 100_000)) as MessageEvent[]
   }
 
   async listEvents(options: { since?: string; limit?: number } = {}): Promise<GroupEvent[]> {
-    const limit = options.limit ?? 1_000_000
-    const since = options.since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(options.since)
-    const items = await this.call('listEvents', () =>
+    return this.scanEvents(undefined, options.since, options.limit ?? 1_000_000)
+  }
+
+  /** Stored events (of one kind) from `since` on, oldest first: a Scan has no order, so they are sorted by time, then id. */
+  private async scanEvents(kind: string | undefined, since: string | undefined, limit: number): Promise<GroupEvent[]> {
+    const from = since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(since)
+    const items = await this.call(kind ? 'listMessages' : 'listEvents', () =>
       allPages((start) =>
         this.doc.send(
           new ScanCommand({
             TableName: this.table,
-            FilterExpression: 'sk = :e',
-            ExpressionAttributeValues: { ':e': 'EVENT' },
+            FilterExpression: kind ? 'sk = :e AND kind = :k' : 'sk = :e',
+            ExpressionAttributeValues: { ':e': 'EVENT', ...(kind ? { ':k': kind } : {}) },
             ProjectionExpression: 'json',
             ExclusiveStartKey: start,
           }),
         ),
       ),
     )
-    const out = items.map((i) => JSON.parse(String(i.json)) as GroupEvent).filter((e) => Date.parse(e.ts) >= since)
-    // A Scan has no order: sort by time (then id), as the history was.
+    const out = items.map((i) => JSON.parse(String(i.json)) as GroupEvent).filter((e) => Date.parse(e.ts) >= from)
     out.sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     return out.slice(0, limit)
   }

@@ -10,7 +10,7 @@
 import Database from 'better-sqlite3'
 import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
-import type { DayCounts } from '../../domain/supervision/texts.ts'
+import { addedToDay, type DayCounts } from '../../domain/supervision/texts.ts'
 import { type ApprovalRecord, ApprovalStoreError, type NewApproval, type RuleRecord } from '../../ports/approval-store.port.ts'
 import type { DayAddition, OwnerPacing, RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
 import { migrate } from './sqlite-guard-store.ts'
@@ -45,17 +45,7 @@ export class SqliteSupervisionStore implements SupervisionStore {
     })
     this.addTx = db.transaction((day: string, room: string, add: DayAddition) => {
       const r = this.s.getDay.get(day, room) as Row | undefined
-      const c: DayCounts = r
-        ? (JSON.parse(String(r.json)) as DayCounts)
-        : { acted: 0, asked: 0, approved: 0, rejected: 0, expired: 0, changes: [] }
-      const next: DayCounts = {
-        acted: c.acted + (add.acted ?? 0),
-        asked: c.asked + (add.asked ?? 0),
-        approved: c.approved + (add.approved ?? 0),
-        rejected: c.rejected + (add.rejected ?? 0),
-        expired: c.expired + (add.expired ?? 0),
-        changes: add.change === undefined ? c.changes : [...c.changes, add.change],
-      }
+      const next = addedToDay(r ? (JSON.parse(String(r.json)) as DayCounts) : undefined, add)
       this.s.saveDay.run(day, room, JSON.stringify(next))
     })
   }

@@ -5,7 +5,7 @@
  */
 import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
-import type { DayCounts } from '../../domain/supervision/texts.ts'
+import { addedToDay, type DayCounts } from '../../domain/supervision/texts.ts'
 import type { ApprovalRecord, NewApproval, RuleRecord } from '../../ports/approval-store.port.ts'
 import type { DayAddition, OwnerPacing, RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
 
@@ -106,15 +106,7 @@ export class MemoryApprovalStore implements SupervisionStore {
 
   async addToDay(day: string, room: string, add: DayAddition): Promise<void> {
     const key = `${day}#${room}`
-    const c = this.days.get(key) ?? { acted: 0, asked: 0, approved: 0, rejected: 0, expired: 0, changes: [] }
-    this.days.set(key, {
-      acted: c.acted + (add.acted ?? 0),
-      asked: c.asked + (add.asked ?? 0),
-      approved: c.approved + (add.approved ?? 0),
-      rejected: c.rejected + (add.rejected ?? 0),
-      expired: c.expired + (add.expired ?? 0),
-      changes: add.change === undefined ? c.changes : [...c.changes, add.change],
-    })
+    this.days.set(key, addedToDay(this.days.get(key), add))
   }
 
   async getDay(day: string, room: string): Promise<DayCounts | undefined> {

@@ -95,6 +95,22 @@ export interface DayCounts {
   changes: string[]
 }
 
+/** A room's counts for a day with an addition (a missing day counts from zero). */
+export function addedToDay(
+  c: DayCounts | undefined,
+  add: Partial<Omit<DayCounts, 'changes'>> & { readonly change?: string | undefined },
+): DayCounts {
+  const was = c ?? { acted: 0, asked: 0, approved: 0, rejected: 0, expired: 0, changes: [] }
+  return {
+    acted: was.acted + (add.acted ?? 0),
+    asked: was.asked + (add.asked ?? 0),
+    approved: was.approved + (add.approved ?? 0),
+    rejected: was.rejected + (add.rejected ?? 0),
+    expired: was.expired + (add.expired ?? 0),
+    changes: add.change === undefined ? was.changes : [...was.changes, add.change],
+  }
+}
+
 export function reportText(day: string, rooms: readonly { topic: string; counts: DayCounts }[]): string {
   const lines = [`[qunguard] ${day} 日报`]
   for (const { topic, counts: c } of rooms) {
