@@ -18,10 +18,10 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import { AdClassifier } from '../domain/ad-classifier.ts'
-import { type Config, groupKey, parseConfig, resolveRoomConfig } from '../domain/config.ts'
+import { type Config, parseConfig } from '../domain/config.ts'
 import type { GroupEvent, MessageEvent } from '../domain/events.ts'
 import { policyFromJson, policyToJson } from '../domain/learning/policy-file.ts'
-import { learnFromHistory, rulebookChanges, rulebookChangeText } from '../domain/learning/relearn.ts'
+import { learnFromHistory, rulebookChanges, rulebookNotices } from '../domain/learning/relearn.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { privateNote } from '../domain/session.ts'
 import { IN_PROCESS_MODEL_KEY } from '../domain/stored-classifier.ts'
@@ -127,18 +127,12 @@ async function relearnRulebook(deps: LearnDeps, since: string, stamp: string): P
   const changes = rulebookChanges(before, policy)
   if (deps.actions && changes.length) {
     const rooms = new Map((await deps.store.listRooms()).map((r) => [r.room, r]))
-    for (const c of changes) {
-      const topic = c.topic ?? rooms.get(c.room)?.topic
-      const cfg = resolveRoomConfig(config, groupKey(config, c.room, topic))
-      const owner = cfg.owner ?? rooms.get(c.room)?.owner
-      if (!owner) continue
-      const text = rulebookChangeText({ ...c, topic })
+    for (const n of rulebookNotices(changes, config, rooms))
       await deps.actions.send({
-        group: `owner-${owner}`,
-        dedupeId: `rulebook-${stamp}-${c.room}`.slice(0, 128),
-        body: privateNote(owner, text),
+        group: `owner-${n.to}`,
+        dedupeId: `rulebook-${stamp}-${n.room}`.slice(0, 128),
+        body: privateNote(n.to, n.text),
       })
-    }
   }
   const rules = Object.values(policy.rooms).reduce((n, r) => n + r.rules.length, 0)
   metrics.addMetric('RulesLearned', MetricUnit.Count, rules)

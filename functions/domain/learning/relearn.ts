@@ -53,6 +53,24 @@ export function rulebookChanges(before: LearnedPolicy | undefined, after: Learne
   return out
 }
 
+/**
+ * Who is told what of a new rulebook: each changed room's owner (the config's, else the room's
+ * own), one private text per room, the group named by its stored name when the history had none.
+ */
+export function rulebookNotices(
+  changes: readonly RulebookChange[],
+  config: Config,
+  rooms: ReadonlyMap<string, { readonly topic?: string | undefined; readonly owner?: string | undefined }>,
+): { readonly room: string; readonly to: string; readonly text: string }[] {
+  const out: { room: string; to: string; text: string }[] = []
+  for (const c of changes) {
+    const topic = c.topic ?? rooms.get(c.room)?.topic
+    const owner = resolveRoomConfig(config, groupKey(config, c.room, topic)).owner ?? rooms.get(c.room)?.owner
+    if (owner) out.push({ room: c.room, to: owner, text: rulebookChangeText({ ...c, topic }) })
+  }
+  return out
+}
+
 /** What a group's owner is told of a new rulebook. */
 export function rulebookChangeText(c: RulebookChange): string {
   const lines = [`[qunguard] 群「${groupName(c.topic, c.room)}」的规则已按最近的聊天记录重新学习：`]
