@@ -11,7 +11,7 @@
  * faster than in-region network calls: the estimate therefore also adds a stated per-call
  * latency. Prices are us-east-1 list prices written below — check them for your region.
  *
- * usage: npm run bench:cloud -- [--seed 1] [--rooms 8] [--volume 2] [--shared ../shared] [--call-ms 4]
+ * usage: npm run bench:cloud -- [--seed 1] [--rooms 8] [--volume 2] [--shared ../shared] [--call-ms 4] [--rate 50]
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -19,15 +19,19 @@ import { parseArgs } from 'node:util'
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { startFauxqs } from 'fauxqs'
 import YAML from 'yaml'
+import { SendBatcher } from '../bot-host/send-batcher.ts'
 import { DynamoDbGuardStore } from '../functions/adapters/aws/dynamodb-guard-store.ts'
 import { SqsMessageQueue } from '../functions/adapters/aws/sqs-message-queue.ts'
 import { readHistory } from '../functions/adapters/local/jsonl-history.ts'
+import { SpillingQueue } from '../functions/adapters/local/spilling-queue.ts'
+import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import { AdClassifier, type LabelledText } from '../functions/domain/ad-classifier.ts'
 import { parseConfig } from '../functions/domain/config.ts'
 import { type GroupEvent, toMillis } from '../functions/domain/events.ts'
 import { Guard } from '../functions/domain/guard.ts'
 import { ingestBatch } from '../functions/handlers/ingest.ts'
 import { moderateBatch } from '../functions/handlers/moderate.ts'
+import type { MessageQueue } from '../functions/ports/message-queue.port.ts'
 import { dynamoDbLocalUnavailable, startDynamoDbLocal } from '../test/helpers/dynamodb-local.ts'
 import { lambdaContext, sqsEvent, sqsRecord } from '../test/helpers/lambda.ts'
 import { generateHistory } from './history.ts'
@@ -39,6 +43,8 @@ const { values: args } = parseArgs({
     volume: { type: 'string', default: '2' },
     shared: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared') },
     'call-ms': { type: 'string', default: '4' },
+    /** Messages per second the bot host receives, for its batched sends (the load goal of the project). */
+    rate: { type: 'string', default: '50' },
   },
 })
 
@@ -76,6 +82,41 @@ interface Meter {
   /** Billed SQS send requests (one per 64 KiB of a send's payload) and the messages they carried. */
   sendRequests: number
   sentMessages: number
+}
+
+/**
+ * The relay's send path (a SpillingQueue lane per room, each event sent through one SendBatcher)
+ * on events arriving at `rate` per second, `speedup` times faster: billed requests per event.
+ */
+async function botHostSends(
+  events: readonly GroupEvent[],
+  rate: number,
+  speedup: number,
+): Promise<{ requestsPerEvent: number; events: number }> {
+  let requests = 0
+  const counting = {
+    sendMany: async (reqs: readonly { body: unknown }[]) => {
+      const bytes = reqs.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r.body)), 0)
+      requests += Math.max(1, Math.ceil(bytes / 65_536))
+      return []
+    },
+  } as unknown as MessageQueue<GroupEvent>
+  const batcher = new SendBatcher(counting, { waitMs: 100 / speedup })
+  const lanes = new SpillingQueue({
+    inbox: new MemoryEventInbox(),
+    onError: (e) => console.error(e.message),
+    handle: (e) => batcher.send({ group: 'room' in e ? e.room : e.kind, dedupeId: e.id, body: e }),
+  })
+  const gapMs = 1000 / rate / speedup
+  const t0 = performance.now()
+  for (const [i, e] of events.entries()) {
+    const due = t0 + i * gapMs
+    const wait = due - performance.now()
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait))
+    lanes.put('room' in e ? e.room : e.kind, e)
+  }
+  await lanes.idle()
+  return { requestsPerEvent: requests / events.length, events: events.length }
 }
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0
@@ -224,11 +265,21 @@ async function main() {
       `  SQS sends        ${perMessage(meter.sentMessages).toFixed(2)} messages, ${perMessage(sends).toFixed(2)} billed requests per message (ingest → moderate/vision batched per invocation, moderate → actions/approvals)`,
     )
 
+    // The bot host's sends to the events queue: the relay's own lanes and SendBatcher on the
+    // history's event order, arriving at --rate messages/s. Run ten times faster (arrivals and
+    // the batch window both divided by ten) so it takes seconds; the batches depend only on
+    // arrivals per window.
+    const rate = Number(args.rate)
+    const botHost = await botHostSends(events.slice(0, 3000), rate, 10)
+
     const M = 1e6
     const scale = M / total
     const lambdaGbS = (estimatedMs / 1000) * LAMBDA_GB * scale
-    // Bot host send + the Lambda poller's receive and delete per batch + the bot host's receive and delete of actions.
-    const sqsRequests = (total + sends + (invocations + decisions / 10) * 2) * scale
+    // Bot host sends (batched) + function sends + the Lambda poller's receive and delete per batch + the bot host's receive and delete of actions.
+    const sqsRequests = (total * botHost.requestsPerEvent + sends + (invocations + decisions / 10) * 2) * scale
+    console.log(
+      `  bot host sends   ${botHost.requestsPerEvent.toFixed(3)} requests per event (relay lanes + SendBatcher, 100 ms window, ${rate} msg/s, ${botHost.events} events of the history's order)`,
+    )
     const logsGb = ((invocations * LOG_BYTES_PER_INVOCATION + decisions * LOG_BYTES_PER_DECISION) * scale) / 2 ** 30
     const lines: [string, string, number][] = [
       ['Lambda requests', `${Math.round(invocations * scale)} × $0.20/M`, invocations * scale * PRICE.lambdaRequest],
