@@ -11,7 +11,7 @@
  * faster than in-region network calls: the estimate therefore also adds a stated per-call
  * latency. Prices are us-east-1 list prices written below — check them for your region.
  *
- * usage: npm run bench:cloud -- [--seed 1] [--rooms 8] [--volume 2] [--shared ../shared] [--call-ms 4] [--rate 50]
+ * usage: npm run bench:cloud -- [--seed 1] [--rooms 8] [--volume 2] [--shared ../shared] [--call-ms 4] [--rate 50] [--rulebook]
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -20,6 +20,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { startFauxqs } from 'fauxqs'
 import YAML from 'yaml'
 import { SendBatcher } from '../bot-host/send-batcher.ts'
+import { DynamoDbFactsStore } from '../functions/adapters/aws/dynamodb-facts-store.ts'
 import { DynamoDbGuardStore } from '../functions/adapters/aws/dynamodb-guard-store.ts'
 import { SqsMessageQueue } from '../functions/adapters/aws/sqs-message-queue.ts'
 import { readHistory } from '../functions/adapters/local/jsonl-history.ts'
@@ -29,6 +30,8 @@ import { AdClassifier, type LabelledText } from '../functions/domain/ad-classifi
 import { parseConfig } from '../functions/domain/config.ts'
 import { type GroupEvent, toMillis } from '../functions/domain/events.ts'
 import { Guard } from '../functions/domain/guard.ts'
+import { learnFromHistory } from '../functions/domain/learning/relearn.ts'
+import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import { ingestBatch } from '../functions/handlers/ingest.ts'
 import { moderateBatch } from '../functions/handlers/moderate.ts'
 import type { MessageQueue } from '../functions/ports/message-queue.port.ts'
@@ -45,6 +48,8 @@ const { values: args } = parseArgs({
     'call-ms': { type: 'string', default: '4' },
     /** Messages per second the bot host receives, for its batched sends (the load goal of the project). */
     rate: { type: 'string', default: '50' },
+    /** Judge with a rulebook learned from the history's training part (its memory of members in DynamoDB too). */
+    rulebook: { type: 'boolean', default: false },
   },
 })
 
@@ -181,8 +186,19 @@ async function main() {
       (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
     const q = async <T>(name: string) => new SqsMessageQueue<T>({ client: sqs, queueUrl: await url(name) })
     // As deployed (aws-clients.ts): the account and rooms kept a minute per container.
-    const store = new DynamoDbGuardStore({ client: ddb.client, table: await ddb.createTable(), cacheMs: 60_000 })
-    const guard = new Guard({ store, config: parseConfig(YAML.parse(CONFIG)), classifierRule: { threshold: 0.9, action: 'warn' } })
+    const table = await ddb.createTable()
+    const store = new DynamoDbGuardStore({ client: ddb.client, table, cacheMs: 60_000 })
+    const config = parseConfig(YAML.parse(CONFIG))
+    let learned: { policy: LearnedPolicy; facts: DynamoDbFactsStore } | undefined
+    if (args.rulebook) {
+      const train: GroupEvent[] = []
+      for await (const row of readHistory(path.join(dir, 'train.jsonl'))) if (row.event) train.push(row.event)
+      const policy = learnFromHistory(train, config)
+      learned = { policy, facts: new DynamoDbFactsStore({ client: ddb.client, table }) }
+      const rules = Object.values(policy.rooms).flatMap((r) => r.rules)
+      console.log(`rulebook learned from the training part: ${rules.length} rules (${[...new Set(rules.map((r) => r.what))].join(', ')})`)
+    }
+    const guard = new Guard({ store, config, classifierRule: { threshold: 0.9, action: 'warn' }, learned })
     const moderateQueue = await q<{ event: GroupEvent }>('moderate')
     const ingestDeps = {
       guard,
@@ -247,7 +263,7 @@ async function main() {
     const estimatedMs = measuredMs + (ddbCalls + sends) * callMs
 
     console.log(
-      `AWS pipeline per group message (ingest + moderate on DynamoDB Local and fauxqs), seed ${args.seed}, ${args.rooms} rooms, volume ${args.volume}`,
+      `AWS pipeline per group message (ingest + moderate on DynamoDB Local and fauxqs), seed ${args.seed}, ${args.rooms} rooms, volume ${args.volume}${learned ? ', with a learned rulebook' : ''}`,
     )
     console.log(
       `  events ${events.length}: ${messages} text-like messages, ${images} pictures (routed to vision, not run here), ${decisions} outgoing sends by moderate`,
