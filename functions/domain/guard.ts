@@ -224,11 +224,7 @@ export class Guard {
   private async onMessage(msg: MessageEvent, features: MessageFeatures = {}): Promise<HandleResult> {
     const before = await this.store.getEvent(msg.id)
     if (before) return this.notStored(msg, before)
-    const [self, room, member] = await Promise.all([
-      this.store.getSelf(),
-      this.store.getRoom(msg.room),
-      this.store.getMember(msg.room, msg.sender),
-    ])
+    const { room, member, ctx } = await this.senderOf(msg)
     // A `groups` entry may name the room instead of giving its id: its topic decides, now.
     const room0 = this.roomConfig(msg.room, room?.topic)
     const { rules } = room0
@@ -236,7 +232,6 @@ export class Guard {
     const cfg = quiet === undefined ? room0.cfg : { ...room0.cfg, quiet }
     const newMember: MemberRecord[] =
       member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
-    const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
     const learned = (await this.learned?.match(msg, senderInfo(msg.sender, ctx, member), features.qr))?.rule
     const violation = await this.judge(msg, cfg, rules, ctx, features, learned)
     // A keyword rule's catch counts towards a second offence for the learned rules too.
@@ -355,17 +350,23 @@ export class Guard {
     const msg = maskEvent(event) as MessageEvent
     const decisions = await this.storedDecisions(msg)
     if (this.learned) {
-      const [self, room, member] = await Promise.all([
-        this.store.getSelf(),
-        this.store.getRoom(msg.room),
-        this.store.getMember(msg.room, msg.sender),
-      ])
-      const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
+      const { member, ctx } = await this.senderOf(msg)
       await this.learned.match(msg, senderInfo(msg.sender, ctx, member), features.qr)
       const learnedIds = new Set(this.learned.policy.rooms[msg.room]?.rules.map((r) => r.id))
       if (decisions.some((d) => !learnedIds.has(d.decision.rule))) await this.learned.caught(msg)
     }
     return decisions
+  }
+
+  /** The message's room and sender as stored, and who the sender is there (staff, when joined). */
+  private async senderOf(msg: MessageEvent) {
+    const [self, room, member] = await Promise.all([
+      this.store.getSelf(),
+      this.store.getRoom(msg.room),
+      this.store.getMember(msg.room, msg.sender),
+    ])
+    const ctx: SenderContext = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
+    return { room, member, ctx }
   }
 
   /** Carries one request out and records what happened; an executor failure is recorded, not thrown. */

@@ -25,7 +25,7 @@ import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { privateNote } from '../domain/session.ts'
 import { ApprovalsRequestSchema } from '../domain/stage-messages.ts'
 import { supervisorFor } from '../domain/supervision/catalogue.ts'
-import type { RoomDirectory, Supervisor, SupervisorEffect } from '../domain/supervision/supervisor.ts'
+import type { RoomDirectory, SupervisionNote, Supervisor, SupervisorEffect } from '../domain/supervision/supervisor.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import type { SupervisionStore } from '../ports/supervision-store.port.ts'
@@ -46,14 +46,23 @@ export interface ApprovalsDeps {
 }
 
 /** A Supervisor over the stores, fresh for each batch (no state kept between invocations). */
-export async function supervisorOf(deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config' | 'rulebook'>): Promise<Supervisor> {
+export async function supervisorOf(
+  deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config' | 'rulebook'>,
+  /** Also told of each note (the monitor counts expiries). */
+  alsoNote?: (note: SupervisionNote) => void,
+): Promise<Supervisor> {
   const policy = await deps.rulebook?.current()
   return supervisorFor(deps.config, deps.approvals, {
     rooms: deps.rooms,
     classifier: true,
     policy,
-    // For the dashboard: answers, rules that earned acting alone, rules sent back to shadow or retired.
+    // For the dashboard: answers, expiries, rules that earned acting alone, rules sent back to shadow or retired.
     onNote: (note) => {
+      alsoNote?.(note)
+      if (note.kind === 'expired') {
+        metrics.addMetric('ApprovalsExpired', MetricUnit.Count, 1)
+        return
+      }
       if (note.kind === 'answered') {
         const name = { approved: 'Approved', confirmed: 'Confirmed', rejected: 'Rejected', flagged: 'MarkedWrong' }[note.outcome]
         metrics.addMetric(name, MetricUnit.Count, 1)

@@ -42,7 +42,7 @@ export interface MonitorDeps {
 export interface MonitorResult {
   readonly live: string[]
   readonly dead: string[]
-  /** Requests that were overdue when the tick began (the tick expires them). */
+  /** Requests the tick expired. */
   readonly expired: number
   /** Private messages the tick sent (digests, daily reports, notices). */
   readonly sent: number
@@ -53,14 +53,16 @@ export async function monitor(deps: MonitorDeps): Promise<MonitorResult> {
   const now = (deps.now ?? (() => new Date()))()
   const at = now.toISOString()
   const { live, dead } = assessBots(await deps.registry.list(), now, deps.heartbeatSeconds ?? 60)
-  const expired = (await deps.approvals.listOverdue(at)).length
-  const effects = await (await supervisorOf(deps)).tick(now)
+  let expired = 0
+  const supervisor = await supervisorOf(deps, (note) => {
+    if (note.kind === 'expired') expired++
+  })
+  const effects = await supervisor.tick(now)
   // One tick per minute: the minute names the tick, so a retried invocation sends nothing twice.
   await sendEffects(deps.actions, effects, `tick-${at.slice(0, 16)}`)
   const backlog = await deps.approvals.countOpen(at)
   metrics.addMetric('LiveBots', MetricUnit.Count, live.length)
   metrics.addMetric('MissingHeartbeats', MetricUnit.Count, dead.length)
-  metrics.addMetric('ApprovalsExpired', MetricUnit.Count, expired)
   metrics.addMetric('ApprovalBacklog', MetricUnit.Count, backlog)
   for (const d of dead)
     logger.warn('bot missed its heartbeats', { bot: d.bot, missed: d.missed, lastBeat: d.record.lastBeat, host: d.record.host })

@@ -47,7 +47,7 @@ export class SqliteFactsStore implements FactsStore {
 
   async saveActivity(room: string, member: string, activity: MemberActivity, expiresAtMs: number): Promise<void> {
     this.s.saveActivity.run(room, member, JSON.stringify(activity), Math.round(expiresAtMs))
-    this.sweep(Math.max(0, ...activity.times))
+    this.sweep(Math.max(0, ...activity.times, activity.caught ?? 0))
   }
 
   async getRhythm(room: string): Promise<readonly number[] | undefined> {

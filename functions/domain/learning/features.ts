@@ -278,19 +278,11 @@ export class FeatureTracker {
   private readonly texts: NearDuplicateIndex
   /** Per room, messages per hour of the day (the poster's local time as the timestamp gives it). */
   private readonly hours = new Map<string, { byHour: number[]; total: number }>()
-  private readonly newcomerMs: number
-  private readonly recentMs: number
-  private readonly burstMs: number
-  private readonly crossRoomMs: number
-  private readonly repeatMs: number
+  private readonly w: FactsWindows
 
   constructor(private readonly options: FeatureOptions = {}) {
-    this.newcomerMs = options.newcomerMs ?? NEWCOMER_MS
-    this.recentMs = options.recentMs ?? RECENT_MS
-    this.burstMs = options.burstMs ?? 60_000
-    this.crossRoomMs = options.crossRoomMs ?? 7 * 86_400_000
-    this.repeatMs = options.repeatMs ?? 10 * 60_000
-    this.texts = new NearDuplicateIndex({ windowMs: this.crossRoomMs })
+    this.w = factsWindows(options)
+    this.texts = new NearDuplicateIndex({ windowMs: this.w.crossRoomMs })
     for (const [room, byHour] of Object.entries(options.rhythms ?? {})) {
       if (byHour.length !== 24) continue
       this.hours.set(room, { byHour: [...byHour], total: byHour.reduce((a, b) => a + b, 0) })
@@ -332,7 +324,7 @@ export class FeatureTracker {
   private message(m: MessageEvent): MessageFacts {
     const ms = toMillis(m.ts)
     const who = `${m.room}#${m.sender}`
-    const keep = activityWindowMs(this.burstMs)
+    const keep = activityWindowMs(this.w.burstMs)
     const times = (this.recent.get(who) ?? []).filter((t) => ms - t < keep)
     const rhythm = this.hours.get(m.room) ?? { byHour: new Array<number>(24).fill(0), total: 0 }
     const seen = m.text ? this.texts.add(m.text, { room: m.room, sender: m.sender, ms }) : []
@@ -346,7 +338,7 @@ export class FeatureTracker {
         seen,
         qr: m.type === 'image' ? this.options.qr?.(m) : undefined,
       },
-      { newcomerMs: this.newcomerMs, recentMs: this.recentMs, burstMs: this.burstMs, repeatMs: this.repeatMs },
+      this.w,
     )
     times.push(ms)
     this.recent.set(who, times)
@@ -379,6 +371,19 @@ export interface FactsWindows {
   readonly recentMs: number
   readonly burstMs: number
   readonly repeatMs: number
+  /** How long a text counts as seen (campaigns across rooms). */
+  readonly crossRoomMs: number
+}
+
+/** The windows of FeatureOptions, defaults filled in (one place for the learner and the live guard). */
+export function factsWindows(options: FeatureOptions = {}): FactsWindows {
+  return {
+    newcomerMs: options.newcomerMs ?? NEWCOMER_MS,
+    recentMs: options.recentMs ?? RECENT_MS,
+    burstMs: options.burstMs ?? 60_000,
+    repeatMs: options.repeatMs ?? 10 * 60_000,
+    crossRoomMs: options.crossRoomMs ?? 7 * 86_400_000,
+  }
 }
 
 /** How long a member's message times matter (the longest flood window). */

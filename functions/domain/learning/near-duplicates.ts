@@ -77,6 +77,9 @@ export function signatureSimilarity(a: ArrayLike<number>, b: ArrayLike<number>):
   return same / HASHES
 }
 
+/** The least estimated share of 3-grams that makes two texts near-duplicates (the default). */
+export const DUPLICATE_SIMILARITY = 0.6
+
 /** How many sightings a lookup considers per LSH bucket (the newest). */
 export const SIGHTINGS_PER_BAND = BUCKET_CAP
 
@@ -96,7 +99,7 @@ export class NearDuplicateIndex {
   private readonly minLength: number
 
   constructor(private readonly options: NearDuplicateOptions) {
-    this.similarity = options.similarity ?? 0.6
+    this.similarity = options.similarity ?? DUPLICATE_SIMILARITY
     this.minLength = options.minLength ?? 10
   }
 

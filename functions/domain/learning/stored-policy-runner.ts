@@ -23,20 +23,18 @@ import {
   type FactsContext,
   type FactsWindows,
   type FeatureOptions,
+  factsWindows,
   type MessageFacts,
   messageFacts,
   messageHour,
-  NEWCOMER_MS,
-  RECENT_MS,
 } from './features.ts'
-import { SIGHTINGS_PER_BAND, signatureSimilarity, textSignature } from './near-duplicates.ts'
+import { DUPLICATE_SIMILARITY, SIGHTINGS_PER_BAND, signatureSimilarity, textSignature } from './near-duplicates.ts'
 import { firstRule } from './policy-runner.ts'
 import type { LearnedPolicy } from './rule-learner.ts'
 import type { LearnedRule } from './rules.ts'
 
 /** The conditions that read near-duplicate sightings (`flood` reads `repeat`). */
 const READS_SIGHTINGS: ReadonlySet<string> = new Set(['cross-room', 'duplicate', 'repeat', 'flood'])
-const SIMILARITY = 0.6
 
 /** Who sent a message, from the guard store. */
 export interface SenderInfo {
@@ -46,7 +44,6 @@ export interface SenderInfo {
 
 export class StoredPolicyRunner {
   private readonly w: FactsWindows
-  private readonly crossRoomMs: number
   private readonly forgetMs: number
   private readonly sightings: boolean
   private readonly needed = new Map<string, { times: boolean; catches: boolean; rhythm: boolean }>()
@@ -56,19 +53,12 @@ export class StoredPolicyRunner {
     private readonly facts: FactsStore,
     options: Pick<FeatureOptions, 'newcomerMs' | 'recentMs' | 'burstMs' | 'crossRoomMs' | 'repeatMs'> = {},
   ) {
-    this.w = {
-      newcomerMs: options.newcomerMs ?? NEWCOMER_MS,
-      recentMs: options.recentMs ?? RECENT_MS,
-      burstMs: options.burstMs ?? 60_000,
-      repeatMs: options.repeatMs ?? 10 * 60_000,
-    }
-    this.crossRoomMs = options.crossRoomMs ?? 7 * 86_400_000
+    this.w = factsWindows(options)
     this.forgetMs = this.w.recentMs
     this.sightings = Object.values(policy.rooms).some((p) => p.rules.some((r) => READS_SIGHTINGS.has(r.what)))
   }
 
-  /** Whether a room has rules. */
-  hasRules(room: string): boolean {
+  private hasRules(room: string): boolean {
     return (this.policy.rooms[room]?.rules.length ?? 0) > 0
   }
 
@@ -148,14 +138,14 @@ export class StoredPolicyRunner {
     if (!this.sightings || !m.text) return []
     const signed = textSignature(m.text)
     if (!signed) return []
-    const found = await this.facts.findSightings(signed.bands, ms - this.crossRoomMs, SIGHTINGS_PER_BAND)
+    const found = await this.facts.findSightings(signed.bands, ms - this.w.crossRoomMs, SIGHTINGS_PER_BAND)
     const seen = found
-      .filter((s) => s.id !== m.id && s.ms <= ms && signatureSimilarity(s.sig, signed.sig) >= SIMILARITY)
+      .filter((s) => s.id !== m.id && s.ms <= ms && signatureSimilarity(s.sig, signed.sig) >= DUPLICATE_SIMILARITY)
       .map((s) => ({ room: s.room, sender: s.sender, ms: s.ms }))
     await this.facts.addSighting(
       signed.bands,
       { id: m.id, room: m.room, sender: m.sender, ms, sig: [...signed.sig] },
-      ms + this.crossRoomMs,
+      ms + this.w.crossRoomMs,
     )
     return seen
   }

@@ -120,6 +120,7 @@ export interface SupervisorDeps {
 export type SupervisionNote =
   | { readonly kind: 'answered'; readonly room: string; readonly rule: string; readonly outcome: Exclude<AnswerOutcome, 'unknown'> }
   | { readonly kind: 'changed'; readonly room: string; readonly rule: string; readonly change: StateChange }
+  | { readonly kind: 'expired'; readonly room: string; readonly rule: string }
 
 /** The rooms' latest snapshots (topic, owner, admins): the GuardStore is one. */
 export interface RoomDirectory {
@@ -264,6 +265,7 @@ export class Supervisor {
     for (const r of await this.store.listOverdue(now)) {
       const closed = await this.store.close(r.owner, r.number, 'expired', now)
       if (!closed) continue
+      this.deps.onNote?.({ kind: 'expired', room: r.room, rule: r.rule })
       const rule = await this.ruleFor(r.room, r.rule, 'shadow')
       await this.save(recordAnswer(rule, r.decisionId, 'expired', now, this.o.lifecycle).rule)
       if (!r.done) await this.addToDay(r.room, at, { expired: 1 })
