@@ -9,6 +9,8 @@
  *   puppet=<package>         the bot host's Wechaty puppet (default wechaty-puppet-wechat4u)
  *   mediaRetentionDays=<n>   days pictures are kept (default 30)
  *   approvalBacklog=<n>      open approval requests that raise the alarm (default 50)
+ *   vision=local|aws         how pictures are read: the embedded models in a container image
+ *                            (PaddleOCR reads Chinese; default) or Textract + Rekognition
  *   guardConfigFile=<path>   a qunguard.yaml for ingest and moderate: validated here (a config
  *                            `doctor` refuses fails the synth), deployed to the media bucket
  */
@@ -40,6 +42,7 @@ export function buildApp(app = new App()): { app: App; stateful: StatefulStack; 
     botHost: flag(app, 'botHost', true),
     puppet: app.node.tryGetContext('puppet') as string | undefined,
     approvalBacklogThreshold: Number(app.node.tryGetContext('approvalBacklog') ?? 50),
+    vision: (app.node.tryGetContext('vision') as 'local' | 'aws' | undefined) ?? 'local',
     guardConfig: configFile ? fs.readFileSync(configFile, 'utf8') : undefined,
     guardConfigSource: configFile,
   })

@@ -27,7 +27,7 @@ import { maskPii } from '../functions/domain/privacy.ts'
 import { GuardSession } from '../functions/domain/session.ts'
 import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
 import type { Supervisor } from '../functions/domain/supervision/supervisor.ts'
-import type { ActionRequest } from '../functions/ports/action-executor.port.ts'
+import type { PictureReport } from '../functions/domain/vision/inspector.ts'
 import type { EventInbox } from '../functions/ports/event-inbox.port.ts'
 import type { FactsStore } from '../functions/ports/facts-store.port.ts'
 import type { GuardStore } from '../functions/ports/guard-store.port.ts'
@@ -134,24 +134,20 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     supervisor = s.supervisor
     judge = async function judge(event) {
       let features: MessageFeatures | undefined
+      let picture: PictureReport | undefined
       const media = options.media
       if (media && event.kind === 'message' && (event.type === 'image' || event.type === 'voice')) {
         const analysis = await media.analyse(event, () => download(ex, event.id, options.maxMediaBytes ?? 20 * 2 ** 20))
         features = analysis.features
+        picture = analysis.picture
         for (const p of analysis.problems) onError(new Error(p), event)
       }
-      const { result } = await s.handle(event, { at: now(), features })
+      const { result } = await s.handle(event, { at: now(), features, picture })
       if (result.status === 'invalid') {
         onError(new Error(`invalid ${event.kind} event from Wechaty: ${result.error}`), event)
         return
       }
       onResult(result, event)
-      if (result.status !== 'stored') return
-      if (media && event.kind === 'message' && event.type === 'text' && result.decisions.length === 0) {
-        const { cfg } = s.guard.roomConfig(event.room, (await options.store.getRoom(event.room))?.topic)
-        const reply = await media.answer(event, { ocr: cfg.pictures.ocrOnRequest, selfie: cfg.pictures.selfieScore })
-        if (reply) await ex.execute(replyTo(event, reply))
-      }
     }
     // Spilled events an earlier run left in the inbox are judged once logged in (actions need
     // the account), before the lanes' new events.
@@ -194,23 +190,4 @@ async function download(executor: WechatyActionExecutor, id: string, maxBytes: n
   const bytes = await box.toBuffer()
   if (bytes.byteLength > maxBytes) throw new Error(`file of ${bytes.byteLength} bytes is over the ${maxBytes}-byte limit`)
   return new Uint8Array(bytes)
-}
-
-/** A reply in the group to a member's request (识别, 评分). */
-function replyTo(msg: MessageEvent, text: string): ActionRequest {
-  return {
-    decisionId: -1,
-    decision: {
-      event: msg.id,
-      room: msg.room,
-      target: msg.sender,
-      action: 'reply',
-      mode: 'active',
-      rule: 'pictures',
-      score: 1,
-      reason: text,
-    },
-    messageId: msg.id,
-    text,
-  }
 }

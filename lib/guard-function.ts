@@ -1,8 +1,9 @@
 /**
  * GuardFunction: one qunguard Lambda handler (functions/handlers/<name>.ts) bundled as an ESM
- * file for Node 24 on arm64, with its own log group, its own role (logs + tracing only — each
- * caller grants exactly the actions the handler uses), active tracing and the Powertools
- * service name and metric namespace.
+ * file for Node 24 on arm64 — or, with `image`, built as a container image from a Dockerfile
+ * (a handler with native models: the vision function's PaddleOCR) — with its own log group, its
+ * own role (logs + tracing only — each caller grants exactly the actions the handler uses),
+ * active tracing and the Powertools service name and metric namespace.
  *
  * @example
  *   const fn = new GuardFunction(this, 'Ingest', { handler: 'ingest', environment: { TABLE_NAME: table.tableName } })
@@ -11,8 +12,17 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Duration, Validations } from 'aws-cdk-lib'
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets'
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda'
+import {
+  Architecture,
+  DockerImageCode,
+  DockerImageFunction,
+  type FunctionOptions,
+  type Function as LambdaFunction,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda'
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
@@ -31,10 +41,15 @@ export interface GuardFunctionProps {
   readonly description?: string
   /** Files (relative to the project root) copied next to the bundle, e.g. a wasm file a package loads at run time. */
   readonly assets?: readonly string[]
+  /**
+   * Build the function as a container image for arm64 from this Dockerfile (relative to the
+   * project root, which is the build context; .dockerignore applies) instead of a bundle.
+   */
+  readonly image?: { readonly dockerfile: string }
 }
 
 export class GuardFunction extends Construct {
-  readonly fn: NodejsFunction
+  readonly fn: LambdaFunction
   readonly role: Role
   /** The Powertools service name: the `service` dimension of this function's metrics. */
   readonly service: string
@@ -49,24 +64,41 @@ export class GuardFunction extends Construct {
     this.role.addToPolicy(
       new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
     )
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: path.join(ROOT, `functions/handlers/${props.handler}.ts`),
-      handler: 'handler',
+    const common: FunctionOptions = {
       description: props.description,
-      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup,
-      projectRoot: ROOT,
-      depsLockFilePath: path.join(ROOT, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.handler,
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
         ...props.environment,
       },
+    }
+    this.fn = props.image
+      ? new DockerImageFunction(this, 'Function', {
+          ...common,
+          code: DockerImageCode.fromImageAsset(ROOT, { file: props.image.dockerfile, platform: Platform.LINUX_ARM64 }),
+        })
+      : this.bundled(props, common)
+    // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which AWS only allows on Resource "*".',
+    })
+  }
+
+  private bundled(props: GuardFunctionProps, common: FunctionOptions): NodejsFunction {
+    return new NodejsFunction(this, 'Function', {
+      ...common,
+      entry: path.join(ROOT, `functions/handlers/${props.handler}.ts`),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      projectRoot: ROOT,
+      depsLockFilePath: path.join(ROOT, 'package-lock.json'),
       bundling: {
         format: OutputFormat.ESM,
         minify: true,
@@ -86,11 +118,6 @@ export class GuardFunction extends Construct {
             }
           : {}),
       },
-    })
-    // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which AWS only allows on Resource "*".',
     })
   }
 

@@ -79,6 +79,12 @@ export interface StatelessStackProps extends StackProps {
   readonly approvalBacklogThreshold?: number
   /** Seconds between bot heartbeats. @default 60 */
   readonly heartbeatSeconds?: number
+  /**
+   * How the vision function reads pictures: `local` — the embedded guard's own models (PaddleOCR
+   * reads Chinese; a container image built at deploy); `aws` — Textract (Latin script only) and
+   * Rekognition, a zip bundle. @default 'local'
+   */
+  readonly vision?: 'local' | 'aws'
 }
 
 // Exactly what each store call needs (a TransactWriteItems is authorised per Put/Update/Delete in it).
@@ -119,30 +125,45 @@ export class StatelessStack extends Stack {
       .allow([GET, PUT, UPDATE], [table])
       .allow(['sqs:SendMessage'], [data.visionQueue.queueArn, data.moderateQueue.queueArn, data.approvalsQueue.queueArn])
 
+    const eyes = props.vision ?? 'local'
+    if (eyes !== 'local' && eyes !== 'aws') throw new Error(`vision must be local or aws (got ${JSON.stringify(eyes)})`)
     const vision = new GuardFunction(this, 'Vision', {
       handler: 'vision',
       description:
-        'Reads pictures (Textract text, Rekognition labels, faces, unsafe content) and hears voice (Transcribe); passes messages on to moderate.',
-      memorySize: 1024,
+        eyes === 'local'
+          ? 'Reads pictures with the embedded models (PaddleOCR Chinese and English text, faces, unsafe content, QR codes) and hears voice (Transcribe); keeps what it read for 识别/评分; passes messages on to moderate.'
+          : 'Reads pictures (Textract text, Rekognition labels, faces, unsafe content) and hears voice (Transcribe); keeps what it read for 识别/评分; passes messages on to moderate.',
+      // The local models: about one vCPU (1,769 MB) and room for them (~0.5 GB resident); see docs/vision.md.
+      memorySize: eyes === 'local' ? 2048 : 1024,
       // Voice is streamed to Transcribe; stay under the queue's 60-second visibility timeout.
       timeout: Duration.seconds(55),
-      // silk-wasm and zxing-wasm load their wasm from next to the bundle.
-      assets: ['node_modules/silk-wasm/lib/silk.wasm', 'node_modules/zxing-wasm/dist/reader/zxing_reader.wasm'],
-      environment: { MEDIA_BUCKET: data.mediaBucket.bucketName, MODERATE_QUEUE_URL: data.moderateQueue.queueUrl },
+      ...(eyes === 'local'
+        ? { image: { dockerfile: 'functions/vision.Dockerfile' } }
+        : // silk-wasm and zxing-wasm load their wasm from next to the bundle.
+          { assets: ['node_modules/silk-wasm/lib/silk.wasm', 'node_modules/zxing-wasm/dist/reader/zxing_reader.wasm'] }),
+      environment: {
+        MEDIA_BUCKET: data.mediaBucket.bucketName,
+        MODERATE_QUEUE_URL: data.moderateQueue.queueUrl,
+        TABLE_NAME: data.table.tableName,
+      },
     })
       .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('media/*')])
       // Textract, Rekognition and Transcribe streaming have no resource-level permissions (acknowledged with tracing's Resource::*).
       .allow(
-        [
-          'textract:DetectDocumentText',
-          'rekognition:DetectLabels',
-          'rekognition:DetectFaces',
-          'rekognition:DetectModerationLabels',
-          'transcribe:StartStreamTranscription',
-        ],
+        eyes === 'local'
+          ? ['transcribe:StartStreamTranscription']
+          : [
+              'textract:DetectDocumentText',
+              'rekognition:DetectLabels',
+              'rekognition:DetectFaces',
+              'rekognition:DetectModerationLabels',
+              'transcribe:StartStreamTranscription',
+            ],
         ['*'],
       )
       .allow(['sqs:SendMessage'], [data.moderateQueue.queueArn])
+      // What it read from each picture, for 识别 / 评分 (FactsStore: one item per picture, TTL).
+      .allow([PUT], [table])
     acknowledgeWildcards(
       vision.role,
       [`Resource::${renderedArn(this, data.mediaBucket, data.mediaBucket.bucketArn)}/media/*`],

@@ -132,6 +132,11 @@ export class Guard {
    * The effective settings of a room (defaults merged with its own entry, found by room id or
    * by the room's name), compiled once per entry.
    */
+  /** A room's settings, found by its stored name (topic) as well as by its id. */
+  async settingsOf(room: string): Promise<RoomConfig> {
+    return this.roomConfig(room, (await this.store.getRoom(room))?.topic).cfg
+  }
+
   roomConfig(room: string, topic?: string | undefined): { cfg: RoomConfig; rules: CompiledRules } {
     // Rooms without an entry of their own share the compiled defaults.
     const key = groupKey(this.config, room, topic)

@@ -4,7 +4,8 @@
  *
  *   event → Supervisor.observe → (tick, on the event's own clock, when asked) → Guard: store and
  *   judge → each decision to the Supervisor (approval request, review, counts) → a private message
- *   read as an owner's answer or command
+ *   read as an owner's answer or command; a picture's report is remembered (FactsStore) and a
+ *   member's 识别 / 评分 answered from it (`pictureReply`, which moderate calls on AWS too)
  *
  * With an executor (the Wechaty plugin) the session carries everything out itself and records
  * each action's outcome; without one (`replay`, tests) the effects are returned for the host. All
@@ -27,6 +28,8 @@ import type { LearnedPolicy } from './learning/rule-learner.ts'
 import type { ClassifierRuleOptions, MessageFeatures } from './policy.ts'
 import { supervisorFor } from './supervision/catalogue.ts'
 import type { Supervisor, SupervisorEffect } from './supervision/supervisor.ts'
+import type { PictureReport } from './vision/inspector.ts'
+import { pictureAnswer, pictureReplyRequest, pictureRequestOf, rememberPicture } from './vision/requests.ts'
 
 export interface GuardSessionOptions {
   readonly store: GuardStore
@@ -34,7 +37,10 @@ export interface GuardSessionOptions {
   readonly config: Config
   /** A learned policy whose rules run next to the keyword rules, under supervision. */
   readonly policy?: LearnedPolicy | undefined
-  /** What the learned rules remember between messages; required with a policy. */
+  /**
+   * What the learned rules remember between messages (required with a policy), and the room's
+   * latest pictures for 识别 / 评分 (without it those go unanswered).
+   */
   readonly facts?: FactsStore | undefined
   /** Turns a classifier's spam score into shadow proposals. @default off */
   readonly classifierRule?: ClassifierRuleOptions | undefined
@@ -57,7 +63,12 @@ export interface SessionOutput {
   readonly decisions: readonly HandledDecision[]
   /** What supervision asked for, in order (carried out already when the session has an executor). */
   readonly effects: readonly SupervisorEffect[]
+  /** The answer to a member's 识别 / 评分 in the group (sent already when the session has an executor). */
+  readonly reply?: ActionRequest | undefined
 }
+
+/** What was read from a picture, to be remembered for 识别 / 评分. */
+export type PictureRead = Pick<PictureReport, 'ocr' | 'faceDetails' | 'header' | 'quality' | 'problems'>
 
 export class GuardSession {
   readonly guard: Guard
@@ -91,10 +102,15 @@ export class GuardSession {
    * One event from any source. `at`: when it happens (the wall clock live, the event's own time in
    * a replay); `tick`: run supervision's periodic work at `at` first (a replay's clock).
    */
-  async handle(event: GroupEvent, options: { at: Date; features?: MessageFeatures | undefined; tick?: boolean }): Promise<SessionOutput> {
+  async handle(
+    event: GroupEvent,
+    options: { at: Date; features?: MessageFeatures | undefined; picture?: PictureRead | undefined; tick?: boolean },
+  ): Promise<SessionOutput> {
     const { at } = options
     this.supervisor.observe(event)
     const effects: SupervisorEffect[] = options.tick ? await this.tick(at) : []
+    const facts = this.o.facts
+    if (options.picture && facts && event.kind === 'message') await rememberPicture(facts, event, options.picture)
     const result = await this.guard.handleEvent(event, options.features)
     let decisions: readonly HandledDecision[] = []
     if (result.status === 'stored') decisions = result.decisions
@@ -102,7 +118,12 @@ export class GuardSession {
     else return { result, decisions, effects }
     for (const h of decisions) effects.push(...(await this.carryOut(await this.supervisor.onDecision(h, at))))
     if (event.kind === 'private') effects.push(...(await this.carryOut(await this.supervisor.onPrivate(event, at))))
-    return { result, decisions, effects }
+    const reply = facts && result.status === 'stored' ? await pictureReply(this.guard, facts, event, decisions) : undefined
+    if (reply && this.o.executor) {
+      const sent = await attempt(this.o.executor, reply)
+      if (sent.status === 'failed') this.problem(`could not answer ${event.id} in ${reply.decision.room}: ${sent.detail}`)
+    }
+    return { result, decisions, effects, ...(reply ? { reply } : {}) }
   }
 
   /** Supervision's periodic work (expiry, digests, the daily report), carried out with an executor. */
@@ -125,6 +146,23 @@ export class GuardSession {
     }
     return [...effects]
   }
+}
+
+/**
+ * The answer in the group to a member's 识别 / 评分 — when the message was stored without any
+ * decision (a request that breaks a rule is not answered) and the room has the request switched
+ * on — made from the room's remembered pictures.
+ */
+export async function pictureReply(
+  guard: Guard,
+  facts: FactsStore,
+  event: GroupEvent,
+  decisions: readonly unknown[],
+): Promise<ActionRequest | undefined> {
+  if (event.kind !== 'message' || !pictureRequestOf(event) || decisions.length > 0) return undefined
+  const cfg = await guard.settingsOf(event.room)
+  const text = await pictureAnswer(facts, event, { ocr: cfg.pictures.ocrOnRequest, selfie: cfg.pictures.selfieScore })
+  return text === undefined ? undefined : pictureReplyRequest(event, text)
 }
 
 function requiredFacts(facts: FactsStore | undefined): FactsStore {

@@ -2,6 +2,8 @@
  * ingest: the inbound FIFO queue's consumer — validate, deduplicate, store, route.
  *
  *   message with a picture or voice file (media key in S3) → vision queue
+ *   a member's 识别 / 评分                    → vision queue too, so that it comes after the room's
+ *                                              pictures (vision passes it on to moderate)
  *   any other message                        → moderate queue (judged and stored there, atomically
  *                                              with its decisions)
  *   owner's private message                  → stored, then → approvals queue
@@ -16,6 +18,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { parseEvent } from '../domain/events.ts'
 import { Guard, sameEvent } from '../domain/guard.ts'
 import type { ApprovalsRequest, ModerateRequest, VisionRequest } from '../domain/stage-messages.ts'
+import { pictureRequestOf } from '../domain/vision/requests.ts'
 import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
@@ -64,7 +67,7 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
       return
     }
     metrics.addMetric('MessagesRouted', MetricUnit.Count, 1)
-    if (toVision) await deps.vision.send({ group: event.room, dedupeId: event.id, body: { event } })
+    if (toVision || pictureRequestOf(event)) await deps.vision.send({ group: event.room, dedupeId: event.id, body: { event } })
     else await deps.moderate.send({ group: event.room, dedupeId: event.id, body: { event } })
     return
   }

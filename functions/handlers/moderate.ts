@@ -4,6 +4,8 @@
  * stores it with its decisions in one transaction (the Guard, as embedded). Active decisions go
  * to the action queue for the bot host; every decision goes to approvals (supervision: the rule's
  * record, a request to the owner for a shadow one, a review in the digest for an active one).
+ * A member's 识别 / 评分 is answered in the group from what vision remembered of the room's
+ * latest pictures (`pictureReply`, as the embedded GuardSession does).
  *
  * The classifier is the SageMaker endpoint the retraining workflow deploys; until that endpoint
  * exists — or always, with the SageMaker path off — it is the in-process model learn saved in S3.
@@ -16,11 +18,13 @@ import { withFallback } from '../domain/classifier-fallback.ts'
 import { Guard, type HandledDecision } from '../domain/guard.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { messageText } from '../domain/policy.ts'
-import { type ApprovalsRequest, ModerateRequestSchema } from '../domain/stage-messages.ts'
+import { pictureReply } from '../domain/session.ts'
+import { type ApprovalsRequest, type ModerateRequest, ModerateRequestSchema } from '../domain/stage-messages.ts'
 import { IN_PROCESS_MODEL_KEY, StoredClassifier } from '../domain/stored-classifier.ts'
 import { StoredRuleModes } from '../domain/supervision/stored-rule-modes.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
 import { ClassifierError, type TextClassifier } from '../ports/classifier.port.ts'
+import type { FactsStore } from '../ports/facts-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
 import { logger, metrics, withPowertools } from './observability.ts'
@@ -32,6 +36,8 @@ export interface ModerateDeps {
   readonly classifier?: TextClassifier | undefined
   readonly actions: MessageQueue<ActionRequest>
   readonly approvals: MessageQueue<ApprovalsRequest>
+  /** The rooms' recent pictures (vision remembers them): answers to 识别 / 评分. Without it those go unanswered. */
+  readonly facts?: FactsStore | undefined
 }
 
 async function spamScore(classifier: TextClassifier | undefined, text: string, room: string): Promise<number | undefined> {
@@ -74,7 +80,9 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
     // Stored before: send again what it sent then (same deduplication ids), in case the first
     // try died between storing and sending. Within SQS's 5-minute window the repeats are dropped.
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1)
-    await dispatch(deps, await guard.storedDecisions(event), req.imageText)
+    const stored = await guard.storedDecisions(event)
+    await dispatch(deps, stored, req.imageText)
+    await answer(deps, guard, event, stored)
     return
   }
   metrics.addMetric('EventsStored', MetricUnit.Count, 1)
@@ -89,6 +97,15 @@ export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Pro
     })
   }
   await dispatch(deps, result.decisions, req.imageText)
+  await answer(deps, guard, event, result.decisions)
+}
+
+/** A member's 识别 / 评分 answered in the group (again, under the same deduplication id, when redelivered). */
+async function answer(deps: ModerateDeps, guard: Guard, event: ModerateRequest['event'], decisions: readonly unknown[]): Promise<void> {
+  const reply = deps.facts ? await pictureReply(guard, deps.facts, event, decisions) : undefined
+  if (!reply) return
+  metrics.addMetric('PictureRequestsAnswered', MetricUnit.Count, 1)
+  await deps.actions.send({ group: event.room, dedupeId: `reply-${event.id}`, body: reply })
 }
 
 /**
@@ -149,20 +166,20 @@ export async function depsFromEnv(): Promise<ModerateDeps> {
   // The learned rulebook retraining saved (reloaded every few minutes); one Guard per rulebook.
   const rulebook = aws.rulebook()
   const facts = aws.factsStore()
-  let built: { policy: LearnedPolicy | undefined; guard: Guard } | undefined
-  const guard = async () => {
-    const policy = await rulebook.current()
-    if (!built || built.policy !== policy) {
-      const learned = policy ? { policy, facts } : undefined
-      built = {
-        policy,
-        guard: new Guard({ store: aws.guardStore(), config, classifierRule: { threshold, action: 'warn' }, supervision, learned }),
-      }
-    }
-    return built.guard
-  }
+  const guard = rulebookGuard(
+    rulebook,
+    (policy) =>
+      new Guard({
+        store: aws.guardStore(),
+        config,
+        classifierRule: { threshold, action: 'warn' },
+        supervision,
+        learned: policy ? { policy, facts } : undefined,
+      }),
+  )
   deps = {
     guard,
+    facts,
     classifier: process.env.CLASSIFIER_ENDPOINT ? withFallback(aws.classifier(), inProcess) : inProcess,
     actions: aws.queue('ACTIONS_QUEUE_URL'),
     approvals: aws.queue('APPROVALS_QUEUE_URL'),

@@ -3,7 +3,9 @@
  * judges the same way whichever process or Lambda container handles a message — each member's
  * recent message times and last catch in a room (bursts, `offender`), each room's messages per
  * hour of the day (quiet hours), and a week of near-duplicate text signatures across rooms
- * (campaigns, repeats). Who joined when, and who is staff, come from the guard store.
+ * (campaigns, repeats). Who joined when, and who is staff, come from the guard store. It also
+ * keeps, for a few minutes, what was read from each room's latest pictures, so that a member's
+ * `识别` or `评分` can be answered wherever the picture was read (never the picture itself).
  *
  * The guard handles one room's messages one at a time (a room's queue embedded, the room's FIFO
  * group on AWS), so a member's activity and a room's rhythm are read, changed and written whole;
@@ -16,6 +18,8 @@
  *   const a = await facts.getActivity('r1', 'wxid_a')          // { times: [..], caught?: ms }
  *   await facts.saveActivity('r1', 'wxid_a', { times: [...a.times, now] }, now + 3 * DAY)
  */
+
+import type { FaceDetail, PictureHeader, PictureQuality } from './vision.port.ts'
 
 export interface MemberActivity {
   /** Times (ms) of the member's latest messages in the room, oldest first. */
@@ -34,6 +38,19 @@ export interface Sighting {
   readonly sig: readonly number[]
 }
 
+/** What was read from a picture that members may ask about (识别, 评分): never the picture itself. */
+export interface RecentPicture {
+  /** The picture message's event id. */
+  readonly id: string
+  readonly sender: string
+  readonly ms: number
+  /** The text read from it, personal numbers masked; undefined when it was not read. */
+  readonly text?: string | undefined
+  readonly faceDetails?: readonly FaceDetail[] | undefined
+  readonly header?: PictureHeader | undefined
+  readonly quality?: PictureQuality | undefined
+}
+
 export interface FactsStore {
   getActivity(room: string, member: string): Promise<MemberActivity | undefined>
   /** Replaces the member's activity; it may be forgotten after `expiresAtMs`. */
@@ -48,4 +65,8 @@ export interface FactsStore {
   findSightings(bands: readonly string[], afterMs: number, perBand: number): Promise<Sighting[]>
   /** Adds a sighting under each of its bands; it may be forgotten after `expiresAtMs`. Adding one id twice keeps one. */
   addSighting(bands: readonly string[], sighting: Sighting, expiresAtMs: number): Promise<void>
+  /** Keeps what was read from a room's picture until `expiresAtMs`; the same picture kept twice (a redelivery) is kept once. */
+  rememberPicture(room: string, picture: RecentPicture, expiresAtMs: number): Promise<void>
+  /** The room's pictures with `ms > afterMs`, oldest first (at most the newest `limit`). */
+  recentPictures(room: string, afterMs: number, limit: number): Promise<RecentPicture[]>
 }

@@ -36,6 +36,8 @@ export interface ImageFacts {
   /** Highest confidence of any unsafe-content label, in [0, 1]. */
   readonly nsfw: number
   readonly unsafeLabels: readonly string[]
+  /** The largest face's exposure and sharpness, when the analyzer measures them (Rekognition). */
+  readonly quality?: PictureQuality | undefined
 }
 
 export interface PictureHeader {
@@ -49,8 +51,8 @@ export interface PictureHeader {
 export interface PictureQuality {
   /** Mean brightness in [0, 1]. */
   readonly brightness: number
-  /** Contrast (standard deviation of brightness) in [0, 1]. */
-  readonly contrast: number
+  /** Contrast (standard deviation of brightness) in [0, 1], where measured. */
+  readonly contrast?: number | undefined
   /** An estimate of sharpness (larger is sharper; ~1–5 for phone photos). */
   readonly sharpness: number
 }

@@ -57,5 +57,27 @@ export function factsStoreContract(name: string, makeStore: () => Promise<FactsS
       expect((await store.findSightings(['0:a'], 0, 1)).map((s) => s.id)).toEqual(['e2'])
       expect(await store.findSightings(['9:none'], 0, 32)).toEqual([])
     })
+
+    it('keeps what was read from a room’s latest pictures, oldest first, the same picture once', async () => {
+      const face = { box: { x: 0.3, y: 0.2, width: 0.4, height: 0.5 }, confidence: 0.98, smile: 0.7 }
+      const p1 = { id: 'p1', sender: 'wxid_a', ms: 1000, text: '招聘 手机 138****1234' }
+      const p2 = {
+        id: 'p2',
+        sender: 'wxid_b',
+        ms: 2000,
+        faceDetails: [face],
+        header: { format: 'jpeg', width: 1080, height: 1440, bytes: 250_000 },
+        quality: { brightness: 0.5, contrast: 0.2, sharpness: 2.5 },
+      }
+      await store.rememberPicture('r1', p1, 600_000)
+      await store.rememberPicture('r1', p2, 600_000)
+      await store.rememberPicture('r1', p2, 600_000)
+      await store.rememberPicture('r2', { id: 'p3', sender: 'wxid_a', ms: 1500 }, 600_000)
+      expect(await store.recentPictures('r1', 0, 5)).toEqual([p1, p2])
+      expect(await store.recentPictures('r1', 1000, 5)).toEqual([p2])
+      expect(await store.recentPictures('r1', 0, 1)).toEqual([p2])
+      expect((await store.recentPictures('r2', 0, 5)).map((p) => p.id)).toEqual(['p3'])
+      expect(await store.recentPictures('r9', 0, 5)).toEqual([])
+    })
   })
 }

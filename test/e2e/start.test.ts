@@ -9,6 +9,7 @@ import { mock } from 'wechaty-puppet-mock'
 import { runEmbedded } from '../../bot-host/embedded.ts'
 import { MediaStage } from '../../bot-host/media-stage.ts'
 import type { LocalVision } from '../../functions/adapters/local/local-vision.ts'
+import { SharpImageGate } from '../../functions/adapters/local/sharp-image-gate.ts'
 import type { MessageEvent } from '../../functions/domain/events.ts'
 import type { PictureInspector, PictureReport } from '../../functions/domain/vision/inspector.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
@@ -60,7 +61,12 @@ describe('start', () => {
     const qr = lines.findIndex((l) => l.startsWith('Scan this QR code'))
     expect(qr).toBeGreaterThanOrEqual(0)
     expect(qr).toBeLessThan(lines.indexOf('<models requested>'))
-    models.resolve({ inspector: fakeInspector, available: { qr: false, ocr: true, facts: false }, missing: {} })
+    models.resolve({
+      inspector: fakeInspector,
+      parts: { gate: new SharpImageGate() },
+      available: { qr: false, ocr: true, facts: false },
+      missing: {},
+    })
     await vi.waitFor(() => expect(lines).toContain('pictures: ocr'))
     stop.abort()
     await running

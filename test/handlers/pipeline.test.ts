@@ -75,6 +75,7 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     const text = message({ room: 'r1', text: '你好', ts: at(1) })
     const picture = message({ room: 'r1', type: 'image', media: 'media/r1/p.jpg', ts: at(2) })
     const answer = { kind: 'private', id: 'p1', ts: at(3), sender: 'wxid_owner', text: 'Y1' }
+    const ask = message({ room: 'r1', text: '识别', ts: at(4) })
     const records = [
       sqsRecord(JSON.stringify(account('wxid_bot')), 'account'),
       sqsRecord(JSON.stringify(roomSnapshot({ room: 'r1' })), 'r1'),
@@ -83,11 +84,12 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
       sqsRecord(JSON.stringify(text), 'r1'),
       sqsRecord(JSON.stringify(picture), 'r1'),
       sqsRecord(JSON.stringify(answer), 'private'),
+      sqsRecord(JSON.stringify(ask), 'r1'),
     ]
     const response = await ingestBatch(ingest, sqsEvent(records), lambdaContext())
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([records[2]!.messageId, records[3]!.messageId])
     expect((await drain(ingest.moderate as MessageQueue<ModerateRequest>)).bodies).toEqual([{ event: text }])
-    expect((await drain(ingest.vision as MessageQueue<VisionRequest>)).bodies).toEqual([{ event: picture }])
+    expect((await drain(ingest.vision as MessageQueue<VisionRequest>)).bodies).toEqual([{ event: picture }, { event: ask }])
     expect((await drain(ingest.approvals as MessageQueue<ApprovalsRequest>)).bodies).toEqual([{ kind: 'answer', event: answer }])
   })
 

@@ -16,6 +16,7 @@ import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-st
 import { ZxingLiteQrReader } from '../../functions/adapters/local/zxing-lite-qr-reader.ts'
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
 import { MemoryBotRegistry } from '../../functions/adapters/memory/memory-bot-registry.ts'
+import { MemoryFactsStore } from '../../functions/adapters/memory/memory-facts-store.ts'
 import { AdClassifier } from '../../functions/domain/ad-classifier.ts'
 import { withFallback } from '../../functions/domain/classifier-fallback.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
@@ -155,6 +156,58 @@ describe('Handler: vision', () => {
     const r = await visionBatch({ media, vision, moderate }, records([{ event: bad }]), lambdaContext())
     expect(r.batchItemFailures).toHaveLength(1)
     expect(moderate.take()).toEqual([])
+  })
+})
+
+describe('识别 / 评分 on AWS: vision remembers, moderate answers', () => {
+  const vision = new AwsVision({
+    textract: new TextractClient({ region: 'us-east-1' }),
+    rekognition: new RekognitionClient({ region: 'us-east-1' }),
+  })
+
+  it('vision keeps what it read and passes a request on after the picture; moderate answers in the group, masked', async () => {
+    const media = new MapMedia()
+    await media.put('media/r1/card.png', new Uint8Array(await qrPicture('hello')))
+    textract.on(DetectDocumentTextCommand).resolves({ Blocks: [{ BlockType: 'LINE', Text: '会员卡 电话 13812345678', Confidence: 99 }] })
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] })
+    rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [] })
+    rekognition.on(DetectFacesCommand).resolves({
+      FaceDetails: [
+        {
+          BoundingBox: { Left: 0.3, Top: 0.2, Width: 0.4, Height: 0.45 },
+          Confidence: 99,
+          Smile: { Value: true, Confidence: 90 },
+          Quality: { Brightness: 55, Sharpness: 80 },
+        },
+      ],
+    })
+    const facts = new MemoryFactsStore()
+    const moderate = new MemoryQueue<ModerateRequest>()
+    const picture = message({ id: 'pic1', ts: at(1), type: 'image', media: 'media/r1/card.png' })
+    const ask = message({ id: 'ask1', ts: at(2), sender: 'wxid_b', text: '识别' })
+    await visionBatch({ media, vision, moderate, facts }, records([{ event: picture }, { event: ask }]), lambdaContext('vision'))
+    const [seen, request] = moderate.take()
+    expect(seen?.event.id).toBe('pic1')
+    expect(request).toEqual({ event: ask })
+    const [kept] = await facts.recentPictures('r1', 0, 5)
+    expect(kept).toMatchObject({ id: 'pic1', text: '会员卡 电话 138****5678', header: { format: 'png' }, quality: { brightness: 0.55 } })
+    expect(JSON.stringify(kept)).not.toContain('13812345678')
+
+    const { guard } = await primedGuard()
+    const actions = new MemoryQueue<ActionRequest>()
+    const deps = { guard, actions, approvals: new MemoryQueue<ApprovalsRequest>(), facts }
+    await moderateBatch(deps, records([seen, request]), lambdaContext('moderate'))
+    const replies = actions.take()
+    expect(replies).toEqual([expect.objectContaining({ text: '[qunguard] 图片文字：\n会员卡 电话 138****5678', messageId: 'ask1' })])
+    expect(replies[0]?.decision).toMatchObject({ action: 'reply', room: 'r1', target: 'wxid_b' })
+    // Redelivered: the same reply again under the same deduplication id (SQS drops the repeat).
+    const sent: string[] = []
+    await moderateBatch(
+      { ...deps, actions: { send: async (m: { dedupeId: string }) => void sent.push(m.dedupeId) } as never },
+      records([request]),
+      lambdaContext(),
+    )
+    expect(sent).toEqual(['reply-ask1'])
   })
 })
 

@@ -69,10 +69,11 @@ describe('StatelessStack', () => {
     ;({ app, template } = build())
   }, 120_000)
 
-  it('runs six handlers on Node 24 with tracing, each with its own role', () => {
+  it('runs six handlers on Node 24 with tracing, each with its own role (vision as a container image)', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function')).filter(
       (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME,
     )
+    const service = (f: (typeof fns)[number]) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME
     expect(fns.map((f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
       'approvals',
       'ingest',
@@ -81,8 +82,15 @@ describe('StatelessStack', () => {
       'monitor',
       'vision',
     ])
-    for (const f of fns)
+    for (const f of fns.filter((f) => service(f) !== 'vision'))
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', TracingConfig: { Mode: 'Active' }, Architectures: ['arm64'] })
+    // The vision image is built FROM the Node 24 Lambda base image (functions/vision.Dockerfile).
+    expect(fns.find((f) => service(f) === 'vision')?.Properties).toMatchObject({
+      PackageType: 'Image',
+      TracingConfig: { Mode: 'Active' },
+      Architectures: ['arm64'],
+      MemorySize: 2048,
+    })
     expect(new Set(fns.map((f) => JSON.stringify(f.Properties.Role))).size).toBe(6)
   })
 
@@ -95,16 +103,7 @@ describe('StatelessStack', () => {
   it('gives each function exactly the actions it uses', () => {
     expect(actionsByFunction(template)).toEqual({
       ingest: [...CONSUME, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sqs:SendMessage'].sort(),
-      vision: [
-        ...CONSUME,
-        'rekognition:DetectFaces',
-        'rekognition:DetectLabels',
-        'rekognition:DetectModerationLabels',
-        's3:GetObject',
-        'sqs:SendMessage',
-        'textract:DetectDocumentText',
-        'transcribe:StartStreamTranscription',
-      ].sort(),
+      vision: [...CONSUME, 'dynamodb:PutItem', 's3:GetObject', 'sqs:SendMessage', 'transcribe:StartStreamTranscription'].sort(),
       moderate: [
         ...CONSUME,
         'dynamodb:BatchWriteItem',
@@ -212,13 +211,57 @@ describe('StatelessStack', () => {
       .readdirSync(dir)
       .map((d) => path.join(dir, d, 'index.mjs'))
       .filter((f) => fs.existsSync(f))
-    expect(bundles).toHaveLength(6)
+    expect(bundles).toHaveLength(5)
     for (const b of bundles) expect(typeof (await import(pathToFileURL(b).href)).handler).toBe('function')
+  })
+
+  it('builds the vision image from its Dockerfile with the project as context, without node_modules, tests or the store', () => {
+    const dir = app.synth().directory
+    const assets = JSON.parse(fs.readFileSync(path.join(dir, 'Compute.assets.json'), 'utf8')).dockerImages
+    const vision = Object.values(assets as Record<string, { source: { directory: string; dockerFile?: string } }>).find(
+      (a) => a.source.dockerFile === 'functions/vision.Dockerfile',
+    )
+    expect(vision).toBeDefined()
+    const context = path.join(dir, vision?.source.directory ?? '')
+    expect(fs.existsSync(path.join(context, 'functions/handlers/vision-image.mjs'))).toBe(true)
+    expect(fs.existsSync(path.join(context, 'package-lock.json'))).toBe(true)
+    for (const left of ['node_modules', 'test', '.git']) expect(fs.existsSync(path.join(context, left))).toBe(false)
+  })
+
+  it('starts the vision image’s handler: the TypeScript sources load through tsx and export `handler`', async () => {
+    const entry = new URL('../../functions/handlers/vision-image.mjs', import.meta.url)
+    expect(typeof (await import(entry.href)).handler).toBe('function')
+  })
+})
+
+describe('StatelessStack with Textract and Rekognition for pictures (vision=aws)', () => {
+  it('bundles vision with its wasm files and grants it Textract and Rekognition', async () => {
+    const { app, template } = build({ vision: 'aws', botHost: false, sagemaker: false })
+    expect(actionsByFunction(template).vision).toEqual(
+      [
+        ...CONSUME,
+        'dynamodb:PutItem',
+        'rekognition:DetectFaces',
+        'rekognition:DetectLabels',
+        'rekognition:DetectModerationLabels',
+        's3:GetObject',
+        'sqs:SendMessage',
+        'textract:DetectDocumentText',
+        'transcribe:StartStreamTranscription',
+      ].sort(),
+    )
+    const dir = app.synth().directory
+    const bundles = fs
+      .readdirSync(dir)
+      .map((d) => path.join(dir, d, 'index.mjs'))
+      .filter((f) => fs.existsSync(f))
+    expect(bundles).toHaveLength(6)
     // The vision function decodes voice (silk-wasm) and QR codes (zxing-wasm), which load their wasm from next to the bundle.
     const vision = bundles.filter((b) => fs.existsSync(path.join(path.dirname(b), 'silk.wasm')))
     expect(vision).toHaveLength(1)
     expect(fs.existsSync(path.join(path.dirname(vision[0] as string), 'zxing_reader.wasm'))).toBe(true)
-  })
+    expect(typeof (await import(pathToFileURL(vision[0] as string).href)).handler).toBe('function')
+  }, 120_000)
 })
 
 describe('StatelessStack without SageMaker or the Fargate bot host', () => {

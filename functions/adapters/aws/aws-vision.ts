@@ -1,14 +1,21 @@
 /**
  * AwsVision: Vision on Amazon Textract (DetectDocumentText, for OCR) and Amazon Rekognition
  * (DetectLabels, DetectFaces, DetectModerationLabels). Both read Latin script only: Chinese text
- * in pictures needs PaddleOCR (the embedded path; on AWS see docs/vision.md).
+ * in pictures needs PaddleOCR — embedded, and on AWS the vision function's container image
+ * (`-c vision=local`, the default; docs/vision.md).
  *
  * @example
  *   const vision = new AwsVision({ textract: new TextractClient({}), rekognition: new RekognitionClient({}) })
  */
-import { DetectFacesCommand, DetectLabelsCommand, DetectModerationLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rekognition'
+import {
+  DetectFacesCommand,
+  DetectLabelsCommand,
+  DetectModerationLabelsCommand,
+  type FaceDetail,
+  type RekognitionClient,
+} from '@aws-sdk/client-rekognition'
 import { DetectDocumentTextCommand, type TextractClient } from '@aws-sdk/client-textract'
-import { type ImageFacts, type OcrResult, type Vision, VisionError } from '../../ports/vision.port.ts'
+import { type ImageFacts, type OcrResult, type PictureQuality, type Vision, VisionError } from '../../ports/vision.port.ts'
 
 export interface AwsVisionOptions {
   readonly textract: TextractClient
@@ -77,9 +84,22 @@ export class AwsVision implements Vision {
         })),
         nsfw: Math.max(0, ...unsafe.map((m) => (m.Confidence ?? 0) / 100)),
         unsafeLabels: unsafe.map((m) => m.Name ?? '').filter(Boolean),
+        ...faceQuality(faces.FaceDetails ?? []),
       }
     } catch (e) {
       throw translate('Rekognition', e)
     }
   }
+}
+
+/**
+ * The largest face's Quality (Rekognition: brightness and sharpness, 0–100) on the scale the
+ * selfie score reads: brightness in [0, 1]; sharpness ×3/100, so that Rekognition's sharpest is
+ * the score's full marks (a phone photo measured by sharp reads ~1–5).
+ */
+function faceQuality(faces: readonly FaceDetail[]): { quality?: PictureQuality } {
+  const area = (f: FaceDetail) => (f.BoundingBox?.Width ?? 0) * (f.BoundingBox?.Height ?? 0)
+  const q = [...faces].sort((a, b) => area(b) - area(a))[0]?.Quality
+  if (q?.Brightness === undefined || q.Sharpness === undefined) return {}
+  return { quality: { brightness: q.Brightness / 100, sharpness: (q.Sharpness / 100) * 3 } }
 }

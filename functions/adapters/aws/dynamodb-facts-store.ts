@@ -5,6 +5,7 @@
  *   ACTIVITY#<room>   / <member>                 a member's latest message times and last catch (TTL)
  *   RHYTHM            / <room>                   the room's messages per hour of the day
  *   SIGHT#<band>      / <ms, 15 digits>#<id>     a text's signature under one of its LSH bands (TTL: the campaign window)
+ *   PICTURE#<room>    / <ms, 15 digits>#<id>     what was read from a picture, to answer 识别 / 评分 (TTL: minutes)
  *
  * A room's messages are judged one at a time (its FIFO message group), so activity and rhythm
  * are read consistently and written whole. A sighting is 8 small items (one per band, written
@@ -13,7 +14,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
-import type { FactsStore, MemberActivity, Sighting } from '../../ports/facts-store.port.ts'
+import type { FactsStore, MemberActivity, RecentPicture, Sighting } from '../../ports/facts-store.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
 
 export interface DynamoDbFactsStoreOptions {
@@ -126,6 +127,38 @@ export class DynamoDbFactsStore implements FactsStore {
       if (requests.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt))
     }
     if (requests.length) throw new StoreError(`DynamoDB could not add a text sighting: ${requests.length} of its bands left unwritten`)
+  }
+
+  async rememberPicture(room: string, picture: RecentPicture, expiresAtMs: number): Promise<void> {
+    await this.call('remember a picture', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `PICTURE#${room}`,
+            sk: `${pad(picture.ms)}#${picture.id}`,
+            picture: JSON.stringify(picture),
+            expiresAt: seconds(expiresAtMs),
+          },
+        }),
+      ),
+    )
+  }
+
+  async recentPictures(room: string, afterMs: number, limit: number): Promise<RecentPicture[]> {
+    const r = await this.call('read recent pictures', () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk >= :from',
+          ExpressionAttributeValues: { ':pk': `PICTURE#${room}`, ':from': pad(afterMs + 1) },
+          ScanIndexForward: false,
+          Limit: limit,
+          ConsistentRead: true,
+        }),
+      ),
+    )
+    return [...(r.Items ?? [])].reverse().map((i) => JSON.parse(String(i.picture)) as RecentPicture)
   }
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {

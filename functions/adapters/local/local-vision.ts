@@ -8,6 +8,7 @@
  *   available // { qr: true, ocr: true, facts: true }
  */
 import { PictureInspector } from '../../domain/vision/inspector.ts'
+import type { QrReader } from '../../ports/qr-reader.port.ts'
 import type { ImageAnalyzer, TextReader } from '../../ports/vision.port.ts'
 import { PaddleOcr } from './paddle-ocr.ts'
 import { SharpImageGate } from './sharp-image-gate.ts'
@@ -30,6 +31,13 @@ export interface LocalVisionOptions {
 
 export interface LocalVision {
   readonly inspector: PictureInspector
+  /** The capabilities one by one (for a host that calls them itself: the vision function's container image). */
+  readonly parts: {
+    readonly gate: SharpImageGate
+    readonly qr?: QrReader | undefined
+    readonly text?: TextReader | undefined
+    readonly analyzer?: ImageAnalyzer | undefined
+  }
   readonly available: { readonly qr: boolean; readonly ocr: boolean; readonly facts: boolean }
   /** Why a capability is missing. */
   readonly missing: Readonly<Record<string, string>>
@@ -66,6 +74,7 @@ export async function localVision(options: LocalVisionOptions = {}): Promise<Loc
         return undefined
       })
   }
-  const inspector = new PictureInspector({ gate: new SharpImageGate(limits), qr, text, analyzer, timeoutMs: options.timeoutMs })
-  return { inspector, available: inspector.capabilities, missing }
+  const gate = new SharpImageGate(limits)
+  const inspector = new PictureInspector({ gate, qr, text, analyzer, timeoutMs: options.timeoutMs })
+  return { inspector, parts: { gate, qr, text, analyzer }, available: inspector.capabilities, missing }
 }

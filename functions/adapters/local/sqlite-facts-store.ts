@@ -6,7 +6,7 @@
  *   const facts = SqliteFactsStore.open('qunguard.db')
  */
 import Database from 'better-sqlite3'
-import type { FactsStore, MemberActivity, Sighting } from '../../ports/facts-store.port.ts'
+import type { FactsStore, MemberActivity, RecentPicture, Sighting } from '../../ports/facts-store.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
 import { migrate } from './sqlite-guard-store.ts'
 
@@ -79,6 +79,17 @@ export class SqliteFactsStore implements FactsStore {
     this.sweep(sighting.ms)
   }
 
+  async rememberPicture(room: string, picture: RecentPicture, expiresAtMs: number): Promise<void> {
+    this.s.rememberPicture.run(room, picture.id, picture.ms, JSON.stringify(picture), Math.round(expiresAtMs))
+    // A room's pictures are few and short-lived: drop its expired ones as each comes in.
+    this.s.sweepPictures.run(room, picture.ms)
+  }
+
+  async recentPictures(room: string, afterMs: number, limit: number): Promise<RecentPicture[]> {
+    const rows = this.s.recentPictures.all(room, afterMs, limit) as Row[]
+    return rows.reverse().map((r) => JSON.parse(String(r.json)) as RecentPicture)
+  }
+
   async close(): Promise<void> {
     this.db.close()
   }
@@ -103,5 +114,10 @@ function prepare(db: Database.Database) {
     addSighting: db.prepare('INSERT OR IGNORE INTO sightings (band, ms, id, json, expires_ms) VALUES (?, ?, ?, ?, ?)'),
     sweepActivity: db.prepare('DELETE FROM member_activity WHERE expires_ms < ?'),
     sweepSightings: db.prepare('DELETE FROM sightings WHERE expires_ms < ?'),
+    rememberPicture: db.prepare(
+      'INSERT INTO recent_pictures (room, id, ms, json, expires_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (room, id) DO UPDATE SET ms = excluded.ms, json = excluded.json, expires_ms = excluded.expires_ms',
+    ),
+    recentPictures: db.prepare('SELECT json FROM recent_pictures WHERE room = ? AND ms > ? ORDER BY ms DESC, id DESC LIMIT ?'),
+    sweepPictures: db.prepare('DELETE FROM recent_pictures WHERE room = ? AND expires_ms < ?'),
   }
 }

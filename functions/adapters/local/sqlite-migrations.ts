@@ -112,4 +112,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE sightings (band TEXT NOT NULL, ms INTEGER NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (band, ms, id));
   CREATE INDEX sightings_expiry ON sightings (expires_ms);
   `,
+  // 8: what was read from each room's latest pictures, for a few minutes (识别, 评分)
+  `
+  CREATE TABLE recent_pictures (room TEXT NOT NULL, id TEXT NOT NULL, ms INTEGER NOT NULL, json TEXT NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (room, id));
+  CREATE INDEX recent_pictures_time ON recent_pictures (room, ms);
+  `,
 ]

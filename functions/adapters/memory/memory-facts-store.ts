@@ -3,14 +3,17 @@
  * sightings are dropped as time moves on (time is the latest `ms` it was given), so a long
  * replay's memory stays bounded by a window's traffic.
  */
-import type { FactsStore, MemberActivity, Sighting } from '../../ports/facts-store.port.ts'
+import type { FactsStore, MemberActivity, RecentPicture, Sighting } from '../../ports/facts-store.port.ts'
 
 const KEEP_PER_BAND = 256
+/** A room's pictures kept to be asked about: more than any question reads. */
+const PICTURES_PER_ROOM = 20
 
 export class MemoryFactsStore implements FactsStore {
   private readonly activity = new Map<string, { a: MemberActivity; expires: number }>()
   private readonly rhythms = new Map<string, readonly number[]>()
   private readonly bands = new Map<string, { s: Sighting; expires: number }[]>()
+  private readonly pictures = new Map<string, { p: RecentPicture; expires: number }[]>()
   private latest = 0
   private writes = 0
 
@@ -57,6 +60,20 @@ export class MemoryFactsStore implements FactsStore {
       this.bands.set(band, list)
     }
     this.advance(sighting.ms)
+  }
+
+  async rememberPicture(room: string, picture: RecentPicture, expiresAtMs: number): Promise<void> {
+    const list = (this.pictures.get(room) ?? []).filter((e) => e.p.id !== picture.id && e.expires >= picture.ms)
+    list.push({ p: structuredClone(picture), expires: expiresAtMs })
+    list.sort((a, b) => a.p.ms - b.p.ms)
+    this.pictures.set(room, list.slice(-PICTURES_PER_ROOM))
+  }
+
+  async recentPictures(room: string, afterMs: number, limit: number): Promise<RecentPicture[]> {
+    return (this.pictures.get(room) ?? [])
+      .filter((e) => e.p.ms > afterMs)
+      .slice(-limit)
+      .map((e) => structuredClone(e.p))
   }
 
   private advance(ms: number): void {

@@ -69,8 +69,8 @@ export interface InspectWants {
   readonly facts?: boolean
   /** @default true when a QrReader is there */
   readonly qr?: boolean
-  /** Brightness, contrast and sharpness. @default false */
-  readonly quality?: boolean
+  /** Brightness, contrast and sharpness; `'faces'`: only when a face was found (the selfie score). @default false */
+  readonly quality?: boolean | 'faces'
 }
 
 const KINDS = new Set(['throttled', 'bad-image', 'too-large', 'timeout', 'failed'])
@@ -111,7 +111,8 @@ export class PictureInspector {
     const read = text && wants.ocr !== false ? await step('ocr', () => text.ocr(image)) : undefined
     const facts = analyzer && wants.facts !== false ? await step('facts', () => analyzer.facts(image)) : undefined
     const measure = gate?.quality ? (bytes: Uint8Array) => gate.quality?.(bytes) ?? Promise.reject(new Error('no quality')) : undefined
-    const quality = measure && wants.quality ? await step('quality', () => measure(image)) : undefined
+    const measured = wants.quality === 'faces' ? (facts?.faces ?? 0) > 0 : wants.quality === true
+    const quality = measure && measured ? await step('quality', () => measure(image)) : undefined
     const found = pictureTextFacts(read?.text ?? '')
     return {
       header,

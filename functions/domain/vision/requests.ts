@@ -4,13 +4,27 @@
  * masked; `评分` — a playful score of the sender's latest photo, where the group has opted in.
  *
  * WeChat puppets do not say which picture a quoted reply quotes, so "the picture" is the
- * latest one posted in the room in the last 10 minutes (the sender's own, for 评分).
+ * latest one posted in the room in the last 10 minutes (the sender's own, for 评分). What was
+ * read from each picture is kept that long in the FactsStore (`rememberPicture`), wherever it
+ * was read — the embedded guard's MediaStage or the vision function on AWS — and the answer is
+ * made from it alone (`pictureAnswer`), never from the picture.
  *
  * @example
  *   parseVisionRequest('识别') // 'ocr'
+ *   await rememberPicture(facts, msg, report)
+ *   await pictureAnswer(facts, askMsg, { ocr: true, selfie: false }) // '[qunguard] 图片文字：…'
  *   selfieScore({ faces: 1, faceDetails: [...], header, quality }) // { score: 78, text: '…' }
  */
+import type { ActionRequest } from '../../ports/action-executor.port.ts'
+import type { FactsStore, RecentPicture } from '../../ports/facts-store.port.ts'
 import type { FaceDetail, PictureHeader, PictureQuality } from '../../ports/vision.port.ts'
+import { type MessageEvent, toMillis } from '../events.ts'
+import type { PictureReport } from './inspector.ts'
+
+/** How long a picture can be asked about. */
+export const PICTURE_MEMORY_MS = 10 * 60_000
+/** How many of a room's latest pictures an answer looks through (the sender's own, for 评分). */
+const LOOK_BACK = 5
 
 export type VisionRequest = 'ocr' | 'selfie'
 
@@ -25,6 +39,74 @@ export function parseVisionRequest(text: string): VisionRequest | undefined {
   if (t === '识别' || t === 'ocr' || t === '识别文字' || t === '提取文字') return 'ocr'
   if (t === '评分' || t === '打分' || t === '颜值评分') return 'selfie'
   return undefined
+}
+
+/** A text message that asks 识别 or 评分. */
+export function pictureRequestOf(msg: MessageEvent): VisionRequest | undefined {
+  return msg.type === 'text' && msg.text ? parseVisionRequest(msg.text) : undefined
+}
+
+/** Keeps what was read from a picture (masked text, faces, size, quality) for PICTURE_MEMORY_MS. */
+export async function rememberPicture(
+  facts: Pick<FactsStore, 'rememberPicture'>,
+  msg: Pick<MessageEvent, 'id' | 'room' | 'sender' | 'ts'>,
+  report: Pick<PictureReport, 'ocr' | 'faceDetails' | 'header' | 'quality' | 'problems'>,
+): Promise<void> {
+  // A file that is not a picture (its header unreadable or over a limit) cannot be asked about.
+  if (report.problems.some((p) => p.step === 'header')) return
+  const ms = toMillis(msg.ts)
+  const picture: RecentPicture = {
+    id: msg.id,
+    sender: msg.sender,
+    ms,
+    ...(report.ocr !== undefined ? { text: report.ocr } : {}),
+    ...(report.faceDetails ? { faceDetails: report.faceDetails } : {}),
+    ...(report.header ? { header: report.header } : {}),
+    ...(report.quality ? { quality: report.quality } : {}),
+  }
+  await facts.rememberPicture(msg.room, picture, ms + PICTURE_MEMORY_MS)
+}
+
+/**
+ * The answer to a member's `识别` or `评分`, from the room's remembered pictures; undefined when
+ * the message asks for nothing or the room has not switched that request on.
+ */
+export async function pictureAnswer(
+  facts: Pick<FactsStore, 'recentPictures'>,
+  msg: MessageEvent,
+  allowed: { readonly ocr: boolean; readonly selfie: boolean },
+): Promise<string | undefined> {
+  const request = pictureRequestOf(msg)
+  if (!request || (request === 'ocr' && !allowed.ocr) || (request === 'selfie' && !allowed.selfie)) return undefined
+  const pictures = await facts.recentPictures(msg.room, toMillis(msg.ts) - PICTURE_MEMORY_MS, LOOK_BACK)
+  if (request === 'ocr') {
+    const latest = pictures.at(-1)
+    if (!latest) return ocrReplyText(undefined)
+    // A picture whose text could not be read (OCR off or failed) has none to give.
+    return ocrReplyText(latest.text ?? '')
+  }
+  const own = pictures.filter((p) => p.sender === msg.sender).at(-1)
+  if (!own) return '[qunguard] 先发一张自己的照片，再发「评分」。'
+  return selfieScore(own).text
+}
+
+/** A reply in the group to a member's request (识别, 评分), as an action. */
+export function pictureReplyRequest(msg: MessageEvent, text: string): ActionRequest {
+  return {
+    decisionId: -1,
+    decision: {
+      event: msg.id,
+      room: msg.room,
+      target: msg.sender,
+      action: 'reply',
+      mode: 'active',
+      rule: 'pictures',
+      score: 1,
+      reason: text,
+    },
+    messageId: msg.id,
+    text,
+  }
 }
 
 /** The reply to 识别: the text read, or why there is none. */
