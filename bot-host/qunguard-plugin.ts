@@ -19,7 +19,7 @@ import { MemoryApprovalStore } from '../functions/adapters/memory/memory-approva
 import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import { MemoryFactsStore } from '../functions/adapters/memory/memory-facts-store.ts'
 import { type Config, parseConfig, queueSettings } from '../functions/domain/config.ts'
-import type { GroupEvent, MessageEvent } from '../functions/domain/events.ts'
+import type { GroupEvent } from '../functions/domain/events.ts'
 import type { Guard, HandleResult } from '../functions/domain/guard.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import type { MessageFeatures } from '../functions/domain/policy.ts'
