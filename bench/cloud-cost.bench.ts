@@ -287,7 +287,6 @@ async function main() {
     const visionQueue = await q<{ event: GroupEvent }>('vision')
     const approvalsQueue = await q<unknown>('approvals')
     const actionsQueue = await q<unknown>('actions')
-    const ingestDeps = { guard, store, moderate: moderateQueue as never, vision: visionQueue as never, approvals: approvalsQueue as never }
     // moderate scores every text with the in-process classifier, as deployed (trained here on a labelled corpus).
     const corpus = fs
       .readFileSync(path.join(args.shared, 'data/text/zh-sms-80w.jsonl'), 'utf8')
@@ -298,6 +297,8 @@ async function main() {
     const classifier = AdClassifier.train(corpus)
     const facts = new DynamoDbFactsStore({ client: ddb.client, table })
     const moderateDeps = { guard, classifier, actions: actionsQueue as never, approvals: approvalsQueue as never, facts }
+    // Plain messages are judged in ingest with moderate's code; pictures go through vision to moderate.
+    const ingestDeps = { guard, store, judge: moderateDeps, vision: visionQueue as never, approvals: approvalsQueue as never }
     const approvalsDeps = {
       approvals: approvalStore,
       actions: actionsQueue as never,
@@ -492,7 +493,10 @@ async function main() {
       console.log(`  ${'total'.padEnd(16)} ${''.padEnd(80)} $${t.toFixed(2)}`)
       return t
     }
-    const text = print('per million group messages — ingest, moderate, approvals (text and the share every message takes):', textLines)
+    const text = print(
+      'per million group messages — ingest (which judges text), moderate, approvals (the share every message takes):',
+      textLines,
+    )
 
     // Pictures: vision per picture read (its sample's mean), the bot host's S3 put, vision's get, storage for the retention.
     const v = f('vision')

@@ -2,7 +2,8 @@
  * StatelessStack: the code that runs on the stateful stack's data.
  *
  *   bot host (Fargate) ─► events ─► ingest ─┬─► vision ─► moderate ─┬─► actions ─► bot host
- *                                            └──────────► moderate ─┘
+ *                                  (text judged in ingest) └──────────────────────┤
+ *                                                                                 └─► approvals ─► actions
  *                     owner's answers ─► ingest ─► approvals ─► actions
  *   every minute: monitor (heartbeats; supervision's clock: expiry, digests, daily report; backlog)
  *   daily: retraining (learn → SageMaker training → serverless endpoint used by moderate),
@@ -114,16 +115,14 @@ export class StatelessStack extends Stack {
 
     const ingest = new GuardFunction(this, 'Ingest', {
       handler: 'ingest',
-      description: 'Validates, deduplicates and stores group events; routes messages to vision or moderate, answers to approvals.',
+      description:
+        'Validates, deduplicates and stores group events; judges plain messages (as moderate does); routes pictures and voice to vision, answers to approvals.',
       environment: {
         TABLE_NAME: data.table.tableName,
         VISION_QUEUE_URL: data.visionQueue.queueUrl,
-        MODERATE_QUEUE_URL: data.moderateQueue.queueUrl,
         APPROVALS_QUEUE_URL: data.approvalsQueue.queueUrl,
       },
-    })
-      .allow([GET, PUT, UPDATE], [table])
-      .allow(['sqs:SendMessage'], [data.visionQueue.queueArn, data.moderateQueue.queueArn, data.approvalsQueue.queueArn])
+    }).allow(['sqs:SendMessage'], [data.visionQueue.queueArn, data.approvalsQueue.queueArn])
 
     const eyes = props.vision ?? 'local'
     if (eyes !== 'local' && eyes !== 'aws') throw new Error(`vision must be local or aws (got ${JSON.stringify(eyes)})`)
@@ -220,25 +219,27 @@ export class StatelessStack extends Stack {
     const moderate = new GuardFunction(this, 'Moderate', {
       handler: 'moderate',
       description:
-        'Judges messages (keyword rules, picture text, ad classifier, the learned rulebook); active decisions to actions, every decision to approvals.',
-      environment: {
-        TABLE_NAME: data.table.tableName,
-        ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
-        APPROVALS_QUEUE_URL: data.approvalsQueue.queueUrl,
-        MEDIA_BUCKET: data.mediaBucket.bucketName,
-        ...(retraining ? { CLASSIFIER_ENDPOINT: retraining.endpointName } : ({} as Record<string, string>)),
-      },
+        'Judges what vision hands on (pictures, voice, 识别/评分) as ingest judges text: keyword rules, picture text, ad classifier, the learned rulebook; active decisions to actions, every decision to approvals.',
+      environment: { TABLE_NAME: data.table.tableName },
     })
-      // BatchWriteItem: a text's near-duplicate sightings (FactsStore), one item per band.
-      .allow([GET, QUERY, PUT, UPDATE, 'dynamodb:BatchWriteItem'], [table])
-      .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn, data.approvalsQueue.queueArn])
-      .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('models/inprocess/*'), data.mediaBucket.arnForObjects(POLICY_KEY)])
-    acknowledgeWildcards(
-      moderate.role,
-      [`Resource::${bucketArn}/models/inprocess/*`],
-      'moderate reads the in-process model learn saves under models/inprocess/.',
-    )
-    if (retraining) moderate.allow(['sagemaker:InvokeEndpoint'], [retraining.endpointArn])
+    // ingest judges plain messages with moderate's code, so both need what judging needs.
+    for (const judge of [ingest, moderate]) {
+      judge.fn.addEnvironment('ACTIONS_QUEUE_URL', data.actionsQueue.queueUrl)
+      judge.fn.addEnvironment('APPROVALS_QUEUE_URL', data.approvalsQueue.queueUrl)
+      judge.fn.addEnvironment('MEDIA_BUCKET', data.mediaBucket.bucketName)
+      if (retraining) judge.fn.addEnvironment('CLASSIFIER_ENDPOINT', retraining.endpointName)
+      judge
+        // BatchWriteItem: a text's near-duplicate sightings (FactsStore), one item per band.
+        .allow([GET, QUERY, PUT, UPDATE, 'dynamodb:BatchWriteItem'], [table])
+        .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn, data.approvalsQueue.queueArn])
+        .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('models/inprocess/*'), data.mediaBucket.arnForObjects(POLICY_KEY)])
+      acknowledgeWildcards(
+        judge.role,
+        [`Resource::${bucketArn}/models/inprocess/*`],
+        `${judge.service} reads the in-process model learn saves under models/inprocess/.`,
+      )
+      if (retraining) judge.allow(['sagemaker:InvokeEndpoint'], [retraining.endpointArn])
+    }
     guardConfig?.grantRead(ingest)
     guardConfig?.grantRead(moderate)
 

@@ -1,11 +1,13 @@
 /**
- * ingest: the inbound FIFO queue's consumer — validate, deduplicate, store, route.
+ * ingest: the inbound FIFO queue's consumer — validate, deduplicate, store, judge or route.
  *
- *   message with a picture or voice file (media key in S3) → vision queue
+ *   message with a picture or voice file (media key in S3) → vision queue (then moderate)
  *   a member's 识别 / 评分                    → vision queue too, so that it comes after the room's
  *                                              pictures (vision passes it on to moderate)
- *   any other message                        → moderate queue (judged and stored there, atomically
- *                                              with its decisions)
+ *   any other message                        → judged right here with moderate's own code
+ *                                              (`moderateMessage`: stored atomically with its
+ *                                              decisions, which go to actions and approvals) — a
+ *                                              text takes no second queue hop
  *   owner's private message                  → stored, then → approvals queue
  *   joins, leaves, room snapshots, …         → stored here (the Guard's membership bookkeeping)
  *
@@ -17,20 +19,23 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { parseEvent } from '../domain/events.ts'
 import { Guard, sameEvent } from '../domain/guard.ts'
-import type { ApprovalsRequest, ModerateRequest, VisionRequest } from '../domain/stage-messages.ts'
+import type { ApprovalsRequest, VisionRequest } from '../domain/stage-messages.ts'
 import { pictureRequestOf } from '../domain/vision/requests.ts'
 import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
+import { type ModerateDeps, depsFromEnv as moderateDepsFromEnv, moderateMessage } from './moderate.ts'
 import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, Outbox, PoisonRecordError } from './sqs-batch.ts'
 
 export { PoisonRecordError }
 
 export interface IngestDeps {
+  /** Stores what is not a message (joins, leaves, room snapshots, private messages). */
   readonly guard: Guard
   readonly store: Pick<GuardStore, 'getEvent'>
-  readonly moderate: MessageQueue<ModerateRequest>
+  /** Judges a plain message here, as the moderate function does (its Guard, classifier, queues). */
+  readonly judge: ModerateDeps
   readonly vision: MessageQueue<VisionRequest>
   readonly approvals: MessageQueue<ApprovalsRequest>
 }
@@ -68,7 +73,7 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
     }
     metrics.addMetric('MessagesRouted', MetricUnit.Count, 1)
     if (toVision || pictureRequestOf(event)) await deps.vision.send({ group: event.room, dedupeId: event.id, body: { event } })
-    else await deps.moderate.send({ group: event.room, dedupeId: event.id, body: { event } })
+    else await moderateMessage(deps.judge, { event }, record.messageId)
     return
   }
   const result = await deps.guard.handleEvent(event)
@@ -89,7 +94,7 @@ export async function ingestBatch(deps: IngestDeps, event: SQSEvent, context: Co
   const outbox = new Outbox()
   const held: IngestDeps = {
     ...deps,
-    moderate: outbox.queue(deps.moderate),
+    judge: { ...deps.judge, actions: outbox.queue(deps.judge.actions), approvals: outbox.queue(deps.judge.approvals) },
     vision: outbox.queue(deps.vision),
     approvals: outbox.queue(deps.approvals),
   }
@@ -99,8 +104,9 @@ export async function ingestBatch(deps: IngestDeps, event: SQSEvent, context: Co
 
 let deps: IngestDeps | undefined
 /**
- * Production wiring: TABLE_NAME, MODERATE_QUEUE_URL, VISION_QUEUE_URL, APPROVALS_QUEUE_URL, and
- * the guard config's QUNGUARD_CONFIG_KEY in MEDIA_BUCKET (read once per cold start).
+ * Production wiring: TABLE_NAME, VISION_QUEUE_URL, APPROVALS_QUEUE_URL, the guard config's
+ * QUNGUARD_CONFIG_KEY in MEDIA_BUCKET (read once per cold start), and moderate's own wiring
+ * (ACTIONS_QUEUE_URL, the classifier, the learned rulebook) for the messages judged here.
  */
 export async function depsFromEnv(): Promise<IngestDeps> {
   if (deps) return deps
@@ -108,7 +114,7 @@ export async function depsFromEnv(): Promise<IngestDeps> {
   deps ??= {
     guard: new Guard({ store: aws.guardStore(), config }),
     store: aws.guardStore(),
-    moderate: aws.queue('MODERATE_QUEUE_URL'),
+    judge: await moderateDepsFromEnv(),
     vision: aws.queue('VISION_QUEUE_URL'),
     approvals: aws.queue('APPROVALS_QUEUE_URL'),
   }

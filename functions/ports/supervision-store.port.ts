@@ -41,8 +41,8 @@ export type DayAddition = Partial<Omit<DayCounts, 'changes'>> & { readonly chang
 export interface SupervisionStore extends ApprovalStore {
   getRule(room: string, rule: string): Promise<SupervisedRule | undefined>
   saveRule(rule: SupervisedRule): Promise<void>
-  /** Every rule with a record, by room then rule id. */
-  listRules(): Promise<SupervisedRule[]>
+  /** Every rule with a record (or one room's), by room then rule id. */
+  listRules(room?: string): Promise<SupervisedRule[]>
   /** An owner's open requests (answerable or overdue, not yet closed), by number. */
   listOpen(owner: string): Promise<ApprovalRecord[]>
   /** Records that these requests were sent to the owner. */

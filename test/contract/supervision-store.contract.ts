@@ -25,6 +25,10 @@ export function supervisionStoreContract(name: string, makeStore: () => Promise<
         ['r0', 'qr'],
         ['r1', 'no-ads'],
       ])
+      await store.saveRule(newRule('r10', 'links', 'shadow'))
+      await store.saveRule(newRule('r1', 'flood', 'shadow'))
+      expect((await store.listRules('r1')).map((r) => r.rule)).toEqual(['flood', 'no-ads'])
+      expect(await store.listRules('r9')).toEqual([])
     })
 
     it('lists an owner’s open requests and remembers which were sent', async () => {

@@ -61,7 +61,18 @@ describe.skipIf(unavailable !== undefined)('bot host → SQS → Lambda handlers
     const consumers: [string, (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>][] = [
       [
         events.url,
-        (e, c) => ingestBatch({ guard, store, moderate: q(moderate!.url), vision: q(vision!.url), approvals: q(approvals!.url) }, e, c),
+        (e, c) =>
+          ingestBatch(
+            {
+              guard,
+              store,
+              judge: { guard, actions: actionQueue, approvals: q(approvals!.url) },
+              vision: q(vision!.url),
+              approvals: q(approvals!.url),
+            },
+            e,
+            c,
+          ),
       ],
       [moderate!.url, (e, c) => moderateBatch({ guard, actions: actionQueue, approvals: q(approvals!.url) }, e, c)],
       [

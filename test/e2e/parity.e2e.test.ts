@@ -142,7 +142,13 @@ describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path jud
         events,
         (e, c) =>
           ingestBatch(
-            { guard: new Guard({ store, config }), store, moderate: q(moderateQ), vision: q(visionQ), approvals: q(approvalsQ) },
+            {
+              guard: new Guard({ store, config }),
+              store,
+              judge: { guard: moderateGuard, actions: q(actionsQ), approvals: q(approvalsQ) },
+              vision: q(visionQ),
+              approvals: q(approvalsQ),
+            },
             e,
             c,
           ),

@@ -158,20 +158,14 @@ describe('personal numbers at the edge (Wechaty on wechaty-puppet-mock)', () => 
   })
 })
 
-describe('personal numbers at the edge (AWS: ingest → moderate)', () => {
-  it('stores and forwards only masked events, still recalls, and names no number in a poison-record error', async () => {
+describe('personal numbers at the edge (AWS: ingest, which judges plain messages with moderate’s code)', () => {
+  it('stores and sends only masked events, still recalls, and names no number in a poison-record error', async () => {
     const file = path.join(tempDir('qunguard-privacy-aws-'), 'guard.db')
     const store = SqliteGuardStore.open(file)
     const guard = new Guard({ store, config: parseConfig({}) })
     const q = () => new MemoryQueue<never>()
-    const ingest = {
-      guard,
-      store,
-      moderate: new MemoryQueue<ModerateRequest>(),
-      vision: q(),
-      approvals: new MemoryQueue<ApprovalsRequest>(),
-    }
     const moderate = { guard, actions: new MemoryQueue<ActionRequest>(), approvals: new MemoryQueue<ApprovalsRequest>() }
+    const ingest = { guard, store, judge: moderate, vision: q(), approvals: new MemoryQueue<ApprovalsRequest>() }
     vi.spyOn(console, 'info').mockImplementation(() => {})
     vi.spyOn(console, 'warn').mockImplementation(() => {})
     const id = DISGUISES['full-width']
@@ -190,15 +184,13 @@ describe('personal numbers at the edge (AWS: ingest → moderate)', () => {
       { kind: 'private', id: 'p1', ts: T(2), sender: 'wxid_owner', text: `查一下 ${DISGUISES['zero-width']}` },
     ]
     for (const e of events) await ingestRecord(ingest, sqsRecord(JSON.stringify(e), 'r1@chatroom'))
-    const forwarded = ingest.moderate.sent.map((s) => s.body)
-    for (const body of forwarded) await moderateRecord(moderate, sqsRecord(JSON.stringify(body), 'r1@chatroom'))
     const poison = await ingestRecord(ingest, sqsRecord(JSON.stringify({ ...events[0], names: { [id]: 5 } }), 'r1@chatroom')).catch(
       (e: Error) => e.message,
     )
 
     expect(moderate.actions.sent.map((s) => [s.body.decision.rule, s.body.decision.action])).toEqual([['privacy', 'recall']])
     expect(poison).toMatch(/names\.5137\*+46/)
-    const sent = JSON.stringify([forwarded, ingest.approvals.sent, moderate.actions.sent, poison])
+    const sent = JSON.stringify([ingest.approvals.sent, moderate.approvals.sent, moderate.actions.sent, poison])
     expect(holdsRawId(sent)).toBe(false)
     await store.close()
     expect(holdsRawId(storeText(file))).toBe(false)

@@ -46,8 +46,8 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     const store = new DynamoDbGuardStore({ client: ddb.client, table })
     const guard = new Guard({ store, config: parseConfig(YAML.parse(CONFIG)) })
     const q = <T>(name: string) => new SqsMessageQueue<T>({ client: sqs, queueUrl: urls[name] ?? '' })
-    ingest = { guard, store, vision: q('vision'), moderate: q('moderate'), approvals: q('approvals') }
     moderate = { guard, actions: q('actions'), approvals: q('approvals') }
+    ingest = { guard, store, judge: moderate, vision: q('vision'), approvals: q('approvals') }
     vi.spyOn(console, 'info').mockImplementation(() => {}) // Powertools logs and EMF metrics go to stdout
     vi.spyOn(console, 'warn').mockImplementation(() => {})
   }, 60_000)
@@ -88,26 +88,37 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     ]
     const response = await ingestBatch(ingest, sqsEvent(records), lambdaContext())
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([records[2]!.messageId, records[3]!.messageId])
-    expect((await drain(ingest.moderate as MessageQueue<ModerateRequest>)).bodies).toEqual([{ event: text }])
+    // A plain message is judged in ingest (moderate's code): stored, nothing to send.
+    expect(await ingest.store.getEvent(text.id)).toEqual(text)
+    expect((await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies).toEqual([])
     expect((await drain(ingest.vision as MessageQueue<VisionRequest>)).bodies).toEqual([{ event: picture }, { event: ask }])
     expect((await drain(ingest.approvals as MessageQueue<ApprovalsRequest>)).bodies).toEqual([{ kind: 'answer', event: answer }])
   })
 
-  it('moderate stores and judges; the third ad removes; a redelivered batch sends nothing again', async () => {
+  it('ingest judges plain messages where they arrive; the third ad removes; a redelivered batch sends nothing again', async () => {
     const ads = [1, 2, 3].map((i) => message({ room: 'r1', sender: 'wxid_promo', text: `加微信 ${i}`, ts: at(10 + i) }))
-    await ingestBatch(ingest, sqsEvent(ads.map((m) => sqsRecord(JSON.stringify(m), 'r1'))), lambdaContext())
-    const { records } = await drain(ingest.moderate as MessageQueue<ModerateRequest>)
-    expect(records).toHaveLength(3)
-    expect((await moderateBatch(moderate, sqsEvent(records), lambdaContext())).batchItemFailures).toEqual([])
+    const records = ads.map((m) => sqsRecord(JSON.stringify(m), 'r1'))
+    expect((await ingestBatch(ingest, sqsEvent(records), lambdaContext())).batchItemFailures).toEqual([])
     const actions = (await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies
     expect(actions.map((a) => [a.decision.event, a.decision.action])).toEqual(ads.map((m, i) => [m.id, i < 2 ? 'warn' : 'remove']))
     expect(actions[0]?.text).toContain('第 1 次提醒')
+    expect((await drain(moderate.approvals as MessageQueue<ApprovalsRequest>)).bodies).toHaveLength(3)
 
-    expect((await moderateBatch(moderate, sqsEvent(records), lambdaContext())).batchItemFailures).toEqual([])
+    // Redelivered: judged once, what it sent sent again under the same deduplication ids, which SQS drops.
+    expect((await ingestBatch(ingest, sqsEvent(records), lambdaContext())).batchItemFailures).toEqual([])
     expect((await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies).toEqual([])
-    // Once stored, ingest drops a late redelivery of the same event before it reaches moderate.
-    await ingestBatch(ingest, sqsEvent([sqsRecord(JSON.stringify(ads[0]), 'r1')]), lambdaContext())
-    expect((await drain(ingest.moderate as MessageQueue<ModerateRequest>)).bodies).toEqual([])
+    expect((await drain(moderate.approvals as MessageQueue<ApprovalsRequest>)).bodies).toEqual([])
+  })
+
+  it('moderate judges what vision hands on, as ingest judges text', async () => {
+    const m = message({ room: 'r1', sender: 'wxid_other', type: 'image', media: 'media/r1/x.jpg', ts: at(20) })
+    const r = await moderateBatch(
+      moderate,
+      sqsEvent([sqsRecord(JSON.stringify({ event: m, imageText: '加微信 领红包' }), 'r1')]),
+      lambdaContext(),
+    )
+    expect(r.batchItemFailures).toEqual([])
+    expect((await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies.map((a) => a.decision.rule)).toEqual(['no-ads'])
   })
 
   it('runs as the deployed handlers, wired from the environment, reading the deployed config from S3 once', async () => {
@@ -137,11 +148,8 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     vi.stubEnv('AWS_ENDPOINT_URL_SQS', fauxqs.address)
     vi.stubEnv('AWS_ENDPOINT_URL_S3', fauxqs.address)
     const ingestHandler = (await import('../../functions/handlers/ingest.ts')).handler
-    const moderateHandler = (await import('../../functions/handlers/moderate.ts')).handler
     const judge = async (m: ReturnType<typeof message>) => {
       expect(await ingestHandler(sqsEvent([sqsRecord(JSON.stringify(m), m.room)]), lambdaContext())).toEqual({ batchItemFailures: [] })
-      const { records } = await drain(ingest.moderate as MessageQueue<ModerateRequest>)
-      expect(await moderateHandler(sqsEvent(records), lambdaContext('moderate'))).toEqual({ batchItemFailures: [] })
       return (await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies.map((a) => a.decision.event)
     }
     const m = message({ room: 'r4', sender: 'wxid_x', text: '加微信', ts: at(50) })

@@ -102,7 +102,18 @@ describe('StatelessStack', () => {
 
   it('gives each function exactly the actions it uses', () => {
     expect(actionsByFunction(template)).toEqual({
-      ingest: [...CONSUME, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sqs:SendMessage'].sort(),
+      // ingest judges plain messages with moderate's code: the same actions as moderate.
+      ingest: [
+        ...CONSUME,
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        's3:GetObject',
+        'sagemaker:InvokeEndpoint',
+        'sqs:SendMessage',
+      ].sort(),
       vision: [...CONSUME, 'dynamodb:PutItem', 's3:GetObject', 'sqs:SendMessage', 'transcribe:StartStreamTranscription'].sort(),
       moderate: [
         ...CONSUME,

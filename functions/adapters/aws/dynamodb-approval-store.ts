@@ -171,14 +171,15 @@ export class DynamoDbApprovalStore implements SupervisionStore {
     )
   }
 
-  async listRules(): Promise<SupervisedRule[]> {
+  async listRules(room?: string): Promise<SupervisedRule[]> {
     const items = await this.call('list rules', () =>
       allPages((start) =>
         this.doc.send(
           new QueryCommand({
             TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': 'RULES' },
+            // One room's: the sort keys that begin with "<room>#" (room ids hold no "#").
+            KeyConditionExpression: room === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :room)',
+            ExpressionAttributeValues: { ':pk': 'RULES', ...(room === undefined ? {} : { ':room': `${room}#` }) },
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),

@@ -103,8 +103,9 @@ export class SqliteSupervisionStore implements SupervisionStore {
     this.s.saveRule.run(rule.room, rule.rule, JSON.stringify(rule))
   }
 
-  async listRules(): Promise<SupervisedRule[]> {
-    return (this.s.listRules.all() as Row[]).map((r) => JSON.parse(String(r.json)) as SupervisedRule)
+  async listRules(room?: string): Promise<SupervisedRule[]> {
+    const rows = room === undefined ? this.s.listRules.all() : this.s.listRoomRules.all(room)
+    return (rows as Row[]).map((r) => JSON.parse(String(r.json)) as SupervisedRule)
   }
 
   async listOpen(owner: string): Promise<ApprovalRecord[]> {
@@ -178,6 +179,7 @@ function prepare(db: Database.Database) {
       'INSERT INTO supervised_rules (room, rule, json) VALUES (?, ?, ?) ON CONFLICT (room, rule) DO UPDATE SET json = excluded.json',
     ),
     listRules: db.prepare('SELECT json FROM supervised_rules ORDER BY room, rule'),
+    listRoomRules: db.prepare('SELECT json FROM supervised_rules WHERE room = ? ORDER BY rule'),
     listOpen: db.prepare("SELECT * FROM approvals WHERE owner = ? AND status = 'open' ORDER BY number"),
     notified: db.prepare('UPDATE approvals SET notified_at = ? WHERE owner = ? AND number = ?'),
     getOverrides: db.prepare('SELECT json FROM room_overrides WHERE room = ?'),

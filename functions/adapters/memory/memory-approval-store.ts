@@ -68,8 +68,10 @@ export class MemoryApprovalStore implements SupervisionStore {
     this.supervised.set(`${rule.room}#${rule.rule}`, rule)
   }
 
-  async listRules(): Promise<SupervisedRule[]> {
-    return [...this.supervised.values()].sort((a, b) => a.room.localeCompare(b.room) || a.rule.localeCompare(b.rule))
+  async listRules(room?: string): Promise<SupervisedRule[]> {
+    return [...this.supervised.values()]
+      .filter((r) => room === undefined || r.room === room)
+      .sort((a, b) => a.room.localeCompare(b.room) || a.rule.localeCompare(b.rule))
   }
 
   async listOpen(owner: string): Promise<ApprovalRecord[]> {

@@ -1,7 +1,8 @@
 /**
  * StoredRuleModes: the Guard's view of supervision where the Supervisor itself does not run (the
  * AWS moderate function): each rule's state and the owners' quiet switches read from the
- * SupervisionStore, cached for `ttlMs` so that a busy function does not read them per message.
+ * SupervisionStore, a room's rules in one read, cached for `ttlMs` so that a busy function does
+ * not read them per message (an owner's answer shows within that time).
  *
  * @example
  *   const guard = new Guard({ store, config, supervision: new StoredRuleModes(approvalStore) })
@@ -11,23 +12,22 @@ import type { RuleModes } from '../guard.ts'
 import { effectiveMode, type RuleState, type SupervisedRule } from './lifecycle.ts'
 
 export class StoredRuleModes implements RuleModes {
-  private readonly rules = new Map<string, { at: number; rule: SupervisedRule | undefined }>()
+  private readonly rooms = new Map<string, { at: number; rules: Map<string, SupervisedRule> }>()
   private readonly quietness = new Map<string, { at: number; quiet: boolean | undefined }>()
 
   constructor(
-    private readonly store: Pick<SupervisionStore, 'getRule' | 'getRoomOverrides'>,
+    private readonly store: Pick<SupervisionStore, 'listRules' | 'getRoomOverrides'>,
     private readonly ttlMs = 60_000,
     private readonly now: () => number = Date.now,
   ) {}
 
   async modeOf(room: string, rule: string, initial: RuleState): Promise<'active' | 'shadow' | 'off'> {
-    const key = `${room}#${rule}`
-    let hit = this.rules.get(key)
+    let hit = this.rooms.get(room)
     if (!hit || this.now() - hit.at > this.ttlMs) {
-      hit = { at: this.now(), rule: await this.store.getRule(room, rule) }
-      this.rules.set(key, hit)
+      hit = { at: this.now(), rules: new Map((await this.store.listRules(room)).map((r) => [r.rule, r])) }
+      this.rooms.set(room, hit)
     }
-    return effectiveMode(hit.rule, initial)
+    return effectiveMode(hit.rules.get(rule), initial)
   }
 
   async quiet(room: string): Promise<boolean | undefined> {
