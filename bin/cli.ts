@@ -78,10 +78,11 @@ program
     "config file: its owner, admins and whitelist count as staff (default: ./qunguard.yaml if present, else the history's own)",
   )
   .option('--words', "add Chinese words (jieba) to the ad classifier's features (slower; see docs/learning.md)")
+  .option('--store <file>', "the guard's SQLite store: learn from the owners' Y/N answers kept in it as well")
   .requiredOption('-o, --out <file>', 'policy file to write')
-  .action(async (o: { history: string[]; corpus?: string[]; config?: string; words?: boolean; out: string }) => {
+  .action(async (o: { history: string[]; corpus?: string[]; config?: string; words?: boolean; store?: string; out: string }) => {
     const { learn } = await import('./commands/learn.ts')
-    const p = await learn({ history: o.history, corpus: o.corpus, config: o.config, words: o.words === true, out: o.out })
+    const p = await learn({ history: o.history, corpus: o.corpus, config: o.config, words: o.words === true, store: o.store, out: o.out })
     const rules = Object.values(p.rooms).reduce((n, r) => n + r.rules.length, 0)
     console.error(
       `learned ${rules} rules for ${Object.keys(p.rooms).length} rooms from ${p.stats.events} events (${p.stats.labelled} messages labelled by the owner's actions); all start in shadow mode → ${o.out}`,

@@ -172,7 +172,7 @@ export class StatelessStack extends Stack {
     const learn = new GuardFunction(this, 'Learn', {
       handler: 'learn',
       description:
-        'Builds the weak-labelled training set (S3 training/), trains the in-process ad classifier (S3 models/inprocess/) and relearns the rooms’ rulebook (S3 models/policy/).',
+        'Builds the weak-labelled training set (S3 training/), trains the in-process ad classifier (S3 models/inprocess/) and relearns the rooms’ rulebook from the history and the owners’ Y/N answers (S3 models/policy/).',
       memorySize: 1769, // one full vCPU
       timeout: Duration.minutes(15),
       // zxing-wasm (QR codes in the stored pictures) loads its wasm from next to the bundle.
@@ -183,7 +183,8 @@ export class StatelessStack extends Stack {
         ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
       },
     })
-      .allow([QUERY, 'dynamodb:Scan'], [table])
+      // GetItem: each answered request the ANSWERS index names (the owners' Y / N).
+      .allow([GET, QUERY, 'dynamodb:Scan'], [table])
       .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('media/*'), data.mediaBucket.arnForObjects(POLICY_KEY)])
       .allow(
         ['s3:PutObject'],

@@ -6,10 +6,12 @@
 import fs from 'node:fs'
 import { useConfig } from '../../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
+import { SqliteSupervisionStore } from '../../functions/adapters/local/sqlite-supervision-store.ts'
 import { count, evidenceWords, FIGURES_LEGEND, knownActionRate, ownerWords, ruleFigures } from '../../functions/domain/learning/figures.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { learnFromHistory } from '../../functions/domain/learning/relearn.ts'
 import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import { type OwnerVerdict, ownerVerdicts } from '../../functions/domain/learning/weak-labels.ts'
 import { groupName, withoutEvidence } from '../../functions/domain/owner-words.ts'
 import { stateName } from '../../functions/domain/supervision/texts.ts'
 import { qrFacts, readCorpus, readHistories } from './history-input.ts'
@@ -26,6 +28,8 @@ export interface LearnOptions {
   readonly cwd?: string | undefined
   /** Chinese words (jieba) as classifier features besides the character n-grams. */
   readonly words?: boolean
+  /** The guard's store (SQLite): the owners' Y / N answers in it are learned from as their own labels. */
+  readonly store?: string | undefined
   readonly log?: (line: string) => void
   readonly progress?: boolean
 }
@@ -39,8 +43,10 @@ export async function learn(options: LearnOptions): Promise<LearnedPolicy> {
   let bar: Progress | undefined
   let stage = ''
   const config = useConfig(options.config, log, { cwd: options.cwd }).config
+  const answers = options.store ? await storedAnswers(options.store, log) : undefined
   const policy = learnFromHistory(events, config, {
     corpus,
+    answers,
     segment: options.words ? jiebaWords() : undefined,
     qr: (m) => qr.get(m.id),
     onProgress: (s, done, total) => {
@@ -55,6 +61,21 @@ export async function learn(options: LearnOptions): Promise<LearnedPolicy> {
   bar?.done()
   fs.writeFileSync(options.out, policyToJson(policy))
   return policy
+}
+
+/** The owners' answers kept in a guard store, as verdicts per message. */
+async function storedAnswers(file: string, log: (line: string) => void): Promise<Map<string, OwnerVerdict>> {
+  if (!fs.existsSync(file)) throw new Error(`--store ${file}: no such file (the guard's SQLite store, e.g. qunguard.db)`)
+  const store = SqliteSupervisionStore.open(file)
+  try {
+    const verdicts = ownerVerdicts(await store.listAnswered('1970-01-01T00:00:00Z'))
+    log(
+      `owners' answers in ${file}: ${[...verdicts.values()].filter((v) => v === 'violation').length} Y, ${[...verdicts.values()].filter((v) => v === 'fine').length} N`,
+    )
+    return verdicts
+  } finally {
+    await store.closeStore()
+  }
 }
 
 /**

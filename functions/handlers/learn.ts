@@ -23,11 +23,13 @@ import type { GroupEvent, MessageEvent } from '../domain/events.ts'
 import { policyFromJson, policyToJson } from '../domain/learning/policy-file.ts'
 import { learnFromHistory, rulebookChanges, rulebookNotices } from '../domain/learning/relearn.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
+import { ownerVerdicts } from '../domain/learning/weak-labels.ts'
 import { privateNote } from '../domain/session.ts'
 import { IN_PROCESS_MODEL_KEY } from '../domain/stored-classifier.ts'
 import { POLICY_KEY } from '../domain/stored-policy.ts'
 import { buildTrainingSet } from '../domain/training-set.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
+import type { ApprovalStore } from '../ports/approval-store.port.ts'
 import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MediaStore } from '../ports/media-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
@@ -46,6 +48,8 @@ export interface LearnDeps {
   readonly qr?: QrReader | undefined
   /** Where owners are told what changed in their rulebooks. @default nobody is told */
   readonly actions?: MessageQueue<ActionRequest> | undefined
+  /** The owners' answered requests (Y / N), learned from as the owners' own labels. @default none */
+  readonly approvals?: Pick<ApprovalStore, 'listAnswered'> | undefined
   /** Most pictures read for QR codes in one run (the newest). @default 5000 */
   readonly maxPictures?: number
   /** Days of history to learn from. @default 90 */
@@ -122,7 +126,8 @@ async function relearnRulebook(deps: LearnDeps, since: string, stamp: string): P
   const qr = await pictureQrCodes(deps, events)
   const before = await previousRulebook(deps.media)
   const config = deps.config ?? parseConfig({})
-  const policy = learnFromHistory(events, config, { qr: (m) => qr.get(m.id) })
+  const answers = ownerVerdicts((await deps.approvals?.listAnswered(since)) ?? [])
+  const policy = learnFromHistory(events, config, { qr: (m) => qr.get(m.id), answers })
   await deps.media.put(POLICY_KEY, new TextEncoder().encode(policyToJson(policy)), 'application/json')
   const changes = rulebookChanges(before, policy)
   if (deps.actions && changes.length) {
@@ -140,6 +145,7 @@ async function relearnRulebook(deps: LearnDeps, since: string, stamp: string): P
   logger.info('rulebook relearned', {
     events: events.length,
     pictures: qr.size,
+    answers: answers.size,
     rules,
     rooms: Object.keys(policy.rooms).length,
     changed: changes.length,
@@ -200,6 +206,7 @@ export async function depsFromEnv(): Promise<LearnDeps> {
     config: await aws.guardConfig().load(),
     qr: aws.qrReader(),
     actions: process.env.ACTIONS_QUEUE_URL ? aws.queue<ActionRequest>('ACTIONS_QUEUE_URL') : undefined,
+    approvals: aws.approvalStore(),
     days: Number(process.env.LEARN_DAYS ?? 90),
     minSpam: Number(process.env.LEARN_MIN_EXAMPLES ?? 50),
   }

@@ -68,6 +68,11 @@ export interface ApprovalStore {
   listOverdue(before: string): Promise<ApprovalRecord[]>
   /** Open requests still answerable at `at`. */
   countOpen(at: string): Promise<number>
+  /**
+   * Requests an owner answered (approved or rejected, not expired) at or after `since`, oldest
+   * answer first — what retraining learns from the owners' `Y` / `N` (kept 90 days past their deadline).
+   */
+  listAnswered(since: string): Promise<ApprovalRecord[]>
   ruleRecord(room: string, rule: string): Promise<RuleRecord>
 }
 

@@ -89,6 +89,22 @@ export function approvalStoreContract(name: string, makeStore: () => Promise<App
       expect((await store.ruleRecord('r1', 'qr-newcomer')).expired).toBe(1)
     })
 
+    it('lists the requests owners answered since a time, oldest answer first, never the expired ones', async () => {
+      const a = await store.open(newApproval({ deadline: iso(48 * HOUR) }))
+      const b = await store.open(newApproval({ deadline: iso(48 * HOUR) }))
+      const c = await store.open(newApproval({ deadline: iso(HOUR) }))
+      await store.open(newApproval({ deadline: iso(48 * HOUR) })) // never answered
+      await store.close('wxid_owner', b.number, 'rejected', iso(3 * HOUR))
+      await store.close('wxid_owner', a.number, 'approved', iso(5 * HOUR))
+      await store.close('wxid_owner', c.number, 'expired', iso(2 * HOUR))
+      const answered = await store.listAnswered(iso(0))
+      expect(answered.map((r) => [r.number, r.status, r.request.messageId])).toEqual([
+        [b.number, 'rejected', b.request.messageId],
+        [a.number, 'approved', a.request.messageId],
+      ])
+      expect((await store.listAnswered(iso(4 * HOUR))).map((r) => r.number)).toEqual([a.number])
+    })
+
     it('starts a rule record at zero', async () => {
       expect(await store.ruleRecord('r9', 'never')).toEqual({ room: 'r9', rule: 'never', fired: 0, approved: 0, rejected: 0, expired: 0 })
     })

@@ -8,7 +8,9 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatRules, learn, readPolicy } from '../../bin/commands/learn.ts'
 import { replay } from '../../bin/commands/replay.ts'
+import { SqliteSupervisionStore } from '../../functions/adapters/local/sqlite-supervision-store.ts'
 import type { GroupEvent } from '../../functions/domain/events.ts'
+import { newApproval } from '../contract/approval-store.contract.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 
 const jsonl = (file: string, events: readonly unknown[]) => fs.writeFileSync(file, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`)
@@ -66,6 +68,31 @@ describe('learn → rules → replay --policy', () => {
           reason: expect.stringContaining('推送名片'),
         },
       ])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('learns from the owners’ answers kept in the guard’s store (--store): N to every removed card, no card rule', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-learn-'))
+    try {
+      const train = path.join(dir, 'train.jsonl')
+      const policyFile = path.join(dir, 'policy.json')
+      jsonl(train, trainHistory())
+      const file = path.join(dir, 'qunguard.db')
+      const store = SqliteSupervisionStore.open(file)
+      for (let i = 0; i < 6; i++) {
+        const a = await store.open(newApproval({ decisionId: 100 + i, request: { ...newApproval().request, messageId: `card${i}` } }))
+        await store.close(a.owner, a.number, 'rejected', a.createdAt)
+      }
+      await store.closeStore()
+      const logged: string[] = []
+      await learn({ history: [train], out: policyFile, store: file, log: (l) => logged.push(l), progress: false })
+      expect(logged).toContain(`owners' answers in ${file}: 0 Y, 6 N`)
+      expect(formatRules(readPolicy(policyFile))).not.toContain('推送名片')
+      await expect(learn({ history: [train], out: policyFile, store: path.join(dir, 'none.db'), log: () => {} })).rejects.toThrow(
+        /--store .*none\.db: no such file/,
+      )
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -64,4 +64,31 @@ describe('the learned rulebook on AWS', () => {
     // The Guard is built once per rulebook.
     expect(await guard()).toBe(await guard())
   })
+
+  it('learns from the owners’ answers: an N clears what a removal seemed to say, a Y labels a message outright', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    const config = parseConfig({})
+    const keeper = new Guard({ store, config })
+    for (const e of linkRemovalHistory({ owner: 'wxid_owner' })) await keeper.handleEvent(e)
+    const now = () => new Date('2026-03-05T00:00:00Z')
+    const answered = (status: 'approved' | 'rejected', ids: string[]) => ({
+      listAnswered: async () => ids.map((messageId) => ({ status, request: { messageId } })) as never,
+    })
+    const run = async (approvals: ReturnType<typeof answered>) => {
+      const media = new MapMedia()
+      const r = await learn({ store, media, bucket: 'b', config, now, minSpam: 1000, approvals })
+      const policy = await new StoredPolicy({ media, key: POLICY_KEY }).current()
+      return { rules: r.rulebook.rules, ids: Object.values(policy?.rooms ?? {}).flatMap((room) => room.rules.map((rule) => rule.id)) }
+    }
+    const learnt = await run(answered('approved', []))
+    expect(learnt.ids).toContain('learned:link:joined@24h')
+    // The owner said N to every removed link: nothing left to learn a link rule from.
+    const cleared = await run(
+      answered(
+        'rejected',
+        [0, 1, 2, 3, 4, 5].map((i) => `spam${i}`),
+      ),
+    )
+    expect(cleared.ids.filter((id) => id.startsWith('learned:link'))).toEqual([])
+  })
 })

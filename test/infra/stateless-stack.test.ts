@@ -136,7 +136,7 @@ describe('StatelessStack', () => {
         's3:GetObject',
         'sqs:SendMessage',
       ].sort(),
-      learn: ['dynamodb:Query', 'dynamodb:Scan', 's3:GetObject', 's3:PutObject', 'sqs:SendMessage'],
+      learn: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 's3:GetObject', 's3:PutObject', 'sqs:SendMessage'],
       monitor: [
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { GroupEvent } from '../../functions/domain/events.ts'
-import { extractWeakLabels, learnedWarnings, reactionWindows, warningIntent } from '../../functions/domain/learning/weak-labels.ts'
+import {
+  extractWeakLabels,
+  learnedWarnings,
+  ownerVerdicts,
+  reactionWindows,
+  warningIntent,
+} from '../../functions/domain/learning/weak-labels.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
+import { linkRemovalHistory } from '../helpers/histories.ts'
 
 const start = (): GroupEvent[] => [
   account('wxid_bot'),
@@ -170,5 +177,35 @@ describe('extractWeakLabels', () => {
     expect(read.size).toBe(8)
     const labels = extractWeakLabels(events)
     expect(links.every((id) => labels.get(id)?.sources.includes('warning'))).toBe(true)
+  })
+})
+
+describe('owners’ answers as labels', () => {
+  it('a later answer wins; Y labels a message outright, N clears what the owner’s actions seemed to say', () => {
+    const verdicts = ownerVerdicts([
+      { status: 'rejected', request: { messageId: 'a' } },
+      { status: 'approved', request: { messageId: 'a' } },
+      { status: 'rejected', request: { messageId: 'b' } },
+      { status: 'expired', request: { messageId: 'c' } },
+    ])
+    expect([...verdicts]).toEqual([
+      ['a', 'violation'],
+      ['b', 'fine'],
+    ])
+    const events = linkRemovalHistory()
+    const before = extractWeakLabels(events)
+    expect(before.get('spam0')?.sources).toContain('removal')
+    const chat = events.find((e) => e.kind === 'message' && e.text === '聊天 0')?.id ?? ''
+    expect(before.has(chat)).toBe(false)
+    const after = extractWeakLabels(events, {
+      answers: new Map([
+        ['spam0', 'fine'],
+        [chat, 'violation'],
+        ['not-in-this-history', 'violation'],
+      ]),
+    })
+    expect(after.has('spam0')).toBe(false)
+    expect(after.get(chat)).toEqual({ weight: 1, sources: ['answer'], kinds: [] })
+    expect(after.has('not-in-this-history')).toBe(false)
   })
 })

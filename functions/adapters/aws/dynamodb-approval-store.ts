@@ -41,6 +41,7 @@ export interface DynamoDbApprovalStoreOptions {
 
 const OPEN = 'APPROVALS_OPEN'
 const KEEP_AFTER_DEADLINE_S = 90 * 86_400
+const answerExpiry = (r: { deadline: string }) => Math.floor(Date.parse(r.deadline) / 1000) + KEEP_AFTER_DEADLINE_S
 const reqKey = (owner: string, number: number) => ({ pk: `APPROVALS#${owner}`, sk: `REQ#${String(number).padStart(9, '0')}` })
 const ruleKey = (room: string, rule: string) => ({ pk: `RULE#${room}#${rule}`, sk: 'RECORD' })
 const utc = (ts: string) => new Date(ts).toISOString()
@@ -126,6 +127,17 @@ export class DynamoDbApprovalStore implements SupervisionStore {
             },
             { Delete: { TableName: this.table, Key: openKey(record) } },
             this.countUpdate(record.room, record.rule, status),
+            // An owner's answer, listed by time for retraining (listAnswered); kept as long as the request.
+            ...(status === 'expired'
+              ? []
+              : [
+                  {
+                    Put: {
+                      TableName: this.table,
+                      Item: { pk: 'ANSWERS', sk: `${utc(at)}#${owner}#${number}`, owner, number, expiresAt: answerExpiry(record) },
+                    },
+                  },
+                ]),
           ],
         }),
       )
@@ -142,6 +154,27 @@ export class DynamoDbApprovalStore implements SupervisionStore {
     for (const i of index) {
       const r = await this.get(String(i.owner), Number(i.number))
       if (r?.status === 'open') out.push(r)
+    }
+    return out
+  }
+
+  async listAnswered(since: string): Promise<ApprovalRecord[]> {
+    const index = await this.call('list answered requests', () =>
+      allPages((start) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND sk >= :since',
+            ExpressionAttributeValues: { ':pk': 'ANSWERS', ':since': utc(since) },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    )
+    const out: ApprovalRecord[] = []
+    for (const i of index) {
+      const r = await this.get(String(i.owner), Number(i.number))
+      if (r?.status === 'approved' || r?.status === 'rejected') out.push(r)
     }
     return out
   }

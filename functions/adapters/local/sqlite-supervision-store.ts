@@ -84,6 +84,13 @@ export class SqliteSupervisionStore implements SupervisionStore {
     return (this.s.overdue.all(Date.parse(before)) as Row[]).map(toRecord)
   }
 
+  async listAnswered(since: string): Promise<ApprovalRecord[]> {
+    return (this.s.answered.all() as Row[])
+      .map(toRecord)
+      .filter((r) => Date.parse(r.answeredAt ?? '') >= Date.parse(since))
+      .sort((a, b) => Date.parse(a.answeredAt ?? '') - Date.parse(b.answeredAt ?? ''))
+  }
+
   async countOpen(at: string): Promise<number> {
     return Number((this.s.countOpen.get(Date.parse(at)) as Row).n)
   }
@@ -169,6 +176,7 @@ function prepare(db: Database.Database) {
     get: db.prepare('SELECT * FROM approvals WHERE owner = ? AND number = ?'),
     close: db.prepare("UPDATE approvals SET status = ?, answered_at = ? WHERE owner = ? AND number = ? AND status = 'open'"),
     overdue: db.prepare("SELECT * FROM approvals WHERE status = 'open' AND deadline_ms < ? ORDER BY deadline_ms"),
+    answered: db.prepare("SELECT * FROM approvals WHERE status IN ('approved', 'rejected')"),
     countOpen: db.prepare("SELECT count(*) AS n FROM approvals WHERE status = 'open' AND deadline_ms >= ?"),
     ruleCounts: db.prepare(
       `SELECT count(*) AS fired, sum(status = 'approved') AS approved, sum(status = 'rejected') AS rejected,

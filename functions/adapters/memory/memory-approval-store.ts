@@ -52,6 +52,12 @@ export class MemoryApprovalStore implements SupervisionStore {
     return [...this.requests.values()].filter((r) => r.status === 'open' && Date.parse(r.deadline) < Date.parse(before))
   }
 
+  async listAnswered(since: string): Promise<ApprovalRecord[]> {
+    return [...this.requests.values()]
+      .filter((r) => (r.status === 'approved' || r.status === 'rejected') && Date.parse(r.answeredAt ?? '') >= Date.parse(since))
+      .sort((a, b) => Date.parse(a.answeredAt ?? '') - Date.parse(b.answeredAt ?? ''))
+  }
+
   async countOpen(at: string): Promise<number> {
     return [...this.requests.values()].filter((r) => r.status === 'open' && Date.parse(r.deadline) >= Date.parse(at)).length
   }

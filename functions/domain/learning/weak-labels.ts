@@ -25,7 +25,7 @@ import type { GroupEvent, MessageEvent } from '../events.ts'
 import { toMillis } from '../events.ts'
 import { hasAddress, hasContact } from './features.ts'
 
-export type LabelSource = 'removal' | 'warning' | 'recall'
+export type LabelSource = 'removal' | 'warning' | 'recall' | 'answer'
 
 export interface WeakLabel {
   /** 1 for a warning or the message a removal followed, 0.5 for a member's earlier messages before a removal or a self-recall only. */
@@ -47,6 +47,30 @@ export interface WeakLabelOptions {
   readonly recallWindowMs?: number
   /** Staff a history does not show (admins, a configured owner), per room — e.g. from qunguard.yaml. */
   readonly extraStaff?: ((room: string) => readonly string[]) | undefined
+  /**
+   * What owners answered about messages the guard asked them about (`ownerVerdicts`): `violation`
+   * (Y to a request, or a review left standing) labels the message outright; `fine` (N) clears
+   * whatever the owner's other actions seemed to say about it. An owner's word outranks a guess.
+   */
+  readonly answers?: ReadonlyMap<string, OwnerVerdict> | undefined
+}
+
+export type OwnerVerdict = 'violation' | 'fine'
+
+/**
+ * Each message's verdict from the requests owners answered (oldest first: a later answer about the
+ * same message wins). Y approves a shadow decision or confirms an active one: a violation; N
+ * rejects a shadow decision or marks an active one wrong: fine.
+ */
+export function ownerVerdicts(
+  answered: Iterable<{ readonly status: string; readonly request: { readonly messageId: string } }>,
+): Map<string, OwnerVerdict> {
+  const out = new Map<string, OwnerVerdict>()
+  for (const a of answered) {
+    if (a.status === 'approved') out.set(a.request.messageId, 'violation')
+    else if (a.status === 'rejected') out.set(a.request.messageId, 'fine')
+  }
+  return out
 }
 
 /** Words of a rule topic in an owner's warning, and the kind each names. */
@@ -402,5 +426,11 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
     recent.set(k, list)
   }
 
+  const posted = options.answers?.size ? new Set(events.flatMap((e) => (e.kind === 'message' ? [e.id] : []))) : undefined
+  for (const [id, verdict] of options.answers ?? []) {
+    if (!posted?.has(id)) continue // a message outside this history
+    if (verdict === 'fine') labels.delete(id)
+    else label(id, 'answer', 1)
+  }
   return new Map([...labels].map(([id, l]) => [id, { weight: l.weight, sources: [...l.sources], kinds: [...l.kinds] }]))
 }
