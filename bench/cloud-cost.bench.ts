@@ -377,7 +377,7 @@ async function main() {
     let messages = 0
     let images = 0
     let pictureBytes = 0
-    let decisions = 0
+    let actions = 0
     let read = 0
     let nextTick = toMillis(events[0]?.ts ?? '1970-01-01T00:00:00Z')
     let ticks = 0
@@ -403,19 +403,15 @@ async function main() {
         } else await moderateQueue.send({ group: 'room' in e ? e.room : 'g', dedupeId: e.id, body: v as never })
       }
       const forwarded = await drain(moderateQueue)
-      if (forwarded.length) {
-        const before = meter.sentMessages
-        await inBatches(forwarded, moderateFn, 'moderate')
-        decisions += meter.sentMessages - before
-      }
+      if (forwarded.length) await inBatches(forwarded, moderateFn, 'moderate')
       await inBatches(await drain(approvalsQueue), approvalsFn, 'approvals')
-      await drain(actionsQueue)
+      actions += (await drain(actionsQueue)).length
       // The monitor, every 10 minutes of the history's clock (every minute as deployed: priced per month).
       if (clock.getTime() >= nextTick) {
         nextTick = clock.getTime() + 600_000
         ticks++
         await invoke('monitor', () => monitorFn({}, lambdaContext('monitor')))
-        await drain(actionsQueue)
+        actions += (await drain(actionsQueue)).length
       }
     }
     // The daily retraining, once over everything stored (the relearned rulebook, the in-process model).
@@ -440,7 +436,7 @@ async function main() {
       `AWS deployment per group message, on DynamoDB Local and fauxqs: seed ${args.seed}, ${args.rooms} rooms, volume ${args.volume}${learned ? ', with a learned rulebook' : ''}`,
     )
     console.log(
-      `  events ${events.length}: ${messages} text-like messages, ${images} pictures (${read} read by vision), ${decisions} sends by moderate`,
+      `  events ${events.length}: ${messages} text-like messages, ${images} pictures (${read} read by vision), ${actions} actions and private messages for the bot host`,
     )
     console.log(
       `  ${'function'.padEnd(10)} ${'calls'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'WRU'.padStart(8)} ${'RRU'.padStart(8)} ${'sends'.padStart(6)} ${'log KiB'.padStart(8)}`,
@@ -469,7 +465,7 @@ async function main() {
     const sendsOf = (names: string[]) => names.reduce((s, n) => s + f(n).sends, 0)
     const logs = (names: string[]) => names.reduce((s, n) => s + f(n).logBytes + f(n).ms.length * PLATFORM_LOG_BYTES, 0)
     // Bot host sends (batched) + the functions' sends + the Lambda poller's receive and delete per batch + the bot host's receive and delete of actions.
-    const sqsRequests = total * botHost.requestsPerEvent + sendsOf(perMessageFns) + (inv(perMessageFns) + decisions / 10) * 2
+    const sqsRequests = total * botHost.requestsPerEvent + sendsOf(perMessageFns) + (inv(perMessageFns) + actions / 10) * 2
     const textLines: [string, string, number][] = [
       ['Lambda requests', `${Math.round(inv(perMessageFns) * scale)} × $0.20/M`, inv(perMessageFns) * scale * PRICE.lambdaRequest],
       [

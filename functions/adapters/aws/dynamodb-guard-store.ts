@@ -337,8 +337,13 @@ export class DynamoDbGuardStore implements GuardStore {
     return (await this.get(`EVENT#${id}`, 'EVENT')) !== undefined
   }
 
+  /**
+   * An eventually consistent read (half the read units): it is the repeat check before judging,
+   * and a repeat comes back a visibility timeout (a minute) after the first try at the soonest.
+   * What keeps an event stored once is the conditional write that stores it, not this read.
+   */
   async getEvent(id: string): Promise<GroupEvent | undefined> {
-    const i = await this.get(`EVENT#${id}`, 'EVENT')
+    const i = await this.get(`EVENT#${id}`, 'EVENT', false)
     return i ? (JSON.parse(String(i.json)) as GroupEvent) : undefined
   }
 
@@ -434,8 +439,10 @@ export class DynamoDbGuardStore implements GuardStore {
     this.doc.destroy()
   }
 
-  private async get(pk: string, sk: string): Promise<Item | undefined> {
-    const r = await this.call('get', () => this.doc.send(new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true })))
+  private async get(pk: string, sk: string, consistent = true): Promise<Item | undefined> {
+    const r = await this.call('get', () =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: consistent })),
+    )
     return r.Item
   }
 
