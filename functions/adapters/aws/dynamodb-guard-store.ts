@@ -13,7 +13,9 @@
  *
  * `commit` is one TransactWriteItems call — or, for an event written alone (most messages), one
  * conditional PutItem at half the write units: the event is put on the condition that it does
- * not exist, so a redelivered event writes nothing. Decision ids are reserved from the counter
+ * not exist, so a redelivered event writes nothing. An event with no decision or offence whose
+ * other writes are records written whole (a join's member, a snapshot's room) writes those first
+ * and the event last, without a transaction: a retry writes the same values again. Decision ids are reserved from the counter
  * before the transaction (a cancelled transaction leaves a gap, never a duplicate). Decisions
  * are validated first, since DynamoDB would happily store a half-empty one.
  *
@@ -61,6 +63,8 @@ export interface DynamoDbGuardStoreOptions {
 }
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
+/** Events that write at most this many items and no decision or offence are written without a transaction. */
+const PLAIN_WRITES_MAX = 10
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 const offenceKey = (room: string, member: string, mode: string) => `OFFENCES#${room}#${member}#${mode}`
@@ -183,8 +187,22 @@ export class DynamoDbGuardStore implements GuardStore {
     if (items.length > 100)
       throw new StoreError(`commit of event ${event.id} has ${items.length} writes; DynamoDB transactions take at most 100`)
     // Most messages write the event alone: a conditional put costs half what a transaction does.
-    const single = items.length === 1 ? items[0]?.Put : undefined
-    if (single) {
+    // With no decision or offence, what else an event writes are records written whole (a
+    // member, a room, the account): those go first as plain writes, then the event under its
+    // condition — half a transaction's units. A retry after a failure in between writes the same
+    // values again; a repeat of a stored event is turned away before anything is written.
+    const single = items[0]?.Put
+    const plain = single !== undefined && !decisions.length && !change.offences?.length && items.length <= PLAIN_WRITES_MAX
+    if (plain) {
+      if (items.length > 1) {
+        if (await this.get(`EVENT#${event.id}`, 'EVENT', false)) return { stored: false, decisionIds: [] }
+        for (const item of items.slice(1))
+          await this.call('write a member, room or account record', () =>
+            item.Put
+              ? this.doc.send(new PutCommand(item.Put))
+              : this.doc.send(new UpdateCommand(item.Update as NonNullable<TxItem['Update']>)),
+          )
+      }
       try {
         await this.doc.send(new PutCommand(single))
       } catch (e) {
