@@ -50,23 +50,45 @@ program
   .option('--store <file>', 'keep the replay state in this SQLite file (default: in memory); run again on it to resume a stopped replay')
   .option('--policy <file>', 'a learned policy (qunguard learn); its shadow rules write ask-owner decisions')
   .option('--owner-log <file>', 'write the private messages owners would get (requests, receipts, digests) as JSON Lines')
+  .option(
+    '--pictures',
+    'read every picture with the embedded models (QR, Chinese/English OCR, faces, NSFW) and judge what they show, as the live guard does (slower: ~0.5 s a picture)',
+  )
   .addHelpText(
     'after',
     '\nprivate events in the history are owners\' messages: Y<n>/N<n> answer approval request n (numbered from 1 in every run),\nand an approved request writes a decision line for the original event with "mode":"active".',
   )
-  .action(async (o: { history: string[]; config?: string; out: string; store?: string; policy?: string; ownerLog?: string }) => {
-    const { replay } = await import('./commands/replay.ts')
-    const s = await replay({ history: o.history, config: o.config, out: o.out, store: o.store, policy: o.policy, ownerLog: o.ownerLog })
-    const actions = Object.entries(s.byAction)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')
-    console.error(
-      `replayed ${s.events} events in ${s.seconds.toFixed(1)} s (${Math.round(s.events / Math.max(s.seconds, 0.001))}/s); ` +
-        `${s.malformed} lines skipped; ${s.duplicates} duplicates; ${s.conflicts} ids reused for different events (skipped); ` +
-        `${s.resumed ? `${s.resumed} events already in the store (resumed); ` : ''}${s.decisions} decisions → ${o.out}${actions ? ` (${actions})` : ''}; ` +
-        `${s.ownerMessages} private messages to owners`,
-    )
-  })
+  .action(
+    async (o: {
+      history: string[]
+      config?: string
+      out: string
+      store?: string
+      policy?: string
+      ownerLog?: string
+      pictures?: boolean
+    }) => {
+      const { replay } = await import('./commands/replay.ts')
+      const s = await replay({
+        history: o.history,
+        config: o.config,
+        out: o.out,
+        store: o.store,
+        policy: o.policy,
+        ownerLog: o.ownerLog,
+        pictures: o.pictures === true,
+      })
+      const actions = Object.entries(s.byAction)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')
+      console.error(
+        `replayed ${s.events} events in ${s.seconds.toFixed(1)} s (${Math.round(s.events / Math.max(s.seconds, 0.001))}/s); ` +
+          `${s.malformed} lines skipped; ${s.duplicates} duplicates; ${s.conflicts} ids reused for different events (skipped); ` +
+          `${s.resumed ? `${s.resumed} events already in the store (resumed); ` : ''}${s.decisions} decisions → ${o.out}${actions ? ` (${actions})` : ''}; ` +
+          `${s.ownerMessages} private messages to owners`,
+      )
+    },
+  )
 
 program
   .command('learn')

@@ -9,6 +9,9 @@ import { ZxingQrReader } from '../../functions/adapters/local/zxing-qr-reader.ts
 import type { LabelledText } from '../../functions/domain/ad-classifier.ts'
 import { type GroupEvent, toMillis } from '../../functions/domain/events.ts'
 import { fnv1a } from '../../functions/domain/fnv.ts'
+import type { MessageFeatures } from '../../functions/domain/policy.ts'
+import type { PictureInspector, PictureReport } from '../../functions/domain/vision/inspector.ts'
+import { pictureFeatures } from '../../functions/domain/vision/picture-features.ts'
 import { Progress } from './progress.ts'
 
 const MAX_REPORTED = 50
@@ -151,5 +154,51 @@ export function readCorpus(file: string, log: (line: string) => void): LabelledT
       if (++skipped <= 10) log(`${file}:${i + 1}: skipped: not JSON`)
     }
   }
+  return out
+}
+
+/** What the embedded models read from a history's picture: its features for the rules and its report for 识别 / 评分. */
+export interface PictureRead {
+  readonly features: MessageFeatures
+  readonly report: PictureReport
+}
+
+/**
+ * Every picture of the histories read with the embedded models (`replay --pictures`): the same
+ * PictureInspector, features and picture memory as the live guard, so a replay judges a picture's
+ * text, QR codes, personal numbers and NSFW score as `npm start` would. A file read once per path.
+ */
+export async function pictureReads(
+  events: readonly GroupEvent[],
+  media: ReadonlyMap<string, string>,
+  inspector: PictureInspector,
+  log: (line: string) => void,
+  progress = false,
+): Promise<Map<string, PictureRead>> {
+  const images = events.filter((e) => e.kind === 'message' && e.type === 'image' && media.has(e.id))
+  const out = new Map<string, PictureRead>()
+  const byFile = new Map<string, PictureRead | undefined>()
+  let unreadable = 0
+  const bar = new Progress('pictures', images.length, progress)
+  for (const e of images) {
+    const file = media.get(e.id) as string
+    if (!byFile.has(file)) {
+      try {
+        // Quality (the selfie score) only where a face was found, as the live guard does.
+        const report = await inspector.inspect(await readPicture(file), { quality: 'faces' })
+        byFile.set(file, { features: pictureFeatures(report), report })
+        for (const p of report.problems) if (unreadable < MAX_REPORTED) log(`${file}: ${p.step}: ${p.kind}: ${p.message}`)
+      } catch (err) {
+        byFile.set(file, undefined)
+        if (err instanceof InputFileError && unreadable < MAX_REPORTED) log(err.message)
+        unreadable++
+      }
+    }
+    const read = byFile.get(file)
+    if (read) out.set(e.id, read)
+    bar.tick()
+  }
+  bar.done()
+  if (unreadable) log(`${unreadable} picture file(s) missing or unreadable: judged without what they show`)
   return out
 }

@@ -17,11 +17,11 @@ import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-st
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
 import { MemoryFactsStore } from '../../functions/adapters/memory/memory-facts-store.ts'
 import type { Config } from '../../functions/domain/config.ts'
-import type { Decision } from '../../functions/domain/events.ts'
+import type { Decision, GroupEvent } from '../../functions/domain/events.ts'
 import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
 import { GuardSession } from '../../functions/domain/session.ts'
 import type { SupervisorEffect } from '../../functions/domain/supervision/supervisor.ts'
-import { qrFacts, readHistories } from './history-input.ts'
+import { type PictureRead, pictureReads, qrFacts, readHistories } from './history-input.ts'
 import { Progress } from './progress.ts'
 
 export interface ReplayOptions {
@@ -41,6 +41,11 @@ export interface ReplayOptions {
   readonly ownerLog?: string | undefined
   /** Events per SQLite transaction. @default 500 */
   readonly batchSize?: number | undefined
+  /**
+   * Read every picture with the embedded models (QR, OCR, faces, NSFW) and judge what they show,
+   * as the live guard does. @default false: pictures' QR codes only, and only with a policy
+   */
+  readonly pictures?: boolean | undefined
 }
 
 export interface ReplaySummary {
@@ -57,6 +62,20 @@ export interface ReplaySummary {
   /** Private messages the guard would have sent owners. */
   readonly ownerMessages: number
   readonly seconds: number
+}
+
+/** The histories' pictures read with the embedded models; fails when they cannot load (asked for, not optional). */
+async function readPictures(
+  events: readonly GroupEvent[],
+  media: ReadonlyMap<string, string>,
+  log: (line: string) => void,
+  progress: boolean,
+): Promise<Map<string, PictureRead>> {
+  const { localVision } = await import('../../functions/adapters/local/local-vision.ts')
+  const vision = await localVision()
+  const missing = Object.entries(vision.missing)
+  if (missing.length) throw new Error(`--pictures: the picture models did not load: ${missing.map(([k, v]) => `${k}: ${v}`).join('; ')}`)
+  return pictureReads(events, media, vision.inspector, log, progress)
 }
 
 /** Decision lines carry exactly the docs/format.md fields, in its order. */
@@ -100,7 +119,8 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const input = await readHistories(options.history, log)
   const { events, media } = input
   const showProgress = options.progress ?? process.stderr.isTTY === true
-  const qr = options.policy ? await qrFacts(events, media, log, showProgress) : new Map<string, boolean>()
+  const pictures = options.pictures ? await readPictures(events, media, log, showProgress) : undefined
+  const qr = options.policy && !pictures ? await qrFacts(events, media, log, showProgress) : new Map<string, boolean>()
 
   const store = SqliteGuardStore.open(options.store ?? ':memory:')
   const ownerLog = options.ownerLog ? new JsonlWriter(options.ownerLog, { atomic: true }) : undefined
@@ -139,7 +159,9 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     let handled = 0
     for (const e of events) {
       const at = new Date(e.ts)
-      const { result, decisions, effects } = await session.handle(e, { at, features: { qr: qr.get(e.id) }, tick: true })
+      const read = pictures?.get(e.id)
+      const features = read?.features ?? { qr: qr.get(e.id) }
+      const { result, decisions, effects } = await session.handle(e, { at, features, picture: read?.report, tick: true })
       progress.tick()
       if (result.status === 'duplicate')
         resumed++ // stored by an earlier run on this store: not judged again

@@ -1,9 +1,11 @@
 /**
  * One core, two runtimes: the same history — keyword rules with their ladder, a learned rulebook
- * in shadow, an owner answering, a digest, a quiet switch, expiry and the daily report — through
- * `qunguard replay` and through the cloud-shaped path (events queue on fauxqs → the real ingest,
- * moderate, approvals and monitor handlers → DynamoDB Local → action queue), with each runtime's
- * clock at the event's time. Decisions and what owners are told must be the same.
+ * in shadow, an owner answering, a digest, a quiet switch, expiry, the daily report, and a
+ * picture whose Chinese text breaks a rule — through `qunguard replay --pictures` and through the
+ * cloud-shaped path (events queue on fauxqs → the real ingest, vision (the embedded models, as
+ * its container image runs them), moderate, approvals and monitor handlers → DynamoDB Local →
+ * action queue), with each runtime's clock at the event's time. Decisions and what owners are
+ * told must be the same.
  *
  * (The bot host's hop, Wechaty → events queue and action queue → Wechaty, is cloud.e2e.test.ts.)
  */
@@ -24,16 +26,21 @@ import type { Decision, GroupEvent } from '../../functions/domain/events.ts'
 import { Guard } from '../../functions/domain/guard.ts'
 import { policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { learnFromHistory } from '../../functions/domain/learning/relearn.ts'
+import type { ModerateRequest } from '../../functions/domain/stage-messages.ts'
 import { StoredRuleModes } from '../../functions/domain/supervision/stored-rule-modes.ts'
 import { approvalsBatch } from '../../functions/handlers/approvals.ts'
 import { ingestBatch } from '../../functions/handlers/ingest.ts'
 import { moderateBatch } from '../../functions/handlers/moderate.ts'
 import { monitor } from '../../functions/handlers/monitor.ts'
+import { visionBatch } from '../../functions/handlers/vision.ts'
+import { localEyes } from '../../functions/handlers/vision-local.ts'
 import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
 import { dynamoDbLocalUnavailable } from '../helpers/dynamodb-local.ts'
 import { linkRemovalHistory } from '../helpers/histories.ts'
 import { pollOnce } from '../helpers/local-lambda-poller.ts'
 import { useLoopbackAws } from '../helpers/loopback-aws.ts'
+import { MapMedia } from '../helpers/map-media.ts'
+import { textPicture } from '../helpers/pictures.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
 
 const unavailable = dynamoDbLocalUnavailable()
@@ -77,6 +84,8 @@ const HISTORY: GroupEvent[] = [
   { kind: 'join', id: 'j2', ...room, members: ['wxid_n2'], via: 'qrcode', ts: ts(10, 9, 5) },
   said('n2-link', 'wxid_n2', '秒杀', ts(10, 9, 6), { type: 'link', url: 'https://b.cn/y' }), // over the hourly limit: the digest
   said('m1-ad1', 'wxid_m1', '加微信 abc123', ts(10, 9, 10)), // keyword rule, active: a warning
+  // A picture whose text is an ad: read by the same models in both runtimes; the keyword rule warns.
+  said('pic-ad', 'wxid_m2', '', ts(10, 9, 12), { type: 'image', text: undefined, media: 'ad.png' }),
   owner('y1', 'Y1', ts(10, 9, 15)), // approve the first request: remove n1
   said('m1-ad2', 'wxid_m1', '加微信 abc124', ts(10, 9, 40)), // the digest is due before it; a second warning
   owner('n-digest', 'N3', ts(10, 9, 45)),
@@ -102,7 +111,10 @@ describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path jud
       fs.writeFileSync(path.join(dir, name), text)
       return path.join(dir, name)
     }
+    const picture = await textPicture(['扫码加微信 领取优惠'], { size: 30 })
+    fs.writeFileSync(path.join(dir, 'ad.png'), picture)
     await replay({
+      pictures: true,
       history: [file('history.jsonl', HISTORY.map((e) => JSON.stringify(e)).join('\n'))],
       config: file('qunguard.yaml', CONFIG),
       policy: file('policy.json', policyToJson(policy)),
@@ -135,6 +147,9 @@ describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path jud
     const now = () => clock
     const rulebook = { current: async () => policy }
     // Rule states read fresh (production caches them a minute), as the replay's supervisor does.
+    const media = new MapMedia()
+    await media.put('ad.png', new Uint8Array(picture))
+    const visionDeps = { media, moderate: q<ModerateRequest>(moderateQ), facts, ...(await localEyes()) }
     const moderateGuard = new Guard({ store, config, supervision: new StoredRuleModes(approvals, 0), learned: { policy, facts }, now })
     const supervisionDeps = { approvals, actions: q<ActionRequest>(actionsQ), rooms: store, config, rulebook, now }
     const consumers: [string, (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>][] = [
@@ -153,7 +168,8 @@ describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path jud
             c,
           ),
       ],
-      [moderateQ, (e, c) => moderateBatch({ guard: moderateGuard, actions: q(actionsQ), approvals: q(approvalsQ) }, e, c)],
+      [visionQ, (e, c) => visionBatch(visionDeps, e, c)],
+      [moderateQ, (e, c) => moderateBatch({ guard: moderateGuard, actions: q(actionsQ), approvals: q(approvalsQ), facts }, e, c)],
       [approvalsQ, (e, c) => approvalsBatch(supervisionDeps, e, c)],
     ]
     const drain = async () => {
@@ -197,6 +213,7 @@ describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path jud
         'n1-link learned:link:joined@24h ask-owner/shadow',
         'n1-link learned:link:joined@24h remove/active',
         'm1-ad1 no-ads warn/active',
+        'pic-ad no-ads warn/active',
         'm1-ad3 no-ads remove/active',
       ]),
     )
