@@ -192,14 +192,20 @@ export class StatelessStack extends Stack {
           data.mediaBucket.arnForObjects('training/*'),
           data.mediaBucket.arnForObjects('models/inprocess/*'),
           data.mediaBucket.arnForObjects(POLICY_KEY),
+          data.mediaBucket.arnForObjects('models/policy/rooms/*'),
         ],
       )
       .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn])
     const bucketArn = renderedArn(this, data.mediaBucket, data.mediaBucket.bucketArn)
     acknowledgeWildcards(
       learn.role,
-      [`Resource::${bucketArn}/training/*`, `Resource::${bucketArn}/models/inprocess/*`, `Resource::${bucketArn}/media/*`],
-      'Training sets are objects under training/ named per run; the in-process model is saved under models/inprocess/; pictures (read for QR codes) are objects under media/ named per message.',
+      [
+        `Resource::${bucketArn}/training/*`,
+        `Resource::${bucketArn}/models/inprocess/*`,
+        `Resource::${bucketArn}/media/*`,
+        `Resource::${bucketArn}/models/policy/rooms/*`,
+      ],
+      'Training sets are objects under training/ named per run; the in-process model is saved under models/inprocess/; pictures (read for QR codes) are objects under media/ named per message; each room’s rulebook text for operators under models/policy/rooms/.',
     )
     guardConfig?.grantRead(learn)
 

@@ -7,13 +7,10 @@ import fs from 'node:fs'
 import { useConfig } from '../../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { SqliteSupervisionStore } from '../../functions/adapters/local/sqlite-supervision-store.ts'
-import { count, evidenceWords, FIGURES_LEGEND, knownActionRate, ownerWords, ruleFigures } from '../../functions/domain/learning/figures.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { learnFromHistory } from '../../functions/domain/learning/relearn.ts'
 import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
 import { type OwnerVerdict, ownerVerdicts } from '../../functions/domain/learning/weak-labels.ts'
-import { groupName, withoutEvidence } from '../../functions/domain/owner-words.ts'
-import { stateName } from '../../functions/domain/supervision/texts.ts'
 import { qrFacts, readCorpus, readHistories } from './history-input.ts'
 import { Progress } from './progress.ts'
 
@@ -78,31 +75,7 @@ async function storedAnswers(file: string, log: (line: string) => void): Promise
   }
 }
 
-/**
- * One line a rule, as owners read it: each group by name with what the history says of its owner,
- * each rule's state, name, action and evidence (the figures of figures.ts), then their legend.
- */
-export function formatRules(policy: LearnedPolicy): string {
-  const lines: string[] = []
-  for (const [room, p] of Object.entries(policy.rooms)) {
-    const actionRate = knownActionRate(p)
-    lines.push(`群「${groupName(p.topic, room)}」：${ownerWords(p, actionRate)}`)
-    if (!p.rules.length) lines.push('  （无规则）')
-    for (const r of p.rules) {
-      const e = r.evidence
-      const basis = [
-        e.announced ? '群公告写明' : undefined,
-        e.preset ? `预设规则（各群合计历史：命中 ${e.matched} 次，群主处理 ${count(e.labelled)} 次）` : undefined,
-        e.preset
-          ? undefined
-          : evidenceWords(ruleFigures({ matched: e.matched, handled: e.labelled, ownerActions: p.ownerActions ?? 1, actionRate })),
-      ].filter(Boolean)
-      lines.push(`  [${stateName(r.mode)}] ${withoutEvidence(r.sentence)}；${basis.join('；')}`)
-    }
-  }
-  lines.push(...FIGURES_LEGEND)
-  return lines.join('\n')
-}
+export { formatRules } from '../../functions/domain/learning/rulebook-text.ts'
 
 export function readPolicy(file: string): LearnedPolicy {
   return policyFromJson(fs.readFileSync(file, 'utf8'), jiebaWords)

@@ -23,6 +23,7 @@ import type { GroupEvent, MessageEvent } from '../domain/events.ts'
 import { policyFromJson, policyToJson } from '../domain/learning/policy-file.ts'
 import { learnFromHistory, rulebookChanges, rulebookNotices } from '../domain/learning/relearn.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
+import { formatRules, roomRulebookKey } from '../domain/learning/rulebook-text.ts'
 import { ownerVerdicts } from '../domain/learning/weak-labels.ts'
 import { privateNote } from '../domain/session.ts'
 import { IN_PROCESS_MODEL_KEY } from '../domain/stored-classifier.ts'
@@ -129,6 +130,13 @@ async function relearnRulebook(deps: LearnDeps, since: string, stamp: string): P
   const answers = ownerVerdicts((await deps.approvals?.listAnswered(since)) ?? [])
   const policy = learnFromHistory(events, config, { qr: (m) => qr.get(m.id), answers })
   await deps.media.put(POLICY_KEY, new TextEncoder().encode(policyToJson(policy)), 'application/json')
+  // For operators: each room's rules as its owner reads them, one object a room.
+  for (const [room, p] of Object.entries(policy.rooms))
+    await deps.media.put(
+      roomRulebookKey(room),
+      new TextEncoder().encode(`${formatRules({ ...policy, rooms: { [room]: p } })}\n`),
+      'text/plain; charset=utf-8',
+    )
   const changes = rulebookChanges(before, policy)
   if (deps.actions && changes.length) {
     const rooms = new Map((await deps.store.listRooms()).map((r) => [r.room, r]))

@@ -13,7 +13,7 @@ import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-
 import { SqsMessageQueue } from '../../functions/adapters/aws/sqs-message-queue.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
 import { Guard } from '../../functions/domain/guard.ts'
-import type { ApprovalsRequest, ModerateRequest, VisionRequest } from '../../functions/domain/stage-messages.ts'
+import type { ApprovalsRequest, VisionRequest } from '../../functions/domain/stage-messages.ts'
 import { guardConfigKey } from '../../functions/domain/stored-config.ts'
 import { type IngestDeps, ingestBatch } from '../../functions/handlers/ingest.ts'
 import { type ModerateDeps, moderateBatch } from '../../functions/handlers/moderate.ts'

@@ -8,6 +8,7 @@ import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-st
 import { MemoryFactsStore } from '../../functions/adapters/memory/memory-facts-store.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
 import { Guard } from '../../functions/domain/guard.ts'
+import { roomRulebookKey } from '../../functions/domain/learning/rulebook-text.ts'
 import type { ApprovalsRequest } from '../../functions/domain/stage-messages.ts'
 import { POLICY_KEY, StoredPolicy } from '../../functions/domain/stored-policy.ts'
 import { learn } from '../../functions/handlers/learn.ts'
@@ -37,6 +38,10 @@ describe('the learned rulebook on AWS', () => {
     expect(told).toMatchObject({ ownerId: 'wxid_owner', decision: { action: 'alert-owner' } })
     expect(told?.text).toContain('群「测试群」的规则已按最近的聊天记录重新学习')
     expect(told?.text).toContain('新规则（试运行，先问您再处理）：入群不满 1 天的成员发链接 → 移出群聊')
+    // For operators: the room's rules as its owner reads them, one object a room.
+    const text = new TextDecoder().decode(await media.get(roomRulebookKey('r1')))
+    expect(text).toContain('群「测试群」')
+    expect(text).toContain('[试运行] 入群不满 1 天的成员发链接 → 移出群聊')
     // The same history again: the same rules, nothing to tell.
     expect((await learn(deps)).rulebook.changed).toBe(0)
     expect(actions.take()).toEqual([])
