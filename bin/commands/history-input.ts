@@ -113,31 +113,9 @@ export async function qrFacts(
   log: (line: string) => void,
   progress = false,
 ): Promise<Map<string, boolean>> {
-  const images = events.filter((e) => e.kind === 'message' && e.type === 'image' && media.has(e.id))
-  const out = new Map<string, boolean>()
-  if (!images.length) return out
+  if (!events.some((e) => e.kind === 'message' && e.type === 'image' && media.has(e.id))) return new Map()
   const reader = await ZxingQrReader.create()
-  const byFile = new Map<string, boolean | undefined>()
-  let unreadable = 0
-  const bar = new Progress('pictures', images.length, progress)
-  for (const e of images) {
-    const file = media.get(e.id) as string
-    if (!byFile.has(file)) {
-      try {
-        byFile.set(file, (await reader.read(await readPicture(file))).length > 0)
-      } catch (err) {
-        byFile.set(file, undefined)
-        if (err instanceof InputFileError && unreadable < MAX_REPORTED) log(err.message)
-        unreadable++
-      }
-    }
-    const qr = byFile.get(file)
-    if (qr !== undefined) out.set(e.id, qr)
-    bar.tick()
-  }
-  bar.done()
-  if (unreadable) log(`${unreadable} picture file(s) missing or unreadable: their QR codes are unknown`)
-  return out
+  return eachPictureOnce(events, media, log, progress, 'their QR codes are unknown', async (bytes) => (await reader.read(bytes)).length > 0)
 }
 
 /** Reads `{"text","label"}` lines; lines without a spam/ham label are skipped and reported. */
@@ -175,30 +153,48 @@ export async function pictureReads(
   log: (line: string) => void,
   progress = false,
 ): Promise<Map<string, PictureRead>> {
+  return eachPictureOnce(events, media, log, progress, 'judged without what they show', async (bytes, file) => {
+    // Quality (the selfie score) only where a face was found, as the live guard does.
+    const report = await inspector.inspect(bytes, { quality: 'faces' })
+    for (const p of report.problems.slice(0, MAX_REPORTED)) log(`${file}: ${p.step}: ${p.kind}: ${p.message}`)
+    return { features: pictureFeatures(report), report }
+  })
+}
+
+/**
+ * `read` run on every image message's file, each file once (by path), with a progress bar:
+ * a result per event id. Missing, unreadable, too large or not-regular files are left out of
+ * the map and counted in the log (`unknown` says what that means for them).
+ */
+async function eachPictureOnce<T>(
+  events: readonly GroupEvent[],
+  media: ReadonlyMap<string, string>,
+  log: (line: string) => void,
+  progress: boolean,
+  unknown: string,
+  read: (bytes: Uint8Array, file: string) => Promise<T>,
+): Promise<Map<string, T>> {
   const images = events.filter((e) => e.kind === 'message' && e.type === 'image' && media.has(e.id))
-  const out = new Map<string, PictureRead>()
-  const byFile = new Map<string, PictureRead | undefined>()
+  const out = new Map<string, T>()
+  const byFile = new Map<string, T | undefined>()
   let unreadable = 0
   const bar = new Progress('pictures', images.length, progress)
   for (const e of images) {
     const file = media.get(e.id) as string
     if (!byFile.has(file)) {
       try {
-        // Quality (the selfie score) only where a face was found, as the live guard does.
-        const report = await inspector.inspect(await readPicture(file), { quality: 'faces' })
-        byFile.set(file, { features: pictureFeatures(report), report })
-        for (const p of report.problems) if (unreadable < MAX_REPORTED) log(`${file}: ${p.step}: ${p.kind}: ${p.message}`)
+        byFile.set(file, await read(await readPicture(file), file))
       } catch (err) {
         byFile.set(file, undefined)
         if (err instanceof InputFileError && unreadable < MAX_REPORTED) log(err.message)
         unreadable++
       }
     }
-    const read = byFile.get(file)
-    if (read) out.set(e.id, read)
+    const value = byFile.get(file)
+    if (value !== undefined) out.set(e.id, value)
     bar.tick()
   }
   bar.done()
-  if (unreadable) log(`${unreadable} picture file(s) missing or unreadable: judged without what they show`)
+  if (unreadable) log(`${unreadable} picture file(s) missing or unreadable: ${unknown}`)
   return out
 }
