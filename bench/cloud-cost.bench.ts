@@ -256,12 +256,12 @@ async function main() {
     const url = async (name: string) =>
       (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
     const q = async <T>(name: string) => new SqsMessageQueue<T>({ client: sqs, queueUrl: await url(name) })
-    // As deployed (aws-clients.ts): the account and rooms kept a minute per container.
+    // As deployed (aws-clients.ts): the account and rooms kept five minutes per container.
     const table = await ddb.createTable()
     // The functions' minute-long caches run on a clock at a million messages a month (2.6 s a message) over the history's rooms.
     let served = 0
     const trafficNow = () => served * MS_PER_MESSAGE
-    const store = new DynamoDbGuardStore({ client: ddb.client, table, cacheMs: 60_000, now: trafficNow })
+    const store = new DynamoDbGuardStore({ client: ddb.client, table, cacheMs: 300_000, now: trafficNow })
     const config = parseConfig(YAML.parse(CONFIG))
     let learned: { policy: LearnedPolicy; facts: DynamoDbFactsStore } | undefined
     if (args.rulebook) {

@@ -41,8 +41,12 @@ const dynamodb = once(() => new DynamoDBClient({}))
 const sqs = once(() => new SQSClient({ useQueueUrlAsEndpoint: false }))
 
 export const aws = {
-  /** The account's id and rooms' records are kept a minute per container (a new snapshot shows within a minute). */
-  guardStore: once(() => new DynamoDbGuardStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME'), cacheMs: 60_000 })),
+  /**
+   * The account's id and rooms' records (topic, owner, admins: they change rarely) are kept five
+   * minutes per container: the container that stores a new snapshot sees it at once, the others
+   * within five minutes. Members' records are read per message (a newcomer's tenure must be exact).
+   */
+  guardStore: once(() => new DynamoDbGuardStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME'), cacheMs: 300_000 })),
   approvalStore: once(() => new DynamoDbApprovalStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   factsStore: once(() => new DynamoDbFactsStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   /** The learned rulebook retraining saved (POLICY_KEY in MEDIA_BUCKET), reloaded every 5 minutes. */
