@@ -438,6 +438,42 @@ describe('learnPolicy', () => {
     expect(rules.map((r) => [r.what, r.who, r.action])).toContainEqual(['miniprogram', 'anyone', 'remove'])
   })
 
+  it('learns from an owner who acts on only a quarter of the links: enough, for an owner who acts on a third of anything', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    for (let i = 0; i < 40; i++) {
+      const t = i * 600
+      const m = `wxid_m${i % 9}`
+      events.push(message({ sender: m, type: 'link', text: '好文分享', url: `https://t.cn/a${i}`, ts: at(t) }))
+      if (i % 4 === 0) events.push(message({ sender: 'wxid_bot', text: `@${m} 链接请撤回`, mentions: [m], ts: at(t + 3) }))
+      if (i % 2 === 0) {
+        const p = `wxid_p${i % 7}`
+        events.push(message({ sender: p, type: 'miniprogram', text: '帮我砍一刀', ts: at(t + 5) }))
+        if (i % 6 === 0) events.push(message({ sender: 'wxid_bot', text: `@${p} 别发小程序`, mentions: [p], ts: at(t + 6) }))
+      }
+      for (let k = 0; k < 15; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 10 + k) }))
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    expect(rules.map((r) => [r.what, r.who])).toContainEqual(['link', 'anyone'])
+    expect(rules.map((r) => [r.what, r.who])).toContainEqual(['miniprogram', 'anyone'])
+  })
+
+  it('learns no rule from what only accompanies the messages the owner acted on (a removed member’s earlier ones)', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    for (let i = 0; i < 12; i++) {
+      const t = i * 1440
+      const m = `wxid_promo${i}`
+      // Each marketer says something by voice first, posts a mini-program hours later and is removed.
+      events.push(message({ sender: m, type: 'voice', ts: at(t) }))
+      events.push(message({ sender: m, type: 'miniprogram', text: '帮我砍一刀', ts: at(t + 300) }))
+      if (i % 2 === 0) events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 305), room: 'r1', members: [m], remover: 'wxid_bot' })
+      for (let k = 0; k < 20; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 10 + k * 10) }))
+      events.push(message({ sender: `wxid_old${i % 4}`, type: 'voice', ts: at(t + 400) }))
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    expect(rules.map((r) => r.what)).toContain('miniprogram')
+    expect(rules.filter((r) => r.what === 'type' && r.value === 'voice')).toEqual([])
+  })
+
   it('learns a rule on any message type the owner forbids: red packets (lures) are removed, other messages not', () => {
     const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
     for (let i = 0; i < 8; i++) {

@@ -87,6 +87,31 @@ describe('extractWeakLabels', () => {
     expect(extractWeakLabels([...start(), ad, warn]).get(ad.id)?.kinds).toEqual(['ads'])
   })
 
+  it('reads a member named without an @ (老王 文件请撤回), the longer of two names, and no name inside a word', () => {
+    const names = { wxid_member: '小王', wxid_b: '王大雪15', wxid_c: '大雪' }
+    const file = message({ sender: 'wxid_member', type: 'file', text: '资料.zip', ts: at(0) })
+    const card = message({ sender: 'wxid_b', type: 'card', text: '推荐 某某', ts: at(1) })
+    const chat = message({ sender: 'wxid_c', text: '下雪了', ts: at(2) })
+    const warnFile = message({ sender: 'wxid_owner', text: '小王 文件请撤回，再犯直接请出', ts: at(10) })
+    const warnCard = message({ sender: 'wxid_owner', text: '王大雪15，群内不许推名片', ts: at(11) })
+    const weather = message({ sender: 'wxid_owner', text: '今天大雪，别发文件了', ts: at(12) })
+    const labels = extractWeakLabels([roomSnapshot({ names }), file, card, chat, warnFile, warnCard, weather])
+    expect(labels.get(file.id)?.kinds).toEqual(['file'])
+    expect(labels.get(card.id)?.kinds).toEqual(['card'])
+    expect(labels.has(chat.id)).toBe(false)
+  })
+
+  it('reads a warning that names what was done but nobody (刚刚传文件的，请撤回) as about whoever last posted it', () => {
+    const file = message({ sender: 'wxid_member', type: 'file', text: '资料.zip', ts: at(0) })
+    const chat = message({ sender: 'wxid_other', text: '收到', ts: at(3) })
+    const warn = message({ sender: 'wxid_owner', text: '刚刚传文件的，请撤回', ts: at(8) })
+    const vague = message({ sender: 'wxid_owner', text: '刚才发广告的自觉点', ts: at(9) })
+    const labels = extractWeakLabels([...start(), file, chat, warn, vague])
+    expect(labels.get(file.id)?.kinds).toEqual(['file'])
+    // 广告 says nothing checkable about one message: nobody is guessed.
+    expect(labels.has(chat.id)).toBe(false)
+  })
+
   it('ignores scolding, warnings of staff, and actions too late to be about the message', () => {
     const chat = message({ sender: 'wxid_member', text: '你们太吵了', ts: at(0) })
     const scold = message({ sender: 'wxid_owner', text: '@小王 别吵了', mentions: ['wxid_member'], ts: at(2) })

@@ -5,11 +5,12 @@
  * then every candidate rule (what × who) scored against the labels.
  *
  * Owners act on only part of the violations, so "labelled / matched" understates a rule's
- * precision by the owner's action rate. A candidate counts as enforced when the owner acted on
- * at least `minRate` of its matches and ten times more often than on the members' messages no
- * candidate matches (the owner's background: housekeeping, scolding); the room's action rate is
- * the labelled share over its enforced candidates, and a rule's estimated precision is its rate
- * over that. The rulebook is a decision list built greedily: the enforced candidate whose
+ * precision by the owner's action rate. A candidate counts as enforced when the owner acted
+ * directly on `minLabelled` of its matches (the message acted on, not a removed member's earlier
+ * ones), on at least half the room's action rate of them (and never more than `minRate` is asked
+ * for), and ten times more often than on the members' messages no candidate matches (the owner's
+ * background: housekeeping, scolding); the room's action rate is the labelled share over its
+ * plainly enforced candidates, and a rule's estimated precision is its rate over that. The rulebook is a decision list built greedily: the enforced candidate whose
  * not-yet-covered matches are labelled at the highest rate joins, as long as what it adds is
  * itself enforced; a proxy condition (quiet hours, long texts: when or how long, not what) must
  * add ten labels from ten members at an estimated precision of 0.9. Second offences get a preset
@@ -53,7 +54,7 @@ export interface LearnOptions extends WeakLabelOptions, FeatureOptions {
    * (owners act on part of the violations only; nobody acts on a third of something allowed). @default 0.3
    */
   readonly minRate?: number
-  /** Weighted labels a rule needs. @default 2 */
+  /** Messages the owner acted on directly (full-weight labels) a rule needs. @default 2 */
   readonly minLabelled?: number
   /** Word segmentation for the classifier (e.g. jieba). */
   readonly segment?: Segmenter | undefined
@@ -353,6 +354,8 @@ interface Tally {
   matched: number
   labelled: number
   removed: number
+  /** Matches labelled with full weight: the message the owner acted on, not the context of it. */
+  direct: number
 }
 
 /**
@@ -503,12 +506,14 @@ function pruneExplained<T extends { i: number }>(
     for (const [k, { i }] of kept.entries()) {
       let matched = 0
       let labelled = 0
+      let direct = 0
       for (const fi of cover[i] ?? []) {
         if (coveredBy.get(fi) !== 1) continue
         matched++
         labelled += weight(fi)
+        if (weight(fi) >= 1) direct++
       }
-      if (enforced({ matched, labelled, removed: 0 })) continue
+      if (enforced({ matched, labelled, removed: 0, direct })) continue
       const quality = (labelled + 1) / (matched + 2)
       if (!worst || quality < worst.quality) worst = { k, quality }
     }
@@ -545,7 +550,7 @@ function broaden<T extends { c: Candidate; t: Tally; i: number }>(
     const t = tallies[j] as Tally
     const matched = group.reduce((k, x) => k + x.t.matched, 0)
     const labelled = group.reduce((k, x) => k + x.t.labelled, 0)
-    if (!enforced(t) || rate(t) < BROADER_SHARE * rate({ matched, labelled, removed: 0 })) return
+    if (!enforced(t) || rate(t) < BROADER_SHARE * rate({ matched, labelled, removed: 0, direct: 0 })) return
     const first = out.indexOf(group[0] as T)
     out = out.filter((x) => !group.includes(x))
     out.splice(first, 0, { ...(group[0] as T), c: cands[j] as Candidate, t, i: j })
@@ -570,6 +575,13 @@ function broaden<T extends { c: Candidate; t: Tally; i: number }>(
   return out
 }
 
+/**
+ * The share of the room's action rate a condition's matches must be acted on to count as enforced
+ * (at most `minRate`): the owner's rate is an average over rules, and one rule's share of it
+ * varies with the few dozen matches a history holds.
+ */
+const ENFORCED_SHARE = 0.5
+
 /** The estimated precision a rule the history alone gives must reach (the announcement's own rules need not). */
 const LEARNED_PRECISION = 0.6
 
@@ -590,10 +602,10 @@ function learnRoom(
   o: { minRate: number; minLabelled: number; nested: boolean },
 ): RoomPolicy {
   const announcement = announced.text
-  const tallies = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0 }))
+  const tallies = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0, direct: 0 }))
   const hits = cands.map((): number[] => [])
   // For a flood candidate, also the messages that reach its count exactly (crossings): see floodLimitHolds.
-  const crossings = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0 }))
+  const crossings = cands.map((): Tally => ({ matched: 0, labelled: 0, removed: 0, direct: 0 }))
   const inBurst = burstMembers(facts)
   for (const [fi, f] of facts.entries()) {
     const l = labels.get(f.id)
@@ -607,12 +619,14 @@ function learnRoom(
       t.matched++
       if (l) {
         t.labelled += l.weight
+        if (l.weight >= 1) t.direct++
         if (l.sources.includes('removal')) t.removed += l.weight
       }
       if (c.what === 'flood' && burstIn(f, c.windowS) === c.threshold) {
         const x = crossings[i] as Tally
         x.matched++
         x.labelled += l?.weight ?? 0
+        if ((l?.weight ?? 0) >= 1) x.direct++
       }
     }
   }
@@ -647,7 +661,6 @@ function learnRoom(
     const rate = t.matched ? t.labelled / t.matched : 0
     return { matched: t.matched, labelled: t.labelled, rate, precision: Math.min(1, rate / actionRate), announced }
   }
-  /** Enforced: labelled often enough that it cannot be the owner's background noise. */
   /**
    * A warning or removal after a flood labels the whole burst, its first messages too, so a
    * count below the owner's limit looks enforced by its matches. Its crossings tell: the
@@ -657,7 +670,15 @@ function learnRoom(
    * half the owner's action rate or more.
    */
   const floodLimitHolds = (x: Tally) => enforced(x) && x.labelled / x.matched >= 0.5 * actionRate
-  const enforced = (t: Tally) => t.labelled >= o.minLabelled && t.labelled / t.matched >= o.minRate && t.labelled / t.matched >= 10 * base
+  /**
+   * Enforced: acted on directly often enough that it cannot be the owner's background noise, at
+   * a share this owner's own rate makes plausible (an owner who acts on a third of what breaks
+   * the rules acts on a sixth of a rule's matches or more, not 30%).
+   */
+  const enforced = (t: Tally) =>
+    t.direct >= o.minLabelled &&
+    t.labelled / t.matched >= Math.min(o.minRate, ENFORCED_SHARE * actionRate) &&
+    t.labelled / t.matched >= 10 * base
 
   const isAnnounced = (c: Candidate) => announced.rules.some((a) => a.what === c.what && (a.who === c.who || a.who === 'anyone'))
 
@@ -700,15 +721,17 @@ function learnRoom(
         if (banned.has(i) || list.some((x) => x.i === i) || !enforced(tallies[i] as Tally)) continue
         let matched = 0
         let labelled = 0
+        let direct = 0
         const members = new Set<string>() // whose labelled messages these are
         for (const fi of cover[i] ?? []) {
           if (covered.has(fi)) continue
           matched++
           const w = weight(fi)
           labelled += w
+          if (w >= 1) direct++
           if (w > 0) members.add((facts[fi] as MessageFacts).sender)
         }
-        if (!enforced({ matched, labelled, removed: 0 })) continue
+        if (!enforced({ matched, labelled, removed: 0, direct })) continue
         if (c.what === 'flood' && !floodLimitHolds(crossings[i] as Tally)) continue
         if (
           PROXIES.has(c.what) &&
@@ -833,7 +856,7 @@ function learnRoom(
             ...(a.tenureH !== undefined ? { tenureH: a.tenureH } : {}),
             ...(a.what === 'ad-text' ? { threshold: 0.7 } : {}),
           }
-    const t = i >= 0 ? (tallies[i] as Tally) : { matched: 0, labelled: 0, removed: 0 }
+    const t = i >= 0 ? (tallies[i] as Tally) : { matched: 0, labelled: 0, removed: 0, direct: 0 }
     if (i >= 0 && contradicted(i)) continue
     if (c.what === 'ad-text' && !cands.some((x) => x.what === 'ad-text')) continue // no classifier to judge text with
     add(c, t, 'announcement')

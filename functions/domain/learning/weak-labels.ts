@@ -134,6 +134,10 @@ function ofKind(p: Posted, kind: string): boolean | undefined {
 /** What a mention is checked to follow (`learnedWarnings`), and the phrasings a mention needs to be judged by them. */
 const UNNAMED = ['link', 'miniprogram', 'card', 'qr', 'file', 'contact-info', 'mention-all', 'long-text']
 const PRECEDED_MIN = 5
+/** What may stand either side of a member's name written without an @. */
+const SEPARATOR = /[\s\p{P}]/u
+/** How many of a room's latest messages a warning that names nobody is checked against. */
+const ROOM_RECENT_MAX = 2000
 /** The shortest text a warning about long texts (太长了) can be about. */
 const LONG_WARNED_CHARS = 30
 
@@ -322,6 +326,7 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
   const staff = new Map<string, Set<string>>() // room → owner, admins, the bot
   const names = new Map<string, Map<string, string>>() // room → display name → member
   const recent = new Map<string, Posted[]>() // room#member → their recent messages
+  const inRoom = new Map<string, (Posted & { sender: string })[]>() // room → its recent members' messages
   let self: string | undefined
 
   const label = (id: string, source: LabelSource, weight: number, kinds: readonly string[] = []) => {
@@ -392,9 +397,15 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
         const id = name ? names.get(m.room)?.get(name) : undefined
         if (id) targets.add(id)
       }
-      if (targets.size === 0) return
       const intent = warningIntent(m.text ?? '')
       if (!intent.warning && !byBehaviour.has(m.id)) return
+      // Named without an @ (老王 文件请撤回): a member's display name standing as a word of the text.
+      if (targets.size === 0) for (const id of namedIn(m.room, m.text ?? '')) targets.add(id)
+      // Named by what they did (刚刚传文件的，请撤回; 上面刷屏的那位): whoever last posted that kind here.
+      if (targets.size === 0) {
+        const who = lastPosterOf(m.room, intent.kinds, at)
+        if (who) targets.add(who)
+      }
       for (const t of targets) {
         if (isStaff(m.room, t)) continue
         const mine = (recent.get(key(m.room, t)) ?? []).filter((p) => at - p.ms <= windowOf(m.room) && p.ms <= at)
@@ -414,16 +425,66 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
     }
     const k = key(m.room, m.sender)
     const list = recent.get(k) ?? []
-    list.push({
+    const posted: Posted = {
       id: m.id,
       ms: at,
       type: m.type,
       text: m.type === 'image' ? '' : [m.text, m.url].filter(Boolean).join(' ').slice(0, 2000),
       mentionAll: m.mentionAll,
-    })
+    }
+    list.push(posted)
     // Keep a day's worth (bounded) per member.
     while (list.length > 200 || (list[0] && at - list[0].ms > Math.max(removalWindow, windowOf(m.room)))) list.shift()
     recent.set(k, list)
+    if (m.senderName) nameOf(m.room).set(m.senderName, m.sender)
+    // The room's latest messages, for a warning that names a kind but nobody.
+    const room = inRoom.get(m.room) ?? []
+    room.push({ ...posted, sender: m.sender })
+    while (room.length > ROOM_RECENT_MAX || (room[0] && at - room[0].ms > windowOf(m.room))) room.shift()
+    inRoom.set(m.room, room)
+  }
+
+  function nameOf(room: string): Map<string, string> {
+    const byName = names.get(room) ?? new Map<string, string>()
+    names.set(room, byName)
+    return byName
+  }
+
+  /**
+   * Members a staff message names without an @: a display name of two characters or more at the
+   * start of the text or between separators (老王 文件请撤回; 大花，压缩包撤了吧). Where one matched
+   * name holds another (王大雪15 and 大雪), the longer one.
+   */
+  function namedIn(room: string, text: string): string[] {
+    const found: [string, string][] = []
+    for (const [name, id] of names.get(room) ?? []) {
+      if ([...name].length < 2) continue
+      let from = text.indexOf(name)
+      while (from >= 0) {
+        const before = from === 0 ? '' : (text[from - 1] as string)
+        const after = text[from + name.length] ?? ''
+        if ((before === '' || SEPARATOR.test(before)) && (after === '' || SEPARATOR.test(after))) {
+          found.push([name, id])
+          break
+        }
+        from = text.indexOf(name, from + 1)
+      }
+    }
+    return found.filter(([n]) => !found.some(([o]) => o !== n && o.includes(n))).map(([, id]) => id)
+  }
+
+  /** Who last posted, in the room's recent messages, something of one of these kinds (a burst, for 刷屏). */
+  function lastPosterOf(room: string, kinds: readonly string[], at: number): string | undefined {
+    const checkable = kinds.filter((k) => k === 'flood' || UNNAMED.includes(k))
+    if (!checkable.length) return undefined
+    const list = inRoom.get(room) ?? []
+    for (let i = list.length - 1; i >= 0; i--) {
+      const p = list[i] as Posted & { sender: string }
+      if (p.ms > at || isStaff(room, p.sender)) continue
+      const burst = () => list.filter((q) => q.sender === p.sender && Math.abs(q.ms - p.ms) <= 60_000).length >= 3
+      if (checkable.some((k) => (k === 'flood' ? burst() : ofKind(p, k) === true))) return p.sender
+    }
+    return undefined
   }
 
   const posted = options.answers?.size ? new Set(events.flatMap((e) => (e.kind === 'message' ? [e.id] : []))) : undefined
