@@ -138,6 +138,20 @@ describe('extractWeakLabels', () => {
     expect([...(labels.get(mine.id)?.sources ?? [])].sort()).toEqual(['removal', 'warning'])
   })
 
+  it('reaches back up to two days for an owner who comes by every other evening', () => {
+    const events = start()
+    const ads: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const m = `wxid_m${i}`
+      const ad = message({ sender: m, text: `代购 ${i}`, ts: at(i * 3 * 1440) })
+      ads.push(ad.id)
+      events.push(ad, message({ sender: 'wxid_owner', text: `@${m} 请勿发广告`, mentions: [m], ts: at(i * 3 * 1440 + 30 * 60) }))
+    }
+    expect(reactionWindows(events).get('r1')).toBe(48 * 3_600_000)
+    const labels = extractWeakLabels(events)
+    expect(ads.every((id) => labels.get(id)?.sources.includes('warning'))).toBe(true)
+  })
+
   it("learns how late this room's staff warn: an owner who warns five hours after each ad still labels it", () => {
     const events = start()
     const ads: string[] = []

@@ -40,7 +40,7 @@ export interface WeakLabelOptions {
   readonly removalWindowMs?: number
   /**
    * How long after a member's message a warning still labels it. @default learned per room
-   * (`reactionWindows`): twice the time this room's staff usually take, 2 to 24 hours
+   * (`reactionWindows`): twice the time this room's staff usually take, 2 to 48 hours
    */
   readonly warningWindowMs?: number
   /** @default 10 min */
@@ -173,13 +173,15 @@ function staffIn(events: readonly GroupEvent[], extraStaff: WeakLabelOptions['ex
 }
 /** Warnings a room needs before its own reaction time replaces the default window. */
 const MIN_REACTIONS = 5
+/** The longest reaction window: an owner who comes by every other evening still labels what they act on. */
+const WINDOW_MAX_MS = 48 * HOUR_MS
 
 /**
  * How long each room's staff take to warn: for every staff message with warning intent that
- * @-mentions a member, the time since that member's last message (within a day); a room's window
- * is twice the 90th percentile of those, between 2 and 24 hours — an owner who warns after a few
+ * @-mentions a member, the time since that member's last message (within two days); a room's window
+ * is twice the 90th percentile of those, between 2 and 48 hours — an owner who warns after a few
  * minutes gets the 2 hours, one who catches up in the evening a window that reaches back to the
- * afternoon. Rooms with fewer than five such warnings keep 2 hours.
+ * day before. Rooms with fewer than five such warnings keep 2 hours.
  */
 export function reactionWindows(events: readonly GroupEvent[], isStaff: IsStaff = staffIn(events, undefined)): Map<string, number> {
   const last = new Map<string, number>()
@@ -194,7 +196,7 @@ export function reactionWindows(events: readonly GroupEvent[], isStaff: IsStaff 
     if (!e.mentions?.length || !warningIntent(e.text ?? '').warning) continue
     for (const t of e.mentions) {
       const before = last.get(`${e.room}#${t}`)
-      if (before === undefined || at - before > 24 * HOUR_MS) continue
+      if (before === undefined || at - before > WINDOW_MAX_MS) continue
       const list = gaps.get(e.room) ?? []
       list.push(at - before)
       gaps.set(e.room, list)
@@ -205,7 +207,7 @@ export function reactionWindows(events: readonly GroupEvent[], isStaff: IsStaff 
     if (list.length < MIN_REACTIONS) continue
     list.sort((a, b) => a - b)
     const p90 = list[Math.min(list.length - 1, Math.floor(0.9 * list.length))] ?? 0
-    windows.set(room, Math.min(24 * HOUR_MS, Math.max(2 * HOUR_MS, 2 * p90)))
+    windows.set(room, Math.min(WINDOW_MAX_MS, Math.max(2 * HOUR_MS, 2 * p90)))
   }
   return windows
 }
