@@ -70,11 +70,13 @@ export function watchWechaty(bot: WechatyInterface, o: EventSourceOptions): Even
     if (room && snapshot) snapshotted.add(room.id)
     // Started at once; only the hand-over to the queue waits for the lane's earlier events.
     const made = (async function convertWechatyEvent() {
-      const events: GroupEvent[] = []
-      if (room && snapshot) events.push(await roomSnapshotEvent(room, new Date()))
+      const snap = room && snapshot ? await roomSnapshotEvent(room, new Date()) : undefined
       const event = await make()
-      if (event) events.push(event)
-      return events
+      // The snapshot taken for a room's first event goes before it in time too (the message's
+      // own time can be earlier than the moment the room was looked at): a history sorted by
+      // time, as replay reads one, then knows the room's topic and staff when it judges the event.
+      const first = snap && event && Date.parse(event.ts) < Date.parse(snap.ts) ? { ...snap, ts: event.ts } : snap
+      return [first, event].filter((e): e is GroupEvent => e !== undefined)
     })()
     const tail = (tails.get(key) ?? Promise.resolve())
       .then(() => made)

@@ -1,0 +1,184 @@
+/**
+ * One core, two runtimes, from the bot host on: a WeChat world on wechaty-puppet-mock runs
+ * through the AWS shape (bot host with QunGuardRelay → events queue on fauxqs → the real ingest,
+ * moderate and approvals handlers → DynamoDB Local → action queue → the bot host carries actions
+ * out), and the events the bot host produced are then replayed with `qunguard replay`. Decisions
+ * and what the owner was told must be the same.
+ *
+ * (parity.e2e.test.ts feeds a longer history — a learned rulebook, digests, quiet mode, the daily
+ * report, a picture — from the events queue on, with each runtime's clock at the event's time.)
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { CreateQueueCommand } from '@aws-sdk/client-sqs'
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import { describe, expect, it } from 'vitest'
+import YAML from 'yaml'
+import { decisionLine, replay } from '../../bin/commands/replay.ts'
+import { QunGuardRelay } from '../../bot-host/cloud-relay.ts'
+import { MockWorld } from '../../bot-host/mock-world.ts'
+import { DynamoDbApprovalStore } from '../../functions/adapters/aws/dynamodb-approval-store.ts'
+import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
+import { SqsMessageQueue } from '../../functions/adapters/aws/sqs-message-queue.ts'
+import { parseConfig } from '../../functions/domain/config.ts'
+import type { Decision, GroupEvent } from '../../functions/domain/events.ts'
+import { Guard } from '../../functions/domain/guard.ts'
+import { StoredRuleModes } from '../../functions/domain/supervision/stored-rule-modes.ts'
+import { approvalsBatch } from '../../functions/handlers/approvals.ts'
+import { ingestBatch } from '../../functions/handlers/ingest.ts'
+import { moderateBatch } from '../../functions/handlers/moderate.ts'
+import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
+import { dynamoDbLocalUnavailable } from '../helpers/dynamodb-local.ts'
+import { pollOnce } from '../helpers/local-lambda-poller.ts'
+import { useLoopbackAws } from '../helpers/loopback-aws.ts'
+import { tempDir } from '../helpers/temp-dirs.ts'
+
+const unavailable = dynamoDbLocalUnavailable()
+if (unavailable && process.env.CI) throw new Error(`DynamoDB Local is needed in CI: ${unavailable}`)
+
+const CONFIG = `
+groups:
+  "*":
+    rules:
+      - id: no-ads
+        any: ["加微信"]
+  "试运行群":
+    mode: shadow
+`
+
+const sorted = (lines: Decision[]) => [...lines].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+
+describe.skipIf(unavailable !== undefined)('the bot host on wechaty-puppet-mock through AWS, and replay of what it sent', () => {
+  const aws = useLoopbackAws()
+
+  it('gives the same decisions and the same owner messages', async () => {
+    const config = parseConfig(YAML.parse(CONFIG))
+    const queue = async (name: string) =>
+      (await aws.sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
+    const [events = '', moderateQ = '', visionQ = '', approvalsQ = '', actionsQ = ''] = await Promise.all(
+      ['b-events', 'b-moderate', 'b-vision', 'b-approvals', 'b-actions'].map(queue),
+    )
+    const q = <T>(url: string) => new SqsMessageQueue<T>({ client: aws.sqs, queueUrl: url })
+    const table = await aws.ddb.createTable()
+    const store = new DynamoDbGuardStore({ client: aws.ddb.client, table })
+    const approvals = new DynamoDbApprovalStore({ client: aws.ddb.client, table })
+    const guard = new Guard({ store, config, supervision: new StoredRuleModes(approvals, 0) })
+    const actions = q<ActionRequest>(actionsQ)
+    // What the bot host sent, in the order ingest received it: the history replay reads.
+    const produced: GroupEvent[] = []
+    const consumers: [string, (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>][] = [
+      [
+        events,
+        (e, c) => {
+          for (const r of e.Records) {
+            const event = JSON.parse(r.body) as GroupEvent
+            if (!produced.some((p) => p.id === event.id)) produced.push(event)
+          }
+          return ingestBatch(
+            { guard, store, judge: { guard, actions, approvals: q(approvalsQ) }, vision: q(visionQ), approvals: q(approvalsQ) },
+            e,
+            c,
+          )
+        },
+      ],
+      [moderateQ, (e, c) => moderateBatch({ guard, actions, approvals: q(approvalsQ) }, e, c)],
+      [approvalsQ, (e, c) => approvalsBatch({ approvals, actions, rooms: store, config }, e, c)],
+    ]
+    // The bot host keeps what it carried out, to compare with replay's decisions.
+    const carried: ActionRequest[] = []
+    const recording = {
+      ...actions,
+      receive: async (o?: Parameters<typeof actions.receive>[0]) => {
+        const got = await actions.receive(o)
+        for (const m of got) if (!carried.some((c) => c.decisionId === m.body.decisionId && c.text === m.body.text)) carried.push(m.body)
+        return got
+      },
+      ack: actions.ack.bind(actions),
+      release: actions.release.bind(actions),
+      send: actions.send.bind(actions),
+      sendMany: actions.sendMany.bind(actions),
+    }
+    const relay = QunGuardRelay({ events: q<GroupEvent>(events), actions: recording, waitSeconds: 0 })
+    const world = await MockWorld.start({ plugins: [relay] })
+    const runLambdas = async (until: () => boolean) => {
+      for (let i = 0; i < 30; i++) {
+        let received = 0
+        for (const [url, handler] of consumers) received += (await pollOnce(aws.sqs, url, handler)).received
+        await world.settle(50)
+        await relay.idle()
+        if (received === 0 && until()) return
+      }
+    }
+    let inCloud: Decision[]
+    let toldInCloud: string[]
+    try {
+      const owner = world.contact('群主', 'wxid_owner')
+      const marketer = world.contact('推广员', 'wxid_promo')
+      const member = world.contact('老王', 'wxid_m1')
+      const room = world.room('亲子群', { owner, members: [marketer, member], id: 'parity-room@chatroom' })
+      const trial = world.room('试运行群', { owner, members: [marketer, member], id: 'parity-trial@chatroom' })
+      // Each step is carried through the pipeline before the next: events of different rooms are
+      // then judged in the order they happened, as replay judges them (across rooms, SQS FIFO
+      // keeps no order, and requests are numbered in the order they are judged).
+      const step = async (say: () => Promise<void>) => {
+        await say()
+        await relay.idle()
+        await runLambdas(() => true)
+      }
+      await step(() => world.say(member, room, '大家好'))
+      for (const text of ['加微信 1', '加微信 2', '加 微 信 3']) await step(() => world.say(marketer, room, text))
+      await step(() => world.say(marketer, trial, '加微信 试试'))
+      const ask = world.said(owner).find((t) => t.includes('试运行群'))
+      const n = /审批 #(\d+)/.exec(ask ?? '')?.[1]
+      expect(n).toBeDefined()
+      await step(() => world.say(owner, world.self, `Y${n}`))
+
+      const stored = await store.listDecisions()
+      const shadowIds = new Set(stored.filter((d) => d.mode === 'shadow').map((d) => d.id))
+      const approved = carried.filter((a) => shadowIds.has(a.decisionId)).map((a) => decisionLine({ ...a.decision, mode: 'active' }))
+      inCloud = [...stored.map(decisionLine), ...approved]
+      toldInCloud = world.said(owner)
+      // What this world is meant to show, so that "alike" is not "alike and empty".
+      expect(world.removed(room)).toEqual([marketer.id])
+      expect(world.said(trial)).toEqual([expect.stringContaining('第 1 次提醒')])
+      expect(toldInCloud.at(-1)).toContain(`已同意 #${n}`)
+    } finally {
+      await relay.stop()
+      await world.stop()
+    }
+
+    // —— replay of what the bot host sent ——
+    const dir = tempDir('qg-parity-host-')
+    fs.writeFileSync(path.join(dir, 'history.jsonl'), produced.map((e) => JSON.stringify(e)).join('\n'))
+    fs.writeFileSync(path.join(dir, 'qunguard.yaml'), CONFIG)
+    await replay({
+      history: [path.join(dir, 'history.jsonl')],
+      config: path.join(dir, 'qunguard.yaml'),
+      out: path.join(dir, 'decisions.jsonl'),
+      ownerLog: path.join(dir, 'owner.jsonl'),
+      log: () => {},
+      progress: false,
+    })
+    const read = (name: string) =>
+      fs
+        .readFileSync(path.join(dir, name), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    const replayed = read('decisions.jsonl').map(decisionLine)
+    const toldInReplay = read('owner.jsonl')
+      .filter((m: { to: string }) => m.to === 'wxid_owner')
+      .map((m: { text: string }) => m.text)
+
+    expect(replayed.map((d) => `${d.target} ${d.rule} ${d.action}/${d.mode}`).sort()).toEqual([
+      'wxid_promo no-ads remove/active',
+      'wxid_promo no-ads warn/active',
+      'wxid_promo no-ads warn/active',
+      // The trial room's decision in shadow, and the warning the owner's Y carried out.
+      'wxid_promo no-ads warn/active',
+      'wxid_promo no-ads warn/shadow',
+    ])
+    expect(sorted(inCloud)).toEqual(sorted(replayed))
+    expect(toldInCloud).toEqual(toldInReplay)
+  }, 120_000)
+})
