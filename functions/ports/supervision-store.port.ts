@@ -18,6 +18,15 @@ import type { SupervisedRule } from '../domain/supervision/lifecycle.ts'
 import type { DayCounts } from '../domain/supervision/texts.ts'
 import type { ApprovalRecord, ApprovalStore } from './approval-store.port.ts'
 
+/**
+ * A rule's record was saved by someone else since this copy was read (on AWS the approvals
+ * function and the monitor's tick can change one rule's record at the same moment): read it
+ * again and apply the change to that.
+ */
+export class RuleConflictError extends Error {
+  override name = 'RuleConflictError'
+}
+
 /** What an owner switched for one room at run time (over the config file). */
 export interface RoomOverrides {
   readonly quiet?: boolean | undefined
@@ -40,6 +49,11 @@ export type DayAddition = Partial<Omit<DayCounts, 'changes'>> & { readonly chang
 
 export interface SupervisionStore extends ApprovalStore {
   getRule(room: string, rule: string): Promise<SupervisedRule | undefined>
+  /**
+   * Saves the record as version `(rule.version ?? 0) + 1`, only if the stored one is still the
+   * version this copy was read at (none stored, or one from before versions, for a copy without
+   * one); otherwise throws `RuleConflictError` and saves nothing.
+   */
   saveRule(rule: SupervisedRule): Promise<void>
   /** Every rule with a record (or one room's), by room then rule id. */
   listRules(room?: string): Promise<SupervisedRule[]>

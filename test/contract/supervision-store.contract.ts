@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest'
 import { newRule, recordFired } from '../../functions/domain/supervision/lifecycle.ts'
-import type { SupervisionStore } from '../../functions/ports/supervision-store.port.ts'
+import { RuleConflictError, type SupervisionStore } from '../../functions/ports/supervision-store.port.ts'
 import { newApproval } from './approval-store.contract.ts'
 
 export function supervisionStoreContract(name: string, makeStore: () => Promise<SupervisionStore>): void {
@@ -19,8 +19,8 @@ export function supervisionStoreContract(name: string, makeStore: () => Promise<
       const rule = recordFired(newRule('r1', 'no-ads', 'shadow'), 7)
       await store.saveRule(rule)
       await store.saveRule(newRule('r0', 'qr', 'active'))
-      await store.saveRule({ ...rule, paused: true })
-      expect(await store.getRule('r1', 'no-ads')).toEqual({ ...rule, paused: true })
+      await store.saveRule({ ...rule, version: 1, paused: true })
+      expect(await store.getRule('r1', 'no-ads')).toEqual({ ...rule, paused: true, version: 2 })
       expect((await store.listRules()).map((r) => [r.room, r.rule])).toEqual([
         ['r0', 'qr'],
         ['r1', 'no-ads'],
@@ -29,6 +29,24 @@ export function supervisionStoreContract(name: string, makeStore: () => Promise<
       await store.saveRule(newRule('r1', 'flood', 'shadow'))
       expect((await store.listRules('r1')).map((r) => r.rule)).toEqual(['flood', 'no-ads'])
       expect(await store.listRules('r9')).toEqual([])
+    })
+
+    it('refuses to save a copy of a rule’s record read before someone else saved it, and saves nothing', async () => {
+      await store.saveRule(newRule('r1', 'no-ads', 'shadow'))
+      const read = await store.getRule('r1', 'no-ads')
+      if (!read) throw new Error('not saved')
+      const mine = recordFired(read, 1)
+      const theirs = recordFired(read, 2)
+      await store.saveRule(theirs)
+      await expect(store.saveRule(mine)).rejects.toBeInstanceOf(RuleConflictError)
+      expect(await store.getRule('r1', 'no-ads')).toEqual({ ...theirs, version: 2 })
+      // A first save of a rule someone saved meanwhile is refused too.
+      await expect(store.saveRule(newRule('r1', 'no-ads', 'shadow'))).rejects.toBeInstanceOf(RuleConflictError)
+      // Read again, the change applies.
+      const again = await store.getRule('r1', 'no-ads')
+      if (!again) throw new Error('lost')
+      await store.saveRule(recordFired(again, 1))
+      expect((await store.getRule('r1', 'no-ads'))?.fired).toBe(2)
     })
 
     it('lists an owner’s open requests and remembers which were sent', async () => {

@@ -73,3 +73,35 @@ describe('Supervisor state across restarts', () => {
     await guardStore.close()
   })
 })
+
+describe('Supervisor state shared by two functions', () => {
+  it('loses neither count when one expires a request and the other records an answer for the same rule', async () => {
+    const cfg = parseConfig({
+      groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'], mode: 'shadow' }] } },
+      supervision: { maxPerHour: 2, expiryHours: 2 },
+    })
+    const file = path.join(tempDir('supervisor-shared'), 'qunguard.db')
+    const guardStore = SqliteGuardStore.open(file)
+    const guard = new Guard({ store: guardStore, config: cfg })
+    await guard.handleEvent(account('wxid_bot'))
+    await guard.handleEvent(roomSnapshot({ topic: '周末亲子活动群' }))
+    const store = SqliteSupervisionStore.open(file)
+    // As on AWS: the approvals function and the monitor, each with its own supervisor.
+    const approvals = supervisorFor(cfg, store, { rooms: guardStore })
+    const monitor = supervisorFor(cfg, store, { rooms: guardStore })
+    for (const m of [0, 100]) {
+      const r = await guard.handleEvent(message({ text: '加微信领红包', ts: at(m) }))
+      if (r.status !== 'stored' || !r.decisions[0]) throw new Error('expected a decision')
+      expect(says(await approvals.onDecision(r.decisions[0], new Date(at(m))))).toHaveLength(1)
+    }
+    // The monitor expires #1 while the approvals function still holds the record it read.
+    await monitor.tick(new Date(at(125)))
+    const receipt = says(
+      await approvals.onPrivate({ kind: 'private', id: 'y2', ts: at(126), sender: 'wxid_owner', text: 'Y2' }, new Date(at(126))),
+    )
+    expect(receipt[0]).toContain('已同意 #2')
+    expect(await store.getRule('r1', 'no-ads')).toMatchObject({ fired: 2, expired: 1, approved: 1 })
+    await store.closeStore()
+    await guardStore.close()
+  })
+})

@@ -31,7 +31,13 @@ import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
 import type { DayCounts } from '../../domain/supervision/texts.ts'
 import type { ActionRequest } from '../../ports/action-executor.port.ts'
 import { type ApprovalRecord, ApprovalStoreError, type NewApproval, type RuleRecord } from '../../ports/approval-store.port.ts'
-import type { DayAddition, OwnerPacing, RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
+import {
+  type DayAddition,
+  type OwnerPacing,
+  type RoomOverrides,
+  RuleConflictError,
+  type SupervisionStore,
+} from '../../ports/supervision-store.port.ts'
 import { allPages, type Item } from './dynamodb-pages.ts'
 
 export interface DynamoDbApprovalStoreOptions {
@@ -199,9 +205,23 @@ export class DynamoDbApprovalStore implements SupervisionStore {
   }
 
   async saveRule(rule: SupervisedRule): Promise<void> {
-    await this.call('save a rule’s lifecycle', () =>
-      this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'RULES', sk: `${rule.room}#${rule.rule}`, lifecycle: rule } })),
-    )
+    const version = rule.version ?? 0
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: 'RULES', sk: `${rule.room}#${rule.rule}`, lifecycle: { ...rule, version: version + 1 } },
+          // Only over the version this copy was read at (none, or a record from before versions).
+          ...(version > 0
+            ? { ConditionExpression: 'lifecycle.version = :v', ExpressionAttributeValues: { ':v': version } }
+            : { ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(lifecycle.version)' }),
+        }),
+      )
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException')
+        throw new RuleConflictError(`rule ${rule.rule} of ${rule.room} was saved since it was read`)
+      throw new ApprovalStoreError(`DynamoDB could not save a rule’s lifecycle: ${(e as Error).message}`, { cause: e })
+    }
   }
 
   async listRules(room?: string): Promise<SupervisedRule[]> {

@@ -12,7 +12,13 @@ import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
 import { addedToDay, type DayCounts } from '../../domain/supervision/texts.ts'
 import { type ApprovalRecord, ApprovalStoreError, type NewApproval, type RuleRecord } from '../../ports/approval-store.port.ts'
-import type { DayAddition, OwnerPacing, RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
+import {
+  type DayAddition,
+  type OwnerPacing,
+  type RoomOverrides,
+  RuleConflictError,
+  type SupervisionStore,
+} from '../../ports/supervision-store.port.ts'
 import { migrate } from './sqlite-guard-store.ts'
 
 type Row = Record<string, unknown>
@@ -107,7 +113,14 @@ export class SqliteSupervisionStore implements SupervisionStore {
   }
 
   async saveRule(rule: SupervisedRule): Promise<void> {
-    this.s.saveRule.run(rule.room, rule.rule, JSON.stringify(rule))
+    // Compare and write in one transaction: another process on the same file waits for it.
+    const save = this.db.transaction(() => {
+      const row = this.s.getRule.get(rule.room, rule.rule) as Row | undefined
+      const stored = row ? ((JSON.parse(String(row.json)) as SupervisedRule).version ?? 0) : 0
+      if (stored !== (rule.version ?? 0)) throw new RuleConflictError(`rule ${rule.rule} of ${rule.room} was saved since it was read`)
+      this.s.saveRule.run(rule.room, rule.rule, JSON.stringify({ ...rule, version: stored + 1 }))
+    })
+    save.immediate()
   }
 
   async listRules(room?: string): Promise<SupervisedRule[]> {

@@ -7,7 +7,13 @@ import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
 import { addedToDay, type DayCounts } from '../../domain/supervision/texts.ts'
 import type { ApprovalRecord, NewApproval, RuleRecord } from '../../ports/approval-store.port.ts'
-import type { DayAddition, OwnerPacing, RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
+import {
+  type DayAddition,
+  type OwnerPacing,
+  type RoomOverrides,
+  RuleConflictError,
+  type SupervisionStore,
+} from '../../ports/supervision-store.port.ts'
 
 export class MemoryApprovalStore implements SupervisionStore {
   private readonly supervised = new Map<string, SupervisedRule>()
@@ -71,7 +77,10 @@ export class MemoryApprovalStore implements SupervisionStore {
   }
 
   async saveRule(rule: SupervisedRule): Promise<void> {
-    this.supervised.set(`${rule.room}#${rule.rule}`, rule)
+    const key = `${rule.room}#${rule.rule}`
+    if ((this.supervised.get(key)?.version ?? 0) !== (rule.version ?? 0))
+      throw new RuleConflictError(`rule ${rule.rule} of ${rule.room} was saved since it was read`)
+    this.supervised.set(key, { ...rule, version: (rule.version ?? 0) + 1 })
   }
 
   async listRules(room?: string): Promise<SupervisedRule[]> {

@@ -49,6 +49,11 @@ export interface SupervisedRule {
   readonly recent: readonly { readonly decisionId: number; readonly outcome: DecisionOutcome }[]
   /** Changes of state, oldest first (the latest 20). */
   readonly changes: readonly StateChange[]
+  /**
+   * How many times the record was saved (absent: never, or before versions were kept). A save
+   * of a copy read before someone else's save fails (`RuleConflictError`) rather than lose theirs.
+   */
+  readonly version?: number | undefined
 }
 
 export interface LifecyclePolicy {

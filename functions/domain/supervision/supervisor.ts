@@ -24,7 +24,13 @@
  */
 import type { ApprovalRecord } from '../../ports/approval-store.port.ts'
 import type { RoomRecord } from '../../ports/guard-store.port.ts'
-import type { DayAddition, OwnerPacing, RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
+import {
+  type DayAddition,
+  type OwnerPacing,
+  type RoomOverrides,
+  RuleConflictError,
+  type SupervisionStore,
+} from '../../ports/supervision-store.port.ts'
 import { approvalRequestText, describeMessage, parseAnswer, stepName } from '../approvals.ts'
 import type { GroupEvent, PrivateEvent } from '../events.ts'
 import type { HandledDecision } from '../guard.ts'
@@ -137,6 +143,8 @@ interface RoomInfo {
 }
 
 const HOUR = 3_600_000
+/** Tries at saving a rule's record against others saving it at the same moment. */
+const SAVE_ATTEMPTS = 5
 
 export class Supervisor {
   private readonly store: SupervisionStore
@@ -182,8 +190,7 @@ export class Supervisor {
     // The group's name from the store, until (or when no) room snapshot names it.
     await this.knowRoom(d.room)
     if (h.proposal?.roomTopic && !this.rooms.has(d.room)) this.rooms.set(d.room, { topic: h.proposal.roomTopic, admins: [] })
-    const before = await this.ruleFor(d.room, d.rule, h.proposal ? 'shadow' : 'active')
-    await this.save(recordFired(before, h.id, this.o.lifecycle))
+    await this.update(d.room, d.rule, h.proposal ? 'shadow' : 'active', (before) => recordFired(before, h.id, this.o.lifecycle))
     if (!h.proposal && h.request) await this.addToDay(d.room, at, { acted: 1 })
     const target = h.proposal?.request ?? h.request
     const owner = target?.ownerId
@@ -245,8 +252,12 @@ export class Supervisor {
         const ref = command.ref.toUpperCase()
         const hit = listed.find((x) => x.ref === ref) ?? listed.find((x) => x.record.rule === command.ref)
         if (!hit) return say(`[qunguard] 找不到规则「${command.ref}」。回复「规则」查看编号。`)
-        const { rule, change } = applyOwnerCommand(hit.record, command.command, at.toISOString())
-        await this.save(rule)
+        let change: ReturnType<typeof applyOwnerCommand>['change']
+        const rule = await this.update(hit.record.room, hit.record.rule, hit.record.state, (record) => {
+          const applied = applyOwnerCommand(record, command.command, at.toISOString())
+          change = applied.change
+          return applied.rule
+        })
         const effects = say(`[qunguard] ${hit.ref}「${hit.name}」现在是：${stateName(rule.state, rule.paused)}。`)
         if (change) this.deps.onNote?.({ kind: 'changed', room: rule.room, rule: rule.rule, change })
         if (change)
@@ -266,8 +277,7 @@ export class Supervisor {
       const closed = await this.store.close(r.owner, r.number, 'expired', now)
       if (!closed) continue
       this.deps.onNote?.({ kind: 'expired', room: r.room, rule: r.rule })
-      const rule = await this.ruleFor(r.room, r.rule, 'shadow')
-      await this.save(recordAnswer(rule, r.decisionId, 'expired', now, this.o.lifecycle).rule)
+      await this.update(r.room, r.rule, 'shadow', (rule) => recordAnswer(rule, r.decisionId, 'expired', now, this.o.lifecycle).rule)
       if (!r.done) await this.addToDay(r.room, at, { expired: 1 })
       if (r.notifiedAt && !r.done) {
         const pacing = await this.pacing(r.owner)
@@ -312,10 +322,13 @@ export class Supervisor {
     if (!request.done) await this.addToDay(request.room, at, verdict === 'approve' ? { approved: 1 } : { rejected: 1 })
     effects.push({ kind: 'say', to: sender, text: receiptText(number, outcome) })
     this.deps.onNote?.({ kind: 'answered', room: request.room, rule: request.rule, outcome })
-    const rule = await this.ruleFor(request.room, request.rule, request.done ? 'active' : 'shadow')
-    const next = recordAnswer(rule, request.decisionId, verdict === 'approve' ? 'approved' : 'rejected', now, this.o.lifecycle)
-    await this.save(next.rule)
-    if (next.change) effects.push(...(await this.announceChange(request.room, request.rule, next.change, at)))
+    let change: StateChange | undefined
+    await this.update(request.room, request.rule, request.done ? 'active' : 'shadow', (rule) => {
+      const next = recordAnswer(rule, request.decisionId, verdict === 'approve' ? 'approved' : 'rejected', now, this.o.lifecycle)
+      change = next.change
+      return next.rule
+    })
+    if (change) effects.push(...(await this.announceChange(request.room, request.rule, change, at)))
     return effects
   }
 
@@ -489,9 +502,29 @@ export class Supervisor {
     return newRule(room, rule, this.deps.rulesOf(room, this.rooms.get(room)?.topic).find((r) => r.id === rule)?.initial ?? fallback)
   }
 
-  private async save(rule: SupervisedRule): Promise<void> {
-    await this.store.saveRule(rule)
-    this.rules.set(`${rule.room}#${rule.rule}`, rule)
+  /**
+   * Applies a change to a rule's record and saves it. When someone else saved the record since
+   * it was read (on AWS: the approvals function and the monitor's tick at the same moment), the
+   * record is read again and the change applied to that, so neither count is lost.
+   */
+  private async update(
+    room: string,
+    rule: string,
+    fallback: RuleState,
+    change: (r: SupervisedRule) => SupervisedRule,
+  ): Promise<SupervisedRule> {
+    for (let attempt = 1; ; attempt++) {
+      const next = change(await this.ruleFor(room, rule, fallback))
+      try {
+        await this.store.saveRule(next)
+        const saved = { ...next, version: (next.version ?? 0) + 1 }
+        this.rules.set(`${room}#${rule}`, saved)
+        return saved
+      } catch (e) {
+        if (!(e instanceof RuleConflictError) || attempt >= SAVE_ATTEMPTS) throw e
+        this.rules.delete(`${room}#${rule}`)
+      }
+    }
   }
 
   private summary(h: HandledDecision, action: string): string {
