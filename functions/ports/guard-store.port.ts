@@ -127,8 +127,9 @@ export interface GuardStore {
   listMessages(options?: { since?: string; limit?: number }): Promise<MessageEvent[]>
   /**
    * Stored events of every kind (messages, joins, leaves, recalls, room snapshots …) at or after
-   * `since`, oldest first (ties in the order stored, where the adapter knows it), at most `limit`
-   * — the history the rulebook is relearned from. @default since the beginning, limit 1,000,000
+   * `since`, oldest first (ties in the order stored, where the adapter knows it): the newest
+   * `limit` of them when there are more — the history the rulebook is relearned from, whose
+   * latest part matters most. @default since the beginning, limit 1,000,000
    */
   listEvents(options?: { since?: string; limit?: number }): Promise<GroupEvent[]>
 

@@ -414,7 +414,8 @@ export class DynamoDbGuardStore implements GuardStore {
   }
 
   async listEvents(options: { since?: string; limit?: number } = {}): Promise<GroupEvent[]> {
-    return this.scanEvents(undefined, options.since, options.limit ?? 1_000_000)
+    const all = await this.scanEvents(undefined, options.since, Number.MAX_SAFE_INTEGER)
+    return all.slice(Math.max(0, all.length - (options.limit ?? 1_000_000)))
   }
 
   /** Stored events (of one kind) from `since` on, oldest first: a Scan has no order, so they are sorted by time, then id. */

@@ -281,7 +281,9 @@ function prepare(db: Database.Database) {
     getEvent: db.prepare('SELECT json FROM events WHERE id = ?'),
     countEvents: db.prepare('SELECT count(*) AS n FROM events'),
     listMessages: db.prepare("SELECT json FROM events WHERE kind = 'message' AND ts_ms >= ? ORDER BY ts_ms, rowid LIMIT ?"),
-    listEvents: db.prepare('SELECT json FROM events WHERE ts_ms >= ? ORDER BY ts_ms, rowid LIMIT ?'),
+    listEvents: db.prepare(
+      'SELECT json FROM (SELECT json, ts_ms, rowid AS r FROM events WHERE ts_ms >= ? ORDER BY ts_ms DESC, rowid DESC LIMIT ?) ORDER BY ts_ms, r',
+    ),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     upsertRoom: db.prepare(
