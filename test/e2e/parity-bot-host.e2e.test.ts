@@ -8,13 +8,11 @@
  * (parity.e2e.test.ts feeds a longer history — a learned rulebook, digests, quiet mode, the daily
  * report, a picture — from the events queue on, with each runtime's clock at the event's time.)
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { CreateQueueCommand } from '@aws-sdk/client-sqs'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
-import { decisionLine, replay } from '../../bin/commands/replay.ts'
+import { decisionLine } from '../../bin/commands/replay.ts'
 import { QunGuardRelay } from '../../bot-host/cloud-relay.ts'
 import { MockWorld } from '../../bot-host/mock-world.ts'
 import { DynamoDbApprovalStore } from '../../functions/adapters/aws/dynamodb-approval-store.ts'
@@ -31,7 +29,7 @@ import type { ActionRequest } from '../../functions/ports/action-executor.port.t
 import { dynamoDbLocalUnavailable } from '../helpers/dynamodb-local.ts'
 import { pollOnce } from '../helpers/local-lambda-poller.ts'
 import { useLoopbackAws } from '../helpers/loopback-aws.ts'
-import { tempDir } from '../helpers/temp-dirs.ts'
+import { replayEvents } from '../helpers/replay-run.ts'
 
 const unavailable = dynamoDbLocalUnavailable()
 if (unavailable && process.env.CI) throw new Error(`DynamoDB Local is needed in CI: ${unavailable}`)
@@ -148,27 +146,8 @@ describe.skipIf(unavailable !== undefined)('the bot host on wechaty-puppet-mock 
     }
 
     // —— replay of what the bot host sent ——
-    const dir = tempDir('qg-parity-host-')
-    fs.writeFileSync(path.join(dir, 'history.jsonl'), produced.map((e) => JSON.stringify(e)).join('\n'))
-    fs.writeFileSync(path.join(dir, 'qunguard.yaml'), CONFIG)
-    await replay({
-      history: [path.join(dir, 'history.jsonl')],
-      config: path.join(dir, 'qunguard.yaml'),
-      out: path.join(dir, 'decisions.jsonl'),
-      ownerLog: path.join(dir, 'owner.jsonl'),
-      log: () => {},
-      progress: false,
-    })
-    const read = (name: string) =>
-      fs
-        .readFileSync(path.join(dir, name), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    const replayed = read('decisions.jsonl').map(decisionLine)
-    const toldInReplay = read('owner.jsonl')
-      .filter((m: { to: string }) => m.to === 'wxid_owner')
-      .map((m: { text: string }) => m.text)
+    const { decisions: replayed, told } = await replayEvents(produced, CONFIG)
+    const toldInReplay = told.filter(([to]) => to === 'wxid_owner').map(([, text]) => text)
 
     expect(replayed.map((d) => `${d.target} ${d.rule} ${d.action}/${d.mode}`).sort()).toEqual([
       'wxid_promo no-ads remove/active',

@@ -9,13 +9,11 @@
  *
  * (The bot host's hop, Wechaty → events queue and action queue → Wechaty, is cloud.e2e.test.ts.)
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
-import { decisionLine, replay } from '../../bin/commands/replay.ts'
+import { decisionLine } from '../../bin/commands/replay.ts'
 import { DynamoDbApprovalStore } from '../../functions/adapters/aws/dynamodb-approval-store.ts'
 import { DynamoDbFactsStore } from '../../functions/adapters/aws/dynamodb-facts-store.ts'
 import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
@@ -41,7 +39,7 @@ import { pollOnce } from '../helpers/local-lambda-poller.ts'
 import { useLoopbackAws } from '../helpers/loopback-aws.ts'
 import { MapMedia } from '../helpers/map-media.ts'
 import { textPicture } from '../helpers/pictures.ts'
-import { tempDir } from '../helpers/temp-dirs.ts'
+import { replayEvents } from '../helpers/replay-run.ts'
 
 const unavailable = dynamoDbLocalUnavailable()
 if (unavailable && process.env.CI) throw new Error(`DynamoDB Local is needed in CI: ${unavailable}`)
@@ -106,31 +104,12 @@ describe.skipIf(unavailable !== undefined)('replay and the cloud-shaped path jud
     expect(policy.rooms.r1?.rules.map((r) => r.id)).toContain('learned:link:joined@24h')
 
     // —— replay ——
-    const dir = tempDir('qg-parity-')
-    const file = (name: string, text: string) => {
-      fs.writeFileSync(path.join(dir, name), text)
-      return path.join(dir, name)
-    }
     const picture = await textPicture(['扫码加微信 领取优惠'], { size: 30 })
-    fs.writeFileSync(path.join(dir, 'ad.png'), picture)
-    await replay({
+    const { decisions: replayed, told: toldInReplay } = await replayEvents(HISTORY, CONFIG, {
+      files: { 'ad.png': picture },
+      policy: policyToJson(policy),
       pictures: true,
-      history: [file('history.jsonl', HISTORY.map((e) => JSON.stringify(e)).join('\n'))],
-      config: file('qunguard.yaml', CONFIG),
-      policy: file('policy.json', policyToJson(policy)),
-      out: path.join(dir, 'decisions.jsonl'),
-      ownerLog: path.join(dir, 'owner.jsonl'),
-      log: () => {},
-      progress: false,
     })
-    const read = (name: string) =>
-      fs
-        .readFileSync(path.join(dir, name), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    const replayed = read('decisions.jsonl').map(decisionLine)
-    const toldInReplay = read('owner.jsonl').map((m: { to: string; text: string }) => [m.to, m.text])
 
     // —— the cloud-shaped path ——
     const queue = async (name: string) =>
