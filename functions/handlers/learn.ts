@@ -84,11 +84,15 @@ export interface LearnResult {
  * development machine (7.1 s per 30,000 in `npm run bench:cloud`), well inside Lambda's 15.
  */
 const MAX_EVENTS = 1_000_000
+/** Most stored messages the ad classifier trains on in one run (the newest). */
+const MAX_MESSAGES = 100_000
 
 export async function learn(deps: LearnDeps): Promise<LearnResult> {
   const now = (deps.now ?? (() => new Date()))()
   const since = new Date(now.getTime() - (deps.days ?? 90) * 86_400_000).toISOString()
-  const [messages, decisions] = await Promise.all([deps.store.listMessages({ since }), deps.store.listDecisions()])
+  const [messages, decisions] = await Promise.all([deps.store.listMessages({ since, limit: MAX_MESSAGES }), deps.store.listDecisions()])
+  if (messages.length >= MAX_MESSAGES)
+    logger.warn('more stored messages than the classifier trains on: the newest are used', { messages: messages.length })
   const set = buildTrainingSet({ messages, decisions })
   // Every tenth line (deterministic) is held out for the training job's validation channel.
   const train = set.lines.filter((_, i) => i % 10 !== 9)

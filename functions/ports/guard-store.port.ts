@@ -121,8 +121,9 @@ export interface GuardStore {
   listPendingDecisions(): Promise<StoredDecision[]>
   countEvents(): Promise<number>
   /**
-   * Stored message events at or after `since` (ISO-8601), oldest first, at most `limit` —
-   * the raw material of retraining. @default since the beginning, limit 100,000
+   * Stored message events at or after `since` (ISO-8601), oldest first: the newest `limit` of
+   * them when there are more — the raw material of retraining. @default since the beginning,
+   * limit 100,000
    */
   listMessages(options?: { since?: string; limit?: number }): Promise<MessageEvent[]>
   /**

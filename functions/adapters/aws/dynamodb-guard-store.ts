@@ -414,15 +414,25 @@ export class DynamoDbGuardStore implements GuardStore {
   }
 
   async listEvents(options: { since?: string; limit?: number } = {}): Promise<GroupEvent[]> {
-    const all = await this.scanEvents(undefined, options.since, Number.MAX_SAFE_INTEGER)
-    return all.slice(Math.max(0, all.length - (options.limit ?? 1_000_000)))
+    return this.scanEvents(undefined, options.since, options.limit ?? 1_000_000)
   }
 
-  /** Stored events (of one kind) from `since` on, oldest first: a Scan has no order, so they are sorted by time, then id. */
+  /**
+   * The newest `limit` stored events (of one kind) from `since` on, oldest first. A Scan has no
+   * order: page by page, what is older than `since` is dropped and, past twice the limit, the
+   * oldest, so memory holds at most about twice the limit, whatever the table holds.
+   */
   private async scanEvents(kind: string | undefined, since: string | undefined, limit: number): Promise<GroupEvent[]> {
     const from = since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(since)
-    const items = await this.call(kind ? 'listMessages' : 'listEvents', () =>
-      allPages((start) =>
+    const order = (a: GroupEvent, b: GroupEvent) => Date.parse(a.ts) - Date.parse(b.ts) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    let kept: GroupEvent[] = []
+    const newest = () => {
+      kept.sort(order)
+      if (kept.length > limit) kept = kept.slice(kept.length - limit)
+    }
+    let start: Item | undefined
+    do {
+      const page = await this.call(kind ? 'listMessages' : 'listEvents', () =>
         this.doc.send(
           new ScanCommand({
             TableName: this.table,
@@ -432,11 +442,16 @@ export class DynamoDbGuardStore implements GuardStore {
             ExclusiveStartKey: start,
           }),
         ),
-      ),
-    )
-    const out = items.map((i) => JSON.parse(String(i.json)) as GroupEvent).filter((e) => Date.parse(e.ts) >= from)
-    out.sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    return out.slice(0, limit)
+      )
+      for (const i of page.Items ?? []) {
+        const e = JSON.parse(String(i.json)) as GroupEvent
+        if (Date.parse(e.ts) >= from) kept.push(e)
+      }
+      if (kept.length > 2 * limit) newest()
+      start = page.LastEvaluatedKey
+    } while (start)
+    newest()
+    return kept
   }
 
   /** Adds up `Count` over every page of a Query or Scan. */

@@ -280,7 +280,9 @@ function prepare(db: Database.Database) {
     hasEvent: db.prepare('SELECT 1 FROM events WHERE id = ?'),
     getEvent: db.prepare('SELECT json FROM events WHERE id = ?'),
     countEvents: db.prepare('SELECT count(*) AS n FROM events'),
-    listMessages: db.prepare("SELECT json FROM events WHERE kind = 'message' AND ts_ms >= ? ORDER BY ts_ms, rowid LIMIT ?"),
+    listMessages: db.prepare(
+      "SELECT json FROM (SELECT json, ts_ms, rowid AS r FROM events WHERE kind = 'message' AND ts_ms >= ? ORDER BY ts_ms DESC, rowid DESC LIMIT ?) ORDER BY ts_ms, r",
+    ),
     listEvents: db.prepare(
       'SELECT json FROM (SELECT json, ts_ms, rowid AS r FROM events WHERE ts_ms >= ? ORDER BY ts_ms DESC, rowid DESC LIMIT ?) ORDER BY ts_ms, r',
     ),
