@@ -85,7 +85,6 @@ describe.skipIf(unavailable !== undefined)('the bot host on wechaty-puppet-mock 
     // The bot host keeps what it carried out, to compare with replay's decisions.
     const carried: ActionRequest[] = []
     const recording = {
-      ...actions,
       receive: async (o?: Parameters<typeof actions.receive>[0]) => {
         const got = await actions.receive(o)
         for (const m of got) if (!carried.some((c) => c.decisionId === m.body.decisionId && c.text === m.body.text)) carried.push(m.body)

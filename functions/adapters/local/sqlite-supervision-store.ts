@@ -37,6 +37,7 @@ export class SqliteSupervisionStore implements SupervisionStore {
   private readonly s: ReturnType<typeof prepare>
   private readonly openTx: (a: NewApproval) => ApprovalRecord
   private readonly addTx: (day: string, room: string, add: DayAddition) => void
+  private readonly saveRuleTx: { immediate: (rule: SupervisedRule) => void }
 
   private constructor(private readonly db: Database.Database) {
     this.s = prepare(db)
@@ -53,6 +54,13 @@ export class SqliteSupervisionStore implements SupervisionStore {
       const r = this.s.getDay.get(day, room) as Row | undefined
       const next = addedToDay(r ? (JSON.parse(String(r.json)) as DayCounts) : undefined, add)
       this.s.saveDay.run(day, room, JSON.stringify(next))
+    })
+    // Compare and write in one transaction (immediate: another process on the same file waits).
+    this.saveRuleTx = db.transaction((rule: SupervisedRule) => {
+      const row = this.s.getRule.get(rule.room, rule.rule) as Row | undefined
+      const stored = row ? ((JSON.parse(String(row.json)) as SupervisedRule).version ?? 0) : 0
+      if (stored !== (rule.version ?? 0)) throw new RuleConflictError(`rule ${rule.rule} of ${rule.room} was saved since it was read`)
+      this.s.saveRule.run(rule.room, rule.rule, JSON.stringify({ ...rule, version: stored + 1 }))
     })
   }
 
@@ -113,14 +121,7 @@ export class SqliteSupervisionStore implements SupervisionStore {
   }
 
   async saveRule(rule: SupervisedRule): Promise<void> {
-    // Compare and write in one transaction: another process on the same file waits for it.
-    const save = this.db.transaction(() => {
-      const row = this.s.getRule.get(rule.room, rule.rule) as Row | undefined
-      const stored = row ? ((JSON.parse(String(row.json)) as SupervisedRule).version ?? 0) : 0
-      if (stored !== (rule.version ?? 0)) throw new RuleConflictError(`rule ${rule.rule} of ${rule.room} was saved since it was read`)
-      this.s.saveRule.run(rule.room, rule.rule, JSON.stringify({ ...rule, version: stored + 1 }))
-    })
-    save.immediate()
+    this.saveRuleTx.immediate(rule)
   }
 
   async listRules(room?: string): Promise<SupervisedRule[]> {

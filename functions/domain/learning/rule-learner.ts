@@ -10,10 +10,11 @@
  * ones), on at least half the room's action rate of them (and never more than `minRate` is asked
  * for), and ten times more often than on the members' messages no candidate matches (the owner's
  * background: housekeeping, scolding); the room's action rate is the labelled share over its
- * plainly enforced candidates, and a rule's estimated precision is its rate over that. The rulebook is a decision list built greedily: the enforced candidate whose
- * not-yet-covered matches are labelled at the highest rate joins, as long as what it adds is
- * itself enforced; a proxy condition (quiet hours, long texts: when or how long, not what) must
- * add ten labels from ten members at an estimated precision of 0.9. Second offences get a preset
+ * plainly enforced candidates, and a rule's estimated precision is its rate over that. The
+ * rulebook is a decision list built greedily: the enforced candidate whose not-yet-covered
+ * matches are labelled at the highest rate joins, as long as what it adds is itself enforced; a
+ * proxy condition (quiet hours, long texts: when or how long, not what) must add ten labels from
+ * ten members at an estimated precision of 0.9. Second offences get a preset
  * rule (`addOffenderRules`). The ad classifier does not train on texts
  * the owner warned about for their form only (刷屏, a link). The announcement adds the rules it
  * states (cold start), unless the history shows the owner plainly never enforces them. A rule

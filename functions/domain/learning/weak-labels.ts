@@ -141,6 +141,9 @@ const ROOM_RECENT_MAX = 2000
 /** The shortest text a warning about long texts (太长了) can be about. */
 const LONG_WARNED_CHARS = 30
 
+/** 刷屏: a message with two more of the member's own within a minute either side. */
+const inBurst = (mine: readonly Posted[], p: Posted) => mine.filter((q) => Math.abs(q.ms - p.ms) <= 60_000).length >= 3
+
 /** The message at `upTo` of a member's time-ordered messages and the burst it ends: earlier ones chained back by pauses of up to a minute. */
 function burstEnding(mine: readonly Posted[], upTo: number): Posted[] {
   const out: Posted[] = []
@@ -416,8 +419,7 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
         // the burst it ends (messages chained back by pauses of up to a minute): a warning about
         // a slow flood is about all of it.
         // 刷屏: the latest message of a burst (three or more within a minute either side).
-        const inBurst = (p: Posted) => mine.filter((q) => Math.abs(q.ms - p.ms) <= 60_000).length >= 3
-        const fits = (p: Posted, k: string) => (k === 'flood' ? inBurst(p) : ofKind(p, k))
+        const fits = (p: Posted, k: string) => (k === 'flood' ? inBurst(mine, p) : ofKind(p, k))
         const checkable = intent.kinds.filter((k) => mine.some((p) => fits(p, k) !== undefined))
         const about = checkable.length ? mine.filter((p) => checkable.some((k) => fits(p, k))) : mine
         const end = (about.length ? about : mine).at(-1)
@@ -483,8 +485,8 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
     for (let i = list.length - 1; i >= 0; i--) {
       const p = list[i] as Posted & { sender: string }
       if (p.ms > at || isStaff(room, p.sender)) continue
-      const burst = () => list.filter((q) => q.sender === p.sender && Math.abs(q.ms - p.ms) <= 60_000).length >= 3
-      if (checkable.some((k) => (k === 'flood' ? burst() : ofKind(p, k) === true))) return p.sender
+      const fits = (k: string) => (k === 'flood' ? inBurst(recent.get(key(room, p.sender)) ?? [], p) : ofKind(p, k) === true)
+      if (checkable.some(fits)) return p.sender
     }
     return undefined
   }
