@@ -54,6 +54,22 @@ describe('parseAnnouncement', () => {
     // A count of links is a limit on links, not on bursts.
     expect(limits('每天发链接不要超过2条')).toEqual([['link', undefined, undefined]])
   })
+
+  it('reads a clause that names the sanction instead of forbidding, and clauses on message types (files, red packets, transfers)', () => {
+    const rules = (text: string) => parseAnnouncement(text).rules.map((x) => [x.what, x.value, x.who, x.tenureH])
+    expect(rules('群规：①刷屏者直接移出；②发广告的一律踢出群聊')).toEqual([
+      ['flood', undefined, 'anyone', undefined],
+      ['ad-text', undefined, 'anyone', undefined],
+    ])
+    expect(rules('入群不足6个小时的新人不要发文件；禁止发红包；群内严禁转账；安装包、压缩包勿发')).toEqual([
+      ['type', 'file', 'joined', 6],
+      ['type', 'redpacket', 'anyone', undefined],
+      ['type', 'transfer', 'anyone', undefined],
+      ['type', 'file', 'anyone', undefined],
+    ])
+    // Naming a sanction with nothing forbidden names no rule.
+    expect(rules('被移出的成员可以联系群主')).toEqual([])
+  })
 })
 
 describe('features', () => {
@@ -593,6 +609,24 @@ describe('learnPolicy', () => {
       { kind: 'announcement', id: 'a1', ts: at(0), room: 'r1', sender: 'wxid_owner', text: '群规：禁止推送名片，违者移出' },
     ]
     expect(learnPolicy(events).rooms.r1?.rules.map((r) => [r.what, r.action, r.evidence.announced])).toEqual([['card', 'remove', true]])
+  })
+
+  it('takes a stated rule on a message type, with its tenure, as a rule of that type', () => {
+    const events: GroupEvent[] = [
+      account('wxid_bot'),
+      roomSnapshot(),
+      {
+        kind: 'announcement',
+        id: 'a1',
+        ts: at(0),
+        room: 'r1',
+        sender: 'wxid_owner',
+        text: '群规：①刷屏者直接移出；②入群不足6个小时的新人不要发文件',
+      },
+    ]
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    expect(rules.map((r) => r.id).sort()).toEqual(['learned:flood@5/60s~20:anyone', 'learned:type=file:joined@6h'])
+    expect(rules.find((r) => r.what === 'type')?.sentence).toMatch(/^入群不满 6 小时的成员发文件 → 移出群聊/)
   })
 
   it('leaves out an announced rule the history shows the owner does not enforce as its condition reads', () => {

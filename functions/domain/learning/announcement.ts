@@ -19,6 +19,8 @@ export interface AnnouncedRule {
   readonly threshold?: number | undefined
   /** For `flood`: the window the clause names, seconds (30秒内 → 30), when it names one. */
   readonly windowS?: number | undefined
+  /** For `type`: the message type the clause forbids (`file`, `redpacket`, `transfer`). */
+  readonly value?: string | undefined
   /** The clause it was read from. */
   readonly clause: string
 }
@@ -111,7 +113,9 @@ export function lengthLimit(clause: string): number | undefined {
 }
 
 const FORBIDS = /禁止|严禁|不准|不许|不要|请勿|勿|不得|不可|别|禁/
-const TOPICS: readonly (readonly [RegExp, What])[] = [
+/** A clause that names what follows doing it (刷屏者直接移出, 发广告的一律踢) forbids it too. */
+const PUNISHES = /(者|的)[^，,]{0,4}(移出|踢|清退|请出|警告|禁言)/
+const TOPICS: readonly (readonly [RegExp, What, string?])[] = [
   [/广告|微商|代购|推销|营销/, 'ad-text'],
   [/链接|网址|外链/, 'link'],
   [/小程序|砍一刀|砍价|助力|拼多多/, 'miniprogram'],
@@ -121,6 +125,10 @@ const TOPICS: readonly (readonly [RegExp, What])[] = [
   [/长文|大段|长篇|小作文/, 'long-text'],
   [/@所有人|@全体|艾特全体|艾特所有人/, 'mention-all'],
   [/联系方式|手机号|电话|微信号|私加|加好友|留号/, 'contact'],
+  // Message types (FORMAT.md): a clause on files, red packets or transfers forbids that type.
+  [/文件|安装包|压缩包|apk/i, 'type', 'file'],
+  [/红包/, 'type', 'redpacket'],
+  [/转账/, 'type', 'transfer'],
 ]
 const NEWCOMER = /新人|新成员|新进|入群.{0,6}(内|前)|进群.{0,6}(内|前)/
 
@@ -141,14 +149,15 @@ export function parseAnnouncement(text: string): { rules: AnnouncedRule[]; actio
       if (chars !== undefined && rules.get('long-text/anyone')?.threshold === undefined)
         rules.set('long-text/anyone', { what: 'long-text', who: 'anyone', threshold: chars, clause })
     }
-    if (!FORBIDS.test(clause)) continue
-    for (const [re, what] of TOPICS) {
+    if (!FORBIDS.test(clause) && !PUNISHES.test(clause)) continue
+    for (const [re, what, value] of TOPICS) {
       if (!re.test(clause)) continue
       // A newcomer clause names its tenure or means a day (the usual 新人24小时内).
       const newcomer = NEWCOMER.test(clause)
       const who: Who = newcomer ? 'joined' : 'anyone'
-      if (rules.has(`${what}/${who}`)) continue
-      rules.set(`${what}/${who}`, { what, who, ...(newcomer ? { tenureH: durationHours(clause) ?? 24 } : {}), clause })
+      const key = `${what}${value ? `=${value}` : ''}/${who}`
+      if (rules.has(key)) continue
+      rules.set(key, { what, who, ...(value ? { value } : {}), ...(newcomer ? { tenureH: durationHours(clause) ?? 24 } : {}), clause })
     }
   }
   return { rules: [...rules.values()], action: /移出|踢|清退|请出/.test(text) ? 'remove' : 'warn' }

@@ -681,7 +681,8 @@ function learnRoom(
     t.labelled / t.matched >= Math.min(o.minRate, ENFORCED_SHARE * actionRate) &&
     t.labelled / t.matched >= 10 * base
 
-  const isAnnounced = (c: Candidate) => announced.rules.some((a) => a.what === c.what && (a.who === c.who || a.who === 'anyone'))
+  const isAnnounced = (c: Candidate) =>
+    announced.rules.some((a) => a.what === c.what && a.value === c.value && (a.who === c.who || a.who === 'anyone'))
 
   // A rule list, greedily: the candidate whose not-yet-covered matches are enforced and hold the
   // most labels joins, until none adds enforced coverage (so a broad rule and a narrower one
@@ -758,7 +759,7 @@ function learnRoom(
   const announcedCandidate = (a: AnnouncedRule): number => {
     let best = -1
     for (const [i, c] of cands.entries()) {
-      if (c.what !== a.what || c.who !== a.who || c.tenureH !== a.tenureH) continue
+      if (c.what !== a.what || c.value !== a.value || c.who !== a.who || c.tenureH !== a.tenureH) continue
       if (
         a.what === 'flood' &&
         (c.threshold !== (a.threshold ?? 5) ||
@@ -828,6 +829,8 @@ function learnRoom(
   // states has that evidence besides.
   chosen = chosen.filter(({ c, t }) => isAnnounced(c) || (t.matched > 0 && t.labelled / t.matched >= LEARNED_PRECISION * actionRate))
   const learnedWhats = new Set<What>(chosen.map(({ c }) => c.what))
+  // A message type is a condition of its own per type (files, red packets).
+  const learnedTypes = new Set(chosen.flatMap(({ c }) => (c.what === 'type' && c.value ? [c.value] : [])))
   const rules: LearnedRule[] = []
   const add = (c: Candidate, t: Tally, origin: 'history' | 'announcement') => {
     const announcedToo = origin === 'announcement' || isAnnounced(c)
@@ -842,7 +845,7 @@ function learnRoom(
   for (const { c, t } of chosen) add(c, t, 'history')
   // Cold start: what the announcement states and the history has not already given.
   for (const a of announced.rules) {
-    if (learnedWhats.has(a.what)) continue
+    if (a.what === 'type' ? a.value !== undefined && learnedTypes.has(a.value) : learnedWhats.has(a.what)) continue
     // 禁止广告: the history already shows how this owner reads it when it gave a rule on ad copy.
     if (a.what === 'ad-text' && AD_COPY.some((w) => learnedWhats.has(w))) continue
     // A length nobody stated nor acted on is not known.
@@ -854,6 +857,7 @@ function learnRoom(
         : {
             what: a.what,
             who: a.who,
+            ...(a.value !== undefined ? { value: a.value } : {}),
             ...(a.tenureH !== undefined ? { tenureH: a.tenureH } : {}),
             ...(a.what === 'ad-text' ? { threshold: 0.7 } : {}),
           }
