@@ -31,7 +31,7 @@
 import type { Prediction, TextClassifier } from '../ports/classifier.port.ts'
 import { fnv1a as hash } from './fnv.ts'
 import { marginOf, plattScale, type SparseRow, trainLinearSvm } from './linear-svm.ts'
-import { adFeatures } from './text-features.ts'
+import { adCues, adFeatures, foldForModel } from './text-features.ts'
 import { type LabelledText, modelTokens } from './training-set.ts'
 
 export type { LabelledText }
@@ -74,7 +74,11 @@ export interface AdClassifierOptions {
    * held-out margins (see `trainSvm`). @default chosen
    */
   readonly c?: number
-  /** SVM: fold disguised text (`foldForModel`) before taking n-grams; off only to measure it. @default true */
+  /**
+   * Fold disguised text (`foldForModel`) before taking features; for naive Bayes and logistic
+   * also mark contact words and web addresses (`@contact`, `#url`: 加微信, 威信, 扣扣 read as one
+   * cue). @default true for the SVM, false for the others (models saved before read raw tokens)
+   */
   readonly fold?: boolean
 }
 
@@ -100,6 +104,8 @@ interface Header {
   readonly svm?: { readonly c: number; readonly a: number; readonly b: number; readonly fold?: boolean }
   /** SVM: the groups it learnt a layer for (from labelled texts naming them). */
   readonly groups?: readonly string[]
+  /** Naive Bayes and logistic: tokens of the folded text, with cue tokens (absent: raw tokens). */
+  readonly folded?: boolean
 }
 
 export class AdClassifier implements TextClassifier {
@@ -135,6 +141,7 @@ export class AdClassifier implements TextClassifier {
       segmented: Boolean(options.segment),
       method,
       trainedOn: { spam, ham },
+      ...(method !== 'svm' && options.fold ? { folded: true } : {}),
     }
     if (method === 'svm') return AdClassifier.trainSvm(examples, header, options)
     const model = new AdClassifier(new Float32Array(1 << bits), header, options.segment)
@@ -366,11 +373,16 @@ export class AdClassifier implements TextClassifier {
   /** Hashed feature indexes, each once. */
   private features(text: string): number[] {
     const out = new Set<number>()
-    const tokens = modelTokens(text)
-    if (tokens) for (const t of tokens.split(' ')) out.add(hash(t) & this.mask)
+    const tokens = this.header.folded ? foldedTokens(text) : modelTokens(text).split(' ')
+    for (const t of tokens) if (t) out.add(hash(t) & this.mask)
     if (this.segment) for (const w of this.segment(text)) if (w.trim()) out.add(hash(`w:${w.toLowerCase()}`) & this.mask)
     return [...out]
   }
+}
+
+/** `modelTokens` of the folded text, and its cues (`@contact`, `#url`). */
+function foldedTokens(text: string): string[] {
+  return [...modelTokens(foldForModel(text)).split(' '), ...adCues(text)]
 }
 
 /** A text's `adFeatures` (and words, given a segmenter) hashed into `mask + 1` slots, with counts. */

@@ -172,6 +172,15 @@ function isDigit(ch: string | undefined): boolean {
   return ch !== undefined && ch >= '0' && ch <= '9'
 }
 
+/** The cues of a text that are not its characters: a web address, contact words (after folding). */
+export function adCues(text: string): string[] {
+  const nfkc = text.normalize('NFKC')
+  const out: string[] = []
+  if (A_URL.test(nfkc)) out.push('#url')
+  if (CONTACT.test(foldNormalised(nfkc))) out.push('@contact')
+  return out
+}
+
 /**
  * The features of a text and how often each occurs in it. `fold: false` takes the n-grams of
  * the lower-cased text with separators dropped but nothing else undone (to measure what folding

@@ -106,6 +106,29 @@ describe('Class: AdClassifier', () => {
       for (const t of unseenChat) expect(m.score(t)).toBeLessThan(lowestAd)
     })
 
+    it('with fold, reads disguised contact words as one cue: ads asking to add 微信 teach it ads asking to add 扣扣 or 威信', () => {
+      const labelled: LabelledText[] = [
+        ...['出游戏币便宜加微信abc123', '代练上分加微信 qq778899', '卖皮肤需要的加微信tt66', '低价充值钻石加微信 kk12'].map((text) => ({
+          text,
+          label: 'spam' as const,
+        })),
+        ...['今晚一起开黑吗', '这个英雄怎么玩', '周末有人组队吗', '刚才那局太惨了', '谁有攻略', '版本更新了'].map((text) => ({
+          text,
+          label: 'ham' as const,
+        })),
+      ]
+      const raw = AdClassifier.train(labelled, { bits: 16, method: 'naive-bayes' })
+      const folded = AdClassifier.train(labelled, { bits: 16, method: 'naive-bayes', fold: true })
+      for (const t of ['水果便宜卖 威信78785OO78', '看视频请加扣扣876655887']) {
+        expect(folded.score(t)).toBeGreaterThan(0.5)
+        expect(folded.score(t)).toBeGreaterThan(raw.score(t))
+      }
+      expect(folded.score('这局谁来打野')).toBeLessThan(0.5)
+      // The header says how its features were taken: a saved model reads the same way after loading.
+      const copy = AdClassifier.fromBytes(folded.toBytes())
+      expect(copy.score('看视频请加扣扣876655887')).toBeCloseTo(folded.score('看视频请加扣扣876655887'), 6)
+    })
+
     it('damps its log-odds by the temperature, and refuses settings that mean nothing', () => {
       const undamped = AdClassifier.train(examples, { bits: 16, method: 'naive-bayes', temperature: 1 })
       expect(undamped.score('加微信 领优惠券')).toBe(1) // log-odds near 50: a threshold means nothing

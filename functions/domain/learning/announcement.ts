@@ -125,7 +125,7 @@ const TOPICS: readonly (readonly [RegExp, What, string?])[] = [
   [/长文|大段|长篇|小作文/, 'long-text'],
   [/@所有人|@全体|艾特全体|艾特所有人/, 'mention-all'],
   [/联系方式|手机号|电话|微信号|私加|加好友|留号/, 'contact'],
-  // Message types (FORMAT.md): a clause on files, red packets or transfers forbids that type.
+  // Message types (docs/format.md): a clause on files, red packets or transfers forbids that type.
   [/文件|安装包|压缩包|apk/i, 'type', 'file'],
   [/红包/, 'type', 'redpacket'],
   [/转账/, 'type', 'transfer'],

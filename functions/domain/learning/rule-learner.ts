@@ -268,7 +268,7 @@ function trainClassifier(
   if (spam < 10 || examples.length - spam < 10) return undefined
   // Naive Bayes: a few hundred labels, many of them noisy (ads the owner let pass count as
   // chat) — counts generalise from that better than a fitted regression (docs/learning.md).
-  const fit = { method: 'naive-bayes', segment: options.segment, bits: 18 } as const
+  const fit = { method: 'naive-bayes', segment: options.segment, bits: 18, fold: true } as const
   const first = AdClassifier.train(examples, fit)
   // Self-training: unlabelled texts the first model is sure of count as ads for the second.
   const relabelled = labelled.map((e) => (e.label === 'ham' && first.score(e.text) >= 0.95 ? { ...e, label: 'spam' as const } : e))
