@@ -107,7 +107,11 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
   const supervision = options.supervision ?? new MemoryApprovalStore()
   let session: GuardSession | undefined
   // Until installed on a bot, supervision is there to read (its rules, records) but acts on nothing.
-  let supervisor: Supervisor = supervisorFor(config, supervision, { policy: options.policy, rooms: options.store })
+  let supervisor: Supervisor = supervisorFor(config, supervision, {
+    policy: options.policy,
+    rooms: options.store,
+    blacklist: options.store,
+  })
   let timer: NodeJS.Timeout | undefined
 
   const tick = async () => {

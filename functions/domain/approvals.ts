@@ -51,13 +51,14 @@ export { stepName } from './owner-words.ts'
 
 /** The private message to the owner: number, group, member, what was posted, why, what would be done, how to answer. */
 export function approvalRequestText(number: number, proposal: Proposal, expiresInHours: number, imageText?: string): string {
-  const { message: msg, request, roomTopic } = proposal
+  const { message: msg, about, request, roomTopic } = proposal
   const step = stepName(request.decision.action)
+  const { room, target } = request.decision
   return [
     `[qunguard] 审批 #${number}`,
-    `群：${groupName(roomTopic, msg.room)}`,
-    `成员：${memberName(msg.senderName, msg.sender)}`,
-    `内容：${describeMessage(msg, imageText)}`,
+    `群：${groupName(roomTopic, room)}`,
+    `成员：${memberName(msg?.senderName ?? about?.name, target)}`,
+    `${msg ? '内容' : '事件'}：${msg ? describeMessage(msg, imageText) : (about?.what ?? '')}`,
     `原因：${request.decision.reason}`,
     `建议：${step}`,
     `回复 Y${number} 执行，N${number} 不处理（${expiresInHours} 小时内有效）`,

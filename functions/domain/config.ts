@@ -87,6 +87,18 @@ const GroupSettingsSchema = z.strictObject({
       kinds: z.array(z.enum(PII_KINDS)).default(['id-card', 'bank-card', 'plate']),
     })
     .optional(),
+  /**
+   * The owner's cross-group blacklist (docs/blacklist.md): a member removed for a violation in one
+   * of the owner's groups is, in this group, removed (`remove`), put to the owner (`ask-owner`,
+   * `Y<n>`) or left alone (`off`: nobody is listed from here nor acted on here). `trust`: other
+   * owners (WeChat ids) whose lists count here too.
+   */
+  blacklist: z
+    .strictObject({
+      action: z.enum(['remove', 'ask-owner', 'off']).default('ask-owner'),
+      trust: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
   /** Vision features members can ask for: `识别`/`OCR` (text of a picture), `评分` (a playful selfie score). */
   pictures: z
     .strictObject({
@@ -219,6 +231,7 @@ export interface RoomConfig {
   readonly owner: string | undefined
   readonly rules: readonly KeywordRule[]
   readonly privacy: { readonly action: 'recall' | 'alert-owner' | 'off'; readonly kinds: readonly PiiKind[] }
+  readonly blacklist: { readonly action: 'remove' | 'ask-owner' | 'off'; readonly trust: readonly string[] }
   readonly pictures: {
     readonly ocrOnRequest: boolean
     readonly selfieScore: boolean
@@ -237,6 +250,7 @@ export const ROOM_DEFAULTS: RoomConfig = {
   owner: undefined,
   rules: [],
   privacy: { action: 'recall', kinds: ['id-card', 'bank-card', 'plate'] },
+  blacklist: { action: 'ask-owner', trust: [] },
   pictures: { ocrOnRequest: true, selfieScore: false, nsfw: 'recall', nsfwThreshold: 0.8 },
 }
 
@@ -434,6 +448,7 @@ export function resolveRoomConfig(config: Config, room: string): RoomConfig {
     // A room rule with the same id as a default rule replaces it.
     rules: [...(d.rules ?? []).filter((r) => !overridden.has(r.id)), ...(o.rules ?? [])],
     privacy: o.privacy ?? d.privacy ?? ROOM_DEFAULTS.privacy,
+    blacklist: o.blacklist ?? d.blacklist ?? ROOM_DEFAULTS.blacklist,
     pictures: o.pictures ?? d.pictures ?? ROOM_DEFAULTS.pictures,
   }
 }

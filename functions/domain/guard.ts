@@ -14,7 +14,8 @@
  */
 import type { ActionExecutor, ActionOutcome, ActionRequest } from '../ports/action-executor.port.ts'
 import type { FactsStore } from '../ports/facts-store.port.ts'
-import type { DecisionToStore, GuardStore, MemberRecord, OffenceRecord } from '../ports/guard-store.port.ts'
+import type { BlacklistEntry, DecisionToStore, GuardStore, MemberRecord, OffenceRecord, RoomRecord } from '../ports/guard-store.port.ts'
+import { BLACKLIST_RULE_ID, blacklistInitial, blacklistReason, listsFor, readsListOf } from './blacklist.ts'
 import type { Config, RoomConfig } from './config.ts'
 import { groupKey, resolveRoomConfig } from './config.ts'
 import type { Decision, GroupEvent, MessageEvent } from './events.ts'
@@ -22,7 +23,7 @@ import { parseEvent, toMillis } from './events.ts'
 import type { LearnedPolicy } from './learning/rule-learner.ts'
 import type { LearnedRule } from './learning/rules.ts'
 import { type SenderInfo, StoredPolicyRunner } from './learning/stored-policy-runner.ts'
-import { ruleName } from './owner-words.ts'
+import { groupName, memberName, ruleName } from './owner-words.ts'
 import {
   CLASSIFIER_RULE_ID,
   type ClassifierRuleOptions,
@@ -81,12 +82,22 @@ export interface HandledDecision {
   readonly proposal?: Proposal | undefined
   /** The message it is about. */
   readonly message?: MessageEvent | undefined
+  /** For a decision about no message of its room (a blacklisted member joining): who, and what happened. */
+  readonly about?: About | undefined
+}
+
+/** What a decision is about when no message of its room is: the member's name, and what happened in words. */
+export interface About {
+  readonly name?: string | undefined
+  readonly what: string
 }
 
 /** A shadow decision put to the owner: what approving it would carry out, and what it is about. */
 export interface Proposal {
   readonly request: ActionRequest
-  readonly message: MessageEvent
+  /** The message it is about; absent for a decision about no message (then `about` says what). */
+  readonly message?: MessageEvent | undefined
+  readonly about?: About | undefined
   readonly roomTopic: string
 }
 
@@ -182,9 +193,9 @@ export class Guard {
       case 'room':
         return this.commitPlain(event, { room: event })
       case 'join':
-        return this.commitPlain(event, { members: this.joined(event) })
+        return this.onJoin(event)
       case 'leave':
-        return this.commitPlain(event, { members: await this.left(event) })
+        return this.onLeave(event)
       case 'message':
         return this.onMessage(event, features)
       default:
@@ -282,15 +293,183 @@ export class Guard {
         outgoing: { text: maskPii(text), ownerId, ...(decision.mode === 'shadow' ? { proposed: verdict.intended } : {}) },
       }
     })
-    const r = await this.store.commit({ event: msg, members: newMember, offences: [offence], decisions: toStore })
+    // Removed by the guard itself: on the owner's blacklist, and flagged in the owner's other groups.
+    const removing = toStore.some((d) => d.mode === 'active' && d.action === 'remove')
+    const listed = removing
+      ? await this.listRemoved(msg, await this.placeOf(msg.room, room), [{ member: msg.sender, name: msg.senderName }], violation.rule.id)
+      : { entries: [], decisions: [], abouts: new Map<string, About>(), topics: new Map<string, string>() }
+    const all = [...toStore, ...listed.decisions]
+    const r = await this.store.commit({ event: msg, members: newMember, offences: [offence], decisions: all, blacklist: listed.entries })
     if (!r.stored) return this.notStored(msg)
 
     const handled: HandledDecision[] = []
-    for (const [i, d] of toStore.entries()) {
-      const h = toHandled(r.decisionIds[i] ?? -1, d, msg, room?.topic ?? '')
+    for (const [i, d] of all.entries()) {
+      const elsewhere = d.room !== msg.room
+      const h = elsewhere
+        ? toHandled(r.decisionIds[i] ?? -1, d, undefined, listed.topics.get(d.room) ?? '', listed.abouts.get(d.room))
+        : toHandled(r.decisionIds[i] ?? -1, d, msg, room?.topic ?? '')
       handled.push(h.request && this.executor ? { ...h, outcome: await this.execute(this.executor, h.request) } : h)
     }
     return { status: 'stored', event: msg, decisions: handled }
+  }
+
+  // —— the owner's blacklist (blacklist.ts) ————————————————————————————————————————
+
+  /** A room as the blacklist sees it: its record, settings, owner and the bot's own id. */
+  private async placeOf(room: string, known?: RoomRecord | undefined): Promise<Place> {
+    const record = known ?? (await this.store.getRoom(room))
+    const { cfg } = this.roomConfig(room, record?.topic)
+    return { room, record, cfg, owner: record?.owner ?? cfg.owner, self: await this.store.getSelf() }
+  }
+
+  private isProtectedIn(place: Place, member: string, joinedAt?: string | undefined): boolean {
+    const ctx: SenderContext = { self: place.self, owner: place.record?.owner, admins: place.record?.admins ?? [], joinedAt }
+    return isProtected(member, place.cfg, ctx)
+  }
+
+  /** Joins recorded; a joining member on a list this room reads is removed or put to the owner. */
+  private async onJoin(event: GroupEvent & { kind: 'join' }): Promise<HandleResult> {
+    if (await this.store.hasEvent(event.id)) return this.notStored(event)
+    const members = this.joined(event)
+    const place = await this.placeOf(event.room)
+    const decisions: DecisionToStore[] = []
+    const abouts = new Map<string, About>()
+    if (place.cfg.mode !== 'off' && place.cfg.blacklist.action !== 'off') {
+      for (const m of members) {
+        if (this.isProtectedIn(place, m.member, m.joinedAt)) continue
+        const entry = await this.store.getBlacklisted(listsFor(place.owner, place.cfg), m.member)
+        const d = entry && (await this.blacklistDecision(event, place, m.member, m.name ?? entry.name, entry))
+        if (!d) continue
+        decisions.push(d)
+        abouts.set(m.member, { name: m.name ?? entry.name, what: '入群' })
+      }
+    }
+    const r = await this.store.commit({ event, members, decisions })
+    if (!r.stored) return this.notStored(event)
+    return this.handledOf(event, decisions, r.decisionIds, (d) => [place.record?.topic ?? '', abouts.get(d.target)])
+  }
+
+  /** Leaves recorded; a member the owner, an admin or the bot removed for a violation is listed and flagged elsewhere. */
+  private async onLeave(event: GroupEvent & { kind: 'leave' }): Promise<HandleResult> {
+    if (await this.store.hasEvent(event.id)) return this.notStored(event)
+    const members = await this.left(event)
+    const place = await this.placeOf(event.room)
+    const byStaff = event.remover !== undefined && this.isProtectedIn(place, event.remover) && !place.cfg.whitelist.includes(event.remover)
+    const listed = byStaff
+      ? await this.listRemoved(
+          event,
+          place,
+          members.map((m) => ({ member: m.member, name: m.name })),
+          undefined,
+        )
+      : undefined
+    const r = await this.store.commit({ event, members, decisions: listed?.decisions ?? [], blacklist: listed?.entries ?? [] })
+    if (!r.stored) return this.notStored(event)
+    if (!listed) return { status: 'stored', event, decisions: [] }
+    return this.handledOf(event, listed.decisions, r.decisionIds, (d) => [listed.topics.get(d.room) ?? '', listed.abouts.get(d.room)])
+  }
+
+  /**
+   * Members removed from `place` for a violation: each not yet on its owner's list is listed
+   * (a removal the guard did not decide needs an offence in the offence window) and flagged in
+   * every other group that reads that list where they still are.
+   */
+  private async listRemoved(
+    event: GroupEvent,
+    place: Place,
+    removed: readonly { member: string; name?: string | undefined }[],
+    rule: string | undefined,
+  ): Promise<Listing> {
+    const out: Listing = { entries: [], decisions: [], abouts: new Map(), topics: new Map() }
+    const owner = place.owner
+    if (!owner || place.cfg.blacklist.action === 'off') return out
+    const since = new Date(toMillis(event.ts) - place.cfg.offenceWindowDays * DAY_MS).toISOString()
+    for (const { member, name } of removed) {
+      if (this.isProtectedIn(place, member)) continue
+      if (await this.store.getBlacklisted([owner], member)) continue // listed already: flagged then
+      if (rule === undefined) {
+        const offences =
+          (await this.store.countOffences(place.room, member, since, 'active')) +
+          (await this.store.countOffences(place.room, member, since, 'shadow'))
+        if (offences === 0) continue // removed for something else (housekeeping)
+      }
+      const entry: BlacklistEntry = {
+        owner,
+        member,
+        ...(name ? { name } : {}),
+        room: place.room,
+        ...(rule ? { rule } : {}),
+        event: event.id,
+        ts: new Date(toMillis(event.ts)).toISOString(),
+      }
+      out.entries.push(entry)
+      for (const other of await this.store.listRooms()) {
+        if (other.room === place.room) continue
+        const there = await this.placeOf(other.room, other)
+        if (there.cfg.mode === 'off' || !readsListOf(owner, there.owner, there.cfg)) continue
+        const record = await this.store.getMember(other.room, member)
+        if (!record || record.leftAt || this.isProtectedIn(there, member, record.joinedAt)) continue
+        const d = await this.blacklistDecision(event, there, member, record.name ?? name, entry, place.record?.topic)
+        if (!d) continue
+        out.decisions.push(d)
+        out.abouts.set(other.room, {
+          name: record.name ?? name,
+          what: `在「${groupName(place.record?.topic, place.room)}」被移出，仍在本群`,
+        })
+        out.topics.set(other.room, other.topic)
+      }
+    }
+    return out
+  }
+
+  /** The decision on a listed member in a room, in the blacklist rule's mode there (none while it is off). */
+  private async blacklistDecision(
+    event: GroupEvent,
+    place: Place,
+    member: string,
+    name: string | undefined,
+    entry: BlacklistEntry,
+    fromTopic?: string | undefined,
+  ): Promise<DecisionToStore | undefined> {
+    const initial = blacklistInitial(place.cfg)
+    const mode = this.supervision ? await this.supervision.modeOf(place.room, BLACKLIST_RULE_ID, initial) : initial
+    if (mode === 'off') return undefined
+    const effective = place.cfg.mode === 'shadow' ? 'shadow' : mode
+    const topic = fromTopic ?? (entry.room === place.room ? place.record?.topic : (await this.store.getRoom(entry.room))?.topic)
+    const reason = blacklistReason(entry, topic)
+    const did = effective === 'shadow' ? '试运行，建议移出群聊' : '移出群聊'
+    const text = `[qunguard] 群「${groupName(place.record?.topic, place.room)}」成员 ${memberName(name, member)}：${reason}。处理：${did}。`
+    return {
+      event: event.id,
+      room: place.room,
+      target: member,
+      action: effective === 'active' ? 'remove' : 'ask-owner',
+      mode: effective,
+      rule: BLACKLIST_RULE_ID,
+      score: 1,
+      reason: maskPii(reason),
+      outgoing: {
+        text: maskPii(text),
+        ownerId: place.cfg.owner ?? place.record?.owner,
+        ...(effective === 'shadow' ? { proposed: 'remove' } : {}),
+      },
+    }
+  }
+
+  /** Decisions about no message, handed out (and carried out, with an executor). */
+  private async handledOf(
+    event: GroupEvent,
+    decisions: readonly DecisionToStore[],
+    ids: readonly number[],
+    context: (d: DecisionToStore) => [string, About | undefined],
+  ): Promise<HandleResult> {
+    const handled: HandledDecision[] = []
+    for (const [i, d] of decisions.entries()) {
+      const [topic, about] = context(d)
+      const h = toHandled(ids[i] ?? -1, d, undefined, topic, about)
+      handled.push(h.request && this.executor ? { ...h, outcome: await this.execute(this.executor, h.request) } : h)
+    }
+    return { status: 'stored', event, decisions: handled }
   }
 
   /**
@@ -425,15 +604,24 @@ export function sameEvent(stored: GroupEvent, incoming: GroupEvent): boolean {
 }
 
 /** A stored (or about to be stored) decision as what to carry out now, or what to propose to the owner. */
-function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent, roomTopic: string): HandledDecision {
+function toHandled(
+  id: number,
+  stored: DecisionToStore,
+  msg: MessageEvent | undefined,
+  roomTopic: string,
+  about?: About | undefined,
+): HandledDecision {
   const { outgoing, ...decision } = stored
-  if (!outgoing) return { id, decision, message: msg }
+  const context = { ...(msg ? { message: msg } : {}), ...(about ? { about } : {}) }
+  if (!outgoing) return { id, decision, ...context }
+  // A decision about no message names the event that caused it (a join, a removal elsewhere).
+  const messageId = msg?.id ?? decision.event
   if (decision.mode === 'active') {
     return {
       id,
       decision,
-      message: msg,
-      request: { decisionId: id, decision, messageId: msg.id, text: outgoing.text, ownerId: outgoing.ownerId },
+      ...context,
+      request: { decisionId: id, decision, messageId, text: outgoing.text, ownerId: outgoing.ownerId },
     }
   }
   // What approving it would carry out: the intended step, as if the rule were active.
@@ -441,11 +629,30 @@ function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent, roomT
   return {
     id,
     decision,
-    message: msg,
+    ...context,
     proposal: {
-      request: { decisionId: id, decision: approved, messageId: msg.id, text: outgoing.text, ownerId: outgoing.ownerId },
-      message: msg,
+      request: { decisionId: id, decision: approved, messageId, text: outgoing.text, ownerId: outgoing.ownerId },
+      ...context,
       roomTopic: maskPii(roomTopic), // a store from before masking may hold a raw topic
     },
   }
+}
+
+/** A room as the blacklist sees it. */
+interface Place {
+  readonly room: string
+  readonly record: RoomRecord | undefined
+  readonly cfg: RoomConfig
+  /** Whose list it is: the room's WeChat owner, else the config's `owner`. */
+  readonly owner: string | undefined
+  readonly self: string | undefined
+}
+
+/** Who a removal lists, and the decisions it makes in the owner's other groups. */
+interface Listing {
+  readonly entries: BlacklistEntry[]
+  readonly decisions: DecisionToStore[]
+  /** Per other room: what the decision there is about, and the room's name. */
+  readonly abouts: Map<string, About>
+  readonly topics: Map<string, string>
 }

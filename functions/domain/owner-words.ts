@@ -31,6 +31,7 @@ const BUILT_IN_RULES: Readonly<Record<string, string>> = {
   nsfw: '不适宜图片',
   'ad-classifier': '广告分类器',
   approvals: '审批',
+  blacklist: '黑名单（在本群主的其他群因违规被移出）',
 }
 
 /**

@@ -85,6 +85,7 @@ export class GuardSession {
       policy: options.policy,
       classifier: options.classifierRule !== undefined,
       rooms: options.store,
+      blacklist: options.store,
     })
     this.guard = new Guard({
       store: options.store,

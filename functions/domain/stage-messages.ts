@@ -45,7 +45,15 @@ const ActionRequestSchema = z.object({
   ownerId: z.string().optional(),
 })
 
-const ProposalSchema = z.object({ request: ActionRequestSchema, message: MessageEventSchema, roomTopic: z.string() })
+/** What a decision about no message (a blacklisted member joining) is about. */
+const AboutSchema = z.object({ name: z.string().optional(), what: z.string() })
+
+const ProposalSchema = z.object({
+  request: ActionRequestSchema,
+  message: MessageEventSchema.optional(),
+  about: AboutSchema.optional(),
+  roomTopic: z.string(),
+})
 
 export const ApprovalsRequestSchema = z.discriminatedUnion('kind', [
   /** Every decision moderate stored (the Guard's HandledDecision): counted in its rule's record; a shadow one is put to the owner, an active one kept for review. */
@@ -57,6 +65,7 @@ export const ApprovalsRequestSchema = z.discriminatedUnion('kind', [
       request: ActionRequestSchema.optional(),
       proposal: ProposalSchema.optional(),
       message: MessageEventSchema.optional(),
+      about: AboutSchema.optional(),
     }),
     imageText: z.string().optional(),
   }),

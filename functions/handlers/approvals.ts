@@ -25,7 +25,7 @@ import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { privateNote } from '../domain/session.ts'
 import { ApprovalsRequestSchema } from '../domain/stage-messages.ts'
 import { supervisorFor } from '../domain/supervision/catalogue.ts'
-import type { RoomDirectory, SupervisionNote, Supervisor, SupervisorEffect } from '../domain/supervision/supervisor.ts'
+import type { RoomDirectory, SupervisionNote, Supervisor, SupervisorDeps, SupervisorEffect } from '../domain/supervision/supervisor.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import type { SupervisionStore } from '../ports/supervision-store.port.ts'
@@ -38,6 +38,8 @@ export interface ApprovalsDeps {
   readonly actions: MessageQueue<ActionRequest>
   /** The rooms' snapshots (the guard store): names, owners and admins. */
   readonly rooms: RoomDirectory
+  /** The owners' blacklists (the guard store), for 黑名单 / 解除黑名单. @default those commands find nobody */
+  readonly blacklist?: SupervisorDeps['blacklist']
   /** The guard config: rules and their names, staff, supervision settings. */
   readonly config: Config
   /** The learned rulebook (its rules' names for owners). @default none */
@@ -47,13 +49,14 @@ export interface ApprovalsDeps {
 
 /** A Supervisor over the stores, fresh for each batch (no state kept between invocations). */
 export async function supervisorOf(
-  deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config' | 'rulebook'>,
+  deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config' | 'rulebook'> & Partial<Pick<ApprovalsDeps, 'blacklist'>>,
   /** Also told of each note (the monitor counts expiries). */
   alsoNote?: (note: SupervisionNote) => void,
 ): Promise<Supervisor> {
   const policy = await deps.rulebook?.current()
   return supervisorFor(deps.config, deps.approvals, {
     rooms: deps.rooms,
+    blacklist: deps.blacklist,
     classifier: true,
     policy,
     // For the dashboard: answers, expiries, rules that earned acting alone, rules sent back to shadow or retired.
@@ -129,6 +132,7 @@ export async function depsFromEnv(): Promise<ApprovalsDeps> {
     approvals: aws.approvalStore(),
     actions: aws.queue('ACTIONS_QUEUE_URL'),
     rooms: aws.guardStore(),
+    blacklist: aws.guardStore(),
     config: await aws.guardConfig().load(),
     rulebook: aws.rulebook(),
   }

@@ -9,7 +9,9 @@
  *                                              decisions, which go to actions and approvals) — a
  *                                              text takes no second queue hop
  *   owner's private message                  → stored, then → approvals queue
- *   joins, leaves, room snapshots, …         → stored here (the Guard's membership bookkeeping)
+ *   joins, leaves                            → stored and judged here with moderate's Guard (the
+ *                                              owner's blacklist), decisions sent on like a message's
+ *   room snapshots, announcements, …         → stored here
  *
  * Partial batch failures (FIFO-aware): a poison record fails alone and, after the queue's
  * maxReceiveCount, lands in the dead-letter queue. A redelivered event is a duplicate: nothing
@@ -24,7 +26,7 @@ import { pictureRequestOf } from '../domain/vision/requests.ts'
 import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
-import { type ModerateDeps, depsFromEnv as moderateDepsFromEnv, moderateMessage } from './moderate.ts'
+import { type ModerateDeps, depsFromEnv as moderateDepsFromEnv, moderateMembership, moderateMessage } from './moderate.ts'
 import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, Outbox, PoisonRecordError } from './sqs-batch.ts'
 
@@ -76,7 +78,9 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
     else await moderateMessage(deps.judge, { event }, record.messageId)
     return
   }
-  const result = await deps.guard.handleEvent(event)
+  // Joins and removals are judged too (the owner's blacklist), by moderate's Guard and sent on as its decisions are.
+  const result =
+    event.kind === 'join' || event.kind === 'leave' ? await moderateMembership(deps.judge, event) : await deps.guard.handleEvent(event)
   if (result.status === 'conflict')
     logger.warn('event id reused with different content; not stored', { event: event.id, stored: result.stored.kind })
   metrics.addMetric(

@@ -15,7 +15,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { withFallback } from '../domain/classifier-fallback.ts'
-import { Guard, type HandledDecision } from '../domain/guard.ts'
+import type { JoinEvent, LeaveEvent } from '../domain/events.ts'
+import { Guard, type HandledDecision, type HandleResult } from '../domain/guard.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { messageText } from '../domain/policy.ts'
 import { pictureReply } from '../domain/session.ts'
@@ -105,6 +106,23 @@ export async function moderateMessage(deps: ModerateDeps, req: ModerateRequest, 
   }
   await dispatch(deps, result.decisions, req.imageText)
   await answer(deps, guard, event, result.decisions)
+}
+
+/**
+ * A join or a removal, stored with what the owner's blacklist decides about it (a listed member
+ * joining; a removed member flagged in the owner's other groups), sent like a message's decisions.
+ * ingest calls it, so that membership is judged by the same Guard (rulebook, rule modes) as messages.
+ */
+export async function moderateMembership(deps: ModerateDeps, event: JoinEvent | LeaveEvent): Promise<HandleResult> {
+  const guard = typeof deps.guard === 'function' ? await deps.guard() : deps.guard
+  const result = await guard.handleEvent(event)
+  if (result.status !== 'stored') return result
+  for (const d of result.decisions) {
+    metrics.addMetric(d.decision.mode === 'active' ? 'Decisions' : 'ShadowDecisions', MetricUnit.Count, 1)
+    logger.info('decision', { event: d.decision.event, room: d.decision.room, action: d.decision.action, rule: d.decision.rule })
+  }
+  await dispatch(deps, result.decisions, undefined)
+  return result
 }
 
 /** A member's 识别 / 评分 answered in the group (again, under the same deduplication id, when redelivered). */

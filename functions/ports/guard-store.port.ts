@@ -84,6 +84,25 @@ export interface StoredDecision extends DecisionToStore {
   readonly ts: string
 }
 
+/**
+ * A member on an owner's cross-group blacklist: removed for a violation in one of the owner's
+ * groups, and so flagged in all of them (docs/blacklist.md).
+ */
+export interface BlacklistEntry {
+  /** Whose list: the WeChat id of the groups' owner. */
+  readonly owner: string
+  readonly member: string
+  /** The member's display name when they were listed (owners name members by it). */
+  readonly name?: string | undefined
+  /** The group they were removed from. */
+  readonly room: string
+  /** The rule behind the removal, when the guard knows it. */
+  readonly rule?: string | undefined
+  /** The event that listed them (the removal, or the guard's removing decision's message). */
+  readonly event: string
+  readonly ts: string
+}
+
 /** One atomic write. Every part except `event` is optional. */
 export interface Change {
   readonly event: GroupEvent
@@ -92,6 +111,8 @@ export interface Change {
   readonly members?: readonly MemberRecord[] | undefined
   readonly offences?: readonly OffenceRecord[] | undefined
   readonly decisions?: readonly DecisionToStore[] | undefined
+  /** Members put on (or listed again on) their owner's blacklist: the entry replaces an earlier one. */
+  readonly blacklist?: readonly BlacklistEntry[] | undefined
 }
 
 export interface CommitResult {
@@ -133,6 +154,13 @@ export interface GuardStore {
    * latest part matters most. @default since the beginning, limit 1,000,000
    */
   listEvents(options?: { since?: string; limit?: number }): Promise<GroupEvent[]>
+
+  /** The first of these owners' blacklists (in the order given) that holds the member. */
+  getBlacklisted(owners: readonly string[], member: string): Promise<BlacklistEntry | undefined>
+  /** An owner's blacklist, oldest first. */
+  listBlacklist(owner: string): Promise<BlacklistEntry[]>
+  /** Takes a member off an owner's blacklist; false when they were not on it. */
+  unblacklist(owner: string, member: string): Promise<boolean>
 
   close(): Promise<void>
 }

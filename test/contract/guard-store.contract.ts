@@ -204,6 +204,30 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect((await store.listPendingDecisions()).map((d) => d.id)).toEqual([rb.decisionIds[0]])
     })
 
+    it("keeps owners' blacklists: listed with an event, looked up across trusted owners, listed oldest first, taken off", async () => {
+      const removal: GroupEvent = { kind: 'leave', id: 'l1', ts: at(5), room: 'r1', members: ['wxid_spam'], remover: 'wxid_owner' }
+      const entry = { owner: 'wxid_owner', member: 'wxid_spam', name: '推广小王', room: 'r1', rule: 'no-ads', event: 'l1', ts: at(5) }
+      await store.commit({ event: removal, blacklist: [entry] })
+      const later = message({ id: 'm9', ts: at(9) })
+      const second = { owner: 'wxid_owner', member: 'wxid_b', room: 'r2', event: 'm9', ts: at(9) }
+      await store.commit({ event: later, blacklist: [second] })
+      expect(await store.getBlacklisted(['wxid_owner'], 'wxid_spam')).toEqual(entry)
+      // Another owner's list only counts when that owner is asked about.
+      expect(await store.getBlacklisted(['wxid_other'], 'wxid_spam')).toBeUndefined()
+      expect(await store.getBlacklisted(['wxid_other', 'wxid_owner'], 'wxid_spam')).toEqual(entry)
+      expect((await store.listBlacklist('wxid_owner')).map((e) => e.member)).toEqual(['wxid_spam', 'wxid_b'])
+      expect(await store.listBlacklist('wxid_other')).toEqual([])
+      // Listed again: the newer entry replaces the old one.
+      await store.commit({ event: message({ id: 'm10', ts: at(10) }), blacklist: [{ ...entry, room: 'r3', event: 'm10', ts: at(10) }] })
+      expect((await store.getBlacklisted(['wxid_owner'], 'wxid_spam'))?.room).toBe('r3')
+      expect(await store.unblacklist('wxid_owner', 'wxid_spam')).toBe(true)
+      expect(await store.unblacklist('wxid_owner', 'wxid_spam')).toBe(false)
+      expect(await store.getBlacklisted(['wxid_owner'], 'wxid_spam')).toBeUndefined()
+      // A repeated event lists nobody.
+      await store.commit({ event: removal, blacklist: [entry] })
+      expect(await store.getBlacklisted(['wxid_owner'], 'wxid_spam')).toBeUndefined()
+    })
+
     it('stores nothing when part of a commit fails', async () => {
       const m = message()
       const broken = { ...decisionFor(m), reason: undefined } as unknown as Decision

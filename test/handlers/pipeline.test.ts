@@ -110,6 +110,31 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     expect((await drain(moderate.approvals as MessageQueue<ApprovalsRequest>)).bodies).toEqual([])
   })
 
+  it('judges joins and removals for the owner’s blacklist: a member removed in one group is flagged in another and asked about on joining a third', async () => {
+    const snapshot = (room: string, topic: string, members: string[]) =>
+      roomSnapshot({ room, topic, owner: 'wxid_boss', admins: [], members: ['wxid_boss', ...members], names: { wxid_spam: '推广小王' } })
+    const events = [
+      snapshot('r5', '宝妈群', ['wxid_spam']),
+      snapshot('r6', '业主群', ['wxid_spam']),
+      snapshot('r7', '读书群', []),
+      ...[1, 2, 3].map((i) => message({ room: 'r5', sender: 'wxid_spam', senderName: '推广小王', text: `加微信 ${i}`, ts: at(60 + i) })),
+      { kind: 'join', id: 'j-r7', ts: at(70), room: 'r7', members: ['wxid_spam'], via: 'qrcode' },
+    ]
+    const records = events.map((e) => sqsRecord(JSON.stringify(e), 'room' in e ? e.room : 'x'))
+    expect((await ingestBatch(ingest, sqsEvent(records), lambdaContext())).batchItemFailures).toEqual([])
+    const actions = (await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies
+    expect(actions.map((a) => `${a.decision.room} ${a.decision.action}`)).toEqual(['r5 warn', 'r5 warn', 'r5 remove'])
+    const supervised = (await drain(moderate.approvals as MessageQueue<ApprovalsRequest>)).bodies.flatMap((b) =>
+      b.kind === 'decision' ? [b.decision] : [],
+    )
+    const listed = supervised.filter((d) => d.decision.rule === 'blacklist')
+    expect(listed.map((d) => `${d.decision.room} ${d.decision.event} ${d.proposal?.request.decision.action} ${d.about?.what}`)).toEqual([
+      `r6 ${events[5]?.id} remove 在「宝妈群」被移出，仍在本群`,
+      'r7 j-r7 remove 入群',
+    ])
+    expect(listed[1]?.proposal?.request.ownerId).toBe('wxid_boss')
+  })
+
   it('moderate judges what vision hands on, as ingest judges text', async () => {
     const m = message({ room: 'r1', sender: 'wxid_other', type: 'image', media: 'media/r1/x.jpg', ts: at(20) })
     const r = await moderateBatch(

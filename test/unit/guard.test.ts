@@ -154,7 +154,10 @@ describe('Guard groups keyed by name', () => {
   it('applies a groups entry keyed by the room name, and warns once when two rooms share it', async () => {
     const store = SqliteGuardStore.open(':memory:')
     const warnings: string[] = []
-    const cfg = parseConfig({ groups: { 周末亲子活动群: { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove' }] } } })
+    // The blacklist off: a removal in r1 would otherwise look r2 up at once (blacklist.test.ts).
+    const cfg = parseConfig({
+      groups: { '*': { blacklist: { action: 'off' } }, 周末亲子活动群: { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove' }] } },
+    })
     const guard = new Guard({ store, config: cfg, onWarning: (l) => warnings.push(l) })
     await guard.handleEvent(roomSnapshot({ room: 'r1', topic: '周末亲子活动群' }))
     await guard.handleEvent(roomSnapshot({ room: 'r2', topic: '周末亲子活动群' }))

@@ -24,6 +24,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -36,6 +37,7 @@ import {
 import { DecisionSchema, type GroupEvent, type MessageEvent } from '../../domain/events.ts'
 import type {
   ActionRecord,
+  BlacklistEntry,
   Change,
   CommitResult,
   GuardStore,
@@ -153,6 +155,11 @@ export class DynamoDbGuardStore implements GuardStore {
       }
     }
     for (const m of change.members ?? []) items.push(this.memberUpdate(m))
+    // An owner's list under one partition: listed by a Query, looked up by a Get.
+    for (const b of change.blacklist ?? [])
+      items.push({
+        Put: { TableName: this.table, Item: { pk: `BLACKLIST#${b.owner}`, sk: `MEMBER#${b.member}`, json: JSON.stringify(b) } },
+      })
     for (const o of change.offences ?? []) {
       items.push({
         Put: {
@@ -392,6 +399,28 @@ export class DynamoDbGuardStore implements GuardStore {
       if (d.mode === 'active' && (await this.queryAll(`DECISION#${d.id}`)).length === 0) pending.push(d)
     }
     return pending
+  }
+
+  async getBlacklisted(owners: readonly string[], member: string): Promise<BlacklistEntry | undefined> {
+    for (const owner of owners) {
+      const i = await this.get(`BLACKLIST#${owner}`, `MEMBER#${member}`, false)
+      if (i) return JSON.parse(String(i.json)) as BlacklistEntry
+    }
+    return undefined
+  }
+
+  async listBlacklist(owner: string): Promise<BlacklistEntry[]> {
+    const entries = (await this.queryAll(`BLACKLIST#${owner}`)).map((i) => JSON.parse(String(i.json)) as BlacklistEntry)
+    return entries.sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts) || (a.member < b.member ? -1 : a.member > b.member ? 1 : 0))
+  }
+
+  async unblacklist(owner: string, member: string): Promise<boolean> {
+    const r = await this.call('unblacklist', () =>
+      this.doc.send(
+        new DeleteCommand({ TableName: this.table, Key: { pk: `BLACKLIST#${owner}`, sk: `MEMBER#${member}` }, ReturnValues: 'ALL_OLD' }),
+      ),
+    )
+    return r.Attributes !== undefined
   }
 
   async countEvents(): Promise<number> {

@@ -15,6 +15,7 @@ import Database from 'better-sqlite3'
 import type { GroupEvent, MessageEvent, RoomEvent } from '../../domain/events.ts'
 import type {
   ActionRecord,
+  BlacklistEntry,
   Change,
   CommitResult,
   GuardStore,
@@ -163,6 +164,7 @@ export class SqliteGuardStore implements GuardStore {
       )
       decisionIds.push(Number(r.lastInsertRowid))
     }
+    for (const b of change.blacklist ?? []) s.putBlacklisted.run(b.owner, b.member, Date.parse(b.ts), JSON.stringify(b))
     return { stored: true, decisionIds }
   }
 
@@ -242,6 +244,22 @@ export class SqliteGuardStore implements GuardStore {
     return rows.map((r) => JSON.parse(String(r.json)) as GroupEvent)
   }
 
+  async getBlacklisted(owners: readonly string[], member: string): Promise<BlacklistEntry | undefined> {
+    for (const owner of owners) {
+      const r = this.stmt.getBlacklisted.get(owner, member) as Row | undefined
+      if (r) return JSON.parse(String(r.json)) as BlacklistEntry
+    }
+    return undefined
+  }
+
+  async listBlacklist(owner: string): Promise<BlacklistEntry[]> {
+    return (this.stmt.listBlacklist.all(owner) as Row[]).map((r) => JSON.parse(String(r.json)) as BlacklistEntry)
+  }
+
+  async unblacklist(owner: string, member: string): Promise<boolean> {
+    return this.guarded('unblacklist', () => this.stmt.unblacklist.run(owner, member).changes > 0)
+  }
+
   async countEvents(): Promise<number> {
     return Number((this.stmt.countEvents.get() as Row).n)
   }
@@ -278,6 +296,12 @@ function prepare(db: Database.Database) {
   return {
     insertEvent: db.prepare('INSERT INTO events (id, kind, room, ts, ts_ms, json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
     hasEvent: db.prepare('SELECT 1 FROM events WHERE id = ?'),
+    putBlacklisted: db.prepare(
+      'INSERT INTO blacklist (owner, member, ts_ms, json) VALUES (?, ?, ?, ?) ON CONFLICT (owner, member) DO UPDATE SET ts_ms = excluded.ts_ms, json = excluded.json',
+    ),
+    getBlacklisted: db.prepare('SELECT json FROM blacklist WHERE owner = ? AND member = ?'),
+    listBlacklist: db.prepare('SELECT json FROM blacklist WHERE owner = ? ORDER BY ts_ms, member'),
+    unblacklist: db.prepare('DELETE FROM blacklist WHERE owner = ? AND member = ?'),
     getEvent: db.prepare('SELECT json FROM events WHERE id = ?'),
     countEvents: db.prepare('SELECT count(*) AS n FROM events'),
     listMessages: db.prepare(

@@ -117,4 +117,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE recent_pictures (room TEXT NOT NULL, id TEXT NOT NULL, ms INTEGER NOT NULL, json TEXT NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (room, id));
   CREATE INDEX recent_pictures_time ON recent_pictures (room, ms);
   `,
+  // 9: each owner's cross-group blacklist
+  `
+  CREATE TABLE blacklist (owner TEXT NOT NULL, member TEXT NOT NULL, ts_ms INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (owner, member));
+  `,
 ]

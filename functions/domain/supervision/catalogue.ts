@@ -7,6 +7,7 @@
  *   const supervisor = supervisorFor(config, store, { policy, classifier: true })
  */
 import type { SupervisionStore } from '../../ports/supervision-store.port.ts'
+import { BLACKLIST_RULE_ID, blacklistInitial } from '../blacklist.ts'
 import { type Config, groupKey, resolveRoomConfig } from '../config.ts'
 import type { LearnedPolicy } from '../learning/rule-learner.ts'
 import { ruleName } from '../owner-words.ts'
@@ -19,6 +20,8 @@ export interface CatalogueSources {
   readonly classifier?: boolean | undefined
   /** The rooms' stored snapshots (the guard store), for a supervisor that does not see the events. */
   readonly rooms?: RoomDirectory | undefined
+  /** The owners' blacklists (the guard store), for 黑名单 / 解除黑名单. */
+  readonly blacklist?: SupervisorDeps['blacklist']
   /** Told of every answer and change of a rule's state (metrics). */
   readonly onNote?: SupervisorDeps['onNote']
 }
@@ -39,6 +42,9 @@ export function ruleCatalogue(config: Config, sources: CatalogueSources = {}): (
         name: ruleName(r.id, { sentence: r.sentence }),
       })),
       ...(sources.classifier ? [{ id: CLASSIFIER_RULE_ID, initial: 'shadow' as const, name: ruleName(CLASSIFIER_RULE_ID) }] : []),
+      ...(cfg.blacklist.action === 'off'
+        ? []
+        : [{ id: BLACKLIST_RULE_ID, initial: blacklistInitial(cfg), name: ruleName(BLACKLIST_RULE_ID) }]),
     ]
     cache.set(`${room}\u0000${key}`, rules)
     return rules
@@ -77,6 +83,7 @@ export function supervisorFor(config: Config, store: SupervisionStore, sources: 
     },
     configRooms: Object.keys(config.groups).filter((g) => g !== '*'),
     rooms: sources.rooms,
+    blacklist: sources.blacklist,
     options: supervisionOptions(config),
     onNote: sources.onNote,
   })

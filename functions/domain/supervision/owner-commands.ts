@@ -12,6 +12,8 @@
  *   安静 开 G1 / quiet on G1     private alerts to me instead of public @-warnings in that group
  *   安静 关 G1 / quiet off G1
  *   日报 / report                today's report
+ *   黑名单 / blacklist           the members on my blacklist (removed for a violation in one of my groups)
+ *   解除黑名单 小王 / unblacklist 小王   takes a member off it, by name or WeChat id (an @ is fine)
  *   帮助 / help
  *
  * @example
@@ -25,6 +27,8 @@ export type OwnerCommand =
   | { readonly kind: 'rule'; readonly command: OwnerRuleCommand; readonly ref: string }
   | { readonly kind: 'quiet'; readonly on: boolean; readonly group?: string | undefined }
   | { readonly kind: 'report' }
+  | { readonly kind: 'blacklist' }
+  | { readonly kind: 'unblacklist'; readonly who: string }
   | { readonly kind: 'help' }
 
 const RULE_WORDS: Record<string, OwnerRuleCommand> = {
@@ -52,7 +56,13 @@ export function parseOwnerCommand(text: string): OwnerCommand | undefined {
     if (head === '规则' || head === 'rules') return { kind: 'list' }
     if (head === '日报' || head === 'report') return { kind: 'report' }
     if (head === '帮助' || head === 'help') return { kind: 'help' }
+    if (head === '黑名单' || head === 'blacklist') return { kind: 'blacklist' }
   }
+  if ((head === '解除黑名单' || head === 'unblacklist') && rest.length > 0)
+    return { kind: 'unblacklist', who: rest.join(' ').replace(/^@/u, '') }
+  // 解除黑名单@小王, written without a space
+  const glued = /^解除黑名单@?(.+)$/u.exec(first)
+  if (glued?.[1] && rest.length === 0) return { kind: 'unblacklist', who: glued[1] }
   const command = RULE_WORDS[head]
   if (command && rest.length === 1) return { kind: 'rule', command, ref: rest[0] as string }
   if (head === '安静' || head === 'quiet') {
@@ -71,5 +81,7 @@ export const OWNER_HELP = [
   '启用 R3 — 规则自动执行；试运行 R3 — 只提议、等我审批；停用 R3 — 关闭规则',
   '安静 开 G1 / 安静 关 G1 — 该群改为私信提醒我，不在群里@警告',
   '日报 — 今天的处理情况',
+  '黑名单 — 在我的某个群因违规被移出、在我所有群都会被处理的成员',
+  '解除黑名单 小王 — 把成员移出黑名单（昵称或微信号）',
   '审批：回复 Y<编号> 执行，N<编号> 不处理',
 ].join('\n')

@@ -23,7 +23,7 @@
  *   setInterval(async () => run(await supervisor.tick(new Date())), 60_000)
  */
 import type { ApprovalRecord } from '../../ports/approval-store.port.ts'
-import type { RoomRecord } from '../../ports/guard-store.port.ts'
+import type { BlacklistEntry, GuardStore, RoomRecord } from '../../ports/guard-store.port.ts'
 import {
   type DayAddition,
   type OwnerPacing,
@@ -117,6 +117,8 @@ export interface SupervisorDeps {
    * the event stream itself (the AWS approvals function). @default only the rooms `observe` saw
    */
   readonly rooms?: RoomDirectory | undefined
+  /** The owners' blacklists (the guard store), for 黑名单 and 解除黑名单. @default those commands say the list is not kept here */
+  readonly blacklist?: Pick<GuardStore, 'listBlacklist' | 'unblacklist'> | undefined
   readonly options?: Partial<SupervisionOptions> | undefined
   /** Told of every answer and every change of a rule's state (by its record or the owner's command), e.g. for metrics. */
   readonly onNote?: ((note: SupervisionNote) => void) | undefined
@@ -237,6 +239,10 @@ export class Supervisor {
         return say(rulesListText(await this.listing(managed)))
       case 'report':
         return say(await this.report(managed, at))
+      case 'blacklist':
+        return say(await this.blacklistText(managed))
+      case 'unblacklist':
+        return say(await this.unblacklist(managed, command.who))
       case 'quiet': {
         const room = this.findRoom(managed, command.group)
         if (!room) return say(`[qunguard] 找不到群「${command.group ?? ''}」。回复「规则」查看群编号（G1、G2…）。`)
@@ -456,6 +462,44 @@ export class Supervisor {
   }
 
   /** Rooms this WeChat id owns or administers (room snapshots and the config). */
+  // —— the owners' blacklists (blacklist.ts) ———————————————————————————————————————
+
+  /** Whose blacklists a sender manages: the owners of the groups they own or administer. */
+  private listOwners(managed: readonly string[]): string[] {
+    const owners = managed.map((room) => this.rooms.get(room)?.owner ?? this.deps.configStaff?.(room, this.rooms.get(room)?.topic).owner)
+    return [...new Set(owners.filter((x): x is string => Boolean(x)))].sort()
+  }
+
+  private async listed(managed: readonly string[]): Promise<BlacklistEntry[]> {
+    const book = this.deps.blacklist
+    if (!book) return []
+    const out: BlacklistEntry[] = []
+    for (const owner of this.listOwners(managed)) out.push(...(await book.listBlacklist(owner)))
+    return out
+  }
+
+  private async blacklistText(managed: readonly string[]): Promise<string> {
+    const entries = await this.listed(managed)
+    if (!entries.length) return '[qunguard] 黑名单是空的：还没有成员因违规被移出。'
+    for (const e of entries) await this.knowRoom(e.room)
+    const day = (ts: string) => new Date(Date.parse(ts) + this.o.utcOffsetMinutes * 60_000).toISOString().slice(5, 16).replace('T', ' ')
+    const lines = entries.map((e, i) => `${i + 1}. ${memberName(e.name, e.member)} — ${day(e.ts)} 在「${this.topic(e.room)}」因违规被移出`)
+    return [`[qunguard] 黑名单（${entries.length} 人，在你所有的群都会被处理）：`, ...lines, '解除：回复「解除黑名单 昵称」'].join('\n')
+  }
+
+  private async unblacklist(managed: readonly string[], who: string): Promise<string> {
+    const book = this.deps.blacklist
+    const entries = await this.listed(managed)
+    const exact = entries.filter((e) => e.member === who || e.name === who)
+    const hits = exact.length ? exact : entries.filter((e) => e.name?.includes(who))
+    const names = [...new Set(hits.map((e) => e.member))]
+    if (!book || names.length === 0) return `[qunguard] 黑名单里没有「${who}」。回复「黑名单」查看名单。`
+    if (names.length > 1)
+      return `[qunguard] 黑名单里有 ${names.length} 人与「${who}」相符（${hits.map((e) => memberName(e.name, e.member)).join('、')}），请写完整的昵称或微信号。`
+    for (const e of hits) await book.unblacklist(e.owner, e.member)
+    return `[qunguard] 已将 ${memberName(hits[0]?.name, hits[0]?.member ?? who)} 移出黑名单：再入群或发言不再因此被处理。`
+  }
+
   private async managedBy(who: string): Promise<string[]> {
     await this.knowAllRooms()
     const rooms = new Set<string>([...this.rooms.keys(), ...(this.deps.configRooms ?? [])])
@@ -529,8 +573,8 @@ export class Supervisor {
 
   private summary(h: HandledDecision, action: string): string {
     const msg = h.message
-    const who = memberName(msg?.senderName, h.decision.target)
-    const what = msg ? describeMessage(msg).slice(0, 40) : ''
+    const who = memberName(msg?.senderName ?? h.about?.name, h.decision.target)
+    const what = (msg ? describeMessage(msg) : (h.about?.what ?? '')).slice(0, 40)
     const rule = this.ruleName(h.decision.room, h.decision.rule)
     return `群「${this.topic(h.decision.room)}」${who}：${what} → ${stepName(action)}（${rule.slice(0, 40)}）`
   }
