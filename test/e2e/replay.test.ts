@@ -96,4 +96,55 @@ describe('replay', () => {
     const second = await run('b.jsonl')
     expect(second.text).toBe(first.text)
   })
+
+  it('replays the owner’s blacklist: a removal after an offence flags the member in the owner’s other group, a rejoin is removed', async () => {
+    const dir = replayDir()
+    const config = path.join(dir, 'c.yaml')
+    fs.writeFileSync(
+      config,
+      'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n        action: warn\n  "宝妈群":\n    blacklist:\n      action: remove\n',
+    )
+    const t = (minute: number) => `2026-03-01T20:${String(minute).padStart(2, '0')}:00+08:00`
+    const room = (id: string, room: string, topic: string) => ({
+      id,
+      kind: 'room',
+      room,
+      topic,
+      owner: 'wxid_owner',
+      admins: [],
+      members: ['wxid_owner', 'wxid_m'],
+      names: { wxid_m: '推广小王' },
+      ts: t(0),
+    })
+    const events = [
+      { id: 'a', kind: 'account', self: 'wxid_bot', ts: t(0) },
+      room('s1', 'r1', '宝妈群'),
+      room('s2', 'r2', '业主群'),
+      { id: 'e1', kind: 'message', room: 'r1', sender: 'wxid_m', senderName: '推广小王', type: 'text', text: '加微信领券', ts: t(1) },
+      { id: 'e2', kind: 'leave', room: 'r1', members: ['wxid_m'], remover: 'wxid_owner', ts: t(5) },
+      { id: 'e3', kind: 'join', room: 'r1', members: ['wxid_m'], via: 'qrcode', ts: t(9) },
+    ]
+    const history = path.join(dir, 'h.jsonl')
+    fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
+    const out = path.join(dir, 'd.jsonl')
+    const ownerLog = path.join(dir, 'owner.log')
+    await replay({ history: [history], config, out, ownerLog, log: () => {}, progress: false })
+    const decisions = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(decisions.map((d) => [d.event, d.room, d.rule, d.action, d.mode])).toEqual([
+      ['e1', 'r1', 'no-ads', 'warn', 'active'],
+      ['e2', 'r2', 'blacklist', 'ask-owner', 'shadow'],
+      ['e3', 'r1', 'blacklist', 'remove', 'active'],
+    ])
+    expect(decisions[1].reason).toBe('黑名单：曾在「宝妈群」因违规被移出')
+    const told: string[] = fs
+      .readFileSync(ownerLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).text)
+    expect(told).toContainEqual(expect.stringContaining('群：业主群\n成员：推广小王\n事件：在「宝妈群」被移出，仍在本群'))
+  })
 })
