@@ -14,7 +14,15 @@
  */
 import type { ActionExecutor, ActionOutcome, ActionRequest } from '../ports/action-executor.port.ts'
 import type { FactsStore } from '../ports/facts-store.port.ts'
-import type { BlacklistEntry, DecisionToStore, GuardStore, MemberRecord, OffenceRecord, RoomRecord } from '../ports/guard-store.port.ts'
+import type {
+  About,
+  BlacklistEntry,
+  DecisionToStore,
+  GuardStore,
+  MemberRecord,
+  OffenceRecord,
+  RoomRecord,
+} from '../ports/guard-store.port.ts'
 import { BLACKLIST_RULE_ID, blacklistInitial, blacklistReason, listsFor, readsListOf } from './blacklist.ts'
 import type { Config, RoomConfig } from './config.ts'
 import { groupKey, resolveRoomConfig } from './config.ts'
@@ -86,11 +94,7 @@ export interface HandledDecision {
   readonly about?: About | undefined
 }
 
-/** What a decision is about when no message of its room is: the member's name, and what happened in words. */
-export interface About {
-  readonly name?: string | undefined
-  readonly what: string
-}
+export type { About }
 
 /** A shadow decision put to the owner: what approving it would carry out, and what it is about. */
 export interface Proposal {
@@ -297,7 +301,7 @@ export class Guard {
     const removing = toStore.some((d) => d.mode === 'active' && d.action === 'remove')
     const listed = removing
       ? await this.listRemoved(msg, await this.placeOf(msg.room, room), [{ member: msg.sender, name: msg.senderName }], violation.rule.id)
-      : { entries: [], decisions: [], abouts: new Map<string, About>(), topics: new Map<string, string>() }
+      : { entries: [], decisions: [], topics: new Map<string, string>() }
     const all = [...toStore, ...listed.decisions]
     const r = await this.store.commit({ event: msg, members: newMember, offences: [offence], decisions: all, blacklist: listed.entries })
     if (!r.stored) return this.notStored(msg)
@@ -306,7 +310,7 @@ export class Guard {
     for (const [i, d] of all.entries()) {
       const elsewhere = d.room !== msg.room
       const h = elsewhere
-        ? toHandled(r.decisionIds[i] ?? -1, d, undefined, listed.topics.get(d.room) ?? '', listed.abouts.get(d.room))
+        ? toHandled(r.decisionIds[i] ?? -1, d, undefined, listed.topics.get(d.room) ?? '')
         : toHandled(r.decisionIds[i] ?? -1, d, msg, room?.topic ?? '')
       handled.push(h.request && this.executor ? { ...h, outcome: await this.execute(this.executor, h.request) } : h)
     }
@@ -333,20 +337,17 @@ export class Guard {
     const members = this.joined(event)
     const place = await this.placeOf(event.room)
     const decisions: DecisionToStore[] = []
-    const abouts = new Map<string, About>()
     if (place.cfg.mode !== 'off' && place.cfg.blacklist.action !== 'off') {
       for (const m of members) {
         if (this.isProtectedIn(place, m.member, m.joinedAt)) continue
         const entry = await this.store.getBlacklisted(listsFor(place.owner, place.cfg), m.member)
-        const d = entry && (await this.blacklistDecision(event, place, m.member, m.name ?? entry.name, entry))
-        if (!d) continue
-        decisions.push(d)
-        abouts.set(m.member, { name: m.name ?? entry.name, what: '入群' })
+        const d = entry && (await this.blacklistDecision(event, place, m.member, m.name ?? entry.name, entry, '入群'))
+        if (d) decisions.push(d)
       }
     }
     const r = await this.store.commit({ event, members, decisions })
     if (!r.stored) return this.notStored(event)
-    return this.handledOf(event, decisions, r.decisionIds, (d) => [place.record?.topic ?? '', abouts.get(d.target)])
+    return this.handledOf(event, decisions, r.decisionIds, () => place.record?.topic ?? '')
   }
 
   /** Leaves recorded; a member the owner, an admin or the bot removed for a violation is listed and flagged elsewhere. */
@@ -366,7 +367,7 @@ export class Guard {
     const r = await this.store.commit({ event, members, decisions: listed?.decisions ?? [], blacklist: listed?.entries ?? [] })
     if (!r.stored) return this.notStored(event)
     if (!listed) return { status: 'stored', event, decisions: [] }
-    return this.handledOf(event, listed.decisions, r.decisionIds, (d) => [listed.topics.get(d.room) ?? '', listed.abouts.get(d.room)])
+    return this.handledOf(event, listed.decisions, r.decisionIds, (d) => listed.topics.get(d.room) ?? '')
   }
 
   /**
@@ -380,7 +381,7 @@ export class Guard {
     removed: readonly { member: string; name?: string | undefined }[],
     rule: string | undefined,
   ): Promise<Listing> {
-    const out: Listing = { entries: [], decisions: [], abouts: new Map(), topics: new Map() }
+    const out: Listing = { entries: [], decisions: [], topics: new Map() }
     const owner = place.owner
     if (!owner || place.cfg.blacklist.action === 'off') return out
     const since = new Date(toMillis(event.ts) - place.cfg.offenceWindowDays * DAY_MS).toISOString()
@@ -409,13 +410,10 @@ export class Guard {
         if (there.cfg.mode === 'off' || !readsListOf(owner, there.owner, there.cfg)) continue
         const record = await this.store.getMember(other.room, member)
         if (!record || record.leftAt || this.isProtectedIn(there, member, record.joinedAt)) continue
-        const d = await this.blacklistDecision(event, there, member, record.name ?? name, entry, place.record?.topic)
+        const what = `在「${groupName(place.record?.topic, place.room)}」被移出，仍在本群`
+        const d = await this.blacklistDecision(event, there, member, record.name ?? name, entry, what, place.record?.topic)
         if (!d) continue
         out.decisions.push(d)
-        out.abouts.set(other.room, {
-          name: record.name ?? name,
-          what: `在「${groupName(place.record?.topic, place.room)}」被移出，仍在本群`,
-        })
         out.topics.set(other.room, other.topic)
       }
     }
@@ -429,6 +427,8 @@ export class Guard {
     member: string,
     name: string | undefined,
     entry: BlacklistEntry,
+    /** What happened, in words for the owner (入群). */
+    what: string,
     fromTopic?: string | undefined,
   ): Promise<DecisionToStore | undefined> {
     const initial = blacklistInitial(place.cfg)
@@ -452,6 +452,7 @@ export class Guard {
         text: maskPii(text),
         ownerId: place.cfg.owner ?? place.record?.owner,
         ...(effective === 'shadow' ? { proposed: 'remove' } : {}),
+        about: { ...(name ? { name: maskPii(name) } : {}), what: maskPii(what) },
       },
     }
   }
@@ -461,12 +462,11 @@ export class Guard {
     event: GroupEvent,
     decisions: readonly DecisionToStore[],
     ids: readonly number[],
-    context: (d: DecisionToStore) => [string, About | undefined],
+    topicOf: (d: DecisionToStore) => string,
   ): Promise<HandleResult> {
     const handled: HandledDecision[] = []
     for (const [i, d] of decisions.entries()) {
-      const [topic, about] = context(d)
-      const h = toHandled(ids[i] ?? -1, d, undefined, topic, about)
+      const h = toHandled(ids[i] ?? -1, d, undefined, topicOf(d))
       handled.push(h.request && this.executor ? { ...h, outcome: await this.execute(this.executor, h.request) } : h)
     }
     return { status: 'stored', event, decisions: handled }
@@ -516,12 +516,19 @@ export class Guard {
   }
 
   /**
-   * The decisions already stored for a message, with what they send — for a redelivered event
-   * whose first handling may have died between storing and sending. Executes nothing.
+   * The decisions already stored for an event (a message's, or a join's or a removal's for the
+   * blacklist), with what they send — for a redelivered event whose first handling may have died
+   * between storing and sending. Executes nothing.
    */
-  async storedDecisions(msg: MessageEvent): Promise<HandledDecision[]> {
-    const [decisions, room] = await Promise.all([this.store.listDecisions({ event: msg.id }), this.store.getRoom(msg.room)])
-    return decisions.map(({ id, ts: _ts, ...d }) => toHandled(id, d, msg, room?.topic ?? ''))
+  async storedDecisions(event: GroupEvent): Promise<HandledDecision[]> {
+    const msg = event.kind === 'message' ? (maskEvent(event) as MessageEvent) : undefined
+    const topics = new Map<string, string>()
+    const out: HandledDecision[] = []
+    for (const { id, ts: _ts, ...d } of await this.store.listDecisions({ event: event.id })) {
+      if (!topics.has(d.room)) topics.set(d.room, (await this.store.getRoom(d.room))?.topic ?? '')
+      out.push(toHandled(id, d, msg?.room === d.room ? msg : undefined, topics.get(d.room) ?? ''))
+    }
+    return out
   }
 
   /**
@@ -604,14 +611,9 @@ export function sameEvent(stored: GroupEvent, incoming: GroupEvent): boolean {
 }
 
 /** A stored (or about to be stored) decision as what to carry out now, or what to propose to the owner. */
-function toHandled(
-  id: number,
-  stored: DecisionToStore,
-  msg: MessageEvent | undefined,
-  roomTopic: string,
-  about?: About | undefined,
-): HandledDecision {
+function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent | undefined, roomTopic: string): HandledDecision {
   const { outgoing, ...decision } = stored
+  const about = outgoing?.about
   const context = { ...(msg ? { message: msg } : {}), ...(about ? { about } : {}) }
   if (!outgoing) return { id, decision, ...context }
   // A decision about no message names the event that caused it (a join, a removal elsewhere).
@@ -652,7 +654,6 @@ interface Place {
 interface Listing {
   readonly entries: BlacklistEntry[]
   readonly decisions: DecisionToStore[]
-  /** Per other room: what the decision there is about, and the room's name. */
-  readonly abouts: Map<string, About>
+  /** Per other room: the room's name. */
   readonly topics: Map<string, string>
 }

@@ -116,6 +116,8 @@ export async function moderateMessage(deps: ModerateDeps, req: ModerateRequest, 
 export async function moderateMembership(deps: ModerateDeps, event: JoinEvent | LeaveEvent): Promise<HandleResult> {
   const guard = typeof deps.guard === 'function' ? await deps.guard() : deps.guard
   const result = await guard.handleEvent(event)
+  // Stored before: send again what it decided then (same deduplication ids), as for a message.
+  if (result.status === 'duplicate') await dispatch(deps, await guard.storedDecisions(event), undefined)
   if (result.status !== 'stored') return result
   for (const d of result.decisions) {
     metrics.addMetric(d.decision.mode === 'active' ? 'Decisions' : 'ShadowDecisions', MetricUnit.Count, 1)

@@ -72,6 +72,14 @@ export interface Outgoing {
   readonly ownerId?: string | undefined
   /** For shadow decisions: the action approving it carries out. */
   readonly proposed?: Decision['action'] | undefined
+  /** For a decision about no message of its room (a blacklisted member joining): who, and what happened. */
+  readonly about?: About | undefined
+}
+
+/** What a decision is about when no message of its room is: the member's name, and what happened in words. */
+export interface About {
+  readonly name?: string | undefined
+  readonly what: string
 }
 
 /** A decision as the Guard hands it to the store. */

@@ -53,13 +53,19 @@ describe('the cross-group blacklist', () => {
   })
 
   it('removes a listed member who joins again, where the owner chose remove; staff and whitelisted members are never listed', async () => {
-    const { run, store } = session({ r1: { blacklist: { action: 'remove' } }, r2: { whitelist: ['wxid_chat'] } })
+    const { run, store, s } = session({ r1: { blacklist: { action: 'remove' } }, r2: { whitelist: ['wxid_chat'] } })
     for (const e of [account(), ...rooms]) await run(e)
     await run(message({ room: 'r1', sender: 'wxid_m', text: '加微信', ts: at(1) }), 1)
     await run({ kind: 'leave', id: 'l1', ts: at(2), room: 'r1', members: ['wxid_m'], remover: 'wxid_bot' }, 2)
-    const back = await run(join({ room: 'r1', members: ['wxid_m', 'wxid_new'], names: { wxid_m: '小王2号' }, ts: at(60) }), 60)
+    const rejoin = join({ room: 'r1', members: ['wxid_m', 'wxid_new'], names: { wxid_m: '小王2号' }, ts: at(60) })
+    const back = await run(rejoin, 60)
     expect(lines(back)).toEqual(['r1 blacklist remove active'])
     expect(back.decisions[0]?.request?.decision.reason).toBe('黑名单：曾在「宝妈交流群」因违规被移出')
+    // A redelivered join finds its stored decision, with what it was about (AWS sends it again).
+    const stored = await s.guard.storedDecisions(rejoin)
+    expect(stored.map((h) => [h.decision.rule, h.request?.decision.action, h.about])).toEqual([
+      ['blacklist', 'remove', { name: '小王2号', what: '入群' }],
+    ])
     // An admin's ad is removed from nothing and lists nobody; neither does a whitelisted member's in r2.
     await run(message({ room: 'r1', sender: 'wxid_admin', text: '加微信', ts: at(61) }), 61)
     await run(message({ room: 'r2', sender: 'wxid_chat', text: '加微信', ts: at(62) }), 62)
