@@ -99,6 +99,16 @@ const GroupSettingsSchema = z.strictObject({
       trust: z.array(z.string().min(1)).default([]),
     })
     .optional(),
+  /** A message to members who join, with the group's rules (docs/rules.md#welcome-and-群规). Opt-in. */
+  welcome: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** The greeting before the rules. @default 欢迎加入「群名」！ */
+      text: z.string().min(1).max(500).optional(),
+    })
+    .optional(),
+  /** Answer a member's 群规 in the group with the rules enforced there. @default true */
+  rulesOnRequest: z.boolean().optional(),
   /** Vision features members can ask for: `识别`/`OCR` (text of a picture), `评分` (a playful selfie score). */
   pictures: z
     .strictObject({
@@ -232,6 +242,8 @@ export interface RoomConfig {
   readonly rules: readonly KeywordRule[]
   readonly privacy: { readonly action: 'recall' | 'alert-owner' | 'off'; readonly kinds: readonly PiiKind[] }
   readonly blacklist: { readonly action: 'remove' | 'ask-owner' | 'off'; readonly trust: readonly string[] }
+  readonly welcome: { readonly enabled: boolean; readonly text?: string | undefined }
+  readonly rulesOnRequest: boolean
   readonly pictures: {
     readonly ocrOnRequest: boolean
     readonly selfieScore: boolean
@@ -251,6 +263,8 @@ export const ROOM_DEFAULTS: RoomConfig = {
   rules: [],
   privacy: { action: 'recall', kinds: ['id-card', 'bank-card', 'plate'] },
   blacklist: { action: 'ask-owner', trust: [] },
+  welcome: { enabled: false },
+  rulesOnRequest: true,
   pictures: { ocrOnRequest: true, selfieScore: false, nsfw: 'recall', nsfwThreshold: 0.8 },
 }
 
@@ -449,6 +463,8 @@ export function resolveRoomConfig(config: Config, room: string): RoomConfig {
     rules: [...(d.rules ?? []).filter((r) => !overridden.has(r.id)), ...(o.rules ?? [])],
     privacy: o.privacy ?? d.privacy ?? ROOM_DEFAULTS.privacy,
     blacklist: o.blacklist ?? d.blacklist ?? ROOM_DEFAULTS.blacklist,
+    welcome: o.welcome ?? d.welcome ?? ROOM_DEFAULTS.welcome,
+    rulesOnRequest: o.rulesOnRequest ?? d.rulesOnRequest ?? ROOM_DEFAULTS.rulesOnRequest,
     pictures: o.pictures ?? d.pictures ?? ROOM_DEFAULTS.pictures,
   }
 }

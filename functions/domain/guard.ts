@@ -24,14 +24,15 @@ import type {
   RoomRecord,
 } from '../ports/guard-store.port.ts'
 import { BLACKLIST_RULE_ID, blacklistInitial, blacklistReason, listsFor, readsListOf } from './blacklist.ts'
-import type { Config, RoomConfig } from './config.ts'
+import type { Config, KeywordRule, RoomConfig } from './config.ts'
 import { groupKey, resolveRoomConfig } from './config.ts'
 import type { Decision, GroupEvent, MessageEvent } from './events.ts'
 import { parseEvent, toMillis } from './events.ts'
+import { groupRulesText, isRulesRequest, welcomeText } from './group-rules.ts'
 import type { LearnedPolicy } from './learning/rule-learner.ts'
 import type { LearnedRule } from './learning/rules.ts'
 import { type SenderInfo, StoredPolicyRunner } from './learning/stored-policy-runner.ts'
-import { groupName, memberName, ruleName } from './owner-words.ts'
+import { groupName, memberName, ruleName, withoutEvidence } from './owner-words.ts'
 import {
   CLASSIFIER_RULE_ID,
   type ClassifierRuleOptions,
@@ -257,8 +258,13 @@ export class Guard {
     // A keyword rule's catch counts towards a second offence for the learned rules too.
     if (violation && !violation.learned) await this.learned?.caught(msg)
     if (!violation) {
-      const r = await this.store.commit({ event: msg, members: newMember })
-      return r.stored ? { status: 'stored', event: msg, decisions: [] } : this.notStored(msg)
+      // A member's 群规: answered in the group with the rules enforced here.
+      const rules =
+        cfg.rulesOnRequest && cfg.mode === 'active' && isRulesRequest(msg.text) ? await this.rulesOf(msg.room, cfg, room?.topic) : undefined
+      const replies = rules ? [replyDecision(msg, msg.room, msg.sender, 'rules', '成员询问群规', rules)] : []
+      const r = await this.store.commit({ event: msg, members: newMember, decisions: replies })
+      if (!r.stored) return this.notStored(msg)
+      return this.handledOf(msg, replies, r.decisionIds, () => room?.topic ?? '')
     }
 
     const mode = cfg.mode === 'shadow' || violation.mode === 'shadow' ? 'shadow' : 'active'
@@ -319,6 +325,17 @@ export class Guard {
 
   // —— the owner's blacklist (blacklist.ts) ————————————————————————————————————————
 
+  /** The rules enforced in a room for its members (group-rules.ts): keyword rules, learned rules acting alone, the blacklist. */
+  private async rulesOf(room: string, cfg: RoomConfig, topic: string | undefined): Promise<string | undefined> {
+    const acting = async (id: string, initial: 'active' | 'shadow') =>
+      (this.supervision ? await this.supervision.modeOf(room, id, initial) : initial) === 'active'
+    const keyword: KeywordRule[] = []
+    for (const r of cfg.rules) if (await acting(r.id, r.mode)) keyword.push(r)
+    const learned: string[] = []
+    for (const r of this.learned?.policy.rooms[room]?.rules ?? []) if (await acting(r.id, r.mode)) learned.push(withoutEvidence(r.sentence))
+    return groupRulesText(groupName(topic, room), cfg, keyword, learned)
+  }
+
   /** A room as the blacklist sees it: its record, settings, owner and the bot's own id. */
   private async placeOf(room: string, known?: RoomRecord | undefined): Promise<Place> {
     const record = known ?? (await this.store.getRoom(room))
@@ -344,6 +361,15 @@ export class Guard {
         const d = entry && (await this.blacklistDecision(event, place, m.member, m.name ?? entry.name, entry, '入群'))
         if (d) decisions.push(d)
       }
+    }
+    // Welcome (opt-in): the members who joined and are not being removed, in one message with the rules.
+    const listed = new Set(decisions.map((d) => d.target))
+    const welcomed = members.filter((m) => !listed.has(m.member) && !this.isProtectedIn(place, m.member))
+    if (place.cfg.welcome.enabled && place.cfg.mode === 'active' && welcomed.length) {
+      const topic = groupName(place.record?.topic, place.room)
+      const names = welcomed.map((m) => ({ id: m.member, name: m.name }))
+      const text = welcomeText(topic, names, await this.rulesOf(place.room, place.cfg, place.record?.topic), place.cfg.welcome.text)
+      decisions.push(replyDecision(event, place.room, welcomed[0]?.member ?? '', 'welcome', '欢迎新成员', text))
     }
     const r = await this.store.commit({ event, members, decisions })
     if (!r.stored) return this.notStored(event)
@@ -656,4 +682,19 @@ interface Listing {
   readonly decisions: DecisionToStore[]
   /** Per other room: the room's name. */
   readonly topics: Map<string, string>
+}
+
+/** Something said in the group (a welcome, the rules on request): carried out at once, supervised by nobody. */
+function replyDecision(event: GroupEvent, room: string, target: string, rule: string, reason: string, text: string): DecisionToStore {
+  return {
+    event: event.id,
+    room,
+    target,
+    action: 'reply',
+    mode: 'active',
+    rule,
+    score: 1,
+    reason,
+    outgoing: { text: maskPii(text) },
+  }
 }

@@ -97,12 +97,12 @@ describe('replay', () => {
     expect(second.text).toBe(first.text)
   })
 
-  it('replays the owner’s blacklist: a removal after an offence flags the member in the owner’s other group, a rejoin is removed', async () => {
+  it('replays the owner’s blacklist and welcomes: a removal after an offence flags the member in the owner’s other group, a rejoin is removed', async () => {
     const dir = replayDir()
     const config = path.join(dir, 'c.yaml')
     fs.writeFileSync(
       config,
-      'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n        action: warn\n  "宝妈群":\n    blacklist:\n      action: remove\n',
+      'groups:\n  "*":\n    welcome: { enabled: true }\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n        action: warn\n  "宝妈群":\n    blacklist:\n      action: remove\n',
     )
     const t = (minute: number) => `2026-03-01T20:${String(minute).padStart(2, '0')}:00+08:00`
     const room = (id: string, room: string, topic: string) => ({
@@ -123,6 +123,7 @@ describe('replay', () => {
       { id: 'e1', kind: 'message', room: 'r1', sender: 'wxid_m', senderName: '推广小王', type: 'text', text: '加微信领券', ts: t(1) },
       { id: 'e2', kind: 'leave', room: 'r1', members: ['wxid_m'], remover: 'wxid_owner', ts: t(5) },
       { id: 'e3', kind: 'join', room: 'r1', members: ['wxid_m'], via: 'qrcode', ts: t(9) },
+      { id: 'e4', kind: 'join', room: 'r1', members: ['wxid_new'], names: { wxid_new: '新妈妈' }, via: 'invite', ts: t(10) },
     ]
     const history = path.join(dir, 'h.jsonl')
     fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
@@ -138,6 +139,7 @@ describe('replay', () => {
       ['e1', 'r1', 'no-ads', 'warn', 'active'],
       ['e2', 'r2', 'blacklist', 'ask-owner', 'shadow'],
       ['e3', 'r1', 'blacklist', 'remove', 'active'],
+      ['e4', 'r1', 'welcome', 'reply', 'active'], // the listed member is removed, not welcomed
     ])
     expect(decisions[1].reason).toBe('黑名单：曾在「宝妈群」因违规被移出')
     const told: string[] = fs

@@ -188,6 +188,8 @@ export class Supervisor {
    */
   async onDecision(h: HandledDecision, at: Date, extra: { readonly imageText?: string | undefined } = {}): Promise<SupervisorEffect[]> {
     const d = h.decision
+    // What the guard says in a group (a welcome, the rules on request) is no rule's decision.
+    if (d.action === 'reply') return []
     const now = at.toISOString()
     // The group's name from the store, until (or when no) room snapshot names it.
     await this.knowRoom(d.room)

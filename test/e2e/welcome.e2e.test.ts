@@ -1,0 +1,45 @@
+/** Welcome and 群规 end to end on wechaty-puppet-mock, through the QunGuard plugin. */
+import { afterEach, describe, expect, it } from 'vitest'
+import { MockWorld } from '../../bot-host/mock-world.ts'
+import { QunGuard } from '../../bot-host/qunguard-plugin.ts'
+import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { parseConfig } from '../../functions/domain/config.ts'
+
+let current: { world: MockWorld; store: SqliteGuardStore; stop: () => void } | undefined
+
+afterEach(async () => {
+  if (!current) return
+  current.stop()
+  await current.world.stop()
+  await current.store.close()
+  current = undefined
+})
+
+describe('welcome and 群规 on wechaty-puppet-mock', () => {
+  it('greets a member who joins with the group’s rules, and answers 群规 in the group', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    const config = parseConfig({
+      groups: { '*': { welcome: { enabled: true }, rules: [{ id: 'no-ads', any: ['加微信'], reason: '本群禁止广告' }] } },
+    })
+    const plugin = QunGuard({ store, config, tickMs: 0 })
+    const world = await MockWorld.start({ plugins: [plugin] })
+    current = { world, store, stop: () => plugin.stop() }
+    const settle = async () => {
+      await plugin.idle()
+      await world.settle()
+      await plugin.idle()
+    }
+    const owner = world.contact('群主', 'wxid_owner')
+    const old = world.contact('老成员', 'wxid_old')
+    const room = world.room('亲子群', { owner, members: [old] })
+    const rules =
+      '「亲子群」群规：\n1. 本群禁止广告（第 1 次警告，第 2 次警告，第 3 次移出群聊）\n2. 在群主的其他群因违规被移出的成员，在本群同样会被移出'
+
+    await world.join(room, world.contact('新妈妈', 'wxid_new'), old)
+    await settle()
+    expect(world.said(room)).toEqual([`@新妈妈 欢迎加入「亲子群」！\n${rules}\n请大家共同遵守，谢谢！`])
+    await world.say(old, room, '群规')
+    await settle()
+    expect(world.said(room).at(-1)).toBe(rules)
+  })
+})
