@@ -111,6 +111,7 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     policy: options.policy,
     rooms: options.store,
     blacklist: options.store,
+    members: options.store,
   })
   let timer: NodeJS.Timeout | undefined
 

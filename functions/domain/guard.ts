@@ -74,11 +74,22 @@ export interface GuardOptions {
   readonly onWarning?: ((line: string) => void) | undefined
 }
 
-/** What supervision tells the Guard: how a rule may decide now, and whether an owner switched a room to quiet. */
+/** What supervision tells the Guard: how a rule may decide now, and what an owner changed for a room from the chat. */
 export interface RuleModes {
   modeOf(room: string, rule: string, initial: RuleState): Promise<'active' | 'shadow' | 'off'>
   quiet(room: string): Promise<boolean | undefined>
+  /** Keywords and whitelisted members an owner added from the private chat. @default none */
+  overrides?(room: string): Promise<ChatChanges>
 }
+
+/** What the Guard reads of an owner's changes from the chat (the supervision store's RoomOverrides). */
+export interface ChatChanges {
+  readonly keywords?: readonly string[] | undefined
+  readonly whitelist?: readonly { readonly id: string }[] | undefined
+}
+
+/** The keyword rule made of the keywords owners add from the private chat (加关键词). */
+export const OWNER_KEYWORDS_RULE_ID = 'owner-keywords'
 
 export interface HandledDecision {
   readonly id: number
@@ -130,6 +141,8 @@ export class Guard {
   private readonly learned: StoredPolicyRunner | undefined
   private readonly supervision: RuleModes | undefined
   private readonly onWarning: (line: string) => void
+  /** Keyword rules compiled with keywords an owner added from the chat, by group key and keywords. */
+  private readonly withChat = new Map<string, CompiledRules>()
   /** Per `groups` key that is a name: the rooms it was applied to (only to warn about ambiguity). */
   private readonly named = new Map<string, Set<string>>()
 
@@ -164,6 +177,44 @@ export class Guard {
       this.rooms.set(key, entry)
     }
     return entry
+  }
+
+  /**
+   * A room's settings as they are now: the config's (found by id or name), with what its owner
+   * changed from the private chat over them — quiet mode, keywords added (one more keyword rule,
+   * `owner-keywords`), members whitelisted.
+   */
+  private async effectiveConfig(room: string, topic: string | undefined): Promise<{ cfg: RoomConfig; rules: CompiledRules }> {
+    const base = this.roomConfig(room, topic)
+    const quiet = await this.supervision?.quiet(room)
+    const o = (await this.supervision?.overrides?.(room)) ?? {}
+    const keywords = o.keywords ?? []
+    const whitelist = (o.whitelist ?? []).map((w) => w.id)
+    if (!keywords.length && !whitelist.length) return quiet === undefined ? base : { ...base, cfg: { ...base.cfg, quiet } }
+    const rule: KeywordRule = {
+      id: OWNER_KEYWORDS_RULE_ID,
+      any: [...keywords],
+      all: [],
+      exclude: [],
+      newcomerHours: 0,
+      action: 'escalate',
+      mode: 'active',
+      reason: undefined,
+    }
+    const cfg: RoomConfig = {
+      ...base.cfg,
+      ...(quiet === undefined ? {} : { quiet }),
+      whitelist: [...base.cfg.whitelist, ...whitelist],
+      rules: keywords.length ? [...base.cfg.rules, rule] : base.cfg.rules,
+    }
+    // Compiled once per set of added keywords (owners change them rarely).
+    const key = `${groupKey(this.config, room, topic)}\u0000${keywords.join('\u0001')}`
+    let rules = this.withChat.get(key)
+    if (!rules) {
+      rules = new CompiledRules(cfg.rules)
+      this.withChat.set(key, rules)
+    }
+    return { cfg, rules }
   }
 
   private noteNamed(name: string, room: string): void {
@@ -247,10 +298,7 @@ export class Guard {
     if (before) return this.notStored(msg, before)
     const { room, member, ctx } = await this.senderOf(msg)
     // A `groups` entry may name the room instead of giving its id: its topic decides, now.
-    const room0 = this.roomConfig(msg.room, room?.topic)
-    const { rules } = room0
-    const quiet = await this.supervision?.quiet(msg.room)
-    const cfg = quiet === undefined ? room0.cfg : { ...room0.cfg, quiet }
+    const { cfg, rules } = await this.effectiveConfig(msg.room, room?.topic)
     const newMember: MemberRecord[] =
       member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
     const learned = (await this.learned?.match(msg, senderInfo(msg.sender, ctx, member), features.qr))?.rule
@@ -339,7 +387,7 @@ export class Guard {
   /** A room as the blacklist sees it: its record, settings, owner and the bot's own id. */
   private async placeOf(room: string, known?: RoomRecord | undefined): Promise<Place> {
     const record = known ?? (await this.store.getRoom(room))
-    const { cfg } = this.roomConfig(room, record?.topic)
+    const { cfg } = await this.effectiveConfig(room, record?.topic)
     return { room, record, cfg, owner: record?.owner ?? cfg.owner, self: await this.store.getSelf() }
   }
 

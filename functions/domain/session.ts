@@ -86,6 +86,7 @@ export class GuardSession {
       classifier: options.classifierRule !== undefined,
       rooms: options.store,
       blacklist: options.store,
+      members: options.store,
     })
     this.guard = new Guard({
       store: options.store,

@@ -40,6 +40,8 @@ export interface ApprovalsDeps {
   readonly rooms: RoomDirectory
   /** The owners' blacklists (the guard store), for 黑名单 / 解除黑名单. @default those commands find nobody */
   readonly blacklist?: SupervisorDeps['blacklist']
+  /** Members by name (the guard store), for 白名单 G1 小王. @default members cannot be named */
+  readonly members?: SupervisorDeps['members']
   /** The guard config: rules and their names, staff, supervision settings. */
   readonly config: Config
   /** The learned rulebook (its rules' names for owners). @default none */
@@ -49,7 +51,7 @@ export interface ApprovalsDeps {
 
 /** A Supervisor over the stores, fresh for each batch (no state kept between invocations). */
 export async function supervisorOf(
-  deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config' | 'rulebook'> & Partial<Pick<ApprovalsDeps, 'blacklist'>>,
+  deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config' | 'rulebook'> & Partial<Pick<ApprovalsDeps, 'blacklist' | 'members'>>,
   /** Also told of each note (the monitor counts expiries). */
   alsoNote?: (note: SupervisionNote) => void,
 ): Promise<Supervisor> {
@@ -57,6 +59,7 @@ export async function supervisorOf(
   return supervisorFor(deps.config, deps.approvals, {
     rooms: deps.rooms,
     blacklist: deps.blacklist,
+    members: deps.members,
     classifier: true,
     policy,
     // For the dashboard: answers, expiries, rules that earned acting alone, rules sent back to shadow or retired.
@@ -133,6 +136,7 @@ export async function depsFromEnv(): Promise<ApprovalsDeps> {
     actions: aws.queue('ACTIONS_QUEUE_URL'),
     rooms: aws.guardStore(),
     blacklist: aws.guardStore(),
+    members: aws.guardStore(),
     config: await aws.guardConfig().load(),
     rulebook: aws.rulebook(),
   }

@@ -27,9 +27,13 @@ export class RuleConflictError extends Error {
   override name = 'RuleConflictError'
 }
 
-/** What an owner switched for one room at run time (over the config file). */
+/** What an owner switched for one room at run time, from the private chat (over the config file). */
 export interface RoomOverrides {
   readonly quiet?: boolean | undefined
+  /** Keywords added in the chat (加关键词): one more keyword rule, `owner-keywords`, on the room's ladder. */
+  readonly keywords?: readonly string[] | undefined
+  /** Members whitelisted in the chat (白名单), by WeChat id, with the name they were given by. */
+  readonly whitelist?: readonly { readonly id: string; readonly name?: string | undefined }[] | undefined
 }
 
 /** How an owner has been asked: for the hourly limit, the daily budget, digests and the report. */

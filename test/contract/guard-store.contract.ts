@@ -228,6 +228,29 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect(await store.getBlacklisted(['wxid_owner'], 'wxid_spam')).toBeUndefined()
     })
 
+    it('finds a room’s present members by WeChat id or (part of) their name, exact matches first', async () => {
+      const snapshot = roomSnapshot({
+        room: 'r1',
+        members: ['wxid_a', 'wxid_b', 'wxid_c'],
+        names: { wxid_a: '小王', wxid_b: '老小王', wxid_c: '100%_x' },
+      })
+      await store.commit({ event: snapshot, room: snapshot })
+      await store.commit({
+        event: join({ room: 'r1', members: ['wxid_d'], names: { wxid_d: '小王子' }, ts: at(1) }),
+        members: [{ room: 'r1', member: 'wxid_d', name: '小王子', via: 'invite', joinedAt: at(1) }],
+      })
+      await store.commit({
+        event: { kind: 'leave', id: 'l-b', ts: at(2), room: 'r1', members: ['wxid_b'] },
+        members: [{ room: 'r1', member: 'wxid_b', name: '老小王', via: 'snapshot', leftAt: at(2) }],
+      })
+      const ids = async (who: string) => (await store.findMembers('r1', who)).map((m) => m.member)
+      expect(await ids('小王')).toEqual(['wxid_a', 'wxid_d']) // 老小王 left
+      expect(await ids('wxid_c')).toEqual(['wxid_c'])
+      expect(await ids('%_')).toEqual(['wxid_c']) // LIKE's wildcards are plain characters
+      expect(await ids('nobody')).toEqual([])
+      expect(await store.findMembers('r2', '小王')).toEqual([])
+    })
+
     it('stores nothing when part of a commit fails', async () => {
       const m = message()
       const broken = { ...decisionFor(m), reason: undefined } as unknown as Decision

@@ -97,7 +97,7 @@ describe('replay', () => {
     expect(second.text).toBe(first.text)
   })
 
-  it('replays the owner’s blacklist and welcomes: a removal after an offence flags the member in the owner’s other group, a rejoin is removed', async () => {
+  it('replays the owner’s blacklist, welcomes and chat commands: a removal after an offence flags the member in the owner’s other group, a rejoin is removed', async () => {
     const dir = replayDir()
     const config = path.join(dir, 'c.yaml')
     fs.writeFileSync(
@@ -124,6 +124,10 @@ describe('replay', () => {
       { id: 'e2', kind: 'leave', room: 'r1', members: ['wxid_m'], remover: 'wxid_owner', ts: t(5) },
       { id: 'e3', kind: 'join', room: 'r1', members: ['wxid_m'], via: 'qrcode', ts: t(9) },
       { id: 'e4', kind: 'join', room: 'r1', members: ['wxid_new'], names: { wxid_new: '新妈妈' }, via: 'invite', ts: t(10) },
+      // The owner adds a keyword to 业主群 by its name from the private chat; it applies there from then on.
+      { id: 'p1', kind: 'private', sender: 'wxid_owner', text: '加关键词 业主群 团购', ts: t(11) },
+      { id: 'e5', kind: 'message', room: 'r2', sender: 'wxid_m', type: 'text', text: '团购接龙', ts: t(12) },
+      { id: 'e6', kind: 'message', room: 'r1', sender: 'wxid_new', type: 'text', text: '团购接龙', ts: t(13) },
     ]
     const history = path.join(dir, 'h.jsonl')
     fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
@@ -140,6 +144,7 @@ describe('replay', () => {
       ['e2', 'r2', 'blacklist', 'ask-owner', 'shadow'],
       ['e3', 'r1', 'blacklist', 'remove', 'active'],
       ['e4', 'r1', 'welcome', 'reply', 'active'], // the listed member is removed, not welcomed
+      ['e5', 'r2', 'owner-keywords', 'warn', 'active'],
     ])
     expect(decisions[1].reason).toBe('黑名单：曾在「宝妈群」因违规被移出')
     const told: string[] = fs

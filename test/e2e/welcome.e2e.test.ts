@@ -1,4 +1,4 @@
-/** Welcome and 群规 end to end on wechaty-puppet-mock, through the QunGuard plugin. */
+/** Welcome, 群规 and managing a group by name from the private chat, end to end on wechaty-puppet-mock through the QunGuard plugin. */
 import { afterEach, describe, expect, it } from 'vitest'
 import { MockWorld } from '../../bot-host/mock-world.ts'
 import { QunGuard } from '../../bot-host/qunguard-plugin.ts'
@@ -41,5 +41,33 @@ describe('welcome and 群规 on wechaty-puppet-mock', () => {
     await world.say(old, room, '群规')
     await settle()
     expect(world.said(room).at(-1)).toBe(rules)
+  })
+
+  it('takes keywords and a whitelist from the owner’s private chat, by group name, and acts on them in that group', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    const plugin = QunGuard({ store, config: parseConfig({ groups: {} }), tickMs: 0 })
+    const world = await MockWorld.start({ plugins: [plugin] })
+    current = { world, store, stop: () => plugin.stop() }
+    const settle = async () => {
+      await plugin.idle()
+      await world.settle()
+      await plugin.idle()
+    }
+    const owner = world.contact('群主', 'wxid_owner')
+    const friend = world.contact('老王', 'wxid_friend')
+    const promo = world.contact('推广员', 'wxid_promo')
+    const room = world.room('亲子群', { owner, members: [friend, promo] })
+    await world.say(friend, room, '大家好')
+    await settle()
+
+    await world.say(owner, world.self, '加关键词 亲子群 微商')
+    await settle()
+    expect(world.said(owner).at(-1)).toBe('[qunguard] 群「亲子群」已加关键词：微商（违者按本群的警告→移出处理）。现有：微商。')
+    await world.say(owner, world.self, '白名单 亲子群 老王')
+    await settle()
+    await world.say(friend, room, '我是做微商的')
+    await world.say(promo, room, '微商招代理')
+    await settle()
+    expect(world.said(room)).toEqual([expect.stringContaining('这是第 1 次提醒')])
   })
 })

@@ -329,17 +329,29 @@ export class DynamoDbGuardStore implements GuardStore {
 
   async getMember(room: string, member: string): Promise<MemberRecord | undefined> {
     const i = await this.get(`ROOM#${room}`, `MEMBER#${member}`)
-    if (!i) return undefined
-    return {
-      room,
-      member,
-      name: str(i.name),
-      joinedAt: str(i.joinedAt),
-      inviter: str(i.inviter),
-      via: String(i.via) as JoinRoute,
-      leftAt: str(i.leftAt),
-      remover: str(i.remover),
-    }
+    return i ? toMember(room, i) : undefined
+  }
+
+  /** A Query over the room's member items (owners name members rarely: commands from the private chat). */
+  async findMembers(room: string, who: string): Promise<MemberRecord[]> {
+    const items = await this.call('findMembers', () =>
+      allPages((start) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+            ExpressionAttributeValues: { ':pk': `ROOM#${room}`, ':m': 'MEMBER#' },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    )
+    const present = items.map((i) => toMember(room, i)).filter((m) => !m.leftAt)
+    const exact = (m: MemberRecord) => m.member === who || m.name === who
+    const hits = present.filter((m) => exact(m) || (m.name ?? '').includes(who))
+    const order = (a: MemberRecord, b: MemberRecord) =>
+      Number(exact(b)) - Number(exact(a)) || (a.name ?? '').localeCompare(b.name ?? '') || (a.member < b.member ? -1 : 1)
+    return hits.sort(order).slice(0, 20)
   }
 
   async countOffences(room: string, member: string, since: string, mode: 'active' | 'shadow'): Promise<number> {
@@ -532,6 +544,19 @@ export class DynamoDbGuardStore implements GuardStore {
     } catch (e) {
       throw new StoreError(`DynamoDB ${what} failed: ${(e as Error).message}`, { cause: e })
     }
+  }
+}
+
+function toMember(room: string, i: Item): MemberRecord {
+  return {
+    room,
+    member: String(i.sk).slice('MEMBER#'.length),
+    name: str(i.name),
+    joinedAt: str(i.joinedAt),
+    inviter: str(i.inviter),
+    via: String(i.via) as JoinRoute,
+    leftAt: str(i.leftAt),
+    remover: str(i.remover),
   }
 }
 

@@ -196,6 +196,12 @@ export class SqliteGuardStore implements GuardStore {
     return r ? toMember(r) : undefined
   }
 
+  async findMembers(room: string, who: string): Promise<MemberRecord[]> {
+    const like = `%${who.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const rows = this.stmt.findMembers.all({ room, who, like }) as Row[]
+    return rows.map(toMember)
+  }
+
   async countOffences(room: string, member: string, since: string, mode: 'active' | 'shadow'): Promise<number> {
     return Number((this.stmt.countOffences.get(room, member, mode, Date.parse(since)) as Row).n)
   }
@@ -300,6 +306,10 @@ function prepare(db: Database.Database) {
       'INSERT INTO blacklist (owner, member, ts_ms, json) VALUES (?, ?, ?, ?) ON CONFLICT (owner, member) DO UPDATE SET ts_ms = excluded.ts_ms, json = excluded.json',
     ),
     getBlacklisted: db.prepare('SELECT json FROM blacklist WHERE owner = ? AND member = ?'),
+    findMembers: db.prepare(
+      `SELECT * FROM members WHERE room = @room AND left_at IS NULL AND (member = @who OR name = @who OR name LIKE @like ESCAPE '\\')
+       ORDER BY (member = @who OR name = @who) DESC, name, member LIMIT 20`,
+    ),
     listBlacklist: db.prepare('SELECT json FROM blacklist WHERE owner = ? ORDER BY ts_ms, member'),
     unblacklist: db.prepare('DELETE FROM blacklist WHERE owner = ? AND member = ?'),
     getEvent: db.prepare('SELECT json FROM events WHERE id = ?'),

@@ -20,6 +20,8 @@ export interface CatalogueSources {
   readonly classifier?: boolean | undefined
   /** The rooms' stored snapshots (the guard store), for a supervisor that does not see the events. */
   readonly rooms?: RoomDirectory | undefined
+  /** Members by name (the guard store), for 白名单 G1 小王. */
+  readonly members?: SupervisorDeps['members']
   /** The owners' blacklists (the guard store), for 黑名单 / 解除黑名单. */
   readonly blacklist?: SupervisorDeps['blacklist']
   /** Told of every answer and change of a rule's state (metrics). */
@@ -84,6 +86,7 @@ export function supervisorFor(config: Config, store: SupervisionStore, sources: 
     configRooms: Object.keys(config.groups).filter((g) => g !== '*'),
     rooms: sources.rooms,
     blacklist: sources.blacklist,
+    members: sources.members,
     options: supervisionOptions(config),
     onNote: sources.onNote,
   })

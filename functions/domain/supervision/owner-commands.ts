@@ -12,6 +12,12 @@
  *   安静 开 G1 / quiet on G1     private alerts to me instead of public @-warnings in that group
  *   安静 关 G1 / quiet off G1
  *   日报 / report                today's report
+ *   群列表 / groups              my groups, numbered G1, G2 … (as 规则 numbers them)
+ *   加关键词 G2 代购 微商 / addword G2 代购    keywords the guard acts on in that group (the group's ladder)
+ *   删关键词 G2 代购 / delword G2 代购
+ *   白名单 G2 小王 / whitelist G2 小王         never act on that member there (by name or WeChat id)
+ *   取消白名单 G2 小王 / unwhitelist G2 小王
+ *   (the group may be left out by an owner of one group)
  *   黑名单 / blacklist           the members on my blacklist (removed for a violation in one of my groups)
  *   解除黑名单 小王 / unblacklist 小王   takes a member off it, by name or WeChat id (an @ is fine)
  *   帮助 / help
@@ -27,6 +33,10 @@ export type OwnerCommand =
   | { readonly kind: 'rule'; readonly command: OwnerRuleCommand; readonly ref: string }
   | { readonly kind: 'quiet'; readonly on: boolean; readonly group?: string | undefined }
   | { readonly kind: 'report' }
+  | { readonly kind: 'groups' }
+  /** `args`: the group (G2, a name) if given, then the keywords or the member. */
+  | { readonly kind: 'keywords'; readonly add: boolean; readonly args: readonly string[] }
+  | { readonly kind: 'whitelist'; readonly add: boolean; readonly args: readonly string[] }
   | { readonly kind: 'blacklist' }
   | { readonly kind: 'unblacklist'; readonly who: string }
   | { readonly kind: 'help' }
@@ -57,6 +67,14 @@ export function parseOwnerCommand(text: string): OwnerCommand | undefined {
     if (head === '日报' || head === 'report') return { kind: 'report' }
     if (head === '帮助' || head === 'help') return { kind: 'help' }
     if (head === '黑名单' || head === 'blacklist') return { kind: 'blacklist' }
+    if (head === '群列表' || head === 'groups') return { kind: 'groups' }
+  }
+  const args = rest.map((a) => a.replace(/^@/u, '')).filter(Boolean)
+  if (args.length) {
+    if (head === '加关键词' || head === 'addword') return { kind: 'keywords', add: true, args }
+    if (head === '删关键词' || head === 'delword') return { kind: 'keywords', add: false, args }
+    if (head === '白名单' || head === 'whitelist') return { kind: 'whitelist', add: true, args }
+    if (head === '取消白名单' || head === 'unwhitelist') return { kind: 'whitelist', add: false, args }
   }
   if ((head === '解除黑名单' || head === 'unblacklist') && rest.length > 0)
     return { kind: 'unblacklist', who: rest.join(' ').replace(/^@/u, '') }
@@ -81,6 +99,9 @@ export const OWNER_HELP = [
   '启用 R3 — 规则自动执行；试运行 R3 — 只提议、等我审批；停用 R3 — 关闭规则',
   '安静 开 G1 / 安静 关 G1 — 该群改为私信提醒我，不在群里@警告',
   '日报 — 今天的处理情况',
+  '群列表 — 我管理的群（编号 G1、G2…）',
+  '加关键词 G1 代购 微商 / 删关键词 G1 代购 — 该群按警告→移出处理含这些词的消息',
+  '白名单 G1 小王 / 取消白名单 G1 小王 — 该群不再处理这位成员（昵称或微信号）',
   '黑名单 — 在我的某个群因违规被移出、在我所有群都会被处理的成员',
   '解除黑名单 小王 — 把成员移出黑名单（昵称或微信号）',
   '审批：回复 Y<编号> 执行，N<编号> 不处理',

@@ -1,19 +1,20 @@
 /**
  * StoredRuleModes: the Guard's view of supervision where the Supervisor itself does not run (the
- * AWS moderate function): each rule's state and the owners' quiet switches read from the
+ * AWS moderate function): each rule's state and what owners switched from the chat (quiet mode,
+ * keywords added, members whitelisted) read from the
  * SupervisionStore, a room's rules in one read, cached for `ttlMs` so that a busy function does
  * not read them per message (an owner's answer shows within that time).
  *
  * @example
  *   const guard = new Guard({ store, config, supervision: new StoredRuleModes(approvalStore) })
  */
-import type { SupervisionStore } from '../../ports/supervision-store.port.ts'
+import type { RoomOverrides, SupervisionStore } from '../../ports/supervision-store.port.ts'
 import type { RuleModes } from '../guard.ts'
 import { effectiveMode, type RuleState, type SupervisedRule } from './lifecycle.ts'
 
 export class StoredRuleModes implements RuleModes {
   private readonly rooms = new Map<string, { at: number; rules: Map<string, SupervisedRule> }>()
-  private readonly quietness = new Map<string, { at: number; quiet: boolean | undefined }>()
+  private readonly switches = new Map<string, { at: number; overrides: RoomOverrides }>()
 
   constructor(
     private readonly store: Pick<SupervisionStore, 'listRules' | 'getRoomOverrides'>,
@@ -31,11 +32,15 @@ export class StoredRuleModes implements RuleModes {
   }
 
   async quiet(room: string): Promise<boolean | undefined> {
-    let hit = this.quietness.get(room)
+    return (await this.overrides(room)).quiet
+  }
+
+  async overrides(room: string): Promise<RoomOverrides> {
+    let hit = this.switches.get(room)
     if (!hit || this.now() - hit.at > this.ttlMs) {
-      hit = { at: this.now(), quiet: (await this.store.getRoomOverrides(room)).quiet }
-      this.quietness.set(room, hit)
+      hit = { at: this.now(), overrides: await this.store.getRoomOverrides(room) }
+      this.switches.set(room, hit)
     }
-    return hit.quiet
+    return hit.overrides
   }
 }

@@ -117,6 +117,8 @@ export interface SupervisorDeps {
    * the event stream itself (the AWS approvals function). @default only the rooms `observe` saw
    */
   readonly rooms?: RoomDirectory | undefined
+  /** Members by name (the guard store), for 白名单 G1 小王. @default members cannot be named */
+  readonly members?: Pick<GuardStore, 'findMembers'> | undefined
   /** The owners' blacklists (the guard store), for 黑名单 and 解除黑名单. @default those commands say the list is not kept here */
   readonly blacklist?: Pick<GuardStore, 'listBlacklist' | 'unblacklist'> | undefined
   readonly options?: Partial<SupervisionOptions> | undefined
@@ -152,7 +154,7 @@ export class Supervisor {
   private readonly store: SupervisionStore
   private readonly o: SupervisionOptions
   private readonly rules = new Map<string, SupervisedRule | null>()
-  private readonly overrides = new Map<string, RoomOverrides>()
+  private readonly switched = new Map<string, RoomOverrides>()
   /** Rooms seen (snapshots observed, or read from the directory); everything else is in the store. */
   private readonly rooms = new Map<string, RoomInfo>()
 
@@ -174,12 +176,23 @@ export class Supervisor {
 
   /** The owner's quiet-mode switch for a room, when they have set one. */
   async quiet(room: string): Promise<boolean | undefined> {
-    let o = this.overrides.get(room)
+    return (await this.overrides(room)).quiet
+  }
+
+  /** What the room's owners changed from the chat: quiet mode, keywords added, members whitelisted. */
+  async overrides(room: string): Promise<RoomOverrides> {
+    let o = this.switched.get(room)
     if (!o) {
       o = await this.store.getRoomOverrides(room)
-      this.overrides.set(room, o)
+      this.switched.set(room, o)
     }
-    return o.quiet
+    return o
+  }
+
+  private async saveOverrides(room: string, change: (o: RoomOverrides) => RoomOverrides): Promise<void> {
+    const next = change(await this.store.getRoomOverrides(room))
+    await this.store.saveRoomOverrides(room, next)
+    this.switched.set(room, next)
   }
 
   /**
@@ -241,6 +254,12 @@ export class Supervisor {
         return say(rulesListText(await this.listing(managed)))
       case 'report':
         return say(await this.report(managed, at))
+      case 'groups':
+        return say(await this.groupsText(managed))
+      case 'keywords':
+        return say(await this.changeKeywords(managed, command.add, command.args))
+      case 'whitelist':
+        return say(await this.changeWhitelist(managed, command.add, command.args))
       case 'blacklist':
         return say(await this.blacklistText(managed))
       case 'unblacklist':
@@ -248,9 +267,7 @@ export class Supervisor {
       case 'quiet': {
         const room = this.findRoom(managed, command.group)
         if (!room) return say(`[qunguard] 找不到群「${command.group ?? ''}」。回复「规则」查看群编号（G1、G2…）。`)
-        const next = { ...(await this.store.getRoomOverrides(room)), quiet: command.on }
-        await this.store.saveRoomOverrides(room, next)
-        this.overrides.set(room, next)
+        await this.saveOverrides(room, (o) => ({ ...o, quiet: command.on }))
         return say(
           `[qunguard] 群「${this.topic(room)}」安静模式已${command.on ? '开启：违规只私信提醒你，不在群里@警告' : '关闭：恢复在群里@警告'}。`,
         )
@@ -450,7 +467,8 @@ export class Supervisor {
         const record = (await this.record(room, info.id)) ?? newRule(room, info.id, info.initial)
         rules.push({ ref: `R${++k}`, name: info.name, record })
       }
-      out.push({ ref: `G${i + 1}`, topic: this.topic(room), quiet: (await this.quiet(room)) ?? false, rules })
+      const o = await this.overrides(room)
+      out.push({ ref: `G${i + 1}`, topic: this.topic(room), quiet: o.quiet ?? false, rules, chat: chatChanges(o) })
     }
     return out
   }
@@ -463,7 +481,75 @@ export class Supervisor {
     return sorted.find((r) => r === group || this.topic(r) === group) ?? sorted.find((r) => this.topic(r).includes(group))
   }
 
-  /** Rooms this WeChat id owns or administers (room snapshots and the config). */
+  // —— managing groups by name from the chat ————————————————————————————————————————
+
+  private sortedRooms(managed: readonly string[]): string[] {
+    return [...managed].sort((a, b) => this.topic(a).localeCompare(this.topic(b)) || a.localeCompare(b))
+  }
+
+  private async groupsText(managed: readonly string[]): Promise<string> {
+    const lines = []
+    for (const [i, room] of this.sortedRooms(managed).entries()) {
+      const o = await this.overrides(room)
+      lines.push(`G${i + 1} ${this.topic(room)}${o.quiet ? '（安静模式）' : ''}${chatChanges(o) ? `：${chatChanges(o)}` : ''}`)
+    }
+    return ['[qunguard] 你管理的群（指令里写 G1、G2 或群名）：', ...lines].join('\n')
+  }
+
+  /** The group a command names first (G2, its name), else the sender's only group; the rest of its words. */
+  private commandGroup(managed: readonly string[], args: readonly string[]): { room?: string; rest: string[] } {
+    const [first, ...rest] = args
+    const named = first !== undefined && (/^g\d+$/i.test(first) || managed.some((r) => r === first || this.topic(r) === first))
+    if (named) return { room: this.findRoom(managed, first), rest }
+    return { room: managed.length === 1 ? managed[0] : undefined, rest: [...args] }
+  }
+
+  private async changeKeywords(managed: readonly string[], add: boolean, args: readonly string[]): Promise<string> {
+    const { room, rest } = this.commandGroup(managed, args)
+    if (!room) return '[qunguard] 请写明是哪个群，如「加关键词 G1 代购」。回复「群列表」查看群编号。'
+    if (!rest.length) return '[qunguard] 请写上关键词，如「加关键词 G1 代购 微商」。'
+    const before = (await this.overrides(room)).keywords ?? []
+    const missing = add ? [] : rest.filter((w) => !before.includes(w))
+    const keywords = add ? [...new Set([...before, ...rest])] : before.filter((w) => !rest.includes(w))
+    await this.saveOverrides(room, (o) => ({ ...o, keywords }))
+    const now = keywords.length ? `现有：${keywords.join('、')}` : '聊天中加的关键词已全部删除'
+    const done = add
+      ? `已加关键词：${rest.join('、')}（违者按本群的警告→移出处理）`
+      : `已删除关键词：${rest.filter((w) => before.includes(w)).join('、') || '无'}`
+    const not = missing.length ? `；不在聊天中加的关键词里：${missing.join('、')}（配置文件里的关键词要改配置文件）` : ''
+    return `[qunguard] 群「${this.topic(room)}」${done}${not}。${now}。`
+  }
+
+  private async changeWhitelist(managed: readonly string[], add: boolean, args: readonly string[]): Promise<string> {
+    const { room, rest } = this.commandGroup(managed, args)
+    const who = rest.join(' ')
+    if (!room) return '[qunguard] 请写明是哪个群，如「白名单 G1 小王」。回复「群列表」查看群编号。'
+    if (!who) return '[qunguard] 请写上成员的昵称或微信号，如「白名单 G1 小王」。'
+    const listed = (await this.overrides(room)).whitelist ?? []
+    if (!add) {
+      const hits = listed.filter((w) => w.id === who || w.name === who || (w.name ?? '').includes(who))
+      if (hits.length !== 1)
+        return hits.length
+          ? `[qunguard] 白名单里有 ${hits.length} 人与「${who}」相符，请写完整的昵称或微信号。`
+          : `[qunguard] 群「${this.topic(room)}」的白名单里没有「${who}」。`
+      await this.saveOverrides(room, (o) => ({ ...o, whitelist: (o.whitelist ?? []).filter((w) => w.id !== hits[0]?.id) }))
+      return `[qunguard] 已把 ${memberName(hits[0]?.name, hits[0]?.id ?? who)} 移出群「${this.topic(room)}」的白名单。`
+    }
+    const found = (await this.deps.members?.findMembers(room, who)) ?? []
+    const exact = found.filter((m) => m.member === who || m.name === who)
+    const pick = exact.length === 1 ? exact : found
+    if (pick.length !== 1)
+      return pick.length
+        ? `[qunguard] 群「${this.topic(room)}」里有 ${pick.length} 人与「${who}」相符（${pick.map((m) => memberName(m.name, m.member)).join('、')}），请写完整的昵称或微信号。`
+        : `[qunguard] 群「${this.topic(room)}」里找不到「${who}」（昵称或微信号）。`
+    const m = pick[0] as { member: string; name?: string | undefined }
+    await this.saveOverrides(room, (o) => ({
+      ...o,
+      whitelist: [...(o.whitelist ?? []).filter((w) => w.id !== m.member), { id: m.member, ...(m.name ? { name: m.name } : {}) }],
+    }))
+    return `[qunguard] 已把 ${memberName(m.name, m.member)} 加入群「${this.topic(room)}」的白名单：不再处理这位成员。`
+  }
+
   // —— the owners' blacklists (blacklist.ts) ———————————————————————————————————————
 
   /** Whose blacklists a sender manages: the owners of the groups they own or administer. */
@@ -502,6 +588,7 @@ export class Supervisor {
     return `[qunguard] 已将 ${memberName(hits[0]?.name, hits[0]?.member ?? who)} 移出黑名单：再入群或发言不再因此被处理。`
   }
 
+  /** Rooms this WeChat id owns or administers (room snapshots and the config). */
   private async managedBy(who: string): Promise<string[]> {
     await this.knowAllRooms()
     const rooms = new Set<string>([...this.rooms.keys(), ...(this.deps.configRooms ?? [])])
@@ -613,4 +700,13 @@ function noteSent(pacing: OwnerPacing, ms: number, n: number): OwnerPacing {
   const times = pacing.sent.filter((t) => ms - t < 24 * HOUR)
   for (let i = 0; i < n; i++) times.push(ms)
   return { ...pacing, sent: times }
+}
+
+/** What an owner changed for a room from the chat, in words (empty when nothing). */
+function chatChanges(o: RoomOverrides): string {
+  const parts = [
+    ...(o.keywords?.length ? [`关键词 ${o.keywords.join('、')}`] : []),
+    ...(o.whitelist?.length ? [`白名单 ${o.whitelist.map((w) => memberName(w.name, w.id)).join('、')}`] : []),
+  ]
+  return parts.join('；')
 }

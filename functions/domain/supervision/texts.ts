@@ -64,6 +64,8 @@ export interface ListedRoom {
   readonly topic: string
   readonly quiet: boolean
   readonly rules: readonly ListedRule[]
+  /** What the owners changed from the chat (keywords, whitelist), in words. */
+  readonly chat?: string | undefined
 }
 
 /** The rules of an owner's groups with their records, numbered for commands (R1, G1 …). */
@@ -72,6 +74,7 @@ export function rulesListText(rooms: readonly ListedRoom[]): string {
   const lines = ['[qunguard] 规则（回复「暂停 R1」「启用 R1」「试运行 R1」「停用 R1」「恢复 R1」）：']
   for (const room of rooms) {
     lines.push(`${room.ref} ${room.topic}${room.quiet ? '（安静模式）' : ''}`)
+    if (room.chat) lines.push(`  聊天中设置：${room.chat}`)
     if (!room.rules.length) lines.push('  （无规则）')
     for (const r of room.rules) {
       const x = r.record
