@@ -8,6 +8,7 @@
  *   const cfg = parseConfig(YAML.parse(text))
  *   const roomCfg = resolveRoomConfig(cfg, 'r1@chatroom')
  */
+
 import { closest, distance } from 'fastest-levenshtein'
 import { z } from 'zod'
 import { type GroupEvent, MESSAGE_TYPES } from './events.ts'
@@ -67,6 +68,45 @@ export const KeywordRuleSchema = z
   })
 export type KeywordRule = z.infer<typeof KeywordRuleSchema>
 
+/** Message types a group can lock (`limits.lock`); `qr`: a picture holding a QR code. */
+export const LOCKABLE = [
+  'link',
+  'miniprogram',
+  'card',
+  'file',
+  'redpacket',
+  'transfer',
+  'image',
+  'video',
+  'voice',
+  'emoji',
+  'location',
+  'qr',
+] as const
+
+const HOUR = z.number().int().min(0).max(23)
+const LimitSetSchema = z.strictObject({
+  /** `count` messages or more from one member within `windowS` seconds is a flood. */
+  flood: z.strictObject({ count: z.number().int().min(2).max(1000), windowS: z.number().int().min(1).max(3600) }).optional(),
+  /** A text of more characters than this. */
+  maxChars: z.number().int().min(10).max(100_000).optional(),
+  /** More members @-mentioned in one message than this (@所有人 counts as one). */
+  mentions: z.number().int().min(0).max(500).optional(),
+  /** Message types nobody may post (`qr`: a picture holding a QR code). */
+  lock: z.array(z.enum(LOCKABLE)).optional(),
+  /** Link domains (a domain covers its subdomains): only these, or none of these. */
+  domains: z.strictObject({ allow: z.array(z.string().min(1)).optional(), deny: z.array(z.string().min(1)).optional() }).optional(),
+})
+const LimitsSchema = LimitSetSchema.extend({
+  /** Local hours (from, to; 23 → 7 spans midnight) with limits of their own over the day's (locks add up). */
+  night: LimitSetSchema.extend({ from: HOUR, to: HOUR }).optional(),
+  action: z.enum(RULE_ACTIONS).default('escalate'),
+  mode: z.enum(['shadow', 'active']).default('active'),
+})
+
+/** The owner's own limits, as the config gives them (limits.ts reads them). */
+export type LimitsConfig = z.infer<typeof LimitsSchema>
+
 /** Settings that may appear under "*" or under a room id. Every field is optional here. */
 const GroupSettingsSchema = z.strictObject({
   mode: z.enum(ROOM_MODES).optional(),
@@ -99,6 +139,8 @@ const GroupSettingsSchema = z.strictObject({
       trust: z.array(z.string().min(1)).default([]),
     })
     .optional(),
+  /** Limits the owner sets directly (docs/rules.md#limits), next to what is learned. */
+  limits: LimitsSchema.optional(),
   /** A message to members who join, with the group's rules (docs/rules.md#welcome-and-群规). Opt-in. */
   welcome: z
     .strictObject({
@@ -243,6 +285,7 @@ export interface RoomConfig {
   readonly privacy: { readonly action: 'recall' | 'alert-owner' | 'off'; readonly kinds: readonly PiiKind[] }
   readonly blacklist: { readonly action: 'remove' | 'ask-owner' | 'off'; readonly trust: readonly string[] }
   readonly welcome: { readonly enabled: boolean; readonly text?: string | undefined }
+  readonly limits: LimitsConfig | undefined
   readonly rulesOnRequest: boolean
   readonly pictures: {
     readonly ocrOnRequest: boolean
@@ -264,6 +307,7 @@ export const ROOM_DEFAULTS: RoomConfig = {
   privacy: { action: 'recall', kinds: ['id-card', 'bank-card', 'plate'] },
   blacklist: { action: 'ask-owner', trust: [] },
   welcome: { enabled: false },
+  limits: undefined,
   rulesOnRequest: true,
   pictures: { ocrOnRequest: true, selfieScore: false, nsfw: 'recall', nsfwThreshold: 0.8 },
 }
@@ -464,6 +508,7 @@ export function resolveRoomConfig(config: Config, room: string): RoomConfig {
     privacy: o.privacy ?? d.privacy ?? ROOM_DEFAULTS.privacy,
     blacklist: o.blacklist ?? d.blacklist ?? ROOM_DEFAULTS.blacklist,
     welcome: o.welcome ?? d.welcome ?? ROOM_DEFAULTS.welcome,
+    limits: o.limits ?? d.limits ?? ROOM_DEFAULTS.limits,
     rulesOnRequest: o.rulesOnRequest ?? d.rulesOnRequest ?? ROOM_DEFAULTS.rulesOnRequest,
     pictures: o.pictures ?? d.pictures ?? ROOM_DEFAULTS.pictures,
   }

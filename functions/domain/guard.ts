@@ -32,6 +32,7 @@ import { groupRulesText, isRulesRequest, welcomeText } from './group-rules.ts'
 import type { LearnedPolicy } from './learning/rule-learner.ts'
 import type { LearnedRule } from './learning/rules.ts'
 import { type SenderInfo, StoredPolicyRunner } from './learning/stored-policy-runner.ts'
+import { floodWindowS, LOCKABLE, type Lockable, limitBroken } from './limits.ts'
 import { groupName, memberName, ruleName, withoutEvidence } from './owner-words.ts'
 import {
   CLASSIFIER_RULE_ID,
@@ -65,6 +66,11 @@ export interface GuardOptions {
    * where what they remember between messages (bursts, catches, rhythm, campaigns) is kept.
    */
   readonly learned?: { readonly policy: LearnedPolicy; readonly facts: FactsStore } | undefined
+  /**
+   * Where the owner's flood limit (`limits.flood`) counts members' messages between events; the
+   * learned policy's store when there is one. @default the learned policy's, else floods are not counted
+   */
+  readonly facts?: FactsStore | undefined
   /** Each rule's state and the owners' switches (the Supervisor); without it rules keep their configured mode. */
   readonly supervision?: RuleModes | undefined
   /**
@@ -86,6 +92,12 @@ export interface RuleModes {
 export interface ChatChanges {
   readonly keywords?: readonly string[] | undefined
   readonly whitelist?: readonly { readonly id: string }[] | undefined
+  readonly limits?:
+    | {
+        readonly lock?: readonly string[] | undefined
+        readonly flood?: { readonly count: number; readonly windowS: number } | null | undefined
+      }
+    | undefined
 }
 
 /** The keyword rule made of the keywords owners add from the private chat (加关键词). */
@@ -139,6 +151,7 @@ export class Guard {
   private readonly classifierRule: ClassifierRuleOptions | undefined
   private readonly rooms = new Map<string, { cfg: RoomConfig; rules: CompiledRules }>()
   private readonly learned: StoredPolicyRunner | undefined
+  private readonly facts: FactsStore | undefined
   private readonly supervision: RuleModes | undefined
   private readonly onWarning: (line: string) => void
   /** Keyword rules compiled with keywords an owner added from the chat, by group key and keywords. */
@@ -153,6 +166,7 @@ export class Guard {
     this.now = options.now ?? (() => new Date())
     this.classifierRule = options.classifierRule
     this.learned = options.learned ? new StoredPolicyRunner(options.learned.policy, options.learned.facts) : undefined
+    this.facts = options.facts ?? options.learned?.facts
     this.supervision = options.supervision
     this.onWarning = options.onWarning ?? (() => {})
   }
@@ -190,7 +204,9 @@ export class Guard {
     const o = (await this.supervision?.overrides?.(room)) ?? {}
     const keywords = o.keywords ?? []
     const whitelist = (o.whitelist ?? []).map((w) => w.id)
-    if (!keywords.length && !whitelist.length) return quiet === undefined ? base : { ...base, cfg: { ...base.cfg, quiet } }
+    const limits = withChatLimits(base.cfg.limits, o.limits)
+    if (!keywords.length && !whitelist.length && limits === base.cfg.limits)
+      return quiet === undefined ? base : { ...base, cfg: { ...base.cfg, quiet } }
     const rule: KeywordRule = {
       id: OWNER_KEYWORDS_RULE_ID,
       any: [...keywords],
@@ -206,6 +222,7 @@ export class Guard {
       ...(quiet === undefined ? {} : { quiet }),
       whitelist: [...base.cfg.whitelist, ...whitelist],
       rules: keywords.length ? [...base.cfg.rules, rule] : base.cfg.rules,
+      limits,
     }
     // Compiled once per set of added keywords (owners change them rarely).
     const key = `${groupKey(this.config, room, topic)}\u0000${keywords.join('\u0001')}`
@@ -302,7 +319,8 @@ export class Guard {
     const newMember: MemberRecord[] =
       member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
     const learned = (await this.learned?.match(msg, senderInfo(msg.sender, ctx, member), features.qr))?.rule
-    const violation = await this.judge(msg, cfg, rules, ctx, features, learned)
+    const recent = await this.countForLimits(msg, cfg)
+    const violation = await this.judge(msg, cfg, rules, ctx, features, learned, recent)
     // A keyword rule's catch counts towards a second offence for the learned rules too.
     if (violation && !violation.learned) await this.learned?.caught(msg)
     if (!violation) {
@@ -382,6 +400,27 @@ export class Guard {
     const learned: string[] = []
     for (const r of this.learned?.policy.rooms[room]?.rules ?? []) if (await acting(r.id, r.mode)) learned.push(withoutEvidence(r.sentence))
     return groupRulesText(groupName(topic, room), cfg, keyword, learned)
+  }
+
+  /** The owners' local hour of a time (supervision's `utcOffsetMinutes`). */
+  private localHour(ts: string): number {
+    return new Date(toMillis(ts) + this.config.supervision.utcOffsetMinutes * 60_000).getUTCHours()
+  }
+
+  /**
+   * For a room with a flood limit: notes the message's time among the member's recent ones (the
+   * FactsStore, apart from what learned rules keep) and counts them per window. Without a
+   * FactsStore, or a flood limit, every message is counted alone.
+   */
+  private async countForLimits(msg: MessageEvent, cfg: RoomConfig): Promise<(windowS: number) => number> {
+    const windowS = floodWindowS(cfg.limits)
+    if (!windowS || !this.facts) return () => 1
+    const key = `limits#${msg.sender}`
+    const ms = toMillis(msg.ts)
+    const before = (await this.facts.getActivity(msg.room, key))?.times ?? []
+    const times = [...before.filter((t) => ms - t < windowS * 1000 && t <= ms), ms]
+    await this.facts.saveActivity(msg.room, key, { times }, ms + windowS * 1000)
+    return (w) => times.filter((t) => ms - t < w * 1000).length
   }
 
   /** A room as the blacklist sees it: its record, settings, owner and the bot's own id. */
@@ -558,6 +597,7 @@ export class Guard {
     ctx: SenderContext,
     features: MessageFeatures,
     learned: LearnedRule | undefined,
+    recent: (windowS: number) => number,
   ): Promise<Violation | undefined> {
     const modeOf = (rule: string, initial: RuleState): Promise<'active' | 'shadow' | 'off'> =>
       this.supervision ? this.supervision.modeOf(msg.room, rule, initial) : Promise.resolve(initial === 'retired' ? 'off' : initial)
@@ -568,7 +608,27 @@ export class Guard {
     if (this.classifierRule) modes.set(CLASSIFIER_RULE_ID, await modeOf(CLASSIFIER_RULE_ID, 'shadow'))
     const found = findViolation(msg, cfg, rules, ctx, features, this.classifierRule, (id) => modes.get(id) !== 'off')
     if (found) return { ...found, mode: modes.get(found.rule.id) === 'shadow' ? 'shadow' : 'active' }
-    if (!learned || cfg.mode === 'off' || isProtected(msg.sender, cfg, ctx)) return undefined
+    if (cfg.mode === 'off' || isProtected(msg.sender, cfg, ctx)) return undefined
+    // The owner's own limits (limits.ts), before what was learned.
+    const limits = cfg.limits
+    const broken = limits && limitBroken(msg, limits, { recent, hour: this.localHour(msg.ts), qr: features.qr ?? false })
+    if (limits && broken) {
+      const mode = await modeOf(broken.id, limits.mode)
+      if (mode !== 'off') {
+        const rule = {
+          id: broken.id,
+          any: [],
+          all: [],
+          exclude: [],
+          newcomerHours: 0,
+          mode: limits.mode,
+          action: limits.action,
+          reason: broken.reason,
+        }
+        return { rule, keywords: [], mode }
+      }
+    }
+    if (!learned) return undefined
     const mode = await modeOf(learned.id, learned.mode)
     if (mode === 'off') return undefined
     return {
@@ -745,4 +805,15 @@ function replyDecision(event: GroupEvent, room: string, target: string, rule: st
     reason,
     outgoing: { text: maskPii(text) },
   }
+}
+
+/** The config's limits with the ones an owner set in the chat over them (the same object when the chat set none). */
+function withChatLimits(base: RoomConfig['limits'], chat: ChatChanges['limits']): RoomConfig['limits'] {
+  if (!chat || (chat.lock === undefined && chat.flood === undefined)) return base
+  // Types locked in the chat add to the config's; a flood limit set there replaces it (null: none).
+  const added = (chat.lock ?? []).filter((t): t is Lockable => (LOCKABLE as readonly string[]).includes(t))
+  const lock = [...new Set([...(base?.lock ?? []), ...added])]
+  const { flood: _, lock: __, ...rest } = base ?? { action: 'escalate' as const, mode: 'active' as const }
+  const flood = chat.flood === null ? undefined : (chat.flood ?? base?.flood)
+  return { ...rest, ...(lock.length ? { lock } : {}), ...(flood ? { flood } : {}) }
 }

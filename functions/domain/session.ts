@@ -95,6 +95,7 @@ export class GuardSession {
       now: this.now,
       classifierRule: options.classifierRule,
       learned: options.policy ? { policy: options.policy, facts: requiredFacts(options.facts) } : undefined,
+      facts: options.facts,
       supervision: this.supervisor,
       onWarning: this.problem,
     })

@@ -202,6 +202,7 @@ export async function depsFromEnv(): Promise<ModerateDeps> {
         classifierRule: { threshold, action: 'warn' },
         supervision,
         learned: policy ? { policy, facts } : undefined,
+        facts,
       }),
   )
   deps = {

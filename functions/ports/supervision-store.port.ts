@@ -34,6 +34,13 @@ export interface RoomOverrides {
   readonly keywords?: readonly string[] | undefined
   /** Members whitelisted in the chat (白名单), by WeChat id, with the name they were given by. */
   readonly whitelist?: readonly { readonly id: string; readonly name?: string | undefined }[] | undefined
+  /** Limits set in the chat (锁定, 刷屏), over the config's `limits`: message types locked, the flood limit (null: none). */
+  readonly limits?:
+    | {
+        readonly lock?: readonly string[] | undefined
+        readonly flood?: { readonly count: number; readonly windowS: number } | null | undefined
+      }
+    | undefined
 }
 
 /** How an owner has been asked: for the hourly limit, the daily budget, digests and the report. */

@@ -154,4 +154,36 @@ describe('replay', () => {
       .map((l) => JSON.parse(l).text)
     expect(told).toContainEqual(expect.stringContaining('群：业主群\n成员：推广小王\n事件：在「宝妈群」被移出，仍在本群'))
   })
+
+  it('replays the owner’s own limits: a locked type and a flood', async () => {
+    const dir = replayDir()
+    const config = path.join(dir, 'c.yaml')
+    fs.writeFileSync(config, 'groups:\n  "*":\n    limits:\n      lock: [card]\n      flood: { count: 3, windowS: 30 }\n')
+    const t = (s: number) => `2026-03-01T20:00:${String(s).padStart(2, '0')}+08:00`
+    const msg = (id: string, s: number, o: Record<string, unknown> = {}) => ({
+      id,
+      kind: 'message',
+      room: 'r1',
+      sender: 'wxid_m',
+      type: 'text',
+      text: `${s}`,
+      ts: t(s),
+      ...o,
+    })
+    const events = [msg('e1', 1, { type: 'card', text: '推荐个朋友' }), msg('e2', 40), msg('e3', 45), msg('e4', 50), msg('e5', 59)]
+    const history = path.join(dir, 'h.jsonl')
+    fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
+    const out = path.join(dir, 'd.jsonl')
+    await replay({ history: [history], config, out, log: () => {}, progress: false })
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines.map((d) => [d.event, d.rule, d.action])).toEqual([
+      ['e1', 'limit:lock', 'warn'],
+      ['e4', 'limit:flood', 'warn'],
+      ['e5', 'limit:flood', 'remove'],
+    ])
+  })
 })

@@ -69,5 +69,12 @@ describe('welcome and 群规 on wechaty-puppet-mock', () => {
     await world.say(promo, room, '微商招代理')
     await settle()
     expect(world.said(room)).toEqual([expect.stringContaining('这是第 1 次提醒')])
+
+    // A flood limit set from the chat: the third message within a minute is a flood.
+    await world.say(owner, world.self, '刷屏 亲子群 3 60')
+    await settle()
+    for (const text of ['1', '2', '3']) await world.say(promo, room, text)
+    await settle()
+    expect(world.said(room)).toEqual([expect.stringContaining('这是第 1 次提醒'), expect.stringContaining('这是第 2 次提醒')])
   })
 })

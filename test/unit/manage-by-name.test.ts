@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
+import { MemoryFactsStore } from '../../functions/adapters/memory/memory-facts-store.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
 import type { GroupEvent } from '../../functions/domain/events.ts'
 import { Guard } from '../../functions/domain/guard.ts'
@@ -25,7 +26,7 @@ function setup() {
   stores.push(store)
   const supervision = new MemoryApprovalStore()
   const config = parseConfig({ groups: { '*': { blacklist: { action: 'off' } } } })
-  const s = new GuardSession({ store, supervision, config })
+  const s = new GuardSession({ store, supervision, config, facts: new MemoryFactsStore() })
   let minute = 0
   const run = async (e: GroupEvent) => s.handle(e, { at: new Date(Date.parse(at(++minute))) })
   const say = async (text: string, sender = 'wxid_owner') =>
@@ -82,6 +83,31 @@ describe('managing groups by name from the private chat', () => {
     expect((await t.say('群列表'))[0]).toContain('业主群：关键词 微商；白名单 小王')
     expect(await t.say('取消白名单 业主群 小王')).toEqual(['[qunguard] 已把 小王 移出群「业主群」的白名单。'])
     expect(await t.judged('r2', 'wxid_w', '微商')).toEqual(['owner-keywords warn'])
+  })
+
+  it('locks message types and sets the flood limit of a group from the chat, shown in 群列表', async () => {
+    const t = setup()
+    for (const e of [account(), ...rooms]) await t.run(e)
+    expect(await t.say('锁定 业主群 红包 名片')).toEqual([
+      '[qunguard] 群「业主群」已锁定：红包、名片（违者按本群的警告→移出处理）。聊天中锁定的：红包、名片。',
+    ])
+    expect(await t.say('锁定 业主群 广告')).toEqual([
+      '[qunguard] 不认识「广告」。可锁定：链接、小程序、名片、文件、红包、转账、图片、视频、语音、表情、位置、二维码。',
+    ])
+    const post = async (room: string, type: 'redpacket' | 'card' | 'text', text = '') =>
+      (await t.run(message({ room, sender: 'wxid_x', type, text, ts: at(50) }))).decisions.map((d) => d.decision.rule)
+    expect(await post('r2', 'redpacket')).toEqual(['limit:lock'])
+    expect(await post('r1', 'redpacket')).toEqual([])
+    expect(await t.say('解锁 业主群 红包')).toEqual(['[qunguard] 群「业主群」已解锁：红包。聊天中锁定的：名片。'])
+    expect(await post('r2', 'redpacket')).toEqual([])
+    expect(await t.say('刷屏 业主群 3 60')).toEqual(['[qunguard] 群「业主群」60 秒内连发 3 条以上算刷屏（违者按本群的警告→移出处理）。'])
+    expect(await t.say('刷屏 业主群 1 60')).toEqual([
+      '[qunguard] 写法：「刷屏 G1 5 10」= 10 秒内连发 5 条以上算刷屏（条数至少 2，秒数 1–3600）；「刷屏 G1 关」不限。',
+    ])
+    const flood = []
+    for (let i = 0; i < 3; i++) flood.push(await post('r2', 'text', `${i}`))
+    expect(flood).toEqual([[], [], ['limit:flood']])
+    expect((await t.say('群列表'))[0]).toContain('业主群：锁定 名片；60 秒内 3 条以上算刷屏')
   })
 
   it('applies what owners changed from the chat on AWS too (moderate reads it from the supervision store)', async () => {

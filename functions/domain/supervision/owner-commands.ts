@@ -17,6 +17,9 @@
  *   删关键词 G2 代购 / delword G2 代购
  *   白名单 G2 小王 / whitelist G2 小王         never act on that member there (by name or WeChat id)
  *   取消白名单 G2 小王 / unwhitelist G2 小王
+ *   锁定 G2 链接 红包 / lock G2 link      nobody may post these types there (on top of the config's)
+ *   解锁 G2 链接 / unlock G2 link         takes back a lock set from the chat
+ *   刷屏 G2 5 10 / flood G2 5 10           5 messages or more within 10 seconds is a flood there; 刷屏 G2 关: none
  *   (the group may be left out by an owner of one group)
  *   黑名单 / blacklist           the members on my blacklist (removed for a violation in one of my groups)
  *   解除黑名单 小王 / unblacklist 小王   takes a member off it, by name or WeChat id (an @ is fine)
@@ -37,6 +40,8 @@ export type OwnerCommand =
   /** `args`: the group (G2, a name) if given, then the keywords or the member. */
   | { readonly kind: 'keywords'; readonly add: boolean; readonly args: readonly string[] }
   | { readonly kind: 'whitelist'; readonly add: boolean; readonly args: readonly string[] }
+  | { readonly kind: 'lock'; readonly add: boolean; readonly args: readonly string[] }
+  | { readonly kind: 'flood'; readonly args: readonly string[] }
   | { readonly kind: 'blacklist' }
   | { readonly kind: 'unblacklist'; readonly who: string }
   | { readonly kind: 'help' }
@@ -75,6 +80,9 @@ export function parseOwnerCommand(text: string): OwnerCommand | undefined {
     if (head === '删关键词' || head === 'delword') return { kind: 'keywords', add: false, args }
     if (head === '白名单' || head === 'whitelist') return { kind: 'whitelist', add: true, args }
     if (head === '取消白名单' || head === 'unwhitelist') return { kind: 'whitelist', add: false, args }
+    if (head === '锁定' || head === 'lock') return { kind: 'lock', add: true, args }
+    if (head === '解锁' || head === 'unlock') return { kind: 'lock', add: false, args }
+    if (head === '刷屏' || head === 'flood') return { kind: 'flood', args }
   }
   if ((head === '解除黑名单' || head === 'unblacklist') && rest.length > 0)
     return { kind: 'unblacklist', who: rest.join(' ').replace(/^@/u, '') }
@@ -102,7 +110,25 @@ export const OWNER_HELP = [
   '群列表 — 我管理的群（编号 G1、G2…）',
   '加关键词 G1 代购 微商 / 删关键词 G1 代购 — 该群按警告→移出处理含这些词的消息',
   '白名单 G1 小王 / 取消白名单 G1 小王 — 该群不再处理这位成员（昵称或微信号）',
+  '锁定 G1 链接 红包 / 解锁 G1 链接 — 该群不许发这些类型（链接、小程序、名片、文件、红包、转账、图片、视频、语音、表情、位置、二维码）',
+  '刷屏 G1 5 10 — 该群 10 秒内连发 5 条以上算刷屏；刷屏 G1 关 — 不限',
   '黑名单 — 在我的某个群因违规被移出、在我所有群都会被处理的成员',
   '解除黑名单 小王 — 把成员移出黑名单（昵称或微信号）',
   '审批：回复 Y<编号> 执行，N<编号> 不处理',
 ].join('\n')
+
+/** Names of lockable message types, as owners write them. */
+export const LOCK_WORDS: Readonly<Record<string, string>> = {
+  链接: 'link',
+  小程序: 'miniprogram',
+  名片: 'card',
+  文件: 'file',
+  红包: 'redpacket',
+  转账: 'transfer',
+  图片: 'image',
+  视频: 'video',
+  语音: 'voice',
+  表情: 'emoji',
+  位置: 'location',
+  二维码: 'qr',
+}

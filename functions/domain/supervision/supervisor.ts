@@ -48,7 +48,7 @@ import {
   type StateChange,
   type SupervisedRule,
 } from './lifecycle.ts'
-import { OWNER_HELP, parseOwnerCommand } from './owner-commands.ts'
+import { LOCK_WORDS, OWNER_HELP, parseOwnerCommand } from './owner-commands.ts'
 import {
   type AnswerOutcome,
   type DayCounts,
@@ -260,6 +260,10 @@ export class Supervisor {
         return say(await this.changeKeywords(managed, command.add, command.args))
       case 'whitelist':
         return say(await this.changeWhitelist(managed, command.add, command.args))
+      case 'lock':
+        return say(await this.changeLocks(managed, command.add, command.args))
+      case 'flood':
+        return say(await this.changeFlood(managed, command.args))
       case 'blacklist':
         return say(await this.blacklistText(managed))
       case 'unblacklist':
@@ -550,6 +554,46 @@ export class Supervisor {
     return `[qunguard] 已把 ${memberName(m.name, m.member)} 加入群「${this.topic(room)}」的白名单：不再处理这位成员。`
   }
 
+  private async changeLocks(managed: readonly string[], add: boolean, args: readonly string[]): Promise<string> {
+    const { room, rest } = this.commandGroup(managed, args)
+    if (!room) return '[qunguard] 请写明是哪个群，如「锁定 G1 链接」。回复「群列表」查看群编号。'
+    const types = rest.map((w) => LOCK_WORDS[w] ?? (Object.values(LOCK_WORDS).includes(w.toLowerCase()) ? w.toLowerCase() : undefined))
+    const unknown = rest.filter((_, i) => types[i] === undefined)
+    if (!rest.length || unknown.length)
+      return `[qunguard] ${unknown.length ? `不认识「${unknown.join('、')}」。` : ''}可锁定：${Object.keys(LOCK_WORDS).join('、')}。`
+    const before = (await this.overrides(room)).limits?.lock ?? []
+    const chosen = types as string[]
+    const lock = add ? [...new Set([...before, ...chosen])] : before.filter((t) => !chosen.includes(t))
+    await this.saveOverrides(room, (o) => ({ ...o, limits: { ...o.limits, lock } }))
+    const words = (ts: readonly string[]) => ts.map(lockWord).join('、')
+    const now = lock.length ? `聊天中锁定的：${words(lock)}` : '聊天中没有锁定的类型'
+    return `[qunguard] 群「${this.topic(room)}」${add ? `已锁定：${words(chosen)}（违者按本群的警告→移出处理）` : `已解锁：${words(chosen.filter((t) => before.includes(t))) || '无'}`}。${now}。`
+  }
+
+  private async changeFlood(managed: readonly string[], args: readonly string[]): Promise<string> {
+    const { room, rest } = this.commandGroup(managed, args)
+    if (!room) return '[qunguard] 请写明是哪个群，如「刷屏 G1 5 10」。回复「群列表」查看群编号。'
+    if (rest.length === 1 && ['关', '关闭', 'off'].includes(rest[0]?.toLowerCase() ?? '')) {
+      await this.saveOverrides(room, (o) => ({ ...o, limits: { ...o.limits, flood: null } }))
+      return `[qunguard] 群「${this.topic(room)}」不再限制刷屏。`
+    }
+    const [count, windowS] = rest.map(Number)
+    if (
+      rest.length !== 2 ||
+      !Number.isInteger(count) ||
+      !Number.isInteger(windowS) ||
+      (count ?? 0) < 2 ||
+      (windowS ?? 0) < 1 ||
+      (windowS ?? 0) > 3600
+    )
+      return '[qunguard] 写法：「刷屏 G1 5 10」= 10 秒内连发 5 条以上算刷屏（条数至少 2，秒数 1–3600）；「刷屏 G1 关」不限。'
+    await this.saveOverrides(room, (o) => ({
+      ...o,
+      limits: { ...o.limits, flood: { count: count as number, windowS: windowS as number } },
+    }))
+    return `[qunguard] 群「${this.topic(room)}」${windowS} 秒内连发 ${count} 条以上算刷屏（违者按本群的警告→移出处理）。`
+  }
+
   // —— the owners' blacklists (blacklist.ts) ———————————————————————————————————————
 
   /** Whose blacklists a sender manages: the owners of the groups they own or administer. */
@@ -704,9 +748,17 @@ function noteSent(pacing: OwnerPacing, ms: number, n: number): OwnerPacing {
 
 /** What an owner changed for a room from the chat, in words (empty when nothing). */
 function chatChanges(o: RoomOverrides): string {
+  const flood = o.limits?.flood
   const parts = [
     ...(o.keywords?.length ? [`关键词 ${o.keywords.join('、')}`] : []),
     ...(o.whitelist?.length ? [`白名单 ${o.whitelist.map((w) => memberName(w.name, w.id)).join('、')}`] : []),
+    ...(o.limits?.lock?.length ? [`锁定 ${o.limits.lock.map(lockWord).join('、')}`] : []),
+    ...(flood ? [`${flood.windowS} 秒内 ${flood.count} 条以上算刷屏`] : flood === null ? ['不限刷屏'] : []),
   ]
   return parts.join('；')
+}
+
+/** A lockable type as owners call it (`redpacket` → 红包). */
+function lockWord(type: string): string {
+  return Object.entries(LOCK_WORDS).find(([, t]) => t === type)?.[0] ?? type
 }
