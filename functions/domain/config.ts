@@ -141,6 +141,21 @@ const GroupSettingsSchema = z.strictObject({
     .optional(),
   /** Limits the owner sets directly (docs/rules.md#limits), next to what is learned. */
   limits: LimitsSchema.optional(),
+  /** Members' reports (举报): how many distinct members put a member to the owner (docs/rules.md#reports). */
+  reports: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      threshold: z.number().min(1).max(100).default(3),
+      /** Reporters whose word weighs more (staff always do). */
+      trusted: z.array(z.string().min(1)).default([]),
+      trustedWeight: z.number().min(1).max(100).default(2),
+      windowHours: z
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(24),
+    })
+    .optional(),
   /** A message to members who join, with the group's rules (docs/rules.md#welcome-and-群规). Opt-in. */
   welcome: z
     .strictObject({
@@ -286,6 +301,13 @@ export interface RoomConfig {
   readonly blacklist: { readonly action: 'remove' | 'ask-owner' | 'off'; readonly trust: readonly string[] }
   readonly welcome: { readonly enabled: boolean; readonly text?: string | undefined }
   readonly limits: LimitsConfig | undefined
+  readonly reports: {
+    readonly enabled: boolean
+    readonly threshold: number
+    readonly trusted: readonly string[]
+    readonly trustedWeight: number
+    readonly windowHours: number
+  }
   readonly rulesOnRequest: boolean
   readonly pictures: {
     readonly ocrOnRequest: boolean
@@ -308,6 +330,7 @@ export const ROOM_DEFAULTS: RoomConfig = {
   blacklist: { action: 'ask-owner', trust: [] },
   welcome: { enabled: false },
   limits: undefined,
+  reports: { enabled: true, threshold: 3, trusted: [], trustedWeight: 2, windowHours: 24 },
   rulesOnRequest: true,
   pictures: { ocrOnRequest: true, selfieScore: false, nsfw: 'recall', nsfwThreshold: 0.8 },
 }
@@ -509,6 +532,7 @@ export function resolveRoomConfig(config: Config, room: string): RoomConfig {
     blacklist: o.blacklist ?? d.blacklist ?? ROOM_DEFAULTS.blacklist,
     welcome: o.welcome ?? d.welcome ?? ROOM_DEFAULTS.welcome,
     limits: o.limits ?? d.limits ?? ROOM_DEFAULTS.limits,
+    reports: o.reports ?? d.reports ?? ROOM_DEFAULTS.reports,
     rulesOnRequest: o.rulesOnRequest ?? d.rulesOnRequest ?? ROOM_DEFAULTS.rulesOnRequest,
     pictures: o.pictures ?? d.pictures ?? ROOM_DEFAULTS.pictures,
   }

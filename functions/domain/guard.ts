@@ -50,6 +50,7 @@ import {
   warningText,
 } from './policy.ts'
 import { maskEvent, maskPii } from './privacy.ts'
+import { parseReport, REPORT_RULE_ID } from './reports.ts'
 import type { RuleState } from './supervision/lifecycle.ts'
 
 export interface GuardOptions {
@@ -328,6 +329,8 @@ export class Guard {
       const rules =
         cfg.rulesOnRequest && cfg.mode === 'active' && isRulesRequest(msg.text) ? await this.rulesOf(msg.room, cfg, room?.topic) : undefined
       const replies = rules ? [replyDecision(msg, msg.room, msg.sender, 'rules', '成员询问群规', rules)] : []
+      // A member's 举报: counted, and the reported member put to the owner when enough members report.
+      replies.push(...(await this.reported(msg, await this.placeOf(msg.room, room))))
       const r = await this.store.commit({ event: msg, members: newMember, decisions: replies })
       if (!r.stored) return this.notStored(msg)
       return this.handledOf(msg, replies, r.decisionIds, () => room?.topic ?? '')
@@ -400,6 +403,57 @@ export class Guard {
     const learned: string[] = []
     for (const r of this.learned?.policy.rooms[room]?.rules ?? []) if (await acting(r.id, r.mode)) learned.push(withoutEvidence(r.sentence))
     return groupRulesText(groupName(topic, room), cfg, keyword, learned)
+  }
+
+  /**
+   * A report (reports.ts): kept per reported member; when the reporters' weight reaches the
+   * room's threshold, a request to the owner about the reported member (the `report` rule).
+   */
+  private async reported(msg: MessageEvent, place: Place): Promise<DecisionToStore[]> {
+    const r = place.cfg.reports
+    const parsed = r.enabled && place.cfg.mode !== 'off' && this.facts ? parseReport(msg) : undefined
+    if (!parsed || !this.facts) return []
+    const targets = new Map<string, string | undefined>(parsed.ids.map((id) => [id, undefined]))
+    for (const name of parsed.names) {
+      const found = (await this.store.findMembers(msg.room, name)).filter((m) => m.name === name || m.member === name)
+      if (found.length === 1 && found[0]) targets.set(found[0].member, found[0].name)
+    }
+    const ms = toMillis(msg.ts)
+    const windowMs = r.windowHours * 3_600_000
+    const weightOf = (who: string) => (r.trusted.includes(who) || this.isProtectedIn(place, who) ? r.trustedWeight : 1)
+    const out: DecisionToStore[] = []
+    for (const [target, knownName] of targets) {
+      if (target === msg.sender || this.isProtectedIn(place, target)) continue
+      await this.facts.addReport(msg.room, target, { reporter: msg.sender, ms, event: msg.id }, ms + windowMs)
+      const reports = await this.facts.reports(msg.room, target, ms - windowMs)
+      const weight = reports.reduce((sum, x) => sum + weightOf(x.reporter), 0)
+      const before = weight - weightOf(msg.sender)
+      if (weight < r.threshold || before >= r.threshold) continue // not yet, or asked already
+      const mode = this.supervision ? await this.supervision.modeOf(msg.room, REPORT_RULE_ID, 'shadow') : 'shadow'
+      if (mode === 'off') continue
+      const effective = place.cfg.mode === 'shadow' ? 'shadow' : mode
+      const name = knownName ?? (await this.store.getMember(msg.room, target))?.name
+      const reason = `被 ${reports.length} 位成员举报`
+      const what = `${reason}${parsed.quoted ? `，被举报的内容：「${parsed.quoted}」` : ''}`
+      const text = `[qunguard] 群「${groupName(place.record?.topic, place.room)}」成员 ${memberName(name, target)}：${what}。`
+      out.push({
+        event: msg.id,
+        room: msg.room,
+        target,
+        action: effective === 'active' ? 'remove' : 'ask-owner',
+        mode: effective,
+        rule: REPORT_RULE_ID,
+        score: Math.min(1, weight / (r.threshold * 2)),
+        reason,
+        outgoing: {
+          text: maskPii(text),
+          ownerId: place.cfg.owner ?? place.record?.owner,
+          ...(effective === 'shadow' ? { proposed: 'remove' } : {}),
+          about: { ...(name ? { name: maskPii(name) } : {}), what: maskPii(what) },
+        },
+      })
+    }
+    return out
   }
 
   /** The owners' local hour of a time (supervision's `utcOffsetMinutes`). */

@@ -32,6 +32,13 @@ const BUILT_IN_RULES: Readonly<Record<string, string>> = {
   'ad-classifier': '广告分类器',
   approvals: '审批',
   blacklist: '黑名单（在本群主的其他群因违规被移出）',
+  report: '成员举报',
+  'owner-keywords': '聊天中加的关键词',
+  'limit:flood': '刷屏上限',
+  'limit:length': '字数上限',
+  'limit:mentions': '@人数上限',
+  'limit:lock': '禁发的消息类型',
+  'limit:domain': '链接域名限制',
 }
 
 /**

@@ -3,7 +3,7 @@
  * judges the same way whichever process or Lambda container handles a message — each member's
  * recent message times and last catch in a room (bursts, `offender`), each room's messages per
  * hour of the day (quiet hours), and a week of near-duplicate text signatures across rooms
- * (campaigns, repeats). Who joined when, and who is staff, come from the guard store. It also
+ * (campaigns, repeats), and members' reports of one another (举报). Who joined when, and who is staff, come from the guard store. It also
  * keeps, for a few minutes, what was read from each room's latest pictures, so that a member's
  * `识别` or `评分` can be answered wherever the picture was read (never the picture itself).
  *
@@ -51,6 +51,14 @@ export interface RecentPicture {
   readonly quality?: PictureQuality | undefined
 }
 
+/** A member's report (举报) of another member in a room. */
+export interface Report {
+  readonly reporter: string
+  readonly ms: number
+  /** The report's event id. */
+  readonly event: string
+}
+
 export interface FactsStore {
   getActivity(room: string, member: string): Promise<MemberActivity | undefined>
   /** Replaces the member's activity; it may be forgotten after `expiresAtMs`. */
@@ -69,4 +77,8 @@ export interface FactsStore {
   rememberPicture(room: string, picture: RecentPicture, expiresAtMs: number): Promise<void>
   /** The room's pictures with `ms > afterMs`, oldest first (at most the newest `limit`). */
   recentPictures(room: string, afterMs: number, limit: number): Promise<RecentPicture[]>
+  /** Records a member's report of `target`, kept until `expiresAtMs`; one reporter's later report replaces their earlier one. */
+  addReport(room: string, target: string, report: Report, expiresAtMs: number): Promise<void>
+  /** The reports of `target` in the room with `ms > afterMs`, one per reporter, oldest first. */
+  reports(room: string, target: string, afterMs: number): Promise<Report[]>
 }

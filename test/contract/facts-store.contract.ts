@@ -14,6 +14,8 @@ const sighting = (id: string, ms: number, o: Partial<Sighting> = {}): Sighting =
   ...o,
 })
 
+const DAY = 86_400_000
+
 export function factsStoreContract(name: string, makeStore: () => Promise<FactsStore>): void {
   describe(`FactsStore contract: ${name}`, () => {
     let store: FactsStore
@@ -78,6 +80,20 @@ export function factsStoreContract(name: string, makeStore: () => Promise<FactsS
       expect(await store.recentPictures('r1', 0, 1)).toEqual([p2])
       expect((await store.recentPictures('r2', 0, 5)).map((p) => p.id)).toEqual(['p3'])
       expect(await store.recentPictures('r9', 0, 5)).toEqual([])
+    })
+
+    it('keeps one report per reporter of a member, newest kept, and gives those after a time, oldest first', async () => {
+      await store.addReport('r1', 'wxid_bad', { reporter: 'wxid_a', ms: 1000, event: 'm1' }, 1000 + DAY)
+      await store.addReport('r1', 'wxid_bad', { reporter: 'wxid_b', ms: 2000, event: 'm2' }, 2000 + DAY)
+      await store.addReport('r1', 'wxid_bad', { reporter: 'wxid_a', ms: 3000, event: 'm3' }, 3000 + DAY)
+      await store.addReport('r1', 'wxid_other', { reporter: 'wxid_c', ms: 3000, event: 'm4' }, 3000 + DAY)
+      await store.addReport('r2', 'wxid_bad', { reporter: 'wxid_d', ms: 3000, event: 'm5' }, 3000 + DAY)
+      expect(await store.reports('r1', 'wxid_bad', 0)).toEqual([
+        { reporter: 'wxid_b', ms: 2000, event: 'm2' },
+        { reporter: 'wxid_a', ms: 3000, event: 'm3' },
+      ])
+      expect((await store.reports('r1', 'wxid_bad', 2000)).map((r) => r.reporter)).toEqual(['wxid_a'])
+      expect(await store.reports('r1', 'wxid_nobody', 0)).toEqual([])
     })
   })
 }

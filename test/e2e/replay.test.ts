@@ -186,4 +186,47 @@ describe('replay', () => {
       ['e5', 'limit:flood', 'remove'],
     ])
   })
+
+  it('replays members’ reports: the third reporter’s message puts the reported member to the owner', async () => {
+    const dir = replayDir()
+    const t = (s: number) => `2026-03-01T20:0${s}:00+08:00`
+    const report = (id: string, sender: string, s: number) => ({
+      id,
+      kind: 'message',
+      room: 'r1',
+      sender,
+      type: 'text',
+      text: '@推广王 举报',
+      mentions: ['wxid_bad'],
+      ts: t(s),
+    })
+    const events = [
+      {
+        id: 's',
+        kind: 'room',
+        room: 'r1',
+        topic: '宝妈群',
+        owner: 'wxid_owner',
+        admins: [],
+        members: ['wxid_bad', 'wxid_a', 'wxid_b', 'wxid_c'],
+        names: { wxid_bad: '推广王' },
+        ts: t(0),
+      },
+      report('e1', 'wxid_a', 1),
+      report('e2', 'wxid_b', 2),
+      report('e3', 'wxid_c', 3),
+    ]
+    const history = path.join(dir, 'h.jsonl')
+    fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
+    const out = path.join(dir, 'd.jsonl')
+    await replay({ history: [history], out, log: () => {}, progress: false })
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines.map((d) => [d.event, d.target, d.rule, d.action, d.mode, d.reason])).toEqual([
+      ['e3', 'wxid_bad', 'report', 'ask-owner', 'shadow', '被 3 位成员举报'],
+    ])
+  })
 })

@@ -14,7 +14,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
-import type { FactsStore, MemberActivity, RecentPicture, Sighting } from '../../ports/facts-store.port.ts'
+import type { FactsStore, MemberActivity, RecentPicture, Report, Sighting } from '../../ports/facts-store.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
 
 export interface DynamoDbFactsStoreOptions {
@@ -159,6 +159,35 @@ export class DynamoDbFactsStore implements FactsStore {
       ),
     )
     return [...(r.Items ?? [])].reverse().map((i) => JSON.parse(String(i.picture)) as RecentPicture)
+  }
+
+  async addReport(room: string, target: string, report: Report, expiresAtMs: number): Promise<void> {
+    await this.call('record a report', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `REPORTS#${room}#${target}`, sk: report.reporter, report: JSON.stringify(report), expiresAt: seconds(expiresAtMs) },
+        }),
+      ),
+    )
+  }
+
+  /** One Query per reported member; items past their TTL may linger until DynamoDB deletes them, so they are filtered by time here. */
+  async reports(room: string, target: string, afterMs: number): Promise<Report[]> {
+    const r = await this.call('read reports', () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `REPORTS#${room}#${target}` },
+          ConsistentRead: true,
+        }),
+      ),
+    )
+    return (r.Items ?? [])
+      .map((i) => JSON.parse(String(i.report)) as Report)
+      .filter((x) => x.ms > afterMs)
+      .sort((a, b) => a.ms - b.ms || (a.reporter < b.reporter ? -1 : 1))
   }
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {

@@ -6,7 +6,7 @@
  *   const facts = SqliteFactsStore.open('qunguard.db')
  */
 import Database from 'better-sqlite3'
-import type { FactsStore, MemberActivity, RecentPicture, Sighting } from '../../ports/facts-store.port.ts'
+import type { FactsStore, MemberActivity, RecentPicture, Report, Sighting } from '../../ports/facts-store.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
 import { migrate } from './sqlite-guard-store.ts'
 
@@ -90,6 +90,15 @@ export class SqliteFactsStore implements FactsStore {
     return rows.reverse().map((r) => JSON.parse(String(r.json)) as RecentPicture)
   }
 
+  async addReport(room: string, target: string, report: Report, expiresAtMs: number): Promise<void> {
+    this.s.addReport.run(room, target, report.reporter, report.ms, JSON.stringify(report), Math.round(expiresAtMs))
+    this.s.sweepReports.run(report.ms)
+  }
+
+  async reports(room: string, target: string, afterMs: number): Promise<Report[]> {
+    return (this.s.reports.all(room, target, afterMs) as Row[]).map((r) => JSON.parse(String(r.json)) as Report)
+  }
+
   async close(): Promise<void> {
     this.db.close()
   }
@@ -105,6 +114,11 @@ export class SqliteFactsStore implements FactsStore {
 function prepare(db: Database.Database) {
   return {
     getActivity: db.prepare('SELECT json FROM member_activity WHERE room = ? AND member = ?'),
+    addReport: db.prepare(
+      'INSERT INTO reports (room, target, reporter, ms, json, expires_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room, target, reporter) DO UPDATE SET ms = excluded.ms, json = excluded.json, expires_ms = excluded.expires_ms',
+    ),
+    reports: db.prepare('SELECT json FROM reports WHERE room = ? AND target = ? AND ms > ? ORDER BY ms, reporter'),
+    sweepReports: db.prepare('DELETE FROM reports WHERE expires_ms < ?'),
     saveActivity: db.prepare(
       'INSERT INTO member_activity (room, member, json, expires_ms) VALUES (?, ?, ?, ?) ON CONFLICT (room, member) DO UPDATE SET json = excluded.json, expires_ms = excluded.expires_ms',
     ),

@@ -121,4 +121,9 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE blacklist (owner TEXT NOT NULL, member TEXT NOT NULL, ts_ms INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (owner, member));
   `,
+  // 10: members' reports (举报) of one another, one per reporter and reported member
+  `
+  CREATE TABLE reports (room TEXT NOT NULL, target TEXT NOT NULL, reporter TEXT NOT NULL, ms INTEGER NOT NULL, json TEXT NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (room, target, reporter));
+  CREATE INDEX reports_expiry ON reports (expires_ms);
+  `,
 ]

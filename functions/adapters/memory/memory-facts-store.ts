@@ -3,7 +3,7 @@
  * sightings are dropped as time moves on (time is the latest `ms` it was given), so a long
  * replay's memory stays bounded by a window's traffic.
  */
-import type { FactsStore, MemberActivity, RecentPicture, Sighting } from '../../ports/facts-store.port.ts'
+import type { FactsStore, MemberActivity, RecentPicture, Report, Sighting } from '../../ports/facts-store.port.ts'
 
 const KEEP_PER_BAND = 256
 /** A room's pictures kept to be asked about: more than any question reads. */
@@ -14,6 +14,7 @@ export class MemoryFactsStore implements FactsStore {
   private readonly rhythms = new Map<string, readonly number[]>()
   private readonly bands = new Map<string, { s: Sighting; expires: number }[]>()
   private readonly pictures = new Map<string, { p: RecentPicture; expires: number }[]>()
+  private readonly reported = new Map<string, { r: Report; expires: number }[]>()
   private latest = 0
   private writes = 0
 
@@ -74,6 +75,20 @@ export class MemoryFactsStore implements FactsStore {
       .filter((e) => e.p.ms > afterMs)
       .slice(-limit)
       .map((e) => structuredClone(e.p))
+  }
+
+  async addReport(room: string, target: string, report: Report, expiresAtMs: number): Promise<void> {
+    const key = `${room}\u0000${target}`
+    const list = (this.reported.get(key) ?? []).filter((e) => e.r.reporter !== report.reporter && e.expires >= report.ms)
+    list.push({ r: { ...report }, expires: expiresAtMs })
+    this.reported.set(key, list)
+  }
+
+  async reports(room: string, target: string, afterMs: number): Promise<Report[]> {
+    return (this.reported.get(`${room}\u0000${target}`) ?? [])
+      .filter((e) => e.r.ms > afterMs)
+      .map((e) => ({ ...e.r }))
+      .sort((a, b) => a.ms - b.ms || (a.reporter < b.reporter ? -1 : 1))
   }
 
   private advance(ms: number): void {

@@ -12,6 +12,7 @@ import { type Config, groupKey, resolveRoomConfig } from '../config.ts'
 import type { LearnedPolicy } from '../learning/rule-learner.ts'
 import { ruleName } from '../owner-words.ts'
 import { CLASSIFIER_RULE_ID } from '../policy.ts'
+import { REPORT_RULE_ID } from '../reports.ts'
 import { type RoomDirectory, type RuleInfo, type SupervisionOptions, Supervisor, type SupervisorDeps } from './supervisor.ts'
 
 export interface CatalogueSources {
@@ -44,6 +45,7 @@ export function ruleCatalogue(config: Config, sources: CatalogueSources = {}): (
         name: ruleName(r.id, { sentence: r.sentence }),
       })),
       ...(sources.classifier ? [{ id: CLASSIFIER_RULE_ID, initial: 'shadow' as const, name: ruleName(CLASSIFIER_RULE_ID) }] : []),
+      ...(cfg.reports.enabled ? [{ id: REPORT_RULE_ID, initial: 'shadow' as const, name: ruleName(REPORT_RULE_ID) }] : []),
       ...(cfg.blacklist.action === 'off'
         ? []
         : [{ id: BLACKLIST_RULE_ID, initial: blacklistInitial(cfg), name: ruleName(BLACKLIST_RULE_ID) }]),

@@ -1,4 +1,7 @@
-/** Welcome, 群规 and managing a group by name from the private chat, end to end on wechaty-puppet-mock through the QunGuard plugin. */
+/**
+ * What owners set up for their groups, end to end on wechaty-puppet-mock through the QunGuard
+ * plugin: welcome and 群规, keywords, whitelist and limits from the private chat, members' reports.
+ */
 import { afterEach, describe, expect, it } from 'vitest'
 import { MockWorld } from '../../bot-host/mock-world.ts'
 import { QunGuard } from '../../bot-host/qunguard-plugin.ts'
@@ -15,7 +18,7 @@ afterEach(async () => {
   current = undefined
 })
 
-describe('welcome and 群规 on wechaty-puppet-mock', () => {
+describe('group features on wechaty-puppet-mock', () => {
   it('greets a member who joins with the group’s rules, and answers 群规 in the group', async () => {
     const store = SqliteGuardStore.open(':memory:')
     const config = parseConfig({
@@ -76,5 +79,32 @@ describe('welcome and 群规 on wechaty-puppet-mock', () => {
     for (const text of ['1', '2', '3']) await world.say(promo, room, text)
     await settle()
     expect(world.said(room)).toEqual([expect.stringContaining('这是第 1 次提醒'), expect.stringContaining('这是第 2 次提醒')])
+  })
+
+  it('puts a member three others report (quoting their message) to the owner, who removes them with Y', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    const plugin = QunGuard({ store, config: parseConfig({ groups: {} }), tickMs: 0 })
+    const world = await MockWorld.start({ plugins: [plugin] })
+    current = { world, store, stop: () => plugin.stop() }
+    const settle = async () => {
+      await plugin.idle()
+      await world.settle()
+      await plugin.idle()
+    }
+    const owner = world.contact('群主', 'wxid_owner')
+    const promo = world.contact('推广王', 'wxid_promo')
+    const members = ['甲', '乙', '丙'].map((n, i) => world.contact(n, `wxid_m${i}`))
+    const room = world.room('亲子群', { owner, members: [promo, ...members] })
+    await world.say(promo, room, '兼职日结 私聊')
+    await settle()
+    for (const m of members) await world.say(m, room, '「推广王：兼职日结 私聊」\n- - - - - - - - - - - - - - -\n举报')
+    await settle()
+    const request = world.said(owner).find((t) => t.includes('审批 #'))
+    expect(request).toContain('成员：推广王')
+    expect(request).toContain('被 3 位成员举报，被举报的内容：「兼职日结 私聊」')
+    expect(world.said(room)).toEqual([]) // reporters are told nothing
+    await world.say(owner, world.self, 'Y1')
+    await settle()
+    expect(world.removed(room)).toEqual([promo.id])
   })
 })
