@@ -50,7 +50,7 @@ import {
   warningText,
 } from './policy.ts'
 import { maskEvent, maskPii } from './privacy.ts'
-import { parseReport, REPORT_RULE_ID } from './reports.ts'
+import { type ParsedReport, parseReport, REPORT_RULE_ID } from './reports.ts'
 import type { RuleState } from './supervision/lifecycle.ts'
 
 export interface GuardOptions {
@@ -330,7 +330,8 @@ export class Guard {
         cfg.rulesOnRequest && cfg.mode === 'active' && isRulesRequest(msg.text) ? await this.rulesOf(msg.room, cfg, room?.topic) : undefined
       const replies = rules ? [replyDecision(msg, msg.room, msg.sender, 'rules', '成员询问群规', rules)] : []
       // A member's 举报: counted, and the reported member put to the owner when enough members report.
-      replies.push(...(await this.reported(msg, await this.placeOf(msg.room, room))))
+      const report = cfg.reports.enabled && cfg.mode !== 'off' && this.facts ? parseReport(msg) : undefined
+      if (report) replies.push(...(await this.reported(msg, report, await this.placeOf(msg.room, room))))
       const r = await this.store.commit({ event: msg, members: newMember, decisions: replies })
       if (!r.stored) return this.notStored(msg)
       return this.handledOf(msg, replies, r.decisionIds, () => room?.topic ?? '')
@@ -409,10 +410,9 @@ export class Guard {
    * A report (reports.ts): kept per reported member; when the reporters' weight reaches the
    * room's threshold, a request to the owner about the reported member (the `report` rule).
    */
-  private async reported(msg: MessageEvent, place: Place): Promise<DecisionToStore[]> {
+  private async reported(msg: MessageEvent, parsed: ParsedReport, place: Place): Promise<DecisionToStore[]> {
     const r = place.cfg.reports
-    const parsed = r.enabled && place.cfg.mode !== 'off' && this.facts ? parseReport(msg) : undefined
-    if (!parsed || !this.facts) return []
+    if (!this.facts) return []
     const targets = new Map<string, string | undefined>(parsed.ids.map((id) => [id, undefined]))
     for (const name of parsed.names) {
       const found = (await this.store.findMembers(msg.room, name)).filter((m) => m.name === name || m.member === name)
