@@ -11,7 +11,7 @@
 
 import { closest, distance } from 'fastest-levenshtein'
 import { z } from 'zod'
-import { type GroupEvent, MESSAGE_TYPES } from './events.ts'
+import { type GroupEvent, MESSAGE_TYPES, type MessageType } from './events.ts'
 import { normalizeText } from './text-normal.ts'
 import { PII_KINDS, type PiiKind } from './vision/pii.ts'
 
@@ -68,21 +68,12 @@ export const KeywordRuleSchema = z
   })
 export type KeywordRule = z.infer<typeof KeywordRuleSchema>
 
-/** Message types a group can lock (`limits.lock`); `qr`: a picture holding a QR code. */
-export const LOCKABLE = [
-  'link',
-  'miniprogram',
-  'card',
-  'file',
-  'redpacket',
-  'transfer',
-  'image',
-  'video',
-  'voice',
-  'emoji',
-  'location',
+/** Message types a group can lock (`limits.lock`): every type but plain text and `other`, and `qr`, a picture holding a QR code. */
+export type Lockable = Exclude<MessageType, 'text' | 'other'> | 'qr'
+export const LOCKABLE: readonly Lockable[] = [
+  ...MESSAGE_TYPES.filter((t): t is Exclude<MessageType, 'text' | 'other'> => t !== 'text' && t !== 'other'),
   'qr',
-] as const
+]
 
 const HOUR = z.number().int().min(0).max(23)
 const LimitSetSchema = z.strictObject({
@@ -93,7 +84,7 @@ const LimitSetSchema = z.strictObject({
   /** More members @-mentioned in one message than this (@所有人 counts as one). */
   mentions: z.number().int().min(0).max(500).optional(),
   /** Message types nobody may post (`qr`: a picture holding a QR code). */
-  lock: z.array(z.enum(LOCKABLE)).optional(),
+  lock: z.array(z.enum(LOCKABLE as [Lockable, ...Lockable[]])).optional(),
   /** Link domains (a domain covers its subdomains): only these, or none of these. */
   domains: z.strictObject({ allow: z.array(z.string().min(1)).optional(), deny: z.array(z.string().min(1)).optional() }).optional(),
 })

@@ -13,13 +13,12 @@
  *   limitBroken(msg, { flood: { count: 5, windowS: 10 }, action: 'escalate', mode: 'active' }, { recent: () => 5, hour: 14, qr: false })
  *   // { id: 'limit:flood', reason: '10 秒内连发 5 条消息（本群 5 条以上算刷屏）' }
  */
-import { LOCKABLE } from './config.ts'
+import { LOCKABLE, type Lockable } from './config.ts'
 import type { MessageEvent } from './events.ts'
 import { linkDomain } from './learning/features.ts'
 import { typeName } from './owner-words.ts'
 
-export type Lockable = (typeof LOCKABLE)[number]
-export { LOCKABLE }
+export { LOCKABLE, type Lockable }
 
 /** `count` messages or more from one member within `windowS` seconds is a flood. */
 export interface FloodLimit {

@@ -4,25 +4,13 @@
  * removed again on rejoining the first, and listed and cleared from the private chat.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { MockWorld } from '../../bot-host/mock-world.ts'
-import { QunGuard } from '../../bot-host/qunguard-plugin.ts'
-import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
-import { SqliteSupervisionStore } from '../../functions/adapters/local/sqlite-supervision-store.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
+import { startGuardWorld, stopGuardWorlds } from '../helpers/guard-world.ts'
 
-let current: { world: MockWorld; store: SqliteGuardStore; stop: () => void } | undefined
-
-afterEach(async () => {
-  if (!current) return
-  current.stop()
-  await current.world.stop()
-  await current.store.close()
-  current = undefined
-})
+afterEach(stopGuardWorlds)
 
 describe('the blacklist on wechaty-puppet-mock', () => {
   it('removes from one group, asks about the other, removes again on rejoining; 黑名单 and 解除黑名单 from the private chat', async () => {
-    const store = SqliteGuardStore.open(':memory:')
     const config = parseConfig({
       groups: {
         '*': { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove', reason: '本群禁止广告' }] },
@@ -30,14 +18,7 @@ describe('the blacklist on wechaty-puppet-mock', () => {
       },
       supervision: { reportHour: null },
     })
-    const plugin = QunGuard({ store, config, supervision: SqliteSupervisionStore.open(':memory:'), tickMs: 0 })
-    const world = await MockWorld.start({ plugins: [plugin] })
-    current = { world, store, stop: () => plugin.stop() }
-    const settle = async () => {
-      await plugin.idle()
-      await world.settle()
-      await plugin.idle()
-    }
+    const { world, settle } = await startGuardWorld(config)
     const owner = world.contact('群主', 'wxid_owner')
     const promo = world.contact('推广小王', 'wxid_promo')
     const chat = world.contact('老成员', 'wxid_chat')

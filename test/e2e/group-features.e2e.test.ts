@@ -3,35 +3,17 @@
  * plugin: welcome and 群规, keywords, whitelist and limits from the private chat, members' reports.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { MockWorld } from '../../bot-host/mock-world.ts'
-import { QunGuard } from '../../bot-host/qunguard-plugin.ts'
-import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
+import { startGuardWorld, stopGuardWorlds } from '../helpers/guard-world.ts'
 
-let current: { world: MockWorld; store: SqliteGuardStore; stop: () => void } | undefined
-
-afterEach(async () => {
-  if (!current) return
-  current.stop()
-  await current.world.stop()
-  await current.store.close()
-  current = undefined
-})
+afterEach(stopGuardWorlds)
 
 describe('group features on wechaty-puppet-mock', () => {
   it('greets a member who joins with the group’s rules, and answers 群规 in the group', async () => {
-    const store = SqliteGuardStore.open(':memory:')
     const config = parseConfig({
       groups: { '*': { welcome: { enabled: true }, rules: [{ id: 'no-ads', any: ['加微信'], reason: '本群禁止广告' }] } },
     })
-    const plugin = QunGuard({ store, config, tickMs: 0 })
-    const world = await MockWorld.start({ plugins: [plugin] })
-    current = { world, store, stop: () => plugin.stop() }
-    const settle = async () => {
-      await plugin.idle()
-      await world.settle()
-      await plugin.idle()
-    }
+    const { world, settle } = await startGuardWorld(config)
     const owner = world.contact('群主', 'wxid_owner')
     const old = world.contact('老成员', 'wxid_old')
     const room = world.room('亲子群', { owner, members: [old] })
@@ -47,15 +29,7 @@ describe('group features on wechaty-puppet-mock', () => {
   })
 
   it('takes keywords and a whitelist from the owner’s private chat, by group name, and acts on them in that group', async () => {
-    const store = SqliteGuardStore.open(':memory:')
-    const plugin = QunGuard({ store, config: parseConfig({ groups: {} }), tickMs: 0 })
-    const world = await MockWorld.start({ plugins: [plugin] })
-    current = { world, store, stop: () => plugin.stop() }
-    const settle = async () => {
-      await plugin.idle()
-      await world.settle()
-      await plugin.idle()
-    }
+    const { world, settle } = await startGuardWorld(parseConfig({ groups: {} }))
     const owner = world.contact('群主', 'wxid_owner')
     const friend = world.contact('老王', 'wxid_friend')
     const promo = world.contact('推广员', 'wxid_promo')
@@ -82,15 +56,7 @@ describe('group features on wechaty-puppet-mock', () => {
   })
 
   it('puts a member three others report (quoting their message) to the owner, who removes them with Y', async () => {
-    const store = SqliteGuardStore.open(':memory:')
-    const plugin = QunGuard({ store, config: parseConfig({ groups: {} }), tickMs: 0 })
-    const world = await MockWorld.start({ plugins: [plugin] })
-    current = { world, store, stop: () => plugin.stop() }
-    const settle = async () => {
-      await plugin.idle()
-      await world.settle()
-      await plugin.idle()
-    }
+    const { world, settle } = await startGuardWorld(parseConfig({ groups: {} }))
     const owner = world.contact('群主', 'wxid_owner')
     const promo = world.contact('推广王', 'wxid_promo')
     const members = ['甲', '乙', '丙'].map((n, i) => world.contact(n, `wxid_m${i}`))

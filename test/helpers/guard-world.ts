@@ -1,0 +1,37 @@
+/**
+ * A WeChat world on wechaty-puppet-mock with the QunGuard plugin installed, for end-to-end tests:
+ * an in-memory store, `settle()` to let the plugin and the mock finish what they are doing, and
+ * `stopGuardWorlds()` for `afterEach`.
+ *
+ * @example
+ *   afterEach(stopGuardWorlds)
+ *   const { world, settle } = await startGuardWorld(parseConfig({ groups: {} }))
+ */
+import { MockWorld } from '../../bot-host/mock-world.ts'
+import { QunGuard } from '../../bot-host/qunguard-plugin.ts'
+import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { SqliteSupervisionStore } from '../../functions/adapters/local/sqlite-supervision-store.ts'
+import type { Config } from '../../functions/domain/config.ts'
+
+const running: { world: MockWorld; store: SqliteGuardStore; stop: () => void }[] = []
+
+export async function startGuardWorld(config: Config) {
+  const store = SqliteGuardStore.open(':memory:')
+  const plugin = QunGuard({ store, config, supervision: SqliteSupervisionStore.open(':memory:'), tickMs: 0 })
+  const world = await MockWorld.start({ plugins: [plugin] })
+  running.push({ world, store, stop: () => plugin.stop() })
+  const settle = async () => {
+    await plugin.idle()
+    await world.settle()
+    await plugin.idle()
+  }
+  return { world, store, plugin, settle }
+}
+
+export async function stopGuardWorlds(): Promise<void> {
+  for (const r of running.splice(0)) {
+    r.stop()
+    await r.world.stop()
+    await r.store.close()
+  }
+}
