@@ -112,6 +112,7 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     rooms: options.store,
     blacklist: options.store,
     members: options.store,
+    decisions: options.store,
   })
   let timer: NodeJS.Timeout | undefined
 

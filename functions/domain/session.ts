@@ -87,6 +87,7 @@ export class GuardSession {
       rooms: options.store,
       blacklist: options.store,
       members: options.store,
+      decisions: options.store,
     })
     this.guard = new Guard({
       store: options.store,

@@ -42,6 +42,8 @@ export interface ApprovalsDeps {
   readonly blacklist?: SupervisorDeps['blacklist']
   /** Members by name (the guard store), for 白名单 G1 小王. @default members cannot be named */
   readonly members?: SupervisorDeps['members']
+  /** The guard's decisions and offences (the guard store), for members' appeals (申诉). @default appeals go unanswered */
+  readonly decisions?: SupervisorDeps['decisions']
   /** The guard config: rules and their names, staff, supervision settings. */
   readonly config: Config
   /** The learned rulebook (its rules' names for owners). @default none */
@@ -51,7 +53,8 @@ export interface ApprovalsDeps {
 
 /** A Supervisor over the stores, fresh for each batch (no state kept between invocations). */
 export async function supervisorOf(
-  deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config' | 'rulebook'> & Partial<Pick<ApprovalsDeps, 'blacklist' | 'members'>>,
+  deps: Pick<ApprovalsDeps, 'approvals' | 'rooms' | 'config' | 'rulebook'> &
+    Partial<Pick<ApprovalsDeps, 'blacklist' | 'members' | 'decisions'>>,
   /** Also told of each note (the monitor counts expiries). */
   alsoNote?: (note: SupervisionNote) => void,
 ): Promise<Supervisor> {
@@ -60,6 +63,7 @@ export async function supervisorOf(
     rooms: deps.rooms,
     blacklist: deps.blacklist,
     members: deps.members,
+    decisions: deps.decisions,
     classifier: true,
     policy,
     // For the dashboard: answers, expiries, rules that earned acting alone, rules sent back to shadow or retired.
@@ -137,6 +141,7 @@ export async function depsFromEnv(): Promise<ApprovalsDeps> {
     rooms: aws.guardStore(),
     blacklist: aws.guardStore(),
     members: aws.guardStore(),
+    decisions: aws.guardStore(),
     config: await aws.guardConfig().load(),
     rulebook: aws.rulebook(),
   }

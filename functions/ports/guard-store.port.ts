@@ -146,7 +146,10 @@ export interface GuardStore {
   hasEvent(id: string): Promise<boolean>
   getEvent(id: string): Promise<GroupEvent | undefined>
 
-  listDecisions(filter?: { room?: string; event?: string }): Promise<StoredDecision[]>
+  /** Stored decisions, oldest first; filtered by room, by the event they were taken on, or by the member they were about. */
+  listDecisions(filter?: { room?: string; event?: string; target?: string }): Promise<StoredDecision[]>
+  /** Forgets a member's offences in a room (an upheld appeal), both modes; how many were forgotten. */
+  clearOffences(room: string, member: string): Promise<number>
   listActions(decisionId?: number): Promise<ActionRecord[]>
   /** Active decisions that have no action record yet (e.g. the process died before acting). */
   listPendingDecisions(): Promise<StoredDecision[]>

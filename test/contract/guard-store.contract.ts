@@ -251,6 +251,32 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect(await store.findMembers('r2', '小王')).toEqual([])
     })
 
+    it('lists a member’s decisions, and forgets their offences in one room (an upheld appeal)', async () => {
+      const a = message({ room: 'r1', sender: 'wxid_x', ts: at(1) })
+      const b = message({ room: 'r2', sender: 'wxid_x', ts: at(2) })
+      const offence = (m: typeof a, mode: 'active' | 'shadow') => ({
+        room: m.room,
+        member: 'wxid_x',
+        rule: 'no-ads',
+        event: m.id,
+        ts: m.ts,
+        mode,
+        counted: true,
+      })
+      await store.commit({ event: a, offences: [offence(a, 'active')], decisions: [decisionFor(a, { target: 'wxid_x' })] })
+      await store.commit({
+        event: b,
+        offences: [offence(b, 'shadow')],
+        decisions: [decisionFor(b, { target: 'wxid_x' }), decisionFor(b, { target: 'wxid_y' })],
+      })
+      expect((await store.listDecisions({ target: 'wxid_x' })).map((d) => d.event)).toEqual([a.id, b.id])
+      expect((await store.listDecisions({ target: 'wxid_x', room: 'r2' })).map((d) => d.event)).toEqual([b.id])
+      expect(await store.clearOffences('r1', 'wxid_x')).toBe(1)
+      expect(await store.countOffences('r1', 'wxid_x', at(0), 'active')).toBe(0)
+      expect(await store.countOffences('r2', 'wxid_x', at(0), 'shadow')).toBe(1)
+      expect(await store.clearOffences('r1', 'wxid_x')).toBe(0)
+    })
+
     it('stores nothing when part of a commit fails', async () => {
       const m = message()
       const broken = { ...decisionFor(m), reason: undefined } as unknown as Decision

@@ -229,4 +229,42 @@ describe('replay', () => {
       ['e3', 'wxid_bad', 'report', 'ask-owner', 'shadow', '被 3 位成员举报'],
     ])
   })
+
+  it('replays an appeal: the member’s 申诉 and the owner’s Y in the owner log', async () => {
+    const dir = replayDir()
+    const config = path.join(dir, 'c.yaml')
+    fs.writeFileSync(config, 'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["兼职"]\n')
+    const t = (m: number) => `2026-03-01T20:0${m}:00+08:00`
+    const events = [
+      {
+        id: 's',
+        kind: 'room',
+        room: 'r1',
+        topic: '学校家长群',
+        owner: 'wxid_owner',
+        admins: [],
+        members: ['wxid_mum'],
+        names: {},
+        ts: t(0),
+      },
+      { id: 'e1', kind: 'message', room: 'r1', sender: 'wxid_mum', type: 'text', text: '学校招兼职助教', ts: t(1) },
+      { id: 'p1', kind: 'private', sender: 'wxid_mum', text: '申诉 是学校的通知', ts: t(2) },
+      { id: 'p2', kind: 'private', sender: 'wxid_owner', text: 'Y2', ts: t(3) },
+    ]
+    const history = path.join(dir, 'h.jsonl')
+    fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
+    const ownerLog = path.join(dir, 'owner.log')
+    await replay({ history: [history], config, out: path.join(dir, 'd.jsonl'), ownerLog, log: () => {}, progress: false })
+    const told = fs
+      .readFileSync(ownerLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { to: string; text: string })
+    expect(told.map((x) => `${x.to} ${x.text.split('\n')[0]}`)).toEqual([
+      'wxid_mum [qunguard] 申诉已提交给群「学校家长群」的群主，处理后会告诉你。',
+      'wxid_owner [qunguard] 申诉 #2',
+      'wxid_owner [qunguard] 已支持申诉 #2：规则「关键词规则 no-ads」记一次误判，清除了该成员在本群的 1 条违规记录。',
+      'wxid_mum [qunguard] 你在群「学校家长群」的申诉已通过：处理已撤销，违规记录已清除。',
+    ])
+  })
 })

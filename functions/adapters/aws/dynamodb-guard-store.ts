@@ -384,9 +384,26 @@ export class DynamoDbGuardStore implements GuardStore {
     return i ? (JSON.parse(String(i.json)) as GroupEvent) : undefined
   }
 
-  async listDecisions(filter: { room?: string; event?: string } = {}): Promise<StoredDecision[]> {
+  async listDecisions(filter: { room?: string; event?: string; target?: string } = {}): Promise<StoredDecision[]> {
     const all = (await this.queryAll('DECISIONS')).map(toStoredDecision)
-    return all.filter((d) => (!filter.room || d.room === filter.room) && (!filter.event || d.event === filter.event))
+    return all.filter(
+      (d) =>
+        (!filter.room || d.room === filter.room) &&
+        (!filter.event || d.event === filter.event) &&
+        (!filter.target || d.target === filter.target),
+    )
+  }
+
+  async clearOffences(room: string, member: string): Promise<number> {
+    let n = 0
+    for (const mode of ['active', 'shadow']) {
+      const pk = offenceKey(room, member, mode)
+      for (const i of await this.queryAll(pk)) {
+        await this.call('clearOffences', () => this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk, sk: i.sk } })))
+        n++
+      }
+    }
+    return n
   }
 
   async listActions(decisionId?: number): Promise<ActionRecord[]> {

@@ -215,13 +215,21 @@ export class SqliteGuardStore implements GuardStore {
     return r ? (JSON.parse(String(r.json)) as GroupEvent) : undefined
   }
 
-  async listDecisions(filter: { room?: string; event?: string } = {}): Promise<StoredDecision[]> {
+  async listDecisions(filter: { room?: string; event?: string; target?: string } = {}): Promise<StoredDecision[]> {
     const rows = filter.event
       ? this.stmt.decisionsByEvent.all(filter.event)
-      : filter.room
-        ? this.stmt.decisionsByRoom.all(filter.room)
-        : this.stmt.allDecisions.all()
-    return (rows as Row[]).filter((r) => !filter.room || r.room === filter.room).map(toStoredDecision)
+      : filter.target
+        ? this.stmt.decisionsByTarget.all(filter.target)
+        : filter.room
+          ? this.stmt.decisionsByRoom.all(filter.room)
+          : this.stmt.allDecisions.all()
+    return (rows as Row[])
+      .filter((r) => (!filter.room || r.room === filter.room) && (!filter.target || r.target === filter.target))
+      .map(toStoredDecision)
+  }
+
+  async clearOffences(room: string, member: string): Promise<number> {
+    return this.guarded('clearOffences', () => this.stmt.clearOffences.run(room, member).changes)
   }
 
   async listActions(decisionId?: number): Promise<ActionRecord[]> {
@@ -349,6 +357,8 @@ function prepare(db: Database.Database) {
     decisionsByEvent: db.prepare('SELECT * FROM decisions WHERE event = ? ORDER BY id'),
     decisionsByRoom: db.prepare('SELECT * FROM decisions WHERE room = ? ORDER BY id'),
     allDecisions: db.prepare('SELECT * FROM decisions ORDER BY id'),
+    decisionsByTarget: db.prepare('SELECT * FROM decisions WHERE target = ? ORDER BY id'),
+    clearOffences: db.prepare('DELETE FROM offences WHERE room = ? AND member = ?'),
     pending: db.prepare(
       "SELECT * FROM decisions d WHERE d.mode = 'active' AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.decision_id = d.id) ORDER BY d.id",
     ),

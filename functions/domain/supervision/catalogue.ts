@@ -21,6 +21,8 @@ export interface CatalogueSources {
   readonly classifier?: boolean | undefined
   /** The rooms' stored snapshots (the guard store), for a supervisor that does not see the events. */
   readonly rooms?: RoomDirectory | undefined
+  /** The guard's decisions and offences (the guard store), for members' appeals. */
+  readonly decisions?: SupervisorDeps['decisions']
   /** Members by name (the guard store), for 白名单 G1 小王. */
   readonly members?: SupervisorDeps['members']
   /** The owners' blacklists (the guard store), for 黑名单 / 解除黑名单. */
@@ -89,6 +91,7 @@ export function supervisorFor(config: Config, store: SupervisionStore, sources: 
     rooms: sources.rooms,
     blacklist: sources.blacklist,
     members: sources.members,
+    decisions: sources.decisions,
     options: supervisionOptions(config),
     onNote: sources.onNote,
   })

@@ -117,6 +117,8 @@ export interface SupervisorDeps {
    * the event stream itself (the AWS approvals function). @default only the rooms `observe` saw
    */
   readonly rooms?: RoomDirectory | undefined
+  /** The guard's decisions and offences (the guard store), for members' appeals (申诉). @default appeals go unanswered */
+  readonly decisions?: Pick<GuardStore, 'listDecisions' | 'clearOffences' | 'getEvent'> | undefined
   /** Members by name (the guard store), for 白名单 G1 小王. @default members cannot be named */
   readonly members?: Pick<GuardStore, 'findMembers'> | undefined
   /** The owners' blacklists (the guard store), for 黑名单 and 解除黑名单. @default those commands say the list is not kept here */
@@ -147,6 +149,12 @@ interface RoomInfo {
 }
 
 const HOUR = 3_600_000
+/** The rule id under which appeals are put to owners (not a rule: its requests touch no record of their own). */
+export const APPEAL_RULE_ID = 'appeal'
+/** How far back a member's appeal looks for what the guard did to them. */
+const APPEAL_DAYS = 30
+/** A member's private 申诉 (with or without reasons after it). */
+const isAppeal = (text: string) => /^\s*申诉/u.test(text.normalize('NFKC'))
 /** Tries at saving a rule's record against others saving it at the same moment. */
 const SAVE_ATTEMPTS = 5
 
@@ -244,6 +252,8 @@ export class Supervisor {
     const managed = await this.managedBy(event.sender)
     const answer = parseAnswer(event.text)
     if (answer) return this.answer(event.sender, answer.verdict, answer.number, at, managed.length > 0)
+    // A member's 申诉 about what the guard did to them (members write privately too).
+    if (managed.length === 0 && isAppeal(event.text)) return this.appeal(event, at)
     const command = parseOwnerCommand(event.text)
     if (!command || managed.length === 0) return [] // strangers learn nothing, not even that we listen
     const say = (text: string): SupervisorEffect[] => [{ kind: 'say', to: event.sender, text }]
@@ -306,6 +316,7 @@ export class Supervisor {
       const closed = await this.store.close(r.owner, r.number, 'expired', now)
       if (!closed) continue
       this.deps.onNote?.({ kind: 'expired', room: r.room, rule: r.rule })
+      if (r.rule === APPEAL_RULE_ID) continue // an unanswered appeal leaves the rule's record as it was
       await this.update(r.room, r.rule, 'shadow', (rule) => recordAnswer(rule, r.decisionId, 'expired', now, this.o.lifecycle).rule)
       if (!r.done) await this.addToDay(r.room, at, { expired: 1 })
       if (r.notifiedAt && !r.done) {
@@ -336,6 +347,7 @@ export class Supervisor {
     const request = await this.store.get(sender, number)
     const answerable = request?.status === 'open' && at.getTime() <= Date.parse(request.deadline)
     if (!request || !answerable) return isStaff || request ? [{ kind: 'say', to: sender, text: receiptText(number, 'unknown') }] : []
+    if (request.rule === APPEAL_RULE_ID) return this.appealAnswered(request, verdict, at)
     const effects: SupervisorEffect[] = []
     // Carry the action out before closing: were this to die in between, the answer can be given again.
     if (verdict === 'approve' && !request.done) effects.push({ kind: 'act', approval: request })
@@ -483,6 +495,103 @@ export class Supervisor {
     const g = /^g(\d+)$/i.exec(group)
     if (g) return sorted[Number(g[1]) - 1]
     return sorted.find((r) => r === group || this.topic(r) === group) ?? sorted.find((r) => this.topic(r).includes(group))
+  }
+
+  // —— appeals (申诉) ——————————————————————————————————————————————————————————————
+
+  /**
+   * A member's appeal against the latest warning or removal the guard carried out on them (in the
+   * last `APPEAL_DAYS` days): a numbered request to that group's owner with the evidence. Open
+   * once per decision (its request's number is kept under the decision's negative id, apart from
+   * the decision's own review).
+   */
+  private async appeal(event: PrivateEvent, at: Date): Promise<SupervisorEffect[]> {
+    const say = (text: string): SupervisorEffect[] => [{ kind: 'say', to: event.sender, text }]
+    const book = this.deps.decisions
+    if (!book) return []
+    const since = at.getTime() - APPEAL_DAYS * 24 * HOUR
+    const acted = (await book.listDecisions({ target: event.sender })).filter(
+      (d) => d.mode === 'active' && (d.action === 'warn' || d.action === 'remove') && Date.parse(d.ts) >= since && d.outgoing?.ownerId,
+    )
+    const d = acted.at(-1)
+    if (!d?.outgoing?.ownerId) return say(`[qunguard] 没有找到最近 ${APPEAL_DAYS} 天内你被警告或移出的记录。`)
+    await this.knowRoom(d.room)
+    const owner = d.outgoing.ownerId
+    const words = event.text.replace(/^\s*申诉[:：\s]*/u, '').trim() // as the member wrote them
+    const evidence = await book.getEvent(d.event)
+    const said = evidence?.kind === 'message' ? describeMessage(evidence) : ''
+    const who = evidence?.kind === 'message' ? memberName(evidence.senderName, event.sender) : event.sender
+    const rule = this.ruleName(d.room, d.rule)
+    const approval = await this.store.open({
+      owner,
+      room: d.room,
+      rule: APPEAL_RULE_ID,
+      decisionId: -d.id,
+      request: { decisionId: d.id, decision: d, messageId: d.event, text: '', ownerId: owner },
+      createdAt: at.toISOString(),
+      deadline: new Date(at.getTime() + this.o.expiryHours * HOUR).toISOString(),
+      done: true,
+      topic: this.topic(d.room),
+      summary: `群「${this.topic(d.room)}」${who} 申诉：${stepName(d.action)}（${rule.slice(0, 40)}）`,
+      score: d.score,
+    })
+    if (approval.notifiedAt || approval.status !== 'open') return say('[qunguard] 你的申诉已经提交，请等待群主处理。')
+    await this.store.markNotified(owner, [approval.number], at.toISOString())
+    const n = approval.number
+    return [
+      ...say(`[qunguard] 申诉已提交给群「${this.topic(d.room)}」的群主，处理后会告诉你。`),
+      {
+        kind: 'say',
+        to: owner,
+        text: [
+          `[qunguard] 申诉 #${n}`,
+          `群：${this.topic(d.room)}`,
+          `成员：${who}`,
+          `处理：${stepName(d.action)}（${rule}）`,
+          `当时的内容：${said || '（未知）'}`,
+          `申诉理由：${words || '（未写）'}`,
+          `回复 Y${n} 支持申诉（记为误判，清除其违规记录），N${n} 维持原处理（${this.o.expiryHours} 小时内有效）`,
+        ].join('\n'),
+      },
+    ]
+  }
+
+  /** The owner's answer to an appeal: upheld, a false positive on the rule and the member's offences cleared; else kept. */
+  private async appealAnswered(request: ApprovalRecord, verdict: 'approve' | 'reject', at: Date): Promise<SupervisorEffect[]> {
+    const now = at.toISOString()
+    const closed = await this.store.close(request.owner, request.number, verdict === 'approve' ? 'approved' : 'rejected', now)
+    if (!closed) return [{ kind: 'say', to: request.owner, text: receiptText(request.number, 'unknown') }]
+    const d = request.request.decision
+    const group = this.topic(d.room)
+    if (verdict === 'reject')
+      return [
+        { kind: 'say', to: request.owner, text: `[qunguard] 已维持原处理（申诉 #${request.number}）。` },
+        { kind: 'say', to: d.target, text: `[qunguard] 你在群「${group}」的申诉未被支持，维持原处理。` },
+      ]
+    // A false positive on the rule: its record learns it (and may send it back to trial).
+    let change: StateChange | undefined
+    await this.update(d.room, d.rule, 'active', (rule) => {
+      const next = recordAnswer(rule, request.request.decisionId, 'rejected', now, this.o.lifecycle)
+      change = next.change
+      return next.rule
+    })
+    const cleared = (await this.deps.decisions?.clearOffences(d.room, d.target)) ?? 0
+    this.deps.onNote?.({ kind: 'answered', room: d.room, rule: d.rule, outcome: 'flagged' })
+    const removed = d.action === 'remove'
+    const effects: SupervisorEffect[] = [
+      {
+        kind: 'say',
+        to: request.owner,
+        text: `[qunguard] 已支持申诉 #${request.number}：规则「${this.ruleName(d.room, d.rule)}」记一次误判，清除了该成员在本群的 ${cleared} 条违规记录。${removed ? '成员已被移出：微信不允许机器人邀请，请你手动邀请回群。' : ''}`,
+      },
+      {
+        kind: 'say',
+        to: d.target,
+        text: `[qunguard] 你在群「${group}」的申诉已通过：处理已撤销，违规记录已清除。${removed ? '群主会邀请你回群。' : ''}`,
+      },
+    ]
+    if (change) effects.push(...(await this.announceChange(d.room, d.rule, change, at)))
+    return effects
   }
 
   // —— managing groups by name from the chat ————————————————————————————————————————
