@@ -491,7 +491,6 @@ export class Guard {
 
   /** Joins recorded; a joining member on a list this room reads is removed or put to the owner. */
   private async onJoin(event: GroupEvent & { kind: 'join' }): Promise<HandleResult> {
-    if (await this.store.hasEvent(event.id)) return this.notStored(event)
     const members = this.joined(event)
     const place = await this.placeOf(event.room)
     const decisions: DecisionToStore[] = []
@@ -519,7 +518,6 @@ export class Guard {
 
   /** Leaves recorded; a member the owner, an admin or the bot removed for a violation is listed and flagged elsewhere. */
   private async onLeave(event: GroupEvent & { kind: 'leave' }): Promise<HandleResult> {
-    if (await this.store.hasEvent(event.id)) return this.notStored(event)
     const members = await this.left(event)
     const place = await this.placeOf(event.room)
     const byStaff = event.remover !== undefined && this.isProtectedIn(place, event.remover) && !place.cfg.whitelist.includes(event.remover)
