@@ -91,6 +91,7 @@ export interface RuleModes {
 
 /** What the Guard reads of an owner's changes from the chat (the supervision store's RoomOverrides). */
 export interface ChatChanges {
+  readonly quiet?: boolean | undefined
   readonly keywords?: readonly string[] | undefined
   readonly whitelist?: readonly { readonly id: string }[] | undefined
   readonly limits?:
@@ -201,8 +202,11 @@ export class Guard {
    */
   private async effectiveConfig(room: string, topic: string | undefined): Promise<{ cfg: RoomConfig; rules: CompiledRules }> {
     const base = this.roomConfig(room, topic)
-    const quiet = await this.supervision?.quiet(room)
-    const o = (await this.supervision?.overrides?.(room)) ?? {}
+    // One read of what the owner switched: the quiet switch is part of it where overrides are known.
+    const o: ChatChanges = this.supervision?.overrides
+      ? await this.supervision.overrides(room)
+      : { quiet: await this.supervision?.quiet(room) }
+    const quiet = o.quiet
     const keywords = o.keywords ?? []
     const whitelist = (o.whitelist ?? []).map((w) => w.id)
     const limits = withChatLimits(base.cfg.limits, o.limits)
@@ -429,29 +433,22 @@ export class Guard {
       const weight = reports.reduce((sum, x) => sum + weightOf(x.reporter), 0)
       const before = weight - weightOf(msg.sender)
       if (weight < r.threshold || before >= r.threshold) continue // not yet, or asked already
-      const mode = this.supervision ? await this.supervision.modeOf(msg.room, REPORT_RULE_ID, 'shadow') : 'shadow'
-      if (mode === 'off') continue
-      const effective = place.cfg.mode === 'shadow' ? 'shadow' : mode
       const name = knownName ?? (await this.store.getMember(msg.room, target))?.name
       const reason = `被 ${reports.length} 位成员举报`
       const what = `${reason}${parsed.quoted ? `，被举报的内容：「${parsed.quoted}」` : ''}`
-      const text = `[qunguard] 群「${groupName(place.record?.topic, place.room)}」成员 ${memberName(name, target)}：${what}。`
-      out.push({
-        event: msg.id,
-        room: msg.room,
-        target,
-        action: effective === 'active' ? 'remove' : 'ask-owner',
-        mode: effective,
+      const score = Math.min(1, weight / (r.threshold * 2))
+      const d = await this.removalDecision(msg, place, {
         rule: REPORT_RULE_ID,
-        score: Math.min(1, weight / (r.threshold * 2)),
+        initial: 'shadow',
+        target,
+        name,
         reason,
-        outgoing: {
-          text: maskPii(text),
-          ownerId: place.cfg.owner ?? place.record?.owner,
-          ...(effective === 'shadow' ? { proposed: 'remove' } : {}),
-          about: { ...(name ? { name: maskPii(name) } : {}), what: maskPii(what) },
-        },
+        what,
+        score,
+        note: what,
+        step: false,
       })
+      if (d) out.push(d)
     }
     return out
   }
@@ -596,28 +593,62 @@ export class Guard {
     what: string,
     fromTopic?: string | undefined,
   ): Promise<DecisionToStore | undefined> {
-    const initial = blacklistInitial(place.cfg)
-    const mode = this.supervision ? await this.supervision.modeOf(place.room, BLACKLIST_RULE_ID, initial) : initial
-    if (mode === 'off') return undefined
-    const effective = place.cfg.mode === 'shadow' ? 'shadow' : mode
     const topic = fromTopic ?? (entry.room === place.room ? place.record?.topic : (await this.store.getRoom(entry.room))?.topic)
     const reason = blacklistReason(entry, topic)
-    const did = effective === 'shadow' ? '试运行，建议移出群聊' : '移出群聊'
-    const text = `[qunguard] 群「${groupName(place.record?.topic, place.room)}」成员 ${memberName(name, member)}：${reason}。处理：${did}。`
+    return this.removalDecision(event, place, {
+      rule: BLACKLIST_RULE_ID,
+      initial: blacklistInitial(place.cfg),
+      target: member,
+      name,
+      reason,
+      what,
+      score: 1,
+      note: reason,
+      step: true,
+    })
+  }
+
+  /**
+   * A decision to remove a member for something other than a message of theirs (the blacklist, a
+   * report): in the rule's mode now (none while it is off), as a request to the owner in shadow.
+   * The owner's note and the request say who, why and `what` happened.
+   */
+  private async removalDecision(
+    event: GroupEvent,
+    place: Place,
+    o: {
+      rule: string
+      initial: 'active' | 'shadow'
+      target: string
+      name: string | undefined
+      reason: string
+      what: string
+      score: number
+      /** What the owner's note says after the member's name. */
+      note: string
+      /** Whether the note says what is done (移出群聊, or 试运行 in shadow). */
+      step: boolean
+    },
+  ): Promise<DecisionToStore | undefined> {
+    const mode = this.supervision ? await this.supervision.modeOf(place.room, o.rule, o.initial) : o.initial
+    if (mode === 'off') return undefined
+    const effective = place.cfg.mode === 'shadow' ? 'shadow' : mode
+    const did = o.step ? `处理：${effective === 'shadow' ? '试运行，建议移出群聊' : '移出群聊'}。` : ''
+    const text = `[qunguard] 群「${groupName(place.record?.topic, place.room)}」成员 ${memberName(o.name, o.target)}：${o.note}。${did}`
     return {
       event: event.id,
       room: place.room,
-      target: member,
+      target: o.target,
       action: effective === 'active' ? 'remove' : 'ask-owner',
       mode: effective,
-      rule: BLACKLIST_RULE_ID,
-      score: 1,
-      reason: maskPii(reason),
+      rule: o.rule,
+      score: o.score,
+      reason: maskPii(o.reason),
       outgoing: {
         text: maskPii(text),
         ownerId: place.cfg.owner ?? place.record?.owner,
         ...(effective === 'shadow' ? { proposed: 'remove' } : {}),
-        about: { ...(name ? { name: maskPii(name) } : {}), what: maskPii(what) },
+        about: { ...(o.name ? { name: maskPii(o.name) } : {}), what: maskPii(o.what) },
       },
     }
   }

@@ -470,7 +470,7 @@ export class Supervisor {
   // —— rooms, rules, records ——————————————————————————————————————————————————
 
   private async listing(rooms: readonly string[]): Promise<ListedRoom[]> {
-    const sorted = [...rooms].sort((a, b) => this.topic(a).localeCompare(this.topic(b)) || a.localeCompare(b))
+    const sorted = this.sortedRooms(rooms)
     const all = await this.store.listRules()
     const out: ListedRoom[] = []
     let k = 0
@@ -491,7 +491,7 @@ export class Supervisor {
 
   private findRoom(managed: readonly string[], group: string | undefined): string | undefined {
     if (group === undefined) return managed.length === 1 ? managed[0] : undefined
-    const sorted = [...managed].sort((a, b) => this.topic(a).localeCompare(this.topic(b)) || a.localeCompare(b))
+    const sorted = this.sortedRooms(managed)
     const g = /^g(\d+)$/i.exec(group)
     if (g) return sorted[Number(g[1]) - 1]
     return sorted.find((r) => r === group || this.topic(r) === group) ?? sorted.find((r) => this.topic(r).includes(group))
@@ -596,6 +596,7 @@ export class Supervisor {
 
   // —— managing groups by name from the chat ————————————————————————————————————————
 
+  /** A sender's groups in the order `规则` and `群列表` number them (G1, G2 …): by name. */
   private sortedRooms(managed: readonly string[]): string[] {
     return [...managed].sort((a, b) => this.topic(a).localeCompare(this.topic(b)) || a.localeCompare(b))
   }
