@@ -547,6 +547,8 @@ export class Guard {
     const owner = place.owner
     if (!owner || place.cfg.blacklist.action === 'off') return out
     const since = new Date(toMillis(event.ts) - place.cfg.offenceWindowDays * DAY_MS).toISOString()
+    // The other groups that read this owner's list: looked up once, when someone is listed.
+    let readers: Place[] | undefined
     for (const { member, name } of removed) {
       if (this.isProtectedIn(place, member)) continue
       if (await this.store.getBlacklisted([owner], member)) continue // listed already: flagged then
@@ -566,18 +568,27 @@ export class Guard {
         ts: new Date(toMillis(event.ts)).toISOString(),
       }
       out.entries.push(entry)
-      for (const other of await this.store.listRooms()) {
-        if (other.room === place.room) continue
-        const there = await this.placeOf(other.room, other)
-        if (there.cfg.mode === 'off' || !readsListOf(owner, there.owner, there.cfg)) continue
-        const record = await this.store.getMember(other.room, member)
+      readers ??= await this.readersOf(owner, place.room)
+      for (const there of readers) {
+        const record = await this.store.getMember(there.room, member)
         if (!record || record.leftAt || this.isProtectedIn(there, member, record.joinedAt)) continue
         const what = `在「${groupName(place.record?.topic, place.room)}」被移出，仍在本群`
         const d = await this.blacklistDecision(event, there, member, record.name ?? name, entry, what, place.record?.topic)
         if (!d) continue
         out.decisions.push(d)
-        out.topics.set(other.room, other.topic)
+        out.topics.set(there.room, there.record?.topic ?? '')
       }
+    }
+    return out
+  }
+
+  /** The groups other than `except` that act on `owner`'s list (their own owner's, or a list they trust). */
+  private async readersOf(owner: string, except: string): Promise<Place[]> {
+    const out: Place[] = []
+    for (const other of await this.store.listRooms()) {
+      if (other.room === except) continue
+      const there = await this.placeOf(other.room, other)
+      if (there.cfg.mode !== 'off' && readsListOf(owner, there.owner, there.cfg)) out.push(there)
     }
     return out
   }
