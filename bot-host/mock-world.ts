@@ -92,6 +92,11 @@ export class MockWorld {
     return this.records.filter((r) => r.kind === 'remove' && r.where === room.id).map((r) => r.target ?? '')
   }
 
+  /** Ids of the messages the bot recalled in a room. */
+  recalled(room: RoomMock): string[] {
+    return this.records.filter((r) => r.kind === 'recall' && r.where === room.id).map((r) => r.target ?? '')
+  }
+
   async stop(): Promise<void> {
     await this.bot.stop()
   }

@@ -5,7 +5,7 @@
  *                                  (text judged in ingest) └──────────────────────┤
  *                                                                                 └─► approvals ─► actions
  *                     owner's answers ─► ingest ─► approvals ─► actions
- *   every minute: monitor (heartbeats; supervision's clock: expiry, digests, daily report; backlog)
+ *   every minute: monitor (heartbeats; verification timeouts; supervision's clock: expiry, digests, daily report; backlog)
  *   daily: retraining (learn → SageMaker training → serverless endpoint used by moderate),
  *          or just learn when the SageMaker path is off
  *
@@ -267,16 +267,17 @@ export class StatelessStack extends Stack {
     const monitor = new GuardFunction(this, 'Monitor', {
       handler: 'monitor',
       description:
-        'Every minute: bot heartbeats; supervision’s clock (expiry with rule records, digests, daily reports); the approval backlog.',
+        'Every minute: bot heartbeats; newcomers whose time to verify ran out; supervision’s clock (expiry with rule records, digests, daily reports); the approval backlog.',
       environment: {
         TABLE_NAME: data.table.tableName,
         ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
+        APPROVALS_QUEUE_URL: data.approvalsQueue.queueUrl,
         MEDIA_BUCKET: data.mediaBucket.bucketName,
         HEARTBEAT_SECONDS: String(heartbeatSeconds),
       },
     })
       .allow([GET, QUERY, PUT, UPDATE, DELETE], [table])
-      .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn])
+      .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn, data.approvalsQueue.queueArn])
       .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects(POLICY_KEY)])
     guardConfig?.grantRead(monitor)
     new Rule(this, 'MonitorSchedule', { schedule: Schedule.rate(Duration.minutes(1)), targets: [new LambdaFunction(monitor.fn)] })

@@ -147,6 +147,26 @@ const GroupSettingsSchema = z.strictObject({
         .default(24),
     })
     .optional(),
+  /**
+   * Newcomer verification (docs/rules.md#newcomer-verification), opt-in: a newcomer is @-asked to
+   * type a short code (or answer `question`) within `minutes`; until then their links, QR codes,
+   * cards and mini-programs are recalled; no answer → removed (or the owner alerted). `mode`: the
+   * `verification` rule's mode at the start (its record moves it like any rule's).
+   */
+  verification: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      minutes: z.number().min(1).max(1440).default(10),
+      question: z.string().min(1).max(200).optional(),
+      answers: z.array(z.string().min(1).max(50)).min(1).optional(),
+      onTimeout: z.enum(['remove', 'alert-owner']).default('remove'),
+      mode: z.enum(['active', 'shadow']).default('active'),
+      exemptInvitedByStaff: z.boolean().default(true),
+    })
+    .refine((v) => (v.question === undefined) === (v.answers === undefined), {
+      message: 'question and answers go together: a question needs the answers that count, answers need their question',
+    })
+    .optional(),
   /** A message to members who join, with the group's rules (docs/rules.md#welcome-and-群规). Opt-in. */
   welcome: z
     .strictObject({
@@ -278,6 +298,17 @@ export function queueSettings(config: Pick<Config, 'queue' | 'queueLimit'>): {
   return { memoryPerLane: Math.min(memoryPerLane, memoryTotal), memoryTotal, warnings }
 }
 
+/** Newcomer verification, as configured for a room. */
+export interface VerificationConfig {
+  readonly enabled: boolean
+  readonly minutes: number
+  readonly question?: string | undefined
+  readonly answers?: readonly string[] | undefined
+  readonly onTimeout: 'remove' | 'alert-owner'
+  readonly mode: 'active' | 'shadow'
+  readonly exemptInvitedByStaff: boolean
+}
+
 /** A room's effective settings after merging "*" and the room's own entry. */
 export interface RoomConfig {
   readonly mode: RoomMode
@@ -291,6 +322,7 @@ export interface RoomConfig {
   readonly privacy: { readonly action: 'recall' | 'alert-owner' | 'off'; readonly kinds: readonly PiiKind[] }
   readonly blacklist: { readonly action: 'remove' | 'ask-owner' | 'off'; readonly trust: readonly string[] }
   readonly welcome: { readonly enabled: boolean; readonly text?: string | undefined }
+  readonly verification: VerificationConfig
   readonly limits: LimitsConfig | undefined
   readonly reports: {
     readonly enabled: boolean
@@ -320,6 +352,7 @@ export const ROOM_DEFAULTS: RoomConfig = {
   privacy: { action: 'recall', kinds: ['id-card', 'bank-card', 'plate'] },
   blacklist: { action: 'ask-owner', trust: [] },
   welcome: { enabled: false },
+  verification: { enabled: false, minutes: 10, onTimeout: 'remove', mode: 'active', exemptInvitedByStaff: true },
   limits: undefined,
   reports: { enabled: true, threshold: 3, trusted: [], trustedWeight: 2, windowHours: 24 },
   rulesOnRequest: true,
@@ -522,6 +555,7 @@ export function resolveRoomConfig(config: Config, room: string): RoomConfig {
     privacy: o.privacy ?? d.privacy ?? ROOM_DEFAULTS.privacy,
     blacklist: o.blacklist ?? d.blacklist ?? ROOM_DEFAULTS.blacklist,
     welcome: o.welcome ?? d.welcome ?? ROOM_DEFAULTS.welcome,
+    verification: o.verification ?? d.verification ?? ROOM_DEFAULTS.verification,
     limits: o.limits ?? d.limits ?? ROOM_DEFAULTS.limits,
     reports: o.reports ?? d.reports ?? ROOM_DEFAULTS.reports,
     rulesOnRequest: o.rulesOnRequest ?? d.rulesOnRequest ?? ROOM_DEFAULTS.rulesOnRequest,

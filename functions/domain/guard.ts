@@ -21,6 +21,7 @@ import type {
   GuardStore,
   MemberRecord,
   OffenceRecord,
+  PendingVerification,
   RoomRecord,
 } from '../ports/guard-store.port.ts'
 import { BLACKLIST_RULE_ID, blacklistInitial, blacklistReason, listsFor, readsListOf } from './blacklist.ts'
@@ -52,6 +53,17 @@ import {
 import { maskEvent, maskPii } from './privacy.ts'
 import { type ParsedReport, parseReport, REPORT_RULE_ID } from './reports.ts'
 import type { RuleState } from './supervision/lifecycle.ts'
+import {
+  challengeText,
+  expectedAnswers,
+  heldBack,
+  heldBackReason,
+  passedText,
+  passes,
+  timedOutWhat,
+  VERIFICATION_RULE_ID,
+  verificationCode,
+} from './verification.ts'
 
 export interface GuardOptions {
   readonly store: GuardStore
@@ -100,6 +112,8 @@ export interface ChatChanges {
         readonly flood?: { readonly count: number; readonly windowS: number } | null | undefined
       }
     | undefined
+  /** Newcomer verification switched on or off in the chat (验证 G1 开). */
+  readonly verification?: boolean | undefined
 }
 
 /** The keyword rule made of the keywords owners add from the private chat (加关键词). */
@@ -210,7 +224,11 @@ export class Guard {
     const keywords = o.keywords ?? []
     const whitelist = (o.whitelist ?? []).map((w) => w.id)
     const limits = withChatLimits(base.cfg.limits, o.limits)
-    if (!keywords.length && !whitelist.length && limits === base.cfg.limits)
+    const verification =
+      o.verification === undefined || o.verification === base.cfg.verification.enabled
+        ? base.cfg.verification
+        : { ...base.cfg.verification, enabled: o.verification }
+    if (!keywords.length && !whitelist.length && limits === base.cfg.limits && verification === base.cfg.verification)
       return quiet === undefined ? base : { ...base, cfg: { ...base.cfg, quiet } }
     const rule: KeywordRule = {
       id: OWNER_KEYWORDS_RULE_ID,
@@ -228,6 +246,7 @@ export class Guard {
       whitelist: [...base.cfg.whitelist, ...whitelist],
       rules: keywords.length ? [...base.cfg.rules, rule] : base.cfg.rules,
       limits,
+      verification,
     }
     // Compiled once per set of added keywords (owners change them rarely).
     const key = `${groupKey(this.config, room, topic)}\u0000${keywords.join('\u0001')}`
@@ -325,7 +344,12 @@ export class Guard {
       member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
     const learned = (await this.learned?.match(msg, senderInfo(msg.sender, ctx, member), features.qr))?.rule
     const recent = await this.countForLimits(msg, cfg)
-    const violation = await this.judge(msg, cfg, rules, ctx, features, learned, recent)
+    // A newcomer still to verify: their answer closes it; until then links, QR codes and cards are held back.
+    const pending = await this.pendingOf(msg, cfg, member)
+    const answered = pending !== undefined && passes(msg.text, pending.answers)
+    const verified = answered ? [{ room: msg.room, member: msg.sender }] : []
+    const held = pending && !answered ? heldBack(msg, features.qr ?? false) : undefined
+    const violation = await this.judge(msg, cfg, rules, ctx, features, learned, recent, held)
     // A keyword rule's catch counts towards a second offence for the learned rules too.
     if (violation && !violation.learned) await this.learned?.caught(msg)
     if (!violation) {
@@ -333,10 +357,14 @@ export class Guard {
       const rules =
         cfg.rulesOnRequest && cfg.mode === 'active' && isRulesRequest(msg.text) ? await this.rulesOf(msg.room, cfg, room?.topic) : undefined
       const replies = rules ? [replyDecision(msg, msg.room, msg.sender, 'rules', '成员询问群规', rules)] : []
+      if (answered)
+        replies.push(
+          replyDecision(msg, msg.room, msg.sender, VERIFICATION_RULE_ID, '新成员通过入群验证', passedText(msg.senderName, msg.sender)),
+        )
       // A member's 举报: counted, and the reported member put to the owner when enough members report.
       const report = cfg.reports.enabled && cfg.mode !== 'off' && this.facts ? parseReport(msg) : undefined
       if (report) replies.push(...(await this.reported(msg, report, await this.placeOf(msg.room, room))))
-      const r = await this.store.commit({ event: msg, members: newMember, decisions: replies })
+      const r = await this.store.commit({ event: msg, members: newMember, decisions: replies, verified })
       if (!r.stored) return this.notStored(msg)
       return this.handledOf(msg, replies, r.decisionIds, () => room?.topic ?? '')
     }
@@ -383,7 +411,14 @@ export class Guard {
       ? await this.listRemoved(msg, await this.placeOf(msg.room, room), [{ member: msg.sender, name: msg.senderName }], violation.rule.id)
       : { entries: [], decisions: [], topics: new Map<string, string>() }
     const all = [...toStore, ...listed.decisions]
-    const r = await this.store.commit({ event: msg, members: newMember, offences: [offence], decisions: all, blacklist: listed.entries })
+    const r = await this.store.commit({
+      event: msg,
+      members: newMember,
+      offences: [offence],
+      decisions: all,
+      blacklist: listed.entries,
+      verified,
+    })
     if (!r.stored) return this.notStored(msg)
 
     const handled: HandledDecision[] = []
@@ -499,18 +534,115 @@ export class Guard {
         if (d) decisions.push(d)
       }
     }
-    // Welcome (opt-in): the members who joined and are not being removed, in one message with the rules.
     const listed = new Set(decisions.map((d) => d.target))
-    const welcomed = members.filter((m) => !listed.has(m.member) && !this.isProtectedIn(place, m.member))
+    const staying = members.filter((m) => !listed.has(m.member) && !this.isProtectedIn(place, m.member))
+    // Verification (opt-in): the newcomers staying are asked for the code, in one message that greets them too.
+    const verifying = await this.toVerify(event, place, staying)
+    const first = verifying[0]
+    if (first) {
+      const names = verifying.map((v) => ({ id: v.member, name: v.name }))
+      const code = verificationCode(place.room, event.id)
+      const text = challengeText(names, place.cfg.verification, code, groupName(place.record?.topic, place.room))
+      decisions.push(replyDecision(event, place.room, first.member, VERIFICATION_RULE_ID, '新成员入群验证', text))
+    }
+    // Welcome (opt-in): the other members who joined and are not being removed, in one message with the rules.
+    const asked = new Set(verifying.map((v) => v.member))
+    const welcomed = staying.filter((m) => !asked.has(m.member))
     if (place.cfg.welcome.enabled && place.cfg.mode === 'active' && welcomed.length) {
       const topic = groupName(place.record?.topic, place.room)
       const names = welcomed.map((m) => ({ id: m.member, name: m.name }))
       const text = welcomeText(topic, names, await this.rulesOf(place.room, place.cfg, place.record?.topic), place.cfg.welcome.text)
       decisions.push(replyDecision(event, place.room, welcomed[0]?.member ?? '', 'welcome', '欢迎新成员', text))
     }
-    const r = await this.store.commit({ event, members, decisions })
+    const r = await this.store.commit({ event, members, decisions, verifying })
     if (!r.stored) return this.notStored(event)
     return this.handledOf(event, decisions, r.decisionIds, () => place.record?.topic ?? '')
+  }
+
+  // —— newcomer verification (verification.ts) ——————————————————————————————————————
+
+  /** The verifications a join opens: none unless the room asks for them, it is active, the rule is not off, and the inviter is not staff (when exempt). */
+  private async toVerify(
+    event: GroupEvent & { kind: 'join' },
+    place: Place,
+    staying: readonly MemberRecord[],
+  ): Promise<PendingVerification[]> {
+    const v = place.cfg.verification
+    if (!v.enabled || place.cfg.mode !== 'active' || !staying.length) return []
+    if (v.exemptInvitedByStaff && event.inviter && this.isProtectedIn(place, event.inviter)) return []
+    if (this.supervision && (await this.supervision.modeOf(place.room, VERIFICATION_RULE_ID, v.mode)) === 'off') return []
+    const answers = expectedAnswers(v, verificationCode(place.room, event.id))
+    const since = toMillis(event.ts)
+    return staying.map((m) => ({
+      room: place.room,
+      member: m.member,
+      ...(m.name ? { name: m.name } : {}),
+      event: event.id,
+      since: new Date(since).toISOString(),
+      until: new Date(since + v.minutes * 60_000).toISOString(),
+      answers,
+    }))
+  }
+
+  /** The sender's open verification, read only where the room verifies and for members of under a day. */
+  private async pendingOf(msg: MessageEvent, cfg: RoomConfig, member: MemberRecord | undefined): Promise<PendingVerification | undefined> {
+    if (!cfg.verification.enabled || !member?.joinedAt || toMillis(msg.ts) - toMillis(member.joinedAt) > DAY_MS) return undefined
+    return this.store.getVerification(msg.room, msg.sender)
+  }
+
+  /**
+   * Newcomers whose time to verify is up by `at`: each removed (or the owner alerted) by the
+   * `verification` rule in its mode — unless they left, the room stopped verifying or the rule is
+   * off — and the verification closed with that decision, once (a second run finds it closed).
+   * The periodic tick calls it: the embedded guard every minute, replay on the events' clock, the
+   * monitor function on AWS.
+   */
+  async settleDueVerifications(at: Date): Promise<HandledDecision[]> {
+    const out: HandledDecision[] = []
+    for (const v of await this.store.listDueVerifications(at.toISOString())) {
+      const place = await this.placeOf(v.room)
+      const member = await this.store.getMember(v.room, v.member)
+      const still = place.cfg.verification.enabled && place.cfg.mode !== 'off' && member !== undefined && !member.leftAt
+      const d = still ? await this.timeoutDecision(v, place) : undefined
+      const r = await this.store.settleVerification(v, d ? [d] : [], at.toISOString())
+      if (r.stored && d) out.push(...(await this.handledList([d], r.decisionIds, () => place.record?.topic ?? '')))
+    }
+    return out
+  }
+
+  private async timeoutDecision(v: PendingVerification, place: Place): Promise<DecisionToStore | undefined> {
+    const cfg = place.cfg.verification
+    const what = timedOutWhat(cfg.minutes)
+    if (cfg.onTimeout === 'remove')
+      return this.removalDecision({ id: v.event }, place, {
+        rule: VERIFICATION_RULE_ID,
+        initial: cfg.mode,
+        target: v.member,
+        name: v.name,
+        reason: what,
+        what,
+        score: 1,
+        note: what,
+        step: true,
+      })
+    const mode = this.supervision ? await this.supervision.modeOf(place.room, VERIFICATION_RULE_ID, cfg.mode) : cfg.mode
+    if (mode === 'off') return undefined
+    const text = `[qunguard] 群「${groupName(place.record?.topic, place.room)}」成员 ${memberName(v.name, v.member)}：${what}，请留意。`
+    return {
+      event: v.event,
+      room: place.room,
+      target: v.member,
+      action: 'alert-owner',
+      mode: 'active',
+      rule: VERIFICATION_RULE_ID,
+      score: 1,
+      reason: what,
+      outgoing: {
+        text: maskPii(text),
+        ownerId: place.cfg.owner ?? place.record?.owner,
+        about: { ...(v.name ? { name: maskPii(v.name) } : {}), what },
+      },
+    }
   }
 
   /** Leaves recorded; a member the owner, an admin or the bot removed for a violation is listed and flagged elsewhere. */
@@ -625,7 +757,7 @@ export class Guard {
    * The owner's note and the request say who, why and `what` happened.
    */
   private async removalDecision(
-    event: GroupEvent,
+    event: Pick<GroupEvent, 'id'>,
     place: Place,
     o: {
       rule: string
@@ -671,12 +803,20 @@ export class Guard {
     ids: readonly number[],
     topicOf: (d: DecisionToStore) => string,
   ): Promise<HandleResult> {
+    return { status: 'stored', event, decisions: await this.handledList(decisions, ids, topicOf) }
+  }
+
+  private async handledList(
+    decisions: readonly DecisionToStore[],
+    ids: readonly number[],
+    topicOf: (d: DecisionToStore) => string,
+  ): Promise<HandledDecision[]> {
     const handled: HandledDecision[] = []
     for (const [i, d] of decisions.entries()) {
       const h = toHandled(ids[i] ?? -1, d, undefined, topicOf(d))
       handled.push(h.request && this.executor ? { ...h, outcome: await this.execute(this.executor, h.request) } : h)
     }
-    return { status: 'stored', event, decisions: handled }
+    return handled
   }
 
   /**
@@ -692,6 +832,8 @@ export class Guard {
     features: MessageFeatures,
     learned: LearnedRule | undefined,
     recent: (windowS: number) => number,
+    /** What an unverified newcomer posted that waits for their verification (verification.ts). */
+    held?: string | undefined,
   ): Promise<Violation | undefined> {
     const modeOf = (rule: string, initial: RuleState): Promise<'active' | 'shadow' | 'off'> =>
       this.supervision ? this.supervision.modeOf(msg.room, rule, initial) : Promise.resolve(initial === 'retired' ? 'off' : initial)
@@ -703,6 +845,22 @@ export class Guard {
     const found = findViolation(msg, cfg, rules, ctx, features, this.classifierRule, (id) => modes.get(id) !== 'off')
     if (found) return { ...found, mode: modes.get(found.rule.id) === 'shadow' ? 'shadow' : 'active' }
     if (cfg.mode === 'off' || isProtected(msg.sender, cfg, ctx)) return undefined
+    if (held) {
+      const mode = await modeOf(VERIFICATION_RULE_ID, cfg.verification.mode)
+      if (mode !== 'off') {
+        const rule: KeywordRule = {
+          id: VERIFICATION_RULE_ID,
+          any: [],
+          all: [],
+          exclude: [],
+          newcomerHours: 0,
+          mode: cfg.verification.mode,
+          action: 'recall',
+          reason: heldBackReason(held),
+        }
+        return { rule, keywords: [], mode }
+      }
+    }
     // The owner's own limits (limits.ts), before what was learned.
     const limits = cfg.limits
     const broken = limits && limitBroken(msg, limits, { recent, hour: this.localHour(msg.ts), qr: features.qr ?? false })

@@ -33,6 +33,7 @@ const BUILT_IN_RULES: Readonly<Record<string, string>> = {
   approvals: '审批',
   blacklist: '黑名单（在本群主的其他群因违规被移出）',
   report: '成员举报',
+  verification: '入群验证',
   'owner-keywords': '聊天中加的关键词',
   'limit:flood': '刷屏上限',
   'limit:length': '字数上限',

@@ -59,7 +59,10 @@ export interface GuardSessionOptions {
 
 export interface SessionOutput {
   readonly result: HandleResult
-  /** The event's decisions: judged now, or (with `rehearStored`) stored by an earlier run. */
+  /**
+   * The event's decisions: judged now, or (with `rehearStored`) stored by an earlier run — after
+   * those the tick took first (`tick`: a newcomer whose time to verify ran out).
+   */
   readonly decisions: readonly HandledDecision[]
   /** What supervision asked for, in order (carried out already when the session has an executor). */
   readonly effects: readonly SupervisorEffect[]
@@ -112,15 +115,17 @@ export class GuardSession {
   ): Promise<SessionOutput> {
     const { at } = options
     this.supervisor.observe(event)
-    const effects: SupervisorEffect[] = options.tick ? await this.tick(at) : []
+    const ticked = options.tick ? await this.clock(at) : { decisions: [], effects: [] }
+    const effects: SupervisorEffect[] = [...ticked.effects]
     const facts = this.o.facts
     if (options.picture && facts && event.kind === 'message') await rememberPicture(facts, event, options.picture)
     const result = await this.guard.handleEvent(event, options.features)
-    let decisions: readonly HandledDecision[] = []
-    if (result.status === 'stored') decisions = result.decisions
-    else if (result.status === 'duplicate' && this.o.rehearStored) decisions = await this.guard.resumed(event, options.features)
-    else return { result, decisions, effects }
-    for (const h of decisions) effects.push(...(await this.carryOut(await this.supervisor.onDecision(h, at))))
+    let own: readonly HandledDecision[] = []
+    if (result.status === 'stored') own = result.decisions
+    else if (result.status === 'duplicate' && this.o.rehearStored) own = await this.guard.resumed(event, options.features)
+    else return { result, decisions: ticked.decisions, effects }
+    const decisions = [...ticked.decisions, ...own]
+    for (const h of own) effects.push(...(await this.carryOut(await this.supervisor.onDecision(h, at))))
     if (event.kind === 'private') effects.push(...(await this.carryOut(await this.supervisor.onPrivate(event, at))))
     const reply = facts && result.status === 'stored' ? await pictureReply(this.guard, facts, event, decisions) : undefined
     if (reply && this.o.executor) {
@@ -130,9 +135,20 @@ export class GuardSession {
     return { result, decisions, effects, ...(reply ? { reply } : {}) }
   }
 
-  /** Supervision's periodic work (expiry, digests, the daily report), carried out with an executor. */
+  /**
+   * The periodic work: newcomers whose time to verify ran out (their decisions carried out, with an
+   * executor, and supervised), then supervision's (expiry, digests, the daily report).
+   */
   async tick(at: Date): Promise<SupervisorEffect[]> {
-    return this.carryOut(await this.supervisor.tick(at))
+    return (await this.clock(at)).effects
+  }
+
+  private async clock(at: Date): Promise<{ decisions: HandledDecision[]; effects: SupervisorEffect[] }> {
+    const decisions = await this.guard.settleDueVerifications(at)
+    const effects: SupervisorEffect[] = []
+    for (const h of decisions) effects.push(...(await this.carryOut(await this.supervisor.onDecision(h, at))))
+    effects.push(...(await this.carryOut(await this.supervisor.tick(at))))
+    return { decisions, effects }
   }
 
   /** With an executor: private messages sent, approved actions carried out and recorded. */

@@ -15,10 +15,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { withFallback } from '../domain/classifier-fallback.ts'
+import type { Config } from '../domain/config.ts'
 import type { JoinEvent, LeaveEvent } from '../domain/events.ts'
 import { Guard, type HandledDecision, type HandleResult } from '../domain/guard.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
-import { messageText } from '../domain/policy.ts'
+import { type ClassifierRuleOptions, messageText } from '../domain/policy.ts'
 import { pictureReply } from '../domain/session.ts'
 import { type ApprovalsRequest, type ModerateRequest, ModerateRequestSchema } from '../domain/stage-messages.ts'
 import { IN_PROCESS_MODEL_KEY, StoredClassifier } from '../domain/stored-classifier.ts'
@@ -127,6 +128,23 @@ export async function moderateMembership(deps: ModerateDeps, event: JoinEvent | 
   return result
 }
 
+/**
+ * Newcomers whose time to verify ran out by `at` (verification.ts): settled by moderate's Guard
+ * (each once: a second run finds it closed) and their decisions sent like a message's. The
+ * monitor function calls it every minute. A crash between settling and sending loses the send
+ * (the decision stays stored, as an active decision with no action record).
+ */
+export async function moderateTimeouts(deps: Pick<ModerateDeps, 'guard' | 'actions' | 'approvals'>, at: Date): Promise<number> {
+  const guard = typeof deps.guard === 'function' ? await deps.guard() : deps.guard
+  const decisions = await guard.settleDueVerifications(at)
+  for (const d of decisions) {
+    metrics.addMetric(d.decision.mode === 'active' ? 'Decisions' : 'ShadowDecisions', MetricUnit.Count, 1)
+    logger.info('decision', { event: d.decision.event, room: d.decision.room, action: d.decision.action, rule: d.decision.rule })
+  }
+  await dispatch(deps, decisions, undefined)
+  return decisions.length
+}
+
 /** A member's 识别 / 评分 answered in the group (again, under the same deduplication id, when redelivered). */
 async function answer(deps: ModerateDeps, guard: Guard, event: ModerateRequest['event'], decisions: readonly unknown[]): Promise<void> {
   const reply = deps.facts ? await pictureReply(guard, deps.facts, event, decisions) : undefined
@@ -139,7 +157,11 @@ async function answer(deps: ModerateDeps, guard: Guard, event: ModerateRequest['
  * Active decisions to the action queue; every decision to approvals, where supervision counts it
  * in its rule's record and puts a shadow one to the owner (an active one is kept for review).
  */
-async function dispatch(deps: ModerateDeps, decisions: readonly HandledDecision[], imageText: string | undefined): Promise<void> {
+async function dispatch(
+  deps: Pick<ModerateDeps, 'actions' | 'approvals'>,
+  decisions: readonly HandledDecision[],
+  imageText: string | undefined,
+): Promise<void> {
   for (const d of decisions) {
     if (d.request) await deps.actions.send({ group: d.decision.room, dedupeId: `decision-${d.id}`, body: d.request })
     const owner = (d.proposal ?? d).request?.ownerId
@@ -155,6 +177,28 @@ async function dispatch(deps: ModerateDeps, decisions: readonly HandledDecision[
       body: { kind: 'decision', decision, imageText },
     })
   }
+}
+
+/**
+ * Production wiring of moderate's Guard (also the monitor's, for verification timeouts): the
+ * rule modes the owners' answers set (approvals keeps the records) and the learned rulebook
+ * retraining saved (reloaded every few minutes; one Guard per rulebook).
+ */
+export function guardFromEnv(config: Config, classifierRule?: ClassifierRuleOptions): () => Promise<Guard> {
+  const supervision = new StoredRuleModes(aws.approvalStore())
+  const facts = aws.factsStore()
+  return rulebookGuard(
+    aws.rulebook(),
+    (policy) =>
+      new Guard({
+        store: aws.guardStore(),
+        config,
+        classifierRule,
+        supervision,
+        learned: policy ? { policy, facts } : undefined,
+        facts,
+      }),
+  )
 }
 
 /** The Guard for the current rulebook: built again only when the stored rulebook changes. */
@@ -188,25 +232,9 @@ export async function depsFromEnv(): Promise<ModerateDeps> {
     throw new Error(`CLASSIFIER_THRESHOLD must be in (0, 1] (got ${process.env.CLASSIFIER_THRESHOLD})`)
   // The model learn saved in S3; with an endpoint configured, SageMaker first and this while it is missing.
   const inProcess = new StoredClassifier({ media: aws.media(), key: IN_PROCESS_MODEL_KEY })
-  // Rules promoted, demoted, paused or retired by the owners' answers (approvals keeps the records).
-  const supervision = new StoredRuleModes(aws.approvalStore())
-  // The learned rulebook retraining saved (reloaded every few minutes); one Guard per rulebook.
-  const rulebook = aws.rulebook()
   const facts = aws.factsStore()
-  const guard = rulebookGuard(
-    rulebook,
-    (policy) =>
-      new Guard({
-        store: aws.guardStore(),
-        config,
-        classifierRule: { threshold, action: 'warn' },
-        supervision,
-        learned: policy ? { policy, facts } : undefined,
-        facts,
-      }),
-  )
   deps = {
-    guard,
+    guard: guardFromEnv(config, { threshold, action: 'warn' }),
     facts,
     classifier: process.env.CLASSIFIER_ENDPOINT ? withFallback(aws.classifier(), inProcess) : inProcess,
     actions: aws.queue('ACTIONS_QUEUE_URL'),

@@ -5,6 +5,8 @@
  * requests past their deadline expire (and count in their rule's record), digests that are due
  * go out, and once a day each owner gets the daily report. What it says goes to the action queue
  * for the bot host. Publishes the open backlog (ApprovalBacklog, alarmed above a threshold).
+ * Newcomers whose time to verify ran out are settled first, by moderate's Guard
+ * (`moderateTimeouts`): removed or put to their owner, like any decision.
  *
  * Known race: the tick is not on the owners' FIFO groups, so it can run while approvals handles an
  * answer of the same owner. Closing a request is a conditional write (an answer and an expiry
@@ -22,6 +24,7 @@ import type { MessageQueue } from '../ports/message-queue.port.ts'
 import type { SupervisionStore } from '../ports/supervision-store.port.ts'
 import { sendEffects, supervisorOf } from './approvals.ts'
 import { aws } from './aws-clients.ts'
+import { guardFromEnv, type ModerateDeps, moderateTimeouts } from './moderate.ts'
 import { logger, metrics, withPowertools } from './observability.ts'
 
 export interface MonitorDeps {
@@ -36,6 +39,8 @@ export interface MonitorDeps {
   readonly actions: MessageQueue<ActionRequest>
   /** The bot hosts' heartbeat interval. @default 60 */
   readonly heartbeatSeconds?: number
+  /** moderate's Guard and queues: newcomers whose time to verify ran out. @default none settled */
+  readonly verifications?: Pick<ModerateDeps, 'guard' | 'actions' | 'approvals'> | undefined
   readonly now?: () => Date
 }
 
@@ -44,6 +49,8 @@ export interface MonitorResult {
   readonly dead: string[]
   /** Requests the tick expired. */
   readonly expired: number
+  /** Decisions on newcomers whose time to verify ran out. */
+  readonly unverified: number
   /** Private messages the tick sent (digests, daily reports, notices). */
   readonly sent: number
   readonly backlog: number
@@ -53,6 +60,7 @@ export async function monitor(deps: MonitorDeps): Promise<MonitorResult> {
   const now = (deps.now ?? (() => new Date()))()
   const at = now.toISOString()
   const { live, dead } = assessBots(await deps.registry.list(), now, deps.heartbeatSeconds ?? 60)
+  const unverified = deps.verifications ? await moderateTimeouts(deps.verifications, now) : 0
   let expired = 0
   const supervisor = await supervisorOf(deps, (note) => {
     if (note.kind === 'expired') expired++
@@ -66,20 +74,23 @@ export async function monitor(deps: MonitorDeps): Promise<MonitorResult> {
   metrics.addMetric('ApprovalBacklog', MetricUnit.Count, backlog)
   for (const d of dead)
     logger.warn('bot missed its heartbeats', { bot: d.bot, missed: d.missed, lastBeat: d.record.lastBeat, host: d.record.host })
-  return { live: live.map((b) => b.bot), dead: dead.map((b) => b.bot), expired, sent: effects.length, backlog }
+  return { live: live.map((b) => b.bot), dead: dead.map((b) => b.bot), expired, unverified, sent: effects.length, backlog }
 }
 
 let deps: MonitorDeps | undefined
-/** Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, HEARTBEAT_SECONDS (default 60), the guard config. */
+/** Production wiring: TABLE_NAME, ACTIONS_QUEUE_URL, APPROVALS_QUEUE_URL, HEARTBEAT_SECONDS (default 60), the guard config. */
 export async function depsFromEnv(): Promise<MonitorDeps> {
-  deps ??= {
+  if (deps) return deps
+  const config = await aws.guardConfig().load()
+  deps = {
     registry: aws.botRegistry(),
     approvals: aws.approvalStore(),
     rooms: aws.guardStore(),
-    config: await aws.guardConfig().load(),
+    config,
     actions: aws.queue('ACTIONS_QUEUE_URL'),
     rulebook: aws.rulebook(),
     heartbeatSeconds: Number(process.env.HEARTBEAT_SECONDS ?? 60),
+    verifications: { guard: guardFromEnv(config), actions: aws.queue('ACTIONS_QUEUE_URL'), approvals: aws.queue('APPROVALS_QUEUE_URL') },
   }
   return deps
 }

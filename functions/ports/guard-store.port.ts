@@ -111,6 +111,24 @@ export interface BlacklistEntry {
   readonly ts: string
 }
 
+/**
+ * A newcomer asked to verify (docs/rules.md#newcomer-verification): open from their join until
+ * they answer (`Change.verified`) or the guard acts on the timeout (`settleVerification`).
+ */
+export interface PendingVerification {
+  readonly room: string
+  readonly member: string
+  readonly name?: string | undefined
+  /** The join event that opened it. */
+  readonly event: string
+  /** When the join happened (ISO-8601). */
+  readonly since: string
+  /** The deadline (ISO-8601). */
+  readonly until: string
+  /** What counts as an answer (the code, or the configured answers), already normalised. */
+  readonly answers: readonly string[]
+}
+
 /** One atomic write. Every part except `event` is optional. */
 export interface Change {
   readonly event: GroupEvent
@@ -121,6 +139,10 @@ export interface Change {
   readonly decisions?: readonly DecisionToStore[] | undefined
   /** Members put on (or listed again on) their owner's blacklist: the entry replaces an earlier one. */
   readonly blacklist?: readonly BlacklistEntry[] | undefined
+  /** Newcomers asked to verify: each replaces the member's open verification in the room, if any. */
+  readonly verifying?: readonly PendingVerification[] | undefined
+  /** Newcomers who answered: their open verification in the room is closed (if it still is open). */
+  readonly verified?: readonly { readonly room: string; readonly member: string }[] | undefined
 }
 
 export interface CommitResult {
@@ -174,6 +196,17 @@ export interface GuardStore {
   listBlacklist(owner: string): Promise<BlacklistEntry[]>
   /** Takes a member off an owner's blacklist; false when they were not on it. */
   unblacklist(owner: string, member: string): Promise<boolean>
+
+  /** The member's open verification in the room, if any. */
+  getVerification(room: string, member: string): Promise<PendingVerification | undefined>
+  /** Open verifications whose deadline is at or before `dueBy` (ISO-8601), earliest first, at most `limit` (@default 100). */
+  listDueVerifications(dueBy: string, limit?: number): Promise<PendingVerification[]>
+  /**
+   * Closes an open verification the newcomer did not answer in time and stores what the guard
+   * decided about it, together, `at` (ISO-8601) — only if that same verification (its join event)
+   * is still open: `stored: false` when an answer or another run closed it first (nothing written).
+   */
+  settleVerification(v: PendingVerification, decisions: readonly DecisionToStore[], at: string): Promise<CommitResult>
 
   close(): Promise<void>
 }

@@ -40,7 +40,8 @@ export interface RoomOverrides {
         readonly lock?: readonly string[] | undefined
         readonly flood?: { readonly count: number; readonly windowS: number } | null | undefined
       }
-    | undefined
+    | undefined /** Newcomer verification switched in the chat (验证 G1 开 / 关), over the config's `verification.enabled`. */
+  readonly verification?: boolean | undefined
 }
 
 /** How an owner has been asked: for the hourly limit, the daily budget, digests and the report. */

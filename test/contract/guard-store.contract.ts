@@ -277,6 +277,44 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect(await store.clearOffences('r1', 'wxid_x')).toBe(0)
     })
 
+    it('keeps newcomers’ verifications: opened with their join, listed when due, closed by an answer or settled once with decisions', async () => {
+      const iso = (m: number) => new Date(Date.parse(at(m))).toISOString()
+      const j = join({ members: ['wxid_a', 'wxid_b'], ts: at(0) })
+      const pending = (member: string, until: number) => ({
+        room: 'r1',
+        member,
+        event: j.id,
+        since: iso(0),
+        until: iso(until),
+        answers: ['4821'],
+      })
+      await store.commit({ event: j, verifying: [pending('wxid_a', 10), pending('wxid_b', 5)] })
+      expect(await store.getVerification('r1', 'wxid_a')).toEqual(pending('wxid_a', 10))
+      expect(await store.getVerification('r2', 'wxid_a')).toBeUndefined()
+      expect((await store.listDueVerifications(iso(4))).map((v) => v.member)).toEqual([])
+      expect((await store.listDueVerifications(iso(10))).map((v) => v.member)).toEqual(['wxid_b', 'wxid_a'])
+      expect((await store.listDueVerifications(iso(10), 1)).map((v) => v.member)).toEqual(['wxid_b'])
+      // wxid_a answers: closed with their message.
+      const answer = message({ sender: 'wxid_a', text: '4821', ts: at(2) })
+      await store.commit({ event: answer, verified: [{ room: 'r1', member: 'wxid_a' }] })
+      expect(await store.getVerification('r1', 'wxid_a')).toBeUndefined()
+      // wxid_b times out: settled once, with the guard's decision; a second run writes nothing.
+      const d = { ...decisionFor(j, { target: 'wxid_b', action: 'remove', rule: 'verification' }) }
+      const first = await store.settleVerification(pending('wxid_b', 5), [d], iso(6))
+      expect(first.stored).toBe(true)
+      expect(first.decisionIds).toHaveLength(1)
+      expect(await store.settleVerification(pending('wxid_b', 5), [d], iso(7))).toEqual({ stored: false, decisionIds: [] })
+      expect(await store.getVerification('r1', 'wxid_b')).toBeUndefined()
+      expect((await store.listDecisions({ event: j.id })).map((x) => [x.id, x.target, x.rule])).toEqual([
+        [first.decisionIds[0], 'wxid_b', 'verification'],
+      ])
+      // A verification opened again by a later join is not settled by the earlier one's timeout.
+      const again = join({ members: ['wxid_b'], ts: at(20) })
+      await store.commit({ event: again, verifying: [{ ...pending('wxid_b', 30), event: again.id }] })
+      expect((await store.settleVerification(pending('wxid_b', 5), [], iso(31))).stored).toBe(false)
+      expect((await store.getVerification('r1', 'wxid_b'))?.event).toBe(again.id)
+    })
+
     it('stores nothing when part of a commit fails', async () => {
       const m = message()
       const broken = { ...decisionFor(m), reason: undefined } as unknown as Decision

@@ -28,6 +28,39 @@ describe('group features on wechaty-puppet-mock', () => {
     expect(world.said(room).at(-1)).toBe(rules)
   })
 
+  it('asks newcomers to verify: an answer passes, a link before it is recalled, no answer in time → removed', async () => {
+    let clock = Date.now()
+    const config = parseConfig({ groups: { '*': { verification: { enabled: true, minutes: 10 } } } })
+    const { world, settle, plugin } = await startGuardWorld(config, { now: () => new Date(clock) })
+    const owner = world.contact('群主', 'wxid_owner')
+    const old = world.contact('老成员', 'wxid_old')
+    const room = world.room('亲子群', { owner, members: [old] })
+    const quiet = world.contact('新人', 'wxid_quiet')
+    const keen = world.contact('小李', 'wxid_keen')
+    await world.join(room, quiet, old)
+    await world.join(room, keen, old)
+    await settle()
+    const asked = world.said(room)
+    expect(asked).toEqual([
+      expect.stringMatching(/^@新人 欢迎加入「亲子群」！请在 10 分钟内在群里回复验证码 \d{4}，否则将被移出群聊。/),
+      expect.stringMatching(/^@小李 欢迎加入「亲子群」！/),
+    ])
+    const code = /验证码 (\d{4})/.exec(asked[1] ?? '')?.[1] ?? ''
+    await world.say(keen, room, `${code}`)
+    await world.say(quiet, room, '看看这个 https://t.cn/abc')
+    await settle()
+    expect(world.said(room).at(-1)).toBe('@小李 验证通过，欢迎！')
+    expect(world.recalled(room)).toHaveLength(1)
+    // Eleven minutes on, the plugin’s minute tick: the one who never answered is removed.
+    clock += 11 * 60_000
+    await plugin.tick()
+    await settle()
+    expect(world.removed(room)).toEqual(['wxid_quiet'])
+    await world.say(owner, world.self, '验证 亲子群 关')
+    await settle()
+    expect(world.said(owner).at(-1)).toBe('[qunguard] 群「亲子群」已关闭入群验证。')
+  })
+
   it('takes keywords and a whitelist from the owner’s private chat, by group name, and acts on them in that group', async () => {
     const { world, settle } = await startGuardWorld(parseConfig({ groups: {} }))
     const owner = world.contact('群主', 'wxid_owner')

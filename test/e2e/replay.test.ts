@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { replay } from '../../bin/commands/replay.ts'
 import { parseDecision } from '../../functions/domain/events.ts'
+import { verificationCode } from '../../functions/domain/verification.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
 
 const history = fileURLToPath(new URL('../fixtures/history/small.jsonl', import.meta.url))
@@ -185,6 +186,51 @@ describe('replay', () => {
       ['e4', 'limit:flood', 'warn'],
       ['e5', 'limit:flood', 'remove'],
     ])
+  })
+
+  it('replays newcomer verification: join → challenge, a link held back, the answer passes one, the deadline removes the other', async () => {
+    const dir = replayDir()
+    const config = path.join(dir, 'c.yaml')
+    fs.writeFileSync(config, 'groups:\n  "*":\n    verification: { enabled: true, minutes: 10 }\n')
+    const t = (minute: number) => `2026-03-01T20:${String(minute).padStart(2, '0')}:00+08:00`
+    const events = [
+      { id: 'a', kind: 'account', self: 'wxid_bot', ts: t(0) },
+      {
+        id: 's',
+        kind: 'room',
+        room: 'r1',
+        topic: '宝妈群',
+        owner: 'wxid_owner',
+        admins: [],
+        members: ['wxid_owner', 'wxid_old'],
+        names: {},
+        ts: t(0),
+      },
+      { id: 'j1', kind: 'join', room: 'r1', members: ['wxid_ad'], names: { wxid_ad: '推广员' }, via: 'qrcode', ts: t(1) },
+      { id: 'j2', kind: 'join', room: 'r1', members: ['wxid_mum'], names: { wxid_mum: '新妈妈' }, via: 'qrcode', ts: t(2) },
+      { id: 'e1', kind: 'message', room: 'r1', sender: 'wxid_ad', type: 'link', text: '领券', url: 'https://t.cn/x', ts: t(3) },
+      { id: 'e2', kind: 'message', room: 'r1', sender: 'wxid_mum', type: 'text', text: `${verificationCode('r1', 'j2')}`, ts: t(4) },
+      // The next event after the deadline: replay's clock reaches it, and the tick settles it first.
+      { id: 'e3', kind: 'message', room: 'r1', sender: 'wxid_old', type: 'text', text: '晚上好', ts: t(15) },
+    ]
+    const history = path.join(dir, 'h.jsonl')
+    fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
+    const out = path.join(dir, 'd.jsonl')
+    const ownerLog = path.join(dir, 'owner.log')
+    await replay({ history: [history], config, out, ownerLog, log: () => {}, progress: false })
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines.map((d) => [d.event, d.target, d.rule, d.action, d.mode])).toEqual([
+      ['j1', 'wxid_ad', 'verification', 'reply', 'active'],
+      ['j2', 'wxid_mum', 'verification', 'reply', 'active'],
+      ['e1', 'wxid_ad', 'verification', 'recall', 'active'],
+      ['e2', 'wxid_mum', 'verification', 'reply', 'active'],
+      ['j1', 'wxid_ad', 'verification', 'remove', 'active'],
+    ])
+    expect(lines.at(-1).reason).toBe('入群后 10 分钟内未完成入群验证')
   })
 
   it('replays members’ reports: the third reporter’s message puts the reported member to the owner', async () => {

@@ -16,7 +16,7 @@ import { Guard } from '../../functions/domain/guard.ts'
 import type { ApprovalsRequest, VisionRequest } from '../../functions/domain/stage-messages.ts'
 import { guardConfigKey } from '../../functions/domain/stored-config.ts'
 import { type IngestDeps, ingestBatch } from '../../functions/handlers/ingest.ts'
-import { type ModerateDeps, moderateBatch } from '../../functions/handlers/moderate.ts'
+import { type ModerateDeps, moderateBatch, moderateTimeouts } from '../../functions/handlers/moderate.ts'
 import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
 import type { MessageQueue } from '../../functions/ports/message-queue.port.ts'
 import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
@@ -133,6 +133,33 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
       'r7 j-r7 remove 入群',
     ])
     expect(listed[1]?.proposal?.request.ownerId).toBe('wxid_boss')
+  })
+
+  it('verifies newcomers on AWS: ingest asks with the join, the monitor’s minute settles the timeout once', async () => {
+    const config = parseConfig({ groups: { r8: { verification: { enabled: true, minutes: 10 } } } })
+    const guard = new Guard({ store: new DynamoDbGuardStore({ client: ddb.client, table }), config })
+    const judge = { ...moderate, guard }
+    const j = { kind: 'join', id: 'j-r8', ts: at(100), room: 'r8', members: ['wxid_new'], names: { wxid_new: '新人' }, via: 'qrcode' }
+    const records = [
+      sqsRecord(JSON.stringify(roomSnapshot({ room: 'r8', topic: '读书群', owner: 'wxid_boss' })), 'r8'),
+      sqsRecord(JSON.stringify(j), 'r8'),
+    ]
+    expect((await ingestBatch({ ...ingest, guard, judge }, sqsEvent(records), lambdaContext())).batchItemFailures).toEqual([])
+    const asked = (await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies
+    expect(asked.map((a) => `${a.decision.rule} ${a.decision.action}`)).toEqual(['verification reply'])
+    expect(asked[0]?.text).toMatch(/^@新人 欢迎加入「读书群」！请在 10 分钟内在群里回复验证码 \d{4}/)
+    await drain(moderate.approvals as MessageQueue<ApprovalsRequest>)
+
+    const minute = (m: number) => new Date(Date.parse(at(m)))
+    expect(await moderateTimeouts(judge, minute(105))).toBe(0)
+    expect(await moderateTimeouts(judge, minute(111))).toBe(1)
+    expect(await moderateTimeouts(judge, minute(112))).toBe(0) // settled once
+    const removed = (await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies
+    expect(removed.map((a) => `${a.decision.event} ${a.decision.target} ${a.decision.rule} ${a.decision.action}`)).toEqual([
+      'j-r8 wxid_new verification remove',
+    ])
+    const supervised = (await drain(moderate.approvals as MessageQueue<ApprovalsRequest>)).bodies
+    expect(supervised.map((b) => (b.kind === 'decision' ? b.decision.decision.rule : b.kind))).toEqual(['verification'])
   })
 
   it('moderate judges what vision hands on, as ingest judges text', async () => {

@@ -486,7 +486,7 @@ describe('Handler: monitor', () => {
     await approvals.open({ ...base, decisionId: 1, deadline: '2026-03-01T11:00:00Z' })
     await approvals.open({ ...base, decisionId: 2, deadline: '2026-03-02T10:00:00Z' })
     const deps = { registry, approvals, rooms: store, config: parseConfig({}), actions, heartbeatSeconds: 60, now: () => now }
-    expect(await monitor(deps)).toEqual({ live: ['alive'], dead: ['gone'], expired: 1, sent: 0, backlog: 1 })
+    expect(await monitor(deps)).toEqual({ live: ['alive'], dead: ['gone'], expired: 1, unverified: 0, sent: 0, backlog: 1 })
     expect(await approvals.get('wxid_owner', 1)).toMatchObject({ status: 'expired' })
     expect(await approvals.ruleRecord('r1', 'x')).toMatchObject({ expired: 1 })
     expect(actions.take()).toEqual([])

@@ -15,9 +15,15 @@ import type { Config } from '../../functions/domain/config.ts'
 
 const running: { world: MockWorld; store: SqliteGuardStore; stop: () => void }[] = []
 
-export async function startGuardWorld(config: Config) {
+export async function startGuardWorld(config: Config, o: { now?: () => Date } = {}) {
   const store = SqliteGuardStore.open(':memory:')
-  const plugin = QunGuard({ store, config, supervision: SqliteSupervisionStore.open(':memory:'), tickMs: 0 })
+  const plugin = QunGuard({
+    store,
+    config,
+    supervision: SqliteSupervisionStore.open(':memory:'),
+    tickMs: 0,
+    ...(o.now ? { now: o.now } : {}),
+  })
   const world = await MockWorld.start({ plugins: [plugin] })
   running.push({ world, store, stop: () => plugin.stop() })
   const settle = async () => {

@@ -10,6 +10,7 @@
  *   DECISIONS                     / <id, 12 digits>  a decision (ids from the SEQ counter)
  *   DECISION#<id>                 / ACTION#<ts>#<n>  what was done about it
  *   META                          / SEQ              the decision id counter
+ *   VERIFY                        / <room>#<member>  a newcomer's open verification (few at a time: one Query lists them)
  *
  * `commit` is one TransactWriteItems call — or, for an event written alone (most messages), one
  * conditional PutItem at half the write units: the event is put on the condition that it does
@@ -40,9 +41,11 @@ import type {
   BlacklistEntry,
   Change,
   CommitResult,
+  DecisionToStore,
   GuardStore,
   JoinRoute,
   MemberRecord,
+  PendingVerification,
   RoomRecord,
   StoredDecision,
 } from '../../ports/guard-store.port.ts'
@@ -160,6 +163,15 @@ export class DynamoDbGuardStore implements GuardStore {
       items.push({
         Put: { TableName: this.table, Item: { pk: `BLACKLIST#${b.owner}`, sk: `MEMBER#${b.member}`, json: JSON.stringify(b) } },
       })
+    for (const v of change.verifying ?? [])
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { pk: 'VERIFY', sk: `${v.room}#${v.member}`, event: v.event, until: v.until, json: JSON.stringify(v) },
+        },
+      })
+    for (const v of change.verified ?? [])
+      items.push({ Delete: { TableName: this.table, Key: { pk: 'VERIFY', sk: `${v.room}#${v.member}` } } })
     for (const o of change.offences ?? []) {
       items.push({
         Put: {
@@ -175,22 +187,7 @@ export class DynamoDbGuardStore implements GuardStore {
         },
       })
     }
-    decisions.forEach((d, i) => {
-      const { outgoing, ...decision } = d
-      items.push({
-        Put: {
-          TableName: this.table,
-          Item: {
-            pk: 'DECISIONS',
-            sk: pad(ids[i] ?? 0, 12),
-            id: ids[i],
-            ...decision,
-            ts: event.ts,
-            outgoing: outgoingColumn(outgoing) ?? undefined,
-          },
-        },
-      })
-    })
+    for (const [i, d] of decisions.entries()) items.push(this.decisionPut(d, ids[i] ?? 0, event.ts))
     if (items.length > 100)
       throw new StoreError(`commit of event ${event.id} has ${items.length} writes; DynamoDB transactions take at most 100`)
     // Most messages write the event alone: a conditional put costs half what a transaction does.
@@ -207,7 +204,9 @@ export class DynamoDbGuardStore implements GuardStore {
           await this.call('write a member, room or account record', () =>
             item.Put
               ? this.doc.send(new PutCommand(item.Put))
-              : this.doc.send(new UpdateCommand(item.Update as NonNullable<TxItem['Update']>)),
+              : item.Delete
+                ? this.doc.send(new DeleteCommand(item.Delete))
+                : this.doc.send(new UpdateCommand(item.Update as NonNullable<TxItem['Update']>)),
           )
       }
       try {
@@ -229,6 +228,71 @@ export class DynamoDbGuardStore implements GuardStore {
       throw new StoreError(`DynamoDB commit of event ${event.id} failed: ${(e as Error).message}`, { cause: e })
     }
     this.forgetCached(change)
+    return { stored: true, decisionIds: ids }
+  }
+
+  private decisionPut(d: DecisionToStore, id: number, ts: string): TxItem {
+    const { outgoing, ...decision } = d
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { pk: 'DECISIONS', sk: pad(id, 12), id, ...decision, ts, outgoing: outgoingColumn(outgoing) ?? undefined },
+      },
+    }
+  }
+
+  async getVerification(room: string, member: string): Promise<PendingVerification | undefined> {
+    const i = await this.get('VERIFY', `${room}#${member}`)
+    return i ? (JSON.parse(String(i.json)) as PendingVerification) : undefined
+  }
+
+  async listDueVerifications(dueBy: string, limit = 100): Promise<PendingVerification[]> {
+    const items = await this.call('list verifications', () =>
+      allPages((ExclusiveStartKey) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            FilterExpression: '#until <= :due',
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':pk': 'VERIFY', ':due': dueBy },
+            ExclusiveStartKey,
+          }),
+        ),
+      ),
+    )
+    return items
+      .map((i) => JSON.parse(String(i.json)) as PendingVerification)
+      .sort((a, b) => Date.parse(a.until) - Date.parse(b.until) || a.room.localeCompare(b.room) || a.member.localeCompare(b.member))
+      .slice(0, limit)
+  }
+
+  async settleVerification(v: PendingVerification, decisions: readonly DecisionToStore[], at: string): Promise<CommitResult> {
+    for (const d of decisions) {
+      const r = DecisionSchema.safeParse(d)
+      if (!r.success) throw new StoreError(`invalid decision for the verification of ${v.member} in ${v.room}: ${r.error.message}`)
+    }
+    if (!(await this.getVerification(v.room, v.member))) return { stored: false, decisionIds: [] }
+    const ids = decisions.length ? await this.reserveIds(decisions.length) : []
+    const items: TxItem[] = [
+      {
+        Delete: {
+          TableName: this.table,
+          Key: { pk: 'VERIFY', sk: `${v.room}#${v.member}` },
+          ConditionExpression: 'attribute_exists(pk) AND #event = :event',
+          ExpressionAttributeNames: { '#event': 'event' },
+          ExpressionAttributeValues: { ':event': v.event },
+        },
+      },
+      ...decisions.map((d, i) => this.decisionPut(d, ids[i] ?? 0, at)),
+    ]
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }))
+    } catch (e) {
+      if (e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
+        return { stored: false, decisionIds: [] } // answered, or settled by another run, meanwhile
+      throw new StoreError(`DynamoDB settle of ${v.member}'s verification in ${v.room} failed: ${(e as Error).message}`, { cause: e })
+    }
     return { stored: true, decisionIds: ids }
   }
 

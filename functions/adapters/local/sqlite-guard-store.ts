@@ -18,9 +18,11 @@ import type {
   BlacklistEntry,
   Change,
   CommitResult,
+  DecisionToStore,
   GuardStore,
   JoinRoute,
   MemberRecord,
+  PendingVerification,
   RoomRecord,
   StoredDecision,
 } from '../../ports/guard-store.port.ts'
@@ -59,6 +61,7 @@ export class SqliteGuardStore implements GuardStore {
   private readonly db: Database.Database
   private readonly stmt: ReturnType<typeof prepare>
   private readonly commitTx: (change: Change) => CommitResult
+  private readonly settleTx: (v: PendingVerification, decisions: readonly DecisionToStore[], at: string) => CommitResult
 
   private constructor(
     db: Database.Database,
@@ -67,6 +70,10 @@ export class SqliteGuardStore implements GuardStore {
     this.db = db
     this.stmt = prepare(db)
     this.commitTx = db.transaction((change: Change) => this.commitInside(change))
+    this.settleTx = db.transaction((v: PendingVerification, decisions: readonly DecisionToStore[], at: string) => {
+      if (this.stmt.closeVerification.run(v.room, v.member, v.event).changes === 0) return { stored: false, decisionIds: [] }
+      return { stored: true, decisionIds: decisions.map((d) => this.insertDecision(d, at)) }
+    })
   }
 
   /**
@@ -148,24 +155,40 @@ export class SqliteGuardStore implements GuardStore {
     }
     for (const o of change.offences ?? [])
       s.insertOffence.run(o.room, o.member, o.rule, o.event, Date.parse(o.ts), o.mode, o.counted ? 1 : 0)
-    const decisionIds: number[] = []
-    for (const d of change.decisions ?? []) {
-      const r = s.insertDecision.run(
-        d.event,
-        d.room,
-        d.target,
-        d.action,
-        d.mode,
-        d.rule,
-        d.score,
-        d.reason,
-        event.ts,
-        outgoingColumn(d.outgoing),
-      )
-      decisionIds.push(Number(r.lastInsertRowid))
-    }
+    const decisionIds = (change.decisions ?? []).map((d) => this.insertDecision(d, event.ts))
     for (const b of change.blacklist ?? []) s.putBlacklisted.run(b.owner, b.member, Date.parse(b.ts), JSON.stringify(b))
+    for (const v of change.verifying ?? []) s.putVerification.run(v.room, v.member, v.event, Date.parse(v.until), JSON.stringify(v))
+    for (const v of change.verified ?? []) s.dropVerification.run(v.room, v.member)
     return { stored: true, decisionIds }
+  }
+
+  private insertDecision(d: DecisionToStore, ts: string): number {
+    const r = this.stmt.insertDecision.run(
+      d.event,
+      d.room,
+      d.target,
+      d.action,
+      d.mode,
+      d.rule,
+      d.score,
+      d.reason,
+      ts,
+      outgoingColumn(d.outgoing),
+    )
+    return Number(r.lastInsertRowid)
+  }
+
+  async getVerification(room: string, member: string): Promise<PendingVerification | undefined> {
+    const r = this.stmt.getVerification.get(room, member) as Row | undefined
+    return r ? (JSON.parse(String(r.json)) as PendingVerification) : undefined
+  }
+
+  async listDueVerifications(dueBy: string, limit = 100): Promise<PendingVerification[]> {
+    return (this.stmt.dueVerifications.all(Date.parse(dueBy), limit) as Row[]).map((r) => JSON.parse(String(r.json)) as PendingVerification)
+  }
+
+  async settleVerification(v: PendingVerification, decisions: readonly DecisionToStore[], at: string): Promise<CommitResult> {
+    return this.guarded('settleVerification', () => this.settleTx(v, decisions, at))
   }
 
   /** A room snapshot: topic, owner (kept when the snapshot names none), admins, and its members (present: no longer left). */
@@ -362,6 +385,13 @@ function prepare(db: Database.Database) {
     pending: db.prepare(
       "SELECT * FROM decisions d WHERE d.mode = 'active' AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.decision_id = d.id) ORDER BY d.id",
     ),
+    putVerification: db.prepare(
+      'INSERT INTO verifications (room, member, event, until_ms, json) VALUES (?, ?, ?, ?, ?) ON CONFLICT (room, member) DO UPDATE SET event = excluded.event, until_ms = excluded.until_ms, json = excluded.json',
+    ),
+    dropVerification: db.prepare('DELETE FROM verifications WHERE room = ? AND member = ?'),
+    closeVerification: db.prepare('DELETE FROM verifications WHERE room = ? AND member = ? AND event = ?'),
+    getVerification: db.prepare('SELECT json FROM verifications WHERE room = ? AND member = ?'),
+    dueVerifications: db.prepare('SELECT json FROM verifications WHERE until_ms <= ? ORDER BY until_ms, room, member LIMIT ?'),
     insertAction: db.prepare('INSERT INTO actions (decision_id, status, detail, ts) VALUES (?, ?, ?, ?)'),
     actionsOf: db.prepare('SELECT * FROM actions WHERE decision_id = ? ORDER BY id'),
     allActions: db.prepare('SELECT * FROM actions ORDER BY id'),

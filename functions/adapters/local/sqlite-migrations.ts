@@ -126,4 +126,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE reports (room TEXT NOT NULL, target TEXT NOT NULL, reporter TEXT NOT NULL, ms INTEGER NOT NULL, json TEXT NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (room, target, reporter));
   CREATE INDEX reports_expiry ON reports (expires_ms);
   `,
+  // 11: newcomers asked to verify, until they answer or the guard acts on the timeout
+  `
+  CREATE TABLE verifications (room TEXT NOT NULL, member TEXT NOT NULL, event TEXT NOT NULL, until_ms INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (room, member));
+  CREATE INDEX verifications_due ON verifications (until_ms);
+  `,
 ]

@@ -42,6 +42,7 @@ export type OwnerCommand =
   | { readonly kind: 'whitelist'; readonly add: boolean; readonly args: readonly string[] }
   | { readonly kind: 'lock'; readonly add: boolean; readonly args: readonly string[] }
   | { readonly kind: 'flood'; readonly args: readonly string[] }
+  | { readonly kind: 'verify'; readonly args: readonly string[] }
   | { readonly kind: 'blacklist' }
   | { readonly kind: 'unblacklist'; readonly who: string }
   | { readonly kind: 'help' }
@@ -83,6 +84,7 @@ export function parseOwnerCommand(text: string): OwnerCommand | undefined {
     if (head === '锁定' || head === 'lock') return { kind: 'lock', add: true, args }
     if (head === '解锁' || head === 'unlock') return { kind: 'lock', add: false, args }
     if (head === '刷屏' || head === 'flood') return { kind: 'flood', args }
+    if (head === '验证' || head === '入群验证' || head === 'verify') return { kind: 'verify', args }
   }
   if ((head === '解除黑名单' || head === 'unblacklist') && rest.length > 0)
     return { kind: 'unblacklist', who: rest.join(' ').replace(/^@/u, '') }
@@ -112,6 +114,7 @@ export const OWNER_HELP = [
   '白名单 G1 小王 / 取消白名单 G1 小王 — 该群不再处理这位成员（昵称或微信号）',
   '锁定 G1 链接 红包 / 解锁 G1 链接 — 该群不许发这些类型（链接、小程序、名片、文件、红包、转账、图片、视频、语音、表情、位置、二维码）',
   '刷屏 G1 5 10 — 该群 10 秒内连发 5 条以上算刷屏；刷屏 G1 关 — 不限',
+  '验证 G1 开 / 验证 G1 关 — 该群新成员须在限定时间内回复验证码，超时移出（时限、问题见配置 verification）',
   '黑名单 — 在我的某个群因违规被移出、在我所有群都会被处理的成员',
   '解除黑名单 小王 — 把成员移出黑名单（昵称或微信号）',
   '审批：回复 Y<编号> 执行，N<编号> 不处理',

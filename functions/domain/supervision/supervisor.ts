@@ -274,6 +274,8 @@ export class Supervisor {
         return say(await this.changeLocks(managed, command.add, command.args))
       case 'flood':
         return say(await this.changeFlood(managed, command.args))
+      case 'verify':
+        return say(await this.changeVerification(managed, command.args))
       case 'blacklist':
         return say(await this.blacklistText(managed))
       case 'unblacklist':
@@ -704,6 +706,19 @@ export class Supervisor {
     return `[qunguard] 群「${this.topic(room)}」${windowS} 秒内连发 ${count} 条以上算刷屏（违者按本群的警告→移出处理）。`
   }
 
+  /** 验证 G1 开 / 关: newcomer verification switched for a group, over the config's `verification.enabled`. */
+  private async changeVerification(managed: readonly string[], args: readonly string[]): Promise<string> {
+    const { room, rest } = this.commandGroup(managed, args)
+    const sw = rest.length === 1 ? (rest[0]?.toLowerCase() ?? '') : ''
+    const on = ['开', '开启', '打开', 'on'].includes(sw)
+    if (!room || (!on && !['关', '关闭', 'off'].includes(sw)))
+      return '[qunguard] 写法：「验证 G1 开」= 该群新成员须回复验证码；「验证 G1 关」不再验证。回复「群列表」查看群编号。'
+    await this.saveOverrides(room, (o) => ({ ...o, verification: on }))
+    return on
+      ? `[qunguard] 群「${this.topic(room)}」已开启入群验证：新成员入群时会被@要求回复验证码，验证前发的链接、二维码、名片会被撤回，超时未验证按配置移出或提醒你。`
+      : `[qunguard] 群「${this.topic(room)}」已关闭入群验证。`
+  }
+
   // —— the owners' blacklists (blacklist.ts) ———————————————————————————————————————
 
   /** Whose blacklists a sender manages: the owners of the groups they own or administer. */
@@ -864,6 +879,7 @@ function chatChanges(o: RoomOverrides): string {
     ...(o.whitelist?.length ? [`白名单 ${o.whitelist.map((w) => memberName(w.name, w.id)).join('、')}`] : []),
     ...(o.limits?.lock?.length ? [`锁定 ${o.limits.lock.map(lockWord).join('、')}`] : []),
     ...(flood ? [`${flood.windowS} 秒内 ${flood.count} 条以上算刷屏`] : flood === null ? ['不限刷屏'] : []),
+    ...(o.verification === undefined ? [] : [`入群验证${o.verification ? '开' : '关'}`]),
   ]
   return parts.join('；')
 }
