@@ -4,7 +4,7 @@
  *
  * The mock puppet accepts `roomDel` without changing the room; here it is made to behave like
  * WeChat (the member leaves, a room-leave event with the bot as remover follows), and a test can
- * make removal or recall unsupported to exercise the guard's fallback.
+ * make removal unsupported, or recall of other members' messages, to exercise the guard's fallback.
  *
  * @example
  *   const world = await MockWorld.start({ plugin })
@@ -31,6 +31,8 @@ export interface MockWorldOptions {
   readonly plugins?: readonly Parameters<WechatyInterface['use']>[0][]
   /** The puppet refuses to remove members, as many web-protocol accounts do. @default false */
   readonly removeUnsupported?: boolean
+  /** The puppet recalls only the bot's own messages, as most accounts can. @default false (any message) */
+  readonly recallOwnOnly?: boolean
   /** Name of the bot account. @default '群守卫' */
   readonly botName?: string
 }
@@ -53,7 +55,7 @@ export class MockWorld {
     bot.on('error', () => {})
     const self = mocker.createContact({ name: options.botName ?? '群守卫' })
     const world = new MockWorld(mocker, puppet, bot, self)
-    world.instrument(options.removeUnsupported ?? false)
+    world.instrument(options.removeUnsupported ?? false, options.recallOwnOnly ?? false)
     for (const p of options.plugins ?? []) bot.use(p)
     await bot.start()
     mocker.login(self)
@@ -106,7 +108,7 @@ export class MockWorld {
     await new Promise((r) => setTimeout(r, ms))
   }
 
-  private instrument(removeUnsupported: boolean): void {
+  private instrument(removeUnsupported: boolean, recallOwnOnly: boolean): void {
     const { puppet, mocker, records } = this
     const send = puppet.messageSendText.bind(puppet)
     puppet.messageSendText = async (conversationId: string, text: string) => {
@@ -121,7 +123,9 @@ export class MockWorld {
       room.remove(mocker.ContactMock.load(contactId)).by(this.self)
     }
     puppet.messageRecall = async (messageId: string) => {
-      records.push({ where: mocker.messagePayload(messageId).roomId ?? '', kind: 'recall', text: '', target: messageId })
+      const payload = mocker.messagePayload(messageId)
+      if (recallOwnOnly && payload.talkerId !== this.self.id) return false
+      records.push({ where: payload.roomId ?? '', kind: 'recall', text: '', target: messageId })
       return true
     }
   }

@@ -2,8 +2,8 @@
  * WechatyActionExecutor: carries the guard's decisions out through a Wechaty bot.
  *
  * warn → `room.say(text, member)` (an @-mention); remove → `room.remove(member)`;
- * recall → `message.recall()`; alert-owner / ask-owner → a private message to the owner;
- * reply → `room.say(text)`.
+ * recall → `message.recall()` (a cleanup: each of its messages, the owner told which could not be);
+ * alert-owner / ask-owner → a private message to the owner; reply → `room.say(text)`.
  *
  * Many accounts on the web protocol cannot remove members or recall others' messages. When
  * the puppet refuses (throws, or `recall()` answers false) the executor alerts the owner
@@ -11,6 +11,7 @@
  */
 import type { MessageInterface, WechatyInterface } from 'wechaty/impls'
 import type { ActionExecutor, ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
+import type { RecallItem } from '../functions/ports/guard-store.port.ts'
 
 export interface WechatyActionExecutorOptions {
   /** Set false for puppets known not to remove members: the owner is alerted without trying. @default true */
@@ -92,6 +93,7 @@ export class WechatyActionExecutor implements ActionExecutor {
   }
 
   private async recall(request: ActionRequest): Promise<ActionOutcome> {
+    if (request.recall?.length) return this.cleanup(request, request.recall)
     const msg = this.recent.get(request.messageId)
     if (!msg) return this.fallback(request, 'the message is no longer known to the bot')
     try {
@@ -100,6 +102,33 @@ export class WechatyActionExecutor implements ActionExecutor {
     } catch (e) {
       return this.fallback(request, `the puppet refused to recall the message: ${errorText(e)}`)
     }
+  }
+
+  /**
+   * A cleanup after a removal (functions/domain/cleanup.ts): each message recalled where the
+   * puppet can; the owner told how many were, and given the ones it could not (time and
+   * excerpt) to recall by hand as group owner.
+   */
+  private async cleanup(request: ActionRequest, items: readonly RecallItem[]): Promise<ActionOutcome> {
+    const failed: RecallItem[] = []
+    for (const item of items) {
+      const msg = this.recent.get(item.id)
+      let recalled = false
+      try {
+        recalled = msg ? await msg.recall() : false
+      } catch {
+        recalled = false
+      }
+      if (!recalled) failed.push(item)
+    }
+    const done = items.length - failed.length
+    const said = failed.length
+      ? `${done ? `已撤回 ${done} 条；` : ''}以下 ${failed.length} 条本账号无法撤回，请以群主身份手动撤回：\n${failed.map((f) => f.line).join('\n')}`
+      : '已全部撤回。'
+    const told = await this.tellOwner(request.ownerId, `${request.text}${said}`)
+    const detail = `recalled ${done} of ${items.length}${failed.length ? `; ${failed.length} listed to the owner` : ''}`
+    if (!failed.length) return { status: 'done', detail }
+    return told.status === 'done' ? { status: 'fallback', detail } : { status: 'failed', detail: `${detail}; and ${told.detail}` }
   }
 
   /** The owner is told what the guard could not do, so a person can do it by hand. */

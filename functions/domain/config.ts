@@ -167,6 +167,17 @@ const GroupSettingsSchema = z.strictObject({
       message: 'question and answers go together: a question needs the answers that count, answers need their question',
     })
     .optional(),
+  /**
+   * Cleanup on removal (docs/rules.md#cleanup-on-removal), opt-in: when the guard removes a member
+   * for a message, their messages of the last `minutes` here are recalled (or listed to the owner
+   * where the puppet cannot).
+   */
+  cleanup: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      minutes: z.number().min(1).max(1440).default(10),
+    })
+    .optional(),
   /** A message to members who join, with the group's rules (docs/rules.md#welcome-and-群规). Opt-in. */
   welcome: z
     .strictObject({
@@ -323,6 +334,7 @@ export interface RoomConfig {
   readonly blacklist: { readonly action: 'remove' | 'ask-owner' | 'off'; readonly trust: readonly string[] }
   readonly welcome: { readonly enabled: boolean; readonly text?: string | undefined }
   readonly verification: VerificationConfig
+  readonly cleanup: { readonly enabled: boolean; readonly minutes: number }
   readonly limits: LimitsConfig | undefined
   readonly reports: {
     readonly enabled: boolean
@@ -353,6 +365,7 @@ export const ROOM_DEFAULTS: RoomConfig = {
   blacklist: { action: 'ask-owner', trust: [] },
   welcome: { enabled: false },
   verification: { enabled: false, minutes: 10, onTimeout: 'remove', mode: 'active', exemptInvitedByStaff: true },
+  cleanup: { enabled: false, minutes: 10 },
   limits: undefined,
   reports: { enabled: true, threshold: 3, trusted: [], trustedWeight: 2, windowHours: 24 },
   rulesOnRequest: true,
@@ -556,6 +569,7 @@ export function resolveRoomConfig(config: Config, room: string): RoomConfig {
     blacklist: o.blacklist ?? d.blacklist ?? ROOM_DEFAULTS.blacklist,
     welcome: o.welcome ?? d.welcome ?? ROOM_DEFAULTS.welcome,
     verification: o.verification ?? d.verification ?? ROOM_DEFAULTS.verification,
+    cleanup: o.cleanup ?? d.cleanup ?? ROOM_DEFAULTS.cleanup,
     limits: o.limits ?? d.limits ?? ROOM_DEFAULTS.limits,
     reports: o.reports ?? d.reports ?? ROOM_DEFAULTS.reports,
     rulesOnRequest: o.rulesOnRequest ?? d.rulesOnRequest ?? ROOM_DEFAULTS.rulesOnRequest,

@@ -22,9 +22,11 @@ import type {
   MemberRecord,
   OffenceRecord,
   PendingVerification,
+  RecallItem,
   RoomRecord,
 } from '../ports/guard-store.port.ts'
 import { BLACKLIST_RULE_ID, blacklistInitial, blacklistReason, listsFor, readsListOf } from './blacklist.ts'
+import { CLEANUP_MAX, CLEANUP_RULE_ID, cleanupLine, cleanupText } from './cleanup.ts'
 import type { Config, KeywordRule, RoomConfig } from './config.ts'
 import { groupKey, resolveRoomConfig } from './config.ts'
 import type { Decision, GroupEvent, MessageEvent } from './events.ts'
@@ -343,13 +345,13 @@ export class Guard {
     const newMember: MemberRecord[] =
       member === undefined ? [{ room: msg.room, member: msg.sender, name: msg.senderName, via: 'unknown' as const }] : []
     const learned = (await this.learned?.match(msg, senderInfo(msg.sender, ctx, member), features.qr))?.rule
-    const recent = await this.countForLimits(msg, cfg)
+    const recent = await this.noteRecent(msg, cfg)
     // A newcomer still to verify: their answer closes it; until then links, QR codes and cards are held back.
     const pending = await this.pendingOf(msg, cfg, member)
     const answered = pending !== undefined && passes(msg.text, pending.answers)
     const verified = answered ? [{ room: msg.room, member: msg.sender }] : []
     const held = pending && !answered ? heldBack(msg, features.qr ?? false) : undefined
-    const violation = await this.judge(msg, cfg, rules, ctx, features, learned, recent, held)
+    const violation = await this.judge(msg, cfg, rules, ctx, features, learned, recent.count, held)
     // A keyword rule's catch counts towards a second offence for the learned rules too.
     if (violation && !violation.learned) await this.learned?.caught(msg)
     if (!violation) {
@@ -410,7 +412,8 @@ export class Guard {
     const listed = removing
       ? await this.listRemoved(msg, await this.placeOf(msg.room, room), [{ member: msg.sender, name: msg.senderName }], violation.rule.id)
       : { entries: [], decisions: [], topics: new Map<string, string>() }
-    const all = [...toStore, ...listed.decisions]
+    const cleanup = removing && cfg.cleanup.enabled ? [await this.cleanupDecision(msg, cfg, recent, room?.topic ?? '', ownerId)] : []
+    const all = [...toStore, ...cleanup, ...listed.decisions]
     const r = await this.store.commit({
       event: msg,
       members: newMember,
@@ -494,19 +497,60 @@ export class Guard {
   }
 
   /**
-   * For a room with a flood limit: notes the message's time among the member's recent ones (the
-   * FactsStore, apart from what learned rules keep) and counts them per window. Without a
-   * FactsStore, or a flood limit, every message is counted alone.
+   * For a room with a flood limit or cleanup on removal: notes the message (time and id) among
+   * the member's recent ones (the FactsStore, apart from what learned rules keep), for the flood
+   * limit to count per window and a cleanup to recall. Without a FactsStore, or either setting,
+   * every message is counted alone and a cleanup recalls the removal's own message only.
    */
-  private async countForLimits(msg: MessageEvent, cfg: RoomConfig): Promise<(windowS: number) => number> {
-    const windowS = floodWindowS(cfg.limits)
-    if (!windowS || !this.facts) return () => 1
+  private async noteRecent(msg: MessageEvent, cfg: RoomConfig): Promise<Recent> {
+    const keepS = Math.max(floodWindowS(cfg.limits) ?? 0, cfg.cleanup.enabled ? cfg.cleanup.minutes * 60 : 0)
+    if (!keepS || !this.facts) return { count: () => 1, ids: () => [msg.id] }
     const key = `limits#${msg.sender}`
     const ms = toMillis(msg.ts)
-    const before = (await this.facts.getActivity(msg.room, key))?.times ?? []
-    const times = [...before.filter((t) => ms - t < windowS * 1000 && t <= ms), ms]
-    await this.facts.saveActivity(msg.room, key, { times }, ms + windowS * 1000)
-    return (w) => times.filter((t) => ms - t < w * 1000).length
+    const before = await this.facts.getActivity(msg.room, key)
+    const kept = (before?.times ?? [])
+      .map((t, i) => ({ t, id: before?.ids?.[i] ?? '' }))
+      .filter((x) => ms - x.t < keepS * 1000 && x.t <= ms)
+      .slice(-RECENT_MAX)
+    const all = [...kept, { t: ms, id: msg.id }]
+    await this.facts.saveActivity(msg.room, key, { times: all.map((x) => x.t), ids: all.map((x) => x.id) }, ms + keepS * 1000)
+    return {
+      count: (w) => all.filter((x) => ms - x.t < w * 1000).length,
+      ids: (sinceMs) => all.filter((x) => x.t >= sinceMs && x.id).map((x) => x.id),
+    }
+  }
+
+  /**
+   * The cleanup after removing `msg`'s sender (cleanup.ts): one `recall` decision listing their
+   * messages of the room's last `cleanup.minutes`, this one included, oldest first.
+   */
+  private async cleanupDecision(
+    msg: MessageEvent,
+    cfg: RoomConfig,
+    recent: Recent,
+    topic: string,
+    ownerId: string | undefined,
+  ): Promise<DecisionToStore> {
+    const since = toMillis(msg.ts) - cfg.cleanup.minutes * 60_000
+    const ids = recent.ids(since).slice(-CLEANUP_MAX)
+    const offset = this.config.supervision.utcOffsetMinutes
+    const recall: RecallItem[] = []
+    for (const id of ids) {
+      const m = id === msg.id ? msg : await this.store.getEvent(id)
+      if (m?.kind === 'message') recall.push({ id, line: cleanupLine(m, offset) })
+    }
+    const name = memberName(msg.senderName, msg.sender)
+    return {
+      event: msg.id,
+      room: msg.room,
+      target: msg.sender,
+      action: 'recall',
+      mode: 'active',
+      rule: CLEANUP_RULE_ID,
+      score: 1,
+      reason: `清理被移出成员 ${cfg.cleanup.minutes} 分钟内的 ${recall.length} 条消息`,
+      outgoing: { text: maskPii(cleanupText(name, groupName(topic, msg.room), cfg.cleanup.minutes, recall.length)), ownerId, recall },
+    }
   }
 
   /** A room as the blacklist sees it: its record, settings, owner and the bot's own id. */
@@ -1009,7 +1053,14 @@ function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent | unde
       id,
       decision,
       ...context,
-      request: { decisionId: id, decision, messageId, text: outgoing.text, ownerId: outgoing.ownerId },
+      request: {
+        decisionId: id,
+        decision,
+        messageId,
+        text: outgoing.text,
+        ownerId: outgoing.ownerId,
+        ...(outgoing.recall ? { recall: outgoing.recall } : {}),
+      },
     }
   }
   // What approving it would carry out: the intended step, as if the rule were active.
@@ -1035,6 +1086,15 @@ interface Place {
   readonly owner: string | undefined
   readonly self: string | undefined
 }
+
+/** A member's recent messages in a room: how many within a window (flood), and their ids since a time (cleanup). */
+interface Recent {
+  count(windowS: number): number
+  ids(sinceMs: number): string[]
+}
+
+/** How many of a member's recent messages are kept (the newest). */
+const RECENT_MAX = 200
 
 /** Who a removal lists, and the decisions it makes in the owner's other groups. */
 interface Listing {

@@ -9,7 +9,7 @@
  * `failed`, with a detail a person can read.
  */
 import type { Decision } from '../domain/events.ts'
-import type { ActionStatus } from './guard-store.port.ts'
+import type { ActionStatus, RecallItem } from './guard-store.port.ts'
 
 export interface ActionRequest {
   readonly decisionId: number
@@ -20,6 +20,11 @@ export interface ActionRequest {
   readonly text: string
   /** Who gets private alerts for this room (the room's owner unless configured otherwise). */
   readonly ownerId?: string | undefined
+  /**
+   * A cleanup: recall each of these (instead of `messageId`), then tell the owner `text` and which
+   * could not be recalled, for them to recall by hand.
+   */
+  readonly recall?: readonly RecallItem[] | undefined
 }
 
 export interface ActionOutcome {

@@ -26,6 +26,8 @@ export interface MemberActivity {
   readonly times: readonly number[]
   /** When one of the room's rules last caught them (ms). */
   readonly caught?: number | undefined
+  /** The event ids of the messages at `times`, where kept (a cleanup on removal recalls them). */
+  readonly ids?: readonly string[] | undefined
 }
 
 /** One text seen: where, by whom, when, and its MinHash signature and LSH bands. */

@@ -74,6 +74,14 @@ export interface Outgoing {
   readonly proposed?: Decision['action'] | undefined
   /** For a decision about no message of its room (a blacklisted member joining): who, and what happened. */
   readonly about?: About | undefined
+  /** For a cleanup (`recall` of the rule `cleanup`): the messages to recall, as the owner reads them. */
+  readonly recall?: readonly RecallItem[] | undefined
+}
+
+/** A message a cleanup recalls: its event id, and its time and excerpt for the owner. */
+export interface RecallItem {
+  readonly id: string
+  readonly line: string
 }
 
 /** What a decision is about when no message of its room is: the member's name, and what happened in words. */

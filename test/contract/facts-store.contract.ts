@@ -32,6 +32,9 @@ export function factsStoreContract(name: string, makeStore: () => Promise<FactsS
       expect(await store.getActivity('r1', 'wxid_a')).toEqual({ times: [2000, 3000], caught: 3000 })
       expect(await store.getActivity('r2', 'wxid_a')).toEqual({ times: [5000], caught: 5000 })
       expect(await store.getActivity('r1', 'wxid_b')).toBeUndefined()
+      // With the messages' ids (a cleanup on removal recalls them).
+      await store.saveActivity('r1', 'wxid_c', { times: [1000, 2000], ids: ['m1', 'm2'] }, 10_000)
+      expect((await store.getActivity('r1', 'wxid_c'))?.ids).toEqual(['m1', 'm2'])
     })
 
     it('keeps each room’s messages per hour', async () => {

@@ -61,6 +61,33 @@ describe('group features on wechaty-puppet-mock', () => {
     expect(world.said(owner).at(-1)).toBe('[qunguard] 群「亲子群」已关闭入群验证。')
   })
 
+  it('cleans up after a removal: recalls what the puppet allows, lists the rest to the owner', async () => {
+    const config = parseConfig({
+      groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove' }], cleanup: { enabled: true, minutes: 10 } } },
+    })
+    for (const recallOwnOnly of [false, true]) {
+      const { world, settle } = await startGuardWorld(config, { recallOwnOnly })
+      const owner = world.contact('群主', 'wxid_owner')
+      const ad = world.contact('推广员', 'wxid_ad')
+      const room = world.room('亲子群', { owner, members: [ad] })
+      await world.say(ad, room, '姐妹们好')
+      await world.say(ad, room, '加微信领券')
+      await settle()
+      expect(world.removed(room)).toEqual(['wxid_ad'])
+      const told = world.said(owner).at(-1) ?? ''
+      expect(told).toMatch(/^\[qunguard\] 已将 推广员 移出「亲子群」，清理其移出前 10 分钟内的 2 条消息。/)
+      if (recallOwnOnly) {
+        // The usual account: it can recall only its own messages, so the owner gets the list.
+        expect(world.recalled(room)).toEqual([])
+        expect(told).toMatch(/以下 2 条本账号无法撤回，请以群主身份手动撤回：\n\d\d:\d\d 姐妹们好\n\d\d:\d\d 加微信领券$/)
+      } else {
+        expect(world.recalled(room)).toHaveLength(2)
+        expect(told.endsWith('已全部撤回。')).toBe(true)
+      }
+      await stopGuardWorlds()
+    }
+  })
+
   it('takes keywords and a whitelist from the owner’s private chat, by group name, and acts on them in that group', async () => {
     const { world, settle } = await startGuardWorld(parseConfig({ groups: {} }))
     const owner = world.contact('群主', 'wxid_owner')

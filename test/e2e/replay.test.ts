@@ -233,6 +233,39 @@ describe('replay', () => {
     expect(lines.at(-1).reason).toBe('入群后 10 分钟内未完成入群验证')
   })
 
+  it('replays a cleanup on removal: one recall line after the removal', async () => {
+    const dir = replayDir()
+    const config = path.join(dir, 'c.yaml')
+    fs.writeFileSync(
+      config,
+      'groups:\n  "*":\n    cleanup: { enabled: true, minutes: 10 }\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n        action: remove\n',
+    )
+    const t = (minute: number) => `2026-03-01T20:${String(minute).padStart(2, '0')}:00+08:00`
+    const msg = (id: string, minute: number, text: string) => ({
+      id,
+      kind: 'message',
+      room: 'r1',
+      sender: 'wxid_ad',
+      type: 'text',
+      text,
+      ts: t(minute),
+    })
+    const events = [msg('e1', 1, '姐妹们好'), msg('e2', 3, '加微信领券')]
+    const history = path.join(dir, 'h.jsonl')
+    fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
+    const out = path.join(dir, 'd.jsonl')
+    await replay({ history: [history], config, out, log: () => {}, progress: false })
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines.map((d) => [d.event, d.rule, d.action, d.mode, d.reason])).toEqual([
+      ['e2', 'no-ads', 'remove', 'active', expect.any(String)],
+      ['e2', 'cleanup', 'recall', 'active', '清理被移出成员 10 分钟内的 2 条消息'],
+    ])
+  })
+
   it('replays members’ reports: the third reporter’s message puts the reported member to the owner', async () => {
     const dir = replayDir()
     const t = (s: number) => `2026-03-01T20:0${s}:00+08:00`

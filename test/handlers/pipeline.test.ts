@@ -9,6 +9,7 @@ import type { SQSRecord } from 'aws-lambda'
 import { type FauxqsServer, startFauxqs } from 'fauxqs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import YAML from 'yaml'
+import { DynamoDbFactsStore } from '../../functions/adapters/aws/dynamodb-facts-store.ts'
 import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
 import { SqsMessageQueue } from '../../functions/adapters/aws/sqs-message-queue.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
@@ -160,6 +161,25 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     ])
     const supervised = (await drain(moderate.approvals as MessageQueue<ApprovalsRequest>)).bodies
     expect(supervised.map((b) => (b.kind === 'decision' ? b.decision.decision.rule : b.kind))).toEqual(['verification'])
+  })
+
+  it('cleans up after a removal on AWS: the member’s recent messages from DynamoDB, one recall request with their list to the bot host', async () => {
+    const config = parseConfig({
+      groups: { r9: { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove' }], cleanup: { enabled: true, minutes: 10 } } },
+    })
+    const facts = new DynamoDbFactsStore({ client: ddb.client, table })
+    const guard = new Guard({ store: new DynamoDbGuardStore({ client: ddb.client, table }), config, facts })
+    const judge = { ...moderate, guard, facts }
+    const said = [message({ room: 'r9', sender: 'wxid_x', senderName: '推广员', text: '姐妹们好', ts: at(200) })]
+    said.push(message({ room: 'r9', sender: 'wxid_x', senderName: '推广员', text: '加微信领券', ts: at(203) }))
+    const records = said.map((m) => sqsRecord(JSON.stringify(m), 'r9'))
+    expect((await ingestBatch({ ...ingest, guard, judge }, sqsEvent(records), lambdaContext())).batchItemFailures).toEqual([])
+    const actions = (await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies
+    expect(actions.map((a) => `${a.decision.rule} ${a.decision.action}`)).toEqual(['no-ads remove', 'cleanup recall'])
+    expect(actions[1]?.recall?.map((r) => r.id)).toEqual(said.map((m) => m.id))
+    // Approvals gets both; its Supervisor counts the removal only (the cleanup is no rule's decision of its own).
+    const supervised = (await drain(moderate.approvals as MessageQueue<ApprovalsRequest>)).bodies
+    expect(supervised.map((b) => (b.kind === 'decision' ? b.decision.decision.rule : b.kind))).toEqual(['no-ads', 'cleanup'])
   })
 
   it('moderate judges what vision hands on, as ingest judges text', async () => {

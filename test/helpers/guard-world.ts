@@ -15,7 +15,7 @@ import type { Config } from '../../functions/domain/config.ts'
 
 const running: { world: MockWorld; store: SqliteGuardStore; stop: () => void }[] = []
 
-export async function startGuardWorld(config: Config, o: { now?: () => Date } = {}) {
+export async function startGuardWorld(config: Config, o: { now?: () => Date; recallOwnOnly?: boolean } = {}) {
   const store = SqliteGuardStore.open(':memory:')
   const plugin = QunGuard({
     store,
@@ -24,7 +24,7 @@ export async function startGuardWorld(config: Config, o: { now?: () => Date } = 
     tickMs: 0,
     ...(o.now ? { now: o.now } : {}),
   })
-  const world = await MockWorld.start({ plugins: [plugin] })
+  const world = await MockWorld.start({ plugins: [plugin], recallOwnOnly: o.recallOwnOnly ?? false })
   running.push({ world, store, stop: () => plugin.stop() })
   const settle = async () => {
     await plugin.idle()

@@ -41,7 +41,11 @@ export class DynamoDbFactsStore implements FactsStore {
     )
     const i = r.Item
     if (!i) return undefined
-    return { times: Array.isArray(i.times) ? i.times.map(Number) : [], caught: i.caught === undefined ? undefined : Number(i.caught) }
+    return {
+      times: Array.isArray(i.times) ? i.times.map(Number) : [],
+      caught: i.caught === undefined ? undefined : Number(i.caught),
+      ...(Array.isArray(i.ids) ? { ids: i.ids.map(String) } : {}),
+    }
   }
 
   async saveActivity(room: string, member: string, activity: MemberActivity, expiresAtMs: number): Promise<void> {
@@ -54,6 +58,7 @@ export class DynamoDbFactsStore implements FactsStore {
             sk: member,
             times: [...activity.times],
             caught: activity.caught,
+            ids: activity.ids ? [...activity.ids] : undefined,
             expiresAt: seconds(expiresAtMs),
           },
         }),

@@ -22,6 +22,7 @@
  *   run(await supervisor.onPrivate(privateEvent, now))
  *   setInterval(async () => run(await supervisor.tick(new Date())), 60_000)
  */
+
 import type { ApprovalRecord } from '../../ports/approval-store.port.ts'
 import type { BlacklistEntry, GuardStore, RoomRecord } from '../../ports/guard-store.port.ts'
 import {
@@ -32,6 +33,7 @@ import {
   type SupervisionStore,
 } from '../../ports/supervision-store.port.ts'
 import { approvalRequestText, describeMessage, parseAnswer, stepName } from '../approvals.ts'
+import { CLEANUP_RULE_ID } from '../cleanup.ts'
 import type { GroupEvent, PrivateEvent } from '../events.ts'
 import type { HandledDecision } from '../guard.ts'
 import { groupName, memberName, ruleName } from '../owner-words.ts'
@@ -209,8 +211,9 @@ export class Supervisor {
    */
   async onDecision(h: HandledDecision, at: Date, extra: { readonly imageText?: string | undefined } = {}): Promise<SupervisorEffect[]> {
     const d = h.decision
-    // What the guard says in a group (a welcome, the rules on request) is no rule's decision.
-    if (d.action === 'reply') return []
+    // What the guard says in a group (a welcome, the rules on request), or the cleanup that follows
+    // a removal, is no rule's decision of its own.
+    if (d.action === 'reply' || d.rule === CLEANUP_RULE_ID) return []
     const now = at.toISOString()
     // The group's name from the store, until (or when no) room snapshot names it.
     await this.knowRoom(d.room)
