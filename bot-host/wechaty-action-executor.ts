@@ -11,7 +11,7 @@
  */
 import type { MessageInterface, WechatyInterface } from 'wechaty/impls'
 import type { ActionExecutor, ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
-import type { RecallItem } from '../functions/ports/guard-store.port.ts'
+import type { Cleanup, RecallItem } from '../functions/ports/guard-store.port.ts'
 
 export interface WechatyActionExecutorOptions {
   /** Set false for puppets known not to remove members: the owner is alerted without trying. @default true */
@@ -54,8 +54,10 @@ export class WechatyActionExecutor implements ActionExecutor {
     switch (decision.action) {
       case 'warn':
         return this.warn(request)
-      case 'remove':
-        return this.remove(request)
+      case 'remove': {
+        const removed = await this.remove(request)
+        return request.cleanup ? this.withCleanup(removed, await this.cleanup(request.ownerId, request.cleanup)) : removed
+      }
       case 'recall':
         return this.recall(request)
       case 'alert-owner':
@@ -93,7 +95,7 @@ export class WechatyActionExecutor implements ActionExecutor {
   }
 
   private async recall(request: ActionRequest): Promise<ActionOutcome> {
-    if (request.recall?.length) return this.cleanup(request, request.recall)
+    if (request.cleanup) return this.cleanup(request.ownerId, request.cleanup)
     const msg = this.recent.get(request.messageId)
     if (!msg) return this.fallback(request, 'the message is no longer known to the bot')
     try {
@@ -109,7 +111,7 @@ export class WechatyActionExecutor implements ActionExecutor {
    * puppet can; the owner told how many were, and given the ones it could not (time and
    * excerpt) to recall by hand as group owner.
    */
-  private async cleanup(request: ActionRequest, items: readonly RecallItem[]): Promise<ActionOutcome> {
+  private async cleanup(ownerId: string | undefined, { text, items }: Cleanup): Promise<ActionOutcome> {
     const failed: RecallItem[] = []
     for (const item of items) {
       const msg = this.recent.get(item.id)
@@ -125,10 +127,17 @@ export class WechatyActionExecutor implements ActionExecutor {
     const said = failed.length
       ? `${done ? `已撤回 ${done} 条；` : ''}以下 ${failed.length} 条本账号无法撤回，请以群主身份手动撤回：\n${failed.map((f) => f.line).join('\n')}`
       : '已全部撤回。'
-    const told = await this.tellOwner(request.ownerId, `${request.text}${said}`)
+    const told = await this.tellOwner(ownerId, `${text}${said}`)
     const detail = `recalled ${done} of ${items.length}${failed.length ? `; ${failed.length} listed to the owner` : ''}`
     if (!failed.length) return { status: 'done', detail }
     return told.status === 'done' ? { status: 'fallback', detail } : { status: 'failed', detail: `${detail}; and ${told.detail}` }
+  }
+
+  /** A removal's outcome with its cleanup's: the worse status, both details. */
+  private withCleanup(removed: ActionOutcome, cleaned: ActionOutcome): ActionOutcome {
+    const rank = { done: 0, fallback: 1, failed: 2 } as const
+    const status = rank[cleaned.status] > rank[removed.status] ? cleaned.status : removed.status
+    return { status, detail: `${removed.detail}; cleanup: ${cleaned.detail}` }
   }
 
   /** The owner is told what the guard could not do, so a person can do it by hand. */

@@ -17,6 +17,7 @@ import type { FactsStore } from '../ports/facts-store.port.ts'
 import type {
   About,
   BlacklistEntry,
+  Cleanup,
   DecisionToStore,
   GuardStore,
   MemberRecord,
@@ -387,6 +388,9 @@ export class Guard {
       counted: verdict.counted,
     }
     const ownerId = cfg.owner ?? room?.owner
+    // Removing (now, or once the owner approves): the member's recent messages to clean up after.
+    const cleanup =
+      cfg.cleanup.enabled && verdict.intended === 'remove' ? await this.cleanupOf(msg, cfg, recent, room?.topic ?? '') : undefined
     // What each decision sends — for a shadow one, what approving it would send — is stored with it.
     const toStore: DecisionToStore[] = verdict.decisions.map((decision) => {
       const sent = decision.mode === 'active' ? decision.action : verdict.intended
@@ -404,7 +408,11 @@ export class Guard {
       return {
         ...decision,
         reason: maskPii(decision.reason),
-        outgoing: { text: maskPii(text), ownerId, ...(decision.mode === 'shadow' ? { proposed: verdict.intended } : {}) },
+        outgoing: {
+          text: maskPii(text),
+          ownerId,
+          ...(decision.mode === 'shadow' ? { proposed: verdict.intended, ...(cleanup ? { cleanup } : {}) } : {}),
+        },
       }
     })
     // Removed by the guard itself: on the owner's blacklist, and flagged in the owner's other groups.
@@ -412,8 +420,8 @@ export class Guard {
     const listed = removing
       ? await this.listRemoved(msg, await this.placeOf(msg.room, room), [{ member: msg.sender, name: msg.senderName }], violation.rule.id)
       : { entries: [], decisions: [], topics: new Map<string, string>() }
-    const cleanup = removing && cfg.cleanup.enabled ? [await this.cleanupDecision(msg, cfg, recent, room?.topic ?? '', ownerId)] : []
-    const all = [...toStore, ...cleanup, ...listed.decisions]
+    const cleaning = removing && cleanup ? [this.cleanupDecision(msg, cfg.cleanup.minutes, cleanup, ownerId)] : []
+    const all = [...toStore, ...cleaning, ...listed.decisions]
     const r = await this.store.commit({
       event: msg,
       members: newMember,
@@ -520,26 +528,21 @@ export class Guard {
     }
   }
 
-  /**
-   * The cleanup after removing `msg`'s sender (cleanup.ts): one `recall` decision listing their
-   * messages of the room's last `cleanup.minutes`, this one included, oldest first.
-   */
-  private async cleanupDecision(
-    msg: MessageEvent,
-    cfg: RoomConfig,
-    recent: Recent,
-    topic: string,
-    ownerId: string | undefined,
-  ): Promise<DecisionToStore> {
+  /** The cleanup after removing `msg`'s sender (cleanup.ts): their messages of the room's last `cleanup.minutes`, this one included, oldest first. */
+  private async cleanupOf(msg: MessageEvent, cfg: RoomConfig, recent: Recent, topic: string): Promise<Cleanup> {
     const since = toMillis(msg.ts) - cfg.cleanup.minutes * 60_000
-    const ids = recent.ids(since).slice(-CLEANUP_MAX)
     const offset = this.config.supervision.utcOffsetMinutes
-    const recall: RecallItem[] = []
-    for (const id of ids) {
+    const items: RecallItem[] = []
+    for (const id of recent.ids(since).slice(-CLEANUP_MAX)) {
       const m = id === msg.id ? msg : await this.store.getEvent(id)
-      if (m?.kind === 'message') recall.push({ id, line: cleanupLine(m, offset) })
+      if (m?.kind === 'message') items.push({ id, line: cleanupLine(m, offset) })
     }
     const name = memberName(msg.senderName, msg.sender)
+    return { text: maskPii(cleanupText(name, groupName(topic, msg.room), cfg.cleanup.minutes, items.length)), items }
+  }
+
+  /** The `cleanup` decision that follows an active removal: carried out at once, supervised by nobody. */
+  private cleanupDecision(msg: MessageEvent, minutes: number, cleanup: Cleanup, ownerId: string | undefined): DecisionToStore {
     return {
       event: msg.id,
       room: msg.room,
@@ -548,8 +551,8 @@ export class Guard {
       mode: 'active',
       rule: CLEANUP_RULE_ID,
       score: 1,
-      reason: `清理被移出成员 ${cfg.cleanup.minutes} 分钟内的 ${recall.length} 条消息`,
-      outgoing: { text: maskPii(cleanupText(name, groupName(topic, msg.room), cfg.cleanup.minutes, recall.length)), ownerId, recall },
+      reason: `清理被移出成员 ${minutes} 分钟内的 ${cleanup.items.length} 条消息`,
+      outgoing: { text: cleanup.text, ownerId, cleanup },
     }
   }
 
@@ -1059,7 +1062,7 @@ function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent | unde
         messageId,
         text: outgoing.text,
         ownerId: outgoing.ownerId,
-        ...(outgoing.recall ? { recall: outgoing.recall } : {}),
+        ...(outgoing.cleanup ? { cleanup: outgoing.cleanup } : {}),
       },
     }
   }
@@ -1070,7 +1073,14 @@ function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent | unde
     decision,
     ...context,
     proposal: {
-      request: { decisionId: id, decision: approved, messageId, text: outgoing.text, ownerId: outgoing.ownerId },
+      request: {
+        decisionId: id,
+        decision: approved,
+        messageId,
+        text: outgoing.text,
+        ownerId: outgoing.ownerId,
+        ...(outgoing.cleanup ? { cleanup: outgoing.cleanup } : {}),
+      },
       ...context,
       roomTopic: maskPii(roomTopic), // a store from before masking may hold a raw topic
     },

@@ -43,10 +43,7 @@ const ActionRequestSchema = z.object({
   messageId: z.string(),
   text: z.string(),
   ownerId: z.string().optional(),
-  recall: z
-    .array(z.object({ id: z.string(), line: z.string() }))
-    .readonly()
-    .optional(),
+  cleanup: z.object({ text: z.string(), items: z.array(z.object({ id: z.string(), line: z.string() })).readonly() }).optional(),
 })
 
 /** What a decision about no message (a blacklisted member joining) is about. */

@@ -9,7 +9,7 @@
  * `failed`, with a detail a person can read.
  */
 import type { Decision } from '../domain/events.ts'
-import type { ActionStatus, RecallItem } from './guard-store.port.ts'
+import type { ActionStatus, Cleanup } from './guard-store.port.ts'
 
 export interface ActionRequest {
   readonly decisionId: number
@@ -21,10 +21,11 @@ export interface ActionRequest {
   /** Who gets private alerts for this room (the room's owner unless configured otherwise). */
   readonly ownerId?: string | undefined
   /**
-   * A cleanup: recall each of these (instead of `messageId`), then tell the owner `text` and which
-   * could not be recalled, for them to recall by hand.
+   * A cleanup, after the removal (`remove`) or as the action itself (`recall` of the rule
+   * `cleanup`): recall each of its messages, then tell the owner its text and which could not be
+   * recalled, for them to recall by hand.
    */
-  readonly recall?: readonly RecallItem[] | undefined
+  readonly cleanup?: Cleanup | undefined
 }
 
 export interface ActionOutcome {

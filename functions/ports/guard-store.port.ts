@@ -74,8 +74,18 @@ export interface Outgoing {
   readonly proposed?: Decision['action'] | undefined
   /** For a decision about no message of its room (a blacklisted member joining): who, and what happened. */
   readonly about?: About | undefined
-  /** For a cleanup (`recall` of the rule `cleanup`): the messages to recall, as the owner reads them. */
-  readonly recall?: readonly RecallItem[] | undefined
+  /**
+   * The cleanup after removing the member (docs/rules.md#cleanup-on-removal): on the `cleanup`
+   * decision that follows an active removal, and on a shadow removal (done once it is approved).
+   */
+  readonly cleanup?: Cleanup | undefined
+}
+
+/** The messages a cleanup recalls, and the owner's note about it. */
+export interface Cleanup {
+  /** What the owner is told (the executor adds which messages it recalled and which it could not). */
+  readonly text: string
+  readonly items: readonly RecallItem[]
 }
 
 /** A message a cleanup recalls: its event id, and its time and excerpt for the owner. */

@@ -88,6 +88,28 @@ describe('group features on wechaty-puppet-mock', () => {
     }
   })
 
+  it('cleans up after a removal the owner approves (Y) as after one the guard makes alone', async () => {
+    const config = parseConfig({
+      groups: {
+        '*': { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove', mode: 'shadow' }], cleanup: { enabled: true, minutes: 10 } },
+      },
+    })
+    const { world, settle } = await startGuardWorld(config)
+    const owner = world.contact('群主', 'wxid_owner')
+    const ad = world.contact('推广员', 'wxid_ad')
+    const room = world.room('亲子群', { owner, members: [ad] })
+    await world.say(ad, room, '姐妹们好')
+    await world.say(ad, room, '加微信领券')
+    await settle()
+    expect(world.removed(room)).toEqual([])
+    expect(world.said(owner).at(-1)).toContain('Y1')
+    await world.say(owner, world.self, 'Y1')
+    await settle()
+    expect(world.removed(room)).toEqual(['wxid_ad'])
+    expect(world.recalled(room)).toHaveLength(2)
+    expect(world.said(owner)).toContainEqual('[qunguard] 已将 推广员 移出「亲子群」，清理其移出前 10 分钟内的 2 条消息。已全部撤回。')
+  })
+
   it('takes keywords and a whitelist from the owner’s private chat, by group name, and acts on them in that group', async () => {
     const { world, settle } = await startGuardWorld(parseConfig({ groups: {} }))
     const owner = world.contact('群主', 'wxid_owner')

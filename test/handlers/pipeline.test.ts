@@ -176,7 +176,7 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     expect((await ingestBatch({ ...ingest, guard, judge }, sqsEvent(records), lambdaContext())).batchItemFailures).toEqual([])
     const actions = (await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies
     expect(actions.map((a) => `${a.decision.rule} ${a.decision.action}`)).toEqual(['no-ads remove', 'cleanup recall'])
-    expect(actions[1]?.recall?.map((r) => r.id)).toEqual(said.map((m) => m.id))
+    expect(actions[1]?.cleanup?.items.map((r) => r.id)).toEqual(said.map((m) => m.id))
     // Approvals gets both; its Supervisor counts the removal only (the cleanup is no rule's decision of its own).
     const supervised = (await drain(moderate.approvals as MessageQueue<ApprovalsRequest>)).bodies
     expect(supervised.map((b) => (b.kind === 'decision' ? b.decision.decision.rule : b.kind))).toEqual(['no-ads', 'cleanup'])

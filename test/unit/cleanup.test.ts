@@ -43,7 +43,7 @@ describe('cleanup on removal', () => {
     ])
     const request = out.decisions[1]?.request
     expect(request?.text).toBe('[qunguard] 已将 推广员 移出「宝妈群」，清理其移出前 10 分钟内的 3 条消息。')
-    expect(request?.recall).toEqual([
+    expect(request?.cleanup?.items).toEqual([
       { id: hello.id, line: '20:06 有需要的姐妹看过来，正品低价，手慢无，数…' },
       { id: card.id, line: '20:08 [名片] 推广员的名片' },
       { id: ad.id, line: '20:11 加微信 abc123' },
@@ -51,6 +51,25 @@ describe('cleanup on removal', () => {
     expect(out.decisions[1]?.decision.reason).toBe('清理被移出成员 10 分钟内的 3 条消息')
     // Supervision leaves it alone: no request, no review of its own.
     expect(out.effects).toEqual([])
+  })
+
+  it('gives a removal on trial its cleanup, done once the owner approves it', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    stores.push(store)
+    const config = parseConfig({
+      groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove', mode: 'shadow' }], cleanup: { enabled: true } } },
+    })
+    const s = new GuardSession({ store, supervision: new MemoryApprovalStore(), config, facts: new MemoryFactsStore() })
+    await s.handle(roomSnapshot({ owner: 'wxid_owner', members: ['wxid_owner', 'wxid_ad'] }), { at: new Date(Date.parse(at(0))) })
+    const out = await s.handle(message({ sender: 'wxid_ad', text: '加微信', ts: at(1) }), { at: new Date(Date.parse(at(1))) })
+    expect(out.decisions.map((d) => `${d.decision.rule} ${d.decision.action} ${d.decision.mode}`)).toEqual(['no-ads remove shadow'])
+    expect(out.decisions[0]?.proposal?.request.cleanup?.items).toHaveLength(1)
+    const yes = await s.handle(
+      { kind: 'private', id: 'p1', ts: at(2), sender: 'wxid_owner', text: 'Y1' },
+      { at: new Date(Date.parse(at(2))) },
+    )
+    const acted = yes.effects.flatMap((e) => (e.kind === 'act' ? [e.approval.request] : []))
+    expect(acted.map((r) => [r.decision.action, r.cleanup?.items.length])).toEqual([['remove', 1]])
   })
 
   it('is off by default: a removal recalls nothing', async () => {
