@@ -22,7 +22,7 @@ type RoomMock = mock.RoomMock
 export interface WorldRecord {
   /** Where: a room id, or `dm:<contact id>` for a private message. */
   readonly where: string
-  readonly kind: 'say' | 'remove' | 'recall'
+  readonly kind: 'say' | 'remove' | 'recall' | 'invite'
   readonly text: string
   readonly target?: string | undefined
 }
@@ -94,6 +94,11 @@ export class MockWorld {
     return this.records.filter((r) => r.kind === 'remove' && r.where === room.id).map((r) => r.target ?? '')
   }
 
+  /** Members the bot invited into a room. */
+  invited(room: RoomMock): string[] {
+    return this.records.filter((r) => r.kind === 'invite' && r.where === room.id).map((r) => r.target ?? '')
+  }
+
   /** Ids of the messages the bot recalled in a room. */
   recalled(room: RoomMock): string[] {
     return this.records.filter((r) => r.kind === 'recall' && r.where === room.id).map((r) => r.target ?? '')
@@ -121,6 +126,11 @@ export class MockWorld {
       records.push({ where: roomId, kind: 'remove', text: '', target: contactId })
       const room = mocker.RoomMock.load(roomId)
       room.remove(mocker.ContactMock.load(contactId)).by(this.self)
+    }
+    // Like WeChat: an invited member joins, invited by the bot.
+    puppet.roomAdd = async (roomId: string, contactId: string) => {
+      records.push({ where: roomId, kind: 'invite', text: '', target: contactId })
+      mocker.RoomMock.load(roomId).add(mocker.ContactMock.load(contactId)).by(this.self)
     }
     puppet.messageRecall = async (messageId: string) => {
       const payload = mocker.messagePayload(messageId)

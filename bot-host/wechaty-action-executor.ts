@@ -3,7 +3,8 @@
  *
  * warn → `room.say(text, member)` (an @-mention); remove → `room.remove(member)`;
  * recall → `message.recall()` (a cleanup: each of its messages, the owner told which could not be);
- * alert-owner / ask-owner → a private message to the owner; reply → `room.say(text)`.
+ * alert-owner / ask-owner → a private message to the owner; reply → `room.say(text)`; an
+ * invitation back (an upheld appeal) → `room.add(member)`, or the owner asked to.
  *
  * Many accounts on the web protocol cannot remove members or recall others' messages. When
  * the puppet refuses (throws, or `recall()` answers false) the executor alerts the owner
@@ -51,6 +52,7 @@ export class WechatyActionExecutor implements ActionExecutor {
 
   async execute(request: ActionRequest): Promise<ActionOutcome> {
     const { decision } = request
+    if (request.invite) return this.invite(request)
     switch (decision.action) {
       case 'warn':
         return this.warn(request)
@@ -131,6 +133,25 @@ export class WechatyActionExecutor implements ActionExecutor {
     const detail = `recalled ${done} of ${items.length}${failed.length ? `; ${failed.length} listed to the owner` : ''}`
     if (!failed.length) return { status: 'done', detail }
     return told.status === 'done' ? { status: 'fallback', detail } : { status: 'failed', detail: `${detail}; and ${told.detail}` }
+  }
+
+  /** A member invited back into the group (an upheld appeal); where the puppet cannot, the owner is asked to. */
+  private async invite(request: ActionRequest): Promise<ActionOutcome> {
+    const { room: roomId, target } = request.decision
+    const [room, member] = await Promise.all([this.bot.Room.find({ id: roomId }), this.bot.Contact.find({ id: target })])
+    let why = `${room ? 'member' : 'room'} not found`
+    if (room && member) {
+      try {
+        await room.add(member)
+        return { status: 'done', detail: 'invited back to the group' }
+      } catch (e) {
+        why = `the puppet refused to invite the member: ${errorText(e)}`
+      }
+    }
+    const told = await this.tellOwner(request.ownerId, request.text)
+    return told.status === 'done'
+      ? { status: 'fallback', detail: `${why}; owner asked to invite` }
+      : { status: 'failed', detail: `${why}; and ${told.detail}` }
   }
 
   /** A removal's outcome with its cleanup's: the worse status, both details. */

@@ -147,6 +147,8 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const apply = async (effects: readonly SupervisorEffect[], ts: string) => {
     for (const e of effects) {
       if (e.kind === 'act') approved.push({ after: lastDecision, decision: { ...e.approval.request.decision, mode: 'active' } })
+      else if (e.kind === 'invite')
+        continue // inviting back happens in WeChat or not at all: nobody is told here
       else {
         ownerMessages++
         await ownerLog?.write({ ts, to: e.to, text: e.text })

@@ -156,6 +156,12 @@ export class GuardSession {
     const executor = this.o.executor
     if (!executor) return [...effects]
     for (const e of effects) {
+      if (e.kind === 'invite') {
+        const invited = await attempt(executor, e.request)
+        if (invited.status === 'failed')
+          this.problem(`could not invite ${e.request.decision.target} back to ${e.request.decision.room}: ${invited.detail}`)
+        continue
+      }
       if (e.kind === 'say') {
         const told = await attempt(executor, privateNote(e.to, e.text))
         if (told.status === 'failed') this.problem(`could not message ${e.to}: ${told.detail}`)

@@ -43,6 +43,7 @@ const ActionRequestSchema = z.object({
   messageId: z.string(),
   text: z.string(),
   ownerId: z.string().optional(),
+  invite: z.boolean().optional(),
   cleanup: z.object({ text: z.string(), items: z.array(z.object({ id: z.string(), line: z.string() })).readonly() }).optional(),
 })
 

@@ -97,6 +97,11 @@ export async function sendEffects(actions: MessageQueue<ActionRequest>, effects:
       await actions.send({ group: e.approval.room, dedupeId: `decision-${e.approval.decisionId}`, body: e.approval.request })
       continue
     }
+    if (e.kind === 'invite') {
+      const id = createHash('sha256').update(`${key}\u0000${i}\u0000invite\u0000${e.request.decision.target}`).digest('hex').slice(0, 64)
+      await actions.send({ group: e.request.decision.room, dedupeId: `invite-${id}`, body: e.request })
+      continue
+    }
     const id = createHash('sha256').update(`${key}\u0000${i}\u0000${e.to}\u0000${e.text}`).digest('hex').slice(0, 64)
     await actions.send({ group: `owner-${e.to}`, dedupeId: `say-${id}`, body: privateNote(e.to, e.text, key) })
   }

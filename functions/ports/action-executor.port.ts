@@ -26,6 +26,11 @@ export interface ActionRequest {
    * recalled, for them to recall by hand.
    */
   readonly cleanup?: Cleanup | undefined
+  /**
+   * Add `decision.target` back to `decision.room` (an upheld appeal). The decision is an
+   * `alert-owner` whose text asks the owner to invite them: what an executor that cannot invite does.
+   */
+  readonly invite?: boolean | undefined
 }
 
 export interface ActionOutcome {

@@ -178,4 +178,46 @@ describe('group features on wechaty-puppet-mock', () => {
     await settle()
     expect(world.said(room).at(-1)).toContain('第 1 次提醒')
   })
+
+  it('invites a removed member back when their appeal is upheld, and asks the owner to where the puppet cannot', async () => {
+    const config = parseConfig({ groups: { '*': { rules: [{ id: 'no-ads', any: ['兼职'], action: 'remove' }] } } })
+    const { world, settle } = await startGuardWorld(config)
+    const owner = world.contact('群主', 'wxid_owner')
+    const mum = world.contact('小美妈妈', 'wxid_mum')
+    const room = world.room('学校家长群', { owner, members: [mum] })
+    await world.say(mum, room, '学校招兼职助教')
+    await settle()
+    expect(world.removed(room)).toEqual(['wxid_mum'])
+    await world.say(mum, world.self, '申诉 是学校的通知')
+    await settle()
+    const n = /申诉 #(\d+)/.exec(world.said(owner).find((t) => t.includes('申诉 #')) ?? '')?.[1]
+    await world.say(owner, world.self, `Y${n}`)
+    await settle()
+    expect(world.said(owner)).toContainEqual(expect.stringMatching(/^\[qunguard\] 已支持申诉 #\d+：.*成员已被移出：正在邀请其回群。$/))
+    expect(world.said(mum).at(-1)).toBe('[qunguard] 你在群「学校家长群」的申诉已通过：处理已撤销，违规记录已清除。你会被邀请回群。')
+    expect(world.invited(room)).toEqual(['wxid_mum'])
+
+    // A puppet that cannot invite: the owner is asked to, by name.
+    world.puppet.roomAdd = async () => {
+      throw new Error('roomAdd is not supported by this account')
+    }
+    const dad = world.contact('小明爸爸', 'wxid_dad')
+    await world.join(room, dad, owner)
+    await world.say(dad, room, '兼职日结')
+    await settle()
+    await world.say(dad, world.self, '申诉 我是班长')
+    await settle()
+    const m = /申诉 #(\d+)/.exec(
+      world
+        .said(owner)
+        .filter((t) => t.includes('申诉 #'))
+        .at(-1) ?? '',
+    )?.[1]
+    await world.say(owner, world.self, `Y${m}`)
+    await settle()
+    expect(world.said(owner)).toContainEqual(
+      `[qunguard] 本账号无法邀请成员入群：请你把 小明爸爸 邀请回群「学校家长群」（申诉 #${m} 已支持）。`,
+    )
+    expect(world.invited(room)).toEqual(['wxid_mum'])
+  })
 })

@@ -24,7 +24,7 @@ import { Guard, type RuleModes } from '../../functions/domain/guard.ts'
 import type { ApprovalsRequest, ModerateRequest } from '../../functions/domain/stage-messages.ts'
 import { IN_PROCESS_MODEL_KEY, StoredClassifier } from '../../functions/domain/stored-classifier.ts'
 import { StoredRuleModes } from '../../functions/domain/supervision/stored-rule-modes.ts'
-import { approvalsBatch } from '../../functions/handlers/approvals.ts'
+import { approvalsBatch, sendEffects } from '../../functions/handlers/approvals.ts'
 import { learn } from '../../functions/handlers/learn.ts'
 import { moderateBatch } from '../../functions/handlers/moderate.ts'
 import { monitor } from '../../functions/handlers/monitor.ts'
@@ -325,6 +325,31 @@ describe('Handler: approvals', () => {
   const answer = (sender: string, text: string, id = `p-${Math.random()}`) => ({
     kind: 'answer' as const,
     event: { kind: 'private' as const, id, ts: at(5), sender, text },
+  })
+
+  it('sends an invitation back (an upheld appeal) to the bot host, once per answer', async () => {
+    const actions = new MemoryQueue<ActionRequest>()
+    const request: ActionRequest = {
+      decisionId: -1,
+      decision: {
+        event: 'm1',
+        room: 'r1',
+        target: 'wxid_mum',
+        action: 'alert-owner',
+        mode: 'active',
+        rule: 'appeal',
+        score: 1,
+        reason: '申诉 #1 已支持，邀请回群',
+      },
+      messageId: 'm1',
+      text: '[qunguard] 本账号无法邀请成员入群：请你把 小美妈妈 邀请回群「学校家长群」（申诉 #1 已支持）。',
+      ownerId: 'wxid_owner',
+      invite: true,
+    }
+    await sendEffects(actions, [{ kind: 'invite', request }], 'answer-p1')
+    await sendEffects(actions, [{ kind: 'invite', request }], 'answer-p1') // a retried answer: the same deduplication id
+    const sent = actions.take()
+    expect(sent.map((r) => [r.invite, r.decision.target, r.ownerId])).toEqual([[true, 'wxid_mum', 'wxid_owner']])
   })
 
   it('asks the owner with a numbered request; Y carries the action out, N leaves the member alone', async () => {

@@ -23,6 +23,7 @@
  *   setInterval(async () => run(await supervisor.tick(new Date())), 60_000)
  */
 
+import type { ActionRequest } from '../../ports/action-executor.port.ts'
 import type { ApprovalRecord } from '../../ports/approval-store.port.ts'
 import type { BlacklistEntry, GuardStore, RoomRecord } from '../../ports/guard-store.port.ts'
 import {
@@ -102,6 +103,8 @@ export interface RuleInfo {
 export type SupervisorEffect =
   | { readonly kind: 'say'; readonly to: string; readonly text: string }
   | { readonly kind: 'act'; readonly approval: ApprovalRecord }
+  /** Something to carry out that is no stored decision's: inviting a member back after an upheld appeal. */
+  | { readonly kind: 'invite'; readonly request: ActionRequest }
 
 export interface SupervisorDeps {
   readonly store: SupervisionStore
@@ -587,14 +590,36 @@ export class Supervisor {
       {
         kind: 'say',
         to: request.owner,
-        text: `[qunguard] 已支持申诉 #${request.number}：规则「${this.ruleName(d.room, d.rule)}」记一次误判，清除了该成员在本群的 ${cleared} 条违规记录。${removed ? '成员已被移出：微信不允许机器人邀请，请你手动邀请回群。' : ''}`,
+        text: `[qunguard] 已支持申诉 #${request.number}：规则「${this.ruleName(d.room, d.rule)}」记一次误判，清除了该成员在本群的 ${cleared} 条违规记录。${removed ? '成员已被移出：正在邀请其回群。' : ''}`,
       },
       {
         kind: 'say',
         to: d.target,
-        text: `[qunguard] 你在群「${group}」的申诉已通过：处理已撤销，违规记录已清除。${removed ? '群主会邀请你回群。' : ''}`,
+        text: `[qunguard] 你在群「${group}」的申诉已通过：处理已撤销，违规记录已清除。${removed ? '你会被邀请回群。' : ''}`,
       },
     ]
+    // Back into the group where the puppet can invite; else the owner is asked to.
+    const evidence = removed ? await this.deps.decisions?.getEvent(d.event) : undefined
+    const who = evidence?.kind === 'message' ? memberName(evidence.senderName, d.target) : d.target
+    if (removed)
+      effects.push({
+        kind: 'invite',
+        request: {
+          decisionId: -1,
+          decision: {
+            ...d,
+            action: 'alert-owner',
+            mode: 'active',
+            rule: APPEAL_RULE_ID,
+            score: 1,
+            reason: `申诉 #${request.number} 已支持，邀请回群`,
+          },
+          messageId: request.request.messageId,
+          text: `[qunguard] 本账号无法邀请成员入群：请你把 ${who} 邀请回群「${group}」（申诉 #${request.number} 已支持）。`,
+          ownerId: request.owner,
+          invite: true,
+        },
+      })
     if (change) effects.push(...(await this.announceChange(d.room, d.rule, change, at)))
     return effects
   }
