@@ -34,19 +34,53 @@ function consequence(action: KeywordRule['action'], cfg: RoomConfig): string {
   return steps.join('，')
 }
 
+/** Words that make a clause of an announcement a rule (禁止…, 请勿…, 违者…). */
+const RULE_WORDS = /禁止|不要|不许|不准|不得|严禁|请勿|勿|违者|违规|一律|不能|只能|仅限|拒绝|谢绝|移出|踢/u
+/** How many of an announcement's rules are quoted, and how long each may be. */
+const ANNOUNCED_MAX = 6
+const ANNOUNCED_CHARS = 40
+
 /**
- * The rules enforced in a room, numbered: `keyword`, the config's keyword rules acting on their
- * own there now; `learned`, the sentences (without evidence) of the learned rules acting on their
- * own. Undefined when the guard enforces nothing there.
+ * The rules an announcement (群公告) writes, as its own words: its clauses (by line, 。；; and
+ * numbering such as 1、 ① （2）), those that read as a rule, numbering dropped, at most six of
+ * at most forty characters. Greetings and 欢迎 lines are left out.
+ */
+export function announcedRules(text: string | undefined): string[] {
+  if (!text) return []
+  const clauses = text
+    .split(/[\n。；;]|(?:^|\s|[，,：:])(?=(?:[0-9０-９]{1,2}[、.．)）]|[①-⑳]|[(（][0-9０-９]{1,2}[)）]|[-•·]\s))/u)
+    .map((c) =>
+      c
+        .replace(/^\s*(?:[0-9０-９]{1,2}[、.．)）]|[①-⑳]|[(（][0-9０-９]{1,2}[)）]|[-•·])\s*/u, '')
+        .replace(/^(?:群规|入群须知|本群规则)[:：]?\s*/u, '')
+        .replace(/[，,、\s]+$/u, '')
+        .trim(),
+    )
+    .filter((c) => c.length >= 2 && RULE_WORDS.test(c))
+  const out: string[] = []
+  for (const c of clauses) {
+    const line = [...c].length > ANNOUNCED_CHARS ? `${[...c].slice(0, ANNOUNCED_CHARS).join('')}…` : c
+    if (!out.includes(line)) out.push(line)
+    if (out.length === ANNOUNCED_MAX) break
+  }
+  return out
+}
+
+/**
+ * The rules of a room, numbered: `announced`, what its announcement writes (announcedRules);
+ * `keyword`, the config's keyword rules acting on their own there now; `learned`, the sentences
+ * (without evidence) of the learned rules acting on their own. Undefined when the room has none.
  */
 export function groupRulesText(
   topic: string,
   cfg: RoomConfig,
   keyword: readonly KeywordRule[],
   learned: readonly string[],
+  announced: readonly string[] = [],
 ): string | undefined {
   if (cfg.mode === 'off') return undefined
   const lines = [
+    ...announced,
     ...keyword.map((r) => `${keywordLine(r)}（${consequence(r.action, cfg)}）`),
     ...learned,
     ...(cfg.blacklist.action !== 'off' ? ['在群主的其他群因违规被移出的成员，在本群同样会被移出'] : []),

@@ -32,7 +32,7 @@ import type { Config, KeywordRule, RoomConfig } from './config.ts'
 import { groupKey, resolveRoomConfig } from './config.ts'
 import type { Decision, GroupEvent, MessageEvent } from './events.ts'
 import { parseEvent, toMillis } from './events.ts'
-import { groupRulesText, isRulesRequest, welcomeText } from './group-rules.ts'
+import { announcedRules, groupRulesText, isRulesRequest, welcomeText } from './group-rules.ts'
 import type { LearnedPolicy } from './learning/rule-learner.ts'
 import type { LearnedRule } from './learning/rules.ts'
 import { type SenderInfo, StoredPolicyRunner } from './learning/stored-policy-runner.ts'
@@ -298,6 +298,8 @@ export class Guard {
         return this.onLeave(event)
       case 'message':
         return this.onMessage(event, features)
+      case 'announcement':
+        return this.commitPlain(event, { announcement: { room: event.room, text: event.text, ts: event.ts } })
       default:
         return this.commitPlain(event, {})
     }
@@ -305,7 +307,12 @@ export class Guard {
 
   private async commitPlain(
     event: GroupEvent,
-    parts: { self?: string; room?: GroupEvent & { kind: 'room' }; members?: MemberRecord[] },
+    parts: {
+      self?: string
+      room?: GroupEvent & { kind: 'room' }
+      announcement?: { room: string; text: string; ts: string }
+      members?: MemberRecord[]
+    },
   ): Promise<HandleResult> {
     const r = await this.store.commit({ event, ...parts })
     return r.stored ? { status: 'stored', event, decisions: [] } : this.notStored(event)
@@ -358,7 +365,7 @@ export class Guard {
     if (!violation) {
       // A member's 群规: answered in the group with the rules enforced here.
       const rules =
-        cfg.rulesOnRequest && cfg.mode === 'active' && isRulesRequest(msg.text) ? await this.rulesOf(msg.room, cfg, room?.topic) : undefined
+        cfg.rulesOnRequest && cfg.mode === 'active' && isRulesRequest(msg.text) ? await this.rulesOf(msg.room, cfg, room) : undefined
       const replies = rules ? [replyDecision(msg, msg.room, msg.sender, 'rules', '成员询问群规', rules)] : []
       if (answered)
         replies.push(
@@ -445,15 +452,15 @@ export class Guard {
 
   // —— the owner's blacklist (blacklist.ts) ————————————————————————————————————————
 
-  /** The rules enforced in a room for its members (group-rules.ts): keyword rules, learned rules acting alone, the blacklist. */
-  private async rulesOf(room: string, cfg: RoomConfig, topic: string | undefined): Promise<string | undefined> {
+  /** The rules of a room for its members (group-rules.ts): its announcement's, keyword rules and learned rules acting alone, the blacklist. */
+  private async rulesOf(room: string, cfg: RoomConfig, record: RoomRecord | undefined): Promise<string | undefined> {
     const acting = async (id: string, initial: 'active' | 'shadow') =>
       (this.supervision ? await this.supervision.modeOf(room, id, initial) : initial) === 'active'
     const keyword: KeywordRule[] = []
     for (const r of cfg.rules) if (await acting(r.id, r.mode)) keyword.push(r)
     const learned: string[] = []
     for (const r of this.learned?.policy.rooms[room]?.rules ?? []) if (await acting(r.id, r.mode)) learned.push(withoutEvidence(r.sentence))
-    return groupRulesText(groupName(topic, room), cfg, keyword, learned)
+    return groupRulesText(groupName(record?.topic, room), cfg, keyword, learned, announcedRules(record?.announcement))
   }
 
   /**
@@ -598,7 +605,7 @@ export class Guard {
     if (place.cfg.welcome.enabled && place.cfg.mode === 'active' && welcomed.length) {
       const topic = groupName(place.record?.topic, place.room)
       const names = welcomed.map((m) => ({ id: m.member, name: m.name }))
-      const text = welcomeText(topic, names, await this.rulesOf(place.room, place.cfg, place.record?.topic), place.cfg.welcome.text)
+      const text = welcomeText(topic, names, await this.rulesOf(place.room, place.cfg, place.record), place.cfg.welcome.text)
       decisions.push(replyDecision(event, place.room, welcomed[0]?.member ?? '', 'welcome', '欢迎新成员', text))
     }
     const r = await this.store.commit({ event, members, decisions, verifying })

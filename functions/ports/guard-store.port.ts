@@ -35,6 +35,8 @@ export interface RoomRecord {
   readonly owner?: string | undefined
   readonly admins: readonly string[]
   readonly updatedAt: string
+  /** The group announcement (群公告) as last set, when one was seen. */
+  readonly announcement?: string | undefined
 }
 
 export interface OffenceRecord {
@@ -152,6 +154,8 @@ export interface Change {
   readonly event: GroupEvent
   readonly self?: string | undefined
   readonly room?: RoomEvent | undefined
+  /** The group announcement set: kept on the room's record (the room is created without a topic if unknown). */
+  readonly announcement?: { readonly room: string; readonly text: string; readonly ts: string } | undefined
   readonly members?: readonly MemberRecord[] | undefined
   readonly offences?: readonly OffenceRecord[] | undefined
   readonly decisions?: readonly DecisionToStore[] | undefined

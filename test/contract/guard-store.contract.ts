@@ -129,6 +129,19 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect(await store.getMember('r1', 'wxid_member')).toMatchObject({ leftAt: undefined, remover: undefined })
     })
 
+    it('keeps each room’s announcement as last set, over snapshots, and a room first seen by its announcement', async () => {
+      const snap = roomSnapshot({ room: 'r1', topic: '宝妈群', owner: 'o1' })
+      await store.commit({ event: snap, room: snap })
+      const a1 = { kind: 'announcement' as const, id: 'an1', ts: at(1), room: 'r1', sender: 'o1', text: '禁止广告' }
+      await store.commit({ event: a1, announcement: { room: 'r1', text: a1.text, ts: a1.ts } })
+      const again = roomSnapshot({ room: 'r1', topic: '宝妈群2', owner: 'o1', ts: at(2) })
+      await store.commit({ event: again, room: again })
+      expect(await store.getRoom('r1')).toMatchObject({ topic: '宝妈群2', owner: 'o1', announcement: '禁止广告' })
+      const a2 = { kind: 'announcement' as const, id: 'an2', ts: at(3), room: 'r9', sender: 'o1', text: '不要刷屏' }
+      await store.commit({ event: a2, announcement: { room: 'r9', text: a2.text, ts: a2.ts } })
+      expect(await store.getRoom('r9')).toMatchObject({ topic: '', admins: [], announcement: '不要刷屏' })
+    })
+
     it('records joins, leaves and re-joins of a member', async () => {
       const m1 = message()
       await store.commit({ event: m1, members: [{ room: 'r1', member: 'u', joinedAt: at(0), via: 'qrcode', inviter: 'a' }] })

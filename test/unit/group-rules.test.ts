@@ -4,7 +4,7 @@ import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-appr
 import { MemoryFactsStore } from '../../functions/adapters/memory/memory-facts-store.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
 import type { GroupEvent } from '../../functions/domain/events.ts'
-import { isRulesRequest } from '../../functions/domain/group-rules.ts'
+import { announcedRules, isRulesRequest } from '../../functions/domain/group-rules.ts'
 import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
 import { GuardSession } from '../../functions/domain/session.ts'
 import { account, at, join, message, roomSnapshot } from '../helpers/factories.ts'
@@ -109,6 +109,36 @@ describe('the group’s rules for its members', () => {
     const shadow = session({ mode: 'shadow' })
     for (const e of [account(), roomSnapshot({ room: 'r1', topic: '宝妈群' })]) await shadow(e)
     expect(said(await shadow(message({ room: 'r1', text: '群规' })))).toEqual([])
+  })
+
+  it('quotes the rules the group announcement writes first, in its own words, as last set', async () => {
+    const run = session({})
+    for (const e of [account(), roomSnapshot({ room: 'r1', topic: '宝妈群' })]) await run(e)
+    const announce = (text: string, minute: number) =>
+      run({ kind: 'announcement', id: `a${minute}`, ts: at(minute), room: 'r1', sender: 'wxid_owner', text })
+    await announce('欢迎大家！\n1. 禁止发广告\n2. 不要刷屏', 1)
+    await announce('入群须知：①禁止分享外部链接 ②二维码一律不许发；③进群请改备注。违者移出群聊', 2)
+    const lines = said(await run(message({ room: 'r1', text: '群规', ts: at(3) })))[0]?.split('\n') ?? []
+    expect(lines.slice(1, 6)).toEqual([
+      '「宝妈群」群规：',
+      '1. 禁止分享外部链接',
+      '2. 二维码一律不许发',
+      '3. 违者移出群聊',
+      '4. 不要发「加微信」「代购」等内容（第 1 次警告，第 2 次警告，第 3 次移出群聊）',
+    ])
+  })
+
+  it('reads an announcement’s rules whatever its numbering, and leaves greetings out', () => {
+    expect(
+      announcedRules('群规：1、发广告者一律踢出；2、不要发砍价、助力小程序；3、除群主外不许@所有人。违规者警告一次，再犯移出。'),
+    ).toEqual(['发广告者一律踢出', '不要发砍价、助力小程序', '除群主外不许@所有人', '违规者警告一次，再犯移出'])
+    expect(announcedRules('- 请文明交流；- 新成员入群未满两天，禁止发网页链接和名片；- 严禁发送二维码图片')).toEqual([
+      '新成员入群未满两天，禁止发网页链接和名片',
+      '严禁发送二维码图片',
+    ])
+    expect(announcedRules('（1）不许刷屏\n（2）勿发红包')).toEqual(['不许刷屏', '勿发红包'])
+    expect(announcedRules('欢迎新朋友，大家多交流')).toEqual([])
+    expect(announcedRules(undefined)).toEqual([])
   })
 
   it('knows a request for the rules when it sees one', () => {

@@ -4,7 +4,7 @@
  * Item layout (single table):
  *   EVENT#<id>                    / EVENT            the event (json), written only if absent
  *   META                          / SELF             the account's own id
- *   ROOM#<room>                   / ROOM             topic, owner, admins (listRooms scans for these)
+ *   ROOM#<room>                   / ROOM             topic, owner, admins, announcement (listRooms scans for these)
  *   ROOM#<room>                   / MEMBER#<member>  membership (joined, inviter, route, left, remover)
  *   OFFENCES#<room>#<member>#<mode> / <ts ms, 15 digits>#<event>
  *   DECISIONS                     / <id, 12 digits>  a decision (ids from the SEQ counter)
@@ -157,6 +157,18 @@ export class DynamoDbGuardStore implements GuardStore {
         })
       }
     }
+    if (change.announcement) {
+      const a = change.announcement
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: { pk: `ROOM#${a.room}`, sk: 'ROOM' },
+          UpdateExpression:
+            'SET announcement = :text, topic = if_not_exists(topic, :none), admins = if_not_exists(admins, :no), updatedAt = if_not_exists(updatedAt, :ts)',
+          ExpressionAttributeValues: { ':text': a.text, ':none': '', ':no': [], ':ts': a.ts },
+        },
+      })
+    }
     for (const m of change.members ?? []) items.push(this.memberUpdate(m))
     // An owner's list under one partition: listed by a Query, looked up by a Get.
     for (const b of change.blacklist ?? [])
@@ -300,6 +312,7 @@ export class DynamoDbGuardStore implements GuardStore {
   private forgetCached(change: Change): void {
     if (change.self) this.cached.delete('self')
     if (change.room) this.cached.delete(`room#${change.room.room}`)
+    if (change.announcement) this.cached.delete(`room#${change.announcement.room}`)
   }
 
   /** A member's record, written whole: a re-join clears leftAt and remover; a name is kept if none is given. */
@@ -648,5 +661,6 @@ function toRoom(i: Item): RoomRecord {
     owner: str(i.owner),
     admins: (i.admins as string[] | undefined) ?? [],
     updatedAt: String(i.updatedAt),
+    ...(typeof i.announcement === 'string' ? { announcement: i.announcement } : {}),
   }
 }

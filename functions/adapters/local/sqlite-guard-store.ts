@@ -141,6 +141,10 @@ export class SqliteGuardStore implements GuardStore {
     if (inserted.changes === 0) return { stored: false, decisionIds: [] }
     if (change.self) s.setMeta.run('self', change.self)
     if (change.room) this.snapshot(change.room)
+    if (change.announcement) {
+      const a = change.announcement
+      s.setAnnouncement.run(a.room, a.ts, a.text)
+    }
     for (const m of change.members ?? []) {
       s.upsertMember.run(
         m.room,
@@ -359,6 +363,9 @@ function prepare(db: Database.Database) {
        admins = excluded.admins, updated_at = excluded.updated_at`,
     ),
     getRoom: db.prepare('SELECT * FROM rooms WHERE room = ?'),
+    setAnnouncement: db.prepare(
+      "INSERT INTO rooms (room, topic, admins, updated_at, announcement) VALUES (?, '', '[]', ?, ?) ON CONFLICT (room) DO UPDATE SET announcement = excluded.announcement",
+    ),
     listRooms: db.prepare('SELECT * FROM rooms ORDER BY room'),
     insertSnapshotMember: db.prepare(
       `INSERT INTO members (room, member, name, via) VALUES (?, ?, ?, 'snapshot')
@@ -405,5 +412,6 @@ function toRoom(r: Row): RoomRecord {
     owner: str(r.owner),
     admins: JSON.parse(String(r.admins)) as string[],
     updatedAt: String(r.updated_at),
+    ...(typeof r.announcement === 'string' ? { announcement: r.announcement } : {}),
   }
 }

@@ -131,4 +131,6 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE verifications (room TEXT NOT NULL, member TEXT NOT NULL, event TEXT NOT NULL, until_ms INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (room, member));
   CREATE INDEX verifications_due ON verifications (until_ms);
   `,
+  // 12: each room's group announcement as last set (welcome and 群规 quote its rules)
+  `ALTER TABLE rooms ADD COLUMN announcement TEXT;`,
 ]
