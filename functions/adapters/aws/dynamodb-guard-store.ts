@@ -7,7 +7,8 @@
  *   ROOM#<room>                   / ROOM             topic, owner, admins, announcement (listRooms scans for these)
  *   ROOM#<room>                   / MEMBER#<member>  membership (joined, inviter, route, left, remover)
  *   OFFENCES#<room>#<member>#<mode> / <ts ms, 15 digits>#<event>
- *   DECISIONS                     / <id, 12 digits>  a decision (ids from the SEQ counter)
+ *   DECISIONS                     / <id, 12 digits>  a decision (ids from the SEQ counter; the event item keeps its decisions' ids in `d`)
+ *   DECISIONS#TARGET#<member>     / <id, 12 digits>  the id of a decision about that member
  *   DECISION#<id>                 / ACTION#<ts>#<n>  what was done about it
  *   META                          / SEQ              the decision id counter
  *   VERIFY                        / <room>#<member>  a newcomer's open verification (few at a time: one Query lists them)
@@ -25,6 +26,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -124,6 +126,8 @@ export class DynamoDbGuardStore implements GuardStore {
             room: 'room' in event ? event.room : undefined,
             ts: event.ts,
             json: JSON.stringify(event),
+            // The ids of the decisions taken on it: a redelivery finds them without reading every decision.
+            d: ids,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -199,7 +203,7 @@ export class DynamoDbGuardStore implements GuardStore {
         },
       })
     }
-    for (const [i, d] of decisions.entries()) items.push(this.decisionPut(d, ids[i] ?? 0, event.ts))
+    for (const [i, d] of decisions.entries()) items.push(...this.decisionPuts(d, ids[i] ?? 0, event.ts))
     if (items.length > 100)
       throw new StoreError(`commit of event ${event.id} has ${items.length} writes; DynamoDB transactions take at most 100`)
     // Most messages write the event alone: a conditional put costs half what a transaction does.
@@ -243,14 +247,35 @@ export class DynamoDbGuardStore implements GuardStore {
     return { stored: true, decisionIds: ids }
   }
 
-  private decisionPut(d: DecisionToStore, id: number, ts: string): TxItem {
+  /** A decision, and its id under the member it is about (a member's decisions without reading every decision). */
+  private decisionPuts(d: DecisionToStore, id: number, ts: string): TxItem[] {
     const { outgoing, ...decision } = d
-    return {
-      Put: {
-        TableName: this.table,
-        Item: { pk: 'DECISIONS', sk: pad(id, 12), id, ...decision, ts, outgoing: outgoingColumn(outgoing) ?? undefined },
+    return [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk: 'DECISIONS', sk: pad(id, 12), id, ...decision, ts, outgoing: outgoingColumn(outgoing) ?? undefined },
+        },
       },
+      { Put: { TableName: this.table, Item: { pk: `DECISIONS#TARGET#${d.target}`, sk: pad(id, 12), id } } },
+    ]
+  }
+
+  /** Stored decisions by id, in id order (BatchGetItem, 100 at a time, unprocessed keys retried). */
+  private async decisionsById(ids: readonly number[]): Promise<StoredDecision[]> {
+    const out: Item[] = []
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Item[] | undefined = ids.slice(i, i + 100).map((id) => ({ pk: 'DECISIONS', sk: pad(id, 12) }))
+      while (keys?.length) {
+        const batch: Item[] = keys
+        const r = await this.call('get decisions', () =>
+          this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch, ConsistentRead: true } } })),
+        )
+        out.push(...(r.Responses?.[this.table] ?? []))
+        keys = r.UnprocessedKeys?.[this.table]?.Keys as Item[] | undefined
+      }
     }
+    return out.map(toStoredDecision).sort((a, b) => a.id - b.id)
   }
 
   async getVerification(room: string, member: string): Promise<PendingVerification | undefined> {
@@ -287,6 +312,18 @@ export class DynamoDbGuardStore implements GuardStore {
     if (!(await this.getVerification(v.room, v.member))) return { stored: false, decisionIds: [] }
     const ids = decisions.length ? await this.reserveIds(decisions.length) : []
     const items: TxItem[] = [
+      ...(ids.length
+        ? [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: `EVENT#${v.event}`, sk: 'EVENT' },
+                UpdateExpression: 'SET d = list_append(if_not_exists(d, :none), :ids)',
+                ExpressionAttributeValues: { ':none': [], ':ids': ids },
+              },
+            },
+          ]
+        : []),
       {
         Delete: {
           TableName: this.table,
@@ -296,12 +333,12 @@ export class DynamoDbGuardStore implements GuardStore {
           ExpressionAttributeValues: { ':event': v.event },
         },
       },
-      ...decisions.map((d, i) => this.decisionPut(d, ids[i] ?? 0, at)),
+      ...decisions.flatMap((d, i) => this.decisionPuts(d, ids[i] ?? 0, at)),
     ]
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }))
     } catch (e) {
-      if (e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
+      if (e instanceof TransactionCanceledException && e.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed'))
         return { stored: false, decisionIds: [] } // answered, or settled by another run, meanwhile
       throw new StoreError(`DynamoDB settle of ${v.member}'s verification in ${v.room} failed: ${(e as Error).message}`, { cause: e })
     }
@@ -461,8 +498,17 @@ export class DynamoDbGuardStore implements GuardStore {
     return i ? (JSON.parse(String(i.json)) as GroupEvent) : undefined
   }
 
+  /**
+   * By event: the ids its item keeps (an event stored before they were kept: every decision read).
+   * By member: the ids kept under them. Otherwise every decision (one partition, read whole).
+   */
   async listDecisions(filter: { room?: string; event?: string; target?: string } = {}): Promise<StoredDecision[]> {
-    const all = (await this.queryAll('DECISIONS')).map(toStoredDecision)
+    let all: StoredDecision[]
+    const kept = filter.event ? (await this.get(`EVENT#${filter.event}`, 'EVENT'))?.d : undefined
+    if (filter.event && Array.isArray(kept)) all = await this.decisionsById(kept.map(Number))
+    else if (filter.target && !filter.event)
+      all = await this.decisionsById((await this.queryAll(`DECISIONS#TARGET#${filter.target}`)).map((i) => Number(i.id)))
+    else all = (await this.queryAll('DECISIONS')).map(toStoredDecision)
     return all.filter(
       (d) =>
         (!filter.room || d.room === filter.room) &&
