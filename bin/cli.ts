@@ -28,9 +28,41 @@ program
   .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults with no rules)')
   .option('--puppet <name>', 'puppet package (overrides $WECHATY_PUPPET)')
   .option('--connect-timeout <seconds>', 'give up when WeChat does not answer in this time', (v) => positive(v), 90)
-  .action(async (o: { config?: string; puppet?: string; connectTimeout: number }) => {
-    const { runEmbedded } = await import('../bot-host/embedded.ts')
-    await runEmbedded({ configPath: o.config, puppet: o.puppet, connectTimeoutMs: o.connectTimeout * 1000 })
+  .option('--console', 'also serve the owner’s web console on localhost once logged in (docs/console.md)')
+  .option('--port <port>', 'the console’s port', (v) => positive(v), 8787)
+  .option('--token <token>', 'the console’s login token, 16 characters or more (default: $QUNGUARD_CONSOLE_TOKEN, else a new one, printed)')
+  .option('--as <wxid>', 'the owner or admin the console acts as (default: the logged-in account)')
+  .action(
+    async (o: {
+      config?: string
+      puppet?: string
+      connectTimeout: number
+      console?: boolean
+      port: number
+      token?: string
+      as?: string
+    }) => {
+      const { runEmbedded } = await import('../bot-host/embedded.ts')
+      await runEmbedded({
+        configPath: o.config,
+        puppet: o.puppet,
+        connectTimeoutMs: o.connectTimeout * 1000,
+        ...(o.console ? { console: { port: o.port, token: o.token, as: o.as } } : {}),
+      })
+    },
+  )
+
+program
+  .command('console')
+  .description('serve the owner’s web console on a guard store, read-only (answering and switching rules need `qunguard start --console`)')
+  .option('--store <file>', 'the SQLite store (default: the config’s store)')
+  .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults)')
+  .requiredOption('--as <wxid>', 'the owner or admin whose groups to show')
+  .option('--port <port>', 'port on localhost', (v) => positive(v), 8787)
+  .option('--token <token>', 'login token, 16 characters or more (default: $QUNGUARD_CONSOLE_TOKEN, else a new one, printed)')
+  .action(async (o: { store?: string; config?: string; as: string; port: number; token?: string }) => {
+    const { runConsole } = await import('./commands/console.ts')
+    await runConsole(o)
   })
 
 program

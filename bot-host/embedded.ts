@@ -21,6 +21,7 @@ import { policyFromJson } from '../functions/domain/learning/policy-file.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import { maskPii } from '../functions/domain/privacy.ts'
 import type { PictureInspector } from '../functions/domain/vision/inspector.ts'
+import { type RunningConsole, serveConsole } from './console/serve-console.ts'
 import { MediaStage } from './media-stage.ts'
 import { dropEmptyMemoryCard } from './memory-card.ts'
 import { nodeSupport } from './node-support.ts'
@@ -43,6 +44,13 @@ export interface EmbeddedOptions {
   readonly loadVision?: ((options: LocalVisionOptions) => Promise<LocalVision>) | undefined
   /** Stops the guard when aborted, as SIGINT does. */
   readonly signal?: AbortSignal | undefined
+  /**
+   * Serve the owner's console (docs/console.md) once logged in: on `port` (default 8787) of
+   * localhost, acting as `as` (an owner's or admin's WeChat id; default the logged-in account).
+   */
+  readonly console?:
+    | { readonly port?: number | undefined; readonly token?: string | undefined; readonly as?: string | undefined }
+    | undefined
   readonly log?: ((line: string) => void) | undefined
 }
 
@@ -123,7 +131,7 @@ function describeVision(vision: LocalVision): string {
 }
 
 /** Reads the learned policy the config names, or says plainly why it cannot. */
-function loadPolicy(file: string): LearnedPolicy {
+export function loadPolicy(file: string): LearnedPolicy {
   let text: string
   try {
     text = fs.readFileSync(file, 'utf8')
@@ -212,11 +220,13 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     clearTimeout(connectTimer)
   }
   let stopping: Promise<void> | undefined
+  let running: RunningConsole | undefined
   const stop = async (why: string): Promise<void> => {
     clearTimeout(connectTimer)
     stopping ??= (async () => {
       log(`stopping (${why})…`)
       plugin.stop()
+      await running?.close()
       await bot.stop().catch(() => {})
       await plugin.idle()
       await store.close()
@@ -240,6 +250,28 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     markReached()
     log(`logged in as ${user.name()} (${user.id}); guarding its groups`)
     loadModels()
+    if (options.console && !running) {
+      const viewer = options.console.as ?? user.id
+      let n = 0
+      void serveConsole(
+        {
+          viewer,
+          supervisor: () => plugin.supervisor,
+          store,
+          // The viewer's words, as if sent to the bot in the private chat: judged in order with WeChat's own.
+          say: async (text) => {
+            plugin.submit({ kind: 'private', id: `console-${Date.now()}-${++n}`, ts: new Date().toISOString(), sender: viewer, text })
+            await plugin.idle()
+          },
+        },
+        { port: options.console.port, token: options.console.token },
+      )
+        .then((c) => {
+          running = c
+          log(`console: ${c.url} (as ${viewer}); login token: ${c.token}`)
+        })
+        .catch((e: unknown) => log(`[qunguard] could not start the console: ${(e as Error).message}`))
+    }
   })
   // The groups with ids and names, so that owners can key `groups:` by either (once the room
   // snapshots taken at ready are stored).

@@ -23,7 +23,7 @@ import type { GroupEvent } from '../functions/domain/events.ts'
 import type { Guard, HandleResult } from '../functions/domain/guard.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import type { MessageFeatures } from '../functions/domain/policy.ts'
-import { maskPii } from '../functions/domain/privacy.ts'
+import { maskEvent, maskPii } from '../functions/domain/privacy.ts'
 import { GuardSession } from '../functions/domain/session.ts'
 import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
 import type { Supervisor } from '../functions/domain/supervision/supervisor.ts'
@@ -82,6 +82,8 @@ export type QunGuardPlugin = WechatyPlugin & {
   readonly supervisor: Supervisor
   /** Runs supervision's periodic work now (expiry, digests, report) and carries its effects out. */
   tick(): Promise<void>
+  /** Hands an event to the guard as if WeChat had sent it (an owner's answer from the console), in its lane's order. */
+  submit(event: GroupEvent): void
   /** Stops the periodic work. */
   stop(): void
 }
@@ -183,6 +185,10 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     converting: { get: () => ({ now: source?.converting ?? 0, peak: source?.peakConverting ?? 0 }) },
     supervisor: { get: () => supervisor },
     tick: { value: tick },
+    submit: {
+      value: (event: GroupEvent) =>
+        queue.put(event.kind === 'private' ? `private:${event.sender}` : 'room' in event ? event.room : event.kind, maskEvent(event)),
+    },
     stop: { value: () => clearInterval(timer) },
   }) as QunGuardPlugin
 }

@@ -31,7 +31,8 @@ describe('docs', () => {
   })
 
   it('link only to files that exist (README and docs/)', () => {
-    const pages = [path.join(root, 'README.md'), ...fs.readdirSync(path.join(root, 'docs')).map((f) => path.join(root, 'docs', f))]
+    const docs = fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md'))
+    const pages = [path.join(root, 'README.md'), ...docs.map((f) => path.join(root, 'docs', f))]
     const broken = pages.flatMap((page) =>
       [...fs.readFileSync(page, 'utf8').matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
         .map((m) => m[1] ?? '')

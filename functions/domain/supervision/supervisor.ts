@@ -492,7 +492,7 @@ export class Supervisor {
         rules.push({ ref: `R${++k}`, name: info.name, record })
       }
       const o = await this.overrides(room)
-      out.push({ ref: `G${i + 1}`, topic: this.topic(room), quiet: o.quiet ?? false, rules, chat: chatChanges(o) })
+      out.push({ room, ref: `G${i + 1}`, topic: this.topic(room), quiet: o.quiet ?? false, rules, chat: chatChanges(o) })
     }
     return out
   }
@@ -786,6 +786,18 @@ export class Supervisor {
   }
 
   /** Rooms this WeChat id owns or administers (room snapshots and the config). */
+  // —— what the owner's console reads (the same as 规则 and the requests in the chat) ——————————
+
+  /** The groups `who` owns or administers, numbered and with their rules' records as `规则` lists them (G1, R1 …). */
+  async groupsOf(who: string): Promise<ListedRoom[]> {
+    return this.listing(await this.managedBy(who))
+  }
+
+  /** The requests open to `who` (their numbers are the `Y<n>` / `N<n>` to answer them with). */
+  async openRequestsOf(who: string): Promise<ApprovalRecord[]> {
+    return this.store.listOpen(who)
+  }
+
   private async managedBy(who: string): Promise<string[]> {
     await this.knowAllRooms()
     const rooms = new Set<string>([...this.rooms.keys(), ...(this.deps.configRooms ?? [])])

@@ -60,6 +60,8 @@ export interface ListedRule {
 }
 
 export interface ListedRoom {
+  /** The room's id. */
+  readonly room: string
   readonly ref: string
   readonly topic: string
   readonly quiet: boolean

@@ -1,0 +1,44 @@
+/**
+ * `qunguard console`: the owner's web console (bot-host/console) on a guard store, read-only —
+ * the groups, rulebooks with records, decisions and open requests as the running guard keeps
+ * them. Answering requests and switching rules need the guard itself: `qunguard start --console`.
+ */
+import fs from 'node:fs'
+import { serveConsole } from '../../bot-host/console/serve-console.ts'
+import { loadConfigOrDefaults, loadPolicy, StartupError } from '../../bot-host/embedded.ts'
+import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { SqliteSupervisionStore } from '../../functions/adapters/local/sqlite-supervision-store.ts'
+import { supervisorFor } from '../../functions/domain/supervision/catalogue.ts'
+
+export interface ConsoleCommandOptions {
+  readonly store?: string | undefined
+  readonly config?: string | undefined
+  readonly as: string
+  readonly port: number
+  readonly token?: string | undefined
+  /** Stops the console when aborted, as SIGINT does. */
+  readonly signal?: AbortSignal | undefined
+  readonly log?: ((line: string) => void) | undefined
+}
+
+export async function runConsole(o: ConsoleCommandOptions): Promise<void> {
+  const log = o.log ?? ((line: string) => console.log(line))
+  const config = loadConfigOrDefaults(o.config, (line) => console.error(line))
+  const file = o.store ?? config.store
+  if (!fs.existsSync(file))
+    throw new StartupError(`no guard store at ${file}: give one with --store (qunguard start and replay --store write one)`)
+  const store = SqliteGuardStore.open(file, { readOnly: true })
+  const supervision = SqliteSupervisionStore.open(file)
+  const policy = config.policy ? loadPolicy(config.policy) : undefined
+  const supervisor = supervisorFor(config, supervision, { policy, rooms: store, blacklist: store, members: store, decisions: store })
+  const running = await serveConsole({ viewer: o.as, supervisor: () => supervisor, store }, { port: o.port, token: o.token })
+  log(`console: ${running.url} (read-only, as ${o.as}); login token: ${running.token}`)
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+    o.signal?.addEventListener('abort', () => resolve(), { once: true })
+  })
+  await running.close()
+  await store.close()
+  await supervision.closeStore()
+}

@@ -1,0 +1,127 @@
+/**
+ * The owner's console in a real browser (Debian's chromium through puppeteer-core), on a guard
+ * running on wechaty-puppet-mock: log in, answer an approval (the member is removed in WeChat),
+ * switch a rule's mode. Screenshots of each page go to .tmp/console-screens/.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import puppeteer, { type Browser } from 'puppeteer-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { consoleApp } from '../../bot-host/console/console-app.ts'
+import { type RunningConsole, serveConsole } from '../../bot-host/console/serve-console.ts'
+import { parseConfig } from '../../functions/domain/config.ts'
+import { startGuardWorld, stopGuardWorlds } from '../helpers/guard-world.ts'
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p))
+if (!CHROMIUM && process.env.CI) throw new Error('the console tests need chromium (apt-get install chromium): .ci/run installs it')
+const SCREENS = path.resolve('.tmp/console-screens')
+const TOKEN = 'console-test-token-0123456789'
+
+describe('the console’s security, without a browser', () => {
+  const app = consoleApp(
+    {
+      viewer: 'wxid_owner',
+      supervisor: () => {
+        throw new Error('not reached')
+      },
+      store: { listDecisions: async () => [], getEvent: async () => undefined },
+    },
+    { token: TOKEN },
+  )
+  it('shows nothing without the token, takes it as a bearer, and refuses a cookie’s change without the CSRF token', async () => {
+    expect((await app.request('/groups')).status).toBe(401)
+    expect((await app.request('/groups', { headers: { accept: 'text/html' } })).headers.get('location')).toBe('/login')
+    expect((await app.request('/groups', { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401)
+    const login = await app.request('/login', {
+      method: 'POST',
+      body: new URLSearchParams({ token: TOKEN }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+    })
+    const cookie = login.headers.get('set-cookie') ?? ''
+    expect(cookie).toMatch(/HttpOnly/)
+    expect(cookie).toMatch(/SameSite=Strict/)
+    expect(cookie).not.toContain(TOKEN)
+    const post = await app.request('/approvals/1', {
+      method: 'POST',
+      body: new URLSearchParams({ verdict: 'Y' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie.split(';')[0] ?? '', origin: 'http://localhost' },
+    })
+    expect(post.status).toBe(403)
+    // Another site's form is refused whatever it carries.
+    const foreign = await app.request('/approvals/1', {
+      method: 'POST',
+      body: new URLSearchParams({ verdict: 'Y' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie.split(';')[0] ?? '', origin: 'https://evil.example' },
+    })
+    expect(foreign.status).toBe(403)
+    expect(() => consoleApp({ viewer: 'x', supervisor: () => ({}) as never, store: {} as never }, { token: 'short' })).toThrow(/16/)
+  })
+})
+
+describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
+  let browser: Browser
+  let running: RunningConsole | undefined
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENS, { recursive: true })
+    browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--lang=zh-CN'] })
+  }, 60_000)
+  afterAll(async () => {
+    await browser?.close()
+  })
+  afterEach(async () => {
+    await running?.close()
+    await stopGuardWorlds()
+  })
+
+  it('logs in, answers an approval (the member is removed in WeChat) and switches a rule’s mode', async () => {
+    const config = parseConfig({ groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove', mode: 'shadow' }] } } })
+    const { world, settle, plugin, store } = await startGuardWorld(config)
+    const owner = world.contact('群主', 'wxid_owner')
+    const promo = world.contact('推广员', 'wxid_promo')
+    const room = world.room('宝妈群', { owner, members: [promo] })
+    await world.say(promo, room, '加微信领券')
+    await settle()
+    let n = 0
+    running = await serveConsole(
+      {
+        viewer: 'wxid_owner',
+        supervisor: () => plugin.supervisor,
+        store,
+        say: async (text) => {
+          plugin.submit({ kind: 'private', id: `console-${++n}`, ts: new Date().toISOString(), sender: 'wxid_owner', text })
+          await settle()
+        },
+      },
+      { port: 0, token: TOKEN },
+    )
+    const page = await browser.newPage()
+    await page.setViewport({ width: 390, height: 844 }) // a phone's screen
+    await page.goto(`${running.url}/groups`)
+    expect(page.url()).toBe(`${running.url}/login`)
+    await page.type('input[name=token]', TOKEN)
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')])
+    expect(page.url()).toBe(`${running.url}/groups`)
+    expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('宝妈群')
+    await page.screenshot({ path: path.join(SCREENS, 'groups.png') })
+
+    await page.goto(`${running.url}/approvals`)
+    expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('#1')
+    await page.screenshot({ path: path.join(SCREENS, 'approvals.png') })
+    await Promise.all([page.waitForNavigation(), page.click('button[data-answer="Y1"]')])
+    expect(await page.$eval('.flash', (f) => f.textContent ?? '')).toContain('Y1')
+    expect(world.removed(room)).toEqual(['wxid_promo'])
+    expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('没有待审批的请求')
+
+    await page.setViewport({ width: 1280, height: 800 })
+    await page.goto(`${running.url}/rules`)
+    const row = async () => page.$eval('td.state-shadow, td.state-active', (td) => td.textContent ?? '')
+    expect(await row()).toBe('试运行')
+    await Promise.all([page.waitForNavigation(), page.click('button[data-rule="R1"][data-command="启用"]')])
+    expect(await row()).toBe('启用')
+    await page.screenshot({ path: path.join(SCREENS, 'rules.png') })
+
+    await page.goto(`${running.url}/decisions`)
+    expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('加微信领券')
+    await page.screenshot({ path: path.join(SCREENS, 'decisions.png') })
+  }, 60_000)
+})
