@@ -21,6 +21,7 @@ import { policyFromJson } from '../functions/domain/learning/policy-file.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import { maskPii } from '../functions/domain/privacy.ts'
 import type { PictureInspector } from '../functions/domain/vision/inspector.ts'
+import { consoleAnalytics } from './console/console-words.ts'
 import { type RunningConsole, serveConsole } from './console/serve-console.ts'
 import { MediaStage } from './media-stage.ts'
 import { dropEmptyMemoryCard } from './memory-card.ts'
@@ -258,6 +259,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
           viewer,
           supervisor: () => plugin.supervisor,
           store,
+          analytics: consoleAnalytics(config.supervision.utcOffsetMinutes),
           // The viewer's words, as if sent to the bot in the private chat: judged in order with WeChat's own.
           say: async (text) => {
             plugin.submit({ kind: 'private', id: `console-${Date.now()}-${++n}`, ts: new Date().toISOString(), sender: viewer, text })

@@ -4,6 +4,7 @@
  * them. Answering requests and switching rules need the guard itself: `qunguard start --console`.
  */
 import fs from 'node:fs'
+import { consoleAnalytics } from '../../bot-host/console/console-words.ts'
 import { serveConsole } from '../../bot-host/console/serve-console.ts'
 import { loadConfigOrDefaults, loadPolicy, StartupError } from '../../bot-host/embedded.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
@@ -31,7 +32,8 @@ export async function runConsole(o: ConsoleCommandOptions): Promise<void> {
   const supervision = SqliteSupervisionStore.open(file)
   const policy = config.policy ? loadPolicy(config.policy) : undefined
   const supervisor = supervisorFor(config, supervision, { policy, rooms: store, blacklist: store, members: store, decisions: store })
-  const running = await serveConsole({ viewer: o.as, supervisor: () => supervisor, store }, { port: o.port, token: o.token })
+  const analytics = consoleAnalytics(config.supervision.utcOffsetMinutes)
+  const running = await serveConsole({ viewer: o.as, supervisor: () => supervisor, store, analytics }, { port: o.port, token: o.token })
   log(`console: ${running.url} (read-only, as ${o.as}); login token: ${running.token}`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve())

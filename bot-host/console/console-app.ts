@@ -16,11 +16,14 @@
  *   serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 8787 })
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import { Hono } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import { csrf } from 'hono/csrf'
-import { html } from 'hono/html'
+import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
+import { type AnalyticsOptions, analyse } from '../../functions/domain/analytics.ts'
 import { stepName } from '../../functions/domain/owner-words.ts'
 import { maskPii } from '../../functions/domain/privacy.ts'
 import { precisionOf } from '../../functions/domain/supervision/lifecycle.ts'
@@ -33,7 +36,9 @@ export interface ConsoleBackend {
   readonly viewer: string
   /** The guard's supervisor (rules, records, requests). */
   readonly supervisor: () => Supervisor
-  readonly store: Pick<GuardStore, 'listDecisions' | 'getEvent'>
+  readonly store: Pick<GuardStore, 'listDecisions' | 'getEvent' | 'listEvents'>
+  /** What the analytics page needs: Chinese words of a text, the stop words, the owners' UTC offset. @default no analytics page */
+  readonly analytics?: Omit<AnalyticsOptions, 'topPosters' | 'topWords'> | undefined
   /** Hands the viewer's words to the guard as a private message (`Y3`, `启用 R2`) and waits for it to be handled; undefined: read-only. */
   readonly say?: ((text: string) => Promise<void>) | undefined
 }
@@ -119,6 +124,25 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     await backend.say(`${verdict}${n}`)
     return c.redirect(`/approvals?done=${encodeURIComponent(`${verdict}${n}`)}`, 303)
   })
+  // The charting library, served from the package (no CDN).
+  for (const [name, module] of ASSETS)
+    app.get(`/assets/${name}`, (c) => {
+      c.header('content-type', 'text/javascript; charset=utf-8')
+      c.header('cache-control', 'private, max-age=86400')
+      return c.body(asset(module))
+    })
+  app.get('/analytics', async (c) => {
+    const o = backend.analytics
+    if (!o) return c.text('analytics are not available in this console', 404)
+    const rooms = await groups()
+    const room = rooms.find((r) => r.room === c.req.query('room')) ?? rooms[0]
+    if (!room) return c.html(layout('分析', html`<p>你管理的群里还没有记录。</p>`, nav()))
+    const since = new Date(Date.now() - ANALYTICS_DAYS * 24 * 3_600_000).toISOString()
+    const events = await backend.store.listEvents({ room: room.room, since })
+    const decisions = await backend.store.listDecisions({ room: room.room })
+    const a = analyse(events, decisions, o)
+    return c.html(layout('分析', analyticsPage(room, rooms, a), nav()))
+  })
   app.get('/decisions', async (c) => {
     const rooms = await groups()
     const mine = new Map(rooms.map((r) => [r.room, r.topic]))
@@ -141,6 +165,72 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
 
 const RULE_COMMANDS = ['启用', '试运行', '停用', '暂停', '恢复']
 
+/** How far back the analytics page looks. */
+const ANALYTICS_DAYS = 90
+
+const ASSETS: readonly [string, string][] = [
+  ['echarts.min.js', 'echarts/dist/echarts.min.js'],
+  ['echarts-wordcloud.min.js', 'echarts-wordcloud/dist/echarts-wordcloud.min.js'],
+]
+const assets = new Map<string, string>()
+const requireAsset = createRequire(import.meta.url)
+function asset(module: string): string {
+  let text = assets.get(module)
+  if (text === undefined) {
+    text = fs.readFileSync(requireAsset.resolve(module), 'utf8')
+    assets.set(module, text)
+  }
+  return text
+}
+
+/** JSON for a <script> block: nothing in it can end the block. */
+const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c')
+
+function analyticsPage(room: ListedRoom, rooms: readonly ListedRoom[], a: ReturnType<typeof analyse>) {
+  const n = a.newcomers
+  const share = (x: number) => (n.joined ? `${Math.round((100 * x) / n.joined)}%` : '—')
+  const data = {
+    heatmap: a.heatmap.flatMap((row, d) => row.map((v, h) => [h, d, v])),
+    days: a.days.map((d) => d.day),
+    messages: a.days.map((d) => d.messages),
+    active: a.days.map((d) => d.active),
+    joined: a.days.map((d) => d.joined),
+    actions: ['warn', 'remove', 'recall', 'alert-owner'].map((act) => ({
+      name: stepName(act),
+      data: a.days.map((d) => d.actions[act] ?? 0),
+    })),
+    words: a.words.map((w) => ({ name: w.word, value: w.count })),
+  }
+  return html`<form method="get" action="/analytics"><select name="room" onchange="this.form.submit()">${rooms.map(
+    (r) => html`<option value="${r.room}" ${r.room === room.room ? 'selected' : ''}>${r.ref} ${r.topic}</option>`,
+  )}</select> <noscript><button type="submit">查看</button></noscript></form>
+<p>最近 ${ANALYTICS_DAYS} 天：${a.messages} 条消息。入群满一周的新成员 ${n.joined} 人，一周后仍在群里 ${share(n.stayed)}，一周后还发过言 ${share(n.spoke)}。</p>
+<h2>活跃时段（星期 × 小时）</h2><div id="heatmap" class="chart"></div>
+<h2>每天的消息、活跃成员与新成员</h2><div id="perday" class="chart"></div>
+<h2>每天的处理</h2><div id="actions" class="chart"></div>
+<h2>常用词</h2><div id="words" class="chart"></div>
+<h2>发言最多的成员</h2>
+<table><tr><th>成员</th><th>消息</th></tr>${a.topPosters.map((p) => html`<tr><td>${p.name}</td><td>${p.messages}</td></tr>`)}</table>
+<p class="note">情感分析尚未提供：还没有测过准确率的中文情感模型或词典。</p>
+<script src="/assets/echarts.min.js"></script>
+<script src="/assets/echarts-wordcloud.min.js"></script>
+<script>
+const data = ${raw(scriptJson(data))};
+const week = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+const hours = Array.from({ length: 24 }, (_, h) => h + '时');
+const chart = (id, option) => { const c = echarts.init(document.getElementById(id)); c.setOption(option); window.addEventListener('resize', () => c.resize()); };
+chart('heatmap', { tooltip: {}, grid: { left: 50, right: 10, bottom: 60 }, xAxis: { type: 'category', data: hours }, yAxis: { type: 'category', data: week },
+  visualMap: { min: 0, max: Math.max(1, ...data.heatmap.map((x) => x[2])), orient: 'horizontal', left: 'center', bottom: 0, calculable: true },
+  series: [{ type: 'heatmap', data: data.heatmap }] });
+chart('perday', { tooltip: { trigger: 'axis' }, legend: {}, xAxis: { type: 'category', data: data.days }, yAxis: { type: 'value' },
+  series: [{ name: '消息', type: 'line', data: data.messages }, { name: '活跃成员', type: 'line', data: data.active }, { name: '新成员', type: 'bar', data: data.joined }] });
+chart('actions', { tooltip: { trigger: 'axis' }, legend: {}, xAxis: { type: 'category', data: data.days }, yAxis: { type: 'value' },
+  series: data.actions.map((s) => ({ name: s.name, type: 'bar', stack: 'all', data: s.data })) });
+chart('words', { series: [{ type: 'wordCloud', data: data.words, sizeRange: [12, 48], gridSize: 6, textStyle: { color: () => 'hsl(' + Math.round(Math.random() * 160 + 100) + ',55%,35%)' } }] });
+document.body.dataset.charts = 'ready';
+</script>`
+}
+
 function layout(title: string, body: Page, nav: { csrf: string; readOnly: boolean; flash?: string | undefined } | undefined) {
   return html`<!doctype html>
 <html lang="zh-CN">
@@ -162,12 +252,15 @@ function layout(title: string, body: Page, nav: { csrf: string; readOnly: boolea
   form.inline { display: inline; }
   button { margin: .1rem; padding: .25rem .6rem; }
   .state-active { color: #1a7f37; } .state-shadow { color: #9a6700; } .state-retired { color: #57606a; }
-  @media (max-width: 40rem) { .wide { display: none; } }
+  .chart { width: 100%; height: 320px; background: #fff; margin-bottom: 1rem; }
+  @media (max-width: 40rem) { .wide { display: none; } .chart { height: 260px; } }
 </style>
 </head>
 <body>
 <header><strong>qunguard 群守卫</strong>${
-    nav ? html`<a href="/groups">群</a><a href="/rules">规则</a><a href="/decisions">处理记录</a><a href="/approvals">审批</a>` : ''
+    nav
+      ? html`<a href="/groups">群</a><a href="/rules">规则</a><a href="/decisions">处理记录</a><a href="/approvals">审批</a><a href="/analytics">分析</a>`
+      : ''
   }</header>
 <main>
 ${nav?.flash ? html`<div class="flash">已执行：${nav.flash}</div>` : ''}

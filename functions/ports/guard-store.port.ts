@@ -208,9 +208,10 @@ export interface GuardStore {
    * Stored events of every kind (messages, joins, leaves, recalls, room snapshots …) at or after
    * `since`, oldest first (ties in the order stored, where the adapter knows it): the newest
    * `limit` of them when there are more — the history the rulebook is relearned from, whose
-   * latest part matters most. @default since the beginning, limit 1,000,000
+   * latest part matters most. `room`: that room's events only (a group's analytics). @default since
+   * the beginning, every room, limit 1,000,000
    */
-  listEvents(options?: { since?: string; limit?: number }): Promise<GroupEvent[]>
+  listEvents(options?: { since?: string; limit?: number; room?: string }): Promise<GroupEvent[]>
 
   /** The first of these owners' blacklists (in the order given) that holds the member. */
   getBlacklisted(owners: readonly string[], member: string): Promise<BlacklistEntry | undefined>

@@ -67,6 +67,11 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       // Over the limit: the newest, still oldest first.
       expect((await store.listEvents({ limit: 2 })).map((e) => e.id)).toEqual([joined.id, late.id])
       expect(await store.listEvents({ since: at(-160) })).toEqual([joined, late])
+      // One room's only (a group's analytics).
+      const elsewhere = message({ room: 'r2', ts: at(40) })
+      await store.commit({ event: elsewhere })
+      expect((await store.listEvents({ room: 'r2' })).map((e) => e.id)).toEqual([elsewhere.id])
+      expect((await store.listEvents({ room: 'r1', since: at(-160) })).map((e) => e.id)).toEqual([joined.id, late.id])
     })
 
     it('keeps what a decision sends with it', async () => {

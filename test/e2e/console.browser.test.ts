@@ -8,6 +8,7 @@ import path from 'node:path'
 import puppeteer, { type Browser } from 'puppeteer-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { consoleApp } from '../../bot-host/console/console-app.ts'
+import { consoleAnalytics } from '../../bot-host/console/console-words.ts'
 import { type RunningConsole, serveConsole } from '../../bot-host/console/serve-console.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
 import { startGuardWorld, stopGuardWorlds } from '../helpers/guard-world.ts'
@@ -24,7 +25,7 @@ describe('the console’s security, without a browser', () => {
       supervisor: () => {
         throw new Error('not reached')
       },
-      store: { listDecisions: async () => [], getEvent: async () => undefined },
+      store: { listDecisions: async () => [], getEvent: async () => undefined, listEvents: async () => [] },
     },
     { token: TOKEN },
   )
@@ -79,6 +80,7 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
     const owner = world.contact('群主', 'wxid_owner')
     const promo = world.contact('推广员', 'wxid_promo')
     const room = world.room('宝妈群', { owner, members: [promo] })
+    for (const text of ['今晚一起去公园散步吗', '公园的樱花开了，周末去公园拍照', '好呀，周末公园见']) await world.say(owner, room, text)
     await world.say(promo, room, '加微信领券')
     await settle()
     let n = 0
@@ -87,6 +89,7 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
         viewer: 'wxid_owner',
         supervisor: () => plugin.supervisor,
         store,
+        analytics: consoleAnalytics(480),
         say: async (text) => {
           plugin.submit({ kind: 'private', id: `console-${++n}`, ts: new Date().toISOString(), sender: 'wxid_owner', text })
           await settle()
@@ -123,5 +126,13 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
     await page.goto(`${running.url}/decisions`)
     expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('加微信领券')
     await page.screenshot({ path: path.join(SCREENS, 'decisions.png') })
+
+    // Analytics: the charts drawn by the library the console serves itself.
+    await page.goto(`${running.url}/analytics`)
+    await page.waitForSelector('body[data-charts=ready]')
+    await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 4)
+    expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('4 条消息')
+    expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('推广员')
+    await page.screenshot({ path: path.join(SCREENS, 'analytics.png'), fullPage: true })
   }, 60_000)
 })

@@ -594,8 +594,8 @@ export class DynamoDbGuardStore implements GuardStore {
     return (await this.scanEvents('message', options.since, options.limit ?? 100_000)) as MessageEvent[]
   }
 
-  async listEvents(options: { since?: string; limit?: number } = {}): Promise<GroupEvent[]> {
-    return this.scanEvents(undefined, options.since, options.limit ?? 1_000_000)
+  async listEvents(options: { since?: string; limit?: number; room?: string } = {}): Promise<GroupEvent[]> {
+    return this.scanEvents(undefined, options.since, options.limit ?? 1_000_000, options.room)
   }
 
   /**
@@ -603,7 +603,7 @@ export class DynamoDbGuardStore implements GuardStore {
    * order: page by page, what is older than `since` is dropped and, past twice the limit, the
    * oldest, so memory holds at most about twice the limit, whatever the table holds.
    */
-  private async scanEvents(kind: string | undefined, since: string | undefined, limit: number): Promise<GroupEvent[]> {
+  private async scanEvents(kind: string | undefined, since: string | undefined, limit: number, room?: string): Promise<GroupEvent[]> {
     const from = since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(since)
     const order = (a: GroupEvent, b: GroupEvent) => Date.parse(a.ts) - Date.parse(b.ts) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
     let kept: GroupEvent[] = []
@@ -617,8 +617,8 @@ export class DynamoDbGuardStore implements GuardStore {
         this.doc.send(
           new ScanCommand({
             TableName: this.table,
-            FilterExpression: kind ? 'sk = :e AND kind = :k' : 'sk = :e',
-            ExpressionAttributeValues: { ':e': 'EVENT', ...(kind ? { ':k': kind } : {}) },
+            FilterExpression: ['sk = :e', ...(kind ? ['kind = :k'] : []), ...(room !== undefined ? ['room = :r'] : [])].join(' AND '),
+            ExpressionAttributeValues: { ':e': 'EVENT', ...(kind ? { ':k': kind } : {}), ...(room !== undefined ? { ':r': room } : {}) },
             ProjectionExpression: 'json',
             ExclusiveStartKey: start,
           }),

@@ -279,9 +279,12 @@ export class SqliteGuardStore implements GuardStore {
     return rows.map((r) => JSON.parse(String(r.json)) as MessageEvent)
   }
 
-  async listEvents(options: { since?: string; limit?: number } = {}): Promise<GroupEvent[]> {
+  async listEvents(options: { since?: string; limit?: number; room?: string } = {}): Promise<GroupEvent[]> {
     const since = options.since === undefined ? Number.MIN_SAFE_INTEGER : Date.parse(options.since)
-    const rows = this.stmt.listEvents.all(since, options.limit ?? 1_000_000) as Row[]
+    const limit = options.limit ?? 1_000_000
+    const rows = (
+      options.room === undefined ? this.stmt.listEvents.all(since, limit) : this.stmt.listRoomEvents.all(options.room, since, limit)
+    ) as Row[]
     return rows.map((r) => JSON.parse(String(r.json)) as GroupEvent)
   }
 
@@ -351,6 +354,9 @@ function prepare(db: Database.Database) {
     countEvents: db.prepare('SELECT count(*) AS n FROM events'),
     listMessages: db.prepare(
       "SELECT json FROM (SELECT json, ts_ms, rowid AS r FROM events WHERE kind = 'message' AND ts_ms >= ? ORDER BY ts_ms DESC, rowid DESC LIMIT ?) ORDER BY ts_ms, r",
+    ),
+    listRoomEvents: db.prepare(
+      'SELECT json FROM (SELECT json, ts_ms, rowid AS r FROM events WHERE room = ? AND ts_ms >= ? ORDER BY ts_ms DESC, rowid DESC LIMIT ?) ORDER BY ts_ms, r',
     ),
     listEvents: db.prepare(
       'SELECT json FROM (SELECT json, ts_ms, rowid AS r FROM events WHERE ts_ms >= ? ORDER BY ts_ms DESC, rowid DESC LIMIT ?) ORDER BY ts_ms, r',

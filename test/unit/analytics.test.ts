@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { analyse } from '../../functions/domain/analytics.ts'
+import type { Decision, GroupEvent } from '../../functions/domain/events.ts'
+
+const ts = (day: number, hour: number) => new Date(Date.UTC(2026, 2, 1 + day, hour - 8, 30)).toISOString() // hour: Beijing time
+const msg = (id: string, sender: string, day: number, hour: number, text: string, senderName?: string): GroupEvent => ({
+  kind: 'message',
+  id,
+  ts: ts(day, hour),
+  room: 'r1',
+  sender,
+  type: 'text',
+  text,
+  ...(senderName ? { senderName } : {}),
+})
+const segment = (t: string) => t.split(/\s+/)
+
+describe('a group’s analytics', () => {
+  it('counts by weekday × local hour and by day, ranks posters and words without stop words, and follows newcomers for a week', () => {
+    const events: GroupEvent[] = [
+      { kind: 'join', id: 'j1', ts: ts(0, 9), room: 'r1', members: ['wxid_new', 'wxid_gone'], via: 'qrcode' },
+      msg('m1', 'wxid_a', 0, 21, '公园 散步 的', '小花'),
+      msg('m2', 'wxid_a', 0, 21, '公园 拍照'),
+      msg('m3', 'wxid_new', 1, 8, '大家好 电话 13812345678'),
+      { kind: 'leave', id: 'l1', ts: ts(2, 10), room: 'r1', members: ['wxid_gone'] },
+      msg('m4', 'wxid_new', 9, 20, '公园 见'),
+    ]
+    const decisions: Decision[] = [
+      { event: 'm3', room: 'r1', target: 'wxid_new', action: 'warn', mode: 'active', rule: 'x', score: 1, reason: '' },
+      { event: 'm3', room: 'r1', target: 'wxid_new', action: 'remove', mode: 'shadow', rule: 'x', score: 1, reason: '' },
+    ]
+    const a = analyse(events, decisions, { segment, stop: new Set(['的']), utcOffsetMinutes: 480 })
+    expect(a.messages).toBe(4)
+    // 2026-03-01 is a Sunday.
+    expect(a.heatmap[0]?.[21]).toBe(2)
+    expect(a.heatmap[1]?.[8]).toBe(1)
+    expect(a.days.map((d) => [d.day, d.messages, d.active, d.joined, d.left, d.actions])).toEqual([
+      ['2026-03-01', 2, 1, 2, 0, {}],
+      ['2026-03-02', 1, 1, 0, 0, { warn: 1 }],
+      ['2026-03-03', 0, 0, 0, 1, {}],
+      ['2026-03-10', 1, 1, 0, 0, {}],
+    ])
+    expect(a.topPosters).toEqual([
+      { id: 'wxid_a', name: '小花', messages: 2 },
+      { id: 'wxid_new', name: 'wxid_new', messages: 2 },
+    ])
+    expect(a.words[0]).toEqual({ word: '公园', count: 3 })
+    expect(a.words.map((w) => w.word)).not.toContain('的')
+    expect(a.words.map((w) => w.word).join(' ')).not.toContain('13812345678')
+    expect(a.newcomers).toEqual({ joined: 2, stayed: 1, spoke: 1 })
+  })
+})
