@@ -29,16 +29,18 @@ import { maskPii } from '../../functions/domain/privacy.ts'
 import { precisionOf } from '../../functions/domain/supervision/lifecycle.ts'
 import type { Supervisor } from '../../functions/domain/supervision/supervisor.ts'
 import type { ListedRoom } from '../../functions/domain/supervision/texts.ts'
-import type { GuardStore, StoredDecision } from '../../functions/ports/guard-store.port.ts'
+import type { GuardStore, MemberRecord, StoredDecision } from '../../functions/ports/guard-store.port.ts'
 
 export interface ConsoleBackend {
   /** The WeChat id the console acts as: an owner or admin of the groups it shows. */
   readonly viewer: string
   /** The guard's supervisor (rules, records, requests). */
   readonly supervisor: () => Supervisor
-  readonly store: Pick<GuardStore, 'listDecisions' | 'getEvent' | 'listEvents'>
+  readonly store: Pick<GuardStore, 'listDecisions' | 'getEvent' | 'listEvents' | 'findMembers' | 'getMember'>
   /** What the analytics page needs: Chinese words of a text, the stop words, the owners' UTC offset. @default no analytics page */
   readonly analytics?: Omit<AnalyticsOptions, 'topPosters' | 'topWords'> | undefined
+  /** The owners' offset from UTC, for the times shown. @default 480 (China) */
+  readonly utcOffsetMinutes?: number | undefined
   /** Hands the viewer's words to the guard as a private message (`Y3`, `启用 R2`) and waits for it to be handled; undefined: read-only. */
   readonly say?: ((text: string) => Promise<void>) | undefined
 }
@@ -87,6 +89,9 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
   })
 
   const groups = () => backend.supervisor().groupsOf(backend.viewer)
+  const offset = backend.utcOffsetMinutes ?? backend.analytics?.utcOffsetMinutes ?? 480
+  // Times as the owner reads them: local, to the minute.
+  const t = (ts: string | undefined) => (ts ? new Date(Date.parse(ts) + offset * 60_000).toISOString().slice(0, 16).replace('T', ' ') : '')
   const nav = (flash?: string) => ({ csrf: csrfToken, readOnly: !backend.say, flash })
 
   app.get('/', (c) => c.redirect('/groups', 303))
@@ -110,10 +115,45 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     await backend.say(`${command} ${ref}`)
     return c.redirect(`/rules?done=${encodeURIComponent(`${command} ${ref}`)}`, 303)
   })
+  app.post('/keywords', async (c) => {
+    const form = await c.req.parseBody()
+    const ref = String(form.ref ?? '')
+    const add = form.change === 'add'
+    const words = String(form.words ?? '')
+      .split(/[\s,，、]+/u)
+      .filter(Boolean)
+    if (!/^G\d+$/.test(ref) || !words.length || (form.change !== 'add' && form.change !== 'remove'))
+      return c.text('write the keywords to add or remove', 400)
+    if (!backend.say) return c.text('read-only console: the guard is not running here', 409)
+    const said = `${add ? '加关键词' : '删关键词'} ${ref} ${words.join(' ')}`
+    await backend.say(said)
+    return c.redirect(`/rules?done=${encodeURIComponent(said)}`, 303)
+  })
+  app.get('/members', async (c) => {
+    const rooms = await groups()
+    const topics = new Map(rooms.map((r) => [r.room, r.topic]))
+    const who = (c.req.query('who') ?? '').trim()
+    const found = new Map<string, string>() // member → a name they go by
+    if (who)
+      for (const r of rooms)
+        for (const m of await backend.store.findMembers(r.room, who, { withLeft: true }))
+          found.set(m.member, m.name ?? found.get(m.member) ?? m.member)
+    const histories = []
+    for (const [member, name] of [...found].slice(0, 5)) {
+      const records = []
+      for (const r of rooms) {
+        const m = await backend.store.getMember(r.room, member)
+        if (m) records.push(m)
+      }
+      const decisions = (await backend.store.listDecisions({ target: member })).filter((d) => topics.has(d.room))
+      histories.push({ member, name, records, decisions })
+    }
+    return c.html(layout('成员', membersPage(who, histories, topics, found.size, t), nav()))
+  })
   app.get('/approvals', async (c) => {
     const open = await backend.supervisor().openRequestsOf(backend.viewer)
     const topics = new Map((await groups()).map((r) => [r.room, r.topic]))
-    return c.html(layout('审批', approvalsPage(open, topics, csrfToken, !backend.say), nav(c.req.query('done'))))
+    return c.html(layout('审批', approvalsPage(open, topics, csrfToken, !backend.say, t), nav(c.req.query('done'))))
   })
   app.post('/approvals/:n', async (c) => {
     const n = Number(c.req.param('n'))
@@ -153,12 +193,15 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
       (d) => mine.has(d.room) && (!rule || d.rule === rule) && (!action || d.action === action),
     )
     const shown = all.slice(-200).reverse()
+    // A decision still open to the viewer can be answered here: N marks it wrong, as in the chat.
+    const open = new Map((await backend.supervisor().openRequestsOf(backend.viewer)).map((o) => [o.decisionId, o.number]))
     const texts = new Map<string, string>()
     for (const d of shown) {
       const e = await backend.store.getEvent(d.event)
       if (e?.kind === 'message') texts.set(d.event, maskPii(e.text ?? `[${e.type}]`))
     }
-    return c.html(layout('处理记录', decisionsPage(shown, all.length, texts, mine, { room, rule, action }), nav()))
+    const answer = backend.say ? { open, csrf: csrfToken } : undefined
+    return c.html(layout('处理记录', decisionsPage(shown, all.length, texts, mine, { room, rule, action }, t, answer), nav()))
   })
   return app
 }
@@ -259,7 +302,7 @@ function layout(title: string, body: Page, nav: { csrf: string; readOnly: boolea
 <body>
 <header><strong>qunguard 群守卫</strong>${
     nav
-      ? html`<a href="/groups">群</a><a href="/rules">规则</a><a href="/decisions">处理记录</a><a href="/approvals">审批</a><a href="/analytics">分析</a>`
+      ? html`<a href="/groups">群</a><a href="/rules">规则</a><a href="/decisions">处理记录</a><a href="/approvals">审批</a><a href="/members">成员</a><a href="/analytics">分析</a>`
       : ''
   }</header>
 <main>
@@ -317,10 +360,56 @@ ${r.rules.map((x) => {
 })}
 </table>`,
   )}
+${
+  readOnly
+    ? ''
+    : rooms.map(
+        (
+          r,
+        ) => html`<form method="post" action="/keywords" class="keywords"><input type="hidden" name="csrf" value="${csrfToken}"><input type="hidden" name="ref" value="${r.ref}">
+<label>${r.ref} ${r.topic} 的关键词：<input name="words" placeholder="代购 微商" required></label>
+<button type="submit" name="change" value="add">加关键词</button><button type="submit" name="change" value="remove">删关键词</button></form>`,
+      )
+}
 <p class="note">启用：规则自己处理；试运行：只提议，等你审批；停用：关闭；暂停/恢复：临时停一停。准确率按你的同意与拒绝估计，括号里是 Wilson 下限。</p>`
 }
 
 const STATE_WORDS: Record<string, string> = { active: '启用', shadow: '试运行', retired: '停用' }
+
+/** 标为误判: the owner's N on the request a decision opened, while it is open. */
+function markWrong(d: StoredDecision, answer: { readonly open: ReadonlyMap<number, number>; readonly csrf: string } | undefined) {
+  const n = answer?.open.get(d.id)
+  if (!answer || n === undefined) return ''
+  const label = d.mode === 'active' ? `标为误判 N${n}` : `拒绝 N${n}`
+  return html`<form class="inline" method="post" action="/approvals/${n}"><input type="hidden" name="csrf" value="${answer.csrf}"><input type="hidden" name="verdict" value="N"><button type="submit" data-wrong="${d.id}">${label}</button></form>`
+}
+
+function membersPage(
+  who: string,
+  histories: readonly { member: string; name: string; records: readonly MemberRecord[]; decisions: readonly StoredDecision[] }[],
+  topics: ReadonlyMap<string, string>,
+  found: number,
+  time: (ts: string | undefined) => string,
+) {
+  const route = (v: string) => ({ invite: '邀请', qrcode: '扫码', snapshot: '启动时已在群', unknown: '未知' })[v] ?? v
+  return html`<form method="get" action="/members"><input name="who" value="${who}" placeholder="昵称或微信号" required> <button type="submit">查找</button></form>
+${who && !found ? html`<p>在你的群里没有找到「${who}」。</p>` : ''}
+${found > histories.length ? html`<p class="note">找到 ${found} 人，只显示前 ${histories.length} 人：请写完整的昵称或微信号。</p>` : ''}
+${histories.map(
+  (h) => html`<h2>${maskPii(h.name)}</h2>
+<table><tr><th>群</th><th>入群</th><th>方式（邀请人）</th><th>离开</th></tr>
+${h.records.map(
+  (m) =>
+    html`<tr><td>${topics.get(m.room) ?? m.room}</td><td>${time(m.joinedAt)}</td><td>${route(m.via)}${m.inviter ? `（${m.inviter}）` : ''}</td><td>${m.leftAt ? `${time(m.leftAt)}${m.remover ? ' 被移出' : ''}` : ''}</td></tr>`,
+)}</table>
+<table><tr><th>时间</th><th>群</th><th>处理</th><th>规则</th><th>理由</th></tr>
+${h.decisions.map(
+  (d) =>
+    html`<tr><td>${time(d.ts)}</td><td>${topics.get(d.room) ?? d.room}</td><td>${stepName(d.action)}${d.mode === 'shadow' ? '（试运行）' : ''}</td><td>${d.rule}</td><td>${d.reason}</td></tr>`,
+)}
+${h.decisions.length ? '' : html`<tr><td colspan="5">没有处理记录</td></tr>`}</table>`,
+)}`
+}
 
 function approvalsPage(
   open: readonly {
@@ -334,6 +423,7 @@ function approvalsPage(
   topics: ReadonlyMap<string, string>,
   csrfToken: string,
   readOnly: boolean,
+  time: (ts: string | undefined) => string,
 ) {
   if (!open.length) return html`<p>没有待审批的请求。</p>`
   return html`<table>
@@ -342,7 +432,7 @@ ${open.map(
   (
     o,
   ) => html`<tr><td>#${o.number}</td><td class="wide">${topics.get(o.room) ?? o.room}</td><td>${maskPii(o.summary ?? o.rule)}${o.done ? html`<br><span class="note">已执行，回复 N 标记为误判</span>` : ''}</td>
-<td class="wide">${o.deadline.slice(0, 16).replace('T', ' ')}</td>
+<td class="wide">${time(o.deadline)}</td>
 <td>${
     readOnly
       ? ''
@@ -361,6 +451,8 @@ function decisionsPage(
   texts: ReadonlyMap<string, string>,
   topics: ReadonlyMap<string, string>,
   filter: { room?: string | undefined; rule?: string | undefined; action?: string | undefined },
+  time: (ts: string | undefined) => string,
+  answer?: { readonly open: ReadonlyMap<number, number>; readonly csrf: string },
 ) {
   return html`<form method="get" action="/decisions">
 <select name="room"><option value="">全部群</option>${[...topics].map(
@@ -377,8 +469,8 @@ function decisionsPage(
 ${shown.map(
   (
     d,
-  ) => html`<tr><td class="wide">${d.ts.slice(0, 16).replace('T', ' ')}</td><td class="wide">${topics.get(d.room) ?? d.room}</td><td>${stepName(d.action)}${d.mode === 'shadow' ? '（试运行）' : ''}</td>
-<td>${texts.get(d.event) ?? ''}</td><td class="wide">${d.rule}</td><td>${d.reason}</td></tr>`,
+  ) => html`<tr><td class="wide">${time(d.ts)}</td><td class="wide">${topics.get(d.room) ?? d.room}</td><td>${stepName(d.action)}${d.mode === 'shadow' ? '（试运行）' : ''}</td>
+<td>${texts.get(d.event) ?? ''}</td><td class="wide">${d.rule}</td><td>${d.reason}${markWrong(d, answer)}</td></tr>`,
 )}
 </table>`
 }

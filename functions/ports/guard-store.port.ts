@@ -183,8 +183,8 @@ export interface GuardStore {
   /** Every room the store has seen a snapshot of, by room id — e.g. to show owners their groups' ids and names. */
   listRooms(): Promise<RoomRecord[]>
   getMember(room: string, member: string): Promise<MemberRecord | undefined>
-  /** The room's present members whose WeChat id is `who` or whose name is or holds it (exact matches first), at most 20. */
-  findMembers(room: string, who: string): Promise<MemberRecord[]>
+  /** The room's present members (`withLeft`: former ones too) whose WeChat id is `who` or whose name is or holds it (exact matches first), at most 20. */
+  findMembers(room: string, who: string, options?: { readonly withLeft?: boolean }): Promise<MemberRecord[]>
   /** Counted offences (`counted: true`) of a member in a room at or after `since` (ISO-8601), in one mode. */
   countOffences(room: string, member: string, since: string, mode: 'active' | 'shadow'): Promise<number>
   hasEvent(id: string): Promise<boolean>

@@ -267,6 +267,8 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect(await ids('%_')).toEqual(['wxid_c']) // LIKE's wildcards are plain characters
       expect(await ids('nobody')).toEqual([])
       expect(await store.findMembers('r2', '小王')).toEqual([])
+      // Former members too, where asked (a member's case history).
+      expect((await store.findMembers('r1', '小王', { withLeft: true })).map((m) => m.member)).toEqual(['wxid_a', 'wxid_d', 'wxid_b'])
     })
 
     it('lists a member’s decisions, and forgets their offences in one room (an upheld appeal)', async () => {

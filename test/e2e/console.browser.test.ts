@@ -25,7 +25,13 @@ describe('the console’s security, without a browser', () => {
       supervisor: () => {
         throw new Error('not reached')
       },
-      store: { listDecisions: async () => [], getEvent: async () => undefined, listEvents: async () => [] },
+      store: {
+        listDecisions: async () => [],
+        getEvent: async () => undefined,
+        listEvents: async () => [],
+        findMembers: async () => [],
+        getMember: async () => undefined,
+      },
     },
     { token: TOKEN },
   )
@@ -75,7 +81,16 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
   })
 
   it('logs in, answers an approval (the member is removed in WeChat) and switches a rule’s mode', async () => {
-    const config = parseConfig({ groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove', mode: 'shadow' }] } } })
+    const config = parseConfig({
+      groups: {
+        '*': {
+          rules: [
+            { id: 'no-ads', any: ['加微信'], action: 'remove', mode: 'shadow' },
+            { id: 'no-daigou', any: ['代购'], action: 'warn' },
+          ],
+        },
+      },
+    })
     const { world, settle, plugin, store } = await startGuardWorld(config)
     const owner = world.contact('群主', 'wxid_owner')
     const promo = world.contact('推广员', 'wxid_promo')
@@ -127,11 +142,34 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
     expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('加微信领券')
     await page.screenshot({ path: path.join(SCREENS, 'decisions.png') })
 
+    // A keyword added from the rules page acts at once; the warning it gives can be marked wrong.
+    await page.goto(`${running.url}/rules`)
+    await page.type('form.keywords input[name=words]', '团购')
+    await Promise.all([page.waitForNavigation(), page.click('form.keywords button[value=add]')])
+    expect(await page.$eval('.flash', (f) => f.textContent ?? '')).toContain('加关键词 G1 团购')
+    const mum = world.contact('小美妈妈', 'wxid_mum')
+    await world.join(room, mum, owner)
+    await world.say(mum, room, '周末团购水果')
+    await settle()
+    expect(world.said(room).at(-1)).toContain('第 1 次提醒')
+    await page.goto(`${running.url}/decisions`)
+    const wrong = await page.$('button[data-wrong]')
+    expect(await wrong?.evaluate((b) => b.textContent)).toMatch(/^标为误判 N\d+$/)
+    await Promise.all([page.waitForNavigation(), wrong?.click()])
+    expect(world.said(owner).at(-1)).toMatch(/误判|N\d+/)
+
+    // A member's case history across the owner's groups.
+    await page.goto(`${running.url}/members?who=${encodeURIComponent('推广员')}`)
+    const history = await page.$eval('main', (m) => m.textContent ?? '')
+    expect(history).toContain('宝妈群')
+    expect(history).toContain('移出群聊')
+    await page.screenshot({ path: path.join(SCREENS, 'members.png') })
+
     // Analytics: the charts drawn by the library the console serves itself.
     await page.goto(`${running.url}/analytics`)
     await page.waitForSelector('body[data-charts=ready]')
     await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 4)
-    expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('4 条消息')
+    expect(await page.$eval('main', (m) => m.textContent ?? '')).toMatch(/最近 90 天：\d+ 条消息/)
     expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('推广员')
     await page.screenshot({ path: path.join(SCREENS, 'analytics.png'), fullPage: true })
   }, 60_000)

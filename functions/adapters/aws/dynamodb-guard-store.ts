@@ -447,7 +447,7 @@ export class DynamoDbGuardStore implements GuardStore {
   }
 
   /** A Query over the room's member items (owners name members rarely: commands from the private chat). */
-  async findMembers(room: string, who: string): Promise<MemberRecord[]> {
+  async findMembers(room: string, who: string, options: { readonly withLeft?: boolean } = {}): Promise<MemberRecord[]> {
     const items = await this.call('findMembers', () =>
       allPages((start) =>
         this.doc.send(
@@ -460,7 +460,7 @@ export class DynamoDbGuardStore implements GuardStore {
         ),
       ),
     )
-    const present = items.map((i) => toMember(room, i)).filter((m) => !m.leftAt)
+    const present = items.map((i) => toMember(room, i)).filter((m) => options.withLeft || !m.leftAt)
     const exact = (m: MemberRecord) => m.member === who || m.name === who
     const hits = present.filter((m) => exact(m) || (m.name ?? '').includes(who))
     const order = (a: MemberRecord, b: MemberRecord) =>

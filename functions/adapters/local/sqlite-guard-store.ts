@@ -223,9 +223,9 @@ export class SqliteGuardStore implements GuardStore {
     return r ? toMember(r) : undefined
   }
 
-  async findMembers(room: string, who: string): Promise<MemberRecord[]> {
+  async findMembers(room: string, who: string, options: { readonly withLeft?: boolean } = {}): Promise<MemberRecord[]> {
     const like = `%${who.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    const rows = this.stmt.findMembers.all({ room, who, like }) as Row[]
+    const rows = (options.withLeft ? this.stmt.findMembersWithLeft : this.stmt.findMembers).all({ room, who, like }) as Row[]
     return rows.map(toMember)
   }
 
@@ -346,6 +346,10 @@ function prepare(db: Database.Database) {
     getBlacklisted: db.prepare('SELECT json FROM blacklist WHERE owner = ? AND member = ?'),
     findMembers: db.prepare(
       `SELECT * FROM members WHERE room = @room AND left_at IS NULL AND (member = @who OR name = @who OR name LIKE @like ESCAPE '\\')
+       ORDER BY (member = @who OR name = @who) DESC, name, member LIMIT 20`,
+    ),
+    findMembersWithLeft: db.prepare(
+      `SELECT * FROM members WHERE room = @room AND (member = @who OR name = @who OR name LIKE @like ESCAPE '\\')
        ORDER BY (member = @who OR name = @who) DESC, name, member LIMIT 20`,
     ),
     listBlacklist: db.prepare('SELECT json FROM blacklist WHERE owner = ? ORDER BY ts_ms, member'),
