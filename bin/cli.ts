@@ -82,6 +82,7 @@ program
   .option('--store <file>', 'keep the replay state in this SQLite file (default: in memory); run again on it to resume a stopped replay')
   .option('--policy <file>', 'a learned policy (qunguard learn); its shadow rules write ask-owner decisions')
   .option('--owner-log <file>', 'write the private messages owners would get (requests, receipts, digests) as JSON Lines')
+  .option('--html <file>', 'also write each group’s rules, decisions and analytics as a self-contained HTML page (docs/console.md)')
   .option(
     '--pictures',
     'read every picture with the embedded models (QR, Chinese/English OCR, faces, NSFW) and judge what they show, as the live guard does (slower: ~0.5 s a picture)',
@@ -99,6 +100,7 @@ program
       policy?: string
       ownerLog?: string
       pictures?: boolean
+      html?: string
     }) => {
       const { replay } = await import('./commands/replay.ts')
       const s = await replay({
@@ -109,6 +111,7 @@ program
         policy: o.policy,
         ownerLog: o.ownerLog,
         pictures: o.pictures === true,
+        html: o.html,
       })
       const actions = Object.entries(s.byAction)
         .map(([k, v]) => `${k} ${v}`)
@@ -176,9 +179,17 @@ program
   .option('-c, --config <file>', 'config file: its owner, admins and whitelist count as staff (default: ./qunguard.yaml if present)')
   .option('--examples <n>', 'would-be false positives to show per rule', (v) => positive(v), 3)
   .option('--json <file>', 'also write the report as JSON')
-  .action(async (o: { history: string[]; policy: string; config?: string; examples: number; json?: string }) => {
+  .option('--html <file>', 'also write the report as a self-contained HTML page (docs/console.md)')
+  .action(async (o: { history: string[]; policy: string; config?: string; examples: number; json?: string; html?: string }) => {
     const { runBacktest } = await import('./commands/backtest.ts')
-    const { text } = await runBacktest({ history: o.history, policy: o.policy, config: o.config, examples: o.examples, json: o.json })
+    const { text } = await runBacktest({
+      history: o.history,
+      policy: o.policy,
+      config: o.config,
+      examples: o.examples,
+      json: o.json,
+      html: o.html,
+    })
     console.log(text)
   })
 

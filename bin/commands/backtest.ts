@@ -3,6 +3,7 @@
  * history — agreement, would-be false positives with examples — before it is switched on.
  */
 import fs from 'node:fs'
+import { backtestReportHtml } from '../../bot-host/console/report-html.ts'
 import { useConfig } from '../../functions/adapters/local/config-file.ts'
 import { groupKey, resolveRoomConfig, roomTopics } from '../../functions/domain/config.ts'
 import { type BacktestReport, backtest } from '../../functions/domain/learning/backtest.ts'
@@ -11,6 +12,7 @@ import { groupName, ruleName } from '../../functions/domain/owner-words.ts'
 import { stateName } from '../../functions/domain/supervision/texts.ts'
 import { qrFacts, readHistories } from './history-input.ts'
 import { readPolicy } from './learn.ts'
+import { writeWhole } from './replay.ts'
 
 export interface BacktestCommandOptions {
   readonly history: readonly string[]
@@ -21,6 +23,8 @@ export interface BacktestCommandOptions {
   readonly examples?: number
   /** Also write the report as JSON here. */
   readonly json?: string | undefined
+  /** Also write the report as a self-contained HTML page here. */
+  readonly html?: string | undefined
   readonly log?: (line: string) => void
   readonly progress?: boolean
 }
@@ -41,6 +45,7 @@ export async function runBacktest(options: BacktestCommandOptions): Promise<{ re
     },
   })
   if (options.json) fs.writeFileSync(options.json, `${JSON.stringify(report, null, 1)}\n`)
+  if (options.html) writeWhole(options.html, await backtestReportHtml(report))
   return { report, text: formatBacktest(report) }
 }
 

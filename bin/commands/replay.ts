@@ -10,6 +10,8 @@
  */
 
 import fs from 'node:fs'
+import { consoleAnalytics } from '../../bot-host/console/console-words.ts'
+import { replayReportHtml } from '../../bot-host/console/report-html.ts'
 import { useConfig } from '../../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { JsonlWriter } from '../../functions/adapters/local/jsonl-history.ts'
@@ -46,6 +48,8 @@ export interface ReplayOptions {
    * as the live guard does. @default false: pictures' QR codes only, and only with a policy
    */
   readonly pictures?: boolean | undefined
+  /** Also write the console's views of the run (each group's rules, decisions, analytics) into this self-contained HTML file. */
+  readonly html?: string | undefined
 }
 
 export interface ReplaySummary {
@@ -212,6 +216,15 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     }
     while (next < approved.length) await write((approved[next++] as (typeof approved)[number]).decision)
     await out.close()
+    if (options.html) {
+      const page = await replayReportHtml({
+        rooms: await session.supervisor.groupsOf(),
+        eventsOf: (room) => store.listEvents({ room }),
+        decisionsOf: (room) => store.listDecisions({ room }),
+        analytics: consoleAnalytics(config.supervision.utcOffsetMinutes),
+      })
+      writeWhole(options.html, page)
+    }
   } catch (e) {
     await out.discard()
     throw e
@@ -229,4 +242,11 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     ownerMessages,
     seconds: (performance.now() - started) / 1000,
   }
+}
+
+/** Writes a file whole or not at all: a temporary file beside it, then renamed over it. */
+export function writeWhole(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(tmp, text)
+  fs.renameSync(tmp, file)
 }

@@ -4,9 +4,11 @@
  * switch a rule's mode. Screenshots of each page go to .tmp/console-screens/.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import puppeteer, { type Browser } from 'puppeteer-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { replay } from '../../bin/commands/replay.ts'
 import { consoleApp } from '../../bot-host/console/console-app.ts'
 import { consoleAnalytics } from '../../bot-host/console/console-words.ts'
 import { type RunningConsole, serveConsole } from '../../bot-host/console/serve-console.ts'
@@ -172,5 +174,33 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
     expect(await page.$eval('main', (m) => m.textContent ?? '')).toMatch(/最近 90 天：\d+ 条消息/)
     expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('推广员')
     await page.screenshot({ path: path.join(SCREENS, 'analytics.png'), fullPage: true })
+  }, 60_000)
+
+  it('draws a replay’s HTML report from the file alone (no server, no network)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qunguard-report-'))
+    const t = (minute: number) => `2026-03-01T20:${String(minute).padStart(2, '0')}:00+08:00`
+    const events = [
+      { id: 's', kind: 'room', room: 'r1', topic: '宝妈群', owner: 'wxid_owner', admins: [], members: ['wxid_owner'], names: {}, ts: t(0) },
+      ...['今晚公园散步', '周末公园拍照', '公园见'].map((text, i) => ({
+        id: `m${i}`,
+        kind: 'message',
+        room: 'r1',
+        sender: 'wxid_owner',
+        type: 'text',
+        text,
+        ts: t(i + 1),
+      })),
+    ]
+    fs.writeFileSync(path.join(dir, 'h.jsonl'), events.map((e) => JSON.stringify(e)).join('\n'))
+    const html = path.join(dir, 'report.html')
+    await replay({ history: [path.join(dir, 'h.jsonl')], out: path.join(dir, 'd.jsonl'), html, log: () => {}, progress: false })
+    const page = await browser.newPage()
+    const requested: string[] = []
+    page.on('request', (r) => requested.push(r.url()))
+    await page.goto(`file://${html}`)
+    await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 4)
+    expect(requested).toEqual([`file://${html}`])
+    await page.screenshot({ path: path.join(SCREENS, 'replay-report.png'), fullPage: true })
+    fs.rmSync(dir, { recursive: true, force: true })
   }, 60_000)
 })

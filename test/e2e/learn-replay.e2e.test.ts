@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { runBacktest } from '../../bin/commands/backtest.ts'
 import { formatRules, learn, readPolicy } from '../../bin/commands/learn.ts'
 import { replay } from '../../bin/commands/replay.ts'
 import { SqliteSupervisionStore } from '../../functions/adapters/local/sqlite-supervision-store.ts'
@@ -68,6 +69,15 @@ describe('learn → rules → replay --policy', () => {
           reason: expect.stringContaining('推送名片'),
         },
       ])
+
+      // The backtest of the same policy on its training history, as a self-contained page.
+      const html = path.join(dir, 'backtest.html')
+      const { text } = await runBacktest({ history: [train], policy: policyFile, html, log: () => {}, progress: false })
+      const page = fs.readFileSync(html, 'utf8')
+      expect(text).toContain('成员推送名片')
+      expect(page).toContain('成员推送名片 → 移出群聊')
+      expect(page).toContain('估计准确率')
+      expect(page).not.toMatch(/<script src=/)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -266,6 +266,49 @@ describe('replay', () => {
     ])
   })
 
+  it('writes each group’s rules, decisions and analytics into one self-contained HTML page', async () => {
+    const dir = replayDir()
+    const config = path.join(dir, 'c.yaml')
+    fs.writeFileSync(config, 'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n')
+    const t = (minute: number) => `2026-03-01T20:${String(minute).padStart(2, '0')}:00+08:00`
+    const events = [
+      {
+        id: 's',
+        kind: 'room',
+        room: 'r1',
+        topic: '宝妈群',
+        owner: 'wxid_owner',
+        admins: [],
+        members: ['wxid_owner', 'wxid_ad'],
+        names: {},
+        ts: t(0),
+      },
+      {
+        id: 'e1',
+        kind: 'message',
+        room: 'r1',
+        sender: 'wxid_ad',
+        senderName: '推广员',
+        type: 'text',
+        text: '加微信领券 13812345678',
+        ts: t(1),
+      },
+      { id: 'e2', kind: 'message', room: 'r1', sender: 'wxid_owner', type: 'text', text: '周末公园见', ts: t(2) },
+    ]
+    const history = path.join(dir, 'h.jsonl')
+    fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
+    const html = path.join(dir, 'report.html')
+    await replay({ history: [history], config, out: path.join(dir, 'd.jsonl'), html, log: () => {}, progress: false })
+    const page = fs.readFileSync(html, 'utf8')
+    expect(page).toContain('G1 宝妈群')
+    expect(page).toContain('关键词规则 no-ads')
+    expect(page).toContain('加微信领券')
+    expect(page).not.toContain('13812345678') // masked, as everywhere
+    expect(page).toContain('qunguardCharts("g1"')
+    expect(page).not.toMatch(/<script src=|<link /) // self-contained: the chart library is inside
+    expect(page.length).toBeGreaterThan(500_000)
+  })
+
   it('replays members’ reports: the third reporter’s message puts the reported member to the owner', async () => {
     const dir = replayDir()
     const t = (s: number) => `2026-03-01T20:0${s}:00+08:00`

@@ -788,9 +788,14 @@ export class Supervisor {
   /** Rooms this WeChat id owns or administers (room snapshots and the config). */
   // —— what the owner's console reads (the same as 规则 and the requests in the chat) ——————————
 
-  /** The groups `who` owns or administers, numbered and with their rules' records as `规则` lists them (G1, R1 …). */
-  async groupsOf(who: string): Promise<ListedRoom[]> {
-    return this.listing(await this.managedBy(who))
+  /**
+   * The groups `who` owns or administers (every group known, without `who`: a replay's report),
+   * numbered and with their rules' records as `规则` lists them (G1, R1 …).
+   */
+  async groupsOf(who?: string): Promise<ListedRoom[]> {
+    if (who !== undefined) return this.listing(await this.managedBy(who))
+    await this.knowAllRooms()
+    return this.listing([...new Set([...this.rooms.keys(), ...(this.deps.configRooms ?? [])])])
   }
 
   /** The requests open to `who` (their numbers are the `Y<n>` / `N<n>` to answer them with). */
