@@ -33,7 +33,10 @@ export async function runConsole(o: ConsoleCommandOptions): Promise<void> {
   const policy = config.policy ? loadPolicy(config.policy) : undefined
   const supervisor = supervisorFor(config, supervision, { policy, rooms: store, blacklist: store, members: store, decisions: store })
   const analytics = consoleAnalytics(config.supervision.utcOffsetMinutes)
-  const running = await serveConsole({ viewer: o.as, supervisor: () => supervisor, store, analytics }, { port: o.port, token: o.token })
+  const running = await serveConsole(
+    { viewer: o.as, supervisor: () => supervisor, store, analytics, policy },
+    { port: o.port, token: o.token },
+  )
   log(`console: ${running.url} (read-only, as ${o.as}); login token: ${running.token}`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve())

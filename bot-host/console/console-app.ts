@@ -21,6 +21,8 @@ import { getCookie, setCookie } from 'hono/cookie'
 import { csrf } from 'hono/csrf'
 import { html } from 'hono/html'
 import { type AnalyticsOptions, analyse } from '../../functions/domain/analytics.ts'
+import { backtest } from '../../functions/domain/learning/backtest.ts'
+import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
 import { maskPii } from '../../functions/domain/privacy.ts'
 import type { Supervisor } from '../../functions/domain/supervision/supervisor.ts'
 import type { GuardStore } from '../../functions/ports/guard-store.port.ts'
@@ -30,6 +32,7 @@ import {
   analyticsPage,
   approvalsPage,
   asset,
+  backtestPage,
   decisionsPage,
   groupsPage,
   layout,
@@ -49,6 +52,8 @@ export interface ConsoleBackend {
   readonly analytics?: Omit<AnalyticsOptions, 'topPosters' | 'topWords'> | undefined
   /** The owners' offset from UTC, for the times shown. @default 480 (China) */
   readonly utcOffsetMinutes?: number | undefined
+  /** The learned rulebook the guard runs: its rules can be backtested on the stored history. @default none */
+  readonly policy?: LearnedPolicy | undefined
   /** Hands the viewer's words to the guard as a private message (`Y3`, `启用 R2`) and waits for it to be handled; undefined: read-only. */
   readonly say?: ((text: string) => Promise<void>) | undefined
 }
@@ -112,7 +117,10 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     }
     return c.html(layout('群', groupsPage(rows), nav(c.req.query('done'))))
   })
-  app.get('/rules', async (c) => c.html(layout('规则', rulesPage(await groups(), csrfToken, !backend.say), nav(c.req.query('done')))))
+  app.get('/rules', async (c) => {
+    const learned = (room: string, rule: string) => backend.policy?.rooms[room]?.rules.some((r) => r.id === rule) === true
+    return c.html(layout('规则', rulesPage(await groups(), csrfToken, !backend.say, learned), nav(c.req.query('done'))))
+  })
   app.post('/rules', async (c) => {
     const form = await c.req.parseBody()
     const command = String(form.command ?? '')
@@ -156,6 +164,18 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
       histories.push({ member, name, records, decisions })
     }
     return c.html(layout('成员', membersPage(who, histories, topics, found.size, t), nav()))
+  })
+  // A learned rule against what the owner did in the stored history (the `backtest` command's figures).
+  app.get('/backtest', async (c) => {
+    const rooms = await groups()
+    const room = rooms.find((r) => r.room === c.req.query('room'))
+    const roomPolicy = room ? backend.policy?.rooms[room.room] : undefined
+    const rule = roomPolicy?.rules.find((r) => r.id === c.req.query('rule'))
+    if (!room || !rule || !roomPolicy || !backend.policy) return c.text('no such learned rule in your groups', 404)
+    const events = await backend.store.listEvents({ room: room.room })
+    const report = backtest(events, { ...backend.policy, rooms: { [room.room]: { ...roomPolicy, rules: [rule] } } }, { examples: 20 })
+    const result = report.rooms[room.room]?.rules[0]
+    return c.html(layout('回测', backtestPage(room, rule.sentence, result, events.length), nav()))
   })
   app.get('/approvals', async (c) => {
     const open = await backend.supervisor().openRequestsOf(backend.viewer)

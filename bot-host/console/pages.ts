@@ -7,7 +7,9 @@ import { createRequire } from 'node:module'
 import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import type { analyse } from '../../functions/domain/analytics.ts'
-import { stepName } from '../../functions/domain/owner-words.ts'
+import type { RuleBacktest } from '../../functions/domain/learning/backtest.ts'
+import { count, FIGURES_LEGEND, percent } from '../../functions/domain/learning/figures.ts'
+import { stepName, withoutEvidence } from '../../functions/domain/owner-words.ts'
 import { maskPii } from '../../functions/domain/privacy.ts'
 import { precisionOf } from '../../functions/domain/supervision/lifecycle.ts'
 import type { ListedRoom } from '../../functions/domain/supervision/texts.ts'
@@ -164,7 +166,13 @@ ${rows.map(({ r, decisions, open }) => {
 </table>`
 }
 
-export function rulesPage(rooms: readonly ListedRoom[], csrfToken: string, readOnly: boolean) {
+export function rulesPage(
+  rooms: readonly ListedRoom[],
+  csrfToken: string,
+  readOnly: boolean,
+  /** Whether a rule of a room is a learned one (it can be backtested). */
+  learned: (room: string, rule: string) => boolean = () => false,
+) {
   if (!rooms.length) return html`<p>你管理的群里还没有规则。</p>`
   return html`${rooms.map(
     (r) => html`<h2>${r.ref} ${r.topic}</h2>${r.chat ? html`<p class="note">聊天中设置：${r.chat}</p>` : ''}
@@ -175,7 +183,10 @@ ${r.rules.map((x) => {
   const answered = rec.approved + rec.rejected
   const p = precisionOf(rec)
   const state = rec.paused ? '暂停' : STATE_WORDS[rec.state]
-  return html`<tr><td class="wide">${x.ref}</td><td>${x.name}</td><td class="state-${rec.state}">${state}</td>
+  const tested = learned(r.room, rec.rule)
+    ? html` <a href="/backtest?room=${encodeURIComponent(r.room)}&rule=${encodeURIComponent(rec.rule)}" data-backtest="${x.ref}">回测</a>`
+    : ''
+  return html`<tr><td class="wide">${x.ref}</td><td>${x.name}${tested}</td><td class="state-${rec.state}">${state}</td>
 <td class="wide">${rec.fired} / ${rec.approved} / ${rec.rejected} / ${rec.expired}</td>
 <td class="wide">${answered ? `${Math.round(p.estimate * 100)}%（${Math.round(p.lower * 100)}%）` : '—'}</td>
 <td>${
@@ -314,4 +325,19 @@ ${shown.map(
 <td>${texts.get(d.event) ?? ''}</td><td class="wide">${d.rule}</td><td>${d.reason}${markWrong(d, answer)}</td></tr>`,
 )}
 </table>`
+}
+
+/** A learned rule backtested on the group's stored history: the figures owners read (figures.ts), and its would-be false positives. */
+export function backtestPage(room: ListedRoom, sentence: string, r: RuleBacktest | undefined, events: number) {
+  if (!r) return html`<p>这条规则在这段历史里没有可回测的消息。</p>`
+  const f = r.figures
+  return html`<h2>${room.ref} ${room.topic}</h2><p>${withoutEvidence(sentence)}</p>
+<p>在已存的 ${events} 个事件里：会命中 ${f.matched} 次，群主处理 ${count(f.handled)} 次（处理率 ${percent(f.handledShare)}），估计准确率 ${percent(f.accuracy)}；群主未处理 ${r.falsePositiveCount} 次${
+    f.estimatedMistakes === undefined ? '' : `，估计误判约 ${f.estimatedMistakes} 条`
+  }。</p>
+<h3>群主没有处理、规则会处理的消息（可能的误判）</h3>
+<table><tr><th>成员</th><th>消息</th></tr>${r.falsePositives.map(
+    (x) => html`<tr><td>${maskPii(x.senderName ?? x.sender)}</td><td>${maskPii(x.text)}</td></tr>`,
+  )}${r.falsePositives.length ? '' : html`<tr><td colspan="2">没有</td></tr>`}</table>
+<p class="note">${FIGURES_LEGEND.join(' ')}</p>`
 }

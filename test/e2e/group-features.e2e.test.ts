@@ -8,6 +8,44 @@ import { startGuardWorld, stopGuardWorlds } from '../helpers/guard-world.ts'
 
 afterEach(stopGuardWorlds)
 
+/** A school parents' group with one keyword rule on 兼职, its owner and a mother in it. */
+async function schoolGroup(rule: Record<string, unknown>) {
+  const started = await startGuardWorld(parseConfig({ groups: { '*': { rules: [{ id: 'no-ads', any: ['兼职'], ...rule }] } } }))
+  const { world } = started
+  const owner = world.contact('群主', 'wxid_owner')
+  const mum = world.contact('小美妈妈', 'wxid_mum')
+  const room = world.room('学校家长群', { owner, members: [mum] })
+  return { ...started, owner, mum, room }
+}
+
+/** 亲子群 with a marketer who greets, then posts an ad (加微信领券), all handled. */
+async function adTwice(config: ReturnType<typeof parseConfig>, recallOwnOnly = false) {
+  const started = await startGuardWorld(config, { recallOwnOnly })
+  const { world } = started
+  const owner = world.contact('群主', 'wxid_owner')
+  const ad = world.contact('推广员', 'wxid_ad')
+  const room = world.room('亲子群', { owner, members: [ad] })
+  await world.say(ad, room, '姐妹们好')
+  await world.say(ad, room, '加微信领券')
+  await started.settle()
+  return { ...started, owner, ad, room }
+}
+
+/** The member appeals privately; the owner upholds the newest appeal with its number. Returns that number. */
+async function upheld(g: Awaited<ReturnType<typeof schoolGroup>>, member: Parameters<typeof g.world.say>[0], words: string) {
+  await g.world.say(member, g.world.self, `申诉 ${words}`)
+  await g.settle()
+  const n = /申诉 #(\d+)/.exec(
+    g.world
+      .said(g.owner)
+      .filter((t) => t.includes('申诉 #'))
+      .at(-1) ?? '',
+  )?.[1]
+  await g.world.say(g.owner, g.world.self, `Y${n}`)
+  await g.settle()
+  return n
+}
+
 describe('group features on wechaty-puppet-mock', () => {
   it('greets a member who joins with the group’s rules, and answers 群规 in the group', async () => {
     const config = parseConfig({
@@ -66,13 +104,7 @@ describe('group features on wechaty-puppet-mock', () => {
       groups: { '*': { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove' }], cleanup: { enabled: true, minutes: 10 } } },
     })
     for (const recallOwnOnly of [false, true]) {
-      const { world, settle } = await startGuardWorld(config, { recallOwnOnly })
-      const owner = world.contact('群主', 'wxid_owner')
-      const ad = world.contact('推广员', 'wxid_ad')
-      const room = world.room('亲子群', { owner, members: [ad] })
-      await world.say(ad, room, '姐妹们好')
-      await world.say(ad, room, '加微信领券')
-      await settle()
+      const { world, owner, room } = await adTwice(config, recallOwnOnly)
       expect(world.removed(room)).toEqual(['wxid_ad'])
       const told = world.said(owner).at(-1) ?? ''
       expect(told).toMatch(/^\[qunguard\] 已将 推广员 移出「亲子群」，清理其移出前 10 分钟内的 2 条消息。/)
@@ -94,13 +126,7 @@ describe('group features on wechaty-puppet-mock', () => {
         '*': { rules: [{ id: 'no-ads', any: ['加微信'], action: 'remove', mode: 'shadow' }], cleanup: { enabled: true, minutes: 10 } },
       },
     })
-    const { world, settle } = await startGuardWorld(config)
-    const owner = world.contact('群主', 'wxid_owner')
-    const ad = world.contact('推广员', 'wxid_ad')
-    const room = world.room('亲子群', { owner, members: [ad] })
-    await world.say(ad, room, '姐妹们好')
-    await world.say(ad, room, '加微信领券')
-    await settle()
+    const { world, settle, owner, room } = await adTwice(config)
     expect(world.removed(room)).toEqual([])
     expect(world.said(owner).at(-1)).toContain('Y1')
     await world.say(owner, world.self, 'Y1')
@@ -157,11 +183,7 @@ describe('group features on wechaty-puppet-mock', () => {
   })
 
   it('takes a warned member’s 申诉 to the owner; upheld, the member is told and their offences are cleared', async () => {
-    const config = parseConfig({ groups: { '*': { rules: [{ id: 'no-ads', any: ['兼职'], reason: '本群禁止招聘广告' }] } } })
-    const { world, settle } = await startGuardWorld(config)
-    const owner = world.contact('群主', 'wxid_owner')
-    const mum = world.contact('小美妈妈', 'wxid_mum')
-    const room = world.room('学校家长群', { owner, members: [mum] })
+    const { world, settle, owner, mum, room } = await schoolGroup({ reason: '本群禁止招聘广告' })
     await world.say(mum, room, '学校招兼职助教，家长可报名')
     await settle()
     expect(world.said(room)).toEqual([expect.stringContaining('第 1 次提醒')])
@@ -180,19 +202,12 @@ describe('group features on wechaty-puppet-mock', () => {
   })
 
   it('invites a removed member back when their appeal is upheld, and asks the owner to where the puppet cannot', async () => {
-    const config = parseConfig({ groups: { '*': { rules: [{ id: 'no-ads', any: ['兼职'], action: 'remove' }] } } })
-    const { world, settle } = await startGuardWorld(config)
-    const owner = world.contact('群主', 'wxid_owner')
-    const mum = world.contact('小美妈妈', 'wxid_mum')
-    const room = world.room('学校家长群', { owner, members: [mum] })
+    const g = await schoolGroup({ action: 'remove' })
+    const { world, settle, owner, mum, room } = g
     await world.say(mum, room, '学校招兼职助教')
     await settle()
     expect(world.removed(room)).toEqual(['wxid_mum'])
-    await world.say(mum, world.self, '申诉 是学校的通知')
-    await settle()
-    const n = /申诉 #(\d+)/.exec(world.said(owner).find((t) => t.includes('申诉 #')) ?? '')?.[1]
-    await world.say(owner, world.self, `Y${n}`)
-    await settle()
+    await upheld(g, mum, '是学校的通知')
     expect(world.said(owner)).toContainEqual(expect.stringMatching(/^\[qunguard\] 已支持申诉 #\d+：.*成员已被移出：正在邀请其回群。$/))
     expect(world.said(mum).at(-1)).toBe('[qunguard] 你在群「学校家长群」的申诉已通过：处理已撤销，违规记录已清除。你会被邀请回群。')
     expect(world.invited(room)).toEqual(['wxid_mum'])
@@ -205,16 +220,7 @@ describe('group features on wechaty-puppet-mock', () => {
     await world.join(room, dad, owner)
     await world.say(dad, room, '兼职日结')
     await settle()
-    await world.say(dad, world.self, '申诉 我是班长')
-    await settle()
-    const m = /申诉 #(\d+)/.exec(
-      world
-        .said(owner)
-        .filter((t) => t.includes('申诉 #'))
-        .at(-1) ?? '',
-    )?.[1]
-    await world.say(owner, world.self, `Y${m}`)
-    await settle()
+    const m = await upheld(g, dad, '我是班长')
     expect(world.said(owner)).toContainEqual(
       `[qunguard] 本账号无法邀请成员入群：请你把 小明爸爸 邀请回群「学校家长群」（申诉 #${m} 已支持）。`,
     )

@@ -12,6 +12,37 @@ const history = fileURLToPath(new URL('../fixtures/history/small.jsonl', import.
 
 const replayDir = () => tempDir('qunguard-replay-')
 
+/** A room snapshot line for 宝妈群 (r1, owned by wxid_owner) at 20:00, with what differs. */
+const snapshotLine = (o: Record<string, unknown>) => ({
+  id: 's',
+  kind: 'room',
+  room: 'r1',
+  topic: '宝妈群',
+  owner: 'wxid_owner',
+  admins: [],
+  names: {},
+  ts: '2026-03-01T20:00:00+08:00',
+  ...o,
+})
+
+/** Replays `events` in a fresh folder (with the config's YAML, when given): the decision lines, and the report page when asked for. */
+async function replayed(events: readonly object[], o: { config?: string; html?: boolean } = {}) {
+  const dir = replayDir()
+  const config = o.config === undefined ? undefined : path.join(dir, 'c.yaml')
+  if (config) fs.writeFileSync(config, o.config as string)
+  const history = path.join(dir, 'h.jsonl')
+  fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
+  const out = path.join(dir, 'd.jsonl')
+  const html = o.html ? path.join(dir, 'report.html') : undefined
+  await replay({ history: [history], config, out, html, log: () => {}, progress: false })
+  const decisions = fs
+    .readFileSync(out, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+  return { decisions, page: html ? fs.readFileSync(html, 'utf8') : '' }
+}
+
 describe('replay', () => {
   it('writes one docs/format.md decision line per action, in time order, and reports malformed lines', async () => {
     const dir = replayDir()
@@ -189,23 +220,10 @@ describe('replay', () => {
   })
 
   it('replays newcomer verification: join → challenge, a link held back, the answer passes one, the deadline removes the other', async () => {
-    const dir = replayDir()
-    const config = path.join(dir, 'c.yaml')
-    fs.writeFileSync(config, 'groups:\n  "*":\n    verification: { enabled: true, minutes: 10 }\n')
     const t = (minute: number) => `2026-03-01T20:${String(minute).padStart(2, '0')}:00+08:00`
     const events = [
       { id: 'a', kind: 'account', self: 'wxid_bot', ts: t(0) },
-      {
-        id: 's',
-        kind: 'room',
-        room: 'r1',
-        topic: '宝妈群',
-        owner: 'wxid_owner',
-        admins: [],
-        members: ['wxid_owner', 'wxid_old'],
-        names: {},
-        ts: t(0),
-      },
+      snapshotLine({ members: ['wxid_owner', 'wxid_old'] }),
       { id: 'j1', kind: 'join', room: 'r1', members: ['wxid_ad'], names: { wxid_ad: '推广员' }, via: 'qrcode', ts: t(1) },
       { id: 'j2', kind: 'join', room: 'r1', members: ['wxid_mum'], names: { wxid_mum: '新妈妈' }, via: 'qrcode', ts: t(2) },
       { id: 'e1', kind: 'message', room: 'r1', sender: 'wxid_ad', type: 'link', text: '领券', url: 'https://t.cn/x', ts: t(3) },
@@ -213,16 +231,7 @@ describe('replay', () => {
       // The next event after the deadline: replay's clock reaches it, and the tick settles it first.
       { id: 'e3', kind: 'message', room: 'r1', sender: 'wxid_old', type: 'text', text: '晚上好', ts: t(15) },
     ]
-    const history = path.join(dir, 'h.jsonl')
-    fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
-    const out = path.join(dir, 'd.jsonl')
-    const ownerLog = path.join(dir, 'owner.log')
-    await replay({ history: [history], config, out, ownerLog, log: () => {}, progress: false })
-    const lines = fs
-      .readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
+    const { decisions: lines } = await replayed(events, { config: 'groups:\n  "*":\n    verification: { enabled: true, minutes: 10 }\n' })
     expect(lines.map((d) => [d.event, d.target, d.rule, d.action, d.mode])).toEqual([
       ['j1', 'wxid_ad', 'verification', 'reply', 'active'],
       ['j2', 'wxid_mum', 'verification', 'reply', 'active'],
@@ -234,12 +243,6 @@ describe('replay', () => {
   })
 
   it('replays a cleanup on removal: one recall line after the removal', async () => {
-    const dir = replayDir()
-    const config = path.join(dir, 'c.yaml')
-    fs.writeFileSync(
-      config,
-      'groups:\n  "*":\n    cleanup: { enabled: true, minutes: 10 }\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n        action: remove\n',
-    )
     const t = (minute: number) => `2026-03-01T20:${String(minute).padStart(2, '0')}:00+08:00`
     const msg = (id: string, minute: number, text: string) => ({
       id,
@@ -251,15 +254,9 @@ describe('replay', () => {
       ts: t(minute),
     })
     const events = [msg('e1', 1, '姐妹们好'), msg('e2', 3, '加微信领券')]
-    const history = path.join(dir, 'h.jsonl')
-    fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
-    const out = path.join(dir, 'd.jsonl')
-    await replay({ history: [history], config, out, log: () => {}, progress: false })
-    const lines = fs
-      .readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
+    const config =
+      'groups:\n  "*":\n    cleanup: { enabled: true, minutes: 10 }\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n        action: remove\n'
+    const { decisions: lines } = await replayed(events, { config })
     expect(lines.map((d) => [d.event, d.rule, d.action, d.mode, d.reason])).toEqual([
       ['e2', 'no-ads', 'remove', 'active', expect.any(String)],
       ['e2', 'cleanup', 'recall', 'active', '清理被移出成员 10 分钟内的 2 条消息'],
@@ -267,22 +264,9 @@ describe('replay', () => {
   })
 
   it('writes each group’s rules, decisions and analytics into one self-contained HTML page', async () => {
-    const dir = replayDir()
-    const config = path.join(dir, 'c.yaml')
-    fs.writeFileSync(config, 'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n')
     const t = (minute: number) => `2026-03-01T20:${String(minute).padStart(2, '0')}:00+08:00`
     const events = [
-      {
-        id: 's',
-        kind: 'room',
-        room: 'r1',
-        topic: '宝妈群',
-        owner: 'wxid_owner',
-        admins: [],
-        members: ['wxid_owner', 'wxid_ad'],
-        names: {},
-        ts: t(0),
-      },
+      snapshotLine({ members: ['wxid_owner', 'wxid_ad'] }),
       {
         id: 'e1',
         kind: 'message',
@@ -295,11 +279,10 @@ describe('replay', () => {
       },
       { id: 'e2', kind: 'message', room: 'r1', sender: 'wxid_owner', type: 'text', text: '周末公园见', ts: t(2) },
     ]
-    const history = path.join(dir, 'h.jsonl')
-    fs.writeFileSync(history, events.map((e) => JSON.stringify(e)).join('\n'))
-    const html = path.join(dir, 'report.html')
-    await replay({ history: [history], config, out: path.join(dir, 'd.jsonl'), html, log: () => {}, progress: false })
-    const page = fs.readFileSync(html, 'utf8')
+    const { page } = await replayed(events, {
+      config: 'groups:\n  "*":\n    rules:\n      - id: no-ads\n        any: ["加微信"]\n',
+      html: true,
+    })
     expect(page).toContain('G1 宝妈群')
     expect(page).toContain('关键词规则 no-ads')
     expect(page).toContain('加微信领券')
@@ -323,17 +306,7 @@ describe('replay', () => {
       ts: t(s),
     })
     const events = [
-      {
-        id: 's',
-        kind: 'room',
-        room: 'r1',
-        topic: '宝妈群',
-        owner: 'wxid_owner',
-        admins: [],
-        members: ['wxid_bad', 'wxid_a', 'wxid_b', 'wxid_c'],
-        names: { wxid_bad: '推广王' },
-        ts: t(0),
-      },
+      snapshotLine({ members: ['wxid_bad', 'wxid_a', 'wxid_b', 'wxid_c'], names: { wxid_bad: '推广王' } }),
       report('e1', 'wxid_a', 1),
       report('e2', 'wxid_b', 2),
       report('e3', 'wxid_c', 3),

@@ -1,0 +1,71 @@
+/** The console's backtest of a learned rule on the stored history (no browser: the app answers requests). */
+import { afterEach, describe, expect, it } from 'vitest'
+import { consoleApp } from '../../bot-host/console/console-app.ts'
+import { consoleAnalytics } from '../../bot-host/console/console-words.ts'
+import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
+import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
+import { parseConfig } from '../../functions/domain/config.ts'
+import type { GroupEvent } from '../../functions/domain/events.ts'
+import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import { supervisorFor } from '../../functions/domain/supervision/catalogue.ts'
+import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
+
+const stores: SqliteGuardStore[] = []
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close()
+})
+
+const TOKEN = 'console-backtest-token-0123'
+const rule = {
+  id: 'learned:card:anyone',
+  room: 'r1',
+  what: 'card' as const,
+  who: 'anyone' as const,
+  action: 'remove' as const,
+  mode: 'shadow' as const,
+  evidence: { matched: 6, labelled: 5, rate: 0.83, precision: 1, announced: false },
+  sentence: '成员推送名片 → 移出群聊（历史：命中 6 次）',
+}
+const policy: LearnedPolicy = {
+  version: 1,
+  createdAt: at(0),
+  rooms: { r1: { rules: [rule], actionRate: 0.8, actionRateEstimated: true, ownerActions: 5 } },
+  stats: { events: 0, messages: 0, labelled: 0 },
+}
+
+describe('the console’s backtest of a learned rule', () => {
+  it('links each learned rule to its backtest: what it would have caught, and what the owner left alone', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    stores.push(store)
+    const snapshot = roomSnapshot({ topic: '宝妈群', owner: 'wxid_owner', admins: [], members: ['wxid_owner'] })
+    const events: GroupEvent[] = [account('wxid_bot'), snapshot]
+    for (let i = 0; i < 4; i++) {
+      events.push(message({ id: `card${i}`, sender: `wxid_c${i}`, type: 'card', text: `推荐 客服${i}`, ts: at(i * 60) }))
+      events.push({ kind: 'leave', id: `l${i}`, ts: at(i * 60 + 5), room: 'r1', members: [`wxid_c${i}`], remover: 'wxid_owner' })
+    }
+    events.push(
+      message({ id: 'friend-card', sender: 'wxid_mum', senderName: '小美妈妈', type: 'card', text: '推荐 儿科医生', ts: at(400) }),
+    )
+    for (const e of events) await store.commit({ event: e, ...(e.kind === 'room' ? { room: e } : {}) })
+    const config = parseConfig({})
+    const supervisor = supervisorFor(config, new MemoryApprovalStore(), {
+      policy,
+      rooms: store,
+      decisions: store,
+      members: store,
+      blacklist: store,
+    })
+    const app = consoleApp(
+      { viewer: 'wxid_owner', supervisor: () => supervisor, store, policy, analytics: consoleAnalytics(480) },
+      { token: TOKEN },
+    )
+    const get = async (url: string) => (await app.request(url, { headers: { authorization: `Bearer ${TOKEN}` } })).text()
+    expect(await get('/rules')).toContain('/backtest?room=r1&rule=learned%3Acard%3Aanyone')
+    const page = await get('/backtest?room=r1&rule=learned%3Acard%3Aanyone')
+    expect(page).toContain('成员推送名片 → 移出群聊')
+    expect(page).toContain('会命中 5 次')
+    expect(page).toContain('小美妈妈')
+    expect(page).toContain('推荐 儿科医生')
+    expect((await app.request('/backtest?room=r1&rule=nope', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404)
+  })
+})
