@@ -11,6 +11,8 @@
  *   approvalBacklog=<n>      open approval requests that raise the alarm (default 50)
  *   vision=local|aws         how pictures are read: the embedded models in a container image
  *                            (PaddleOCR reads Chinese; default) or Textract + Rekognition
+ *   consoleAs=<wxid>         deploy the owner's web console (a function URL with a generated login
+ *                            token in Secrets Manager), acting as this owner's WeChat id
  *   guardConfigFile=<path>   a qunguard.yaml for ingest and moderate: validated here (a config
  *                            `doctor` refuses fails the synth), deployed to the media bucket
  */
@@ -45,6 +47,7 @@ export function buildApp(app = new App()): { app: App; stateful: StatefulStack; 
     vision: (app.node.tryGetContext('vision') as 'local' | 'aws' | undefined) ?? 'local',
     guardConfig: configFile ? fs.readFileSync(configFile, 'utf8') : undefined,
     guardConfigSource: configFile,
+    consoleAs: app.node.tryGetContext('consoleAs') as string | undefined,
   })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
   return { app, stateful, stateless }

@@ -30,7 +30,11 @@ program
   .option('--connect-timeout <seconds>', 'give up when WeChat does not answer in this time', (v) => positive(v), 90)
   .option('--console', 'also serve the owner’s web console on localhost once logged in (docs/console.md)')
   .option('--port <port>', 'the console’s port', (v) => positive(v), 8787)
-  .option('--token <token>', 'the console’s login token, 16 characters or more (default: $QUNGUARD_CONSOLE_TOKEN, else a new one, printed)')
+  .option(
+    '--token <token>',
+    'the console’s login token, 16 characters or more (default: $QUNGUARD_CONSOLE_TOKEN, else a new one, printed)',
+    consoleToken,
+  )
   .option('--as <wxid>', 'the owner or admin the console acts as (default: the logged-in account)')
   .action(
     async (o: {
@@ -59,7 +63,7 @@ program
   .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults)')
   .requiredOption('--as <wxid>', 'the owner or admin whose groups to show')
   .option('--port <port>', 'port on localhost', (v) => positive(v), 8787)
-  .option('--token <token>', 'login token, 16 characters or more (default: $QUNGUARD_CONSOLE_TOKEN, else a new one, printed)')
+  .option('--token <token>', 'login token, 16 characters or more (default: $QUNGUARD_CONSOLE_TOKEN, else a new one, printed)', consoleToken)
   .action(async (o: { store?: string; config?: string; as: string; port: number; token?: string }) => {
     const { runConsole } = await import('./commands/console.ts')
     await runConsole(o)
@@ -252,6 +256,11 @@ program
 function packageVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
   return pkg.version
+}
+
+function consoleToken(v: string): string {
+  if (v.length < 16) throw new InvalidArgumentError('must be 16 characters or more')
+  return v
 }
 
 function positive(v: string): number {

@@ -16,7 +16,7 @@
  * @example
  *   new StatelessStack(app, 'QunguardCompute', { data, sagemaker: true })
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib'
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib'
 import {
   Alarm,
   ComparisonOperator,
@@ -29,7 +29,9 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch'
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events'
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets'
+import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda'
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager'
 import type { Queue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { POLICY_KEY } from '../functions/domain/stored-policy.ts'
@@ -86,6 +88,11 @@ export interface StatelessStackProps extends StackProps {
    * Rekognition, a zip bundle. @default 'local'
    */
   readonly vision?: 'local' | 'aws'
+  /**
+   * The owner's web console (docs/console.md) as a function URL, acting as this WeChat id (an
+   * owner's), its login token generated in Secrets Manager. @default no console
+   */
+  readonly consoleAs?: string | undefined
 }
 
 // Exactly what each store call needs (a TransactWriteItems is authorised per Put/Update/Delete in it).
@@ -290,6 +297,44 @@ export class StatelessStack extends Stack {
     consume(approvals, data.approvalsQueue)
 
     this.functions = { ingest, vision, moderate, approvals, learn, monitor }
+
+    if (props.consoleAs) {
+      // The console's login token: generated, read by the function at cold start, fetched by the owner with the CLI.
+      const token = new Secret(this, 'ConsoleToken', {
+        description: 'qunguard console login token (Authorization: Bearer, or the login form)',
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      })
+      Validations.of(token).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'A login token the owner pastes into the console: rotating it is done by hand (no service to rotate it for).',
+      })
+      const web = new GuardFunction(this, 'Console', {
+        handler: 'console',
+        description:
+          'The owner’s web console: groups, rules, decisions, approvals, members, analytics (answers go to the events queue as the owner’s words).',
+        memorySize: 1024,
+        environment: {
+          TABLE_NAME: data.table.tableName,
+          EVENTS_QUEUE_URL: data.eventsQueue.queueUrl,
+          MEDIA_BUCKET: data.mediaBucket.bucketName,
+          CONSOLE_TOKEN_SECRET: token.secretArn,
+          CONSOLE_AS: props.consoleAs,
+        },
+        // ECharts is served by the console itself: shipped next to the bundle.
+        assets: ['node_modules/echarts/dist/echarts.min.js', 'node_modules/echarts-wordcloud/dist/echarts-wordcloud.min.js'],
+      })
+        .allow([GET, QUERY, 'dynamodb:Scan', 'dynamodb:BatchGetItem'], [table])
+        .allow(['sqs:SendMessage'], [data.eventsQueue.queueArn])
+        .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects(POLICY_KEY)])
+      token.grantRead(web.role)
+      guardConfig?.grantRead(web)
+      const url = web.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE })
+      new CfnOutput(this, 'ConsoleUrl', { value: url.url, description: 'The owner’s console (log in with the ConsoleToken secret)' })
+      new CfnOutput(this, 'ConsoleTokenSecret', {
+        value: token.secretArn,
+        description: 'aws secretsmanager get-secret-value --secret-id <this>',
+      })
+    }
 
     if (props.botHost ?? true) {
       this.botHost = new BotHostService(this, 'BotHost', {

@@ -3,8 +3,8 @@
  * history — agreement, would-be false positives with examples — before it is switched on.
  */
 import fs from 'node:fs'
-import { backtestReportHtml } from '../../bot-host/console/report-html.ts'
 import { useConfig } from '../../functions/adapters/local/config-file.ts'
+import { backtestReportHtml } from '../../functions/console/report-html.ts'
 import { groupKey, resolveRoomConfig, roomTopics } from '../../functions/domain/config.ts'
 import { type BacktestReport, backtest } from '../../functions/domain/learning/backtest.ts'
 import { count, FIGURES_LEGEND, ownerWords, percent } from '../../functions/domain/learning/figures.ts'

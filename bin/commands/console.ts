@@ -25,6 +25,9 @@ export interface ConsoleCommandOptions {
 export async function runConsole(o: ConsoleCommandOptions): Promise<void> {
   const log = o.log ?? ((line: string) => console.log(line))
   const config = loadConfigOrDefaults(o.config, (line) => console.error(line))
+  const envToken = process.env.QUNGUARD_CONSOLE_TOKEN
+  if (!o.token && envToken !== undefined && envToken.length < 16)
+    throw new StartupError('QUNGUARD_CONSOLE_TOKEN must be 16 characters or more (or leave it unset for a new token)')
   const file = o.store ?? config.store
   if (!fs.existsSync(file))
     throw new StartupError(`no guard store at ${file}: give one with --store (qunguard start and replay --store write one)`)

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { type ConsoleBackend, consoleApp } from './console-app.ts'
+import { type ConsoleBackend, consoleApp } from '../../functions/console/console-app.ts'
 
 export interface ServeConsoleOptions {
   /** @default 8787; 0: any free port */

@@ -1,9 +1,9 @@
 /** The console's backtest of a learned rule on the stored history (no browser: the app answers requests). */
 import { afterEach, describe, expect, it } from 'vitest'
-import { consoleApp } from '../../bot-host/console/console-app.ts'
 import { consoleAnalytics } from '../../bot-host/console/console-words.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
+import { consoleApp } from '../../functions/console/console-app.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
 import type { GroupEvent } from '../../functions/domain/events.ts'
 import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'

@@ -4,8 +4,10 @@
  */
 import { createHash } from 'node:crypto'
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs'
 import type { SQSRecord } from 'aws-lambda'
+import { mockClient } from 'aws-sdk-client-mock'
 import { type FauxqsServer, startFauxqs } from 'fauxqs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import YAML from 'yaml'
@@ -41,7 +43,7 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
   beforeAll(async () => {
     ;[ddb, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs({ port: 0, logger: false })])
     sqs = new SQSClient({ endpoint: fauxqs.address, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
-    for (const name of ['vision', 'moderate', 'approvals', 'actions'])
+    for (const name of ['vision', 'moderate', 'approvals', 'actions', 'events'])
       urls[name] = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
     table = await ddb.createTable()
     const store = new DynamoDbGuardStore({ client: ddb.client, table })
@@ -191,6 +193,80 @@ describe.skipIf(unavailable !== undefined)('ingest and moderate handlers', () =>
     )
     expect(r.batchItemFailures).toEqual([])
     expect((await drain(moderate.actions as MessageQueue<ActionRequest>)).bodies.map((a) => a.decision.rule)).toEqual(['no-ads'])
+  })
+
+  it('serves the owner’s console as deployed: only with the token, the owner’s groups, answers sent as the owner’s words to the events queue', async () => {
+    const TOKEN = 'console-token-from-secrets-manager'
+    const secrets = mockClient(SecretsManagerClient)
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: TOKEN })
+    vi.stubEnv('TABLE_NAME', table)
+    vi.stubEnv('EVENTS_QUEUE_URL', urls.events ?? '')
+    vi.stubEnv('CONSOLE_AS', 'wxid_boss')
+    vi.stubEnv('CONSOLE_TOKEN_SECRET', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:console')
+    // An empty media bucket: no rulebook yet.
+    const s3 = new S3Client({
+      endpoint: fauxqs.address,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    })
+    await s3.send(new CreateBucketCommand({ Bucket: 'console-media' }))
+    s3.destroy()
+    vi.stubEnv('MEDIA_BUCKET', 'console-media')
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', fauxqs.address)
+    vi.stubEnv('AWS_REGION', 'us-east-1')
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local')
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local')
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', ddb.endpoint)
+    vi.stubEnv('AWS_ENDPOINT_URL_SQS', fauxqs.address)
+    vi.resetModules() // the handler's clients and config are made once per module, as per cold start
+    try {
+      const { handler } = await import('../../functions/handlers/console.ts')
+      const host = 'abc.lambda-url.us-east-1.on.aws'
+      const request = (method: string, rawPath: string, headers: Record<string, string>, body?: string) => ({
+        version: '2.0',
+        routeKey: '$default',
+        rawPath,
+        rawQueryString: '',
+        headers: { host, ...headers },
+        requestContext: {
+          accountId: '123456789012',
+          apiId: 'abc',
+          domainName: host,
+          domainPrefix: 'abc',
+          http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'test' },
+          requestId: `r-${Math.random()}`,
+          routeKey: '$default',
+          stage: '$default',
+          time: '07/Dec/2026:00:00:00 +0000',
+          timeEpoch: 0,
+        },
+        ...(body === undefined ? {} : { body, isBase64Encoded: false }),
+      })
+      const call = async (r: ReturnType<typeof request>) =>
+        (await handler(r as never, lambdaContext())) as { statusCode: number; body: string; headers: Record<string, string> }
+      expect((await call(request('GET', '/groups', {}))).statusCode).toBe(401)
+      const groups = await call(request('GET', '/groups', { authorization: `Bearer ${TOKEN}` }))
+      expect(groups.statusCode).toBe(200)
+      expect(groups.body).toContain('宝妈群') // the blacklist test's groups, owned by wxid_boss
+      const answer = await call(
+        request(
+          'POST',
+          '/approvals/1',
+          { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded', origin: `https://${host}` },
+          'verdict=Y',
+        ),
+      )
+      expect(answer.statusCode).toBe(303)
+      const sent = (
+        await drain(new SqsMessageQueue<{ kind: string; sender: string; text: string }>({ client: sqs, queueUrl: urls.events ?? '' }))
+      ).bodies
+      expect(sent.map((e) => [e.kind, e.sender, e.text])).toEqual([['private', 'wxid_boss', 'Y1']])
+    } finally {
+      secrets.restore()
+      vi.unstubAllEnvs()
+      vi.resetModules()
+    }
   })
 
   it('runs as the deployed handlers, wired from the environment, reading the deployed config from S3 once', async () => {

@@ -275,6 +275,39 @@ describe('StatelessStack with Textract and Rekognition for pictures (vision=aws)
   }, 120_000)
 })
 
+describe('StatelessStack with the owner’s console (consoleAs)', () => {
+  it('serves it from a function URL with a generated token, reading the table and sending only to the events queue; the bundle loads with its charts', async () => {
+    const { app, template } = build({ consoleAs: 'wxid_owner', botHost: false, sagemaker: false, vision: 'aws' })
+    template.resourceCountIs('AWS::Lambda::Url', 1)
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' })
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1)
+    const env = environments(template).console
+    expect(env?.CONSOLE_AS).toBe('wxid_owner')
+    expect(Object.keys(env ?? {})).toEqual(expect.arrayContaining(['TABLE_NAME', 'EVENTS_QUEUE_URL', 'CONSOLE_TOKEN_SECRET']))
+    expect(actionsByFunction(template).console).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        's3:GetObject',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'sqs:SendMessage',
+      ].sort(),
+    )
+    expect(() => app.synth()).not.toThrow()
+    const dir = app.synth().directory
+    const bundle = fs
+      .readdirSync(dir)
+      .map((d) => path.join(dir, d, 'index.mjs'))
+      .find((f) => fs.existsSync(f) && fs.existsSync(path.join(path.dirname(f), 'echarts.min.js')))
+    expect(bundle).toBeDefined()
+    expect(fs.existsSync(path.join(path.dirname(bundle as string), 'echarts-wordcloud.min.js'))).toBe(true)
+    expect(typeof (await import(pathToFileURL(bundle as string).href)).handler).toBe('function')
+  }, 120_000)
+})
+
 describe('StatelessStack without SageMaker or the Fargate bot host', () => {
   it('schedules learn alone, gives moderate no endpoint, and still passes cdk-nag', () => {
     const { app, template } = build({ sagemaker: false, botHost: false })

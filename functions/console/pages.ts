@@ -4,16 +4,17 @@
  */
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
+import path from 'node:path'
 import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
-import type { analyse } from '../../functions/domain/analytics.ts'
-import type { RuleBacktest } from '../../functions/domain/learning/backtest.ts'
-import { count, FIGURES_LEGEND, percent } from '../../functions/domain/learning/figures.ts'
-import { stepName, withoutEvidence } from '../../functions/domain/owner-words.ts'
-import { maskPii } from '../../functions/domain/privacy.ts'
-import { precisionOf } from '../../functions/domain/supervision/lifecycle.ts'
-import type { ListedRoom } from '../../functions/domain/supervision/texts.ts'
-import type { MemberRecord, StoredDecision } from '../../functions/ports/guard-store.port.ts'
+import type { analyse } from '../domain/analytics.ts'
+import type { RuleBacktest } from '../domain/learning/backtest.ts'
+import { count, FIGURES_LEGEND, percent } from '../domain/learning/figures.ts'
+import { stepName, withoutEvidence } from '../domain/owner-words.ts'
+import { maskPii } from '../domain/privacy.ts'
+import { precisionOf } from '../domain/supervision/lifecycle.ts'
+import type { ListedRoom } from '../domain/supervision/texts.ts'
+import type { MemberRecord, StoredDecision } from '../ports/guard-store.port.ts'
 
 export type Page = HtmlEscapedString | Promise<HtmlEscapedString>
 
@@ -31,7 +32,9 @@ const requireAsset = createRequire(import.meta.url)
 export function asset(module: string): string {
   let text = assets.get(module)
   if (text === undefined) {
-    text = fs.readFileSync(requireAsset.resolve(module), 'utf8')
+    // From the installed package; in a Lambda bundle, the copy shipped next to it (GuardFunction `assets`).
+    const bundled = new URL(`./${path.basename(module)}`, import.meta.url)
+    text = fs.readFileSync(fs.existsSync(bundled) ? bundled : requireAsset.resolve(module), 'utf8')
     assets.set(module, text)
   }
   return text

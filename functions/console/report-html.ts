@@ -5,15 +5,15 @@
  * learned policy against what the owner did, with would-be false positives.
  */
 import { html } from 'hono/html'
-import { type AnalyticsOptions, analyse } from '../../functions/domain/analytics.ts'
-import type { GroupEvent } from '../../functions/domain/events.ts'
-import type { BacktestReport } from '../../functions/domain/learning/backtest.ts'
-import { count, FIGURES_LEGEND, ownerWords, percent } from '../../functions/domain/learning/figures.ts'
-import { groupName, ruleName } from '../../functions/domain/owner-words.ts'
-import { maskPii } from '../../functions/domain/privacy.ts'
-import type { ListedRoom } from '../../functions/domain/supervision/texts.ts'
-import { stateName } from '../../functions/domain/supervision/texts.ts'
-import type { StoredDecision } from '../../functions/ports/guard-store.port.ts'
+import { type AnalyticsOptions, analyse } from '../domain/analytics.ts'
+import type { GroupEvent } from '../domain/events.ts'
+import type { BacktestReport } from '../domain/learning/backtest.ts'
+import { count, FIGURES_LEGEND, ownerWords, percent } from '../domain/learning/figures.ts'
+import { groupName, ruleName } from '../domain/owner-words.ts'
+import { maskPii } from '../domain/privacy.ts'
+import type { ListedRoom } from '../domain/supervision/texts.ts'
+import { stateName } from '../domain/supervision/texts.ts'
+import type { StoredDecision } from '../ports/guard-store.port.ts'
 import { analyticsSection, chartScripts, decisionsTable, layout, rulesPage } from './pages.ts'
 
 export interface ReplayReportInput {

@@ -20,12 +20,12 @@ import { Hono } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import { csrf } from 'hono/csrf'
 import { html } from 'hono/html'
-import { type AnalyticsOptions, analyse } from '../../functions/domain/analytics.ts'
-import { backtest } from '../../functions/domain/learning/backtest.ts'
-import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
-import { maskPii } from '../../functions/domain/privacy.ts'
-import type { Supervisor } from '../../functions/domain/supervision/supervisor.ts'
-import type { GuardStore } from '../../functions/ports/guard-store.port.ts'
+import { type AnalyticsOptions, analyse } from '../domain/analytics.ts'
+import { backtest } from '../domain/learning/backtest.ts'
+import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
+import { maskPii } from '../domain/privacy.ts'
+import type { Supervisor } from '../domain/supervision/supervisor.ts'
+import type { GuardStore } from '../ports/guard-store.port.ts'
 import {
   ANALYTICS_DAYS,
   ASSETS,
