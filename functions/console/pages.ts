@@ -77,15 +77,24 @@ function qunguardCharts(id, data) {
 `
 
 /** ECharts, the word cloud and the drawing function: served by the console, or written into a self-contained file. */
-export function chartScripts(inline: boolean) {
+export function chartScripts(inline: boolean, nonce?: string | undefined) {
+  const n = nonceAttr(nonce)
   const lib = inline
     ? html`<script>${raw(ASSETS.map(([, module]) => asset(module)).join('\n;\n'))}</script>`
     : html`${ASSETS.map(([name]) => html`<script src="/assets/${name}"></script>`)}`
-  return html`${lib}<script>${raw(CHARTS_SCRIPT)}</script>`
+  return html`${lib}<script${n}>${raw(CHARTS_SCRIPT)}</script>`
 }
 
+/** The page's script nonce as an attribute (the console's Content-Security-Policy allows only those inline scripts). */
+const nonceAttr = (nonce: string | undefined) => (nonce ? raw(` nonce="${nonce.replace(/[^A-Za-z0-9+/=]/g, '')}"`) : '')
+
 /** One group's analytics: the figures in words, the charts (after `chartScripts`), the top posters. */
-export function analyticsSection(a: ReturnType<typeof analyse>, id: string, span = `最近 ${ANALYTICS_DAYS} 天`) {
+export function analyticsSection(
+  a: ReturnType<typeof analyse>,
+  id: string,
+  span = `最近 ${ANALYTICS_DAYS} 天`,
+  nonce?: string | undefined,
+) {
   const n = a.newcomers
   const share = (x: number) => (n.joined ? `${Math.round((100 * x) / n.joined)}%` : '—')
   return html`<p>${span}：${a.messages} 条消息。入群满一周的新成员 ${n.joined} 人，一周后仍在群里 ${share(n.stayed)}，一周后还发过言 ${share(n.spoke)}。</p>
@@ -95,17 +104,17 @@ export function analyticsSection(a: ReturnType<typeof analyse>, id: string, span
 <h3>常用词</h3><div id="${id}-words" class="chart"></div>
 <h3>发言最多的成员</h3>
 <table><tr><th>成员</th><th>消息</th></tr>${a.topPosters.map((p) => html`<tr><td>${p.name}</td><td>${p.messages}</td></tr>`)}</table>
-<script>qunguardCharts(${raw(scriptJson(id))}, ${raw(scriptJson(chartData(a)))});</script>`
+<script${nonceAttr(nonce)}>qunguardCharts(${raw(scriptJson(id))}, ${raw(scriptJson(chartData(a)))});</script>`
 }
 
-export function analyticsPage(room: ListedRoom, rooms: readonly ListedRoom[], a: ReturnType<typeof analyse>) {
-  return html`<form method="get" action="/analytics"><select name="room" onchange="this.form.submit()">${rooms.map(
+export function analyticsPage(room: ListedRoom, rooms: readonly ListedRoom[], a: ReturnType<typeof analyse>, nonce?: string | undefined) {
+  return html`<form method="get" action="/analytics"><select name="room">${rooms.map(
     (r) => html`<option value="${r.room}" ${r.room === room.room ? 'selected' : ''}>${r.ref} ${r.topic}</option>`,
-  )}</select> <noscript><button type="submit">查看</button></noscript></form>
-${chartScripts(false)}
-${analyticsSection(a, 'g')}
+  )}</select> <button type="submit">查看</button></form>
+${chartScripts(false, nonce)}
+${analyticsSection(a, 'g', undefined, nonce)}
 <p class="note">情感分析尚未提供：还没有测过准确率的中文情感模型或词典。</p>
-<script>document.body.dataset.charts = 'ready';</script>`
+<script${nonceAttr(nonce)}>document.body.dataset.charts = 'ready';</script>`
 }
 
 export function layout(title: string, body: Page, nav: { csrf: string; readOnly: boolean; flash?: string | undefined } | undefined) {

@@ -39,14 +39,19 @@ describe('the console’s security, without a browser', () => {
   )
   it('shows nothing without the token, takes it as a bearer, and refuses a cookie’s change without the CSRF token', async () => {
     expect((await app.request('/groups')).status).toBe(401)
+    // Never framed (clickjacking); scripts only from the console or with the page's nonce.
+    const login = (await app.request('/login')).headers
+    expect(login.get('x-frame-options')).toBe('DENY')
+    expect(login.get('content-security-policy')).toMatch(/frame-ancestors 'none'/)
+    expect(login.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-[^']+'/)
     expect((await app.request('/groups', { headers: { accept: 'text/html' } })).headers.get('location')).toBe('/login')
     expect((await app.request('/groups', { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401)
-    const login = await app.request('/login', {
+    const loggedIn = await app.request('/login', {
       method: 'POST',
       body: new URLSearchParams({ token: TOKEN }),
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
     })
-    const cookie = login.headers.get('set-cookie') ?? ''
+    const cookie = loggedIn.headers.get('set-cookie') ?? ''
     expect(cookie).toMatch(/HttpOnly/)
     expect(cookie).toMatch(/SameSite=Strict/)
     expect(cookie).not.toContain(TOKEN)
