@@ -1,7 +1,8 @@
 /**
  * Heartbeat: a Wechaty plugin that tells the bot registry, every `intervalSeconds`, that this
- * bot account is alive and which rooms it is in. The monitor declares a bot dead after three
- * missed beats (domain/registry.ts) and alarms.
+ * bot account is alive, which rooms it is in and what its puppet can do. The monitor declares a
+ * bot dead after three missed beats (domain/registry.ts), alarms, and tells the owners of its
+ * rooms once.
  *
  * @example
  *   const beat = Heartbeat({ registry, intervalSeconds: 60, host: process.env.HOSTNAME })
@@ -9,13 +10,15 @@
  */
 import type { WechatyPlugin } from 'wechaty'
 import type { WechatyInterface } from 'wechaty/impls'
-import type { BotRegistry } from '../functions/ports/bot-registry.port.ts'
+import type { BotCapabilities, BotRegistry } from '../functions/ports/bot-registry.port.ts'
 
 export interface HeartbeatConfig {
   readonly registry: BotRegistry
   /** @default 60 */
   readonly intervalSeconds?: number
   readonly host?: string | undefined
+  /** What this account's puppet can do (remove members, recall others' messages, invite), when known. */
+  readonly can?: BotCapabilities | undefined
   readonly onError?: (error: Error) => void
 }
 
@@ -35,6 +38,7 @@ export function Heartbeat(config: HeartbeatConfig): Heartbeat {
         lastBeat: new Date().toISOString(),
         rooms: rooms.map((r) => r.id),
         host: config.host,
+        ...(config.can ? { can: config.can } : {}),
       })
     }
     const tick = () => beat().catch((e: unknown) => onError(e instanceof Error ? e : new Error(String(e))))

@@ -43,3 +43,37 @@ export function botForRoom(room: string, live: readonly BotHealth[]): string | u
     .filter((b) => b.record.rooms.includes(room))
     .sort((a, b) => Date.parse(b.record.lastBeat) - Date.parse(a.record.lastBeat))[0]?.bot
 }
+
+/** A dead bot's rooms as its owners know them: the room's owner (to tell) and its name. */
+export type RoomOwners = (room: string) => Promise<{ readonly owner?: string | undefined; readonly topic: string } | undefined>
+
+/**
+ * What each owner of a dead bot's rooms is told, once per silence (BotRegistry.markFailureTold):
+ * which account stopped, since when, and for each of their groups whether another live bot in it
+ * carries on or nobody guards it now.
+ */
+export async function failureNotices(
+  dead: BotHealth,
+  live: readonly BotHealth[],
+  roomOwners: RoomOwners,
+  utcOffsetMinutes: number,
+): Promise<{ readonly to: string; readonly text: string }[]> {
+  const byOwner = new Map<string, { covered: string[]; alone: string[] }>()
+  for (const room of dead.record.rooms) {
+    const info = await roomOwners(room)
+    if (!info?.owner || info.owner === dead.bot) continue
+    const mine = byOwner.get(info.owner) ?? { covered: [], alone: [] }
+    const topic = info.topic.trim() || room
+    ;(botForRoom(room, live) ? mine.covered : mine.alone).push(`「${topic}」`)
+    byOwner.set(info.owner, mine)
+  }
+  const since = new Date(Date.parse(dead.record.lastBeat) + utcOffsetMinutes * 60_000).toISOString().slice(5, 16).replace('T', ' ')
+  return [...byOwner].map(([to, g]) => ({
+    to,
+    text: [
+      `[qunguard] 守卫账号 ${dead.bot}${dead.record.host ? `（${dead.record.host}）` : ''} 已失联：连续 ${dead.missed} 次心跳没有收到，最后一次在 ${since}。`,
+      ...(g.covered.length ? [`${g.covered.join('、')} 由其他守卫账号接手。`] : []),
+      ...(g.alone.length ? [`${g.alone.join('、')} 现在没有守卫：请检查这个账号是否掉线，或让另一个守卫账号加入这些群。`] : []),
+    ].join('\n'),
+  }))
+}

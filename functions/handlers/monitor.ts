@@ -6,7 +6,9 @@
  * go out, and once a day each owner gets the daily report. What it says goes to the action queue
  * for the bot host. Publishes the open backlog (ApprovalBacklog, alarmed above a threshold).
  * Newcomers whose time to verify ran out are settled first, by moderate's Guard
- * (`moderateTimeouts`): removed or put to their owner, like any decision.
+ * (`moderateTimeouts`): removed or put to their owner, like any decision. The owners of a bot
+ * that stopped beating are told once (which groups another bot carries on, which are unguarded).
+ * The dedupe id's bot/beat/owner triple is cut at 128 characters (SQS's limit).
  *
  * Known race: the tick is not on the owners' FIFO groups, so it can run while approvals handles an
  * answer of the same owner. Closing a request is a conditional write (an answer and an expiry
@@ -15,8 +17,10 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Config } from '../domain/config.ts'
+import { resolveRoomConfig } from '../domain/config.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
-import { assessBots } from '../domain/registry.ts'
+import { assessBots, failureNotices } from '../domain/registry.ts'
+import { privateNote } from '../domain/session.ts'
 import type { RoomDirectory } from '../domain/supervision/supervisor.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
 import type { BotRegistry } from '../ports/bot-registry.port.ts'
@@ -60,6 +64,20 @@ export async function monitor(deps: MonitorDeps): Promise<MonitorResult> {
   const now = (deps.now ?? (() => new Date()))()
   const at = now.toISOString()
   const { live, dead } = assessBots(await deps.registry.list(), now, deps.heartbeatSeconds ?? 60)
+  // A bot that stopped beating: the owners of its rooms are told once (a live bot delivers it).
+  let failuresTold = 0
+  for (const d of dead) {
+    if (d.record.failureToldAt) continue
+    const notes = await failureNotices(d, live, (room) => ownersOf(deps, room), deps.config.supervision.utcOffsetMinutes)
+    if (!(await deps.registry.markFailureTold(d.bot, d.record.lastBeat, at))) continue // it beat again meanwhile
+    for (const n of notes)
+      await deps.actions.send({
+        group: `owner-${n.to}`,
+        dedupeId: `bot-failed-${d.bot}-${d.record.lastBeat}-${n.to}`.slice(0, 128),
+        body: privateNote(n.to, n.text),
+      })
+    failuresTold += notes.length
+  }
   const unverified = deps.verifications ? await moderateTimeouts(deps.verifications, now) : 0
   let expired = 0
   const supervisor = await supervisorOf(deps, (note) => {
@@ -74,7 +92,7 @@ export async function monitor(deps: MonitorDeps): Promise<MonitorResult> {
   metrics.addMetric('ApprovalBacklog', MetricUnit.Count, backlog)
   for (const d of dead)
     logger.warn('bot missed its heartbeats', { bot: d.bot, missed: d.missed, lastBeat: d.record.lastBeat, host: d.record.host })
-  return { live: live.map((b) => b.bot), dead: dead.map((b) => b.bot), expired, unverified, sent: effects.length, backlog }
+  return { live: live.map((b) => b.bot), dead: dead.map((b) => b.bot), expired, unverified, sent: effects.length + failuresTold, backlog }
 }
 
 let deps: MonitorDeps | undefined
@@ -98,3 +116,10 @@ export async function depsFromEnv(): Promise<MonitorDeps> {
 export const handler = withPowertools(async function monitorHandler() {
   return monitor(await depsFromEnv())
 })
+
+/** A room's owner (its WeChat owner, else the config's) and name, for a failed bot's notice. */
+async function ownersOf(deps: MonitorDeps, room: string): Promise<{ owner?: string | undefined; topic: string } | undefined> {
+  const record = await deps.rooms.getRoom(room)
+  const owner = record?.owner ?? resolveRoomConfig(deps.config, room).owner
+  return { owner, topic: record?.topic ?? '' }
+}

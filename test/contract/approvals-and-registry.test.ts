@@ -3,38 +3,18 @@
  * the DynamoDB ones (skipped locally without Java; required under CI=true).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DynamoDbApprovalStore } from '../../functions/adapters/aws/dynamodb-approval-store.ts'
 import { DynamoDbBotRegistry } from '../../functions/adapters/aws/dynamodb-bot-registry.ts'
 import { DynamoDbFactsStore } from '../../functions/adapters/aws/dynamodb-facts-store.ts'
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
 import { MemoryBotRegistry } from '../../functions/adapters/memory/memory-bot-registry.ts'
 import { ApprovalStoreError } from '../../functions/ports/approval-store.port.ts'
-import type { BotRegistry } from '../../functions/ports/bot-registry.port.ts'
 import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
 import { approvalStoreContract, newApproval } from './approval-store.contract.ts'
+import { botRegistryContract } from './bot-registry.contract.ts'
 import { factsStoreContract } from './facts-store.contract.ts'
 import { supervisionStoreContract } from './supervision-store.contract.ts'
-
-function botRegistryContract(name: string, make: () => Promise<BotRegistry>): void {
-  describe(`BotRegistry contract: ${name}`, () => {
-    let registry: BotRegistry
-    beforeEach(async () => {
-      registry = await make()
-    })
-
-    it('keeps the latest heartbeat of each bot', async () => {
-      await registry.beat({ bot: 'wxid_b', lastBeat: '2026-03-01T12:00:00.000Z', rooms: ['r1'] })
-      await registry.beat({ bot: 'wxid_a', lastBeat: '2026-03-01T12:00:00.000Z', rooms: [], host: 'task-1' })
-      await registry.beat({ bot: 'wxid_b', lastBeat: '2026-03-01T12:01:00.000Z', rooms: ['r1', 'r2'] })
-      const bots = (await registry.list()).sort((x, y) => x.bot.localeCompare(y.bot))
-      expect(bots).toEqual([
-        { bot: 'wxid_a', lastBeat: '2026-03-01T12:00:00.000Z', rooms: [], host: 'task-1' },
-        { bot: 'wxid_b', lastBeat: '2026-03-01T12:01:00.000Z', rooms: ['r1', 'r2'], host: undefined },
-      ])
-    })
-  })
-}
 
 approvalStoreContract('MemoryApprovalStore', async () => new MemoryApprovalStore())
 botRegistryContract('MemoryBotRegistry', async () => new MemoryBotRegistry())

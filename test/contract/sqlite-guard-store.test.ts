@@ -4,18 +4,21 @@ import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { SqliteBotRegistry } from '../../functions/adapters/local/sqlite-bot-registry.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MIGRATIONS } from '../../functions/adapters/local/sqlite-migrations.ts'
 import { isStoreLocked, lockStore, StoreLockedError } from '../../functions/adapters/local/store-lock.ts'
 import { StoreError } from '../../functions/ports/guard-store.port.ts'
 import { message } from '../helpers/factories.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
+import { botRegistryContract } from './bot-registry.contract.ts'
 import { guardStoreContract } from './guard-store.contract.ts'
 
 const tempFile = () => path.join(tempDir('qunguard-store-'), 'guard.db')
 
 guardStoreContract('SqliteGuardStore (in memory)', async () => SqliteGuardStore.open(':memory:'))
 guardStoreContract('SqliteGuardStore (file)', async () => SqliteGuardStore.open(tempFile()))
+botRegistryContract('SqliteBotRegistry', async () => SqliteBotRegistry.open(':memory:'))
 
 describe('SqliteGuardStore', () => {
   it('uses WAL and runs every migration once', async () => {

@@ -517,6 +517,38 @@ describe('Handler: monitor', () => {
     expect(actions.take()).toEqual([])
   })
 
+  it('tells the owners of a bot that stopped beating, once per silence, which groups another bot carries on', async () => {
+    const registry = new MemoryBotRegistry()
+    const actions = new MemoryQueue<ActionRequest>()
+    const { store } = await primedGuard()
+    let now = new Date('2026-03-01T12:10:00Z')
+    await registry.beat({ bot: 'wxid_spare', lastBeat: '2026-03-01T12:09:30Z', rooms: ['r1'] })
+    await registry.beat({ bot: 'wxid_gone', lastBeat: '2026-03-01T12:05:00Z', rooms: ['r1', 'r9'], host: 'task-7' })
+    const deps = {
+      registry,
+      approvals: new MemoryApprovalStore(),
+      rooms: store,
+      config: parseConfig({}),
+      actions,
+      heartbeatSeconds: 60,
+      now: () => now,
+    }
+    expect(await monitor(deps)).toMatchObject({ dead: ['wxid_gone'], sent: 1 })
+    const [note] = actions.take()
+    expect(note).toMatchObject({ ownerId: 'wxid_owner', decision: { action: 'alert-owner' } })
+    expect(note?.text).toBe(
+      '[qunguard] 守卫账号 wxid_gone（task-7） 已失联：连续 4 次心跳没有收到，最后一次在 03-01 20:05。\n「亲子群」 由其他守卫账号接手。',
+    )
+    // Told once; a beat ends the silence, and the next silence is told again.
+    now = new Date('2026-03-01T12:11:00Z')
+    expect(await monitor(deps)).toMatchObject({ sent: 0 })
+    await registry.beat({ bot: 'wxid_gone', lastBeat: '2026-03-01T12:11:30Z', rooms: ['r1'] })
+    now = new Date('2026-03-01T12:20:00Z')
+    await registry.beat({ bot: 'wxid_spare', lastBeat: '2026-03-01T12:19:50Z', rooms: [] })
+    expect(await monitor(deps)).toMatchObject({ sent: 1 })
+    expect(actions.take()[0]?.text).toContain('「亲子群」 现在没有守卫')
+  })
+
   it('sends each owner the daily report once, by group name, after the report hour', async () => {
     const approvals = new MemoryApprovalStore()
     const actions = new MemoryQueue<ActionRequest>()

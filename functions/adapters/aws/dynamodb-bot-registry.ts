@@ -4,7 +4,8 @@
  * (IAM condition dynamodb:LeadingKeys = BOTS).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { BotRecord, BotRegistry } from '../../ports/bot-registry.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
 import { allPages } from './dynamodb-pages.ts'
@@ -22,11 +23,13 @@ export class DynamoDbBotRegistry implements BotRegistry {
   }
 
   async beat(record: BotRecord): Promise<void> {
+    const { failureToldAt: _, ...fresh } = record
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.options.table,
-          Item: { pk: BOTS_PARTITION, sk: record.bot, ...record, expiresAt: Math.floor(Date.parse(record.lastBeat) / 1000) + KEEP_S },
+          // A beat replaces the record whole: a failure told before is over.
+          Item: { pk: BOTS_PARTITION, sk: record.bot, ...fresh, expiresAt: Math.floor(Date.parse(record.lastBeat) / 1000) + KEEP_S },
         }),
       )
     } catch (e) {
@@ -55,6 +58,26 @@ export class DynamoDbBotRegistry implements BotRegistry {
       lastBeat: String(i.lastBeat),
       rooms: Array.isArray(i.rooms) ? i.rooms.map(String) : [],
       host: typeof i.host === 'string' ? i.host : undefined,
+      ...(i.can && typeof i.can === 'object' ? { can: i.can as BotRecord['can'] } : {}),
+      ...(typeof i.failureToldAt === 'string' ? { failureToldAt: i.failureToldAt } : {}),
     }))
+  }
+
+  async markFailureTold(bot: string, lastBeat: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.options.table,
+          Key: { pk: BOTS_PARTITION, sk: bot },
+          UpdateExpression: 'SET failureToldAt = :at',
+          ConditionExpression: 'lastBeat = :beat',
+          ExpressionAttributeValues: { ':at': at, ':beat': lastBeat },
+        }),
+      )
+      return true
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException') return false
+      throw new StoreError(`DynamoDB could not note ${bot}'s failure: ${(e as Error).message}`, { cause: e })
+    }
   }
 }

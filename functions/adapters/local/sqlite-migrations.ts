@@ -133,4 +133,6 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 12: each room's group announcement as last set (welcome and 群规 quote its rules)
   `ALTER TABLE rooms ADD COLUMN announcement TEXT;`,
+  // 13: the bot accounts guarding from this store, with their last heartbeat (the bot registry)
+  `CREATE TABLE bots (bot TEXT PRIMARY KEY, last_beat TEXT NOT NULL, json TEXT NOT NULL);`,
 ]
