@@ -38,17 +38,24 @@ export async function runCloudBotHost(log: (line: string) => void = (l) => conso
   await checkPuppet(puppet)
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false })
   const table = need('TABLE_NAME')
+  const registry = new DynamoDbBotRegistry({ client: new DynamoDBClient({}), table })
+  const heartbeatSeconds = Number(process.env.HEARTBEAT_SECONDS ?? 60)
+  const canRemove = process.env.CAN_REMOVE !== 'false'
   const relay = QunGuardRelay({
     events: new SqsMessageQueue<GroupEvent>({ client: sqs, queueUrl: need('EVENTS_QUEUE_URL') }),
     actions: new SqsMessageQueue<ActionRequest>({ client: sqs, queueUrl: need('ACTIONS_QUEUE_URL') }),
     media: new S3MediaStore({ client: new S3Client({}), bucket: need('MEDIA_BUCKET') }),
-    executor: { canRemove: process.env.CAN_REMOVE !== 'false' },
+    executor: { canRemove },
+    // With several accounts in a group: the one that can (the owner's own first for a removal) acts.
+    routing: { registry, heartbeatSeconds },
     onAction: (r, o) => log(`${r.decision.room} ${r.decision.target}: ${r.decision.action} — ${o.status}: ${o.detail}`),
     onError: (e) => log(`[qunguard relay] ${e.message}`),
   })
   const heartbeat = Heartbeat({
-    registry: new DynamoDbBotRegistry({ client: new DynamoDBClient({}), table }),
-    intervalSeconds: Number(process.env.HEARTBEAT_SECONDS ?? 60),
+    registry,
+    intervalSeconds: heartbeatSeconds,
+    // What this account's puppet can do, as the deployment says (CAN_REMOVE, CAN_RECALL, CAN_INVITE).
+    can: { remove: canRemove, recall: process.env.CAN_RECALL === 'true', invite: process.env.CAN_INVITE === 'true' },
     host: process.env.ECS_CONTAINER_METADATA_URI_V4?.split('/').pop() ?? os.hostname(),
     onError: (e) => log(`[qunguard heartbeat] ${e.message}`),
   })

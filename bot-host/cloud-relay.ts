@@ -19,7 +19,9 @@ import { SpillingQueue } from '../functions/adapters/local/spilling-queue.ts'
 import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import { maskPii } from '../functions/domain/privacy.ts'
+import { assessBots, botForAction } from '../functions/domain/registry.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
+import type { BotRegistry } from '../functions/ports/bot-registry.port.ts'
 import type { MediaStore } from '../functions/ports/media-store.port.ts'
 import type { MessageQueue } from '../functions/ports/message-queue.port.ts'
 import { SendBatcher } from './send-batcher.ts'
@@ -45,6 +47,12 @@ export interface QunGuardRelayConfig {
   readonly giveBackPauseMs?: number
   readonly onAction?: (request: ActionRequest, outcome: ActionOutcome) => void
   readonly onError?: (error: Error) => void
+  /**
+   * With several bots in one room: which one carries each action out (domain/registry.ts
+   * `botForAction` — the one that can, the owner's own account first for a removal), read from
+   * the registry once per receive. @default whichever bot in the room receives it
+   */
+  readonly routing?: { readonly registry: BotRegistry; readonly heartbeatSeconds?: number | undefined } | undefined
 }
 
 export type QunGuardRelay = WechatyPlugin & {
@@ -89,10 +97,23 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
       while (running) {
         try {
           let gaveBack = 0
-          for (const m of await config.actions.receive({ max: 10, waitSeconds: config.waitSeconds ?? 10 })) {
+          const received = await config.actions.receive({ max: 10, waitSeconds: config.waitSeconds ?? 10 })
+          const routing = config.routing
+          const live =
+            routing && received.length
+              ? assessBots(await routing.registry.list(), new Date(), routing.heartbeatSeconds ?? 60).live
+              : undefined
+          for (const m of received) {
             // Several bot accounts may share the action queue: an action for a room this bot is
             // not in goes back at once for a bot that is (after too many tries: the DLQ, alarmed).
             if (!(await servesRoom(bot, m.body.decision.room))) {
+              await config.actions.release(m)
+              gaveBack++
+              continue
+            }
+            // Another live bot in the room is the one to do it (it can remove, or it is the owner's account).
+            const chosen = live ? botForAction(m.body, live) : undefined
+            if (chosen !== undefined && chosen !== bot.currentUser.id) {
               await config.actions.release(m)
               gaveBack++
               continue

@@ -109,10 +109,11 @@ export class BotHostService extends Construct {
       }),
     )
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.mediaBucket.arnForObjects('media/*')] }))
-    // Heartbeats only: the bot host may write nothing but the BOTS partition of the table.
+    // Heartbeats only: the bot host may write and read nothing but the BOTS partition of the table
+    // (it reads the other bots' records to route actions in groups several accounts share).
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:PutItem'],
+        actions: ['dynamodb:PutItem', 'dynamodb:Query'],
         resources: [props.table.tableArn],
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['BOTS'] } },
       }),

@@ -6,7 +6,7 @@
  *   const { live, dead } = assessBots(await registry.list(), new Date(), 60)
  *   const bot = botForRoom('r1@chatroom', live) // failover to any live bot in that room
  */
-import type { BotRecord } from '../ports/bot-registry.port.ts'
+import type { BotCapabilities, BotRecord } from '../ports/bot-registry.port.ts'
 
 /** A bot is dead after this many missed heartbeats. */
 export const MISSED_BEATS_DEAD = 3
@@ -76,4 +76,36 @@ export async function failureNotices(
       ...(g.alone.length ? [`${g.alone.join('、')} 现在没有守卫：请检查这个账号是否掉线，或让另一个守卫账号加入这些群。`] : []),
     ].join('\n'),
   }))
+}
+
+/**
+ * The live bot that should carry an action out: one in its room (any, for a private note) that
+ * can do it — for a removal the room owner's own account first (an owner can always remove) —
+ * ranked by what each said it can do (yes, then unknown, then no), then the most recently heard.
+ * Undefined when no live bot is in the room.
+ */
+export function botForAction(
+  request: {
+    readonly decision: { readonly room: string; readonly action: string }
+    readonly ownerId?: string | undefined
+    readonly invite?: boolean | undefined
+  },
+  live: readonly BotHealth[],
+): string | undefined {
+  const { room, action } = request.decision
+  const need: keyof BotCapabilities | undefined = request.invite
+    ? 'invite'
+    : action === 'remove'
+      ? 'remove'
+      : action === 'recall'
+        ? 'recall'
+        : undefined
+  const rank = (b: BotHealth) => {
+    if (need === 'remove' && b.bot === request.ownerId) return 3
+    const can = need ? b.record.can?.[need] : true
+    return can === true ? 2 : can === undefined ? 1 : 0
+  }
+  return [...live]
+    .filter((b) => room === 'private' || b.record.rooms.includes(room))
+    .sort((a, b) => rank(b) - rank(a) || Date.parse(b.record.lastBeat) - Date.parse(a.record.lastBeat))[0]?.bot
 }

@@ -4,6 +4,7 @@
  *   picture to the media bucket and the event on the inbound queue names its key;
  * - several bot accounts share one action queue: each carries out only its rooms' actions.
  */
+
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { type FauxqsServer, startFauxqs } from 'fauxqs'
@@ -13,6 +14,7 @@ import { QunGuardRelay } from '../../bot-host/cloud-relay.ts'
 import { MockWorld } from '../../bot-host/mock-world.ts'
 import { S3MediaStore } from '../../functions/adapters/aws/s3-media-store.ts'
 import { SqsMessageQueue } from '../../functions/adapters/aws/sqs-message-queue.ts'
+import { MemoryBotRegistry } from '../../functions/adapters/memory/memory-bot-registry.ts'
 import type { GroupEvent, MessageEvent } from '../../functions/domain/events.ts'
 import type { ActionRequest } from '../../functions/ports/action-executor.port.ts'
 
@@ -119,6 +121,59 @@ describe('QunGuardRelay with two bot accounts on one action queue', () => {
     } finally {
       await Promise.all([relayA.stop(), relayB.stop()])
       await Promise.all([a.stop(), b?.stop()])
+    }
+  })
+
+  it('with the registry, gives a removal to the bot in the room that can remove, not to the first that receives it', async () => {
+    const url = async (name: string) =>
+      (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
+    const events = new SqsMessageQueue<GroupEvent>({ client: sqs, queueUrl: await url('routed-events') })
+    const actions = new SqsMessageQueue<ActionRequest>({ client: sqs, queueUrl: await url('routed-actions') })
+    const registry = new MemoryBotRegistry()
+    const routing = { registry, heartbeatSeconds: 60 }
+    const relayA = QunGuardRelay({ events, actions, waitSeconds: 0, giveBackPauseMs: 50, routing })
+    const relayB = QunGuardRelay({ events, actions, waitSeconds: 0, giveBackPauseMs: 50, routing })
+    const a = await MockWorld.start({ plugins: [relayA], botName: 'A' })
+    const b = await MockWorld.start({ plugins: [relayB], botName: 'B' })
+    try {
+      // The same group seen by both accounts (one id in both worlds); only B's puppet can remove.
+      const rooms = [a, b].map((w) =>
+        w.room('共同的群', { owner: w.contact('群主', 'wxid_owner'), members: [w.contact('推广员', 'wxid_ad')], id: 'shared@chatroom' }),
+      )
+      const now = new Date().toISOString()
+      await registry.beat({
+        bot: a.self.id,
+        lastBeat: now,
+        rooms: ['shared@chatroom'],
+        can: { remove: false, recall: false, invite: false },
+      })
+      await registry.beat({
+        bot: b.self.id,
+        lastBeat: now,
+        rooms: ['shared@chatroom'],
+        can: { remove: true, recall: false, invite: false },
+      })
+      const decision = {
+        event: 'm1',
+        room: 'shared@chatroom',
+        target: 'wxid_ad',
+        action: 'remove' as const,
+        mode: 'active' as const,
+        rule: 'r',
+        score: 1,
+        reason: '',
+      }
+      await actions.send({
+        group: decision.room,
+        dedupeId: 'rm1',
+        body: { decisionId: 1, decision, messageId: 'm1', text: '', ownerId: 'wxid_owner' },
+      })
+      for (let i = 0; i < 60 && b.removed(rooms[1] as never).length === 0; i++) await b.settle(50)
+      expect(b.removed(rooms[1] as never)).toEqual(['wxid_ad'])
+      expect(a.removed(rooms[0] as never)).toEqual([])
+    } finally {
+      await Promise.all([relayA.stop(), relayB.stop()])
+      await Promise.all([a.stop(), b.stop()])
     }
   })
 })

@@ -158,7 +158,7 @@ describe('StatelessStack', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: 'dynamodb:PutItem',
+            Action: ['dynamodb:PutItem', 'dynamodb:Query'],
             Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['BOTS'] } },
           }),
         ]),
