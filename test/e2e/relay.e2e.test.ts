@@ -82,11 +82,26 @@ describe('QunGuardRelay with a media store', () => {
 })
 
 describe('QunGuardRelay with two bot accounts on one action queue', () => {
-  it('carries each action out through the bot that is in the room', async () => {
+  /** An events and an action FIFO queue of their own for a test. */
+  const queues = async (prefix: string) => {
     const url = async (name: string) =>
-      (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
-    const events = new SqsMessageQueue<GroupEvent>({ client: sqs, queueUrl: await url('two-bots-events') })
-    const actions = new SqsMessageQueue<ActionRequest>({ client: sqs, queueUrl: await url('two-bots-actions') })
+      (await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
+    return {
+      events: new SqsMessageQueue<GroupEvent>({ client: sqs, queueUrl: await url('events') }),
+      actions: new SqsMessageQueue<ActionRequest>({ client: sqs, queueUrl: await url('actions') }),
+    }
+  }
+  /** An action request for the relays (what moderate sends). */
+  const actionFor = (room: string, target: string, action: 'warn' | 'remove', text: string, ownerId: string) => ({
+    decisionId: 1,
+    decision: { event: 'm1', room, target, action, mode: 'active' as const, rule: 'r', score: 1, reason: '' },
+    messageId: 'm1',
+    text,
+    ownerId,
+  })
+
+  it('carries each action out through the bot that is in the room', async () => {
+    const { events, actions } = await queues('two-bots')
     const relayA = QunGuardRelay({ events, actions, waitSeconds: 0 })
     const relayB = QunGuardRelay({ events, actions, waitSeconds: 0 })
     // A alone first: the action is not for any room of A's, so A gives it back each time it sees it.
@@ -94,20 +109,10 @@ describe('QunGuardRelay with two bot accounts on one action queue', () => {
     let b: MockWorld | undefined
     try {
       a.room('A 的群', { owner: a.contact('群主A', 'wxid_a_owner'), members: [], id: 'only-a@chatroom' })
-      const decision = {
-        event: 'm1',
-        room: 'only-b@chatroom',
-        target: 'wxid_b_member',
-        action: 'warn' as const,
-        mode: 'active' as const,
-        rule: 'r',
-        score: 1,
-        reason: '',
-      }
       await actions.send({
-        group: decision.room,
+        group: 'only-b@chatroom',
         dedupeId: 'a1',
-        body: { decisionId: 1, decision, messageId: 'm1', text: '请勿发广告', ownerId: 'wxid_b_owner' },
+        body: actionFor('only-b@chatroom', 'wxid_b_member', 'warn', '请勿发广告', 'wxid_b_owner'),
       })
       await a.settle(300)
       expect(a.records.filter((r) => r.kind === 'say')).toEqual([])
@@ -125,10 +130,7 @@ describe('QunGuardRelay with two bot accounts on one action queue', () => {
   })
 
   it('with the registry, gives a removal to the bot in the room that can remove, not to the first that receives it', async () => {
-    const url = async (name: string) =>
-      (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? ''
-    const events = new SqsMessageQueue<GroupEvent>({ client: sqs, queueUrl: await url('routed-events') })
-    const actions = new SqsMessageQueue<ActionRequest>({ client: sqs, queueUrl: await url('routed-actions') })
+    const { events, actions } = await queues('routed')
     const registry = new MemoryBotRegistry()
     const routing = { registry, heartbeatSeconds: 60 }
     const relayA = QunGuardRelay({ events, actions, waitSeconds: 0, giveBackPauseMs: 50, routing })
@@ -153,20 +155,10 @@ describe('QunGuardRelay with two bot accounts on one action queue', () => {
         rooms: ['shared@chatroom'],
         can: { remove: true, recall: false, invite: false },
       })
-      const decision = {
-        event: 'm1',
-        room: 'shared@chatroom',
-        target: 'wxid_ad',
-        action: 'remove' as const,
-        mode: 'active' as const,
-        rule: 'r',
-        score: 1,
-        reason: '',
-      }
       await actions.send({
-        group: decision.room,
+        group: 'shared@chatroom',
         dedupeId: 'rm1',
-        body: { decisionId: 1, decision, messageId: 'm1', text: '', ownerId: 'wxid_owner' },
+        body: actionFor('shared@chatroom', 'wxid_ad', 'remove', '', 'wxid_owner'),
       })
       for (let i = 0; i < 60 && b.removed(rooms[1] as never).length === 0; i++) await b.settle(50)
       expect(b.removed(rooms[1] as never)).toEqual(['wxid_ad'])
