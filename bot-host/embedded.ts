@@ -261,6 +261,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
           store,
           analytics: consoleAnalytics(config.supervision.utcOffsetMinutes),
           policy,
+          config,
           // The viewer's words, as if sent to the bot in the private chat: judged in order with WeChat's own.
           say: async (text) => {
             plugin.submit({ kind: 'private', id: `console-${Date.now()}-${++n}`, ts: new Date().toISOString(), sender: viewer, text })

@@ -37,7 +37,7 @@ export async function runConsole(o: ConsoleCommandOptions): Promise<void> {
   const supervisor = supervisorFor(config, supervision, { policy, rooms: store, blacklist: store, members: store, decisions: store })
   const analytics = consoleAnalytics(config.supervision.utcOffsetMinutes)
   const running = await serveConsole(
-    { viewer: o.as, supervisor: () => supervisor, store, analytics, policy },
+    { viewer: o.as, supervisor: () => supervisor, store, analytics, policy, config },
     { port: o.port, token: o.token },
   )
   log(`console: ${running.url} (read-only, as ${o.as}); login token: ${running.token}`)

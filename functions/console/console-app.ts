@@ -22,7 +22,10 @@ import { csrf } from 'hono/csrf'
 import { html } from 'hono/html'
 import { NONCE, secureHeaders } from 'hono/secure-headers'
 import { type AnalyticsOptions, analyse } from '../domain/analytics.ts'
+import { type Config, groupKey, type KeywordRule, resolveRoomConfig } from '../domain/config.ts'
 import { backtest } from '../domain/learning/backtest.ts'
+import { knownActionRate } from '../domain/learning/figures.ts'
+import { keywordBacktest } from '../domain/learning/keyword-backtest.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { maskPii } from '../domain/privacy.ts'
 import type { Supervisor } from '../domain/supervision/supervisor.ts'
@@ -55,6 +58,8 @@ export interface ConsoleBackend {
   readonly utcOffsetMinutes?: number | undefined
   /** The learned rulebook the guard runs: its rules can be backtested on the stored history. @default none */
   readonly policy?: LearnedPolicy | undefined
+  /** The guard's config: its keyword rules can be backtested too. @default none */
+  readonly config?: Config | undefined
   /** Hands the viewer's words to the guard as a private message (`Y3`, `启用 R2`) and waits for it to be handled; undefined: read-only. */
   readonly say?: ((text: string) => Promise<void>) | undefined
 }
@@ -118,6 +123,11 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
   })
 
   const groups = () => backend.supervisor().groupsOf(backend.viewer)
+  // The config's keyword rules for a room (found by id or by its name in the config).
+  const keywordRulesOf = (room: string, topic: string | undefined): readonly KeywordRule[] => {
+    const config = backend.config
+    return config ? resolveRoomConfig(config, groupKey(config, room, topic)).rules : []
+  }
   const offset = backend.utcOffsetMinutes ?? backend.analytics?.utcOffsetMinutes ?? 480
   // Times as the owner reads them: local, to the minute.
   const t = (ts: string | undefined) => (ts ? new Date(Date.parse(ts) + offset * 60_000).toISOString().slice(0, 16).replace('T', ' ') : '')
@@ -135,8 +145,12 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     return c.html(layout('群', groupsPage(rows), nav(c.req.query('done'))))
   })
   app.get('/rules', async (c) => {
-    const learned = (room: string, rule: string) => backend.policy?.rooms[room]?.rules.some((r) => r.id === rule) === true
-    return c.html(layout('规则', rulesPage(await groups(), csrfToken, !backend.say, learned), nav(c.req.query('done'))))
+    const rooms = await groups()
+    const topics = new Map(rooms.map((r) => [r.room, r.topic]))
+    const testable = (room: string, rule: string) =>
+      backend.policy?.rooms[room]?.rules.some((r) => r.id === rule) === true ||
+      keywordRulesOf(room, topics.get(room)).some((r) => r.id === rule)
+    return c.html(layout('规则', rulesPage(rooms, csrfToken, !backend.say, testable), nav(c.req.query('done'))))
   })
   app.post('/rules', async (c) => {
     const form = await c.req.parseBody()
@@ -186,13 +200,21 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
   app.get('/backtest', async (c) => {
     const rooms = await groups()
     const room = rooms.find((r) => r.room === c.req.query('room'))
+    const id = c.req.query('rule')
     const roomPolicy = room ? backend.policy?.rooms[room.room] : undefined
-    const rule = roomPolicy?.rules.find((r) => r.id === c.req.query('rule'))
-    if (!room || !rule || !roomPolicy || !backend.policy) return c.text('no such learned rule in your groups', 404)
+    const rule = roomPolicy?.rules.find((r) => r.id === id)
+    const keyword = room ? keywordRulesOf(room.room, room.topic).find((r) => r.id === id) : undefined
+    if (!room || (!rule && !keyword)) return c.text('no such rule in your groups', 404)
     const events = await backend.store.listEvents({ room: room.room })
-    const report = backtest(events, { ...backend.policy, rooms: { [room.room]: { ...roomPolicy, rules: [rule] } } }, { examples: 20 })
-    const result = report.rooms[room.room]?.rules[0]
-    return c.html(layout('回测', backtestPage(room, rule.sentence, result, events.length), nav()))
+    if (rule && roomPolicy && backend.policy) {
+      const report = backtest(events, { ...backend.policy, rooms: { [room.room]: { ...roomPolicy, rules: [rule] } } }, { examples: 20 })
+      return c.html(layout('回测', backtestPage(room, rule.sentence, report.rooms[room.room]?.rules[0], events.length), nav()))
+    }
+    const cfg = backend.config ? resolveRoomConfig(backend.config, groupKey(backend.config, room.room, room.topic)) : undefined
+    if (!keyword || !cfg) return c.text('no such rule in your groups', 404)
+    const actionRate = roomPolicy ? knownActionRate(roomPolicy) : undefined
+    const result = keywordBacktest(events, keyword, cfg, { examples: 20, actionRate })
+    return c.html(layout('回测', backtestPage(room, result.sentence, result, events.length), nav()))
   })
   app.get('/approvals', async (c) => {
     const open = await backend.supervisor().openRequestsOf(backend.viewer)

@@ -182,8 +182,8 @@ export function rulesPage(
   rooms: readonly ListedRoom[],
   csrfToken: string,
   readOnly: boolean,
-  /** Whether a rule of a room is a learned one (it can be backtested). */
-  learned: (room: string, rule: string) => boolean = () => false,
+  /** Whether a rule of a room can be backtested (a learned rule, or a keyword rule of the config). */
+  testable: (room: string, rule: string) => boolean = () => false,
 ) {
   if (!rooms.length) return html`<p>你管理的群里还没有规则。</p>`
   return html`${rooms.map(
@@ -195,7 +195,7 @@ ${r.rules.map((x) => {
   const answered = rec.approved + rec.rejected
   const p = precisionOf(rec)
   const state = rec.paused ? '暂停' : STATE_WORDS[rec.state]
-  const tested = learned(r.room, rec.rule)
+  const tested = testable(r.room, rec.rule)
     ? html` <a href="/backtest?room=${encodeURIComponent(r.room)}&rule=${encodeURIComponent(rec.rule)}" data-backtest="${x.ref}">回测</a>`
     : ''
   return html`<tr><td class="wide">${x.ref}</td><td>${x.name}${tested}</td><td class="state-${rec.state}">${state}</td>

@@ -52,6 +52,7 @@ export function consoleFromEnv(): Promise<Hono> {
         supervisor: () => supervisor,
         store,
         policy,
+        config,
         analytics: { segment: icuWords, stop: CHINESE_STOP_WORDS, utcOffsetMinutes: config.supervision.utcOffsetMinutes },
         say: async (text) => {
           const event: GroupEvent = { kind: 'private', id: `console-${randomUUID()}`, ts: new Date().toISOString(), sender: viewer, text }

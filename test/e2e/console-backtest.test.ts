@@ -68,4 +68,33 @@ describe('the console’s backtest of a learned rule', () => {
     expect(page).toContain('推荐 儿科医生')
     expect((await app.request('/backtest?room=r1&rule=nope', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404)
   })
+
+  it('backtests a keyword rule of the config the same way: what it would catch, and what the owner let pass', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    stores.push(store)
+    const snapshot = roomSnapshot({ topic: '宝妈群', owner: 'wxid_owner', admins: [], members: ['wxid_owner'] })
+    const events: GroupEvent[] = [account('wxid_bot'), snapshot]
+    for (let i = 0; i < 3; i++) {
+      events.push(message({ id: `ad${i}`, sender: `wxid_ad${i}`, text: `代购正品 ${i}`, ts: at(i * 60) }))
+      events.push({ kind: 'leave', id: `l${i}`, ts: at(i * 60 + 5), room: 'r1', members: [`wxid_ad${i}`], remover: 'wxid_owner' })
+    }
+    events.push(message({ id: 'ask', sender: 'wxid_mum', senderName: '小美妈妈', text: '有人知道哪里能代购奶粉吗', ts: at(400) }))
+    events.push(message({ id: 'owner-says', sender: 'wxid_owner', text: '不要代购', ts: at(401) }))
+    for (const e of events) await store.commit({ event: e, ...(e.kind === 'room' ? { room: e } : {}) })
+    const config = parseConfig({ groups: { '*': { rules: [{ id: 'no-daigou', any: ['代购'], reason: '本群禁止代购广告' }] } } })
+    const supervisor = supervisorFor(config, new MemoryApprovalStore(), {
+      rooms: store,
+      decisions: store,
+      members: store,
+      blacklist: store,
+    })
+    const app = consoleApp({ viewer: 'wxid_owner', supervisor: () => supervisor, store, config }, { token: TOKEN })
+    const get = async (url: string) => (await app.request(url, { headers: { authorization: `Bearer ${TOKEN}` } })).text()
+    expect(await get('/rules')).toContain('/backtest?room=r1&rule=no-daigou')
+    const page = await get('/backtest?room=r1&rule=no-daigou')
+    expect(page).toContain('本群禁止代购广告')
+    expect(page).toContain('会命中 4 次') // the owner's own message is never counted
+    expect(page).toContain('群主未处理 1 次')
+    expect(page).toContain('有人知道哪里能代购奶粉吗')
+  })
 })
