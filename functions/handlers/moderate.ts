@@ -95,16 +95,7 @@ export async function moderateMessage(deps: ModerateDeps, req: ModerateRequest, 
     return
   }
   metrics.addMetric('EventsStored', MetricUnit.Count, 1)
-  for (const d of result.decisions) {
-    metrics.addMetric(d.decision.mode === 'active' ? 'Decisions' : 'ShadowDecisions', MetricUnit.Count, 1)
-    logger.info('decision', {
-      event: d.decision.event,
-      room: d.decision.room,
-      action: d.decision.action,
-      mode: d.decision.mode,
-      rule: d.decision.rule,
-    })
-  }
+  counted(result.decisions)
   await dispatch(deps, result.decisions, req.imageText)
   await answer(deps, guard, event, result.decisions)
 }
@@ -120,10 +111,7 @@ export async function moderateMembership(deps: ModerateDeps, event: JoinEvent | 
   // Stored before: send again what it decided then (same deduplication ids), as for a message.
   if (result.status === 'duplicate') await dispatch(deps, await guard.storedDecisions(event), undefined)
   if (result.status !== 'stored') return result
-  for (const d of result.decisions) {
-    metrics.addMetric(d.decision.mode === 'active' ? 'Decisions' : 'ShadowDecisions', MetricUnit.Count, 1)
-    logger.info('decision', { event: d.decision.event, room: d.decision.room, action: d.decision.action, rule: d.decision.rule })
-  }
+  counted(result.decisions)
   await dispatch(deps, result.decisions, undefined)
   return result
 }
@@ -137,12 +125,17 @@ export async function moderateMembership(deps: ModerateDeps, event: JoinEvent | 
 export async function moderateTimeouts(deps: Pick<ModerateDeps, 'guard' | 'actions' | 'approvals'>, at: Date): Promise<number> {
   const guard = typeof deps.guard === 'function' ? await deps.guard() : deps.guard
   const decisions = await guard.settleDueVerifications(at)
-  for (const d of decisions) {
-    metrics.addMetric(d.decision.mode === 'active' ? 'Decisions' : 'ShadowDecisions', MetricUnit.Count, 1)
-    logger.info('decision', { event: d.decision.event, room: d.decision.room, action: d.decision.action, rule: d.decision.rule })
-  }
+  counted(decisions)
   await dispatch(deps, decisions, undefined)
   return decisions.length
+}
+
+/** New decisions counted (Decisions / ShadowDecisions) and logged, one line each. */
+function counted(decisions: readonly HandledDecision[]): void {
+  for (const { decision: d } of decisions) {
+    metrics.addMetric(d.mode === 'active' ? 'Decisions' : 'ShadowDecisions', MetricUnit.Count, 1)
+    logger.info('decision', { event: d.event, room: d.room, action: d.action, mode: d.mode, rule: d.rule })
+  }
 }
 
 /** A member's 识别 / 评分 answered in the group (again, under the same deduplication id, when redelivered). */

@@ -793,9 +793,7 @@ export class Supervisor {
    * numbered and with their rules' records as `规则` lists them (G1, R1 …).
    */
   async groupsOf(who?: string): Promise<ListedRoom[]> {
-    if (who !== undefined) return this.listing(await this.managedBy(who))
-    await this.knowAllRooms()
-    return this.listing([...new Set([...this.rooms.keys(), ...(this.deps.configRooms ?? [])])])
+    return this.listing(who === undefined ? await this.knownRooms() : await this.managedBy(who))
   }
 
   /** The requests open to `who` (their numbers are the `Y<n>` / `N<n>` to answer them with). */
@@ -804,9 +802,13 @@ export class Supervisor {
   }
 
   private async managedBy(who: string): Promise<string[]> {
+    return (await this.knownRooms()).filter((room) => this.staffOf(room).includes(who))
+  }
+
+  /** Every room the store has a snapshot of, and every room the config names. */
+  private async knownRooms(): Promise<string[]> {
     await this.knowAllRooms()
-    const rooms = new Set<string>([...this.rooms.keys(), ...(this.deps.configRooms ?? [])])
-    return [...rooms].filter((room) => this.staffOf(room).includes(who))
+    return [...new Set<string>([...this.rooms.keys(), ...(this.deps.configRooms ?? [])])]
   }
 
   private staffOf(room: string): string[] {
