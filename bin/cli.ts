@@ -29,7 +29,7 @@ program
   .option('--puppet <name>', 'puppet package (overrides $WECHATY_PUPPET)')
   .option('--connect-timeout <seconds>', 'give up when WeChat does not answer in this time', (v) => positive(v), 90)
   .option('--console', 'also serve the owner’s web console on localhost once logged in (docs/console.md)')
-  .option('--port <port>', 'the console’s port', (v) => positive(v), 8787)
+  .option('--port <port>', 'the console’s port', portNumber, 8787)
   .option(
     '--token <token>',
     'the console’s login token, 16 characters or more (default: $QUNGUARD_CONSOLE_TOKEN, else a new one, printed)',
@@ -62,7 +62,7 @@ program
   .option('--store <file>', 'the SQLite store (default: the config’s store)')
   .option('-c, --config <file>', 'config file (default: ./qunguard.yaml if present, else built-in defaults)')
   .requiredOption('--as <wxid>', 'the owner or admin whose groups to show')
-  .option('--port <port>', 'port on localhost', (v) => positive(v), 8787)
+  .option('--port <port>', 'port on localhost', portNumber, 8787)
   .option('--token <token>', 'login token, 16 characters or more (default: $QUNGUARD_CONSOLE_TOKEN, else a new one, printed)', consoleToken)
   .action(async (o: { store?: string; config?: string; as: string; port: number; token?: string }) => {
     const { runConsole } = await import('./commands/console.ts')
@@ -256,6 +256,12 @@ program
 function packageVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
   return pkg.version
+}
+
+function portNumber(v: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('must be a port number from 1 to 65535')
+  return n
 }
 
 function consoleToken(v: string): string {
