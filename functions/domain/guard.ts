@@ -567,11 +567,11 @@ export class Guard {
   private async placeOf(room: string, known?: RoomRecord | undefined): Promise<Place> {
     const record = known ?? (await this.store.getRoom(room))
     const { cfg } = await this.effectiveConfig(room, record?.topic)
-    return { room, record, cfg, owner: record?.owner ?? cfg.owner, self: await this.store.getSelf() }
+    return { room, record, cfg, owner: record?.owner ?? cfg.owner, bots: await this.store.getBots() }
   }
 
   private isProtectedIn(place: Place, member: string, joinedAt?: string | undefined): boolean {
-    const ctx: SenderContext = { self: place.self, owner: place.record?.owner, admins: place.record?.admins ?? [], joinedAt }
+    const ctx: SenderContext = { bots: place.bots, owner: place.record?.owner, admins: place.record?.admins ?? [], joinedAt }
     return isProtected(member, place.cfg, ctx)
   }
 
@@ -991,12 +991,12 @@ export class Guard {
 
   /** The message's room and sender as stored, and who the sender is there (staff, when joined). */
   private async senderOf(msg: MessageEvent) {
-    const [self, room, member] = await Promise.all([
-      this.store.getSelf(),
+    const [bots, room, member] = await Promise.all([
+      this.store.getBots(),
       this.store.getRoom(msg.room),
       this.store.getMember(msg.room, msg.sender),
     ])
-    const ctx: SenderContext = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
+    const ctx: SenderContext = { bots, owner: room?.owner, admins: room?.admins ?? [], joinedAt: member?.joinedAt }
     return { room, member, ctx }
   }
 
@@ -1020,7 +1020,7 @@ export class Guard {
 
 /** Who sent a message, as the learned rules see it: staff, and when and how they joined. */
 function senderInfo(sender: string, ctx: SenderContext, member: MemberRecord | undefined): SenderInfo {
-  const staff = sender === ctx.self || sender === ctx.owner || ctx.admins.includes(sender)
+  const staff = (ctx.bots?.includes(sender) ?? false) || sender === ctx.owner || ctx.admins.includes(sender)
   const join = member?.joinedAt
     ? { ms: toMillis(member.joinedAt), via: member.via === 'snapshot' ? ('unknown' as const) : member.via }
     : undefined
@@ -1101,7 +1101,7 @@ interface Place {
   readonly cfg: RoomConfig
   /** Whose list it is: the room's WeChat owner, else the config's `owner`. */
   readonly owner: string | undefined
-  readonly self: string | undefined
+  readonly bots: readonly string[]
 }
 
 /** A member's recent messages in a room: how many within a window (flood), and their ids since a time (cleanup). */

@@ -26,7 +26,8 @@ export class CompiledRules {
 
 /** Who the message came from, as far as the policy needs to know. */
 export interface SenderContext {
-  readonly self?: string | undefined
+  /** The guard's own accounts (several when several bot accounts guard the same groups). */
+  readonly bots?: readonly string[] | undefined
   readonly owner?: string | undefined
   readonly admins: readonly string[]
   /** When the sender joined the room; undefined if they were there before the guard. */
@@ -81,7 +82,7 @@ export const NSFW_RULE_ID = 'nsfw'
 /** The people a guard never acts on: itself, the room's owner and admins, and the whitelist. */
 export function isProtected(sender: string, cfg: RoomConfig, ctx: SenderContext): boolean {
   return (
-    sender === ctx.self ||
+    (ctx.bots?.includes(sender) ?? false) ||
     sender === ctx.owner ||
     sender === cfg.owner ||
     ctx.admins.includes(sender) ||

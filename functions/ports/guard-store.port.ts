@@ -178,7 +178,11 @@ export interface GuardStore {
   commit(change: Change): Promise<CommitResult>
   recordAction(action: ActionRecord): Promise<void>
 
-  getSelf(): Promise<string | undefined>
+  /**
+   * The guard's own accounts: every bot account that logged in (an `account` event) to this
+   * store, the latest first. Several accounts may guard the same groups; each is staff to the others.
+   */
+  getBots(): Promise<string[]>
   getRoom(room: string): Promise<RoomRecord | undefined>
   /** Every room the store has seen a snapshot of, by room id — e.g. to show owners their groups' ids and names. */
   listRooms(): Promise<RoomRecord[]>

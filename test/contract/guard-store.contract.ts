@@ -96,9 +96,17 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       await store.commit({ event: account('wxid_bot'), self: 'wxid_bot' })
       const snap = roomSnapshot({ topic: '亲子群', names: { wxid_member: '小王' } })
       await store.commit({ event: snap, room: snap })
-      expect(await store.getSelf()).toBe('wxid_bot')
+      expect(await store.getBots()).toEqual(['wxid_bot'])
       expect(await store.getRoom('r1')).toMatchObject({ topic: '亲子群', owner: 'wxid_owner', admins: ['wxid_admin'] })
       expect(await store.getMember('r1', 'wxid_member')).toMatchObject({ via: 'snapshot', name: '小王', joinedAt: undefined })
+    })
+
+    it('keeps every account that logged in, the latest first (several accounts guard the same groups)', async () => {
+      await store.commit({ event: { ...account('wxid_bot_a'), id: 'account-a-1' }, self: 'wxid_bot_a' })
+      await store.commit({ event: { ...account('wxid_bot_b'), id: 'account-b-1' }, self: 'wxid_bot_b' })
+      expect(await store.getBots()).toEqual(['wxid_bot_b', 'wxid_bot_a'])
+      await store.commit({ event: { ...account('wxid_bot_a'), id: 'account-a-2' }, self: 'wxid_bot_a' })
+      expect(await store.getBots()).toEqual(['wxid_bot_a', 'wxid_bot_b'])
     })
 
     it('lists the rooms it knows with their names, by room id', async () => {

@@ -7,7 +7,7 @@ const roomWith = (settings: Record<string, unknown>) => {
   const cfg = resolveRoomConfig(parseConfig({ groups: { '*': settings } }), 'r1')
   return { cfg, rules: new CompiledRules(cfg.rules) }
 }
-const staff = { self: 'wxid_bot', owner: 'wxid_owner', admins: ['wxid_admin'] }
+const staff = { bots: ['wxid_bot'], owner: 'wxid_owner', admins: ['wxid_admin'] }
 const ads = { rules: [{ id: 'no-ads', any: ['加微信', '代购'], exclude: ['团购接龙'] }] }
 
 describe('findViolation', () => {

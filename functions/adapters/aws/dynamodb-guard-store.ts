@@ -133,7 +133,17 @@ export class DynamoDbGuardStore implements GuardStore {
         },
       },
     ]
-    if (change.self) items.push({ Put: { TableName: this.table, Item: { pk: 'META', sk: 'SELF', value: change.self } } })
+    // Every account that logged in, as a set (several accounts guard the same groups); `value` the latest.
+    if (change.self)
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: { pk: 'META', sk: 'SELF' },
+          UpdateExpression: 'SET #v = :self ADD bots :bots',
+          ExpressionAttributeNames: { '#v': 'value' },
+          ExpressionAttributeValues: { ':self': change.self, ':bots': new Set([change.self]) },
+        },
+      })
     if (change.room) {
       const r = change.room
       // Like the SQLite store: a snapshot that names no owner keeps the one already known.
@@ -413,8 +423,13 @@ export class DynamoDbGuardStore implements GuardStore {
     )
   }
 
-  async getSelf(): Promise<string | undefined> {
-    return this.kept('self', async () => str((await this.get('META', 'SELF'))?.value))
+  async getBots(): Promise<string[]> {
+    return this.kept('self', async () => {
+      const item = await this.get('META', 'SELF')
+      const latest = str(item?.value)
+      const all = item?.bots instanceof Set ? [...(item.bots as Set<string>)].sort() : []
+      return latest ? [latest, ...all.filter((b) => b !== latest)] : all
+    })
   }
 
   async getRoom(room: string): Promise<RoomRecord | undefined> {

@@ -139,7 +139,7 @@ export class SqliteGuardStore implements GuardStore {
     const room = 'room' in event ? event.room : null
     const inserted = s.insertEvent.run(event.id, event.kind, room, event.ts, Date.parse(event.ts), JSON.stringify(event))
     if (inserted.changes === 0) return { stored: false, decisionIds: [] }
-    if (change.self) s.setMeta.run('self', change.self)
+    if (change.self) s.setMeta.run('bots', JSON.stringify([change.self, ...this.botsInside().filter((b) => b !== change.self)]))
     if (change.room) this.snapshot(change.room)
     if (change.announcement) {
       const a = change.announcement
@@ -205,8 +205,15 @@ export class SqliteGuardStore implements GuardStore {
     this.guarded('recordAction', () => this.stmt.insertAction.run(a.decisionId, a.status, a.detail, a.ts))
   }
 
-  async getSelf(): Promise<string | undefined> {
-    return str((this.stmt.getMeta.get('self') as Row | undefined)?.value)
+  async getBots(): Promise<string[]> {
+    return this.botsInside()
+  }
+
+  private botsInside(): string[] {
+    const bots = str((this.stmt.getMeta.get('bots') as Row | undefined)?.value)
+    // Stores written before several accounts kept the one account as `self`.
+    const self = str((this.stmt.getMeta.get('self') as Row | undefined)?.value)
+    return bots ? (JSON.parse(bots) as string[]) : self ? [self] : []
   }
 
   async getRoom(room: string): Promise<RoomRecord | undefined> {

@@ -271,7 +271,8 @@ function localHour(ts: string): number {
 }
 
 export class FeatureTracker {
-  private self: string | undefined
+  /** The guard's accounts (every account event's). */
+  private readonly bots = new Set<string>()
   private readonly staff = new Map<string, Set<string>>()
   private readonly joined = new Map<string, { ms: number; via: 'qrcode' | 'invite' | 'unknown' }>()
   private readonly recent = new Map<string, number[]>()
@@ -296,14 +297,14 @@ export class FeatureTracker {
   }
 
   isStaff(room: string, who: string): boolean {
-    return who === this.self || (this.staff.get(room)?.has(who) ?? false) || (this.options.extraStaff?.(room).includes(who) ?? false)
+    return this.bots.has(who) || (this.staff.get(room)?.has(who) ?? false) || (this.options.extraStaff?.(room).includes(who) ?? false)
   }
 
   /** Takes the next event; for a message, returns its facts. */
   observe(e: GroupEvent): MessageFacts | undefined {
     switch (e.kind) {
       case 'account':
-        this.self = e.self
+        this.bots.add(e.self)
         return undefined
       case 'room': {
         const s = new Set<string>(e.admins)

@@ -31,7 +31,7 @@ export function keywordBacktest(
     pictures: { ...cfg.pictures, nsfw: 'off' },
   }
   const keep = o.examples ?? 3
-  let self: string | undefined
+  const bots: string[] = []
   const staff = new Map<string, { owner?: string | undefined; admins: readonly string[] }>()
   const joined = new Map<string, string>()
   let fired = 0
@@ -40,12 +40,12 @@ export function keywordBacktest(
   let notHandled = 0
   const examples: BacktestExample[] = []
   for (const e of events) {
-    if (e.kind === 'account') self = e.self
+    if (e.kind === 'account') bots.push(e.self)
     else if (e.kind === 'room') staff.set(e.room, { owner: e.owner, admins: e.admins })
     else if (e.kind === 'join') for (const m of e.members) joined.set(`${e.room}\u0000${m}`, e.ts)
     if (e.kind !== 'message') continue
     const room = staff.get(e.room)
-    const ctx = { self, owner: room?.owner, admins: room?.admins ?? [], joinedAt: joined.get(`${e.room}\u0000${e.sender}`) }
+    const ctx = { bots, owner: room?.owner, admins: room?.admins ?? [], joinedAt: joined.get(`${e.room}\u0000${e.sender}`) }
     const weight = labels.get(e.id)?.weight ?? 0
     ownerActions += weight
     const v = findViolation(e, alone, compiled, ctx, {}, undefined, (id) => id === rule.id)

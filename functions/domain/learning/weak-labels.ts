@@ -166,13 +166,13 @@ type IsStaff = (room: string, who: string | undefined) => boolean
  */
 function staffIn(events: readonly GroupEvent[], extraStaff: WeakLabelOptions['extraStaff']): IsStaff {
   const staff = new Map<string, Set<string>>()
-  let self: string | undefined
+  const bots = new Set<string>()
   for (const e of events) {
-    if (e.kind === 'account') self = e.self
+    if (e.kind === 'account') bots.add(e.self)
     else if (e.kind === 'room') staff.set(e.room, new Set([...e.admins, ...(e.owner ? [e.owner] : [])]))
   }
   return (room, who) =>
-    who !== undefined && (who === self || (staff.get(room)?.has(who) ?? false) || (extraStaff?.(room).includes(who) ?? false))
+    who !== undefined && (bots.has(who) || (staff.get(room)?.has(who) ?? false) || (extraStaff?.(room).includes(who) ?? false))
 }
 /** Warnings a room needs before its own reaction time replaces the default window. */
 const MIN_REACTIONS = 5
@@ -332,7 +332,7 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
   const names = new Map<string, Map<string, string>>() // room → display name → member
   const recent = new Map<string, Posted[]>() // room#member → their recent messages
   const inRoom = new Map<string, (Posted & { sender: string })[]>() // room → its recent members' messages
-  let self: string | undefined
+  const bots = new Set<string>()
 
   const label = (id: string, source: LabelSource, weight: number, kinds: readonly string[] = []) => {
     const l = labels.get(id) ?? { weight: 0, sources: new Set<LabelSource>(), kinds: new Set<string>() }
@@ -342,18 +342,18 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
     labels.set(id, l)
   }
   const isStaff = (room: string, who: string | undefined) =>
-    who !== undefined && (who === self || (staff.get(room)?.has(who) ?? false) || (options.extraStaff?.(room).includes(who) ?? false))
+    who !== undefined && (bots.has(who) || (staff.get(room)?.has(who) ?? false) || (options.extraStaff?.(room).includes(who) ?? false))
   const key = (room: string, member: string) => `${room}#${member}`
 
   for (const e of events) {
     switch (e.kind) {
       case 'account':
-        self = e.self
+        bots.add(e.self)
         break
       case 'room': {
         const s = new Set<string>(e.admins)
         if (e.owner) s.add(e.owner)
-        if (self) s.add(self)
+        for (const b of bots) s.add(b)
         staff.set(e.room, s)
         const byName = names.get(e.room) ?? new Map<string, string>()
         for (const [id, name] of Object.entries(e.names)) byName.set(name, id)
