@@ -19,6 +19,8 @@ export interface HeartbeatConfig {
   readonly host?: string | undefined
   /** What this account's puppet can do (remove members, recall others' messages, invite), when known. */
   readonly can?: BotCapabilities | undefined
+  /** The same, by the account's WeChat id (known once logged in); `can` when it says nothing. */
+  readonly canOf?: ((bot: string) => BotCapabilities | undefined) | undefined
   readonly onError?: (error: Error) => void
 }
 
@@ -33,12 +35,15 @@ export function Heartbeat(config: HeartbeatConfig): Heartbeat {
     beat = async function sendHeartbeat() {
       if (!bot.isLoggedIn) return
       const rooms = await bot.Room.findAll()
+      const can = config.canOf?.(bot.currentUser.id) ?? config.can
+      // Stopped while listing its rooms: no beat for a stopped account.
+      if (!bot.isLoggedIn) return
       await config.registry.beat({
         bot: bot.currentUser.id,
         lastBeat: new Date().toISOString(),
         rooms: rooms.map((r) => r.id),
         host: config.host,
-        ...(config.can ? { can: config.can } : {}),
+        ...(can ? { can } : {}),
       })
     }
     const tick = () => beat().catch((e: unknown) => onError(e instanceof Error ? e : new Error(String(e))))

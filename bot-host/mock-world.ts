@@ -35,6 +35,8 @@ export interface MockWorldOptions {
   readonly recallOwnOnly?: boolean
   /** Name of the bot account. @default '群守卫' */
   readonly botName?: string
+  /** WeChat id of the bot account. @default a random one */
+  readonly botId?: string
 }
 
 export class MockWorld {
@@ -53,7 +55,7 @@ export class MockWorld {
     const bot = WechatyBuilder.build({ puppet })
     // Wechaty emits 'error' for mock payload look-ups it cannot do; without a listener Node would throw.
     bot.on('error', () => {})
-    const self = mocker.createContact({ name: options.botName ?? '群守卫' })
+    const self = mocker.createContact({ name: options.botName ?? '群守卫', ...(options.botId ? { id: options.botId } : {}) })
     const world = new MockWorld(mocker, puppet, bot, self)
     world.instrument(options.removeUnsupported ?? false, options.recallOwnOnly ?? false)
     for (const p of options.plugins ?? []) bot.use(p)

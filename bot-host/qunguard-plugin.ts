@@ -6,6 +6,12 @@
  * Supervisor puts shadow decisions to the owners in private chats, reads their answers and
  * commands, and — once a minute — expires requests, sends digests and the daily report.
  *
+ * Installed on several bots (several WeChat accounts in the same groups), it is still one guard:
+ * every account's events go to the same queue (a message both receive is judged once — WeChat
+ * gives it the same id), and each action goes to a live account that can carry it out
+ * (AccountRouter). With `accounts`, each account beats in the registry; one that misses three
+ * beats is failed over and the owners of its groups are told (docs/accounts.md).
+ *
  * @example
  *   const store = SqliteGuardStore.open('qunguard.db')
  *   const plugin = QunGuard({ config, store })
@@ -14,27 +20,46 @@
  */
 import type { WechatyPlugin } from 'wechaty'
 import type { WechatyInterface } from 'wechaty/impls'
+import { MemoryBotRegistry } from '../functions/adapters/memory/memory-bot-registry.ts'
 import { SpillingQueue } from '../functions/adapters/local/spilling-queue.ts'
 import { MemoryApprovalStore } from '../functions/adapters/memory/memory-approval-store.ts'
 import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import { MemoryFactsStore } from '../functions/adapters/memory/memory-facts-store.ts'
-import { type Config, parseConfig, queueSettings } from '../functions/domain/config.ts'
+import { type Config, parseConfig, queueSettings, resolveRoomConfig } from '../functions/domain/config.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import type { Guard, HandleResult } from '../functions/domain/guard.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import type { MessageFeatures } from '../functions/domain/policy.ts'
 import { maskEvent, maskPii } from '../functions/domain/privacy.ts'
-import { GuardSession } from '../functions/domain/session.ts'
+import { checkBots } from '../functions/domain/registry.ts'
+import { GuardSession, privateNote } from '../functions/domain/session.ts'
 import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
 import type { Supervisor } from '../functions/domain/supervision/supervisor.ts'
 import type { PictureReport } from '../functions/domain/vision/inspector.ts'
+import type { BotCapabilities, BotRegistry } from '../functions/ports/bot-registry.port.ts'
 import type { EventInbox } from '../functions/ports/event-inbox.port.ts'
 import type { FactsStore } from '../functions/ports/facts-store.port.ts'
 import type { GuardStore } from '../functions/ports/guard-store.port.ts'
 import type { SupervisionStore } from '../functions/ports/supervision-store.port.ts'
+import { AccountRouter } from './account-router.ts'
+import { Heartbeat } from './heartbeat.ts'
 import type { MediaStage } from './media-stage.ts'
 import { WechatyActionExecutor, type WechatyActionExecutorOptions } from './wechaty-action-executor.ts'
-import { settle, watchWechaty } from './wechaty-event-source.ts'
+import { type EventSource, settle, watchWechaty } from './wechaty-event-source.ts'
+
+/** Several accounts guarding the same groups: the registry they beat in, and how failover is timed. */
+export interface AccountsConfig {
+  /** Where each account's heartbeats go (SqliteBotRegistry on the guard's store). */
+  readonly registry: BotRegistry
+  /** @default 30 */
+  readonly heartbeatSeconds?: number | undefined
+  /** An account that has not carried an action out within this is failed over. @default 30 s */
+  readonly actionTimeoutMs?: number | undefined
+  /** What each account's puppet can do, by WeChat id or for all (`*`), when known. */
+  readonly can?: Readonly<Record<string, BotCapabilities>> | undefined
+  /** Where this process runs (shown to owners when an account stops). @default none */
+  readonly host?: string | undefined
+}
 
 export interface QunGuardConfig {
   /** The store for events, members, offences, decisions and actions. Required. */
@@ -67,6 +92,8 @@ export interface QunGuardConfig {
   readonly media: MediaStage | undefined
   /** Largest picture or voice file downloaded from WeChat. @default 20 MiB */
   readonly maxMediaBytes: number
+  /** Several accounts (the plugin installed on several bots): heartbeats and failover. @default one account, no heartbeats */
+  readonly accounts: AccountsConfig | undefined
 }
 
 export type QunGuardPlugin = WechatyPlugin & {
@@ -84,6 +111,10 @@ export type QunGuardPlugin = WechatyPlugin & {
   tick(): Promise<void>
   /** Hands an event to the guard as if WeChat had sent it (an owner's answer from the console), in its lane's order. */
   submit(event: GroupEvent): void
+  /** The accounts actions go through (their WeChat ids, once logged in). */
+  readonly accounts: readonly string[]
+  /** Beats for every account and tells owners about accounts that stopped (as the timer does each beat). */
+  checkAccounts(): Promise<void>
   /** Stops the periodic work. */
   stop(): void
 }
@@ -104,9 +135,33 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     handle: (event) => judge(event),
     onError: (e, event) => onError(e, event),
   })
-  let source: ReturnType<typeof watchWechaty> | undefined
+  const sources: EventSource[] = []
+  // Every account's conversions, waited on together.
+  const source: EventSource = {
+    idle: async () => {
+      await Promise.all(sources.map((s) => s.idle()))
+    },
+    get converting() {
+      return sources.reduce((n, s) => n + s.converting, 0)
+    },
+    get peakConverting() {
+      return sources.reduce((n, s) => Math.max(n, s.peakConverting), 0)
+    },
+  }
   const now = options.now ?? (() => new Date())
   const supervision = options.supervision ?? new MemoryApprovalStore()
+  const accounts = options.accounts
+  const heartbeatSeconds = accounts?.heartbeatSeconds ?? 30
+  const registry = accounts?.registry ?? new MemoryBotRegistry()
+  const router = new AccountRouter({
+    registry,
+    heartbeatSeconds,
+    actionTimeoutMs: accounts?.actionTimeoutMs,
+    now,
+    onFailover: (line) => onNotice(line),
+  })
+  const executors: WechatyActionExecutor[] = []
+  const beats: Heartbeat[] = []
   let session: GuardSession | undefined
   // Until installed on a bot, supervision is there to read (its rules, records) but acts on nothing.
   let supervisor: Supervisor = supervisorFor(config, supervision, {
@@ -116,7 +171,8 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     members: options.store,
     decisions: options.store,
   })
-  let timer: NodeJS.Timeout | undefined
+  const timers: NodeJS.Timeout[] = []
+  let recovered = false
 
   const tick = async () => {
     try {
@@ -126,15 +182,39 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     }
   }
 
-  const plugin = function installQunGuard(bot: WechatyInterface) {
-    const ex = new WechatyActionExecutor(bot, options.actions)
+  // Each beat: every account says it is alive; owners of an account that stopped are told once, by a live one.
+  const checkAccounts = async () => {
+    if (!accounts) return
+    try {
+      await Promise.all(beats.map((b) => b.beat()))
+      const { notes } = await checkBots(registry, now(), {
+        heartbeatSeconds,
+        roomOwners: async (room) => {
+          const record = await options.store.getRoom(room)
+          return { owner: record?.owner ?? resolveRoomConfig(config, room).owner, topic: record?.topic ?? '' }
+        },
+        utcOffsetMinutes: config.supervision.utcOffsetMinutes,
+      })
+      for (const n of notes) {
+        onNotice(n.text.split('\n')[0] ?? '')
+        const told = await router.execute(privateNote(n.to, n.text))
+        if (told.status === 'failed') onError(new Error(`could not tell ${n.to} that an account stopped: ${told.detail}`))
+      }
+    } catch (e) {
+      onError(e instanceof Error ? e : new Error(String(e)))
+    }
+  }
+
+  /** The guard, made once for every account the plugin is installed on. */
+  const sessionFor = (): GuardSession => {
+    if (session) return session
     const s = new GuardSession({
       store: options.store,
       supervision,
       config,
       policy: options.policy,
       facts: options.facts ?? new MemoryFactsStore(),
-      executor: ex,
+      executor: router,
       now,
       onProblem: (line) => onError(new Error(line)),
     })
@@ -145,7 +225,7 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
       let picture: PictureReport | undefined
       const media = options.media
       if (media && event.kind === 'message' && (event.type === 'image' || event.type === 'voice')) {
-        const analysis = await media.analyse(event, () => download(ex, event.id, options.maxMediaBytes ?? 20 * 2 ** 20))
+        const analysis = await media.analyse(event, () => download(executors, event.id, options.maxMediaBytes ?? 20 * 2 ** 20))
         features = analysis.features
         picture = analysis.picture
         for (const p of analysis.problems) onError(new Error(p), event)
@@ -157,23 +237,47 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
       }
       onResult(result, event)
     }
-    // Spilled events an earlier run left in the inbox are judged once logged in (actions need
-    // the account), before the lanes' new events.
-    bot.once('login', () => {
+    const every = options.tickMs ?? 60_000
+    if (every > 0) timers.push(setInterval(() => void tick(), every))
+    if (accounts) timers.push(setInterval(() => void checkAccounts(), heartbeatSeconds * 1000))
+    for (const t of timers) t.unref()
+    return s
+  }
+
+  const plugin = function installQunGuard(bot: WechatyInterface) {
+    const ex = new WechatyActionExecutor(bot, options.actions)
+    executors.push(ex)
+    sessionFor()
+    bot.on('login', (user) => {
+      router.add({ id: user.id, executor: ex, alive: () => bot.isLoggedIn })
+      // Spilled events an earlier run left in the inbox are judged once logged in (actions need
+      // the account), before the lanes' new events.
+      if (recovered) return
+      recovered = true
       void queue.recover().then((n) => {
         if (n) onNotice(`judging ${n} event(s) an earlier run received but had not judged (the store's inbox)`)
       })
     })
-    source = watchWechaty(bot, {
-      queue,
-      onMessage: (msg) => ex.remember(msg),
-      onError: (e) => onError(e),
-    })
-    const every = options.tickMs ?? 60_000
-    if (every > 0) {
-      timer = setInterval(() => void tick(), every)
-      timer.unref()
+    bot.on('logout', (user) => router.setAside(user.id))
+    if (accounts) {
+      const can = (id: string) => accounts.can?.[id] ?? accounts.can?.['*']
+      const beat = Heartbeat({
+        registry,
+        intervalSeconds: heartbeatSeconds,
+        host: accounts.host,
+        canOf: can,
+        onError: (e) => onError(e),
+      })
+      beat(bot)
+      beats.push(beat)
     }
+    sources.push(
+      watchWechaty(bot, {
+        queue,
+        onMessage: (msg) => ex.remember(msg),
+        onError: (e) => onError(e),
+      }),
+    )
   }
 
   return Object.defineProperties(plugin, {
@@ -182,20 +286,27 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     },
     guard: { get: () => session?.guard },
     queue: { value: queue },
-    converting: { get: () => ({ now: source?.converting ?? 0, peak: source?.peakConverting ?? 0 }) },
+    converting: { get: () => ({ now: source.converting, peak: source.peakConverting }) },
     supervisor: { get: () => supervisor },
     tick: { value: tick },
+    accounts: { get: () => router.ids },
+    checkAccounts: { value: checkAccounts },
     submit: {
       value: (event: GroupEvent) =>
         queue.put(event.kind === 'private' ? `private:${event.sender}` : 'room' in event ? event.room : event.kind, maskEvent(event)),
     },
-    stop: { value: () => clearInterval(timer) },
+    stop: {
+      value: () => {
+        for (const t of timers) clearInterval(t)
+        for (const b of beats) b.stop()
+      },
+    },
   }) as QunGuardPlugin
 }
 
 /** A picture's or voice message's file, unless the puppet says it is over the limit. */
-async function download(executor: WechatyActionExecutor, id: string, maxBytes: number): Promise<Uint8Array | undefined> {
-  const msg = executor.message(id)
+async function download(executors: readonly WechatyActionExecutor[], id: string, maxBytes: number): Promise<Uint8Array | undefined> {
+  const msg = executors.map((ex) => ex.message(id)).find((m) => m !== undefined)
   if (!msg) return undefined
   const box = await msg.toFileBox()
   if (box.size > maxBytes) throw new Error(`file of ${box.size} bytes is over the ${maxBytes}-byte limit`)

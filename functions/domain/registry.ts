@@ -6,7 +6,7 @@
  *   const { live, dead } = assessBots(await registry.list(), new Date(), 60)
  *   const bot = botForRoom('r1@chatroom', live) // failover to any live bot in that room
  */
-import type { BotCapabilities, BotRecord } from '../ports/bot-registry.port.ts'
+import type { BotCapabilities, BotRecord, BotRegistry } from '../ports/bot-registry.port.ts'
 
 /** A bot is dead after this many missed heartbeats. */
 export const MISSED_BEATS_DEAD = 3
@@ -76,6 +76,34 @@ export async function failureNotices(
       ...(g.alone.length ? [`${g.alone.join('、')} 现在没有守卫：请检查这个账号是否掉线，或让另一个守卫账号加入这些群。`] : []),
     ].join('\n'),
   }))
+}
+
+/** A note to one owner that a bot account stopped beating; `key` is the same for every retelling of it. */
+export interface FailureNote {
+  readonly to: string
+  readonly text: string
+  readonly key: string
+}
+
+/**
+ * The registry read once: which bots are live and which dead, and — for each dead one whose
+ * owners were not told yet — what to tell them, now marked as told (a bot that beat again
+ * meanwhile is skipped). Run by the AWS monitor each minute and by the embedded guard each beat.
+ */
+export async function checkBots(
+  registry: BotRegistry,
+  now: Date,
+  o: { readonly heartbeatSeconds: number; readonly roomOwners: RoomOwners; readonly utcOffsetMinutes: number },
+): Promise<{ live: BotHealth[]; dead: BotHealth[]; notes: FailureNote[] }> {
+  const { live, dead } = assessBots(await registry.list(), now, o.heartbeatSeconds)
+  const notes: FailureNote[] = []
+  for (const d of dead) {
+    if (d.record.failureToldAt) continue
+    const mine = await failureNotices(d, live, o.roomOwners, o.utcOffsetMinutes)
+    if (!(await registry.markFailureTold(d.bot, d.record.lastBeat, now.toISOString()))) continue // it beat again meanwhile
+    for (const n of mine) notes.push({ ...n, key: `bot-failed-${d.bot}-${d.record.lastBeat}-${n.to}`.slice(0, 128) })
+  }
+  return { live, dead, notes }
 }
 
 /**

@@ -19,7 +19,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Config } from '../domain/config.ts'
 import { resolveRoomConfig } from '../domain/config.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
-import { assessBots, failureNotices } from '../domain/registry.ts'
+import { checkBots } from '../domain/registry.ts'
 import { privateNote } from '../domain/session.ts'
 import type { RoomDirectory } from '../domain/supervision/supervisor.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
@@ -63,21 +63,14 @@ export interface MonitorResult {
 export async function monitor(deps: MonitorDeps): Promise<MonitorResult> {
   const now = (deps.now ?? (() => new Date()))()
   const at = now.toISOString()
-  const { live, dead } = assessBots(await deps.registry.list(), now, deps.heartbeatSeconds ?? 60)
   // A bot that stopped beating: the owners of its rooms are told once (a live bot delivers it).
-  let failuresTold = 0
-  for (const d of dead) {
-    if (d.record.failureToldAt) continue
-    const notes = await failureNotices(d, live, (room) => ownersOf(deps, room), deps.config.supervision.utcOffsetMinutes)
-    if (!(await deps.registry.markFailureTold(d.bot, d.record.lastBeat, at))) continue // it beat again meanwhile
-    for (const n of notes)
-      await deps.actions.send({
-        group: `owner-${n.to}`,
-        dedupeId: `bot-failed-${d.bot}-${d.record.lastBeat}-${n.to}`.slice(0, 128),
-        body: privateNote(n.to, n.text),
-      })
-    failuresTold += notes.length
-  }
+  const { live, dead, notes } = await checkBots(deps.registry, now, {
+    heartbeatSeconds: deps.heartbeatSeconds ?? 60,
+    roomOwners: (room) => ownersOf(deps, room),
+    utcOffsetMinutes: deps.config.supervision.utcOffsetMinutes,
+  })
+  for (const n of notes) await deps.actions.send({ group: `owner-${n.to}`, dedupeId: n.key, body: privateNote(n.to, n.text) })
+  const failuresTold = notes.length
   const unverified = deps.verifications ? await moderateTimeouts(deps.verifications, now) : 0
   let expired = 0
   const supervisor = await supervisorOf(deps, (note) => {
