@@ -72,9 +72,10 @@ program
 program
   .command('demo')
   .description('run the guard against wechaty-puppet-mock with a scripted group and print the timeline')
-  .action(async () => {
-    const { runDemo } = await import('./commands/demo.ts')
-    await runDemo()
+  .option('--failover', 'two guard accounts in one group; one drops off mid-flood and the other takes over')
+  .action(async (o: { failover?: boolean }) => {
+    const { runDemo, runFailoverDemo } = await import('./commands/demo.ts')
+    await (o.failover ? runFailoverDemo() : runDemo())
   })
 
 program

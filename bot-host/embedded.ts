@@ -3,6 +3,7 @@
  * This is what `npm start` (`qunguard start`) runs.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import qrcodeTerminal from 'qrcode-terminal'
 import { ScanStatus, WechatyBuilder } from 'wechaty'
 import { CommandTranscriber } from '../functions/adapters/local/command-transcriber.ts'
@@ -10,6 +11,7 @@ import { useConfig } from '../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
 import { type LocalVision, type LocalVisionOptions, localVision } from '../functions/adapters/local/local-vision.ts'
 import { SilkVoiceDecoder } from '../functions/adapters/local/silk-voice.ts'
+import { SqliteBotRegistry } from '../functions/adapters/local/sqlite-bot-registry.ts'
 import { SqliteEventInbox } from '../functions/adapters/local/sqlite-event-inbox.ts'
 import { SqliteFactsStore } from '../functions/adapters/local/sqlite-facts-store.ts'
 import { SqliteGuardStore } from '../functions/adapters/local/sqlite-guard-store.ts'
@@ -41,6 +43,8 @@ export interface EmbeddedOptions {
   readonly connectTimeoutMs?: number | undefined
   /** Options for the puppet's constructor (a token; a Mocker for wechaty-puppet-mock). */
   readonly puppetOptions?: Record<string, unknown> | undefined
+  /** The same for each account of `accounts` by its name (tests: a Mocker each); `puppetOptions` when absent. */
+  readonly puppetOptionsFor?: ((account: string) => Record<string, unknown> | undefined) | undefined
   /** Loads the picture models. @default localVision */
   readonly loadVision?: ((options: LocalVisionOptions) => Promise<LocalVision>) | undefined
   /** Stops the guard when aborted, as SIGINT does. */
@@ -193,6 +197,12 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   const pending = await store.listPendingDecisions()
   if (pending.length) log(`${pending.length} decision(s) from an earlier run were stored but not carried out; see \`qunguard doctor\``)
 
+  // Several accounts (config `accounts`): one guard, each account a bot on its own puppet, beating in
+  // the store's registry so that a silent one is failed over (docs/accounts.md).
+  const several = config.accounts
+  const registry = several ? SqliteBotRegistry.open(config.store) : undefined
+  const accounts = several?.list.map((a) => ({ ...a, puppet: a.puppet ?? puppet })) ?? [{ name: 'qunguard', puppet, tokenEnv: undefined }]
+  for (const a of accounts) if (a.puppet !== puppet) await checkPuppet(a.puppet)
   const plugin = QunGuard({
     config,
     store,
@@ -202,6 +212,17 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     media,
     inbox,
     maxMediaBytes: config.vision.maxBytes,
+    ...(several && registry
+      ? {
+          accounts: {
+            registry,
+            heartbeatSeconds: several.heartbeatSeconds,
+            actionTimeoutMs: several.actionTimeoutSeconds * 1000,
+            can: Object.fromEntries(several.list.flatMap((a) => (a.can ? [[`qunguard-${a.name}`, a.can]] : []))),
+            host: os.hostname(),
+          },
+        }
+      : {}),
     onNotice: (line) => log(line),
     onResult: (r, e) => {
       const line = describeResult(r, e)
@@ -209,9 +230,20 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     },
     onError: (e) => log(`[qunguard] ${maskPii(e.message)}`),
   })
-  dropEmptyMemoryCard('qunguard')
-  const bot = WechatyBuilder.build({ name: 'qunguard', puppet: puppet as never, puppetOptions: options.puppetOptions })
-  bot.use(plugin)
+  const bots = accounts.map((a) => {
+    const name = several ? `qunguard-${a.name}` : 'qunguard'
+    dropEmptyMemoryCard(name)
+    const token = a.tokenEnv ? process.env[a.tokenEnv] : undefined
+    if (a.tokenEnv && !token)
+      throw new StartupError(`account ${a.name}: the environment variable ${a.tokenEnv} (its puppet token) is not set`)
+    const bot = WechatyBuilder.build({
+      name,
+      puppet: a.puppet as never,
+      puppetOptions: { ...(options.puppetOptionsFor?.(a.name) ?? options.puppetOptions), ...(token ? { token } : {}) },
+    })
+    bot.use(plugin)
+    return { bot, label: several ? `[${a.name}] ` : '', puppet: a.puppet }
+  })
 
   let reached = false
   let unreachable: ((why: string) => void) | undefined
@@ -228,82 +260,98 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
       log(`stopping (${why})…`)
       plugin.stop()
       await running?.close()
-      await bot.stop().catch(() => {})
+      await Promise.all(bots.map(({ bot }) => bot.stop().catch(() => {})))
       await plugin.idle()
       await store.close()
       await supervision.closeStore()
       await inbox.close()
+      await registry?.close()
     })()
     return stopping
   }
 
-  bot.on('scan', (qrcode, status) => {
-    markReached()
-    if (status === ScanStatus.Waiting || status === ScanStatus.Timeout) {
-      log('Scan this QR code with the WeChat account the guard should run as:')
-      qrcodeTerminal.generate(qrcode, { small: true }, (code) => log(code))
-    } else {
-      log(`login: ${ScanStatus[status] ?? status}`)
-    }
-    loadModels()
-  })
-  bot.on('login', (user) => {
-    markReached()
-    log(`logged in as ${user.name()} (${user.id}); guarding its groups`)
-    loadModels()
-    if (options.console && !running) {
-      const viewer = options.console.as ?? user.id
-      let n = 0
-      void serveConsole(
-        {
-          viewer,
-          supervisor: () => plugin.supervisor,
-          store,
-          analytics: consoleAnalytics(config.supervision.utcOffsetMinutes),
-          policy,
-          config,
-          // The viewer's words, as if sent to the bot in the private chat: judged in order with WeChat's own.
-          say: async (text) => {
-            plugin.submit({ kind: 'private', id: `console-${Date.now()}-${++n}`, ts: new Date().toISOString(), sender: viewer, text })
-            await plugin.idle()
-          },
+  const startConsole = (self: string) => {
+    if (!options.console || running) return
+    const viewer = options.console.as ?? self
+    let n = 0
+    running = {} as RunningConsole // one console, whichever account logs in first
+    void serveConsole(
+      {
+        viewer,
+        supervisor: () => plugin.supervisor,
+        store,
+        analytics: consoleAnalytics(config.supervision.utcOffsetMinutes),
+        policy,
+        config,
+        // The viewer's words, as if sent to the bot in the private chat: judged in order with WeChat's own.
+        say: async (text) => {
+          plugin.submit({ kind: 'private', id: `console-${Date.now()}-${++n}`, ts: new Date().toISOString(), sender: viewer, text })
+          await plugin.idle()
         },
-        { port: options.console.port, token: options.console.token },
-      )
-        .then((c) => {
-          running = c
-          log(`console: ${c.url} (as ${viewer}); login token: ${c.token}`)
+      },
+      { port: options.console.port, token: options.console.token },
+    )
+      .then((c) => {
+        running = c
+        log(`console: ${c.url} (as ${viewer}); login token: ${c.token}`)
+      })
+      .catch((e: unknown) => {
+        running = undefined
+        log(`[qunguard] could not start the console: ${(e as Error).message}`)
+      })
+  }
+
+  let loggedIn = 0
+  for (const { bot, label } of bots) {
+    bot.on('scan', (qrcode, status) => {
+      markReached()
+      if (status === ScanStatus.Waiting || status === ScanStatus.Timeout) {
+        log(`${label}Scan this QR code with the WeChat account the guard should run as:`)
+        qrcodeTerminal.generate(qrcode, { small: true }, (code) => log(code))
+      } else {
+        log(`${label}login: ${ScanStatus[status] ?? status}`)
+      }
+      loadModels()
+    })
+    bot.on('login', (user) => {
+      markReached()
+      loggedIn++
+      log(`${label}logged in as ${user.name()} (${user.id}); guarding its groups`)
+      loadModels()
+      startConsole(user.id)
+    })
+    // The groups with ids and names, so that owners can key `groups:` by either (once the room
+    // snapshots taken at ready are stored).
+    bot.on('ready', () => {
+      void plugin
+        .idle()
+        .then(() => bot.Room.findAll())
+        .then(async (found) => {
+          const rooms = await Promise.all(found.map(async (r) => `${(await r.topic()) || '(no name)'} = ${r.id}`))
+          log(`${label}groups (${rooms.length}): ${rooms.join('; ') || 'none yet'}`)
         })
-        .catch((e: unknown) => log(`[qunguard] could not start the console: ${(e as Error).message}`))
-    }
-  })
-  // The groups with ids and names, so that owners can key `groups:` by either (once the room
-  // snapshots taken at ready are stored).
-  bot.on('ready', () => {
-    void plugin
-      .idle()
-      .then(() => store.listRooms())
-      .then((rooms) =>
-        log(`groups (${rooms.length}): ${rooms.map((r) => `${r.topic || '(no name)'} = ${r.room}`).join('; ') || 'none yet'}`),
-      )
-      .catch((e: unknown) => log(`[qunguard] could not list groups: ${(e as Error).message}`))
-  })
-  // Wechaty reports puppet trouble as 'error' events. Before WeChat has answered, a network
-  // error means it cannot be reached: stop with one clear line instead of retrying forever.
-  let lastError = ''
-  bot.on('error', (e) => {
-    const message = e instanceof Error ? e.message : String(e)
-    if (!reached && /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET|ENETUNREACH/.test(message)) {
-      unreachable?.(message)
-      return
-    }
-    if (message !== lastError) log(`[wechaty] ${message}`)
-    lastError = message
-  })
-  bot.on('logout', (user) => {
-    log(`${user.name()} logged out`)
-    void stop('logout')
-  })
+        .catch((e: unknown) => log(`[qunguard] could not list groups: ${(e as Error).message}`))
+    })
+    // Wechaty reports puppet trouble as 'error' events. Before WeChat has answered, a network
+    // error means it cannot be reached: stop with one clear line instead of retrying forever.
+    let lastError = ''
+    bot.on('error', (e) => {
+      const message = e instanceof Error ? e.message : String(e)
+      if (!reached && /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET|ENETUNREACH/.test(message)) {
+        unreachable?.(message)
+        return
+      }
+      if (message !== lastError) log(`${label}[wechaty] ${message}`)
+      lastError = message
+    })
+    // One account logging out leaves the others guarding (its work moves to them); the last one stops the guard.
+    bot.on('logout', (user) => {
+      loggedIn--
+      log(`${label}${user.name()} logged out`)
+      if (loggedIn <= 0) void stop('logout')
+      else log(`${label}the other accounts carry on; its groups' owners are told if it stays away for three beats`)
+    })
+  }
 
   const finished = new Promise<void>((resolve, reject) => {
     process.once('SIGINT', () => void stop('SIGINT').then(resolve))
@@ -330,9 +378,10 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
         ),
       )
     }, timeoutMs)
-    bot.start().catch((e: unknown) => {
-      void stop('start failed').then(() => reject(new StartupError(`could not start WeChat through ${puppet}: ${(e as Error).message}`)))
-    })
+    for (const { bot, puppet: p } of bots)
+      bot.start().catch((e: unknown) => {
+        void stop('start failed').then(() => reject(new StartupError(`could not start WeChat through ${p}: ${(e as Error).message}`)))
+      })
   })
   return finished
 }

@@ -42,6 +42,7 @@ export function Heartbeat(config: HeartbeatConfig): Heartbeat {
         bot: bot.currentUser.id,
         lastBeat: new Date().toISOString(),
         rooms: rooms.map((r) => r.id),
+        name: bot.currentUser.name(),
         host: config.host,
         ...(can ? { can } : {}),
       })

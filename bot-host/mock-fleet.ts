@@ -12,8 +12,9 @@
  *   await fleet.say(a, room, '加微信')
  *   await fleet.kill(0)
  */
-import type { WechatyInterface } from 'wechaty/impls'
+
 import { types } from 'wechaty'
+import type { WechatyInterface } from 'wechaty/impls'
 import type { mock } from 'wechaty-puppet-mock'
 import { MockWorld, type WorldRecord } from './mock-world.ts'
 

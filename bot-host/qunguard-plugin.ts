@@ -20,9 +20,9 @@
  */
 import type { WechatyPlugin } from 'wechaty'
 import type { WechatyInterface } from 'wechaty/impls'
-import { MemoryBotRegistry } from '../functions/adapters/memory/memory-bot-registry.ts'
 import { SpillingQueue } from '../functions/adapters/local/spilling-queue.ts'
 import { MemoryApprovalStore } from '../functions/adapters/memory/memory-approval-store.ts'
+import { MemoryBotRegistry } from '../functions/adapters/memory/memory-bot-registry.ts'
 import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import { MemoryFactsStore } from '../functions/adapters/memory/memory-facts-store.ts'
 import { type Config, parseConfig, queueSettings, resolveRoomConfig } from '../functions/domain/config.ts'
@@ -55,7 +55,7 @@ export interface AccountsConfig {
   readonly heartbeatSeconds?: number | undefined
   /** An account that has not carried an action out within this is failed over. @default 30 s */
   readonly actionTimeoutMs?: number | undefined
-  /** What each account's puppet can do, by WeChat id or for all (`*`), when known. */
+  /** What each account's puppet can do, by WeChat id, by the bot's name (`WechatyBuilder.build({ name })`) or for all (`*`), when known. */
   readonly can?: Readonly<Record<string, BotCapabilities>> | undefined
   /** Where this process runs (shown to owners when an account stops). @default none */
   readonly host?: string | undefined
@@ -260,7 +260,7 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     })
     bot.on('logout', (user) => router.setAside(user.id))
     if (accounts) {
-      const can = (id: string) => accounts.can?.[id] ?? accounts.can?.['*']
+      const can = (id: string) => accounts.can?.[id] ?? accounts.can?.[bot.name()] ?? accounts.can?.['*']
       const beat = Heartbeat({
         registry,
         intervalSeconds: heartbeatSeconds,

@@ -282,6 +282,37 @@ export const ConfigSchema = z.strictObject({
     .default({ timeoutMs: 30_000 }),
   /** A learned policy (qunguard learn) whose rules run next to the keyword rules, under supervision. */
   policy: z.string().min(1).optional(),
+  /**
+   * Several WeChat accounts guarding the same groups from this process (docs/accounts.md). Absent:
+   * one account, on the puppet `--puppet` or $WECHATY_PUPPET names.
+   */
+  accounts: z
+    .strictObject({
+      /** How often each account says it is alive; three missed beats and its work moves to another. */
+      heartbeatSeconds: z.number().int().min(1).max(3600).default(30),
+      /** An account that has not carried an action out within this is failed over. */
+      actionTimeoutSeconds: z.number().int().min(1).max(600).default(30),
+      list: z
+        .array(
+          z.strictObject({
+            /** The account's name in the log and its login file (letters, digits, - and _). */
+            name: z.string().regex(/^[\w-]{1,40}$/, 'letters, digits, - and _ only (at most 40)'),
+            /** Puppet package. @default --puppet, $WECHATY_PUPPET or wechaty-puppet-wechat4u */
+            puppet: z.string().min(1).optional(),
+            /** The environment variable holding the puppet's token, if it needs one (the token is never written here). */
+            tokenEnv: z
+              .string()
+              .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
+              .optional(),
+            /** What this account's puppet can do in WeChat, when known (removals go first to one that can). */
+            can: z.strictObject({ remove: z.boolean(), recall: z.boolean(), invite: z.boolean() }).optional(),
+          }),
+        )
+        .min(1)
+        .max(20)
+        .refine((l) => new Set(l.map((a) => a.name)).size === l.length, 'each account needs its own name'),
+    })
+    .optional(),
   supervision: SupervisionSchema.default(SupervisionSchema.parse({})),
 })
 export type Config = z.infer<typeof ConfigSchema>

@@ -71,7 +71,7 @@ export async function failureNotices(
   return [...byOwner].map(([to, g]) => ({
     to,
     text: [
-      `[qunguard] 守卫账号 ${dead.bot}${dead.record.host ? `（${dead.record.host}）` : ''} 已失联：连续 ${dead.missed} 次心跳没有收到，最后一次在 ${since}。`,
+      `[qunguard] 守卫账号${dead.record.name ? `「${dead.record.name}」` : ` ${dead.bot}`}${dead.record.host ? `（${dead.record.host}）` : ''} 已失联：连续 ${dead.missed} 次心跳没有收到，最后一次在 ${since}。`,
       ...(g.covered.length ? [`${g.covered.join('、')} 由其他守卫账号接手。`] : []),
       ...(g.alone.length ? [`${g.alone.join('、')} 现在没有守卫：请检查这个账号是否掉线，或让另一个守卫账号加入这些群。`] : []),
     ].join('\n'),

@@ -14,6 +14,8 @@ export interface BotRecord {
   readonly lastBeat: string
   /** Rooms the bot is a member of. */
   readonly rooms: readonly string[]
+  /** The account's WeChat name: what owners are told it is called. */
+  readonly name?: string | undefined
   /** Where it runs (task id, host name), for people. */
   readonly host?: string | undefined
   /** What its puppet can do in WeChat (remove members, recall others' messages, invite); unknown: not said. */

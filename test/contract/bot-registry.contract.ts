@@ -17,11 +17,11 @@ export function botRegistryContract(name: string, make: () => Promise<BotRegistr
     it('keeps the latest heartbeat of each bot, with what its puppet can do', async () => {
       const can = { remove: false, recall: false, invite: false }
       await registry.beat({ bot: 'wxid_b', lastBeat: '2026-03-01T12:00:00.000Z', rooms: ['r1'] })
-      await registry.beat({ bot: 'wxid_a', lastBeat: '2026-03-01T12:00:00.000Z', rooms: [], host: 'task-1', can })
+      await registry.beat({ bot: 'wxid_a', lastBeat: '2026-03-01T12:00:00.000Z', rooms: [], host: 'task-1', can, name: '守卫甲' })
       await registry.beat({ bot: 'wxid_b', lastBeat: '2026-03-01T12:01:00.000Z', rooms: ['r1', 'r2'] })
       const bots = (await registry.list()).sort((x, y) => x.bot.localeCompare(y.bot))
       expect(bots).toEqual([
-        { bot: 'wxid_a', lastBeat: '2026-03-01T12:00:00.000Z', rooms: [], host: 'task-1', can },
+        { bot: 'wxid_a', lastBeat: '2026-03-01T12:00:00.000Z', rooms: [], host: 'task-1', can, name: '守卫甲' },
         { bot: 'wxid_b', lastBeat: '2026-03-01T12:01:00.000Z', rooms: ['r1', 'r2'], host: undefined },
       ])
     })

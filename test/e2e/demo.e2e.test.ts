@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runDemo } from '../../bin/commands/demo.ts'
+import { runDemo, runFailoverDemo } from '../../bin/commands/demo.ts'
 
 describe('qunguard demo', () => {
   it('narrates in Chinese, naming the group and members by name', async () => {
@@ -20,4 +20,15 @@ describe('qunguard demo', () => {
     expect(log[0].reason).toContain('本群禁止广告和引流')
     expect(log[0].reason).toMatch(/→ 警告$/)
   })
+
+  it('--failover: the second account takes over mid-flood, the owner is told once by name, nothing is lost or done twice', async () => {
+    const lines: string[] = []
+    await runFailoverDemo((l) => lines.push(l))
+    const after = lines.slice(lines.findIndex((l) => l.includes('守卫甲 掉线了')))
+    expect(after.some((l) => l.includes('守卫乙 把 代购阿珍 移出了群聊'))).toBe(true)
+    expect(after.some((l) => l.includes('守卫甲 把'))).toBe(false)
+    expect(lines.filter((l) => l.includes('私信 王姐') && l.includes('守卫账号「守卫甲」 已失联'))).toHaveLength(1)
+    expect(lines.at(-1)).toMatch(/^\n?结果：12 个处理决定，12 个各执行了一次.*没有遗漏，没有重复。$/)
+    for (const line of lines) expect(line).not.toMatch(/wxid_|@chatroom/)
+  }, 30_000)
 })

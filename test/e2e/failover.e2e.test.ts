@@ -4,8 +4,9 @@
  * carried out by the other within three beats, none twice; restarted, it takes its share again
  * without repeating anything; the owners are told once that it stopped.
  */
-import YAML from 'yaml'
+
 import { afterEach, describe, expect, it } from 'vitest'
+import YAML from 'yaml'
 import { MockFleet } from '../../bot-host/mock-fleet.ts'
 import { QunGuard, type QunGuardPlugin } from '../../bot-host/qunguard-plugin.ts'
 import { SqliteBotRegistry } from '../../functions/adapters/local/sqlite-bot-registry.ts'
@@ -76,7 +77,7 @@ describe('two accounts in the same groups (embedded, wechaty-puppet-mock)', () =
     await fleet.say(mum, room, '周六公园见')
     await fleet.say(marketer, room, '加微信 领红包')
     await plugin.idle()
-    expect(plugin.accounts.sort()).toEqual(['wxid_guard_a', 'wxid_guard_b'])
+    expect([...plugin.accounts].sort()).toEqual(['wxid_guard_a', 'wxid_guard_b'])
     expect(await store.listDecisions({ room: room.id })).toHaveLength(1)
     expect(fleet.said(room)).toHaveLength(1)
     // The other account's warning is not judged as a member's message.
@@ -131,7 +132,7 @@ describe('two accounts in the same groups (embedded, wechaty-puppet-mock)', () =
     const told = fleet.records().filter((r) => r.where === 'dm:wxid_owner' && r.text.includes('已失联'))
     expect(told).toHaveLength(1)
     expect(told[0]?.by).toBe('wxid_guard_b')
-    expect(notices.some((n) => n.includes('wxid_guard_a'))).toBe(true)
+    expect(notices.some((n) => n.includes('守卫账号「守卫甲」'))).toBe(true)
     // Restarted: it beats again, and takes actions again without repeating the old ones.
     const before = fleet.records().length
     await fleet.restart(0)

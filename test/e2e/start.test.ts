@@ -10,6 +10,7 @@ import { runEmbedded } from '../../bot-host/embedded.ts'
 import { MediaStage } from '../../bot-host/media-stage.ts'
 import type { LocalVision } from '../../functions/adapters/local/local-vision.ts'
 import { SharpImageGate } from '../../functions/adapters/local/sharp-image-gate.ts'
+import { SqliteBotRegistry } from '../../functions/adapters/local/sqlite-bot-registry.ts'
 import type { MessageEvent } from '../../functions/domain/events.ts'
 import type { PictureInspector, PictureReport } from '../../functions/domain/vision/inspector.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
@@ -70,6 +71,44 @@ describe('start', () => {
     await vi.waitFor(() => expect(lines).toContain('pictures: ocr'))
     stop.abort()
     await running
+  })
+
+  it('runs several accounts (config `accounts`): each logs in, beats, and one logging out leaves the others guarding', async () => {
+    const d = tempDir('qunguard-accounts-')
+    const config = path.join(d, 'qunguard.yaml')
+    const store = path.join(d, 'g.db')
+    fs.writeFileSync(
+      config,
+      `store: ${store}\nvision: { enabled: false }\naccounts:\n  heartbeatSeconds: 5\n  list:\n    - { name: jia }\n    - { name: yi, can: { remove: false, recall: true, invite: false } }\n`,
+    )
+    const mockers = { jia: new mock.Mocker(), yi: new mock.Mocker() }
+    const lines: string[] = []
+    const stop = new AbortController()
+    const running = runEmbedded({
+      configPath: config,
+      cwd: d,
+      puppet: 'wechaty-puppet-mock',
+      puppetOptionsFor: (name) => ({ mocker: mockers[name as keyof typeof mockers] }),
+      log: (line) => lines.push(line),
+      signal: stop.signal,
+    })
+    await vi.waitFor(() => expect(mockers.yi.puppet).toBeDefined(), { timeout: 5000 })
+    const selves = { jia: mockers.jia.createContact({ name: '守卫甲' }), yi: mockers.yi.createContact({ name: '守卫乙' }) }
+    mockers.jia.login(selves.jia)
+    mockers.yi.login(selves.yi)
+    await vi.waitFor(() => expect(lines.filter((l) => l.includes('logged in as'))).toHaveLength(2))
+    expect(lines.some((l) => l.startsWith('[jia] logged in as 守卫甲'))).toBe(true)
+    expect(lines.some((l) => l.startsWith('[yi] logged in as 守卫乙'))).toBe(true)
+    await mockers.jia.puppet.logout()
+    await vi.waitFor(() => expect(lines.some((l) => l.startsWith('[jia] the other accounts carry on'))).toBe(true))
+    expect(lines.some((l) => l.startsWith('stopping'))).toBe(false)
+    stop.abort()
+    await running
+    const registry = SqliteBotRegistry.open(store)
+    const beats = await registry.list()
+    await registry.close()
+    expect(beats.map((b) => b.bot).sort()).toEqual([selves.jia.id, selves.yi.id].sort())
+    expect(beats.find((b) => b.bot === selves.yi.id)?.can).toEqual({ remove: false, recall: true, invite: false })
   })
 
   it('holds a picture check until the models have loaded, then checks it', async () => {

@@ -58,6 +58,7 @@ export class DynamoDbBotRegistry implements BotRegistry {
       lastBeat: String(i.lastBeat),
       rooms: Array.isArray(i.rooms) ? i.rooms.map(String) : [],
       host: typeof i.host === 'string' ? i.host : undefined,
+      ...(typeof i.name === 'string' ? { name: i.name } : {}),
       ...(i.can && typeof i.can === 'object' ? { can: i.can as BotRecord['can'] } : {}),
       ...(typeof i.failureToldAt === 'string' ? { failureToldAt: i.failureToldAt } : {}),
     }))
