@@ -7,6 +7,8 @@
  * dies mid-action leaves it for the next poll; what keeps failing ends in the queue's DLQ.
  * With several bot accounts on one action queue, each carries out only actions for rooms it is
  * in and gives the others back at once, so a room's actions go to whichever live bot is in it.
+ * A bot that is not logged in takes no actions; one that drops out while acting gives the action
+ * back unfinished, and (with `routing`) the others take it once the registry counts it dead.
  *
  * @example
  *   const relay = QunGuardRelay({ events, actions })
@@ -96,6 +98,11 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
     loop = (async function pollActions() {
       while (running) {
         try {
+          // Not logged in (stopped, dropped, not yet scanned): it takes no actions, so none waits on it.
+          if (!bot.isLoggedIn) {
+            await new Promise((r) => setTimeout(r, config.giveBackPauseMs ?? 2000))
+            continue
+          }
           let gaveBack = 0
           const received = await config.actions.receive({ max: 10, waitSeconds: config.waitSeconds ?? 10 })
           const routing = config.routing
@@ -119,6 +126,12 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
               continue
             }
             const outcome = await executor.execute(m.body)
+            // It dropped out while acting: not done, so given back for the next live bot (never acknowledged unfinished).
+            if (outcome.status === 'failed' && !bot.isLoggedIn) {
+              await config.actions.release(m)
+              gaveBack++
+              continue
+            }
             config.onAction?.(m.body, outcome)
             await config.actions.ack(m)
           }

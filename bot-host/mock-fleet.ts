@@ -38,12 +38,14 @@ export class MockFleet {
   static async start(o: {
     readonly accounts: readonly FleetAccount[]
     readonly plugins?: readonly Parameters<WechatyInterface['use']>[0][]
+    /** Plugins of one account only (a bot host each, on AWS). */
+    readonly pluginsFor?: (account: number) => readonly Parameters<WechatyInterface['use']>[0][]
   }): Promise<MockFleet> {
     const worlds: MockWorld[] = []
     for (const [i, a] of o.accounts.entries())
       worlds.push(
         await MockWorld.start({
-          plugins: o.plugins,
+          plugins: [...(o.plugins ?? []), ...(o.pluginsFor?.(i) ?? [])],
           botName: a.name,
           botId: a.id ?? `wxid_guard_${i + 1}`,
           removeUnsupported: a.removeUnsupported,
