@@ -7,6 +7,9 @@
  *   sagemaker=false          no SageMaker retraining path or endpoint: the in-process classifier only
  *   botHost=false            no Fargate bot host (run bot hosts elsewhere against the same queues)
  *   puppet=<package>         the bot host's Wechaty puppet (default wechaty-puppet-wechat4u)
+ *   botAccounts=<accounts>   the WeChat accounts, a Fargate service each: names (jia,yi) or JSON
+ *                            ([{"name":"jia"},{"name":"yi","desiredCount":0,"canRemove":false}]);
+ *                            default one account, main (docs/accounts.md)
  *   mediaRetentionDays=<n>   days pictures are kept (default 30)
  *   approvalBacklog=<n>      open approval requests that raise the alarm (default 50)
  *   vision=local|aws         how pictures are read: the embedded models in a container image
@@ -20,6 +23,7 @@ import fs from 'node:fs'
 import { App, Validations } from 'aws-cdk-lib'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { loadConfigFile } from '../functions/adapters/local/config-file.ts'
+import { parseBotAccounts } from '../lib/bot-host-service.ts'
 import { StatefulStack } from '../lib/stateful-stack.ts'
 import { StatelessStack } from '../lib/stateless-stack.ts'
 
@@ -48,6 +52,7 @@ export function buildApp(app = new App()): { app: App; stateful: StatefulStack; 
     guardConfig: configFile ? fs.readFileSync(configFile, 'utf8') : undefined,
     guardConfigSource: configFile,
     consoleAs: app.node.tryGetContext('consoleAs') as string | undefined,
+    botAccounts: parseBotAccounts(app.node.tryGetContext('botAccounts')),
   })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
   return { app, stateful, stateless }

@@ -56,7 +56,10 @@ export async function runCloudBotHost(log: (line: string) => void = (l) => conso
     intervalSeconds: heartbeatSeconds,
     // What this account's puppet can do, as the deployment says (CAN_REMOVE, CAN_RECALL, CAN_INVITE).
     can: { remove: canRemove, recall: process.env.CAN_RECALL === 'true', invite: process.env.CAN_INVITE === 'true' },
-    host: process.env.ECS_CONTAINER_METADATA_URI_V4?.split('/').pop() ?? os.hostname(),
+    // Which account's service and task (owners are told it when the account stops beating).
+    host: [process.env.BOT_ACCOUNT, process.env.ECS_CONTAINER_METADATA_URI_V4?.split('/').pop() ?? os.hostname()]
+      .filter(Boolean)
+      .join(' / '),
     onError: (e) => log(`[qunguard heartbeat] ${e.message}`),
   })
   dropEmptyMemoryCard('qunguard-cloud')

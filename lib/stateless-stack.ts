@@ -35,7 +35,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager'
 import type { Queue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { POLICY_KEY } from '../functions/domain/stored-policy.ts'
-import { BotHostService } from './bot-host-service.ts'
+import { type BotAccount, BotHostService, DEFAULT_ACCOUNT } from './bot-host-service.ts'
 import { GuardConfig } from './guard-config.ts'
 import { GuardFunction, METRIC_NAMESPACE } from './guard-function.ts'
 import { acknowledgeWildcards, renderedArn } from './nag.ts'
@@ -78,6 +78,8 @@ export interface StatelessStackProps extends StackProps {
   readonly botHost?: boolean
   /** The bot host's Wechaty puppet. @default wechaty-puppet-wechat4u */
   readonly puppet?: string
+  /** The WeChat accounts, a Fargate service each (`-c botAccounts=…`, see parseBotAccounts). @default one, `main` */
+  readonly botAccounts?: readonly BotAccount[] | undefined
   /** Open approval requests above this raise the backlog alarm. @default 50 */
   readonly approvalBacklogThreshold?: number
   /** Seconds between bot heartbeats. @default 60 */
@@ -344,9 +346,14 @@ export class StatelessStack extends Stack {
         actionsQueue: data.actionsQueue,
         puppet: props.puppet,
         heartbeatSeconds,
+        accounts: props.botAccounts,
       })
-      new CfnOutput(this, 'BotHostLogGroup', { value: this.botHost.logGroup.logGroupName, description: 'The login QR code appears here.' })
-      new CfnOutput(this, 'PuppetTokenSecret', { value: this.botHost.puppetToken.secretName })
+      new CfnOutput(this, 'BotHostLogGroup', { value: this.botHost.logGroup.logGroupName, description: 'The login QR codes appear here.' })
+      for (const a of this.botHost.accounts)
+        new CfnOutput(this, a.name === DEFAULT_ACCOUNT ? 'PuppetTokenSecret' : `PuppetTokenSecret-${a.name}`, {
+          value: a.puppetToken.secretName,
+          description: `Account ${a.name}'s puppet token`,
+        })
     }
     if (retraining) new CfnOutput(this, 'ClassifierEndpoint', { value: retraining.endpointName })
 

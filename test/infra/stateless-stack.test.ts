@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import YAML from 'yaml'
 import { buildApp } from '../../bin/app.ts'
 import { ConfigError } from '../../functions/domain/config.ts'
+import { parseBotAccounts } from '../../lib/bot-host-service.ts'
 import { StatefulStack } from '../../lib/stateful-stack.ts'
 import { StatelessStack, type StatelessStackProps } from '../../lib/stateless-stack.ts'
 import { cdkApp } from '../helpers/cdk-app.ts'
@@ -178,6 +179,31 @@ describe('StatelessStack', () => {
       DeploymentConfiguration: Match.objectLike({ MaximumPercent: 100, MinimumHealthyPercent: 0 }),
     })
     template.resourceCountIs('AWS::SecretsManager::Secret', 1)
+  })
+
+  it('runs one Fargate service per WeChat account (botAccounts), each with its own token, at most one task', () => {
+    const { template: t } = build({
+      sagemaker: false,
+      botAccounts: parseBotAccounts('[{"name":"jia"},{"name":"yi","desiredCount":0,"canRemove":false,"canRecall":true}]'),
+    })
+    const services = Object.values(t.findResources('AWS::ECS::Service')).map((r) => r.Properties.DesiredCount)
+    expect(services.sort()).toEqual([0, 1])
+    t.resourceCountIs('AWS::SecretsManager::Secret', 2)
+    const envs = Object.values(t.findResources('AWS::ECS::TaskDefinition')).map((r) =>
+      Object.fromEntries(
+        (r.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]),
+      ),
+    )
+    expect(envs.map((e) => [e.BOT_ACCOUNT, e.CAN_REMOVE, e.CAN_RECALL]).sort()).toEqual([
+      ['jia', 'true', 'false'],
+      ['yi', 'false', 'true'],
+    ])
+    expect(parseBotAccounts('jia, yi').map((a) => a.name)).toEqual(['jia', 'yi'])
+    expect(parseBotAccounts(undefined)).toEqual([{ name: 'main' }])
+    expect(() => parseBotAccounts('[{"name":"jia","desiredCount":2}]')).toThrow(/0 or 1.*log each other out/)
+    expect(() => parseBotAccounts('jia,jia')).toThrow(/used twice/)
+    expect(() => parseBotAccounts('[{"name":"j a"}]')).toThrow(/letters, digits and -/)
+    expect(() => parseBotAccounts('[{"name":"jia","token":"x"}]')).toThrow(/unknown field token/)
   })
 
   it('retrains on a schedule through SageMaker and points moderate at the endpoint', () => {
