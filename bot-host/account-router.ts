@@ -40,6 +40,11 @@ export interface AccountRouterOptions {
   readonly now?: () => Date
   /** Told when an action moves to another account (for the log). */
   readonly onFailover?: (line: string) => void
+  /**
+   * The private note for the group's owner when no live account is in the group: what was decided
+   * and what to do by hand (sent from any live account). @default none: the action is only recorded failed
+   */
+  readonly stranded?: ((request: ActionRequest) => Promise<ActionRequest | undefined>) | undefined
 }
 
 export class AccountRouter implements ActionExecutor {
@@ -78,8 +83,7 @@ export class AccountRouter implements ActionExecutor {
     for (;;) {
       const chosen = await this.choose(request)
       if (!chosen) {
-        if (Date.now() >= deadline)
-          return { status: 'failed', detail: `no live guard account in room ${request.decision.room} (waited for one)` }
+        if (Date.now() >= deadline) return this.strand(request)
         await new Promise((r) => setTimeout(r, pollMs))
         continue
       }
@@ -92,6 +96,16 @@ export class AccountRouter implements ActionExecutor {
         `account ${chosen.id} failed on a ${request.decision.action} in ${request.decision.room}; another live account takes it`,
       )
     }
+  }
+
+  /** No live account in the room: the owner is told what to do by hand, through any live account. */
+  private async strand(request: ActionRequest): Promise<ActionOutcome> {
+    const failed: ActionOutcome = { status: 'failed', detail: `no live guard account in room ${request.decision.room} (waited for one)` }
+    const note = request.decision.room === 'private' ? undefined : await this.o.stranded?.(request)
+    if (!note) return failed
+    const by = await this.choose(note)
+    const told = by ? await this.attempt(by, note) : undefined
+    return told?.status === 'done' ? { status: 'fallback', detail: `${failed.detail}; the owner was told what to do by hand` } : failed
   }
 
   /** The account's outcome, or undefined when the account itself failed (the action is still to do). */

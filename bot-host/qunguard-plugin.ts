@@ -29,9 +29,10 @@ import { type Config, parseConfig, queueSettings, resolveRoomConfig } from '../f
 import type { GroupEvent } from '../functions/domain/events.ts'
 import type { Guard, HandleResult } from '../functions/domain/guard.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
+import { groupName, memberName } from '../functions/domain/owner-words.ts'
 import type { MessageFeatures } from '../functions/domain/policy.ts'
 import { maskEvent, maskPii } from '../functions/domain/privacy.ts'
-import { checkBots } from '../functions/domain/registry.ts'
+import { checkBots, strandedActionText } from '../functions/domain/registry.ts'
 import { GuardSession, privateNote } from '../functions/domain/session.ts'
 import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
 import type { Supervisor } from '../functions/domain/supervision/supervisor.ts'
@@ -159,6 +160,21 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     actionTimeoutMs: accounts?.actionTimeoutMs,
     now,
     onFailover: (line) => onNotice(line),
+    // Nobody live in the group: its owner is told what the guard decided, by name, to do by hand.
+    stranded: async (request) => {
+      const to = request.ownerId
+      if (!to) return undefined
+      const { room, target, action, reason } = request.decision
+      const [record, member] = await Promise.all([options.store.getRoom(room), options.store.getMember(room, target)])
+      const text = strandedActionText({
+        topic: groupName(record?.topic, room),
+        member: memberName(member?.name, target),
+        action,
+        reason,
+        warning: action === 'warn' ? request.text : undefined,
+      })
+      return privateNote(to, text)
+    },
   })
   const executors: WechatyActionExecutor[] = []
   const beats: Heartbeat[] = []

@@ -7,6 +7,7 @@
  *   const bot = botForRoom('r1@chatroom', live) // failover to any live bot in that room
  */
 import type { BotCapabilities, BotRecord, BotRegistry } from '../ports/bot-registry.port.ts'
+import { stepName } from './owner-words.ts'
 
 /** A bot is dead after this many missed heartbeats. */
 export const MISSED_BEATS_DEAD = 3
@@ -76,6 +77,25 @@ export async function failureNotices(
       ...(g.alone.length ? [`${g.alone.join('、')} 现在没有守卫：请检查这个账号是否掉线，或让另一个守卫账号加入这些群。`] : []),
     ].join('\n'),
   }))
+}
+
+/**
+ * What an owner is told when an action in their group cannot be carried out because no live guard
+ * account is in it: what the guard decided, about whom, and what to do by hand.
+ */
+export function strandedActionText(o: {
+  readonly topic: string
+  readonly member: string
+  readonly action: string
+  readonly reason: string
+  readonly warning?: string | undefined
+}): string {
+  const what = o.action === 'warn' && o.warning ? `在群里提醒：${o.warning}` : `对 ${o.member} ${stepName(o.action)}`
+  return [
+    `[qunguard] 「${o.topic}」里现在没有在线的守卫账号，这一步没能执行：${what}`,
+    ...(o.reason ? [`原因：${o.reason}`] : []),
+    '请手动处理，并检查守卫账号是否掉线，或让另一个守卫账号加入这个群。',
+  ].join('\n')
 }
 
 /** A note to one owner that a bot account stopped beating; `key` is the same for every retelling of it. */

@@ -104,4 +104,33 @@ describe('AccountRouter', () => {
     await r.execute(request())
     expect(log).toEqual(['b', 'a'])
   })
+
+  it('tells the owner what to do by hand when no live account is in the group', async () => {
+    const sent: ActionRequest[] = []
+    const b: RoutedAccount = {
+      id: 'b',
+      alive: () => true,
+      executor: {
+        execute: async (r) => {
+          sent.push(r)
+          return { status: 'done', detail: 'said' }
+        },
+      },
+    }
+    const registry = new MemoryBotRegistry()
+    await registry.beat({ bot: 'b', lastBeat: new Date().toISOString(), rooms: ['r1'] })
+    const r = new AccountRouter({
+      registry,
+      heartbeatSeconds: 1,
+      waitMs: 100,
+      pollMs: 20,
+      stranded: async (req) => ({ ...req, decision: { ...req.decision, room: 'private', action: 'alert-owner' }, text: '请手动处理' }),
+    })
+    r.add(b)
+    r.add({ id: 'c', alive: () => false, executor: b.executor })
+    const outcome = await r.execute({ ...request(), decision: { ...request().decision, room: 'r9' }, ownerId: 'wxid_owner' })
+    expect(outcome.status).toBe('fallback')
+    expect(outcome.detail).toContain('the owner was told')
+    expect(sent.map((s) => [s.decision.room, s.text])).toEqual([['private', '请手动处理']])
+  })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assessBots, botForAction } from '../../functions/domain/registry.ts'
+import { assessBots, botForAction, strandedActionText } from '../../functions/domain/registry.ts'
 import type { BotRecord } from '../../functions/ports/bot-registry.port.ts'
 
 const now = new Date('2026-03-01T12:00:00Z')
@@ -29,5 +29,17 @@ describe('which live bot carries an action out', () => {
     expect(botForAction(act('warn', { room: 'r9' }), live(bots))).toBeUndefined()
     expect(botForAction(act('alert-owner', { room: 'private' }), live(bots))).toBeDefined()
     expect(botForAction(act('remove'), live([rec('wxid_dead', { can: all, lastBeat: '2026-03-01T11:50:00Z' })]))).toBeUndefined()
+  })
+})
+
+describe('strandedActionText', () => {
+  it('names the group and member and says what to do by hand', () => {
+    const text = strandedActionText({ topic: '亲子群', member: '小王', action: 'remove', reason: '本群禁止广告' })
+    expect(text).toContain('「亲子群」里现在没有在线的守卫账号')
+    expect(text).toContain('对 小王 移出群聊')
+    expect(text).toContain('请手动处理')
+    expect(strandedActionText({ topic: '亲子群', member: '小王', action: 'warn', reason: '', warning: '@小王 本群禁止广告' })).toContain(
+      '在群里提醒：@小王 本群禁止广告',
+    )
   })
 })
