@@ -57,6 +57,19 @@ describe('SqsMessageQueue (fauxqs)', () => {
     expect(await queue.receive()).toEqual([])
   })
 
+  it('carries any text a WeChat message holds: emoji, characters beyond U+FFFF, U+FFFF', async () => {
+    const { queue } = await fifoWithDlq()
+    const texts = ['好的👌', '𠀀 and \\👌 \\u0041', 'odd \uffff end', '\u0007 bell']
+    await queue.sendMany(texts.map((text, i) => ({ group: 'room-e', dedupeId: `t${i}`, body: { n: i, text } as never })))
+    const got: string[] = []
+    for (let tries = 0; tries < 10 && got.length < texts.length; tries++)
+      for (const m of await queue.receive({ max: 10 })) {
+        got.push((m.body as unknown as { text: string }).text)
+        await queue.ack(m)
+      }
+    expect(got).toEqual(texts)
+  })
+
   it('sends many at once, ten to a request, in order, dropping repeats', async () => {
     const { queue } = await fifoWithDlq()
     const requests = Array.from({ length: 23 }, (_, i) => ({ group: 'room-a', dedupeId: `m${i}`, body: { n: i } }))

@@ -101,7 +101,12 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
   }
 
   private body(request: SendRequest<T>): string {
-    const body = JSON.stringify(request.body)
+    // SQS refuses U+FFFE/U+FFFF in a body, and some SQS implementations (fauxqs) emoji and other
+    // characters beyond U+FFFF too: those go as JSON \u escapes, which JSON.parse reads back the same.
+    const body = JSON.stringify(request.body).replace(
+      /[\uD800-\uDFFF\uFFFE\uFFFF]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    )
     const bytes = Buffer.byteLength(body)
     if (bytes > SQS_MAX_BYTES)
       throw new QueueError(`message ${request.dedupeId} is ${bytes} bytes; SQS takes at most ${SQS_MAX_BYTES} (send media through S3)`)
