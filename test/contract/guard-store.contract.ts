@@ -101,6 +101,15 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       expect(await store.getMember('r1', 'wxid_member')).toMatchObject({ via: 'snapshot', name: '小王', joinedAt: undefined })
     })
 
+    it('stores a snapshot of a group of 500 members (more than a DynamoDB transaction holds), once', async () => {
+      const members = Array.from({ length: 500 }, (_, i) => `wxid_m${i}`)
+      const snap = roomSnapshot({ members, names: Object.fromEntries(members.map((m, i) => [m, `成员${i}`])) })
+      expect((await store.commit({ event: snap, room: snap })).stored).toBe(true)
+      expect((await store.commit({ event: snap, room: snap })).stored).toBe(false)
+      expect(await store.getMember('r1', 'wxid_m499')).toMatchObject({ via: 'snapshot', name: '成员499' })
+      expect((await store.findMembers('r1', '成员37'))[0]?.member).toBe('wxid_m37')
+    })
+
     it('keeps every account that logged in, the latest first (several accounts guard the same groups)', async () => {
       await store.commit({ event: { ...account('wxid_bot_a'), id: 'account-a-1' }, self: 'wxid_bot_a' })
       await store.commit({ event: { ...account('wxid_bot_b'), id: 'account-b-1' }, self: 'wxid_bot_b' })

@@ -72,6 +72,8 @@ export interface DynamoDbGuardStoreOptions {
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 /** Events that write at most this many items and no decision or offence are written without a transaction. */
 const PLAIN_WRITES_MAX = 10
+/** A room snapshot's member records written in parallel, this many at a time. */
+const SNAPSHOT_WRITES_AT_ONCE = 16
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 const offenceKey = (room: string, member: string, mode: string) => `OFFENCES#${room}#${member}#${mode}`
@@ -115,6 +117,9 @@ export class DynamoDbGuardStore implements GuardStore {
     // Ids are reserved only for an event not stored yet (a redelivery would waste them).
     if (decisions.length && (await this.hasEvent(event.id))) return { stored: false, decisionIds: [] }
     const ids = decisions.length ? await this.reserveIds(decisions.length) : []
+    // A snapshot's members: records written whole, outside the event's write (a group has up to
+    // hundreds of members; a transaction takes at most 100 items).
+    const listed: NonNullable<TxItem['Update']>[] = []
     const items: TxItem[] = [
       {
         Put: {
@@ -157,17 +162,15 @@ export class DynamoDbGuardStore implements GuardStore {
         },
       })
       for (const member of r.members) {
-        items.push({
-          Update: {
-            TableName: this.table,
-            Key: { pk: `ROOM#${r.room}`, sk: `MEMBER#${member}` },
-            // Listed in a snapshot: present now, whatever an earlier leave said.
-            UpdateExpression: r.names[member]
-              ? 'SET via = if_not_exists(via, :snap), #name = :name REMOVE leftAt, remover'
-              : 'SET via = if_not_exists(via, :snap) REMOVE leftAt, remover',
-            ...(r.names[member] ? { ExpressionAttributeNames: { '#name': 'name' } } : {}),
-            ExpressionAttributeValues: { ':snap': 'snapshot', ...(r.names[member] ? { ':name': r.names[member] } : {}) },
-          },
+        listed.push({
+          TableName: this.table,
+          Key: { pk: `ROOM#${r.room}`, sk: `MEMBER#${member}` },
+          // Listed in a snapshot: present now, whatever an earlier leave said.
+          UpdateExpression: r.names[member]
+            ? 'SET via = if_not_exists(via, :snap), #name = :name REMOVE leftAt, remover'
+            : 'SET via = if_not_exists(via, :snap) REMOVE leftAt, remover',
+          ...(r.names[member] ? { ExpressionAttributeNames: { '#name': 'name' } } : {}),
+          ExpressionAttributeValues: { ':snap': 'snapshot', ...(r.names[member] ? { ':name': r.names[member] } : {}) },
         })
       }
     }
@@ -216,6 +219,17 @@ export class DynamoDbGuardStore implements GuardStore {
     for (const [i, d] of decisions.entries()) items.push(...this.decisionPuts(d, ids[i] ?? 0, event.ts))
     if (items.length > 100)
       throw new StoreError(`commit of event ${event.id} has ${items.length} writes; DynamoDB transactions take at most 100`)
+    // The snapshot's members first, as plain writes (the same values again on a retry); a repeat
+    // of a stored event is turned away before anything is written.
+    if (listed.length) {
+      if (await this.get(`EVENT#${event.id}`, 'EVENT', false)) return { stored: false, decisionIds: [] }
+      for (let i = 0; i < listed.length; i += SNAPSHOT_WRITES_AT_ONCE)
+        await Promise.all(
+          listed
+            .slice(i, i + SNAPSHOT_WRITES_AT_ONCE)
+            .map((u) => this.call('write a snapshot member', () => this.doc.send(new UpdateCommand(u)))),
+        )
+    }
     // Most messages write the event alone: a conditional put costs half what a transaction does.
     // With no decision or offence, what else an event writes are records written whole (a
     // member, a room, the account): those go first as plain writes, then the event under its
