@@ -10,6 +10,7 @@ import { chooseConfig } from '../../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { localVision } from '../../functions/adapters/local/local-vision.ts'
 import { SilkVoiceDecoder } from '../../functions/adapters/local/silk-voice.ts'
+import { SqliteBotRegistry } from '../../functions/adapters/local/sqlite-bot-registry.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { isStoreLocked } from '../../functions/adapters/local/store-lock.ts'
 import { type Config, formatIssue, groupKey, groupKeyWarnings } from '../../functions/domain/config.ts'
@@ -92,6 +93,29 @@ export async function doctor(options: DoctorOptions): Promise<Check[]> {
         fix: 'set `store:` in the config to a writable path',
       })
     }
+  }
+
+  if (config?.accounts) {
+    // Several accounts: each one's puppet token must be in its environment variable; the registry says who beat last.
+    const missing = config.accounts.list.filter((a) => a.tokenEnv && !process.env[a.tokenEnv])
+    let beats = ''
+    try {
+      const file = path.resolve(config.store)
+      if (fs.existsSync(file)) {
+        const registry = SqliteBotRegistry.open(file)
+        const records = await registry.list()
+        await registry.close()
+        beats = records.length ? `; last beats: ${records.map((r) => `${r.name ?? r.bot} ${r.lastBeat}`).join(', ')}` : ''
+      }
+    } catch {
+      beats = ''
+    }
+    checks.push({
+      name: 'accounts',
+      ok: missing.length === 0,
+      detail: `${config.accounts.list.map((a) => `${a.name} (${a.puppet ?? 'the default puppet'})`).join(', ')}; heartbeat every ${config.accounts.heartbeatSeconds} s${missing.length ? `; not set: ${missing.map((a) => `${a.tokenEnv} (${a.name})`).join(', ')}` : ''}${beats}`,
+      fix: missing.length ? `export ${missing.map((a) => `${a.tokenEnv}=<token>`).join(' ')} before \`qunguard start\`` : undefined,
+    })
   }
 
   if (config?.policy) {

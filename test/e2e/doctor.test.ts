@@ -84,4 +84,20 @@ describe('runEmbedded', () => {
     const d = dir()
     await expect(runEmbedded({ cwd: d, puppet: 'wechaty-puppet-does-not-exist', log: () => {} })).rejects.toBeInstanceOf(StartupError)
   })
+
+  it('checks several accounts: each token variable set, the last beats named', async () => {
+    const d = dir()
+    const config = path.join(d, 'qunguard.yaml')
+    fs.writeFileSync(
+      config,
+      `store: ${path.join(d, 'g.db')}\nvision: { enabled: false }\naccounts:\n  list:\n    - { name: jia }\n    - { name: yi, tokenEnv: QUNGUARD_TEST_UNSET_TOKEN }\n`,
+    )
+    const checks = await doctor({ configPath: config, nodeVersion: '24.11.0', connector: reachable })
+    const accounts = checks.find((c) => c.name === 'accounts')
+    expect(accounts?.ok).toBe(false)
+    expect(accounts?.detail).toContain(
+      'jia (the default puppet), yi (the default puppet); heartbeat every 30 s; not set: QUNGUARD_TEST_UNSET_TOKEN (yi)',
+    )
+    expect(accounts?.fix).toContain('export QUNGUARD_TEST_UNSET_TOKEN=<token>')
+  })
 })
