@@ -2,7 +2,8 @@
  * A group's analytics for the owner's console (docs/console.md#analytics): one pass over its
  * stored events and decisions — activity by weekday × hour (the owners' local time), messages,
  * active members and newcomers per day, how many newcomers stayed and spoke after their first
- * week, the top posters, the most used words (segmented, stop words removed) and what the guard
+ * week, the top posters, the most used words (segmented, stop words removed), the chat's mood per
+ * day (domain/sentiment.ts: a lexicon, rough — see docs/console.md#sentiment) and what the guard
  * did per day.
  *
  * @example
@@ -12,6 +13,7 @@
 import type { Decision, GroupEvent } from './events.ts'
 import { toMillis } from './events.ts'
 import { maskPii } from './privacy.ts'
+import { sentiment } from './sentiment.ts'
 
 export interface AnalyticsOptions {
   /** Words of a text (Chinese segmentation). */
@@ -35,6 +37,8 @@ export interface DayRow {
   readonly left: number
   /** The guard's active decisions that day, by action (warn, remove, recall …). */
   readonly actions: Readonly<Record<string, number>>
+  /** Text messages that day read as pleased and as annoyed (the sentiment lexicon), and their mean score (-1 … 1). */
+  readonly mood: { readonly positive: number; readonly negative: number; readonly texts: number; readonly score: number }
 }
 
 export interface Analytics {
@@ -53,11 +57,12 @@ const WEEK_MS = 7 * 24 * 3_600_000
 export function analyse(events: readonly GroupEvent[], decisions: readonly Decision[], o: AnalyticsOptions): Analytics {
   const local = (ts: string) => new Date(toMillis(ts) + o.utcOffsetMinutes * 60_000)
   const heatmap = Array.from({ length: 7 }, () => new Array<number>(24).fill(0))
-  const days = new Map<string, { messages: number; active: Set<string>; joined: number; left: number; actions: Record<string, number> }>()
+  type Row = { messages: number; active: Set<string>; joined: number; left: number; actions: Record<string, number> }
+  const days = new Map<string, Row & { mood: { positive: number; negative: number; texts: number; sum: number } }>()
   const day = (d: string) => {
     let row = days.get(d)
     if (!row) {
-      row = { messages: 0, active: new Set(), joined: 0, left: 0, actions: {} }
+      row = { messages: 0, active: new Set(), joined: 0, left: 0, actions: {}, mood: { positive: 0, negative: 0, texts: 0, sum: 0 } }
       days.set(d, row)
     }
     return row
@@ -89,6 +94,11 @@ export function analyse(events: readonly GroupEvent[], decisions: readonly Decis
       lastPost.set(e.sender, Math.max(lastPost.get(e.sender) ?? 0, at))
       when.set(e.id, e.ts)
       if (e.type === 'text' && e.text) {
+        const mood = sentiment(e.text)
+        row.mood.texts++
+        row.mood.sum += mood.score
+        if (mood.label === 'positive') row.mood.positive++
+        else if (mood.label === 'negative') row.mood.negative++
         for (const w of o.segment(maskPii(e.text))) {
           const word = w.trim()
           if (word.length < 2 || o.stop.has(word) || /^[\d\p{P}\p{S}]+$/u.test(word) || word.includes('*')) continue
@@ -128,7 +138,20 @@ export function analyse(events: readonly GroupEvent[], decisions: readonly Decis
     heatmap,
     days: [...days]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([d, r]) => ({ day: d, messages: r.messages, active: r.active.size, joined: r.joined, left: r.left, actions: r.actions })),
+      .map(([d, r]) => ({
+        day: d,
+        messages: r.messages,
+        active: r.active.size,
+        joined: r.joined,
+        left: r.left,
+        actions: r.actions,
+        mood: {
+          positive: r.mood.positive,
+          negative: r.mood.negative,
+          texts: r.mood.texts,
+          score: r.mood.texts ? r.mood.sum / r.mood.texts : 0,
+        },
+      })),
     newcomers: { joined, stayed, spoke },
     topPosters: top(posters, o.topPosters ?? 10, (p) => p.messages).map(([id, p]) => ({ id, name: maskPii(p.name), messages: p.messages })),
     words: top(words, o.topWords ?? 100, (n) => n).map(([word, count]) => ({ word, count })),

@@ -175,7 +175,7 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
     // Analytics: the charts drawn by the library the console serves itself.
     await page.goto(`${running.url}/analytics`)
     await page.waitForSelector('body[data-charts=ready]')
-    await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 4)
+    await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 5)
     expect(await page.$eval('main', (m) => m.textContent ?? '')).toMatch(/最近 90 天：\d+ 条消息/)
     expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('推广员')
     await page.screenshot({ path: path.join(SCREENS, 'analytics.png'), fullPage: true })
@@ -203,7 +203,7 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
     const requested: string[] = []
     page.on('request', (r) => requested.push(r.url()))
     await page.goto(`file://${html}`)
-    await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 4)
+    await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 5)
     expect(requested).toEqual([`file://${html}`])
     await page.screenshot({ path: path.join(SCREENS, 'replay-report.png'), fullPage: true })
     fs.rmSync(dir, { recursive: true, force: true })

@@ -50,3 +50,21 @@ describe('a group’s analytics', () => {
     expect(a.newcomers).toEqual({ joined: 2, stayed: 1, spoke: 1 })
   })
 })
+
+describe('the chat’s mood per day', () => {
+  it('counts text messages read as pleased and annoyed, with the day’s mean score', () => {
+    const events: GroupEvent[] = [
+      msg('m1', 'wxid_a', 0, 10, '太棒了 谢谢'),
+      msg('m2', 'wxid_b', 0, 11, '垃圾 气死我了'),
+      msg('m3', 'wxid_c', 0, 12, '明天 九点 集合'),
+      msg('m4', 'wxid_a', 1, 10, '不开心'),
+    ]
+    const a = analyse(events, [], { segment, stop: new Set(), utcOffsetMinutes: 480 })
+    expect(a.days.map((d) => [d.day, d.mood.positive, d.mood.negative, d.mood.texts])).toEqual([
+      ['2026-03-01', 1, 1, 3],
+      ['2026-03-02', 0, 1, 1],
+    ])
+    expect(a.days[0]?.mood.score).toBeCloseTo(0, 5)
+    expect(a.days[1]?.mood.score).toBeLessThan(0)
+  })
+})
