@@ -21,7 +21,8 @@ import { SpillingQueue } from '../functions/adapters/local/spilling-queue.ts'
 import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import { maskPii } from '../functions/domain/privacy.ts'
-import { assessBots, botForAction } from '../functions/domain/registry.ts'
+import { assessBots, type BotHealth, botForAction, strandedActionText } from '../functions/domain/registry.ts'
+import { privateNote } from '../functions/domain/session.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
 import type { BotRegistry } from '../functions/ports/bot-registry.port.ts'
 import type { MediaStore } from '../functions/ports/media-store.port.ts'
@@ -111,6 +112,12 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
               ? assessBots(await routing.registry.list(), new Date(), routing.heartbeatSeconds ?? 60).live
               : undefined
           for (const m of received) {
+            // No live bot is in the room (the registry says so, seen on its third delivery, so a
+            // moment's gap in beats does not count): the owner is told what to do by hand, once.
+            if (live && m.receiveCount >= STRANDED_AFTER_RECEIVES && (await strand(executor, m.body, live))) {
+              await config.actions.ack(m)
+              continue
+            }
             // Several bot accounts may share the action queue: an action for a room this bot is
             // not in goes back at once for a bot that is (after too many tries: the DLQ, alarmed).
             if (!(await servesRoom(bot, m.body.decision.room))) {
@@ -157,6 +164,27 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
       },
     },
   }) as QunGuardRelay
+}
+
+/** Deliveries of an action for a room no live bot is in before its owner is told (the queue's DLQ takes it after 5). */
+const STRANDED_AFTER_RECEIVES = 3
+
+/**
+ * Tells the group's owner about an action no live bot in the group can carry out — by the group's
+ * and member's names, with what to do by hand — when that is so; false (nothing sent) otherwise.
+ */
+async function strand(executor: WechatyActionExecutor, request: ActionRequest, live: readonly BotHealth[]): Promise<boolean> {
+  const { room, target, action, reason } = request.decision
+  if (room === 'private' || !request.ownerId || botForAction(request, live) !== undefined) return false
+  const text = strandedActionText({
+    topic: request.names?.room ?? room,
+    member: request.names?.target ?? target,
+    action,
+    reason,
+    warning: action === 'warn' ? request.text : undefined,
+  })
+  const told = await executor.execute(privateNote(request.ownerId, text))
+  return told.status === 'done'
 }
 
 /** Private notes (room "private") go out from any bot; room actions only from a bot in that room. */

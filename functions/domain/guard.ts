@@ -1059,6 +1059,7 @@ function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent | unde
   // A decision about no message names the event that caused it (a join, a removal elsewhere).
   const messageId = msg?.id ?? decision.event
   if (decision.mode === 'active') {
+    const target = msg && msg.sender === decision.target ? msg.senderName : undefined
     return {
       id,
       decision,
@@ -1070,6 +1071,7 @@ function toHandled(id: number, stored: DecisionToStore, msg: MessageEvent | unde
         text: outgoing.text,
         ownerId: outgoing.ownerId,
         ...(outgoing.cleanup ? { cleanup: outgoing.cleanup } : {}),
+        ...(roomTopic.trim() ? { names: { room: maskPii(roomTopic), ...(target ? { target: maskPii(target) } : {}) } } : {}),
       },
     }
   }

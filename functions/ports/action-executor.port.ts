@@ -20,6 +20,8 @@ export interface ActionRequest {
   readonly text: string
   /** Who gets private alerts for this room (the room's owner unless configured otherwise). */
   readonly ownerId?: string | undefined
+  /** The group's name and the member's, for telling the owner when no guard account can carry it out. */
+  readonly names?: { readonly room?: string | undefined; readonly target?: string | undefined } | undefined
   /**
    * A cleanup, after the removal (`remove`) or as the action itself (`recall` of the rule
    * `cleanup`): recall each of its messages, then tell the owner its text and which could not be

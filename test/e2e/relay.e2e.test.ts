@@ -168,4 +168,31 @@ describe('QunGuardRelay with two bot accounts on one action queue', () => {
       await Promise.all([a.stop(), b.stop()])
     }
   })
+
+  it('with the registry, tells the owner by name what to do by hand when no live bot is in the group', async () => {
+    const { events, actions } = await queues('stranded')
+    const registry = new MemoryBotRegistry()
+    const relay = QunGuardRelay({ events, actions, waitSeconds: 0, giveBackPauseMs: 50, routing: { registry, heartbeatSeconds: 60 } })
+    const world = await MockWorld.start({ plugins: [relay], botName: 'A' })
+    try {
+      const owner = world.contact('王姐', 'wxid_owner')
+      world.room('A 的群', { owner, members: [], id: 'only-a@chatroom' })
+      await registry.beat({ bot: world.self.id, lastBeat: new Date().toISOString(), rooms: ['only-a@chatroom'] })
+      await actions.send({
+        group: 'nobody@chatroom',
+        dedupeId: 'st1',
+        body: { ...actionFor('nobody@chatroom', 'wxid_x', 'remove', '', 'wxid_owner'), names: { room: '无人看守的群', target: '推广员' } },
+      })
+      for (let i = 0; i < 200 && world.said(owner).length === 0; i++) await world.settle(50)
+      const [told] = world.said(owner)
+      expect(told).toContain('「无人看守的群」里现在没有在线的守卫账号')
+      expect(told).toContain('对 推广员 移出群聊')
+      await world.settle(300)
+      expect(world.said(owner)).toHaveLength(1)
+      expect(await actions.receive({ max: 10 })).toEqual([])
+    } finally {
+      await relay.stop()
+      await world.stop()
+    }
+  }, 30_000)
 })
