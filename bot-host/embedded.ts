@@ -280,6 +280,8 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
         viewer,
         supervisor: () => plugin.supervisor,
         store,
+        requests: supervision,
+        facts,
         analytics: consoleAnalytics(config.supervision.utcOffsetMinutes),
         policy,
         config,

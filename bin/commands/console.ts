@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import { consoleAnalytics } from '../../bot-host/console/console-words.ts'
 import { serveConsole } from '../../bot-host/console/serve-console.ts'
 import { loadConfigOrDefaults, loadPolicy, StartupError } from '../../bot-host/embedded.ts'
+import { SqliteFactsStore } from '../../functions/adapters/local/sqlite-facts-store.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { SqliteSupervisionStore } from '../../functions/adapters/local/sqlite-supervision-store.ts'
 import { supervisorFor } from '../../functions/domain/supervision/catalogue.ts'
@@ -33,11 +34,12 @@ export async function runConsole(o: ConsoleCommandOptions): Promise<void> {
     throw new StartupError(`no guard store at ${file}: give one with --store (qunguard start and replay --store write one)`)
   const store = SqliteGuardStore.open(file, { readOnly: true })
   const supervision = SqliteSupervisionStore.open(file)
+  const facts = SqliteFactsStore.open(file)
   const policy = config.policy ? loadPolicy(config.policy) : undefined
   const supervisor = supervisorFor(config, supervision, { policy, rooms: store, blacklist: store, members: store, decisions: store })
   const analytics = consoleAnalytics(config.supervision.utcOffsetMinutes)
   const running = await serveConsole(
-    { viewer: o.as, supervisor: () => supervisor, store, analytics, policy, config },
+    { viewer: o.as, supervisor: () => supervisor, store, requests: supervision, facts, analytics, policy, config },
     { port: o.port, token: o.token },
   )
   log(`console: ${running.url} (read-only, as ${o.as}); login token: ${running.token}`)
@@ -49,4 +51,5 @@ export async function runConsole(o: ConsoleCommandOptions): Promise<void> {
   await running.close()
   await store.close()
   await supervision.closeStore()
+  await facts.close()
 }

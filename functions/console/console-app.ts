@@ -28,8 +28,10 @@ import { knownActionRate } from '../domain/learning/figures.ts'
 import { keywordBacktest } from '../domain/learning/keyword-backtest.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { maskPii } from '../domain/privacy.ts'
-import type { Supervisor } from '../domain/supervision/supervisor.ts'
+import { APPEAL_RULE_ID, type Supervisor } from '../domain/supervision/supervisor.ts'
+import type { FactsStore } from '../ports/facts-store.port.ts'
 import type { GuardStore } from '../ports/guard-store.port.ts'
+import type { SupervisionStore } from '../ports/supervision-store.port.ts'
 import {
   ANALYTICS_DAYS,
   ASSETS,
@@ -51,7 +53,11 @@ export interface ConsoleBackend {
   readonly viewer: string
   /** The guard's supervisor (rules, records, requests). */
   readonly supervisor: () => Supervisor
-  readonly store: Pick<GuardStore, 'listDecisions' | 'getEvent' | 'listEvents' | 'findMembers' | 'getMember'>
+  readonly store: Pick<GuardStore, 'listDecisions' | 'getEvent' | 'listEvents' | 'findMembers' | 'getMember' | 'getBlacklisted'>
+  /** The viewer's requests (members' appeals, shown on the members page). @default appeals not shown */
+  readonly requests?: Pick<SupervisionStore, 'listRequests'> | undefined
+  /** Members' reports of one another (举报), shown on the members page. @default reports not shown */
+  readonly facts?: Pick<FactsStore, 'reports'> | undefined
   /** What the analytics page needs: Chinese words of a text, the stop words, the owners' UTC offset. @default no analytics page */
   readonly analytics?: Omit<AnalyticsOptions, 'topPosters' | 'topWords'> | undefined
   /** The owners' offset from UTC, for the times shown. @default 480 (China) */
@@ -185,14 +191,19 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
         for (const m of await backend.store.findMembers(r.room, who, { withLeft: true }))
           found.set(m.member, m.name ?? found.get(m.member) ?? m.member)
     const histories = []
+    const appeals = found.size && backend.requests ? await backend.requests.listRequests(backend.viewer, APPEAL_RULE_ID) : []
     for (const [member, name] of [...found].slice(0, 5)) {
       const records = []
+      const reports = []
       for (const r of rooms) {
         const m = await backend.store.getMember(r.room, member)
         if (m) records.push(m)
+        for (const x of (await backend.facts?.reports(r.room, member, 0)) ?? []) reports.push({ room: r.room, ...x })
       }
       const decisions = (await backend.store.listDecisions({ target: member })).filter((d) => topics.has(d.room))
-      histories.push({ member, name, records, decisions })
+      const blacklisted = await backend.store.getBlacklisted([backend.viewer], member)
+      const theirs = appeals.filter((a) => a.request.decision.target === member && topics.has(a.room))
+      histories.push({ member, name, records, decisions, reports, appeals: theirs, blacklisted })
     }
     return c.html(layout('成员', membersPage(who, histories, topics, found.size, t), nav()))
   })

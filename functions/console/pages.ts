@@ -14,7 +14,8 @@ import { stepName, withoutEvidence } from '../domain/owner-words.ts'
 import { maskPii } from '../domain/privacy.ts'
 import { precisionOf } from '../domain/supervision/lifecycle.ts'
 import type { ListedRoom } from '../domain/supervision/texts.ts'
-import type { MemberRecord, StoredDecision } from '../ports/guard-store.port.ts'
+import type { ApprovalRecord } from '../ports/approval-store.port.ts'
+import type { BlacklistEntry, MemberRecord, StoredDecision } from '../ports/guard-store.port.ts'
 
 export type Page = HtmlEscapedString | Promise<HtmlEscapedString>
 
@@ -244,7 +245,18 @@ export function markWrong(d: StoredDecision, answer: { readonly open: ReadonlyMa
 
 export function membersPage(
   who: string,
-  histories: readonly { member: string; name: string; records: readonly MemberRecord[]; decisions: readonly StoredDecision[] }[],
+  histories: readonly {
+    member: string
+    name: string
+    records: readonly MemberRecord[]
+    decisions: readonly StoredDecision[]
+    /** Reports of them by other members (举报), by room. */
+    reports?: readonly { room: string; reporter: string; ms: number }[]
+    /** Their appeals (申诉) the viewer was asked about. */
+    appeals?: readonly ApprovalRecord[]
+    /** On the viewer's blacklist. */
+    blacklisted?: BlacklistEntry | undefined
+  }[],
   topics: ReadonlyMap<string, string>,
   found: number,
   time: (ts: string | undefined) => string,
@@ -265,7 +277,15 @@ ${h.decisions.map(
   (d) =>
     html`<tr><td>${time(d.ts)}</td><td>${topics.get(d.room) ?? d.room}</td><td>${stepName(d.action)}${d.mode === 'shadow' ? '（试运行）' : ''}</td><td>${d.rule}</td><td>${d.reason}</td></tr>`,
 )}
-${h.decisions.length ? '' : html`<tr><td colspan="5">没有处理记录</td></tr>`}</table>`,
+${h.decisions.length ? '' : html`<tr><td colspan="5">没有处理记录</td></tr>`}</table>
+${h.blacklisted ? html`<p>在你的黑名单上：${time(h.blacklisted.ts)} 在「${topics.get(h.blacklisted.room) ?? h.blacklisted.room}」因违规被移出${h.blacklisted.rule ? `（${h.blacklisted.rule}）` : ''}。</p>` : ''}
+<table><tr><th>时间</th><th>群</th><th>举报与申诉</th></tr>
+${(h.reports ?? []).map((r) => html`<tr><td>${time(new Date(r.ms).toISOString())}</td><td>${topics.get(r.room) ?? r.room}</td><td>被成员举报</td></tr>`)}
+${(h.appeals ?? []).map(
+  (a) =>
+    html`<tr><td>${time(a.createdAt)}</td><td>${topics.get(a.room) ?? a.room}</td><td>申诉 #${a.number}：对「${stepName(a.request.decision.action)}」${{ open: '等你回复', approved: '已同意（撤销处理）', rejected: '已驳回', expired: '已过期' }[a.status] ?? a.status}</td></tr>`,
+)}
+${(h.reports ?? []).length + (h.appeals ?? []).length ? '' : html`<tr><td colspan="3">没有举报或申诉</td></tr>`}</table>`,
 )}`
 }
 

@@ -38,7 +38,8 @@ export function consoleFromEnv(): Promise<Hono> {
     const store = aws.guardStore()
     // The rulebook as this cold start finds it: its rules' names, and backtests of them.
     const policy = await aws.rulebook().current()
-    const supervisor = supervisorFor(config, aws.approvalStore(), {
+    const approvals = aws.approvalStore()
+    const supervisor = supervisorFor(config, approvals, {
       policy,
       rooms: store,
       decisions: store,
@@ -51,6 +52,8 @@ export function consoleFromEnv(): Promise<Hono> {
         viewer,
         supervisor: () => supervisor,
         store,
+        requests: approvals,
+        facts: aws.factsStore(),
         policy,
         config,
         analytics: { segment: icuWords, stop: CHINESE_STOP_WORDS, utcOffsetMinutes: config.supervision.utcOffsetMinutes },

@@ -71,6 +71,8 @@ export interface SupervisionStore extends ApprovalStore {
   listRules(room?: string): Promise<SupervisedRule[]>
   /** An owner's open requests (answerable or overdue, not yet closed), by number. */
   listOpen(owner: string): Promise<ApprovalRecord[]>
+  /** Every request an owner was put, open or closed, by number; only one rule's (`appeal`: members' appeals) when given. */
+  listRequests(owner: string, rule?: string): Promise<ApprovalRecord[]>
   /** Records that these requests were sent to the owner. */
   markNotified(owner: string, numbers: readonly number[], at: string): Promise<void>
   getRoomOverrides(room: string): Promise<RoomOverrides>

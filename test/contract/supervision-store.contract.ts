@@ -62,6 +62,19 @@ export function supervisionStoreContract(name: string, makeStore: () => Promise<
       expect((await store.get('wxid_owner', a.number))?.notifiedAt).toBe('2026-03-01T13:00:00.000Z')
     })
 
+    it('lists every request an owner was put, open or closed, or one rule’s (members’ appeals)', async () => {
+      const a = await store.open(newApproval())
+      const b = await store.open(newApproval({ rule: 'appeal', decisionId: 77 }))
+      await store.open(newApproval({ owner: 'wxid_other', decisionId: 78 }))
+      await store.close('wxid_owner', b.number, 'approved', a.createdAt)
+      expect((await store.listRequests('wxid_owner')).map((r) => [r.number, r.status])).toEqual([
+        [a.number, 'open'],
+        [b.number, 'approved'],
+      ])
+      expect((await store.listRequests('wxid_owner', 'appeal')).map((r) => r.number)).toEqual([b.number])
+      expect(await store.listRequests('wxid_nobody')).toEqual([])
+    })
+
     it('keeps an owner’s room switches', async () => {
       expect(await store.getRoomOverrides('r1')).toEqual({})
       await store.saveRoomOverrides('r1', { quiet: true })

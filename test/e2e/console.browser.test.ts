@@ -33,10 +33,62 @@ describe('the console’s security, without a browser', () => {
         listEvents: async () => [],
         findMembers: async () => [],
         getMember: async () => undefined,
+        getBlacklisted: async () => undefined,
       },
     },
     { token: TOKEN },
   )
+  it('shows a member’s reports, appeals and place on the owner’s blacklist on the members page', async () => {
+    const member = { room: 'r1', member: 'wxid_promo', name: '推广员', via: 'qrcode' as const, joinedAt: '2026-03-01T01:00:00.000Z' }
+    const appeal = {
+      owner: 'wxid_owner',
+      room: 'r1',
+      rule: 'appeal',
+      decisionId: -4,
+      request: {
+        decisionId: 4,
+        decision: { event: 'm1', room: 'r1', target: 'wxid_promo', action: 'remove', mode: 'active', rule: 'ads', score: 1, reason: '' },
+        messageId: 'm1',
+        text: '',
+      },
+      createdAt: '2026-03-01T02:00:00.000Z',
+      deadline: '2026-03-02T02:00:00.000Z',
+      number: 3,
+      status: 'rejected',
+    } as const
+    const members = consoleApp(
+      {
+        viewer: 'wxid_owner',
+        supervisor: () => ({ groupsOf: async () => [{ room: 'r1', ref: 'G1', topic: '宝妈群' }] }) as never,
+        store: {
+          listDecisions: async () => [],
+          getEvent: async () => undefined,
+          listEvents: async () => [],
+          findMembers: async () => [member],
+          getMember: async () => member,
+          getBlacklisted: async () => ({
+            owner: 'wxid_owner',
+            member: 'wxid_promo',
+            room: 'r1',
+            rule: 'ads',
+            event: 'm1',
+            ts: '2026-03-01T02:00:00.000Z',
+          }),
+        },
+        requests: { listRequests: async () => [appeal] },
+        facts: { reports: async () => [{ reporter: 'wxid_mum', ms: Date.parse('2026-03-01T01:30:00.000Z'), event: 'm0' }] },
+      },
+      { token: TOKEN },
+    )
+    const page = await (
+      await members.request(`/members?who=${encodeURIComponent('推广员')}`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+    ).text()
+    expect(page).toContain('被成员举报')
+    expect(page).toContain('申诉 #3：对「移出群聊」已驳回')
+    expect(page).toContain('在你的黑名单上')
+    expect(page).not.toContain('wxid_mum')
+  })
+
   it('shows nothing without the token, takes it as a bearer, and refuses a cookie’s change without the CSRF token', async () => {
     expect((await app.request('/groups')).status).toBe(401)
     // Never framed (clickjacking); scripts only from the console or with the page's nonce.
@@ -98,7 +150,7 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
         },
       },
     })
-    const { world, settle, plugin, store } = await startGuardWorld(config)
+    const { world, settle, plugin, store, supervision, facts } = await startGuardWorld(config)
     const owner = world.contact('群主', 'wxid_owner')
     const promo = world.contact('推广员', 'wxid_promo')
     const room = world.room('宝妈群', { owner, members: [promo] })
@@ -111,6 +163,8 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
         viewer: 'wxid_owner',
         supervisor: () => plugin.supervisor,
         store,
+        requests: supervision,
+        facts,
         analytics: consoleAnalytics(480),
         say: async (text) => {
           plugin.submit({ kind: 'private', id: `console-${++n}`, ts: new Date().toISOString(), sender: 'wxid_owner', text })

@@ -11,16 +11,20 @@ import { MockWorld } from '../../bot-host/mock-world.ts'
 import { QunGuard } from '../../bot-host/qunguard-plugin.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { SqliteSupervisionStore } from '../../functions/adapters/local/sqlite-supervision-store.ts'
+import { MemoryFactsStore } from '../../functions/adapters/memory/memory-facts-store.ts'
 import type { Config } from '../../functions/domain/config.ts'
 
 const running: { world: MockWorld; store: SqliteGuardStore; stop: () => void }[] = []
 
 export async function startGuardWorld(config: Config, o: { now?: () => Date; recallOwnOnly?: boolean } = {}) {
   const store = SqliteGuardStore.open(':memory:')
+  const supervision = SqliteSupervisionStore.open(':memory:')
+  const facts = new MemoryFactsStore()
   const plugin = QunGuard({
     store,
     config,
-    supervision: SqliteSupervisionStore.open(':memory:'),
+    supervision,
+    facts,
     tickMs: 0,
     ...(o.now ? { now: o.now } : {}),
   })
@@ -31,7 +35,7 @@ export async function startGuardWorld(config: Config, o: { now?: () => Date; rec
     await world.settle()
     await plugin.idle()
   }
-  return { world, store, plugin, settle }
+  return { world, store, supervision, facts, plugin, settle }
 }
 
 export async function stopGuardWorlds(): Promise<void> {

@@ -260,6 +260,23 @@ export class DynamoDbApprovalStore implements SupervisionStore {
     )
     return items.map(toRecord).sort((a, b) => a.number - b.number)
   }
+  async listRequests(owner: string, rule?: string): Promise<ApprovalRecord[]> {
+    const items = await this.call('list approvals', () =>
+      allPages((start) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :req)',
+            ...(rule === undefined ? {} : { FilterExpression: '#rule = :rule', ExpressionAttributeNames: { '#rule': 'rule' } }),
+            ExpressionAttributeValues: { ':pk': `APPROVALS#${owner}`, ':req': 'REQ#', ...(rule === undefined ? {} : { ':rule': rule }) },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    )
+    return items.map(toRecord).sort((a, b) => a.number - b.number)
+  }
 
   async markNotified(owner: string, numbers: readonly number[], at: string): Promise<void> {
     for (const number of numbers)

@@ -133,6 +133,11 @@ export class SqliteSupervisionStore implements SupervisionStore {
     return (this.s.listOpen.all(owner) as Row[]).map(toRecord)
   }
 
+  async listRequests(owner: string, rule?: string): Promise<ApprovalRecord[]> {
+    const rows = (rule === undefined ? this.s.listAll.all(owner) : this.s.listRule.all(owner, rule)) as Row[]
+    return rows.map(toRecord)
+  }
+
   async markNotified(owner: string, numbers: readonly number[], at: string): Promise<void> {
     this.db.transaction(() => {
       for (const n of numbers) this.s.notified.run(at, owner, n)
@@ -203,6 +208,8 @@ function prepare(db: Database.Database) {
     listRules: db.prepare('SELECT json FROM supervised_rules ORDER BY room, rule'),
     listRoomRules: db.prepare('SELECT json FROM supervised_rules WHERE room = ? ORDER BY rule'),
     listOpen: db.prepare("SELECT * FROM approvals WHERE owner = ? AND status = 'open' ORDER BY number"),
+    listAll: db.prepare('SELECT * FROM approvals WHERE owner = ? ORDER BY number'),
+    listRule: db.prepare('SELECT * FROM approvals WHERE owner = ? AND rule = ? ORDER BY number'),
     notified: db.prepare('UPDATE approvals SET notified_at = ? WHERE owner = ? AND number = ?'),
     getOverrides: db.prepare('SELECT json FROM room_overrides WHERE room = ?'),
     saveOverrides: db.prepare(

@@ -93,6 +93,12 @@ export class MemoryApprovalStore implements SupervisionStore {
     return [...this.requests.values()].filter((r) => r.owner === owner && r.status === 'open').sort((a, b) => a.number - b.number)
   }
 
+  async listRequests(owner: string, rule?: string): Promise<ApprovalRecord[]> {
+    return [...this.requests.values()]
+      .filter((r) => r.owner === owner && (rule === undefined || r.rule === rule))
+      .sort((a, b) => a.number - b.number)
+  }
+
   async markNotified(owner: string, numbers: readonly number[], at: string): Promise<void> {
     for (const n of numbers) {
       const r = this.requests.get(`${owner}#${n}`)
