@@ -22,7 +22,8 @@ import { csrf } from 'hono/csrf'
 import { html } from 'hono/html'
 import { NONCE, secureHeaders } from 'hono/secure-headers'
 import { type AnalyticsOptions, analyse } from '../domain/analytics.ts'
-import { type Config, groupKey, type KeywordRule, resolveRoomConfig } from '../domain/config.ts'
+import { type Config, groupKey, type KeywordRule, parseConfig, resolveRoomConfig } from '../domain/config.ts'
+import { ownerKeywordsRule } from '../domain/guard.ts'
 import { backtest } from '../domain/learning/backtest.ts'
 import { knownActionRate } from '../domain/learning/figures.ts'
 import { keywordBacktest } from '../domain/learning/keyword-backtest.ts'
@@ -55,7 +56,7 @@ export interface ConsoleBackend {
   readonly supervisor: () => Supervisor
   readonly store: Pick<GuardStore, 'listDecisions' | 'getEvent' | 'listEvents' | 'findMembers' | 'getMember' | 'getBlacklisted'>
   /** The viewer's requests (members' appeals, shown on the members page). @default appeals not shown */
-  readonly requests?: Pick<SupervisionStore, 'listRequests'> | undefined
+  readonly requests?: Pick<SupervisionStore, 'listRequests' | 'getRoomOverrides'> | undefined
   /** Members' reports of one another (举报), shown on the members page. @default reports not shown */
   readonly facts?: Pick<FactsStore, 'reports'> | undefined
   /** What the analytics page needs: Chinese words of a text, the stop words, the owners' UTC offset. @default no analytics page */
@@ -129,10 +130,12 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
   })
 
   const groups = () => backend.supervisor().groupsOf(backend.viewer)
-  // The config's keyword rules for a room (found by id or by its name in the config).
-  const keywordRulesOf = (room: string, topic: string | undefined): readonly KeywordRule[] => {
+  // A room's keyword rules: the config's (found by id or by its name in the config), and the keywords added in the chat.
+  const keywordRulesOf = async (room: string, topic: string | undefined): Promise<readonly KeywordRule[]> => {
     const config = backend.config
-    return config ? resolveRoomConfig(config, groupKey(config, room, topic)).rules : []
+    const written = config ? resolveRoomConfig(config, groupKey(config, room, topic)).rules : []
+    const added = (await backend.requests?.getRoomOverrides(room))?.keywords ?? []
+    return added.length ? [...written, ownerKeywordsRule(added)] : written
   }
   const offset = backend.utcOffsetMinutes ?? backend.analytics?.utcOffsetMinutes ?? 480
   // Times as the owner reads them: local, to the minute.
@@ -153,9 +156,10 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
   app.get('/rules', async (c) => {
     const rooms = await groups()
     const topics = new Map(rooms.map((r) => [r.room, r.topic]))
+    const keywordRules = new Map<string, readonly KeywordRule[]>()
+    for (const r of rooms) keywordRules.set(r.room, await keywordRulesOf(r.room, topics.get(r.room)))
     const testable = (room: string, rule: string) =>
-      backend.policy?.rooms[room]?.rules.some((r) => r.id === rule) === true ||
-      keywordRulesOf(room, topics.get(room)).some((r) => r.id === rule)
+      backend.policy?.rooms[room]?.rules.some((r) => r.id === rule) === true || (keywordRules.get(room) ?? []).some((r) => r.id === rule)
     return c.html(layout('规则', rulesPage(rooms, csrfToken, !backend.say, testable), nav(c.req.query('done'))))
   })
   app.post('/rules', async (c) => {
@@ -214,15 +218,16 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     const id = c.req.query('rule')
     const roomPolicy = room ? backend.policy?.rooms[room.room] : undefined
     const rule = roomPolicy?.rules.find((r) => r.id === id)
-    const keyword = room ? keywordRulesOf(room.room, room.topic).find((r) => r.id === id) : undefined
+    const keyword = room ? (await keywordRulesOf(room.room, room.topic)).find((r) => r.id === id) : undefined
     if (!room || (!rule && !keyword)) return c.text('no such rule in your groups', 404)
     const events = await backend.store.listEvents({ room: room.room })
     if (rule && roomPolicy && backend.policy) {
       const report = backtest(events, { ...backend.policy, rooms: { [room.room]: { ...roomPolicy, rules: [rule] } } }, { examples: 20 })
       return c.html(layout('回测', backtestPage(room, rule.sentence, report.rooms[room.room]?.rules[0], events.length), nav()))
     }
-    const cfg = backend.config ? resolveRoomConfig(backend.config, groupKey(backend.config, room.room, room.topic)) : undefined
-    if (!keyword || !cfg) return c.text('no such rule in your groups', 404)
+    const config = backend.config ?? parseConfig({})
+    const cfg = resolveRoomConfig(config, groupKey(config, room.room, room.topic))
+    if (!keyword) return c.text('no such rule in your groups', 404)
     const actionRate = roomPolicy ? knownActionRate(roomPolicy) : undefined
     const result = keywordBacktest(events, keyword, cfg, { examples: 20, actionRate })
     return c.html(layout('回测', backtestPage(room, result.sentence, result, events.length), nav()))

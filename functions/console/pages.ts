@@ -194,7 +194,15 @@ export function rulesPage(
 ) {
   if (!rooms.length) return html`<p>你管理的群里还没有规则。</p>`
   return html`${rooms.map(
-    (r) => html`<h2>${r.ref} ${r.topic}</h2>${r.chat ? html`<p class="note">聊天中设置：${r.chat}</p>` : ''}
+    (r) => html`<h2>${r.ref} ${r.topic}</h2>${
+      r.chat
+        ? html`<p class="note">聊天中设置：${r.chat}${
+            testable(r.room, 'owner-keywords') && !r.rules.some((x) => x.record.rule === 'owner-keywords')
+              ? html` <a href="/backtest?room=${encodeURIComponent(r.room)}&rule=owner-keywords">回测聊天中加的关键词</a>`
+              : ''
+          }</p>`
+        : ''
+    }
 <table>
 <tr><th class="wide">编号</th><th>规则</th><th>状态</th><th class="wide">触发 / 同意 / 拒绝 / 过期</th><th class="wide">准确率（下限）</th><th>切换</th></tr>
 ${r.rules.map((x) => {

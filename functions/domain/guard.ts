@@ -122,6 +122,20 @@ export interface ChatChanges {
 /** The keyword rule made of the keywords owners add from the private chat (加关键词). */
 export const OWNER_KEYWORDS_RULE_ID = 'owner-keywords'
 
+/** The keywords an owner added in the chat (加关键词) as the room's one more keyword rule, on its ladder. */
+export function ownerKeywordsRule(keywords: readonly string[]): KeywordRule {
+  return {
+    id: OWNER_KEYWORDS_RULE_ID,
+    any: [...keywords],
+    all: [],
+    exclude: [],
+    newcomerHours: 0,
+    action: 'escalate',
+    mode: 'active',
+    reason: undefined,
+  }
+}
+
 export interface HandledDecision {
   readonly id: number
   readonly decision: Decision
@@ -233,16 +247,7 @@ export class Guard {
         : { ...base.cfg.verification, enabled: o.verification }
     if (!keywords.length && !whitelist.length && limits === base.cfg.limits && verification === base.cfg.verification)
       return quiet === undefined ? base : { ...base, cfg: { ...base.cfg, quiet } }
-    const rule: KeywordRule = {
-      id: OWNER_KEYWORDS_RULE_ID,
-      any: [...keywords],
-      all: [],
-      exclude: [],
-      newcomerHours: 0,
-      action: 'escalate',
-      mode: 'active',
-      reason: undefined,
-    }
+    const rule = ownerKeywordsRule(keywords)
     const cfg: RoomConfig = {
       ...base.cfg,
       ...(quiet === undefined ? {} : { quiet }),

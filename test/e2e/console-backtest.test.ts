@@ -97,4 +97,23 @@ describe('the console’s backtest of a learned rule', () => {
     expect(page).toContain('群主未处理 1 次')
     expect(page).toContain('有人知道哪里能代购奶粉吗')
   })
+
+  it('backtests the keywords added in the chat (加关键词) as the room’s owner-keywords rule', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    stores.push(store)
+    const snapshot = roomSnapshot({ topic: '宝妈群', owner: 'wxid_owner', admins: [], members: ['wxid_owner'] })
+    const events: GroupEvent[] = [account('wxid_bot'), snapshot]
+    for (let i = 0; i < 2; i++) events.push(message({ id: `ad${i}`, sender: `wxid_ad${i}`, text: `团购接龙 ${i}`, ts: at(i * 60) }))
+    for (const e of events) await store.commit({ event: e, ...(e.kind === 'room' ? { room: e } : {}) })
+    const config = parseConfig({})
+    const approvals = new MemoryApprovalStore()
+    await approvals.saveRoomOverrides('r1', { keywords: ['团购'] })
+    const supervisor = supervisorFor(config, approvals, { rooms: store, decisions: store, members: store, blacklist: store })
+    const app = consoleApp({ viewer: 'wxid_owner', supervisor: () => supervisor, store, config, requests: approvals }, { token: TOKEN })
+    const get = async (url: string) => (await app.request(url, { headers: { authorization: `Bearer ${TOKEN}` } })).text()
+    const page = await get('/backtest?room=r1&rule=owner-keywords')
+    expect(page).toContain('会命中 2 次')
+    expect(page).toContain('团购接龙 1')
+    expect(await get('/rules')).toContain('/backtest?room=r1&rule=owner-keywords')
+  })
 })

@@ -75,7 +75,7 @@ describe('the console’s security, without a browser', () => {
             ts: '2026-03-01T02:00:00.000Z',
           }),
         },
-        requests: { listRequests: async () => [appeal] },
+        requests: { listRequests: async () => [appeal], getRoomOverrides: async () => ({}) },
         facts: { reports: async () => [{ reporter: 'wxid_mum', ms: Date.parse('2026-03-01T01:30:00.000Z'), event: 'm0' }] },
       },
       { token: TOKEN },
