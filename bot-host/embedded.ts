@@ -270,11 +270,12 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     return stopping
   }
 
+  let consoleStarted = false
   const startConsole = (self: string) => {
-    if (!options.console || running) return
+    if (!options.console || consoleStarted) return
+    consoleStarted = true // one console, whichever account logs in first
     const viewer = options.console.as ?? self
     let n = 0
-    running = {} as RunningConsole // one console, whichever account logs in first
     void serveConsole(
       {
         viewer,
@@ -297,10 +298,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
         running = c
         log(`console: ${c.url} (as ${viewer}); login token: ${c.token}`)
       })
-      .catch((e: unknown) => {
-        running = undefined
-        log(`[qunguard] could not start the console: ${(e as Error).message}`)
-      })
+      .catch((e: unknown) => log(`[qunguard] could not start the console: ${(e as Error).message}`))
   }
 
   let loggedIn = 0

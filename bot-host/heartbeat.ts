@@ -14,7 +14,7 @@ import type { BotCapabilities, BotRegistry } from '../functions/ports/bot-regist
 
 export interface HeartbeatConfig {
   readonly registry: BotRegistry
-  /** @default 60 */
+  /** @default 60; 0: one beat at login, the others only when `beat()` is called */
   readonly intervalSeconds?: number
   readonly host?: string | undefined
   /** What this account's puppet can do (remove members, recall others' messages, invite), when known. */
@@ -51,7 +51,9 @@ export function Heartbeat(config: HeartbeatConfig): Heartbeat {
     bot.on('login', () => {
       void tick()
       clearInterval(timer)
-      timer = setInterval(tick, (config.intervalSeconds ?? 60) * 1000)
+      const every = config.intervalSeconds ?? 60
+      if (every <= 0) return
+      timer = setInterval(tick, every * 1000)
       timer.unref()
     })
     bot.on('logout', () => clearInterval(timer))

@@ -200,7 +200,7 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
 
   // Each beat: every account says it is alive; owners of an account that stopped are told once, by a live one.
   const checkAccounts = async () => {
-    if (!accounts) return
+    if (beats.length < 2 && !accounts) return
     try {
       await Promise.all(beats.map((b) => b.beat()))
       const { notes } = await checkBots(registry, now(), {
@@ -255,7 +255,6 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     }
     const every = options.tickMs ?? 60_000
     if (every > 0) timers.push(setInterval(() => void tick(), every))
-    if (accounts) timers.push(setInterval(() => void checkAccounts(), heartbeatSeconds * 1000))
     for (const t of timers) t.unref()
     return s
   }
@@ -275,17 +274,28 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
       })
     })
     bot.on('logout', (user) => router.setAside(user.id))
-    if (accounts) {
-      const can = (id: string) => accounts.can?.[id] ?? accounts.can?.[bot.name()] ?? accounts.can?.['*']
-      const beat = Heartbeat({
-        registry,
-        intervalSeconds: heartbeatSeconds,
-        host: accounts.host,
-        canOf: can,
-        onError: (e) => onError(e),
-      })
-      beat(bot)
-      beats.push(beat)
+    // Every account beats (each beat, by checkAccounts's timer) once there are several — configured
+    // with `accounts`, or simply installed on a second bot (then in a registry in memory).
+    const can = (id: string) => accounts?.can?.[id] ?? accounts?.can?.[bot.name()] ?? accounts?.can?.['*']
+    const beat = Heartbeat({
+      registry,
+      intervalSeconds: accounts ? heartbeatSeconds : 0,
+      host: accounts?.host,
+      canOf: can,
+      onError: (e) => onError(e),
+    })
+    beat(bot)
+    beats.push(beat)
+    if (beats.length === (accounts ? 1 : 2)) {
+      const timer = setInterval(() => void checkAccounts(), heartbeatSeconds * 1000)
+      timer.unref()
+      timers.push(timer)
+      if (!accounts) {
+        onNotice(
+          `installed on a second account: the accounts beat in memory every ${heartbeatSeconds} s (\`accounts\` keeps them in the store)`,
+        )
+        void checkAccounts()
+      }
     }
     sources.push(
       watchWechaty(bot, {

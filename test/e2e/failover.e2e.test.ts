@@ -147,4 +147,26 @@ describe('two accounts in the same groups (embedded, wechaty-puppet-mock)', () =
     expect(fleet.removed(room)).toHaveLength(13)
     expect(fleet.said(room)).toHaveLength(13)
   }, 30_000)
+
+  it('installed on two bots without `accounts`, still acts at once, through one account', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    const notices: string[] = []
+    const plugin = QunGuard({ config, store, tickMs: 0, onNotice: (line) => notices.push(line), onError: () => {} })
+    const fleet = await MockFleet.start({ accounts: [{ name: '甲' }, { name: '乙' }], plugins: [plugin] })
+    cleanup = async () => {
+      plugin.stop()
+      await fleet.stop()
+      await store.close()
+    }
+    const owner = fleet.contact('王姐', 'wxid_owner')
+    const marketer = fleet.contact('优惠小助手')
+    const room = fleet.room('亲子群', { owner, members: [marketer] })
+    await plugin.checkAccounts()
+    const started = Date.now()
+    await fleet.say(marketer, room, '加微信')
+    await plugin.idle()
+    expect(Date.now() - started).toBeLessThan(5000) // no wait for a beat
+    expect(fleet.said(room)).toHaveLength(1)
+    expect(notices.some((n) => n.includes('installed on a second account'))).toBe(true)
+  })
 })
