@@ -8,14 +8,12 @@
 import { CreateQueueCommand } from '@aws-sdk/client-sqs'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { describe, expect, it } from 'vitest'
-import YAML from 'yaml'
 import { QunGuardRelay } from '../../bot-host/cloud-relay.ts'
 import { Heartbeat } from '../../bot-host/heartbeat.ts'
 import { MockFleet } from '../../bot-host/mock-fleet.ts'
 import { DynamoDbBotRegistry } from '../../functions/adapters/aws/dynamodb-bot-registry.ts'
 import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
 import { SqsMessageQueue } from '../../functions/adapters/aws/sqs-message-queue.ts'
-import { parseConfig } from '../../functions/domain/config.ts'
 import type { GroupEvent } from '../../functions/domain/events.ts'
 import { Guard } from '../../functions/domain/guard.ts'
 import { ingestBatch } from '../../functions/handlers/ingest.ts'
@@ -23,18 +21,10 @@ import type { ActionRequest } from '../../functions/ports/action-executor.port.t
 import { dynamoDbLocalUnavailable } from '../helpers/dynamodb-local.ts'
 import { pollOnce } from '../helpers/local-lambda-poller.ts'
 import { useLoopbackAws } from '../helpers/loopback-aws.ts'
+import { warnThenRemove } from '../helpers/warn-then-remove.ts'
 
 const unavailable = dynamoDbLocalUnavailable()
 if (unavailable && process.env.CI) throw new Error(`DynamoDB Local is needed in CI: ${unavailable}`)
-
-const CONFIG = `
-groups:
-  "*":
-    mode: active
-    escalation: [warn, remove]
-    rules:
-      - { id: ads, any: ["加微信"], action: escalate, reason: 本群禁止广告 }
-`
 
 describe.skipIf(unavailable !== undefined)('two bot hosts in one group on the cloud-shaped path', () => {
   const aws = useLoopbackAws()
@@ -50,7 +40,7 @@ describe.skipIf(unavailable !== undefined)('two bot hosts in one group on the cl
     const q = <T>(url: string) => new SqsMessageQueue<T>({ client: aws.sqs, queueUrl: url })
     const table = await aws.ddb.createTable()
     const store = new DynamoDbGuardStore({ client: aws.ddb.client, table })
-    const guard = new Guard({ store, config: parseConfig(YAML.parse(CONFIG)) })
+    const guard = new Guard({ store, config: warnThenRemove() })
     const registry = new DynamoDbBotRegistry({ client: aws.ddb.client, table })
     const actions = q<ActionRequest>(actionsUrl as string)
     const ingest = (e: SQSEvent, c: Context): Promise<SQSBatchResponse> =>

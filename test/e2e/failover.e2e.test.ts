@@ -6,23 +6,13 @@
  */
 
 import { afterEach, describe, expect, it } from 'vitest'
-import YAML from 'yaml'
 import { MockFleet } from '../../bot-host/mock-fleet.ts'
 import { QunGuard, type QunGuardPlugin } from '../../bot-host/qunguard-plugin.ts'
 import { SqliteBotRegistry } from '../../functions/adapters/local/sqlite-bot-registry.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
-import { parseConfig } from '../../functions/domain/config.ts'
+import { warnThenRemove } from '../helpers/warn-then-remove.ts'
 
-const config = parseConfig(
-  YAML.parse(`
-groups:
-  "*":
-    mode: active
-    escalation: [warn, remove]
-    rules:
-      - { id: ads, any: ["加微信"], action: escalate, reason: 本群禁止广告 }
-`),
-)
+const config = warnThenRemove()
 
 let cleanup: (() => Promise<void>) | undefined
 afterEach(async () => {
