@@ -21,8 +21,7 @@ import { SpillingQueue } from '../functions/adapters/local/spilling-queue.ts'
 import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import { maskPii } from '../functions/domain/privacy.ts'
-import { assessBots, type BotHealth, botForAction, strandedActionText } from '../functions/domain/registry.ts'
-import { privateNote } from '../functions/domain/session.ts'
+import { assessBots, botForAction, strandedNote } from '../functions/domain/registry.ts'
 import type { ActionOutcome, ActionRequest } from '../functions/ports/action-executor.port.ts'
 import type { BotRegistry } from '../functions/ports/bot-registry.port.ts'
 import type { MediaStore } from '../functions/ports/media-store.port.ts'
@@ -112,9 +111,11 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
               ? assessBots(await routing.registry.list(), new Date(), routing.heartbeatSeconds ?? 60).live
               : undefined
           for (const m of received) {
-            // No live bot is in the room (the registry says so, seen on its third delivery, so a
-            // moment's gap in beats does not count): the owner is told what to do by hand, once.
-            if (live && m.receiveCount >= STRANDED_AFTER_RECEIVES && (await strand(executor, m.body, live))) {
+            // The live bot that should do it (it can remove, or it is the owner's account), by the registry.
+            const chosen = live ? botForAction(m.body, live) : undefined
+            // No live bot is in the room (seen on its third delivery, so that a moment's gap in
+            // beats does not count): the owner is told what to do by hand, once.
+            if (live && chosen === undefined && m.receiveCount >= STRANDED_AFTER_RECEIVES && (await tellOwner(executor, m.body))) {
               await config.actions.ack(m)
               continue
             }
@@ -125,8 +126,7 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
               gaveBack++
               continue
             }
-            // Another live bot in the room is the one to do it (it can remove, or it is the owner's account).
-            const chosen = live ? botForAction(m.body, live) : undefined
+            // Another live bot in the room is the one to do it.
             if (chosen !== undefined && chosen !== bot.currentUser.id) {
               await config.actions.release(m)
               gaveBack++
@@ -169,22 +169,10 @@ export function QunGuardRelay(config: QunGuardRelayConfig): QunGuardRelay {
 /** Deliveries of an action for a room no live bot is in before its owner is told (the queue's DLQ takes it after 5). */
 const STRANDED_AFTER_RECEIVES = 3
 
-/**
- * Tells the group's owner about an action no live bot in the group can carry out — by the group's
- * and member's names, with what to do by hand — when that is so; false (nothing sent) otherwise.
- */
-async function strand(executor: WechatyActionExecutor, request: ActionRequest, live: readonly BotHealth[]): Promise<boolean> {
-  const { room, target, action, reason } = request.decision
-  if (room === 'private' || !request.ownerId || botForAction(request, live) !== undefined) return false
-  const text = strandedActionText({
-    topic: request.names?.room ?? room,
-    member: request.names?.target ?? target,
-    action,
-    reason,
-    warning: action === 'warn' ? request.text : undefined,
-  })
-  const told = await executor.execute(privateNote(request.ownerId, text))
-  return told.status === 'done'
+/** Tells the group's owner, by the names the action carries, what to do by hand; false when nothing was sent. */
+async function tellOwner(executor: WechatyActionExecutor, request: ActionRequest): Promise<boolean> {
+  const note = strandedNote(request)
+  return note !== undefined && (await executor.execute(note)).status === 'done'
 }
 
 /** Private notes (room "private") go out from any bot; room actions only from a bot in that room. */

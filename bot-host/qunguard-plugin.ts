@@ -25,14 +25,14 @@ import { MemoryApprovalStore } from '../functions/adapters/memory/memory-approva
 import { MemoryBotRegistry } from '../functions/adapters/memory/memory-bot-registry.ts'
 import { MemoryEventInbox } from '../functions/adapters/memory/memory-event-inbox.ts'
 import { MemoryFactsStore } from '../functions/adapters/memory/memory-facts-store.ts'
-import { type Config, parseConfig, queueSettings, resolveRoomConfig } from '../functions/domain/config.ts'
+import { type Config, parseConfig, queueSettings } from '../functions/domain/config.ts'
 import type { GroupEvent } from '../functions/domain/events.ts'
 import type { Guard, HandleResult } from '../functions/domain/guard.ts'
 import type { LearnedPolicy } from '../functions/domain/learning/rule-learner.ts'
 import { groupName, memberName } from '../functions/domain/owner-words.ts'
 import type { MessageFeatures } from '../functions/domain/policy.ts'
 import { maskEvent, maskPii } from '../functions/domain/privacy.ts'
-import { checkBots, strandedActionText } from '../functions/domain/registry.ts'
+import { checkBots, roomOwnersOf, strandedNote } from '../functions/domain/registry.ts'
 import { GuardSession, privateNote } from '../functions/domain/session.ts'
 import { supervisorFor } from '../functions/domain/supervision/catalogue.ts'
 import type { Supervisor } from '../functions/domain/supervision/supervisor.ts'
@@ -160,20 +160,13 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
     actionTimeoutMs: accounts?.actionTimeoutMs,
     now,
     onFailover: (line) => onNotice(line),
-    // Nobody live in the group: its owner is told what the guard decided, by name, to do by hand.
+    // Nobody live in the group: its owner is told what the guard decided, by name, to do by hand
+    // (the names the request carries, else the store's).
     stranded: async (request) => {
-      const to = request.ownerId
-      if (!to) return undefined
-      const { room, target, action, reason } = request.decision
+      const { room, target } = request.decision
+      if (request.names?.room && request.names.target) return strandedNote(request)
       const [record, member] = await Promise.all([options.store.getRoom(room), options.store.getMember(room, target)])
-      const text = strandedActionText({
-        topic: groupName(record?.topic, room),
-        member: memberName(member?.name, target),
-        action,
-        reason,
-        warning: action === 'warn' ? request.text : undefined,
-      })
-      return privateNote(to, text)
+      return strandedNote(request, { room: groupName(record?.topic, room), target: memberName(member?.name, target) })
     },
   })
   const executors: WechatyActionExecutor[] = []
@@ -205,10 +198,7 @@ export function QunGuard(options: Partial<QunGuardConfig> & Pick<QunGuardConfig,
       await Promise.all(beats.map((b) => b.beat()))
       const { notes } = await checkBots(registry, now(), {
         heartbeatSeconds,
-        roomOwners: async (room) => {
-          const record = await options.store.getRoom(room)
-          return { owner: record?.owner ?? resolveRoomConfig(config, room).owner, topic: record?.topic ?? '' }
-        },
+        roomOwners: roomOwnersOf(options.store, config),
         utcOffsetMinutes: config.supervision.utcOffsetMinutes,
       })
       for (const n of notes) {

@@ -6,8 +6,12 @@
  *   const { live, dead } = assessBots(await registry.list(), new Date(), 60)
  *   const bot = botForRoom('r1@chatroom', live) // failover to any live bot in that room
  */
+import type { ActionRequest } from '../ports/action-executor.port.ts'
 import type { BotCapabilities, BotRecord, BotRegistry } from '../ports/bot-registry.port.ts'
+import type { RoomRecord } from '../ports/guard-store.port.ts'
+import { type Config, resolveRoomConfig } from './config.ts'
 import { stepName } from './owner-words.ts'
+import { privateNote } from './session.ts'
 
 /** A bot is dead after this many missed heartbeats. */
 export const MISSED_BEATS_DEAD = 3
@@ -47,6 +51,14 @@ export function botForRoom(room: string, live: readonly BotHealth[]): string | u
 
 /** A dead bot's rooms as its owners know them: the room's owner (to tell) and its name. */
 export type RoomOwners = (room: string) => Promise<{ readonly owner?: string | undefined; readonly topic: string } | undefined>
+
+/** A room's owner (its WeChat owner, else the config's) and name, from the rooms' records. */
+export function roomOwnersOf(rooms: { getRoom(room: string): Promise<RoomRecord | undefined> }, config: Config): RoomOwners {
+  return async (room) => {
+    const record = await rooms.getRoom(room)
+    return { owner: record?.owner ?? resolveRoomConfig(config, room).owner, topic: record?.topic ?? '' }
+  }
+}
 
 /**
  * What each owner of a dead bot's rooms is told, once per silence (BotRegistry.markFailureTold):
@@ -96,6 +108,27 @@ export function strandedActionText(o: {
     ...(o.reason ? [`原因：${o.reason}`] : []),
     '请手动处理，并检查守卫账号是否掉线，或让另一个守卫账号加入这个群。',
   ].join('\n')
+}
+
+/**
+ * The private note to the group's owner about an action no live guard account in the group can
+ * carry out, naming the group and member by `names` (else their ids); undefined for a private
+ * note itself or a room with no owner to tell.
+ */
+export function strandedNote(
+  request: ActionRequest,
+  names: { readonly room?: string | undefined; readonly target?: string | undefined } | undefined = request.names,
+): ActionRequest | undefined {
+  const { room, target, action, reason } = request.decision
+  if (room === 'private' || !request.ownerId) return undefined
+  const text = strandedActionText({
+    topic: names?.room ?? room,
+    member: names?.target ?? target,
+    action,
+    reason,
+    warning: action === 'warn' ? request.text : undefined,
+  })
+  return privateNote(request.ownerId, text)
 }
 
 /** A note to one owner that a bot account stopped beating; `key` is the same for every retelling of it. */

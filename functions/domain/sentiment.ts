@@ -299,13 +299,13 @@ for (const [words, polarity] of [
   }
 const matcher = new AhoCorasick(patterns)
 
-/** What ends just before `start` in `chars` (the code points of the text), among `words`. */
-function endsWith(chars: readonly string[], start: number, words: readonly string[]): boolean {
-  for (const w of words) {
-    const n = [...w].length
-    if (start - n >= 0 && chars.slice(start - n, start).join('') === w) return true
-  }
-  return false
+/** The negators and degree words as code points, split once. */
+const NEGATOR_CHARS = NEGATORS.map((w) => [...w])
+const INTENSIFIER_CHARS = INTENSIFIERS.map((w) => [...w])
+
+/** Whether one of `words` ends just before `start` in `chars` (the code points of the text). */
+function endsWith(chars: readonly string[], start: number, words: readonly (readonly string[])[]): boolean {
+  return words.some((w) => start >= w.length && w.every((c, i) => chars[start - w.length + i] === c))
 }
 
 /**
@@ -333,8 +333,8 @@ export function sentiment(text: string): Sentiment {
     if (!free) continue
     for (let i = f.start; i < f.end; i++) taken[i] = 1
     let weight: number = f.polarity
-    if (endsWith(chars, f.start, NEGATORS)) weight = -weight * 0.8
-    else if (endsWith(chars, f.start, INTENSIFIERS)) weight *= 1.5
+    if (endsWith(chars, f.start, NEGATOR_CHARS)) weight = -weight * 0.8
+    else if (endsWith(chars, f.start, INTENSIFIER_CHARS)) weight *= 1.5
     sum += weight
     count++
   }

@@ -17,9 +17,8 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Config } from '../domain/config.ts'
-import { resolveRoomConfig } from '../domain/config.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
-import { checkBots } from '../domain/registry.ts'
+import { checkBots, roomOwnersOf } from '../domain/registry.ts'
 import { privateNote } from '../domain/session.ts'
 import type { RoomDirectory } from '../domain/supervision/supervisor.ts'
 import type { ActionRequest } from '../ports/action-executor.port.ts'
@@ -66,7 +65,7 @@ export async function monitor(deps: MonitorDeps): Promise<MonitorResult> {
   // A bot that stopped beating: the owners of its rooms are told once (a live bot delivers it).
   const { live, dead, notes } = await checkBots(deps.registry, now, {
     heartbeatSeconds: deps.heartbeatSeconds ?? 60,
-    roomOwners: (room) => ownersOf(deps, room),
+    roomOwners: roomOwnersOf(deps.rooms, deps.config),
     utcOffsetMinutes: deps.config.supervision.utcOffsetMinutes,
   })
   for (const n of notes) await deps.actions.send({ group: `owner-${n.to}`, dedupeId: n.key, body: privateNote(n.to, n.text) })
@@ -109,10 +108,3 @@ export async function depsFromEnv(): Promise<MonitorDeps> {
 export const handler = withPowertools(async function monitorHandler() {
   return monitor(await depsFromEnv())
 })
-
-/** A room's owner (its WeChat owner, else the config's) and name, for a failed bot's notice. */
-async function ownersOf(deps: MonitorDeps, room: string): Promise<{ owner?: string | undefined; topic: string } | undefined> {
-  const record = await deps.rooms.getRoom(room)
-  const owner = record?.owner ?? resolveRoomConfig(deps.config, room).owner
-  return { owner, topic: record?.topic ?? '' }
-}
