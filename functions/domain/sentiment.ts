@@ -282,6 +282,8 @@ export interface Sentiment {
   readonly label: SentimentLabel
 }
 
+const NEUTRAL: Sentiment = { score: 0, label: 'neutral' }
+
 interface Entry {
   readonly polarity: 1 | -1
   readonly length: number
@@ -315,16 +317,20 @@ function endsWith(chars: readonly string[], start: number, words: readonly (read
  */
 export function sentiment(text: string): Sentiment {
   const lower = text.toLowerCase()
-  const chars = [...lower]
   // The matcher reports where each word ends (code points, exclusive): it covers [start, end).
   const found: { start: number; end: number; polarity: 1 | -1 }[] = []
+  let last = 0
   matcher.search(lower, (index, end) => {
     const e = entries[index]
     if (e) found.push({ start: end - e.length, end, polarity: e.polarity })
+    last = end
   })
+  // Most chat messages hold no sentiment word: nothing more to read.
+  if (!found.length) return NEUTRAL
+  const chars = [...lower]
   // Longest match wins where matches overlap.
   found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start)
-  const taken = new Uint8Array(chars.length + 1)
+  const taken = new Uint8Array(last + 1)
   let sum = 0
   let count = 0
   for (const f of found) {
@@ -338,7 +344,7 @@ export function sentiment(text: string): Sentiment {
     sum += weight
     count++
   }
-  if (!count) return { score: 0, label: 'neutral' }
+  if (!count) return NEUTRAL
   const score = Math.max(-1, Math.min(1, sum / count))
   return { score, label: score > 0.1 ? 'positive' : score < -0.1 ? 'negative' : 'neutral' }
 }
