@@ -180,6 +180,16 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   // Which config was used goes to stderr with the warnings, whatever `log` prints the rest to.
   const config = loadConfigOrDefaults(options.configPath, options.log ?? ((line) => console.error(line)), { cwd: options.cwd })
   await checkPuppet(puppet)
+  // Several accounts (config `accounts`): one guard, each account a bot on its own puppet, beating in
+  // the store's registry so that a silent one is failed over (docs/accounts.md). Checked before
+  // anything is opened: each puppet installed, each token variable set.
+  const several = config.accounts
+  const accounts = several?.list.map((a) => ({ ...a, puppet: a.puppet ?? puppet })) ?? [{ name: 'qunguard', puppet, tokenEnv: undefined }]
+  for (const a of accounts) {
+    if (a.puppet !== puppet) await checkPuppet(a.puppet)
+    if (a.tokenEnv && !process.env[a.tokenEnv])
+      throw new StartupError(`account ${a.name}: the environment variable ${a.tokenEnv} (its puppet token) is not set`)
+  }
   const policy = config.policy ? loadPolicy(config.policy) : undefined
   if (policy) {
     const rules = Object.values(policy.rooms).reduce((n, r) => n + r.rules.length, 0)
@@ -197,12 +207,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   const pending = await store.listPendingDecisions()
   if (pending.length) log(`${pending.length} decision(s) from an earlier run were stored but not carried out; see \`qunguard doctor\``)
 
-  // Several accounts (config `accounts`): one guard, each account a bot on its own puppet, beating in
-  // the store's registry so that a silent one is failed over (docs/accounts.md).
-  const several = config.accounts
   const registry = several ? SqliteBotRegistry.open(config.store) : undefined
-  const accounts = several?.list.map((a) => ({ ...a, puppet: a.puppet ?? puppet })) ?? [{ name: 'qunguard', puppet, tokenEnv: undefined }]
-  for (const a of accounts) if (a.puppet !== puppet) await checkPuppet(a.puppet)
   const plugin = QunGuard({
     config,
     store,
@@ -234,8 +239,6 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
     const name = several ? `qunguard-${a.name}` : 'qunguard'
     dropEmptyMemoryCard(name)
     const token = a.tokenEnv ? process.env[a.tokenEnv] : undefined
-    if (a.tokenEnv && !token)
-      throw new StartupError(`account ${a.name}: the environment variable ${a.tokenEnv} (its puppet token) is not set`)
     const bot = WechatyBuilder.build({
       name,
       puppet: a.puppet as never,
