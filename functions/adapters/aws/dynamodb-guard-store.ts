@@ -221,8 +221,10 @@ export class DynamoDbGuardStore implements GuardStore {
       throw new StoreError(`commit of event ${event.id} has ${items.length} writes; DynamoDB transactions take at most 100`)
     // The snapshot's members first, as plain writes (the same values again on a retry); a repeat
     // of a stored event is turned away before anything is written.
-    if (listed.length) {
-      if (await this.get(`EVENT#${event.id}`, 'EVENT', false)) return { stored: false, decisionIds: [] }
+    const repeat = async () => (await this.get(`EVENT#${event.id}`, 'EVENT', false)) !== undefined
+    const checked = listed.length > 0
+    if (checked) {
+      if (await repeat()) return { stored: false, decisionIds: [] }
       for (let i = 0; i < listed.length; i += SNAPSHOT_WRITES_AT_ONCE)
         await Promise.all(
           listed
@@ -239,7 +241,7 @@ export class DynamoDbGuardStore implements GuardStore {
     const plain = single !== undefined && !decisions.length && !change.offences?.length && items.length <= PLAIN_WRITES_MAX
     if (plain) {
       if (items.length > 1) {
-        if (await this.get(`EVENT#${event.id}`, 'EVENT', false)) return { stored: false, decisionIds: [] }
+        if (!checked && (await repeat())) return { stored: false, decisionIds: [] }
         for (const item of items.slice(1))
           await this.call('write a member, room or account record', () =>
             item.Put
