@@ -217,7 +217,10 @@ async function main() {
           | Record<string, unknown>
           | undefined
         const pk = key && typeof key.pk === 'string' ? key.pk : key && typeof key[':pk'] === 'string' ? (key[':pk'] as string) : ''
-        const kind = `${name.replace('Command', '')} ${pk.split('#')[0] || '?'}`
+        // A room's partition holds the room, its members and its overrides: the sort key tells them apart.
+        const sk = key && typeof key.sk === 'string' ? key.sk.split('#')[0] : ''
+        const prefix = pk.split('#')[0] || '?'
+        const kind = `${name.replace('Command', '')} ${prefix}${prefix === 'ROOM' && sk && sk !== 'ROOM' ? `/${sk}` : ''}`
         meter.byKind[kind] = (meter.byKind[kind] ?? 0) + 1
         const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity
         for (const c of [consumed].flat() as { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }[]) {
@@ -261,7 +264,7 @@ async function main() {
     // The functions' minute-long caches run on a clock at a million messages a month (2.6 s a message) over the history's rooms.
     let served = 0
     const trafficNow = () => served * MS_PER_MESSAGE
-    const store = new DynamoDbGuardStore({ client: ddb.client, table, cacheMs: 300_000, now: trafficNow })
+    const store = new DynamoDbGuardStore({ client: ddb.client, table, cacheMs: 300_000, memberCacheMs: 60_000, now: trafficNow })
     const config = parseConfig(YAML.parse(CONFIG))
     let learned: { policy: LearnedPolicy; facts: DynamoDbFactsStore } | undefined
     if (args.rulebook) {

@@ -350,7 +350,7 @@ export class Guard {
   }
 
   private async onMessage(msg: MessageEvent, features: MessageFeatures = {}): Promise<HandleResult> {
-    const before = await this.store.getEvent(msg.id)
+    const before = features.firstDelivery ? undefined : await this.store.getEvent(msg.id)
     if (before) return this.notStored(msg, before)
     const { room, member, ctx } = await this.senderOf(msg)
     // A `groups` entry may name the room instead of giving its id: its topic decides, now.

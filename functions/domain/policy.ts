@@ -65,6 +65,13 @@ export interface MessageFeatures {
   readonly pii?: readonly PiiKind[] | undefined
   /** The picture's unsafe-content score in [0, 1] (vision). */
   readonly nsfw?: number | undefined
+  /**
+   * The transport vouches that this event was not handed over before (an SQS message's first
+   * receive, within the queue's deduplication window): the guard skips its repeat read before
+   * judging. The conditional write that stores the event still keeps it once whatever this says;
+   * a repeat sent after the window is judged again and turned away at that write.
+   */
+  readonly firstDelivery?: boolean | undefined
 }
 
 /** The ad classifier as a rule: above `threshold` it proposes `action`, always in shadow, for the owner to approve. */

@@ -46,7 +46,9 @@ export const aws = {
    * minutes per container: the container that stores a new snapshot sees it at once, the others
    * within five minutes. Members' records are read per message (a newcomer's tenure must be exact).
    */
-  guardStore: once(() => new DynamoDbGuardStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME'), cacheMs: 300_000 })),
+  guardStore: once(
+    () => new DynamoDbGuardStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME'), cacheMs: 300_000, memberCacheMs: 60_000 }),
+  ),
   approvalStore: once(() => new DynamoDbApprovalStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   factsStore: once(() => new DynamoDbFactsStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   /** The learned rulebook retraining saved (POLICY_KEY in MEDIA_BUCKET), reloaded every 5 minutes. */

@@ -26,7 +26,7 @@ import { pictureRequestOf } from '../domain/vision/requests.ts'
 import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { MessageQueue } from '../ports/message-queue.port.ts'
 import { aws } from './aws-clients.ts'
-import { type ModerateDeps, depsFromEnv as moderateDepsFromEnv, moderateMembership, moderateMessage } from './moderate.ts'
+import { firstReceive, type ModerateDeps, depsFromEnv as moderateDepsFromEnv, moderateMembership, moderateMessage } from './moderate.ts'
 import { logger, metrics, withPowertools } from './observability.ts'
 import { fifoBatch, Outbox, PoisonRecordError } from './sqs-batch.ts'
 
@@ -75,7 +75,7 @@ export async function ingestRecord(deps: IngestDeps, record: SQSRecord): Promise
     }
     metrics.addMetric('MessagesRouted', MetricUnit.Count, 1)
     if (toVision || pictureRequestOf(event)) await deps.vision.send({ group: event.room, dedupeId: event.id, body: { event } })
-    else await moderateMessage(deps.judge, { event }, record.messageId)
+    else await moderateMessage(deps.judge, { event }, record.messageId, { firstDelivery: firstReceive(record) })
     return
   }
   // Joins and removals are judged too (the owner's blacklist), by moderate's Guard and sent on as its decisions are.

@@ -58,14 +58,22 @@ async function spamScore(classifier: TextClassifier | undefined, text: string, r
 }
 
 export async function moderateRecord(deps: ModerateDeps, record: SQSRecord): Promise<void> {
-  await moderateMessage(deps, recordBody(ModerateRequestSchema, record), record.messageId)
+  await moderateMessage(deps, recordBody(ModerateRequestSchema, record), record.messageId, { firstDelivery: firstReceive(record) })
 }
 
 /**
  * Judges one message and sends what it decided — the moderate function's work for a record, and
  * ingest's for a plain message (judged where it arrives: one queue hop fewer for text).
  */
-export async function moderateMessage(deps: ModerateDeps, req: ModerateRequest, recordId: string): Promise<void> {
+/** Whether an SQS record is its message's first receive: the guard need not look for a repeat before judging it. */
+export const firstReceive = (record: SQSRecord): boolean => record.attributes.ApproximateReceiveCount === '1'
+
+export async function moderateMessage(
+  deps: ModerateDeps,
+  req: ModerateRequest,
+  recordId: string,
+  options: { readonly firstDelivery?: boolean } = {},
+): Promise<void> {
   const { event } = req
   if (req.visionError) logger.warn('picture not read', { event: event.id, room: event.room, error: req.visionError })
   const features = {
@@ -75,6 +83,7 @@ export async function moderateMessage(deps: ModerateDeps, req: ModerateRequest, 
     nsfw: req.image?.nsfw,
     voiceText: req.voiceText,
     qr: (req.qr?.length ?? 0) > 0,
+    firstDelivery: options.firstDelivery,
   }
   const guard = typeof deps.guard === 'function' ? await deps.guard() : deps.guard
   const result = await guard.handleEvent(event, features)

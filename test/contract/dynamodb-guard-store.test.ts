@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
 import { StoreError } from '../../functions/ports/guard-store.port.ts'
 import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
-import { message, roomSnapshot } from '../helpers/factories.ts'
+import { join, leave, message, roomSnapshot } from '../helpers/factories.ts'
 import { guardStoreContract } from './guard-store.contract.ts'
 
 const unavailable = dynamoDbLocalUnavailable()
@@ -54,6 +54,30 @@ describe.skipIf(unavailable !== undefined)('DynamoDbGuardStore on DynamoDB Local
     const again = roomSnapshot({ topic: '再改' })
     await cached.commit({ event: again, room: again })
     expect((await cached.getRoom('r1'))?.topic).toBe('再改') // its own write: at once
+  })
+
+  it('keeps a member found for memberCacheMs, forgets it on its own join or leave, and never keeps a member not found', async () => {
+    const table = await ddb.createTable()
+    let t = 0
+    const cached = new DynamoDbGuardStore({ client: ddb.client, table, memberCacheMs: 60_000, now: () => t })
+    const other = new DynamoDbGuardStore({ client: ddb.client, table })
+    const member = { room: 'r1', member: 'wxid_new' }
+    expect(await cached.getMember('r1', 'wxid_new')).toBeUndefined()
+    // Joined through another container: seen at once, since not finding was not kept.
+    const joined = join({ ts: '2026-12-01T10:00:00.000Z' })
+    await other.commit({ event: joined, members: [{ ...member, joinedAt: joined.ts, via: 'qrcode' }] })
+    expect((await cached.getMember('r1', 'wxid_new'))?.joinedAt).toBe(joined.ts)
+    // Left through the other container: the kept record until it expires.
+    const left = leave({ ts: '2026-12-01T11:00:00.000Z' })
+    await other.commit({ event: left, members: [{ ...member, joinedAt: joined.ts, via: 'qrcode', leftAt: left.ts }] })
+    expect((await cached.getMember('r1', 'wxid_new'))?.leftAt).toBeUndefined()
+    t = 60_001
+    expect((await cached.getMember('r1', 'wxid_new'))?.leftAt).toBe(left.ts)
+    // Joined again through this store: forgotten at once.
+    const again = join({ ts: '2026-12-01T12:00:00.000Z', via: 'invite' })
+    await cached.commit({ event: again, members: [{ ...member, joinedAt: again.ts, via: 'invite' }] })
+    expect(await cached.getMember('r1', 'wxid_new')).toMatchObject({ joinedAt: again.ts, via: 'invite' })
+    expect((await cached.getMember('r1', 'wxid_new'))?.leftAt).toBeUndefined()
   })
 
   it('writes a message alone with one conditional put, and a redelivery stores nothing', async () => {

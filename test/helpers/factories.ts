@@ -1,5 +1,5 @@
 /** Fixture factories for events, so tests state only what matters to them. */
-import type { GroupEvent, JoinEvent, MessageEvent, RoomEvent } from '../../functions/domain/events.ts'
+import type { GroupEvent, JoinEvent, LeaveEvent, MessageEvent, RoomEvent } from '../../functions/domain/events.ts'
 
 let seq = 0
 const nextId = (prefix: string) => `${prefix}${++seq}`
@@ -31,6 +31,10 @@ export function roomSnapshot(o: Partial<RoomEvent> = {}): RoomEvent {
 
 export function join(o: Partial<JoinEvent> = {}): JoinEvent {
   return { kind: 'join', id: nextId('j'), ts: at(0), room: 'r1', members: ['wxid_new'], via: 'qrcode', ...o }
+}
+
+export function leave(o: Partial<LeaveEvent> = {}): LeaveEvent {
+  return { kind: 'leave', id: nextId('l'), ts: at(0), room: 'r1', members: ['wxid_new'], ...o }
 }
 
 export function account(self = 'wxid_bot'): GroupEvent {

@@ -66,6 +66,12 @@ export interface DynamoDbGuardStoreOptions {
    * this long. @default 0 (always read)
    */
   readonly cacheMs?: number
+  /**
+   * Keep a member's record this long after finding it. A join, leave or snapshot stored through
+   * this store forgets it at once; one stored by another container (a room's events move between
+   * containers only between batches) shows after at most this long. @default 0 (always read)
+   */
+  readonly memberCacheMs?: number
   readonly now?: () => number
 }
 
@@ -83,6 +89,7 @@ export class DynamoDbGuardStore implements GuardStore {
   private readonly doc: DynamoDBDocumentClient
   private readonly table: string
   private readonly cacheMs: number
+  private readonly memberCacheMs: number
   private readonly now: () => number
   private readonly cached = new Map<string, { at: number; value: unknown }>()
 
@@ -91,6 +98,7 @@ export class DynamoDbGuardStore implements GuardStore {
     this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } })
     this.table = options.table
     this.cacheMs = options.cacheMs ?? 0
+    this.memberCacheMs = options.memberCacheMs ?? 0
     this.now = options.now ?? Date.now
   }
 
@@ -114,6 +122,8 @@ export class DynamoDbGuardStore implements GuardStore {
         )
     }
     const { event } = change
+    // What this commit may change is read afresh, whether or not the writes below all succeed.
+    this.forgetCached(change)
     // Ids are reserved only for an event not stored yet (a redelivery would waste them).
     if (decisions.length && (await this.hasEvent(event.id))) return { stored: false, decisionIds: [] }
     const ids = decisions.length ? await this.reserveIds(decisions.length) : []
@@ -376,6 +386,8 @@ export class DynamoDbGuardStore implements GuardStore {
     if (change.self) this.cached.delete('self')
     if (change.room) this.cached.delete(`room#${change.room.room}`)
     if (change.announcement) this.cached.delete(`room#${change.announcement.room}`)
+    for (const m of change.members ?? []) this.cached.delete(`member#${m.room}#${m.member}`)
+    if (change.room) for (const m of change.room.members) this.cached.delete(`member#${change.room.room}#${m}`)
   }
 
   /** A member's record, written whole: a re-join clears leftAt and remover; a name is kept if none is given. */
@@ -472,9 +484,18 @@ export class DynamoDbGuardStore implements GuardStore {
     return items.map(toRoom).sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0))
   }
 
+  /**
+   * A member's record, kept for `memberCacheMs` once found (a member who posts several messages
+   * in a row is read once); not finding one is not kept, so a join stored elsewhere shows at once.
+   */
   async getMember(room: string, member: string): Promise<MemberRecord | undefined> {
+    const key = `member#${room}#${member}`
+    const hit = this.cached.get(key)
+    if (hit && this.now() - hit.at < this.memberCacheMs) return hit.value as MemberRecord
     const i = await this.get(`ROOM#${room}`, `MEMBER#${member}`)
-    return i ? toMember(room, i) : undefined
+    const found = i ? toMember(room, i) : undefined
+    if (found && this.memberCacheMs > 0) this.cached.set(key, { at: this.now(), value: found })
+    return found
   }
 
   /** A Query over the room's member items (owners name members rarely: commands from the private chat). */
