@@ -44,7 +44,8 @@ export const aws = {
   /**
    * The account's id and rooms' records (topic, owner, admins: they change rarely) are kept five
    * minutes per container: the container that stores a new snapshot sees it at once, the others
-   * within five minutes. Members' records are read per message (a newcomer's tenure must be exact).
+   * within five minutes. A member's record is kept a minute once found (a member not found is
+   * read again, so a newcomer's join stored by another container is seen at once).
    */
   guardStore: once(
     () => new DynamoDbGuardStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME'), cacheMs: 300_000, memberCacheMs: 60_000 }),

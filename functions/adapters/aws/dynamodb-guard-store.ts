@@ -541,8 +541,9 @@ export class DynamoDbGuardStore implements GuardStore {
   }
 
   /**
-   * An eventually consistent read (half the read units): it is the repeat check before judging,
-   * and a repeat comes back a visibility timeout (a minute) after the first try at the soonest.
+   * An eventually consistent read (half the read units): it is the repeat check before judging a
+   * redelivery (the guard skips it for an SQS message's first receive), and a redelivery comes
+   * back a visibility timeout (a minute) after the first try at the soonest.
    * What keeps an event stored once is the conditional write that stores it, not this read.
    */
   async getEvent(id: string): Promise<GroupEvent | undefined> {
