@@ -11,6 +11,7 @@ import { useConfig } from '../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../functions/adapters/local/jieba-words.ts'
 import { type LocalVision, type LocalVisionOptions, localVision } from '../functions/adapters/local/local-vision.ts'
 import { SilkVoiceDecoder } from '../functions/adapters/local/silk-voice.ts'
+import { SqliteAnalyticsStore } from '../functions/adapters/local/sqlite-analytics-store.ts'
 import { SqliteBotRegistry } from '../functions/adapters/local/sqlite-bot-registry.ts'
 import { SqliteEventInbox } from '../functions/adapters/local/sqlite-event-inbox.ts'
 import { SqliteFactsStore } from '../functions/adapters/local/sqlite-facts-store.ts'
@@ -267,6 +268,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
       await plugin.idle()
       await store.close()
       await supervision.closeStore()
+      await days?.close()
       await inbox.close()
       await registry?.close()
     })()
@@ -274,10 +276,12 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
   }
 
   let consoleStarted = false
+  let days: SqliteAnalyticsStore | undefined
   const startConsole = (self: string) => {
     if (!options.console || consoleStarted) return
     consoleStarted = true // one console, whichever account logs in first
     const viewer = options.console.as ?? self
+    days = SqliteAnalyticsStore.open(config.store)
     let n = 0
     void serveConsole(
       {
@@ -287,6 +291,7 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
         requests: supervision,
         facts,
         analytics: consoleAnalytics(config.supervision.utcOffsetMinutes),
+        days,
         policy,
         config,
         // The viewer's words, as if sent to the bot in the private chat: judged in order with WeChat's own.

@@ -29,6 +29,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch'
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events'
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets'
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam'
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda'
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager'
@@ -328,6 +329,14 @@ export class StatelessStack extends Stack {
         .allow([GET, QUERY, 'dynamodb:Scan', 'dynamodb:BatchGetItem'], [table])
         .allow(['sqs:SendMessage'], [data.eventsQueue.queueArn])
         .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects(POLICY_KEY)])
+      // It writes only the groups' summarised days (analytics): items whose key begins ANALYTICS#.
+      web.role.addToPolicy(
+        new PolicyStatement({
+          actions: [PUT, UPDATE, DELETE, 'dynamodb:BatchWriteItem'],
+          resources: [table],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ANALYTICS#*'] } },
+        }),
+      )
       token.grantRead(web.role)
       guardConfig?.grantRead(web)
       const url = web.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE })

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import { consoleAnalytics } from '../../bot-host/console/console-words.ts'
 import { serveConsole } from '../../bot-host/console/serve-console.ts'
 import { loadConfigOrDefaults, loadPolicy, StartupError } from '../../bot-host/embedded.ts'
+import { SqliteAnalyticsStore } from '../../functions/adapters/local/sqlite-analytics-store.ts'
 import { SqliteFactsStore } from '../../functions/adapters/local/sqlite-facts-store.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { SqliteSupervisionStore } from '../../functions/adapters/local/sqlite-supervision-store.ts'
@@ -35,14 +36,19 @@ export async function runConsole(o: ConsoleCommandOptions): Promise<void> {
   const store = SqliteGuardStore.open(file, { readOnly: true })
   const supervision = SqliteSupervisionStore.open(file)
   const facts = SqliteFactsStore.open(file)
+  const days = SqliteAnalyticsStore.open(file)
   const policy = config.policy ? loadPolicy(config.policy) : undefined
   const supervisor = supervisorFor(config, supervision, { policy, rooms: store, blacklist: store, members: store, decisions: store })
   const analytics = consoleAnalytics(config.supervision.utcOffsetMinutes)
   const running = await serveConsole(
-    { viewer: o.as, supervisor: () => supervisor, store, requests: supervision, facts, analytics, policy, config },
-    { port: o.port, token: o.token },
+    { viewer: o.as, supervisor: () => supervisor, store, requests: supervision, facts, analytics, days, policy, config },
+    { port: o.port, token: o.token, warm: true },
   )
   log(`console: ${running.url} (read-only, as ${o.as}); login token: ${running.token}`)
+  running.warmed.then(
+    (n) => n > 0 && log(`console: analytics of ${n} group(s) summarised by day`),
+    (e: unknown) => console.error(`console: the analytics could not be summarised ahead: ${(e as Error).message}`),
+  )
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve())
     process.once('SIGTERM', () => resolve())
@@ -52,4 +58,5 @@ export async function runConsole(o: ConsoleCommandOptions): Promise<void> {
   await store.close()
   await supervision.closeStore()
   await facts.close()
+  await days.close()
 }

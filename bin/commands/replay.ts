@@ -14,10 +14,12 @@ import { consoleAnalytics } from '../../bot-host/console/console-words.ts'
 import { useConfig } from '../../functions/adapters/local/config-file.ts'
 import { jiebaWords } from '../../functions/adapters/local/jieba-words.ts'
 import { JsonlWriter } from '../../functions/adapters/local/jsonl-history.ts'
+import { SqliteAnalyticsStore } from '../../functions/adapters/local/sqlite-analytics-store.ts'
 import { SqliteGuardStore } from '../../functions/adapters/local/sqlite-guard-store.ts'
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
 import { MemoryFactsStore } from '../../functions/adapters/memory/memory-facts-store.ts'
 import { replayReportHtml } from '../../functions/console/report-html.ts'
+import { localDay } from '../../functions/domain/analytics.ts'
 import type { Config } from '../../functions/domain/config.ts'
 import type { Decision, GroupEvent } from '../../functions/domain/events.ts'
 import { policyFromJson } from '../../functions/domain/learning/policy-file.ts'
@@ -140,6 +142,8 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     rehearStored: true,
   })
   const progress = new Progress('replay', events.length, showProgress)
+  /** Per room, the earliest local day this run stored events on: a kept analytics summary from there on is stale. */
+  const addedFrom = new Map<string, string>()
   let conflicts = input.conflicts
   let duplicates = input.duplicates
   let resumed = 0
@@ -169,6 +173,10 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       const features = read?.features ?? { qr: qr.get(e.id) }
       const { result, decisions, effects } = await session.handle(e, { at, features, picture: read?.report, tick: true })
       progress.tick()
+      if (result.status === 'stored' && 'room' in e) {
+        const day = localDay(e.ts, config.supervision.utcOffsetMinutes)
+        if (day < (addedFrom.get(e.room) ?? '9999')) addedFrom.set(e.room, day)
+      }
       if (result.status === 'duplicate')
         resumed++ // stored by an earlier run on this store: not judged again
       else if (result.status === 'conflict') {
@@ -188,6 +196,12 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       if (handled === killAfter) process.kill(process.pid, 'SIGKILL')
     }
     store.endBatch()
+    // The console's analytics read those days again (their kept summaries predate these events).
+    if (options.store && options.store !== ':memory:' && addedFrom.size) {
+      const days = SqliteAnalyticsStore.open(options.store)
+      for (const [room, day] of addedFrom) await days.forgetFrom(room, day)
+      await days.close()
+    }
     ok = true
   } finally {
     progress.done()

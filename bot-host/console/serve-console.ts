@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { type ConsoleBackend, consoleApp } from '../../functions/console/console-app.ts'
+import { type ConsoleBackend, consoleApp, warmAnalytics } from '../../functions/console/console-app.ts'
 
 export interface ServeConsoleOptions {
   /** @default 8787; 0: any free port */
@@ -18,11 +18,19 @@ export interface ServeConsoleOptions {
   readonly host?: string | undefined
   /** @default $QUNGUARD_CONSOLE_TOKEN, else a new random one */
   readonly token?: string | undefined
+  /**
+   * Summarise the groups' days that are over as soon as it listens (warmAnalytics), so that no
+   * analytics view has to. It holds the event loop for a moment per busy group (seconds for
+   * 100,000 messages), so the guard's own process (`start --console`) does not. @default false
+   */
+  readonly warm?: boolean | undefined
 }
 
 export interface RunningConsole {
   readonly url: string
   readonly token: string
+  /** The warming's end: how many groups were summarised (0 without `warm`); rejects with its error. */
+  readonly warmed: Promise<number>
   close(): Promise<void>
 }
 
@@ -35,14 +43,18 @@ export async function serveConsole(backend: ConsoleBackend, options: ServeConsol
     s.once('error', reject)
   })
   const { port } = server.address() as AddressInfo
+  const warmed = options.warm ? warmAnalytics(backend) : Promise.resolve(0)
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     token,
-    close: () =>
-      new Promise<void>((resolve) => {
+    warmed,
+    close: async () => {
+      await warmed.catch(() => {}) // its stores stay open until it is done
+      await new Promise<void>((resolve) => {
         server.close(() => resolve())
         // A browser keeps its connections open: end them, or close would wait for them.
         if ('closeAllConnections' in server) server.closeAllConnections()
-      }),
+      })
+    },
   }
 }

@@ -21,7 +21,7 @@ import { getCookie, setCookie } from 'hono/cookie'
 import { csrf } from 'hono/csrf'
 import { html } from 'hono/html'
 import { NONCE, secureHeaders } from 'hono/secure-headers'
-import { type AnalyticsOptions, analyse } from '../domain/analytics.ts'
+import { type AnalyticsOptions, roomAnalytics } from '../domain/analytics.ts'
 import { type Config, groupKey, type KeywordRule, parseConfig, resolveRoomConfig } from '../domain/config.ts'
 import { ownerKeywordsRule } from '../domain/guard.ts'
 import { backtest } from '../domain/learning/backtest.ts'
@@ -30,6 +30,7 @@ import { keywordBacktest } from '../domain/learning/keyword-backtest.ts'
 import type { LearnedPolicy } from '../domain/learning/rule-learner.ts'
 import { maskPii } from '../domain/privacy.ts'
 import { APPEAL_RULE_ID, type Supervisor } from '../domain/supervision/supervisor.ts'
+import type { AnalyticsStore } from '../ports/analytics-store.port.ts'
 import type { FactsStore } from '../ports/facts-store.port.ts'
 import type { GuardStore } from '../ports/guard-store.port.ts'
 import type { SupervisionStore } from '../ports/supervision-store.port.ts'
@@ -61,6 +62,8 @@ export interface ConsoleBackend {
   readonly facts?: Pick<FactsStore, 'reports'> | undefined
   /** What the analytics page needs: Chinese words of a text, the stop words, the owners' UTC offset. @default no analytics page */
   readonly analytics?: Omit<AnalyticsOptions, 'topPosters' | 'topWords'> | undefined
+  /** Where the analytics keep each group's days once they are over (read and segmented once). @default every day read at every view */
+  readonly days?: AnalyticsStore | undefined
   /** The owners' offset from UTC, for the times shown. @default 480 (China) */
   readonly utcOffsetMinutes?: number | undefined
   /** The learned rulebook the guard runs: its rules can be backtested on the stored history. @default none */
@@ -259,10 +262,7 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     const rooms = await groups()
     const room = rooms.find((r) => r.room === c.req.query('room')) ?? rooms[0]
     if (!room) return c.html(layout('分析', html`<p>你管理的群里还没有记录。</p>`, nav()))
-    const since = new Date(Date.now() - ANALYTICS_DAYS * 24 * 3_600_000).toISOString()
-    const events = await backend.store.listEvents({ room: room.room, since })
-    const decisions = await backend.store.listDecisions({ room: room.room })
-    const a = analyse(events, decisions, o)
+    const a = await roomAnalytics(room.room, { store: backend.store, days: backend.days }, o, { now: Date.now(), days: ANALYTICS_DAYS })
     return c.html(layout('分析', analyticsPage(room, rooms, a, c.get('secureHeadersNonce')), nav()))
   })
   app.get('/decisions', async (c) => {
@@ -286,4 +286,17 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     return c.html(layout('处理记录', decisionsPage(shown, all.length, texts, mine, { room, rule, action }, t, answer), nav()))
   })
   return app
+}
+
+/**
+ * Summarises and keeps the days that are over of every group the viewer sees, so that the
+ * analytics page's first view need not (`qunguard console` does it as it starts). Returns how many
+ * groups it went through.
+ */
+export async function warmAnalytics(backend: ConsoleBackend, now = Date.now()): Promise<number> {
+  const o = backend.analytics
+  if (!o || !backend.days) return 0
+  const rooms = await backend.supervisor().groupsOf(backend.viewer)
+  for (const r of rooms) await roomAnalytics(r.room, { store: backend.store, days: backend.days }, o, { now, days: ANALYTICS_DAYS })
+  return rooms.length
 }

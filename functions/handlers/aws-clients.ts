@@ -15,6 +15,7 @@ import { TextractClient } from '@aws-sdk/client-textract'
 import { TranscribeStreamingClient } from '@aws-sdk/client-transcribe-streaming'
 import { AwsTranscribe } from '../adapters/aws/aws-transcribe.ts'
 import { AwsVision } from '../adapters/aws/aws-vision.ts'
+import { DynamoDbAnalyticsStore } from '../adapters/aws/dynamodb-analytics-store.ts'
 import { DynamoDbApprovalStore } from '../adapters/aws/dynamodb-approval-store.ts'
 import { DynamoDbBotRegistry } from '../adapters/aws/dynamodb-bot-registry.ts'
 import { DynamoDbFactsStore } from '../adapters/aws/dynamodb-facts-store.ts'
@@ -52,6 +53,8 @@ export const aws = {
   ),
   approvalStore: once(() => new DynamoDbApprovalStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   factsStore: once(() => new DynamoDbFactsStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
+  /** The console's summarised days (analytics), in the table. */
+  analyticsStore: once(() => new DynamoDbAnalyticsStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   /** The learned rulebook retraining saved (POLICY_KEY in MEDIA_BUCKET), reloaded every 5 minutes. */
   rulebook: once(
     (): StoredPolicy =>

@@ -57,6 +57,7 @@ export function consoleFromEnv(): Promise<Hono> {
         policy,
         config,
         analytics: { segment: icuWords, stop: CHINESE_STOP_WORDS, utcOffsetMinutes: config.supervision.utcOffsetMinutes },
+        days: aws.analyticsStore(),
         say: async (text) => {
           const event: GroupEvent = { kind: 'private', id: `console-${randomUUID()}`, ts: new Date().toISOString(), sender: viewer, text }
           await events.send({ group: 'private', dedupeId: event.id, body: event })

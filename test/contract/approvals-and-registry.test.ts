@@ -2,8 +2,10 @@
  * The ApprovalStore, BotRegistry and FactsStore contracts for the memory adapters and, on DynamoDB Local,
  * the DynamoDB ones (skipped locally without Java; required under CI=true).
  */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DynamoDbAnalyticsStore } from '../../functions/adapters/aws/dynamodb-analytics-store.ts'
 import { DynamoDbApprovalStore } from '../../functions/adapters/aws/dynamodb-approval-store.ts'
 import { DynamoDbBotRegistry } from '../../functions/adapters/aws/dynamodb-bot-registry.ts'
 import { DynamoDbFactsStore } from '../../functions/adapters/aws/dynamodb-facts-store.ts'
@@ -11,6 +13,7 @@ import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-appr
 import { MemoryBotRegistry } from '../../functions/adapters/memory/memory-bot-registry.ts'
 import { ApprovalStoreError } from '../../functions/ports/approval-store.port.ts'
 import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
+import { analyticsStoreContract } from './analytics-store.contract.ts'
 import { approvalStoreContract, newApproval } from './approval-store.contract.ts'
 import { botRegistryContract } from './bot-registry.contract.ts'
 import { factsStoreContract } from './facts-store.contract.ts'
@@ -41,6 +44,7 @@ describe.skipIf(unavailable !== undefined)('on DynamoDB Local', () => {
   approvalStoreContract('DynamoDbApprovalStore', async () => new DynamoDbApprovalStore({ client, table: await ddb.createTable() }))
   supervisionStoreContract('DynamoDbApprovalStore', async () => new DynamoDbApprovalStore({ client, table: await ddb.createTable() }))
   factsStoreContract('DynamoDbFactsStore', async () => new DynamoDbFactsStore({ client, table: await ddb.createTable() }))
+  analyticsStoreContract('DynamoDbAnalyticsStore', async () => new DynamoDbAnalyticsStore({ client, table: await ddb.createTable() }))
   botRegistryContract('DynamoDbBotRegistry', async () => new DynamoDbBotRegistry({ client, table: await ddb.createTable() }))
 
   it('numbers concurrent requests of one owner without gaps or repeats', async () => {

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { replay } from '../../bin/commands/replay.ts'
+import { SqliteAnalyticsStore } from '../../functions/adapters/local/sqlite-analytics-store.ts'
+import { daySummary } from '../contract/analytics-store.contract.ts'
 import { tempDir } from '../helpers/temp-dirs.ts'
 
 const cli = fileURLToPath(new URL('../../bin/qunguard.js', import.meta.url))
@@ -81,5 +83,23 @@ describe('replay --store, killed and resumed', () => {
     const again = await replay({ history: [h], config, out, store, log: () => {}, progress: false })
     expect(again.resumed).toBe(1200)
     expect(fs.readFileSync(out, 'utf8')).toBe(expected)
+  }, 60_000)
+
+  it('drops the console’s kept analytics from the first day it adds events to (they predate them)', async () => {
+    const dir = tempDir('qunguard-resume-')
+    const h = path.join(dir, 'h.jsonl')
+    const config = path.join(dir, 'c.yaml')
+    fs.writeFileSync(h, history())
+    fs.writeFileSync(config, CONFIG)
+    const store = path.join(dir, 's.db')
+    const days = SqliteAnalyticsStore.open(store)
+    await days.putDays(ROOM, [daySummary('2026-02-27'), daySummary('2026-03-01'), daySummary('2026-03-02')], {
+      through: '2026-03-05',
+      from: '2026-02-01',
+    })
+    await replay({ history: [h], config, out: path.join(dir, 'd.jsonl'), store, log: () => {}, progress: false })
+    // The history begins on 2026-03-01 (08:00 in the owners' time, UTC+8).
+    expect(await days.getDays(ROOM, '2026-01-01')).toEqual({ through: '2026-02-28', days: [daySummary('2026-02-27')] })
+    await days.close()
   }, 60_000)
 })

@@ -313,15 +313,33 @@ describe('StatelessStack with the owner’s console (consoleAs)', () => {
     expect(actionsByFunction(template).console).toEqual(
       [
         'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
         'dynamodb:GetItem',
+        'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:Scan',
+        'dynamodb:UpdateItem',
         's3:GetObject',
         'secretsmanager:DescribeSecret',
         'secretsmanager:GetSecretValue',
         'sqs:SendMessage',
       ].sort(),
     )
+    // Its writes: only the summarised days of the analytics (keys beginning ANALYTICS#).
+    const writes = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(
+        (p) =>
+          (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Condition?: unknown }[] } } }).Properties
+            .PolicyDocument.Statement,
+      )
+      .filter((st) => st.Condition !== undefined && [st.Action].flat().includes('dynamodb:BatchWriteItem'))
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ANALYTICS#*'] } },
+      }),
+    ])
     expect(() => app.synth()).not.toThrow()
     const dir = app.synth().directory
     const bundle = fs

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { analyse } from '../../functions/domain/analytics.ts'
+import { MemoryAnalyticsStore } from '../../functions/adapters/memory/memory-analytics-store.ts'
+import { analyse, combine, roomAnalytics, summariseDays } from '../../functions/domain/analytics.ts'
 import type { Decision, GroupEvent } from '../../functions/domain/events.ts'
 
 const ts = (day: number, hour: number) => new Date(Date.UTC(2026, 2, 1 + day, hour - 8, 30)).toISOString() // hour: Beijing time
@@ -66,5 +67,65 @@ describe('the chat’s mood per day', () => {
     ])
     expect(a.days[0]?.mood.score).toBeCloseTo(0, 5)
     expect(a.days[1]?.mood.score).toBeLessThan(0)
+  })
+})
+
+describe('days summarised once (the console’s analytics of a busy group)', () => {
+  const o = { segment, stop: new Set<string>(), utcOffsetMinutes: 480 }
+  // Four weeks of a group: a message every two hours, a join on day 2, a warning on day 3.
+  const events: GroupEvent[] = [
+    { kind: 'join' as const, id: 'j1', ts: ts(2, 9), room: 'r1', members: ['wxid_new'], via: 'qrcode' as const },
+    ...Array.from({ length: 28 * 12 }, (_, i) =>
+      msg(`m${i}`, i % 3 ? 'wxid_a' : 'wxid_new', Math.floor(i / 12), (i % 12) * 2, i % 5 ? '公园 散步' : '太棒了 谢谢'),
+    ),
+  ].sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts))
+  const decisions = [
+    {
+      id: 1,
+      event: 'm40',
+      room: 'r1',
+      target: 'wxid_a',
+      action: 'warn' as const,
+      mode: 'active' as const,
+      rule: 'x',
+      score: 1,
+      reason: '',
+      ts: ts(3, 8),
+    },
+  ]
+
+  it('combines day summaries into the same figures as one pass over the events', () => {
+    const split = events.findIndex((e) => e.ts >= ts(10, 0))
+    const parts = [...summariseDays(events.slice(0, split), o), ...summariseDays(events.slice(split), o)]
+    expect(combine(parts, decisions, o)).toEqual(analyse(events, decisions, o))
+  })
+
+  it('keeps the days that are over, then reads only the days since; an import’s days are read again', async () => {
+    const reads: (string | undefined)[] = []
+    const store = {
+      listEvents: async (q?: { since?: string; room?: string }) => {
+        reads.push(q?.since)
+        return events.filter((e) => q?.since === undefined || Date.parse(e.ts) >= Date.parse(q.since))
+      },
+      listDecisions: async () => decisions,
+    }
+    const days = new MemoryAnalyticsStore()
+    const now = Date.parse(ts(27, 12))
+    const first = await roomAnalytics('r1', { store, days }, o, { now, days: 30 })
+    expect(first).toEqual(await roomAnalytics('r1', { store }, o, { now, days: 30 }))
+    expect(first.messages).toBe(events.length - 1)
+    // Kept through the day before yesterday (yesterday may still see late events).
+    const kept = await days.getDays('r1', '2026-01-01')
+    expect(kept.through).toBe('2026-03-26')
+    expect(kept.days.at(-1)?.day).toBe('2026-03-26')
+    reads.length = 0
+    const again = await roomAnalytics('r1', { store, days }, o, { now, days: 30 })
+    expect(again).toEqual(first)
+    expect(reads).toEqual([new Date(Date.parse('2026-03-27T00:00:00+08:00')).toISOString()])
+    // An import added to day 5: forgotten from there, read again from there.
+    await days.forgetFrom('r1', '2026-03-06')
+    reads.length = 0
+    expect(await roomAnalytics('r1', { store, days }, o, { now, days: 30 })).toEqual(first)
+    expect(reads).toEqual([new Date(Date.parse('2026-03-06T00:00:00+08:00')).toISOString()])
   })
 })

@@ -135,4 +135,9 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE rooms ADD COLUMN announcement TEXT;`,
   // 13: the bot accounts guarding from this store, with their last heartbeat (the bot registry)
   `CREATE TABLE bots (bot TEXT PRIMARY KEY, last_beat TEXT NOT NULL, json TEXT NOT NULL);`,
+  // 14: each group's days summarised for the console's analytics, and the day they are complete through
+  `
+  CREATE TABLE analytics_days (room TEXT NOT NULL, day TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (room, day));
+  CREATE TABLE analytics_rooms (room TEXT PRIMARY KEY, through TEXT NOT NULL);
+  `,
 ]
