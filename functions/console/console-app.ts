@@ -265,6 +265,14 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     const a = await roomAnalytics(room.room, { store: backend.store, days: backend.days }, o, { now: Date.now(), days: ANALYTICS_DAYS })
     return c.html(layout('分析', analyticsPage(room, rooms, a, c.get('secureHeadersNonce')), nav()))
   })
+  // A decision marked wrong after the fact: the owner's 误判 D<id>, as in the chat.
+  app.post('/decisions/:id/wrong', async (c) => {
+    const id = Number(c.req.param('id'))
+    if (!Number.isSafeInteger(id) || id < 1) return c.text('unknown decision', 400)
+    if (!backend.say) return c.text('read-only console: the guard is not running here', 409)
+    await backend.say(`误判 D${id}`)
+    return c.redirect(`/decisions?done=${encodeURIComponent(`误判 D${id}`)}`, 303)
+  })
   app.get('/decisions', async (c) => {
     const rooms = await groups()
     const mine = new Map(rooms.map((r) => [r.room, r.topic]))
@@ -283,7 +291,9 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
       if (e?.kind === 'message') texts.set(d.event, maskPii(e.text ?? `[${e.type}]`))
     }
     const answer = backend.say ? { open, csrf: csrfToken } : undefined
-    return c.html(layout('处理记录', decisionsPage(shown, all.length, texts, mine, { room, rule, action }, t, answer), nav()))
+    return c.html(
+      layout('处理记录', decisionsPage(shown, all.length, texts, mine, { room, rule, action }, t, answer), nav(c.req.query('done'))),
+    )
   })
   return app
 }

@@ -245,8 +245,11 @@ const STATE_WORDS: Record<string, string> = { active: '启用', shadow: '试运�
 
 /** 标为误判: the owner's N on the request a decision opened, while it is open. */
 export function markWrong(d: StoredDecision, answer: { readonly open: ReadonlyMap<number, number>; readonly csrf: string } | undefined) {
-  const n = answer?.open.get(d.id)
-  if (!answer || n === undefined) return ''
+  if (!answer || d.action === 'reply') return ''
+  const n = answer.open.get(d.id)
+  // No request open for it (answered, expired, or never asked): 误判 D<id>, which teaches the rule's record the same way.
+  if (n === undefined)
+    return html`<form class="inline" method="post" action="/decisions/${d.id}/wrong"><input type="hidden" name="csrf" value="${answer.csrf}"><button type="submit" data-wrong="${d.id}">标为误判</button></form>`
   const label = d.mode === 'active' ? `标为误判 N${n}` : `拒绝 N${n}`
   return html`<form class="inline" method="post" action="/approvals/${n}"><input type="hidden" name="csrf" value="${answer.csrf}"><input type="hidden" name="verdict" value="N"><button type="submit" data-wrong="${d.id}">${label}</button></form>`
 }
@@ -363,11 +366,11 @@ export function decisionsTable(
 ) {
   return html`<p class="note">共 ${total} 条，显示最新 ${shown.length} 条。</p>
 <table>
-<tr><th class="wide">时间</th><th class="wide">群</th><th>处理</th><th>消息</th><th class="wide">规则</th><th>理由</th></tr>
+<tr><th>编号</th><th class="wide">时间</th><th class="wide">群</th><th>处理</th><th>消息</th><th class="wide">规则</th><th>理由</th></tr>
 ${shown.map(
   (
     d,
-  ) => html`<tr><td class="wide">${time(d.ts)}</td><td class="wide">${topics.get(d.room) ?? d.room}</td><td>${stepName(d.action)}${d.mode === 'shadow' ? '（试运行）' : ''}</td>
+  ) => html`<tr><td>D${d.id}</td><td class="wide">${time(d.ts)}</td><td class="wide">${topics.get(d.room) ?? d.room}</td><td>${stepName(d.action)}${d.mode === 'shadow' ? '（试运行）' : ''}</td>
 <td>${texts.get(d.event) ?? ''}</td><td class="wide">${d.rule}</td><td>${d.reason}${markWrong(d, answer)}</td></tr>`,
 )}
 </table>`

@@ -194,8 +194,8 @@ export interface GuardStore {
   hasEvent(id: string): Promise<boolean>
   getEvent(id: string): Promise<GroupEvent | undefined>
 
-  /** Stored decisions, oldest first; filtered by room, by the event they were taken on, or by the member they were about. */
-  listDecisions(filter?: { room?: string; event?: string; target?: string }): Promise<StoredDecision[]>
+  /** Stored decisions, oldest first; filtered by id, by room, by the event they were taken on, or by the member they were about. */
+  listDecisions(filter?: { id?: number; room?: string; event?: string; target?: string }): Promise<StoredDecision[]>
   /** Forgets a member's offences in a room (an upheld appeal), both modes; how many were forgotten. */
   clearOffences(room: string, member: string): Promise<number>
   listActions(decisionId?: number): Promise<ActionRecord[]>

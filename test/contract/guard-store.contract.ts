@@ -308,6 +308,11 @@ export function guardStoreContract(name: string, makeStore: () => Promise<GuardS
       })
       expect((await store.listDecisions({ target: 'wxid_x' })).map((d) => d.event)).toEqual([a.id, b.id])
       expect((await store.listDecisions({ target: 'wxid_x', room: 'r2' })).map((d) => d.event)).toEqual([b.id])
+      // By id (an owner's 误判 D12): that decision, or nothing.
+      const [second] = (await store.listDecisions({ event: b.id })).slice(1)
+      expect(await store.listDecisions({ id: second?.id ?? -1 })).toEqual([second])
+      expect(await store.listDecisions({ id: 999_999 })).toEqual([])
+      expect(await store.listDecisions({ id: second?.id ?? -1, room: 'r1' })).toEqual([])
       expect(await store.clearOffences('r1', 'wxid_x')).toBe(1)
       expect(await store.countOffences('r1', 'wxid_x', at(0), 'active')).toBe(0)
       expect(await store.countOffences('r2', 'wxid_x', at(0), 'shadow')).toBe(1)

@@ -216,8 +216,18 @@ describe.skipIf(!CHROMIUM)('the console in a real browser', () => {
     await page.goto(`${running.url}/decisions`)
     const wrong = await page.$('button[data-wrong]')
     expect(await wrong?.evaluate((b) => b.textContent)).toMatch(/^标为误判 N\d+$/)
+    const id = await wrong?.evaluate((b) => b.getAttribute('data-wrong'))
     await Promise.all([page.waitForNavigation(), wrong?.click()])
     expect(world.said(owner).at(-1)).toMatch(/误判|N\d+/)
+    // Its request answered, the same decision can still be marked wrong (误判 D<id>), and counts once.
+    await page.goto(`${running.url}/decisions`)
+    const again = await page.$(`button[data-wrong="${id}"]`)
+    expect(await again?.evaluate((b) => b.textContent)).toBe('标为误判')
+    await Promise.all([page.waitForNavigation(), again?.click()])
+    expect(await page.$eval('.flash', (f) => f.textContent ?? '')).toContain(`误判 D${id}`)
+    await settle()
+    expect(world.said(owner).at(-1)).toContain(`D${id}`)
+    expect(world.said(owner).at(-1)).toContain('已经记为误判了')
 
     // A member's case history across the owner's groups.
     await page.goto(`${running.url}/members?who=${encodeURIComponent('推广员')}`)

@@ -555,15 +555,17 @@ export class DynamoDbGuardStore implements GuardStore {
    * By event: the ids its item keeps (an event stored before they were kept: every decision read).
    * By member: the ids kept under them. Otherwise every decision (one partition, read whole).
    */
-  async listDecisions(filter: { room?: string; event?: string; target?: string } = {}): Promise<StoredDecision[]> {
+  async listDecisions(filter: { id?: number; room?: string; event?: string; target?: string } = {}): Promise<StoredDecision[]> {
     let all: StoredDecision[]
     const kept = filter.event ? (await this.get(`EVENT#${filter.event}`, 'EVENT'))?.d : undefined
-    if (filter.event && Array.isArray(kept)) all = await this.decisionsById(kept.map(Number))
+    if (filter.id !== undefined) all = await this.decisionsById([filter.id])
+    else if (filter.event && Array.isArray(kept)) all = await this.decisionsById(kept.map(Number))
     else if (filter.target && !filter.event)
       all = await this.decisionsById((await this.queryAll(`DECISIONS#TARGET#${filter.target}`)).map((i) => Number(i.id)))
     else all = (await this.queryAll('DECISIONS')).map(toStoredDecision)
     return all.filter(
       (d) =>
+        (filter.id === undefined || d.id === filter.id) &&
         (!filter.room || d.room === filter.room) &&
         (!filter.event || d.event === filter.event) &&
         (!filter.target || d.target === filter.target),

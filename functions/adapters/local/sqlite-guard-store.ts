@@ -249,16 +249,24 @@ export class SqliteGuardStore implements GuardStore {
     return r ? (JSON.parse(String(r.json)) as GroupEvent) : undefined
   }
 
-  async listDecisions(filter: { room?: string; event?: string; target?: string } = {}): Promise<StoredDecision[]> {
-    const rows = filter.event
-      ? this.stmt.decisionsByEvent.all(filter.event)
-      : filter.target
-        ? this.stmt.decisionsByTarget.all(filter.target)
-        : filter.room
-          ? this.stmt.decisionsByRoom.all(filter.room)
-          : this.stmt.allDecisions.all()
+  async listDecisions(filter: { id?: number; room?: string; event?: string; target?: string } = {}): Promise<StoredDecision[]> {
+    const rows =
+      filter.id !== undefined
+        ? this.stmt.decisionById.all(filter.id)
+        : filter.event
+          ? this.stmt.decisionsByEvent.all(filter.event)
+          : filter.target
+            ? this.stmt.decisionsByTarget.all(filter.target)
+            : filter.room
+              ? this.stmt.decisionsByRoom.all(filter.room)
+              : this.stmt.allDecisions.all()
     return (rows as Row[])
-      .filter((r) => (!filter.room || r.room === filter.room) && (!filter.target || r.target === filter.target))
+      .filter(
+        (r) =>
+          (!filter.room || r.room === filter.room) &&
+          (!filter.target || r.target === filter.target) &&
+          (!filter.event || r.event === filter.event),
+      )
       .map(toStoredDecision)
   }
 
@@ -414,6 +422,7 @@ function prepare(db: Database.Database) {
       'INSERT INTO decisions (event, room, target, action, mode, rule, score, reason, ts, outgoing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     decisionsByEvent: db.prepare('SELECT * FROM decisions WHERE event = ? ORDER BY id'),
+    decisionById: db.prepare('SELECT * FROM decisions WHERE id = ?'),
     decisionsByRoom: db.prepare('SELECT * FROM decisions WHERE room = ? ORDER BY id'),
     allDecisions: db.prepare('SELECT * FROM decisions ORDER BY id'),
     decisionsByTarget: db.prepare('SELECT * FROM decisions WHERE target = ? ORDER BY id'),

@@ -135,6 +135,28 @@ export function recordAnswer(
   return { rule: next, change }
 }
 
+/**
+ * The owner marks one of the rule's decisions wrong after the fact (误判 D12: no request was open
+ * for it any more, or never was): counted as a rejection, as N<n> would have been — an approval
+ * given earlier is taken back, an expiry becomes the answer; marked wrong twice counts once.
+ */
+export function recordCorrection(
+  rule: SupervisedRule,
+  decisionId: number,
+  at: string,
+  policy: LifecyclePolicy = DEFAULT_LIFECYCLE,
+): { rule: SupervisedRule; change?: StateChange | undefined; already: boolean } {
+  const was = rule.recent.find((r) => r.decisionId === decisionId)?.outcome
+  if (was === 'rejected') return { rule, already: true }
+  const base: SupervisedRule =
+    was === 'approved'
+      ? { ...rule, approved: Math.max(0, rule.approved - 1) }
+      : was === 'expired'
+        ? { ...rule, expired: Math.max(0, rule.expired - 1) }
+        : rule
+  return { ...recordAnswer(base, decisionId, 'rejected', at, policy), already: false }
+}
+
 export type OwnerRuleCommand = 'promote' | 'retire' | 'pause' | 'resume' | 'shadow'
 
 /** The owner's command on a rule. Returns the rule unchanged when there is nothing to do. */

@@ -23,6 +23,8 @@
  *   (the group may be left out by an owner of one group)
  *   黑名单 / blacklist           the members on my blacklist (removed for a violation in one of my groups)
  *   解除黑名单 小王 / unblacklist 小王   takes a member off it, by name or WeChat id (an @ is fine)
+ *   误判 D12 / wrong D12         one of the guard's decisions was wrong (its number on the console's
+ *                                decisions page): the rule's record counts it as N<n> would have
  *   帮助 / help
  *
  * @example
@@ -45,6 +47,8 @@ export type OwnerCommand =
   | { readonly kind: 'verify'; readonly args: readonly string[] }
   | { readonly kind: 'blacklist' }
   | { readonly kind: 'unblacklist'; readonly who: string }
+  /** `ref`: the decision's number as the console shows it (D12, or 12). */
+  | { readonly kind: 'wrong'; readonly ref: string }
   | { readonly kind: 'help' }
 
 const RULE_WORDS: Record<string, OwnerRuleCommand> = {
@@ -91,6 +95,7 @@ export function parseOwnerCommand(text: string): OwnerCommand | undefined {
   // 解除黑名单@小王, written without a space
   const glued = /^解除黑名单@?(.+)$/u.exec(first)
   if (glued?.[1] && rest.length === 0) return { kind: 'unblacklist', who: glued[1] }
+  if ((head === '误判' || head === 'wrong') && rest.length === 1) return { kind: 'wrong', ref: rest[0] as string }
   const command = RULE_WORDS[head]
   if (command && rest.length === 1) return { kind: 'rule', command, ref: rest[0] as string }
   if (head === '安静' || head === 'quiet') {
@@ -117,6 +122,7 @@ export const OWNER_HELP = [
   '验证 G1 开 / 验证 G1 关 — 该群新成员须在限定时间内回复验证码，超时移出（时限、问题见配置 verification）',
   '黑名单 — 在我的某个群因违规被移出、在我所有群都会被处理的成员',
   '解除黑名单 小王 — 把成员移出黑名单（昵称或微信号）',
+  '误判 D12 — 把一条处理记为误判（编号见控制台的处理记录），规则的记录随之更正',
   '审批：回复 Y<编号> 执行，N<编号> 不处理',
 ].join('\n')
 

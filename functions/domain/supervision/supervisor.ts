@@ -47,6 +47,7 @@ import {
   newRule,
   type RuleState,
   recordAnswer,
+  recordCorrection,
   recordFired,
   type StateChange,
   type SupervisedRule,
@@ -286,6 +287,8 @@ export class Supervisor {
         return say(await this.blacklistText(managed))
       case 'unblacklist':
         return say(await this.unblacklist(managed, command.who))
+      case 'wrong':
+        return this.markWrong(event.sender, managed, command.ref, at)
       case 'quiet': {
         const room = this.findRoom(managed, command.group)
         if (!room) return say(`[qunguard] 找不到群「${command.group ?? ''}」。回复「规则」查看群编号（G1、G2…）。`)
@@ -503,6 +506,40 @@ export class Supervisor {
     const g = /^g(\d+)$/i.exec(group)
     if (g) return sorted[Number(g[1]) - 1]
     return sorted.find((r) => r === group || this.topic(r) === group) ?? sorted.find((r) => this.topic(r).includes(group))
+  }
+
+  // —— a decision marked wrong after the fact (误判 D12) ————————————————————————————————
+
+  /**
+   * One of the guard's decisions in the owner's groups was wrong. With its request still open to
+   * this owner it is the answer N<n>; otherwise its rule's record counts it as a rejection
+   * (recordCorrection: an earlier approval taken back, an expiry answered), which may demote an
+   * acting rule, as answers do.
+   */
+  private async markWrong(sender: string, managed: readonly string[], ref: string, at: Date): Promise<SupervisorEffect[]> {
+    const say = (text: string): SupervisorEffect[] => [{ kind: 'say', to: sender, text }]
+    const id = Number(/^d?(\d+)$/iu.exec(ref.trim())?.[1])
+    const d = Number.isSafeInteger(id) && id > 0 ? (await this.deps.decisions?.listDecisions({ id }))?.[0] : undefined
+    if (!d || !managed.includes(d.room) || d.action === 'reply' || d.rule === CLEANUP_RULE_ID)
+      return say(`[qunguard] 找不到处理「${ref}」：编号见控制台的“处理记录”（D12 这样的编号），只能是你的群里的处理。`)
+    const open = (await this.store.listOpen(sender)).find((r) => r.decisionId === d.id)
+    if (open) return this.answer(sender, 'reject', open.number, at, true)
+    if (d.rule === APPEAL_RULE_ID) return say(`[qunguard] D${d.id} 是成员的申诉，不是规则的处理。`)
+    let change: StateChange | undefined
+    let already = false
+    await this.update(d.room, d.rule, d.mode === 'active' ? 'active' : 'shadow', (rule) => {
+      const next = recordCorrection(rule, d.id, at.toISOString(), this.o.lifecycle)
+      change = next.change
+      already = next.already
+      return next.rule
+    })
+    const name = this.ruleName(d.room, d.rule)
+    if (already) return say(`[qunguard] D${d.id}（「${this.topic(d.room)}」，${name}）已经记为误判了。`)
+    await this.addToDay(d.room, at, { rejected: 1 })
+    this.deps.onNote?.({ kind: 'answered', room: d.room, rule: d.rule, outcome: 'rejected' })
+    const effects = say(`[qunguard] 已把 D${d.id}（「${this.topic(d.room)}」，${name}）记为误判，这条规则的记录已更正。`)
+    if (change) effects.push(...(await this.announceChange(d.room, d.rule, change, at)))
+    return effects
   }
 
   // —— appeals (申诉) ——————————————————————————————————————————————————————————————
