@@ -5,8 +5,11 @@
  * out), and the events the bot host produced are then replayed with `qunguard replay`. Decisions
  * and what the owner was told must be the same.
  *
- * (parity.e2e.test.ts feeds a longer history — a learned rulebook, digests, quiet mode, the daily
- * report, a picture — from the events queue on, with each runtime's clock at the event's time.)
+ * The world: keyword rules with their ladder, a shadow room whose proposal the owner approves, and a
+ * learned rule (a newcomer's web address, in trial) whose request the owner approves too.
+ * (parity.e2e.test.ts feeds a longer history — a rulebook learned from a history, digests, quiet
+ * mode, the daily report, a picture — from the events queue on, with each runtime's clock at the
+ * event's time.)
  */
 import { CreateQueueCommand } from '@aws-sdk/client-sqs'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
@@ -16,11 +19,15 @@ import { decisionLine } from '../../bin/commands/replay.ts'
 import { QunGuardRelay } from '../../bot-host/cloud-relay.ts'
 import { MockWorld } from '../../bot-host/mock-world.ts'
 import { DynamoDbApprovalStore } from '../../functions/adapters/aws/dynamodb-approval-store.ts'
+import { DynamoDbFactsStore } from '../../functions/adapters/aws/dynamodb-facts-store.ts'
 import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
 import { SqsMessageQueue } from '../../functions/adapters/aws/sqs-message-queue.ts'
 import { parseConfig } from '../../functions/domain/config.ts'
 import type { Decision, GroupEvent } from '../../functions/domain/events.ts'
 import { Guard } from '../../functions/domain/guard.ts'
+import { policyToJson } from '../../functions/domain/learning/policy-file.ts'
+import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
+import { type LearnedRule, sentence } from '../../functions/domain/learning/rules.ts'
 import { StoredRuleModes } from '../../functions/domain/supervision/stored-rule-modes.ts'
 import { approvalsBatch } from '../../functions/handlers/approvals.ts'
 import { ingestBatch } from '../../functions/handlers/ingest.ts'
@@ -44,6 +51,26 @@ groups:
     mode: shadow
 `
 
+/** A rulebook as retraining would write it: in 亲子群, a newcomer's web address is put to the owner (trial). */
+function rulebook(room: string): LearnedPolicy {
+  const base: Omit<LearnedRule, 'sentence'> = {
+    id: 'learned:address:joined@24h',
+    room,
+    what: 'address',
+    who: 'joined',
+    tenureH: 24,
+    action: 'remove',
+    mode: 'shadow',
+    evidence: { matched: 12, labelled: 9, rate: 0.75, precision: 1, announced: false },
+  }
+  return {
+    version: 1,
+    createdAt: '2026-12-01T00:00:00.000Z',
+    rooms: { [room]: { rules: [{ ...base, sentence: sentence(base) }], actionRate: 0.75, topic: '亲子群' } },
+    stats: { events: 1000, messages: 900, labelled: 40 },
+  }
+}
+
 const sorted = (lines: Decision[]) => [...lines].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
 
 describe.skipIf(unavailable !== undefined)('the bot host on wechaty-puppet-mock through AWS, and replay of what it sent', () => {
@@ -60,7 +87,9 @@ describe.skipIf(unavailable !== undefined)('the bot host on wechaty-puppet-mock 
     const table = await aws.ddb.createTable()
     const store = new DynamoDbGuardStore({ client: aws.ddb.client, table })
     const approvals = new DynamoDbApprovalStore({ client: aws.ddb.client, table })
-    const guard = new Guard({ store, config, supervision: new StoredRuleModes(approvals, 0) })
+    const policy = rulebook('parity-room@chatroom')
+    const facts = new DynamoDbFactsStore({ client: aws.ddb.client, table })
+    const guard = new Guard({ store, config, supervision: new StoredRuleModes(approvals, 0), learned: { policy, facts } })
     const actions = q<ActionRequest>(actionsQ)
     // What the bot host sent, in the order ingest received it: the history replay reads.
     const produced: GroupEvent[] = []
@@ -80,7 +109,7 @@ describe.skipIf(unavailable !== undefined)('the bot host on wechaty-puppet-mock 
         },
       ],
       [moderateQ, (e, c) => moderateBatch({ guard, actions, approvals: q(approvalsQ) }, e, c)],
-      [approvalsQ, (e, c) => approvalsBatch({ approvals, actions, rooms: store, config }, e, c)],
+      [approvalsQ, (e, c) => approvalsBatch({ approvals, actions, rooms: store, config, rulebook: { current: async () => policy } }, e, c)],
     ]
     // The bot host keeps what it carried out, to compare with replay's decisions.
     const carried: ActionRequest[] = []
@@ -129,6 +158,14 @@ describe.skipIf(unavailable !== undefined)('the bot host on wechaty-puppet-mock 
       const n = /审批 #(\d+)/.exec(ask ?? '')?.[1]
       expect(n).toBeDefined()
       await step(() => world.say(owner, world.self, `Y${n}`))
+      // A newcomer's web address: the learned rule's trial asks the owner, who approves the removal.
+      const newcomer = world.contact('新来的', 'wxid_new')
+      await step(() => world.join(room, newcomer, member))
+      await step(() => world.say(newcomer, room, '看看这个 www.abc777.top 好东西'))
+      const learnedAsk = world.said(owner).find((t) => t.includes('新来的'))
+      const m = /审批 #(\d+)/.exec(learnedAsk ?? '')?.[1]
+      expect(m).toBeDefined()
+      await step(() => world.say(owner, world.self, `Y${m}`))
 
       const stored = await store.listDecisions()
       const shadowIds = new Set(stored.filter((d) => d.mode === 'shadow').map((d) => d.id))
@@ -136,19 +173,23 @@ describe.skipIf(unavailable !== undefined)('the bot host on wechaty-puppet-mock 
       inCloud = [...stored.map(decisionLine), ...approved]
       toldInCloud = world.said(owner)
       // What this world is meant to show, so that "alike" is not "alike and empty".
-      expect(world.removed(room)).toEqual([marketer.id])
+      expect(world.removed(room)).toEqual([marketer.id, newcomer.id])
       expect(world.said(trial)).toEqual([expect.stringContaining('第 1 次提醒')])
-      expect(toldInCloud.at(-1)).toContain(`已同意 #${n}`)
+      expect(toldInCloud.join('\n')).toContain(`已同意 #${n}`)
+      expect(toldInCloud.at(-1)).toContain(`已同意 #${m}`)
     } finally {
       await relay.stop()
       await world.stop()
     }
 
     // —— replay of what the bot host sent ——
-    const { decisions: replayed, told } = await replayEvents(produced, CONFIG)
+    const { decisions: replayed, told } = await replayEvents(produced, CONFIG, { policy: policyToJson(policy) })
     const toldInReplay = told.filter(([to]) => to === 'wxid_owner').map(([, text]) => text)
 
     expect(replayed.map((d) => `${d.target} ${d.rule} ${d.action}/${d.mode}`).sort()).toEqual([
+      // The learned rule's proposal, and the removal the owner's Y carried out.
+      'wxid_new learned:address:joined@24h ask-owner/shadow',
+      'wxid_new learned:address:joined@24h remove/active',
       'wxid_promo no-ads remove/active',
       'wxid_promo no-ads warn/active',
       'wxid_promo no-ads warn/active',
