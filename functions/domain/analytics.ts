@@ -298,6 +298,7 @@ export async function roomAnalytics(
       fresh.filter((s) => s.day <= settled),
       { through: settled, from: firstDay },
     )
-  const summaries = [...kept.days.filter((s) => s.day >= firstDay && (through === undefined || s.day <= through)), ...fresh]
+  // Kept days only up to the mark (every day after it was read again above).
+  const summaries = [...(through === undefined ? [] : kept.days.filter((s) => s.day >= firstDay && s.day <= through)), ...fresh]
   return combine(summaries, await deps.store.listDecisions({ room }), o)
 }
