@@ -422,7 +422,8 @@ async function main() {
     await invoke('learn', () =>
       deployed(() => learn({ store, media, bucket: 'bench', config, actions: actionsQueue as never, now, minSpam: 5 }))(
         {},
-        lambdaContext('learn'),
+        // As deployed (lib/stateless-stack.ts): learn may run 15 minutes.
+        lambdaContext('learn', 900_000),
       ),
     )
 

@@ -300,11 +300,13 @@ export async function runEmbedded(options: EmbeddedOptions): Promise<void> {
           await plugin.idle()
         },
       },
-      { port: options.console.port, token: options.console.token },
+      // The groups' days summarised as it starts, a day at a time between the guard's own work.
+      { port: options.console.port, token: options.console.token, warm: true },
     )
       .then((c) => {
         running = c
         log(`console: ${c.url} (as ${viewer}); login token: ${c.token}`)
+        c.warmed.catch((e: unknown) => log(`[qunguard] the console's analytics could not be summarised ahead: ${(e as Error).message}`))
       })
       .catch((e: unknown) => log(`[qunguard] could not start the console: ${(e as Error).message}`))
   }

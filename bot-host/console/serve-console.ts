@@ -20,8 +20,8 @@ export interface ServeConsoleOptions {
   readonly token?: string | undefined
   /**
    * Summarise the groups' days that are over as soon as it listens (warmAnalytics), so that no
-   * analytics view has to. It holds the event loop for a moment per busy group (seconds for
-   * 100,000 messages), so the guard's own process (`start --console`) does not. @default false
+   * analytics view has to: a day at a time, letting other work run in between (a day of a busy
+   * group holds the process some tens of milliseconds). @default false
    */
   readonly warm?: boolean | undefined
 }
@@ -43,7 +43,7 @@ export async function serveConsole(backend: ConsoleBackend, options: ServeConsol
     s.once('error', reject)
   })
   const { port } = server.address() as AddressInfo
-  const warmed = options.warm ? warmAnalytics(backend) : Promise.resolve(0)
+  const warmed = options.warm ? warmAnalytics(backend, { pause: () => new Promise((r) => setImmediate(r)) }) : Promise.resolve(0)
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     token,

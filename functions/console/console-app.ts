@@ -303,10 +303,15 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
  * analytics page's first view need not (`qunguard console` does it as it starts). Returns how many
  * groups it went through.
  */
-export async function warmAnalytics(backend: ConsoleBackend, now = Date.now()): Promise<number> {
+export async function warmAnalytics(
+  backend: ConsoleBackend,
+  options: { readonly now?: number; readonly pause?: (() => Promise<void>) | undefined } = {},
+): Promise<number> {
   const o = backend.analytics
   if (!o || !backend.days) return 0
   const rooms = await backend.supervisor().groupsOf(backend.viewer)
-  for (const r of rooms) await roomAnalytics(r.room, { store: backend.store, days: backend.days }, o, { now, days: ANALYTICS_DAYS })
+  const now = options.now ?? Date.now()
+  for (const r of rooms)
+    await roomAnalytics(r.room, { store: backend.store, days: backend.days }, o, { now, days: ANALYTICS_DAYS, pause: options.pause })
   return rooms.length
 }

@@ -281,7 +281,16 @@ export async function roomAnalytics(
     readonly days?: AnalyticsStore | undefined
   },
   o: AnalyticsOptions,
-  options: { readonly now: number; readonly days: number },
+  options: {
+    readonly now: number
+    readonly days: number
+    /**
+     * Awaited between one day's summary and the next, so that a process doing other work (the
+     * guard, with its console) is not held for the whole of a busy group's days at once — e.g.
+     * `() => new Promise((r) => setImmediate(r))`. @default none: the days summarised in one go
+     */
+    readonly pause?: (() => Promise<void>) | undefined
+  },
 ): Promise<Analytics> {
   const offsetMs = o.utcOffsetMinutes * 60_000
   const firstDay = dayName(dayNumber(options.now - options.days * DAY_MS, offsetMs))
@@ -291,7 +300,9 @@ export async function roomAnalytics(
   const through = kept.through !== undefined && kept.through >= firstDay ? kept.through : undefined
   const readFrom = through === undefined ? dayStart(firstDay, offsetMs) : dayStart(through, offsetMs) + DAY_MS
   const events = await deps.store.listEvents({ room, since: new Date(readFrom).toISOString() })
-  const fresh = summariseDays(events, o).filter((s) => s.day >= firstDay && (through === undefined || s.day > through))
+  const fresh = (await summariseByDay(events, o, options.pause)).filter(
+    (s) => s.day >= firstDay && (through === undefined || s.day > through),
+  )
   if (deps.days && settled >= firstDay && (through === undefined || settled > through))
     await deps.days.putDays(
       room,
@@ -301,4 +312,24 @@ export async function roomAnalytics(
   // Kept days only up to the mark (every day after it was read again above).
   const summaries = [...(through === undefined ? [] : kept.days.filter((s) => s.day >= firstDay && s.day <= through)), ...fresh]
   return combine(summaries, await deps.store.listDecisions({ room }), o)
+}
+
+/** summariseDays one local day at a time, pausing between days when asked to. */
+async function summariseByDay(
+  events: readonly GroupEvent[],
+  o: AnalyticsOptions,
+  pause: (() => Promise<void>) | undefined,
+): Promise<DaySummary[]> {
+  if (!pause) return summariseDays(events, o)
+  const offsetMs = o.utcOffsetMinutes * 60_000
+  const out: DaySummary[] = []
+  let start = 0
+  for (let i = 1; i <= events.length; i++) {
+    const day = (e: GroupEvent | undefined) => (e ? dayNumber(toMillis(e.ts), offsetMs) : undefined)
+    if (i < events.length && day(events[i]) === day(events[start])) continue
+    out.push(...summariseDays(events.slice(start, i), o))
+    start = i
+    await pause()
+  }
+  return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
 }

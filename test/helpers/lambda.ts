@@ -28,7 +28,8 @@ export function sqsRecord(body: string, group: string): SQSRecord {
 
 export const sqsEvent = (records: SQSRecord[]): SQSEvent => ({ Records: records })
 
-export function lambdaContext(functionName = 'ingest'): Context {
+/** A Lambda context; `remainingMs` is what getRemainingTimeInMillis reports (the function's timeout, as at its start). */
+export function lambdaContext(functionName = 'ingest', remainingMs = 30_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -38,7 +39,7 @@ export function lambdaContext(functionName = 'ingest'): Context {
     awsRequestId: `req-${++seq}`,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => remainingMs,
     done: () => {},
     fail: () => {},
     succeed: () => {},

@@ -129,3 +129,19 @@ describe('days summarised once (the console’s analytics of a busy group)', () 
     expect(reads).toEqual([new Date(Date.parse('2026-03-06T00:00:00+08:00')).toISOString()])
   })
 })
+
+describe('days summarised a day at a time', () => {
+  it('gives the same figures, pausing once per day', async () => {
+    const o = { segment, stop: new Set<string>(), utcOffsetMinutes: 480 }
+    const events = Array.from({ length: 5 * 6 }, (_, i) => msg(`m${i}`, 'wxid_a', Math.floor(i / 6), 8 + (i % 6) * 3, '公园 散步'))
+    const store = { listEvents: async () => events, listDecisions: async () => [] }
+    let pauses = 0
+    const pause = async () => {
+      pauses++
+    }
+    const now = Date.parse(ts(6, 12))
+    const paced = await roomAnalytics('r1', { store }, o, { now, days: 30, pause })
+    expect(paced).toEqual(await roomAnalytics('r1', { store }, o, { now, days: 30 }))
+    expect(pauses).toBe(5)
+  })
+})
