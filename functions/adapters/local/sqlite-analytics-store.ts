@@ -10,7 +10,7 @@ import Database from 'better-sqlite3'
 import type { DaySummary } from '../../domain/analytics.ts'
 import type { AnalyticsStore } from '../../ports/analytics-store.port.ts'
 import { StoreError } from '../../ports/guard-store.port.ts'
-import { migrate } from './sqlite-guard-store.ts'
+import { guarded, migrate } from './sqlite-guard-store.ts'
 
 export class SqliteAnalyticsStore implements AnalyticsStore {
   private readonly s: ReturnType<typeof prepare>
@@ -49,23 +49,15 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
   }
 
   async putDays(room: string, days: readonly DaySummary[], marks: { through: string; from: string }): Promise<void> {
-    this.guarded('putDays', () => this.putTx(room, days, marks.through, marks.from))
+    guarded('putDays', () => this.putTx(room, days, marks.through, marks.from))
   }
 
   async forgetFrom(room: string, fromDay: string): Promise<void> {
-    this.guarded('forgetFrom', () => this.forgetTx(room, fromDay))
+    guarded('forgetFrom', () => this.forgetTx(room, fromDay))
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close()
-  }
-
-  private guarded<T>(what: string, fn: () => T): T {
-    try {
-      return fn()
-    } catch (e) {
-      throw new StoreError(`SQLite ${what} failed: ${(e as Error).message}`, { cause: e })
-    }
   }
 }
 

@@ -335,11 +335,16 @@ export class SqliteGuardStore implements GuardStore {
   }
 
   private guarded<T>(what: string, fn: () => T): T {
-    try {
-      return fn()
-    } catch (e) {
-      throw new StoreError(`SQLite ${what} failed: ${(e as Error).message}`, { cause: e })
-    }
+    return guarded(what, fn)
+  }
+}
+
+/** Runs a SQLite call, translating its failure into a StoreError that keeps the cause (the stores in this file's database). */
+export function guarded<T>(what: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    throw new StoreError(`SQLite ${what} failed: ${(e as Error).message}`, { cause: e })
   }
 }
 
