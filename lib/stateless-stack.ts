@@ -269,7 +269,8 @@ export class StatelessStack extends Stack {
         MEDIA_BUCKET: data.mediaBucket.bucketName,
       },
     })
-      .allow([GET, QUERY, PUT, UPDATE, DELETE], [table])
+      // Scan: once per table, to copy rooms stored before the rooms' directory into it (listRooms).
+      .allow([GET, QUERY, PUT, UPDATE, DELETE, 'dynamodb:Scan'], [table])
       .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn])
       .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects(POLICY_KEY)])
     guardConfig?.grantRead(approvals)
@@ -286,7 +287,7 @@ export class StatelessStack extends Stack {
         HEARTBEAT_SECONDS: String(heartbeatSeconds),
       },
     })
-      .allow([GET, QUERY, PUT, UPDATE, DELETE], [table])
+      .allow([GET, QUERY, PUT, UPDATE, DELETE, 'dynamodb:Scan'], [table])
       .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn, data.approvalsQueue.queueArn])
       .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects(POLICY_KEY)])
     guardConfig?.grantRead(monitor)

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
 import { StoreError } from '../../functions/ports/guard-store.port.ts'
 import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
-import { join, leave, message, roomSnapshot } from '../helpers/factories.ts'
+import { at, join, leave, message, roomSnapshot } from '../helpers/factories.ts'
 import { guardStoreContract } from './guard-store.contract.ts'
 
 const unavailable = dynamoDbLocalUnavailable()
@@ -78,6 +78,28 @@ describe.skipIf(unavailable !== undefined)('DynamoDbGuardStore on DynamoDB Local
     await cached.commit({ event: again, members: [{ ...member, joinedAt: again.ts, via: 'invite' }] })
     expect(await cached.getMember('r1', 'wxid_new')).toMatchObject({ joinedAt: again.ts, via: 'invite' })
     expect((await cached.getMember('r1', 'wxid_new'))?.leftAt).toBeUndefined()
+  })
+
+  it('lists rooms from the rooms’ directory (a Query), copying rooms stored before it into it once', async () => {
+    const table = await ddb.createTable()
+    const { PutCommand, DeleteCommand, DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb')
+    const doc = DynamoDBDocumentClient.from(ddb.client)
+    // A room stored by an older qunguard: its record only.
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: 'ROOM#old', sk: 'ROOM', topic: '老群', admins: [], updatedAt: at(0) } }))
+    const store = new DynamoDbGuardStore({ client: ddb.client, table })
+    const snap = roomSnapshot({ room: 'new', topic: '新群' })
+    await store.commit({ event: snap, room: snap })
+    expect((await store.listRooms()).map((r) => [r.room, r.topic])).toEqual([
+      ['new', '新群'],
+      ['old', '老群'],
+    ])
+    // Indexed once: a second store lists from the directory alone (the old record gone, it is still listed).
+    await doc.send(new DeleteCommand({ TableName: table, Key: { pk: 'ROOM#old', sk: 'ROOM' } }))
+    const later = new DynamoDbGuardStore({ client: ddb.client, table })
+    expect((await later.listRooms()).map((r) => r.room)).toEqual(['new', 'old'])
+    const ann = { kind: 'announcement' as const, id: 'ann-1', ts: at(5), room: 'new', sender: 'wxid_owner', text: '群规：禁止广告' }
+    await later.commit({ event: ann, announcement: { room: 'new', text: ann.text, ts: ann.ts } })
+    expect((await later.listRooms())[0]).toMatchObject({ room: 'new', topic: '新群', announcement: '群规：禁止广告' })
   })
 
   it('writes a message alone with one conditional put, and a redelivery stores nothing', async () => {

@@ -127,12 +127,14 @@ describe('StatelessStack', () => {
         'sagemaker:InvokeEndpoint',
         'sqs:SendMessage',
       ].sort(),
+      // Scan: once per table, for the rooms' directory (listRooms).
       approvals: [
         ...CONSUME,
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
+        'dynamodb:Scan',
         'dynamodb:UpdateItem',
         's3:GetObject',
         'sqs:SendMessage',
@@ -143,6 +145,7 @@ describe('StatelessStack', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
+        'dynamodb:Scan',
         'dynamodb:UpdateItem',
         's3:GetObject',
         'sqs:SendMessage',

@@ -4,7 +4,8 @@
  * Item layout (single table):
  *   EVENT#<id>                    / EVENT            the event (json), written only if absent
  *   META                          / SELF             the account's own id
- *   ROOM#<room>                   / ROOM             topic, owner, admins, announcement (listRooms scans for these)
+ *   ROOM#<room>                   / ROOM             topic, owner, admins, announcement
+ *   ROOMS                         / <room>           the same, the rooms' directory (listRooms: one Query)
  *   ROOM#<room>                   / MEMBER#<member>  membership (joined, inviter, route, left, remover)
  *   OFFENCES#<room>#<member>#<mode> / <ts ms, 15 digits>#<event>
  *   DECISIONS                     / <id, 12 digits>  a decision (ids from the SEQ counter; the event item keeps its decisions' ids in `d`)
@@ -81,6 +82,8 @@ const PLAIN_WRITES_MAX = 10
 /** A room snapshot's member records written in parallel, this many at a time. */
 const SNAPSHOT_WRITES_AT_ONCE = 16
 
+/** The rooms' directory: one item per room (sk: the room id) beside its ROOM#<room> record. */
+const ROOMS = 'ROOMS'
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 const offenceKey = (room: string, member: string, mode: string) => `OFFENCES#${room}#${member}#${mode}`
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -92,6 +95,8 @@ export class DynamoDbGuardStore implements GuardStore {
   private readonly memberCacheMs: number
   private readonly now: () => number
   private readonly cached = new Map<string, { at: number; value: unknown }>()
+  /** Whether this table's rooms are known to be in the directory (listRooms). */
+  private roomsIndexed = false
 
   constructor(options: DynamoDbGuardStoreOptions) {
     if (!options.table) throw new StoreError('DynamoDbGuardStore needs a table name')
@@ -162,15 +167,20 @@ export class DynamoDbGuardStore implements GuardStore {
     if (change.room) {
       const r = change.room
       // Like the SQLite store: a snapshot that names no owner keeps the one already known.
-      items.push({
-        Update: {
-          TableName: this.table,
-          Key: { pk: `ROOM#${r.room}`, sk: 'ROOM' },
-          UpdateExpression: `SET topic = :topic, admins = :admins, updatedAt = :ts${r.owner ? ', #owner = :owner' : ''}`,
-          ...(r.owner ? { ExpressionAttributeNames: { '#owner': 'owner' } } : {}),
-          ExpressionAttributeValues: { ':topic': r.topic, ':admins': r.admins, ':ts': r.ts, ...(r.owner ? { ':owner': r.owner } : {}) },
-        },
-      })
+      // The room's record, and its copy in the rooms' directory (listRooms: one Query, not a Scan).
+      for (const Key of [
+        { pk: `ROOM#${r.room}`, sk: 'ROOM' },
+        { pk: ROOMS, sk: r.room },
+      ])
+        items.push({
+          Update: {
+            TableName: this.table,
+            Key,
+            UpdateExpression: `SET topic = :topic, admins = :admins, updatedAt = :ts${r.owner ? ', #owner = :owner' : ''}`,
+            ...(r.owner ? { ExpressionAttributeNames: { '#owner': 'owner' } } : {}),
+            ExpressionAttributeValues: { ':topic': r.topic, ':admins': r.admins, ':ts': r.ts, ...(r.owner ? { ':owner': r.owner } : {}) },
+          },
+        })
       for (const member of r.members) {
         listed.push({
           TableName: this.table,
@@ -186,15 +196,19 @@ export class DynamoDbGuardStore implements GuardStore {
     }
     if (change.announcement) {
       const a = change.announcement
-      items.push({
-        Update: {
-          TableName: this.table,
-          Key: { pk: `ROOM#${a.room}`, sk: 'ROOM' },
-          UpdateExpression:
-            'SET announcement = :text, topic = if_not_exists(topic, :none), admins = if_not_exists(admins, :no), updatedAt = if_not_exists(updatedAt, :ts)',
-          ExpressionAttributeValues: { ':text': a.text, ':none': '', ':no': [], ':ts': a.ts },
-        },
-      })
+      for (const Key of [
+        { pk: `ROOM#${a.room}`, sk: 'ROOM' },
+        { pk: ROOMS, sk: a.room },
+      ])
+        items.push({
+          Update: {
+            TableName: this.table,
+            Key,
+            UpdateExpression:
+              'SET announcement = :text, topic = if_not_exists(topic, :none), admins = if_not_exists(admins, :no), updatedAt = if_not_exists(updatedAt, :ts)',
+            ExpressionAttributeValues: { ':text': a.text, ':none': '', ':no': [], ':ts': a.ts },
+          },
+        })
     }
     for (const m of change.members ?? []) items.push(this.memberUpdate(m))
     // An owner's list under one partition: listed by a Query, looked up by a Get.
@@ -467,9 +481,24 @@ export class DynamoDbGuardStore implements GuardStore {
     })
   }
 
-  /** A filtered Scan: rooms are listed for `doctor` and at login, rarely enough that a Scan costs least. */
+  /**
+   * Every room, from the rooms' directory (one Query of the `ROOMS` partition: supervision lists
+   * rooms for owners' commands and the monitor's daily report, so its cost must not grow with the
+   * table, as a Scan's does). A table written before the directory existed is indexed once, on
+   * first use (one Scan, then a marker).
+   */
   async listRooms(): Promise<RoomRecord[]> {
-    const items = await this.call('listRooms', () =>
+    if (!this.roomsIndexed) {
+      if (!(await this.get('META', 'ROOMS_INDEXED'))) await this.indexRooms()
+      this.roomsIndexed = true
+    }
+    const items = await this.queryAll(ROOMS)
+    return items.map((i) => toRoom(i, String(i.sk))).sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0))
+  }
+
+  /** Copies the rooms stored before the directory existed into it (a room written there since is newer: kept). */
+  private async indexRooms(): Promise<void> {
+    const rooms = await this.call('index the rooms', () =>
       allPages((start) =>
         this.doc.send(
           new ScanCommand({
@@ -481,7 +510,26 @@ export class DynamoDbGuardStore implements GuardStore {
         ),
       ),
     )
-    return items.map(toRoom).sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0))
+    for (const i of rooms) {
+      const { pk, sk: _, ...fields } = i
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...fields, pk: ROOMS, sk: String(pk).slice('ROOM#'.length) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+      } catch (e) {
+        if ((e as Error).name !== 'ConditionalCheckFailedException')
+          throw new StoreError(`DynamoDB index the rooms failed: ${(e as Error).message}`, { cause: e })
+      }
+    }
+    await this.call('index the rooms', () =>
+      this.doc.send(
+        new PutCommand({ TableName: this.table, Item: { pk: 'META', sk: 'ROOMS_INDEXED', at: new Date(this.now()).toISOString() } }),
+      ),
+    )
   }
 
   /**
@@ -755,9 +803,9 @@ function toMember(room: string, i: Item): MemberRecord {
   }
 }
 
-function toRoom(i: Item): RoomRecord {
+function toRoom(i: Item, room = String(i.pk).slice('ROOM#'.length)): RoomRecord {
   return {
-    room: String(i.pk).slice('ROOM#'.length),
+    room,
     topic: String(i.topic ?? ''),
     owner: str(i.owner),
     admins: (i.admins as string[] | undefined) ?? [],
