@@ -23,6 +23,7 @@ import { html } from 'hono/html'
 import { NONCE, secureHeaders } from 'hono/secure-headers'
 import { type AnalyticsOptions, roomAnalytics } from '../domain/analytics.ts'
 import { type Config, groupKey, type KeywordRule, parseConfig, resolveRoomConfig } from '../domain/config.ts'
+import type { GroupEvent } from '../domain/events.ts'
 import { ownerKeywordsRule } from '../domain/guard.ts'
 import { backtest } from '../domain/learning/backtest.ts'
 import { knownActionRate } from '../domain/learning/figures.ts'
@@ -41,6 +42,7 @@ import {
   approvalsPage,
   asset,
   backtestPage,
+  decisionPage,
   decisionsPage,
   groupsPage,
   layout,
@@ -79,6 +81,10 @@ export interface ConsoleOptions {
 }
 
 const COOKIE = 'qunguard_session'
+/** A decision's message is shown with the group's messages this long either side of it… */
+const CONTEXT_MS = 3_600_000
+/** …at most this many on each side. */
+const CONTEXT_MESSAGES = 6
 
 export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Hono {
   if (options.token.length < 16) throw new Error('the console token must be at least 16 characters')
@@ -264,6 +270,31 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     if (!room) return c.html(layout('分析', html`<p>你管理的群里还没有记录。</p>`, nav()))
     const a = await roomAnalytics(room.room, { store: backend.store, days: backend.days }, o, { now: Date.now(), days: ANALYTICS_DAYS })
     return c.html(layout('分析', analyticsPage(room, rooms, a, c.get('secureHeadersNonce')), nav()))
+  })
+  // One decision with its message in context: the messages around it in the group (an hour either side, at most 6 each).
+  app.get('/decisions/:id', async (c) => {
+    const id = Number(c.req.param('id'))
+    const [d] = Number.isSafeInteger(id) && id > 0 ? await backend.store.listDecisions({ id }) : []
+    const rooms = await groups()
+    const mine = new Map(rooms.map((r) => [r.room, r.topic]))
+    if (!d || !mine.has(d.room)) return c.text('no such decision in your groups', 404)
+    const event = await backend.store.getEvent(d.event)
+    const at = event ? Date.parse(event.ts) : Date.parse(d.ts)
+    const around = (await backend.store.listEvents({ room: d.room, since: new Date(at - CONTEXT_MS).toISOString() })).filter(
+      (e): e is GroupEvent & { kind: 'message' } => e.kind === 'message' && Date.parse(e.ts) <= at + CONTEXT_MS,
+    )
+    const i = around.findIndex((e) => e.id === d.event)
+    const shown = i < 0 ? around.slice(-CONTEXT_MESSAGES) : around.slice(Math.max(0, i - CONTEXT_MESSAGES), i + CONTEXT_MESSAGES + 1)
+    const lines = shown.map((e) => ({
+      time: t(e.ts),
+      who: maskPii(e.senderName ?? e.sender),
+      text: maskPii(e.text ?? `[${e.type}]`),
+      it: e.id === d.event,
+    }))
+    const answer = backend.say
+      ? { open: new Map((await backend.supervisor().openRequestsOf(backend.viewer)).map((o) => [o.decisionId, o.number])), csrf: csrfToken }
+      : undefined
+    return c.html(layout(`处理 D${d.id}`, decisionPage(d, mine.get(d.room) ?? d.room, lines, t, answer), nav()))
   })
   // A decision marked wrong after the fact: the owner's 误判 D<id>, as in the chat.
   app.post('/decisions/:id/wrong', async (c) => {

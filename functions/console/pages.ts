@@ -141,6 +141,7 @@ export function layout(title: string, body: Page, nav: { csrf: string; readOnly:
   th, td { border-bottom: 1px solid #d0d7de; padding: .4rem .5rem; text-align: left; vertical-align: top; font-size: .95rem; }
   th { background: #eaeef2; }
   .flash { background: #dafbe1; border: 1px solid #4ac26b; padding: .5rem; margin-bottom: 1rem; }
+  tr.this { background: #fff8c5; }
   .note { color: #57606a; font-size: .9rem; }
   form.inline { display: inline; }
   button { margin: .1rem; padding: .25rem .6rem; }
@@ -370,10 +371,28 @@ export function decisionsTable(
 ${shown.map(
   (
     d,
-  ) => html`<tr><td>D${d.id}</td><td class="wide">${time(d.ts)}</td><td class="wide">${topics.get(d.room) ?? d.room}</td><td>${stepName(d.action)}${d.mode === 'shadow' ? '（试运行）' : ''}</td>
+  ) => html`<tr><td><a href="/decisions/${d.id}">D${d.id}</a></td><td class="wide">${time(d.ts)}</td><td class="wide">${topics.get(d.room) ?? d.room}</td><td>${stepName(d.action)}${d.mode === 'shadow' ? '（试运行）' : ''}</td>
 <td>${texts.get(d.event) ?? ''}</td><td class="wide">${d.rule}</td><td>${d.reason}${markWrong(d, answer)}</td></tr>`,
 )}
 </table>`
+}
+
+/** One decision, its message among the messages around it in the group (that one marked), and 标为误判. */
+export function decisionPage(
+  d: StoredDecision,
+  topic: string,
+  lines: readonly { time: string; who: string; text: string; it: boolean }[],
+  time: (ts: string | undefined) => string,
+  answer?: { readonly open: ReadonlyMap<number, number>; readonly csrf: string },
+) {
+  return html`<h2>D${d.id} ${topic}</h2>
+<p>${time(d.ts)} · ${stepName(d.action)}${d.mode === 'shadow' ? '（试运行）' : ''} · 规则 ${d.rule} · ${d.reason} ${markWrong(d, answer)}</p>
+<h3>前后的消息</h3>
+<table><tr><th class="wide">时间</th><th>成员</th><th>消息</th></tr>${lines.map(
+    (l) =>
+      html`<tr${l.it ? html` class="this"` : ''}><td class="wide">${l.time}</td><td>${l.who}</td><td>${l.it ? html`<strong>${l.text}</strong>` : l.text}</td></tr>`,
+  )}${lines.length ? '' : html`<tr><td colspan="3">这条消息不在记录里</td></tr>`}</table>
+<p><a href="/decisions?room=${encodeURIComponent(d.room)}">返回处理记录</a></p>`
 }
 
 /** A learned rule backtested on the group's stored history: the figures owners read (figures.ts), and its would-be false positives. */

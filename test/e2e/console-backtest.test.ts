@@ -117,3 +117,49 @@ describe('the console’s backtest of a learned rule', () => {
     expect(await get('/rules')).toContain('/backtest?room=r1&rule=owner-keywords')
   })
 })
+
+describe('a decision in its context', () => {
+  it('shows the messages around the decided one in the group, that one marked, and only in the viewer’s groups', async () => {
+    const store = SqliteGuardStore.open(':memory:')
+    stores.push(store)
+    const snapshot = roomSnapshot({ topic: '宝妈群', owner: 'wxid_owner', admins: [], members: ['wxid_owner'] })
+    const other = roomSnapshot({ room: 'r2', topic: '别人的群', owner: 'wxid_other', admins: [], members: ['wxid_other'] })
+    for (const e of [account('wxid_bot'), snapshot, other]) await store.commit({ event: e, ...(e.kind === 'room' ? { room: e } : {}) })
+    for (let i = 0; i < 10; i++)
+      await store.commit({ event: message({ id: `m${i}`, sender: 'wxid_a', senderName: '小花', text: `第${i}句`, ts: at(i) }) })
+    const ad = message({ id: 'ad', sender: 'wxid_ad', senderName: '推广员', text: '加微信 13812345678', ts: at(10) })
+    const decision = {
+      event: 'ad',
+      room: 'r1',
+      target: 'wxid_ad',
+      action: 'warn' as const,
+      mode: 'active' as const,
+      rule: 'no-ads',
+      score: 1,
+      reason: '广告',
+    }
+    const [id] = (await store.commit({ event: ad, decisions: [decision] })).decisionIds
+    await store.commit({ event: message({ id: 'after', sender: 'wxid_a', senderName: '小花', text: '别发广告', ts: at(11) }) })
+    const elsewhere = message({ id: 'x', room: 'r2', sender: 'wxid_ad', text: '加微信', ts: at(12) })
+    const [otherId] = (await store.commit({ event: elsewhere, decisions: [{ ...decision, event: 'x', room: 'r2' }] })).decisionIds
+    const supervisor = supervisorFor(parseConfig({}), new MemoryApprovalStore(), {
+      rooms: store,
+      decisions: store,
+      members: store,
+      blacklist: store,
+    })
+    const app = consoleApp({ viewer: 'wxid_owner', supervisor: () => supervisor, store }, { token: TOKEN })
+    const get = (url: string) => app.request(url, { headers: { authorization: `Bearer ${TOKEN}` } })
+    expect(await (await get('/decisions')).text()).toContain(`href="/decisions/${id}"`)
+    const page = await (await get(`/decisions/${id}`)).text()
+    expect(page).toContain('宝妈群')
+    expect(page).toContain('<strong>加微信 138****5678</strong>')
+    expect(page).not.toContain('13812345678')
+    // Six before it, the one after it.
+    expect(page).toContain('第4句')
+    expect(page).not.toContain('第3句')
+    expect(page).toContain('别发广告')
+    expect((await get(`/decisions/${otherId}`)).status).toBe(404)
+    expect((await get('/decisions/999')).status).toBe(404)
+  })
+})
