@@ -294,7 +294,10 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     const answer = backend.say
       ? { open: new Map((await backend.supervisor().openRequestsOf(backend.viewer)).map((o) => [o.decisionId, o.number])), csrf: csrfToken }
       : undefined
-    return c.html(layout(`处理 D${d.id}`, decisionPage(d, mine.get(d.room) ?? d.room, lines, t, answer), nav()))
+    // What the owner said: the request put to the viewer about it, if any.
+    const request = (await backend.requests?.listRequests(backend.viewer))?.find((r) => r.decisionId === d.id)
+    const said = request ? { number: request.number, status: request.status, done: request.done === true } : undefined
+    return c.html(layout(`处理 D${d.id}`, decisionPage(d, mine.get(d.room) ?? d.room, lines, t, answer, said), nav()))
   })
   // A decision marked wrong after the fact: the owner's 误判 D<id>, as in the chat.
   app.post('/decisions/:id/wrong', async (c) => {

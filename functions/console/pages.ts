@@ -384,9 +384,14 @@ export function decisionPage(
   lines: readonly { time: string; who: string; text: string; it: boolean }[],
   time: (ts: string | undefined) => string,
   answer?: { readonly open: ReadonlyMap<number, number>; readonly csrf: string },
+  said?: { readonly number: number; readonly status: string; readonly done: boolean },
 ) {
+  const verdict: Record<string, string> = said?.done
+    ? { open: '待你复核', approved: '你确认了', rejected: '你标为误判', expired: '没有复核（已过期）' }
+    : { open: '等你审批', approved: '你同意了', rejected: '你拒绝了', expired: '没有回复（已过期）' }
   return html`<h2>D${d.id} ${topic}</h2>
 <p>${time(d.ts)} · ${stepName(d.action)}${d.mode === 'shadow' ? '（试运行）' : ''} · 规则 ${d.rule} · ${d.reason} ${markWrong(d, answer)}</p>
+<p>群主：${said ? `#${said.number} ${verdict[said.status] ?? said.status}` : '没有问过你'}</p>
 <h3>前后的消息</h3>
 <table><tr><th class="wide">时间</th><th>成员</th><th>消息</th></tr>${lines.map(
     (l) =>

@@ -142,13 +142,14 @@ describe('a decision in its context', () => {
     await store.commit({ event: message({ id: 'after', sender: 'wxid_a', senderName: '小花', text: '别发广告', ts: at(11) }) })
     const elsewhere = message({ id: 'x', room: 'r2', sender: 'wxid_ad', text: '加微信', ts: at(12) })
     const [otherId] = (await store.commit({ event: elsewhere, decisions: [{ ...decision, event: 'x', room: 'r2' }] })).decisionIds
-    const supervisor = supervisorFor(parseConfig({}), new MemoryApprovalStore(), {
+    const requests = new MemoryApprovalStore()
+    const supervisor = supervisorFor(parseConfig({}), requests, {
       rooms: store,
       decisions: store,
       members: store,
       blacklist: store,
     })
-    const app = consoleApp({ viewer: 'wxid_owner', supervisor: () => supervisor, store }, { token: TOKEN })
+    const app = consoleApp({ viewer: 'wxid_owner', supervisor: () => supervisor, store, requests }, { token: TOKEN })
     const get = (url: string) => app.request(url, { headers: { authorization: `Bearer ${TOKEN}` } })
     expect(await (await get('/decisions')).text()).toContain(`href="/decisions/${id}"`)
     const page = await (await get(`/decisions/${id}`)).text()
@@ -159,6 +160,20 @@ describe('a decision in its context', () => {
     expect(page).toContain('第4句')
     expect(page).not.toContain('第3句')
     expect(page).toContain('别发广告')
+    expect(page).toContain('群主：没有问过你')
+    // Put to the owner and answered N: the page says so.
+    await requests.open({
+      owner: 'wxid_owner',
+      room: 'r1',
+      rule: 'no-ads',
+      decisionId: id ?? 0,
+      request: { decisionId: id ?? 0, decision, text: '' } as never,
+      createdAt: at(10),
+      deadline: at(600),
+      done: true,
+    })
+    await requests.close('wxid_owner', 1, 'rejected', at(20))
+    expect(await (await get(`/decisions/${id}`)).text()).toContain('群主：#1 你标为误判')
     expect((await get(`/decisions/${otherId}`)).status).toBe(404)
     expect((await get('/decisions/999')).status).toBe(404)
   })
