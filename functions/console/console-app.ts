@@ -272,6 +272,11 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
     return c.html(layout('分析', analyticsPage(room, rooms, a, c.get('secureHeadersNonce')), nav()))
   })
   // One decision with its message in context: the messages around it in the group (an hour either side, at most 6 each).
+  /** Decisions the viewer can mark wrong from a page (undefined: read-only): those still open to them are answered N<n>, as in the chat. */
+  const answerable = async () =>
+    backend.say
+      ? { open: new Map((await backend.supervisor().openRequestsOf(backend.viewer)).map((o) => [o.decisionId, o.number])), csrf: csrfToken }
+      : undefined
   app.get('/decisions/:id', async (c) => {
     const id = Number(c.req.param('id'))
     const [d] = Number.isSafeInteger(id) && id > 0 ? await backend.store.listDecisions({ id }) : []
@@ -291,9 +296,7 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
       text: maskPii(e.text ?? `[${e.type}]`),
       it: e.id === d.event,
     }))
-    const answer = backend.say
-      ? { open: new Map((await backend.supervisor().openRequestsOf(backend.viewer)).map((o) => [o.decisionId, o.number])), csrf: csrfToken }
-      : undefined
+    const answer = await answerable()
     // What the owner said: the request put to the viewer about it, if any.
     const request = (await backend.requests?.listRequests(backend.viewer))?.find((r) => r.decisionId === d.id)
     const said = request ? { number: request.number, status: request.status, done: request.done === true } : undefined
@@ -317,14 +320,12 @@ export function consoleApp(backend: ConsoleBackend, options: ConsoleOptions): Ho
       (d) => mine.has(d.room) && (!rule || d.rule === rule) && (!action || d.action === action),
     )
     const shown = all.slice(-200).reverse()
-    // A decision still open to the viewer can be answered here: N marks it wrong, as in the chat.
-    const open = new Map((await backend.supervisor().openRequestsOf(backend.viewer)).map((o) => [o.decisionId, o.number]))
     const texts = new Map<string, string>()
     for (const d of shown) {
       const e = await backend.store.getEvent(d.event)
       if (e?.kind === 'message') texts.set(d.event, maskPii(e.text ?? `[${e.type}]`))
     }
-    const answer = backend.say ? { open, csrf: csrfToken } : undefined
+    const answer = await answerable()
     return c.html(
       layout('处理记录', decisionsPage(shown, all.length, texts, mine, { room, rule, action }, t, answer), nav(c.req.query('done'))),
     )

@@ -78,7 +78,8 @@ function countable(word: string, stop: ReadonlySet<string>): boolean {
 /** Local days as numbers (days since 1970-01-01 in the owners' time) and their names. */
 const dayNumber = (ms: number, offsetMs: number) => Math.floor((ms + offsetMs) / DAY_MS)
 const dayName = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10)
-const dayStart = (name: string, offsetMs: number) => Date.parse(`${name}T00:00:00.000Z`) - offsetMs
+const dayOfName = (name: string) => Date.parse(`${name}T00:00:00.000Z`) / DAY_MS
+const dayStart = (name: string, offsetMs: number) => dayOfName(name) * DAY_MS - offsetMs
 
 /** The owners' local day (YYYY-MM-DD) of a time. */
 export const localDay = (ts: string, utcOffsetMinutes: number): string => dayName(dayNumber(toMillis(ts), utcOffsetMinutes * 60_000))
@@ -204,7 +205,7 @@ export function combine(
     messages += s.messages
     if (s.last > last) last = s.last
     // 1970-01-01 was a Thursday (weekday 4).
-    const weekday = (((dayNumber(dayStart(s.day, offsetMs), offsetMs) + 4) % 7) + 7) % 7
+    const weekday = (((dayOfName(s.day) + 4) % 7) + 7) % 7
     const slot = heatmap[weekday] as number[]
     for (const [h, n] of s.hours.entries()) slot[h] = (slot[h] ?? 0) + n
     for (const [id, p] of Object.entries(s.posters)) {
@@ -264,7 +265,7 @@ export function analyse(events: readonly GroupEvent[], decisions: readonly Decis
  * How long after a local day ends its summary is kept as final: events reach the store a little
  * late (a bot host's inbox after a restart, a queue's retries); one arriving later than this for
  * a day already summarised is not in that day's figures until the summaries are built again
- * (`AnalyticsStore.forgetFrom`, which `qunguard import` calls for the days it adds).
+ * (`AnalyticsStore.forgetFrom`, which `replay --store` calls for the days it adds).
  */
 export const DAY_SETTLES_MS = DAY_MS
 
@@ -322,10 +323,10 @@ async function summariseByDay(
 ): Promise<DaySummary[]> {
   if (!pause) return summariseDays(events, o)
   const offsetMs = o.utcOffsetMinutes * 60_000
+  const day = (e: GroupEvent | undefined) => (e ? dayNumber(toMillis(e.ts), offsetMs) : undefined)
   const out: DaySummary[] = []
   let start = 0
   for (let i = 1; i <= events.length; i++) {
-    const day = (e: GroupEvent | undefined) => (e ? dayNumber(toMillis(e.ts), offsetMs) : undefined)
     if (i < events.length && day(events[i]) === day(events[start])) continue
     out.push(...summariseDays(events.slice(start, i), o))
     start = i
