@@ -217,6 +217,56 @@ describe('extractWeakLabels', () => {
     const labels = extractWeakLabels(events)
     expect(links.every((id) => labels.get(id)?.sources.includes('warning'))).toBe(true)
   })
+
+  it('learns what a phrasing follows: bursts answered in words of its own are 刷屏, and thanks after links are no warning', () => {
+    const events = start()
+    const bursts: string[][] = []
+    const links: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const t = i * 180
+      // The room's ordinary talk: one message at a time.
+      for (let k = 0; k < 12; k++) events.push(message({ sender: `wxid_c${k}`, text: `聊天 ${i} ${k}`, ts: at(t + k * 3) }))
+      const m = `wxid_m${i}`
+      const burst = [0, 1, 2, 3, 4, 5].map((k) => message({ sender: m, text: `快看 ${k}`, ts: at(t + 60 + k / 6) }))
+      bursts.push(burst.map((b) => b.id))
+      events.push(...burst, message({ sender: 'wxid_owner', text: `@${m} 消停会儿吧`, mentions: [m], ts: at(t + 62) }))
+      const s = `wxid_s${i}`
+      const link = message({ sender: s, type: 'link', text: '好文', url: `https://s${i}.cn/x`, ts: at(t + 100) })
+      links.push(link.id)
+      events.push(link, message({ sender: 'wxid_owner', text: `@${s} 谢谢分享`, mentions: [s], ts: at(t + 101) }))
+    }
+    expect(warningIntent('@小王 消停会儿吧').warning).toBe(false)
+    const read = learnedWarnings(events)
+    expect([...read.values()]).toEqual(Array(5).fill(['flood']))
+    const labels = extractWeakLabels(events)
+    expect(bursts.flat().every((id) => labels.get(id)?.kinds.includes('flood'))).toBe(true)
+    expect(links.some((id) => labels.has(id))).toBe(false)
+  })
+
+  it('reads one phrasing used for several rules by what each member posted: the link, the card, though they chatted on', () => {
+    const events = start()
+    const posted: [string, string][] = []
+    for (let i = 0; i < 12; i++) {
+      const t = i * 180
+      for (let k = 0; k < 20; k++) events.push(message({ sender: `wxid_c${k}`, text: `聊天 ${i} ${k}`, ts: at(t + k * 2) }))
+      const m = `wxid_m${i}`
+      const kind = i % 2 ? 'card' : 'link'
+      const post = message({
+        sender: m,
+        type: kind,
+        text: '看看',
+        ...(kind === 'link' ? { url: `https://s${i}.cn/x` } : {}),
+        ts: at(t + 40),
+      })
+      posted.push([post.id, kind])
+      events.push(post)
+      // Some chat on before the owner gets to it.
+      if (i % 3 === 2) events.push(message({ sender: m, text: '大家好呀', ts: at(t + 45) }))
+      events.push(message({ sender: 'wxid_owner', text: `@${m} 收收`, mentions: [m], ts: at(t + 50) }))
+    }
+    const labels = extractWeakLabels(events)
+    for (const [id, kind] of posted) expect(labels.get(id)?.kinds).toEqual([kind])
+  })
 })
 
 describe('owners’ answers as labels', () => {

@@ -133,7 +133,20 @@ function ofKind(p: Posted, kind: string): boolean | undefined {
 }
 /** What a mention is checked to follow (`learnedWarnings`), and the phrasings a mention needs to be judged by them. */
 const UNNAMED = ['link', 'miniprogram', 'card', 'qr', 'file', 'contact-info', 'mention-all', 'long-text']
-const PRECEDED_MIN = 5
+const PRECEDED_MIN = 3
+/**
+ * Burst sizes (a member's messages chained by pauses of up to a minute) a mention is checked to
+ * follow: a quick exchange of three is common chat in some rooms, a burst of eight is not.
+ */
+const BURST_SIZES = [3, 5, 8] as const
+/** How surely (one-sided binomial, over all the categories tried) a phrasing must follow one kind of post. */
+const PRECEDED_P = 0.01
+const PRECEDING_CATEGORIES = UNNAMED.length + BURST_SIZES.length
+/** How many times the room's own share of a kind of post a phrasing must follow it (a large room makes small excesses significant). */
+const ENRICHED = 2
+/** Thanks, praise, greetings: a mention with these is not read as a warning by what precedes it alone. */
+const FRIENDLY_WORDS =
+  /收到|好的|明白|了解|谢谢|感谢|多谢|谢啦|辛苦|欢迎|恭喜|祝|快乐|生日|厉害|赞|不错|好看|漂亮|支持|加油|thank|thx|welcome|congrat|nice|great|👍|🌹|❤|😄|😊/i
 /** What may stand either side of a member's name written without an @. */
 const SEPARATOR = /[\s\p{P}]/u
 /** How many of a room's latest messages a warning that names nobody is checked against. */
@@ -231,28 +244,42 @@ function phrasing(text: string): Set<string> {
   return grams
 }
 
-const jaccard = (a: ReadonlySet<string>, b: ReadonlySet<string>) => {
-  let both = 0
-  for (const g of a) if (b.has(g)) both++
-  return both / Math.max(1, a.size + b.size - both)
+/** A staff message @-mentioning members who posted in the day before it, and what each target posted last. */
+interface Mention {
+  readonly id: string
+  readonly room: string
+  readonly ms: number
+  readonly targets: string[]
+  readonly text: string
+  readonly grams: Set<string>
+  /** The categories (`UNNAMED` kinds, `burst3` …) of the targets' latest messages. */
+  readonly after: Set<string>
 }
 
 /** How long after a mention the member's recall or removal still confirms it as a warning. */
 const CONFIRM_RECALL_MS = 30 * 60_000
 const CONFIRM_REMOVAL_MS = 2 * HOUR_MS
-/** How alike (Jaccard over bigrams) a mention must be to two confirmed ones to read as a warning. */
+/** How alike (weighted Jaccard over bigrams, `learnedWarnings`) two mentions must be to count as one phrasing. */
 const SAME_PHRASING = 0.5
 
 /**
- * The owner's own way of warning, learned from what follows a mention: a staff message that
- * @-mentions a member who then recalls a message (within 30 minutes) or is removed by staff
- * (within 2 hours), having posted in the day before it, was a warning, whatever its words — English, dialect, one word, emoji. Its
- * phrasing is kept per room, and a later (or earlier) mention phrased like two confirmed ones
- * (Jaccard ≥ 0.5 over character bigrams) reads as a warning too. Friendly mentions (生日快乐,
- * 欢迎) are followed by neither and phrased otherwise, so they stay mentions. Returns, per
- * message id of a staff mention, whether it reads as a warning by this evidence.
+ * The owner's own way of warning, learned from what surrounds a mention, whatever its words —
+ * English, dialect, one word, emoji:
+ * - what follows it: a staff message that @-mentions a member who then recalls a message (within
+ *   30 minutes) or is removed by staff (within 2 hours), having posted in the day before it, was
+ *   a warning; so is a mention phrased like two such ones;
+ * - what precedes it: a phrasing (three mentions or more alike) that follows one kind of post —
+ *   a link, a card, a QR picture, contact details, a long text, a burst of 3, 5 or 8 — at least
+ *   twice as often as members post that kind, and surely so (one-sided binomial test against the
+ *   room's own share, p ≤ 0.01 over all kinds tried), is a warning about that kind.
+ * Alike is a Jaccard over character bigrams weighted by their rarity among the room's mentions
+ * (≥ 0.5), so an owner's habitual 各位注意，… ，谢谢 does not make every mention one phrasing.
+ * Friendly mentions (生日快乐) follow whatever the member said last and nothing follows them;
+ * thanks and praise after links (谢谢分享, 收到) are kept from the second test by a word list —
+ * the seed lexicon's prior. Returns, per message id of a staff mention read as a warning, the
+ * kinds its phrasing follows (burst → `flood`; empty where it follows none in particular).
  */
-export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff = staffIn(events, undefined)): Set<string> {
+export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff = staffIn(events, undefined)): Map<string, string[]> {
   // When each member recalled something or was removed by staff.
   const recalls = new Map<string, number[]>()
   const removals = new Map<string, number[]>()
@@ -261,24 +288,33 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
     list.push(v)
     m.set(k, list)
   }
-  const mentions: { id: string; room: string; ms: number; targets: string[]; grams: Set<string>; after: boolean }[] = []
+  const mentions: Mention[] = []
   const lastPost = new Map<string, number>()
-  // Whether each member's latest message is one a rule could be about (a link, a card, a burst …), and how often that is so in each room.
-  const lastUnusual = new Map<string, boolean>()
-  const recentTimes = new Map<string, number[]>()
-  const unusual = new Map<string, [number, number]>()
+  // What each member's latest message was (the categories of `PRECEDING`), and how often members' messages are each, per room.
+  const lastPosted = new Map<string, readonly string[]>()
+  const recent = new Map<string, number[]>()
+  const base = new Map<string, { all: number; of: Map<string, number> }>()
   for (const e of events) {
     if (e.kind === 'message' && !isStaff(e.room, e.sender)) {
       const k = `${e.room}#${e.sender}`
       const ms = toMillis(e.ts)
       lastPost.set(k, ms)
-      const times = [...(recentTimes.get(k) ?? []).filter((t) => ms - t <= 60_000), ms]
-      recentTimes.set(k, times)
+      // The burst this message ends: the member's messages chained back by pauses of up to a minute.
+      const times = recent.get(k) ?? []
+      if (times.length && ms - (times.at(-1) as number) > 60_000) times.length = 0
+      times.push(ms)
+      if (times.length > Math.max(...BURST_SIZES)) times.shift()
+      recent.set(k, times)
       const p: Posted = { id: e.id, ms, type: e.type, text: [e.text, e.url].filter(Boolean).join(' '), mentionAll: e.mentionAll }
-      const odd = times.length >= 3 || UNNAMED.some((kind) => ofKind(p, kind) === true)
-      lastUnusual.set(k, odd)
-      const u = unusual.get(e.room) ?? [0, 0]
-      unusual.set(e.room, [u[0] + (odd ? 1 : 0), u[1] + 1])
+      const cats = [
+        ...UNNAMED.filter((kind) => ofKind(p, kind) === true),
+        ...BURST_SIZES.filter((n) => times.length >= n).map((n) => `burst${n}`),
+      ]
+      lastPosted.set(k, cats)
+      const b = base.get(e.room) ?? { all: 0, of: new Map<string, number>() }
+      b.all++
+      for (const c of cats) b.of.set(c, (b.of.get(c) ?? 0) + 1)
+      base.set(e.room, b)
     }
     if (e.kind === 'recall') push(recalls, `${e.room}#${e.sender}`, toMillis(e.ts))
     else if (e.kind === 'leave' && isStaff(e.room, e.remover)) for (const m of e.members) push(removals, `${e.room}#${m}`, toMillis(e.ts))
@@ -288,35 +324,99 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
       const targets = e.mentions.filter(
         (t) => !isStaff(e.room, t) && ms - (lastPost.get(`${e.room}#${t}`) ?? Number.NEGATIVE_INFINITY) <= 24 * HOUR_MS,
       )
-      const after = targets.some((t) => lastUnusual.get(`${e.room}#${t}`) === true)
-      if (targets.length) mentions.push({ id: e.id, room: e.room, ms, targets, grams: phrasing(e.text ?? ''), after })
+      const after = new Set(targets.flatMap((t) => lastPosted.get(`${e.room}#${t}`) ?? []))
+      if (targets.length) mentions.push({ id: e.id, room: e.room, ms, targets, text: e.text ?? '', grams: phrasing(e.text ?? ''), after })
     }
   }
   const within = (list: number[] | undefined, from: number, span: number) => (list ?? []).some((t) => t >= from && t - from <= span)
-  const confirmed = mentions.filter((m) =>
-    m.targets.some(
-      (t) =>
-        within(recalls.get(`${m.room}#${t}`), m.ms, CONFIRM_RECALL_MS) || within(removals.get(`${m.room}#${t}`), m.ms, CONFIRM_REMOVAL_MS),
+  const confirmed = new Set(
+    mentions.filter((m) =>
+      m.targets.some(
+        (t) =>
+          within(recalls.get(`${m.room}#${t}`), m.ms, CONFIRM_RECALL_MS) ||
+          within(removals.get(`${m.room}#${t}`), m.ms, CONFIRM_REMOVAL_MS),
+      ),
     ),
   )
-  const out = new Set(confirmed.map((m) => m.id))
+  // Alike: the same phrasing once the owner's habitual openings and closings (各位注意，… ，谢谢)
+  // weigh little — bigrams weighted by how rare they are among the room's mentions.
+  const rarity = new Map<string, Map<string, number>>()
+  const count = new Map<string, number>()
   for (const m of mentions) {
-    if (out.has(m.id) || m.grams.size === 0) continue
-    const alike = confirmed.filter((c) => c.room === m.room && c.grams.size > 0 && jaccard(c.grams, m.grams) >= SAME_PHRASING)
-    if (alike.length >= 2) out.add(m.id)
+    const df = rarity.get(m.room) ?? new Map<string, number>()
+    for (const g of m.grams) df.set(g, (df.get(g) ?? 0) + 1)
+    rarity.set(m.room, df)
+    count.set(m.room, (count.get(m.room) ?? 0) + 1)
   }
-  // What precedes a mention tells too: a phrasing the owner uses (five times or more) mostly right
-  // after a member posted what a rule could be about — a link, a card, a picture, contact
-  // details, a long text, a burst — and three times as often as members post such things at all,
-  // is a warning; 生日快乐 follows whatever the member said last.
+  const weightOf = (room: string, g: string) => Math.log((1 + (count.get(room) ?? 0)) / (rarity.get(room)?.get(g) ?? 1))
+  const alike = (a: Mention, b: Mention) => {
+    let both = 0
+    let either = 0
+    for (const g of a.grams) {
+      const w = weightOf(a.room, g)
+      either += w
+      if (b.grams.has(g)) both += w
+    }
+    for (const g of b.grams) if (!a.grams.has(g)) either += weightOf(a.room, g)
+    return either > 0 && both / either >= SAME_PHRASING
+  }
+  // What a phrasing follows: the kinds of post (a link, a card, a picture, contact details, a long
+  // text, a burst …) its mentions follow far more often than members post that kind at all — a
+  // one-sided binomial test against the room's own share of it, over all the kinds tried. One
+  // owner may use one phrasing (收收, ⚠️) for every rule, so each kind is tested on its own.
+  const follows = (room: string, like: readonly Mention[]): string[] => {
+    const b = base.get(room)
+    if (!b) return []
+    const kinds: string[] = []
+    for (const [cat, n] of b.of) {
+      const k = like.filter((c) => c.after.has(cat)).length
+      const share = n / b.all
+      if (k >= 2 && k >= ENRICHED * share * like.length && binomialTail(like.length, k, share) <= PRECEDED_P / PRECEDING_CATEGORIES)
+        kinds.push(cat)
+    }
+    return kinds
+  }
+  const kindsOf = (cats: readonly string[]) => [...new Set(cats.map((c) => (c.startsWith('burst') ? 'flood' : c)))]
+  const out = new Map<string, string[]>()
   for (const m of mentions) {
-    if (out.has(m.id) || m.grams.size === 0) continue
-    const alike = mentions.filter((c) => c.room === m.room && c.grams.size > 0 && jaccard(c.grams, m.grams) >= SAME_PHRASING)
-    const [odd, all] = unusual.get(m.room) ?? [0, 0]
-    const share = alike.filter((c) => c.after).length / Math.max(1, alike.length)
-    if (alike.length >= PRECEDED_MIN && share >= Math.max(0.5, (3 * odd) / Math.max(1, all))) out.add(m.id)
+    if (m.grams.size === 0) {
+      if (confirmed.has(m)) out.set(m.id, [])
+      continue
+    }
+    const like = mentions.filter((c) => c.room === m.room && c.grams.size > 0 && (c === m || alike(c, m)))
+    const cats = follows(m.room, like)
+    // Confirmed, or phrased like two confirmed ones: a warning, about what its phrasing follows.
+    if (confirmed.has(m) || like.filter((c) => c !== m && confirmed.has(c)).length >= 2) {
+      out.set(m.id, kindsOf(cats))
+      continue
+    }
+    // Else a phrasing the owner uses (three times or more) mostly right after what it follows is a
+    // warning; 生日快乐 follows whatever the member said last. Thanks and praise (谢谢分享 after
+    // links) are not read as warnings this way: the seed lexicon's prior.
+    if (like.length < PRECEDED_MIN || !cats.length || FRIENDLY_WORDS.test(m.text.replace(/@\S+\s?/g, ' '))) continue
+    out.set(m.id, kindsOf(cats))
   }
   return out
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p). */
+function binomialTail(n: number, k: number, p: number): number {
+  if (k <= 0) return 1
+  if (p <= 0) return 0
+  if (p >= 1) return 1
+  let term = Math.exp(k * Math.log(p) + (n - k) * Math.log(1 - p) + logChoose(n, k))
+  let sum = 0
+  for (let i = k; i <= n; i++) {
+    sum += term
+    term *= ((n - i) / (i + 1)) * (p / (1 - p))
+  }
+  return Math.min(1, sum)
+}
+
+function logChoose(n: number, k: number): number {
+  let s = 0
+  for (let i = 1; i <= k; i++) s += Math.log((n - k + i) / i)
+  return s
 }
 
 export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabelOptions = {}): Map<string, WeakLabel> {
@@ -402,8 +502,11 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
         const id = name ? names.get(m.room)?.get(name) : undefined
         if (id) targets.add(id)
       }
-      const intent = warningIntent(m.text ?? '')
-      if (!intent.warning && !byBehaviour.has(m.id)) return
+      const read = warningIntent(m.text ?? '')
+      const learned = byBehaviour.get(m.id)
+      if (!read.warning && !learned) return
+      // A phrasing learned from what it follows names the kind it follows (a burst: 刷屏).
+      const intent = read.kinds.length || !learned?.length ? read : { warning: true, kinds: learned }
       // Named without an @ (老王 文件请撤回): a member's display name standing as a word of the text.
       if (targets.size === 0) for (const id of namedIn(m.room, m.text ?? '')) targets.add(id)
       // Named by what they did (刚刚传文件的，请撤回; 上面刷屏的那位): whoever last posted that kind here.
@@ -423,7 +526,9 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
         const checkable = intent.kinds.filter((k) => mine.some((p) => fits(p, k) !== undefined))
         const about = checkable.length ? mine.filter((p) => checkable.some((k) => fits(p, k))) : mine
         const end = (about.length ? about : mine).at(-1)
-        for (const p of burstEnding(mine, end ? mine.indexOf(end) : -1)) label(p.id, 'warning', 1, intent.kinds)
+        // Kinds learned from what a phrasing follows name the message only where it is of them.
+        const kinds = intent === read ? intent.kinds : intent.kinds.filter((k) => end && fits(end, k))
+        for (const p of burstEnding(mine, end ? mine.indexOf(end) : -1)) label(p.id, 'warning', 1, kinds)
       }
       return
     }
