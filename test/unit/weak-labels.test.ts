@@ -243,6 +243,25 @@ describe('extractWeakLabels', () => {
     expect(links.some((id) => labels.has(id))).toBe(false)
   })
 
+  it('needs only two alike mentions where what they follow is rare enough: two bursts of eight in a talkative room', () => {
+    const events = start()
+    const bursts: string[] = []
+    for (let i = 0; i < 2; i++) {
+      const t = i * 600
+      for (let k = 0; k < 40; k++) events.push(message({ sender: `wxid_c${k % 8}`, text: `聊天 ${i} ${k}`, ts: at(t + k * 5) }))
+      const m = `wxid_m${i}`
+      const burst = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => message({ sender: m, text: `快看 ${k}`, ts: at(t + 300 + k / 8) }))
+      bursts.push(...burst.map((b) => b.id))
+      events.push(...burst, message({ sender: 'wxid_owner', text: `@${m} 再说一遍，消停会儿吧`, mentions: [m], ts: at(t + 302) }))
+    }
+    // A third said once after a single line is no phrasing of the room's.
+    events.push(message({ sender: 'wxid_c1', text: '今天好热', ts: at(1300) }))
+    events.push(message({ sender: 'wxid_owner', text: '@wxid_c1 是啊', mentions: ['wxid_c1'], ts: at(1301) }))
+    expect([...learnedWarnings(events).values()]).toEqual([['flood'], ['flood']])
+    const labels = extractWeakLabels(events)
+    expect(bursts.every((id) => labels.get(id)?.kinds.includes('flood'))).toBe(true)
+  })
+
   it('reads one phrasing used for several rules by what each member posted: the link, the card, though they chatted on', () => {
     const events = start()
     const posted: [string, string][] = []

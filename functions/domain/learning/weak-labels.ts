@@ -133,7 +133,7 @@ function ofKind(p: Posted, kind: string): boolean | undefined {
 }
 /** What a mention is checked to follow (`learnedWarnings`), and the phrasings a mention needs to be judged by them. */
 const UNNAMED = ['link', 'miniprogram', 'card', 'qr', 'file', 'contact-info', 'mention-all', 'long-text']
-const PRECEDED_MIN = 3
+const PRECEDED_MIN = 2
 /**
  * Burst sizes (a member's messages chained by pauses of up to a minute) a mention is checked to
  * follow: a quick exchange of three is common chat in some rooms, a burst of eight is not.
@@ -268,7 +268,7 @@ const SAME_PHRASING = 0.5
  * - what follows it: a staff message that @-mentions a member who then recalls a message (within
  *   30 minutes) or is removed by staff (within 2 hours), having posted in the day before it, was
  *   a warning; so is a mention phrased like two such ones;
- * - what precedes it: a phrasing (three mentions or more alike) that follows one kind of post —
+ * - what precedes it: a phrasing (two mentions or more alike) that follows one kind of post —
  *   a link, a card, a QR picture, contact details, a long text, a burst of 3, 5 or 8 — at least
  *   twice as often as members post that kind, and surely so (one-sided binomial test against the
  *   room's own share, p ≤ 0.01 over all kinds tried), is a warning about that kind.
@@ -390,9 +390,10 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
       out.set(m.id, kindsOf(cats))
       continue
     }
-    // Else a phrasing the owner uses (three times or more) mostly right after what it follows is a
-    // warning; 生日快乐 follows whatever the member said last. Thanks and praise (谢谢分享 after
-    // links) are not read as warnings this way: the seed lexicon's prior.
+    // Else a phrasing the owner uses (twice or more) that follows some kind of post is a warning
+    // about it (twice is enough only where that kind is rare: the binomial test); 生日快乐
+    // follows whatever the member said last. Thanks and praise (谢谢分享 after links) are not
+    // read as warnings this way: the seed lexicon's prior.
     if (like.length < PRECEDED_MIN || !cats.length || FRIENDLY_WORDS.test(m.text.replace(/@\S+\s?/g, ' '))) continue
     out.set(m.id, kindsOf(cats))
   }
