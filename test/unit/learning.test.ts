@@ -415,6 +415,37 @@ describe('learnPolicy', () => {
     expect(room('群规：30秒内发言不得超过2条')).not.toContainEqual([3, 30])
   })
 
+  it('keeps a flood limit the announcement states in numbers where the owner acts on few floods, but on those rather than others', () => {
+    const events: GroupEvent[] = [
+      account('wxid_bot'),
+      roomSnapshot({ owner: 'wxid_bot', admins: [] }),
+      {
+        kind: 'announcement',
+        id: 'a1',
+        ts: at(-1),
+        room: 'r1',
+        sender: 'wxid_bot',
+        text: '群规：1.禁止发链接；2.半分钟内连发7条及以上视为刷屏。',
+      },
+    ]
+    const sec = (minutes: number, seconds: number) => at(minutes + seconds / 60)
+    for (let i = 0; i < 24; i++) {
+      const t = i * 60
+      const flooder = `wxid_f${i % 6}`
+      for (let k = 0; k < 8; k++) events.push(message({ sender: flooder, text: `刷 ${k}`, ts: sec(t, k * 3) }))
+      // Two floods in twenty-four are warned; links, half of them.
+      if (i % 12 === 0) events.push(message({ sender: 'wxid_bot', text: `@${flooder} 别刷屏`, mentions: [flooder], ts: sec(t, 40) }))
+      const poster = `wxid_l${i}`
+      events.push(message({ sender: poster, type: 'link', text: '看看', url: `https://s${i}.cn/x`, ts: at(t + 5) }))
+      if (i % 2) events.push(message({ sender: 'wxid_bot', text: `@${poster} 链接请撤回`, mentions: [poster], ts: at(t + 6) }))
+      // Quick exchanges of three or four lines: nobody minds.
+      for (let k = 0; k < 3 + (i % 2); k++) events.push(message({ sender: `wxid_a${i % 4}`, text: `嗯 ${k}`, ts: sec(t + 8, k * 3) }))
+      for (let k = 0; k < 20; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 10 + k) }))
+    }
+    const floods = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'flood')
+    expect(floods.map((r) => [r.threshold, r.windowS])).toEqual([[7, 30]])
+  })
+
   it('learns the tenure the owner goes by: links from members of under a week are removed, from older members not', () => {
     const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
     const day = 24 * 60

@@ -787,12 +787,38 @@ function learnRoom(
    */
   const contradictedBy = (acted: number, all: number) =>
     all > 0 && wilsonUpperBound(acted, all) < (all >= 10 ? ANNOUNCED_BAR : 0.5) * actionRate
-  // A flood is judged by the bursts it reaches (a burst's messages are punished together).
-  const contradicted = (i: number) => {
+  // A flood is judged by the bursts it reaches (a burst's messages are punished together). A
+  // count the owner wrote down (半分钟内连发7条及以上视为刷屏) says more than a count read into
+  // 禁止刷屏: it stands while the bursts it reaches are punished more surely than the bursts it
+  // does not reach — an owner who acts on few floods still acts on these rather than on others —
+  // unless it is plainly too low.
+  const episodeStarts = [...new Set(facts.flatMap((_, fi) => (episodes[fi] ? [bursts.of(fi)] : [])))]
+  const contradicted = (i: number, stated = false) => {
     const c = cands[i] as Candidate
     if (c.what !== 'flood') return contradictedBy((tallies[i] as Tally).labelled, (tallies[i] as Tally).matched)
-    const reached = [...bursts.reached(i)]
-    return contradictedBy(reached.filter(bursts.punished).length, reached.length)
+    const reached = bursts.reached(i)
+    const acted = [...reached].filter(bursts.punished).length
+    if (!contradictedBy(acted, reached.size)) return false
+    if (!stated) return true
+    // Too low a count (不得超过2条) reaches quick exchanges the owner always lets pass: the bursts
+    // that reach exactly this count are punished surely less than those reaching one more.
+    const j = cands.findIndex(
+      (x) =>
+        x.what === 'flood' &&
+        x.who === c.who &&
+        x.windowS === c.windowS &&
+        x.textChars === c.textChars &&
+        x.threshold === (c.threshold ?? 0) + 1,
+    )
+    if (j >= 0) {
+      const above = bursts.reached(j)
+      const exact = [...reached].filter((e) => !above.has(e))
+      const aboveActed = [...above].filter(bursts.punished).length
+      if (exact.length && wilsonUpperBound(exact.filter(bursts.punished).length, exact.length) < wilsonLowerBound(aboveActed, above.size))
+        return true
+    }
+    const rest = episodeStarts.filter((e) => !reached.has(e))
+    return wilsonLowerBound(acted, reached.size) <= rest.filter(bursts.punished).length / Math.max(1, rest.length)
   }
   // A limit stated in words only (禁止刷屏, 长文请私聊) that the history gave no rule for: the
   // limit whose matches (whole bursts, for floods) the owner acted on most surely — the highest
@@ -818,7 +844,7 @@ function learnRoom(
     const learnedToo = chosen.some((x) => x.c.what === a.what && x.c.who === 'anyone')
     if (a.threshold === undefined && learnedToo) continue
     const i = a.threshold === undefined ? surest(a.what) : announcedCandidate(a)
-    if (i < 0 || contradicted(i)) continue
+    if (i < 0 || contradicted(i, a.threshold !== undefined)) continue
     const stated = { c: cands[i] as Candidate, t: tallies[i] as Tally, i }
     const limit =
       a.threshold === undefined && a.what === 'flood' ? lowerFloodLimits([stated], cands, tallies, cover, bursts, actionRate) : [stated]
@@ -862,7 +888,7 @@ function learnRoom(
             ...(a.what === 'ad-text' ? { threshold: 0.7 } : {}),
           }
     const t = i >= 0 ? (tallies[i] as Tally) : { matched: 0, labelled: 0, removed: 0, direct: 0 }
-    if (i >= 0 && contradicted(i)) continue
+    if (i >= 0 && contradicted(i, a.threshold !== undefined)) continue
     if (c.what === 'ad-text' && !cands.some((x) => x.what === 'ad-text')) continue // no classifier to judge text with
     add(c, t, 'announcement')
   }
