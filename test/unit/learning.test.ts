@@ -70,6 +70,24 @@ describe('parseAnnouncement', () => {
     // Naming a sanction with nothing forbidden names no rule.
     expect(rules('被移出的成员可以联系群主')).toEqual([])
   })
+
+  it('reads a bulleted list item by item, though commas join the items: a newcomer clause scopes only its own', () => {
+    const read = parseAnnouncement(
+      '【群公告】- 请文明交流，互相尊重，- 广告党勿进，- 不要发大段文字，- 新人进群十二小时内不得发网页链接，- 不要公布手机号。',
+    )
+    expect(read.rules.map((x) => [x.what, x.who, x.tenureH, x.clause])).toEqual([
+      ['ad-text', 'anyone', undefined, '广告党勿进'],
+      ['long-text', 'anyone', undefined, '不要发大段文字'],
+      ['link', 'joined', 12, '新人进群十二小时内不得发网页链接'],
+      ['contact', 'anyone', undefined, '不要公布手机号'],
+    ])
+    // Dots and dashes inside words and numbers are no bullets.
+    expect(parseAnnouncement('群规：• 禁止刷屏 ● 严禁广告，约翰·史密斯说2-3天内别发链接').rules.map((x) => x.what)).toEqual([
+      'flood',
+      'ad-text',
+      'link',
+    ])
+  })
 })
 
 describe('features', () => {

@@ -132,12 +132,22 @@ const TOPICS: readonly (readonly [RegExp, What, string?])[] = [
 ]
 const NEWCOMER = /新人|新成员|新进|入群.{0,6}(内|前)|进群.{0,6}(内|前)/
 
+/** A list bullet: a dash, dot or mark after the start, a space, a comma, a colon or a bracket, before the item's words. */
+const BULLET = /(?<=^|[\s,，:：】\]）)])[-–—•●○◆◇★☆▪■□▶►➤✅👉]+(?=\s|[\p{Script=Han}])/gu
+
 export function parseAnnouncement(text: string): { rules: AnnouncedRule[]; action: 'warn' | 'remove' } {
   const rules = new Map<string, AnnouncedRule>() // by what/who, in the order stated
   // Circled list numbers (①②) would become digits under NFKC and run into the clause's own numbers.
-  const listed = text.replace(/[\u2460-\u2473\u2776-\u2793]/g, '\n').normalize('NFKC')
+  const listed = text
+    .replace(/[\u2460-\u2473\u2776-\u2793]/g, '\n')
+    // Bullets (- 不要刷屏，- 禁止广告; • ●): list items as well, though commas join them.
+    .replace(BULLET, '\n')
+    .normalize('NFKC')
   for (const raw of listed.split(/[；;。\n!！]|\d+[.、．)]/)) {
-    const clause = raw.replace(/^[\s:：]*(群规|群公告|公告|入群须知)?[\s:：]*/, '').trim()
+    const clause = raw
+      .replace(/^[\s:：]*(群规|群公告|公告|入群须知)?[\s:：]*/, '')
+      .replace(/[\s,，]+$/, '')
+      .trim()
     if (!clause) continue
     // Limits in numbers, forbidding words or not (刷屏标准：30秒内超过4条; 每条发言请控制在300字以内),
     // read part by part (一分钟内最多发5条，单条不超过200字).
