@@ -24,7 +24,7 @@
  * recall of tenure rules by limit, recall by the owner's reaction delay). `--fixed` runs the
  * generator's earlier fixed simulator instead.
  *
- * usage: npm run bench:learn -- [--seeds 1-12] [--rooms 4] [--volume 1] [--fixed] [--part rules|classifier|all]
+ * usage: npm run bench:learn -- [--seeds 1-12] [--rooms 4] [--volume 1] [--fixed] [--part rules|classifier|warnings|all]
  *        [--stress rephrase|late|admins] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]
  * `--stress` applies one of our own stress generators (bench/stress.ts) to the training period.
  */
@@ -40,6 +40,7 @@ import { fnv1a as hash } from '../functions/domain/fnv.ts'
 import { FeatureTracker } from '../functions/domain/learning/features.ts'
 import { PolicyRunner } from '../functions/domain/learning/policy-runner.ts'
 import { learnPolicy } from '../functions/domain/learning/rule-learner.ts'
+import { learnedWarnings } from '../functions/domain/learning/weak-labels.ts'
 import { modelTokens } from '../functions/domain/training-set.ts'
 
 import { generateHistory } from './history.ts'
@@ -63,7 +64,7 @@ const { values: args } = parseArgs({
 })
 if (args.help) {
   console.log(
-    'usage: npm run bench:learn -- [--seeds 1-12 | 1,2,3] [--rooms 4] [--volume 1] [--fixed] [--stress rephrase|late|admins] [--part rules|classifier|all] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]',
+    'usage: npm run bench:learn -- [--seeds 1-12 | 1,2,3] [--rooms 4] [--volume 1] [--fixed] [--stress rephrase|late|admins] [--part rules|classifier|warnings|all] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]',
   )
   process.exit(0)
 }
@@ -327,6 +328,61 @@ async function classifier(): Promise<void> {
   console.log(`  with jieba words (--words): training ${wordsTrain.toFixed(1)} s, ${Math.round(wordsRate)} messages/s`)
 }
 
+/**
+ * How long reading the owner's own warnings takes in a busy room: 8,000 staff @-mentions of 300
+ * members over 8,000 member messages, said in 60 phrasings, then each said in words of its own.
+ */
+function warningsAtScale(): void {
+  console.log('learned warnings (learnedWarnings), one room, 8,000 member messages and 8,000 staff mentions:')
+  for (const distinct of [false, true]) {
+    const events: GroupEvent[] = [
+      { kind: 'account', id: 'a', ts: new Date(0).toISOString(), self: 'wxid_bot' },
+      {
+        kind: 'room',
+        id: 'r',
+        ts: new Date(0).toISOString(),
+        room: 'r1',
+        topic: '群',
+        owner: 'wxid_owner',
+        admins: [],
+        members: [],
+        names: {},
+      },
+    ]
+    const cjk = (code: number) => String.fromCharCode(0x4e00 + (code % 20_000))
+    let t = Date.parse('2026-01-01T00:00:00Z')
+    for (let i = 0; i < 8000; i++) {
+      const m = `wxid_m${i % 300}`
+      t += 60_000
+      const link = i % 17 === 0
+      events.push({
+        kind: 'message',
+        id: `m${i}`,
+        ts: new Date(t).toISOString(),
+        room: 'r1',
+        sender: m,
+        type: link ? 'link' : 'text',
+        text: `聊天${i}`,
+        ...(link ? { url: 'https://x.cn' } : {}),
+      })
+      const words = `说法${cjk(i % 60)}${cjk(7 * (i % 60))}${distinct ? `${cjk(1000 + (i % 3000))}${cjk(5000 + Math.floor(i / 7))}` : ''}`
+      events.push({
+        kind: 'message',
+        id: `o${i}`,
+        ts: new Date(t + 1000).toISOString(),
+        room: 'r1',
+        sender: 'wxid_owner',
+        type: 'text',
+        text: `@${m} ${words}`,
+        mentions: [m],
+      })
+    }
+    const t0 = performance.now()
+    learnedWarnings(events)
+    console.log(`  ${distinct ? 'every mention in words of its own' : '60 phrasings'}: ${Math.round(performance.now() - t0)} ms`)
+  }
+}
+
 interface NaturalBayes {
   addDocument(tokens: string[], label: string): void
   train(): void
@@ -337,9 +393,10 @@ if (args.stress && !(STRESSES as readonly string[]).includes(args.stress)) {
   console.error(`--stress must be one of ${STRESSES.join(', ')} (got ${args.stress})`)
   process.exit(2)
 }
-if (!['rules', 'classifier', 'all'].includes(args.part)) {
-  console.error(`--part must be rules, classifier or all (got ${args.part})`)
+if (!['rules', 'classifier', 'warnings', 'all'].includes(args.part)) {
+  console.error(`--part must be rules, classifier, warnings or all (got ${args.part})`)
   process.exit(2)
 }
-if (args.part !== 'classifier') await groupRules()
-if (args.part !== 'rules') await classifier()
+if (args.part === 'rules' || args.part === 'all') await groupRules()
+if (args.part === 'classifier' || args.part === 'all') await classifier()
+if (args.part === 'warnings' || args.part === 'all') warningsAtScale()

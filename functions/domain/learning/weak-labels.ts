@@ -349,15 +349,18 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
     count.set(m.room, (count.get(m.room) ?? 0) + 1)
   }
   const weightOf = (room: string, g: string) => Math.log((1 + (count.get(room) ?? 0)) / (rarity.get(room)?.get(g) ?? 1))
+  // Each mention's bigrams with their weights, and their sum.
+  const weighted = new Map<Mention, { of: Map<string, number>; sum: number }>()
+  for (const m of mentions) {
+    const of = new Map([...m.grams].map((g) => [g, weightOf(m.room, g)] as const))
+    weighted.set(m, { of, sum: [...of.values()].reduce((x, y) => x + y, 0) })
+  }
   const alike = (a: Mention, b: Mention) => {
+    const wa = weighted.get(a) as { of: Map<string, number>; sum: number }
+    const wb = weighted.get(b) as { of: Map<string, number>; sum: number }
     let both = 0
-    let either = 0
-    for (const g of a.grams) {
-      const w = weightOf(a.room, g)
-      either += w
-      if (b.grams.has(g)) both += w
-    }
-    for (const g of b.grams) if (!a.grams.has(g)) either += weightOf(a.room, g)
+    for (const [g, w] of wa.of) if (wb.of.has(g)) both += w
+    const either = wa.sum + wb.sum - both
     return either > 0 && both / either >= SAME_PHRASING
   }
   // What a phrasing follows: the kinds of post (a link, a card, a picture, contact details, a long
@@ -378,13 +381,53 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
   }
   const kindsOf = (cats: readonly string[]) => [...new Set(cats.map((c) => (c.startsWith('burst') ? 'flood' : c)))]
   const out = new Map<string, string[]>()
+  const inRoom = new Map<string, Mention[]>()
+  for (const m of mentions) {
+    const list = inRoom.get(m.room) ?? []
+    list.push(m)
+    inRoom.set(m.room, list)
+  }
+  const phrasings = new Map<string, { like: Mention[]; cats: string[] }>()
+  // Which mentions hold each bigram, per room: a phrasing is compared only with mentions sharing
+  // one of its rarer bigrams (one in every tenth mention or fewer) or all of them — two mentions
+  // alike share weight, and the commonest bigrams weigh next to nothing.
+  const holding = new Map<string, Mention[]>()
+  for (const m of mentions)
+    for (const g of m.grams) {
+      const list = holding.get(`${m.room}\u0000${g}`) ?? []
+      list.push(m)
+      holding.set(`${m.room}\u0000${g}`, list)
+    }
+  const wordsOf = (m: Mention) => `${m.room}\u0000${[...m.grams].sort().join('\u0001')}`
+  const sameWords = new Map<string, Mention[]>()
+  for (const m of mentions) {
+    const list = sameWords.get(wordsOf(m)) ?? []
+    list.push(m)
+    sameWords.set(wordsOf(m), list)
+  }
+  const candidates = (m: Mention): Mention[] => {
+    const all = inRoom.get(m.room) ?? []
+    const rare = [...m.grams].map((g) => holding.get(`${m.room}\u0000${g}`) ?? []).filter((l) => l.length * 10 <= all.length)
+    if (rare.length === 0) return all.filter((c) => c.grams.size > 0)
+    const found = new Set<Mention>(rare.flat())
+    // Said in exactly these (common) words: the same phrasing too.
+    for (const c of sameWords.get(wordsOf(m)) ?? []) found.add(c)
+    return [...found]
+  }
   for (const m of mentions) {
     if (m.grams.size === 0) {
       if (confirmed.has(m)) out.set(m.id, [])
       continue
     }
-    const like = mentions.filter((c) => c.room === m.room && c.grams.size > 0 && (c === m || alike(c, m)))
-    const cats = follows(m.room, like)
+    // Mentions said in the same words share their phrasing: worked out once (a busy owner repeats a few).
+    const said = wordsOf(m)
+    let phrased = phrasings.get(said)
+    if (!phrased) {
+      const like = candidates(m).filter((c) => c === m || alike(c, m))
+      phrased = { like, cats: follows(m.room, like) }
+      phrasings.set(said, phrased)
+    }
+    const { like, cats } = phrased
     // Confirmed, or phrased like two confirmed ones: a warning, about what its phrasing follows.
     if (confirmed.has(m) || like.filter((c) => c !== m && confirmed.has(c)).length >= 2) {
       out.set(m.id, kindsOf(cats))
