@@ -13,14 +13,12 @@
  *   parseReport(message({ text: '「小王：加微信 领红包」\n- - - - -\n举报' })) // { ids: [], names: ['小王'], quoted: '加微信 领红包' }
  */
 import type { MessageEvent } from './events.ts'
+import { parseQuote } from './quote.ts'
 
 /** The rule id of the requests reports make. */
 export const REPORT_RULE_ID = 'report'
 
 const REPORT_WORD = /举报/u
-/** WeChat's quote: 「name：content」 and a dashed line before the reply. */
-const QUOTE = /^「([^：:」]{1,40})[：:]([\s\S]*?)」\s*(?:[-－—\s]{3,})?\s*([\s\S]*)$/u
-
 export interface ParsedReport {
   /** Reported members by WeChat id (@-mentions). */
   readonly ids: readonly string[]
@@ -34,11 +32,11 @@ export interface ParsedReport {
 export function parseReport(msg: MessageEvent): ParsedReport | undefined {
   if (msg.type !== 'text' || !msg.text) return undefined
   const text = msg.text.normalize('NFKC').trim()
-  const quote = QUOTE.exec(text)
-  const reply = quote ? (quote[3] ?? '') : text.replace(/@\S+/gu, '')
+  const quote = parseQuote(text)
+  const reply = quote ? quote.reply : text.replace(/@\S+/gu, '')
   if (!REPORT_WORD.test(reply) || [...reply.trim()].length > 20) return undefined
   const ids = (msg.mentions ?? []).filter((m) => m !== msg.sender)
-  const names = quote?.[1] ? [quote[1].trim()] : []
+  const names = quote ? [quote.name] : []
   if (!ids.length && !names.length) return undefined
-  return { ids, names, ...(quote ? { quoted: (quote[2] ?? '').trim().slice(0, 100) } : {}) }
+  return { ids, names, ...(quote ? { quoted: quote.quoted.slice(0, 100) } : {}) }
 }

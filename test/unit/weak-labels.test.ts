@@ -101,6 +101,43 @@ describe('extractWeakLabels', () => {
     expect(labels.has(chat.id)).toBe(false)
   })
 
+  it('reads a quoted reply as a warning about the quoted message, though the member chatted on since', () => {
+    const ad = message({ sender: 'wxid_member', text: '加微信领红包，名额有限', ts: at(0) })
+    const chat = message({ sender: 'wxid_member', text: '大家晚上好', ts: at(3) })
+    const link = message({ sender: 'wxid_member', type: 'link', text: '好文', url: 'https://t.cn/x', ts: at(6) })
+    const after = message({ sender: 'wxid_member', text: '哈哈', ts: at(7) })
+    const quoteAd = message({
+      sender: 'wxid_owner',
+      text: '「小王：加微信领红包，名额有...」\n- - - - - - - - - - - - - - -\n这种广告别发',
+      ts: at(10),
+    })
+    const quoteLink = message({ sender: 'wxid_admin', text: '「小王：[链接]」\n- - - - - - - - - - - - - - -\n请撤回', ts: at(11) })
+    const labels = extractWeakLabels([...start(), ad, chat, link, after, quoteAd, quoteLink])
+    expect(labels.get(ad.id)?.sources).toEqual(['warning'])
+    expect(labels.get(link.id)?.sources).toEqual(['warning'])
+    expect([chat, after].map((m) => labels.has(m.id))).toEqual([false, false])
+  })
+
+  it("learns an owner's own words said in quoted replies from what follows them", () => {
+    const events = start()
+    const cards: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const m = `wxid_q${i}`
+      const t = i * 120
+      const card = message({ sender: m, senderName: `阿${'甲乙丙丁戊己'[i]}`, type: 'card', text: '名片', ts: at(t) })
+      cards.push(card.id)
+      events.push(
+        card,
+        message({ sender: 'wxid_owner', text: `「阿${'甲乙丙丁戊己'[i]}：[名片]」\n- - - - - - - - - - - - - - -\n收收`, ts: at(t + 3) }),
+      )
+      if (i < 3) events.push({ kind: 'recall', id: `rc${i}`, ts: at(t + 5), room: 'r1', sender: m, messageId: card.id })
+    }
+    expect(warningIntent('收收').warning).toBe(false)
+    expect(learnedWarnings(events).size).toBe(6)
+    const labels = extractWeakLabels(events)
+    expect(cards.every((id) => labels.get(id)?.sources.includes('warning'))).toBe(true)
+  })
+
   it('reads a warning that names what was done but nobody (刚刚传文件的，请撤回) as about whoever last posted it', () => {
     const file = message({ sender: 'wxid_member', type: 'file', text: '资料.zip', ts: at(0) })
     const chat = message({ sender: 'wxid_other', text: '收到', ts: at(3) })

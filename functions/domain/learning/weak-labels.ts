@@ -23,6 +23,7 @@
  */
 import type { GroupEvent, MessageEvent } from '../events.ts'
 import { toMillis } from '../events.ts'
+import { parseQuote } from '../quote.ts'
 import { hasAddress, hasContact } from './features.ts'
 
 export type LabelSource = 'removal' | 'warning' | 'recall' | 'answer'
@@ -244,6 +245,31 @@ function phrasing(text: string): Set<string> {
   return grams
 }
 
+/** What WeChat shows in a quote for a message that is not text. */
+const QUOTED_TYPES: Readonly<Record<string, string>> = {
+  图片: 'image',
+  链接: 'link',
+  文件: 'file',
+  名片: 'card',
+  小程序: 'miniprogram',
+  视频: 'video',
+  语音: 'voice',
+  动画表情: 'emoji',
+  表情: 'emoji',
+  红包: 'redpacket',
+  转账: 'transfer',
+  位置: 'location',
+}
+
+/** Whether a quote's content is this message: its placeholder ([链接]) names the type, or one text holds the other (WeChat shortens long quotes). */
+function quotes(quoted: string, p: Posted): boolean {
+  const placeholder = /^\[([^\]]+)\]/.exec(quoted)?.[1]
+  if (placeholder && QUOTED_TYPES[placeholder]) return QUOTED_TYPES[placeholder] === p.type
+  const q = quoted.replace(/(…|\.\.\.)$/, '').trim()
+  const text = (p.text ?? '').normalize('NFKC').trim()
+  return [...q].length >= 2 && text.length > 0 && (text.includes(q) || q.includes(text))
+}
+
 /** A staff message @-mentioning members who posted in the day before it, and what each target posted last. */
 interface Mention {
   readonly id: string
@@ -294,8 +320,12 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
   const lastPosted = new Map<string, readonly string[]>()
   const recent = new Map<string, number[]>()
   const base = new Map<string, { all: number; of: Map<string, number> }>()
+  // Members by display name, per room: a quoted reply (「小王：…」) names whom it answers.
+  const byName = new Map<string, string>()
   for (const e of events) {
+    if (e.kind === 'room' || e.kind === 'join') for (const [id, name] of Object.entries(e.names ?? {})) byName.set(`${e.room}#${name}`, id)
     if (e.kind === 'message' && !isStaff(e.room, e.sender)) {
+      if (e.senderName) byName.set(`${e.room}#${e.senderName}`, e.sender)
       const k = `${e.room}#${e.sender}`
       const ms = toMillis(e.ts)
       lastPost.set(k, ms)
@@ -318,14 +348,20 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
     }
     if (e.kind === 'recall') push(recalls, `${e.room}#${e.sender}`, toMillis(e.ts))
     else if (e.kind === 'leave' && isStaff(e.room, e.remover)) for (const m of e.members) push(removals, `${e.room}#${m}`, toMillis(e.ts))
-    else if (e.kind === 'message' && isStaff(e.room, e.sender) && e.mentions?.length) {
+    else if (e.kind === 'message' && isStaff(e.room, e.sender)) {
+      // An @-mention, or a quoted reply: its words are the reply's.
+      const quote = parseQuote((e.text ?? '').normalize('NFKC').trim())
+      const quoted = quote ? byName.get(`${e.room}#${quote.name}`) : undefined
+      const named = [...(e.mentions ?? []), ...(quoted ? [quoted] : [])]
+      if (!named.length) continue
       const ms = toMillis(e.ts)
       // About something the member posted: a mention of someone silent for a day (a welcome) is not.
-      const targets = e.mentions.filter(
+      const targets = named.filter(
         (t) => !isStaff(e.room, t) && ms - (lastPost.get(`${e.room}#${t}`) ?? Number.NEGATIVE_INFINITY) <= 24 * HOUR_MS,
       )
       const after = new Set(targets.flatMap((t) => lastPosted.get(`${e.room}#${t}`) ?? []))
-      if (targets.length) mentions.push({ id: e.id, room: e.room, ms, targets, text: e.text ?? '', grams: phrasing(e.text ?? ''), after })
+      const text = quote ? quote.reply : (e.text ?? '')
+      if (targets.length) mentions.push({ id: e.id, room: e.room, ms, targets, text, grams: phrasing(text), after })
     }
   }
   const within = (list: number[] | undefined, from: number, span: number) => (list ?? []).some((t) => t >= from && t - from <= span)
@@ -541,18 +577,23 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
     const at = toMillis(m.ts)
     if (isStaff(m.room, m.sender)) {
       const targets = new Set(m.mentions ?? [])
+      // A quoted reply (「小王：加微信领红包」 - - - 这种别发) answers the quoted member, in its reply's words.
+      const quote = parseQuote((m.text ?? '').normalize('NFKC').trim())
+      const said = quote ? quote.reply : (m.text ?? '')
+      const quotedId = quote ? names.get(m.room)?.get(quote.name) : undefined
+      if (quotedId) targets.add(quotedId)
       // Exports often keep only "@name" in the text: resolve names too.
-      for (const [, name] of (m.text ?? '').matchAll(/@([^\s@]+)/g)) {
+      for (const [, name] of said.matchAll(/@([^\s@]+)/g)) {
         const id = name ? names.get(m.room)?.get(name) : undefined
         if (id) targets.add(id)
       }
-      const read = warningIntent(m.text ?? '')
+      const read = warningIntent(said)
       const learned = byBehaviour.get(m.id)
       if (!read.warning && !learned) return
       // A phrasing learned from what it follows names the kind it follows (a burst: 刷屏).
       const intent = read.kinds.length || !learned?.length ? read : { warning: true, kinds: learned }
       // Named without an @ (老王 文件请撤回): a member's display name standing as a word of the text.
-      if (targets.size === 0) for (const id of namedIn(m.room, m.text ?? '')) targets.add(id)
+      if (targets.size === 0) for (const id of namedIn(m.room, said)) targets.add(id)
       // Named by what they did (刚刚传文件的，请撤回; 上面刷屏的那位): whoever last posted that kind here.
       if (targets.size === 0) {
         const who = lastPosterOf(m.room, intent.kinds, at)
@@ -569,7 +610,9 @@ export function extractWeakLabels(input: Iterable<GroupEvent>, options: WeakLabe
         const fits = (p: Posted, k: string) => (k === 'flood' ? inBurst(mine, p) : ofKind(p, k))
         const checkable = intent.kinds.filter((k) => mine.some((p) => fits(p, k) !== undefined))
         const about = checkable.length ? mine.filter((p) => checkable.some((k) => fits(p, k))) : mine
-        const end = (about.length ? about : mine).at(-1)
+        // A quote says which message: the member's latest that it quotes.
+        const quotedPost = quote && t === quotedId ? [...mine].reverse().find((p) => quotes(quote.quoted, p)) : undefined
+        const end = quotedPost ?? (about.length ? about : mine).at(-1)
         // Kinds learned from what a phrasing follows name the message only where it is of them.
         const kinds = intent === read ? intent.kinds : intent.kinds.filter((k) => end && fits(end, k))
         for (const p of burstEnding(mine, end ? mine.indexOf(end) : -1)) label(p.id, 'warning', 1, kinds)
