@@ -316,7 +316,7 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
   }
   const mentions: Mention[] = []
   const lastPost = new Map<string, number>()
-  // What each member's latest message was (the categories of `PRECEDING`), and how often members' messages are each, per room.
+  // What each member's latest message was (its `UNNAMED` kinds and the bursts it ends), and how often members' messages are each, per room.
   const lastPosted = new Map<string, readonly string[]>()
   const recent = new Map<string, number[]>()
   const base = new Map<string, { all: number; of: Map<string, number> }>()
