@@ -374,8 +374,56 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
       ),
     ),
   )
-  // Alike: the same phrasing once the owner's habitual openings and closings (各位注意，… ，谢谢)
-  // weigh little — bigrams weighted by how rare they are among the room's mentions.
+  // What a phrasing follows: the kinds of post (a link, a card, a picture, contact details, a long
+  // text, a burst …) its mentions follow far more often than members post that kind at all — a
+  // one-sided binomial test against the room's own share of it, over all the kinds tried. One
+  // owner may use one phrasing (收收, ⚠️) for every rule, so each kind is tested on its own.
+  const follows = (room: string, like: readonly Mention[]): string[] => {
+    const b = base.get(room)
+    if (!b) return []
+    const kinds: string[] = []
+    for (const [cat, n] of b.of) {
+      const k = like.filter((c) => c.after.has(cat)).length
+      const share = n / b.all
+      if (k >= 2 && k >= ENRICHED * share * like.length && binomialTail(like.length, k, share) <= PRECEDED_P / PRECEDING_CATEGORIES)
+        kinds.push(cat)
+    }
+    return kinds
+  }
+  const kindsOf = (cats: readonly string[]) => [...new Set(cats.map((c) => (c.startsWith('burst') ? 'flood' : c)))]
+  const out = new Map<string, string[]>()
+  const alikeTo = phrasedAlike(mentions)
+  const followed = new Map<readonly Mention[], string[]>() // what each phrasing follows, worked out once
+  for (const m of mentions) {
+    if (m.grams.size === 0) {
+      if (confirmed.has(m)) out.set(m.id, [])
+      continue
+    }
+    const like = alikeTo(m)
+    const cats = followed.get(like) ?? follows(m.room, like)
+    followed.set(like, cats)
+    // Confirmed, or phrased like two confirmed ones: a warning, about what its phrasing follows.
+    if (confirmed.has(m) || like.filter((c) => c !== m && confirmed.has(c)).length >= 2) {
+      out.set(m.id, kindsOf(cats))
+      continue
+    }
+    // Else a phrasing the owner uses (twice or more) that follows some kind of post is a warning
+    // about it (twice is enough only where that kind is rare: the binomial test); 生日快乐
+    // follows whatever the member said last. Thanks and praise (谢谢分享 after links) are not
+    // read as warnings this way: the seed lexicon's prior.
+    if (like.length < PRECEDED_MIN || !cats.length || FRIENDLY_WORDS.test(m.text.replace(/@\S+\s?/g, ' '))) continue
+    out.set(m.id, kindsOf(cats))
+  }
+  return out
+}
+
+/**
+ * The mentions phrased alike to each (itself included): a Jaccard over character bigrams, each
+ * weighted by how rare it is among the room's mentions (≥ `SAME_PHRASING`), so an owner's
+ * habitual openings and closings (各位注意，… ，谢谢) weigh little. Mentions in the same words
+ * share one answer, worked out once (a busy owner repeats a few phrasings).
+ */
+function phrasedAlike(mentions: readonly Mention[]): (m: Mention) => readonly Mention[] {
   const rarity = new Map<string, Map<string, number>>()
   const count = new Map<string, number>()
   for (const m of mentions) {
@@ -399,31 +447,12 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
     const either = wa.sum + wb.sum - both
     return either > 0 && both / either >= SAME_PHRASING
   }
-  // What a phrasing follows: the kinds of post (a link, a card, a picture, contact details, a long
-  // text, a burst …) its mentions follow far more often than members post that kind at all — a
-  // one-sided binomial test against the room's own share of it, over all the kinds tried. One
-  // owner may use one phrasing (收收, ⚠️) for every rule, so each kind is tested on its own.
-  const follows = (room: string, like: readonly Mention[]): string[] => {
-    const b = base.get(room)
-    if (!b) return []
-    const kinds: string[] = []
-    for (const [cat, n] of b.of) {
-      const k = like.filter((c) => c.after.has(cat)).length
-      const share = n / b.all
-      if (k >= 2 && k >= ENRICHED * share * like.length && binomialTail(like.length, k, share) <= PRECEDED_P / PRECEDING_CATEGORIES)
-        kinds.push(cat)
-    }
-    return kinds
-  }
-  const kindsOf = (cats: readonly string[]) => [...new Set(cats.map((c) => (c.startsWith('burst') ? 'flood' : c)))]
-  const out = new Map<string, string[]>()
   const inRoom = new Map<string, Mention[]>()
   for (const m of mentions) {
     const list = inRoom.get(m.room) ?? []
     list.push(m)
     inRoom.set(m.room, list)
   }
-  const phrasings = new Map<string, { like: Mention[]; cats: string[] }>()
   // Which mentions hold each bigram, per room: a phrasing is compared only with mentions sharing
   // one of its rarer bigrams (one in every tenth mention or fewer) or all of them — two mentions
   // alike share weight, and the commonest bigrams weigh next to nothing.
@@ -450,33 +479,16 @@ export function learnedWarnings(events: readonly GroupEvent[], isStaff: IsStaff 
     for (const c of sameWords.get(wordsOf(m)) ?? []) found.add(c)
     return [...found]
   }
-  for (const m of mentions) {
-    if (m.grams.size === 0) {
-      if (confirmed.has(m)) out.set(m.id, [])
-      continue
-    }
-    // Mentions said in the same words share their phrasing: worked out once (a busy owner repeats a few).
+  const phrasings = new Map<string, readonly Mention[]>()
+  return (m) => {
     const said = wordsOf(m)
-    let phrased = phrasings.get(said)
-    if (!phrased) {
-      const like = candidates(m).filter((c) => c === m || alike(c, m))
-      phrased = { like, cats: follows(m.room, like) }
-      phrasings.set(said, phrased)
+    let like = phrasings.get(said)
+    if (!like) {
+      like = candidates(m).filter((c) => c === m || alike(c, m))
+      phrasings.set(said, like)
     }
-    const { like, cats } = phrased
-    // Confirmed, or phrased like two confirmed ones: a warning, about what its phrasing follows.
-    if (confirmed.has(m) || like.filter((c) => c !== m && confirmed.has(c)).length >= 2) {
-      out.set(m.id, kindsOf(cats))
-      continue
-    }
-    // Else a phrasing the owner uses (twice or more) that follows some kind of post is a warning
-    // about it (twice is enough only where that kind is rare: the binomial test); 生日快乐
-    // follows whatever the member said last. Thanks and praise (谢谢分享 after links) are not
-    // read as warnings this way: the seed lexicon's prior.
-    if (like.length < PRECEDED_MIN || !cats.length || FRIENDLY_WORDS.test(m.text.replace(/@\S+\s?/g, ' '))) continue
-    out.set(m.id, kindsOf(cats))
+    return like
   }
-  return out
 }
 
 /** P(X ≥ k) for X ~ Binomial(n, p). */
