@@ -19,6 +19,7 @@ import type { ActionRequest } from '../../ports/action-executor.port.ts'
 import type { FactsStore, RecentPicture } from '../../ports/facts-store.port.ts'
 import type { FaceDetail, PictureHeader, PictureQuality } from '../../ports/vision.port.ts'
 import { type MessageEvent, toMillis } from '../events.ts'
+import { parseQuote } from '../quote.ts'
 import type { PictureReport } from './inspector.ts'
 
 /** How long a picture can be asked about. */
@@ -30,10 +31,10 @@ export type VisionRequest = 'ocr' | 'selfie'
 
 /** A request, from the message text (mentions of the bot already stripped by the caller or left in). */
 export function parseVisionRequest(text: string): VisionRequest | undefined {
-  const t = text
-    .normalize('NFKC')
+  const whole = text.normalize('NFKC').trim()
+  // A quoted reply (「张三：[图片]」 - - - - 识别) asks in its reply.
+  const t = (parseQuote(whole)?.reply ?? whole)
     .replace(/@\S+\s*/g, '')
-    .replace(/^「[\s\S]*」\s*-[\s-]*\n?/, '') // a quoted reply: 「张三：[图片]」 - - - - 识别
     .trim()
     .toLowerCase()
   if (t === '识别' || t === 'ocr' || t === '识别文字' || t === '提取文字') return 'ocr'
