@@ -792,7 +792,7 @@ function learnRoom(
   // 禁止刷屏: it stands while the bursts it reaches are punished more surely than the bursts it
   // does not reach — an owner who acts on few floods still acts on these rather than on others —
   // unless it is plainly too low.
-  const episodeStarts = [...new Set(facts.flatMap((_, fi) => (episodes[fi] ? [bursts.of(fi)] : [])))]
+  let episodeStarts: number[] | undefined // every burst of the room, found when a stated count needs them
   const contradicted = (i: number, stated = false) => {
     const c = cands[i] as Candidate
     if (c.what !== 'flood') return contradictedBy((tallies[i] as Tally).labelled, (tallies[i] as Tally).matched)
@@ -817,6 +817,7 @@ function learnRoom(
       if (exact.length && wilsonUpperBound(exact.filter(bursts.punished).length, exact.length) < wilsonLowerBound(aboveActed, above.size))
         return true
     }
+    episodeStarts ??= [...new Set(facts.flatMap((_, fi) => (episodes[fi] ? [bursts.of(fi)] : [])))]
     const rest = episodeStarts.filter((e) => !reached.has(e))
     return wilsonLowerBound(acted, reached.size) <= rest.filter(bursts.punished).length / Math.max(1, rest.length)
   }
