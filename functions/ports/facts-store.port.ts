@@ -1,9 +1,9 @@
 /**
  * FactsStore: what the learned rules need to remember between messages, so that the live guard
  * judges the same way whichever process or Lambda container handles a message — each member's
- * recent message times and last catch in a room (bursts, `offender`), each room's messages per
- * hour of the day (quiet hours), and a week of near-duplicate text signatures across rooms
- * (campaigns, repeats), and members' reports of one another (举报). Who joined when, and who is staff, come from the guard store. It also
+ * recent message times, texts and last catch in a room (bursts, repeats, `offender`), each room's
+ * messages per hour of the day (quiet hours), a week of near-duplicate text signatures across
+ * rooms (campaigns), and members' reports of one another (举报). Who joined when, and who is staff, come from the guard store. It also
  * keeps, for a few minutes, what was read from each room's latest pictures, so that a member's
  * `识别` or `评分` can be answered wherever the picture was read (never the picture itself).
  *
@@ -28,6 +28,19 @@ export interface MemberActivity {
   readonly caught?: number | undefined
   /** The event ids of the messages at `times`, where kept (a cleanup on removal recalls them). */
   readonly ids?: readonly string[] | undefined
+  /**
+   * The member's latest texts in the room (within the repeat window), by their MinHash signature
+   * (`encodeSignature`), where a rule reads repeats: the same text pasted again is told from the
+   * member's own record, with no lookup across rooms.
+   */
+  readonly texts?: readonly OwnText[] | undefined
+}
+
+/** One of a member's recent texts: its event id, when, and its signature (`encodeSignature`). */
+export interface OwnText {
+  readonly id: string
+  readonly ms: number
+  readonly sig: string
 }
 
 /** One text seen: where, by whom, when, and its MinHash signature and LSH bands. */

@@ -35,6 +35,14 @@ export function factsStoreContract(name: string, makeStore: () => Promise<FactsS
       // With the messages' ids (a cleanup on removal recalls them).
       await store.saveActivity('r1', 'wxid_c', { times: [1000, 2000], ids: ['m1', 'm2'] }, 10_000)
       expect((await store.getActivity('r1', 'wxid_c'))?.ids).toEqual(['m1', 'm2'])
+      // With the member's recent texts' signatures (repeats).
+      const texts = [
+        { id: 'm1', ms: 1000, sig: 'AAAA' },
+        { id: 'm2', ms: 2000, sig: 'BBBB' },
+      ]
+      await store.saveActivity('r1', 'wxid_d', { times: [1000, 2000], texts }, 10_000)
+      expect((await store.getActivity('r1', 'wxid_d'))?.texts).toEqual(texts)
+      expect((await store.getActivity('r1', 'wxid_c'))?.texts).toBeUndefined()
     })
 
     it('keeps each room’s messages per hour', async () => {

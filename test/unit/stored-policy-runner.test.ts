@@ -17,6 +17,7 @@ import { Guard } from '../../functions/domain/guard.ts'
 import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
 import type { LearnedPolicy } from '../../functions/domain/learning/rule-learner.ts'
 import type { LearnedRule } from '../../functions/domain/learning/rules.ts'
+import { StoredPolicyRunner } from '../../functions/domain/learning/stored-policy-runner.ts'
 import type { FactsStore } from '../../functions/ports/facts-store.port.ts'
 import { account, at, join, message, roomSnapshot } from '../helpers/factories.ts'
 
@@ -128,5 +129,83 @@ describe('learned rules with their memory behind the FactsStore port', () => {
       ['night', 'learned:quiet-hours:anyone'],
     ])
     expect((await facts.getRhythm('r1'))?.reduce((a, b) => a + b, 0)).toBe(20 * 40 + 2)
+  })
+
+  it('tell a pasted text from the member’s own record, and look campaigns up only where a campaign rule could meet the message', async () => {
+    const facts = new MemoryFactsStore()
+    let finds = 0
+    let adds = 0
+    const find = facts.findSightings.bind(facts)
+    const add = facts.addSighting.bind(facts)
+    facts.findSightings = (...a) => {
+      finds++
+      return find(...a)
+    }
+    facts.addSighting = (...a) => {
+      adds++
+      return add(...a)
+    }
+    const paste = '今晚八点开黑的来，缺一个辅助，快快快'
+    const pasted = [0, 5, 10].map((sec, i) => message({ id: `p${i}`, sender: 'wxid_p', text: paste, ts: s(1000 + sec) }))
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ room: 'r1' }), roomSnapshot({ room: 'r2', topic: '二群' }), ...pasted]
+    // Floods of 3 in 30 s, long texts counted only when pasted again: the third paste.
+    const floods: LearnedPolicy = {
+      ...policy,
+      rooms: { r1: { rules: [rule('flood', 'anyone', { threshold: 3, windowS: 30, textChars: 20 })], actionRate: 0.6 } },
+    }
+    const runner = new PolicyRunner(floods)
+    expect(events.flatMap((e) => runner.observe(e).map((d) => d.event))).toEqual(['p2'])
+    const guard = new Guard({ store: SqliteGuardStore.open(':memory:'), config: parseConfig({}), learned: { policy: floods, facts } })
+    expect(await judged(guard, events)).toEqual([['p2', 'learned:flood:anyone']])
+    // No rule reads campaigns: nothing looked up, nothing written but the member's own record.
+    expect([finds, adds]).toEqual([0, 0])
+    expect((await facts.getActivity('r1', 'wxid_p'))?.texts?.map((t) => t.id)).toEqual(['p0', 'p1', 'p2'])
+
+    // A campaign rule for newcomers: an old member's text is remembered but not looked up; a
+    // newcomer's copy in the other room is.
+    const campaigns: LearnedPolicy = {
+      ...policy,
+      rooms: { r2: { rules: [rule('cross-room', 'newcomer')], actionRate: 0.6 } },
+    }
+    const facts2 = new MemoryFactsStore()
+    finds = 0
+    adds = 0
+    facts2.findSightings = (...a) => {
+      finds++
+      return MemoryFactsStore.prototype.findSightings.apply(facts2, a)
+    }
+    facts2.addSighting = (...a) => {
+      adds++
+      return MemoryFactsStore.prototype.addSighting.apply(facts2, a)
+    }
+    const copy = '本店新品到货，欢迎选购，电话联系'
+    const stream2: GroupEvent[] = [
+      account('wxid_bot'),
+      roomSnapshot({ room: 'r1' }),
+      roomSnapshot({ room: 'r2', topic: '二群' }),
+      message({ id: 'old-r1', sender: 'wxid_a', text: copy, ts: s(0) }),
+      message({ id: 'old-r2', room: 'r2', sender: 'wxid_b', text: '大家好，今天天气不错啊朋友们', ts: s(10) }),
+      join({ room: 'r2', members: ['wxid_n'], ts: s(20) }),
+      message({ id: 'new-r2', room: 'r2', sender: 'wxid_n', text: copy, ts: s(30) }),
+    ]
+    const runner2 = new PolicyRunner(campaigns)
+    expect(stream2.flatMap((e) => runner2.observe(e).map((d) => d.event))).toEqual(['new-r2'])
+    const guard2 = new Guard({
+      store: SqliteGuardStore.open(':memory:'),
+      config: parseConfig({}),
+      learned: { policy: campaigns, facts: facts2 },
+    })
+    expect(await judged(guard2, stream2)).toEqual([['new-r2', 'learned:cross-room:newcomer']])
+    expect([finds, adds]).toEqual([1, 3])
+  })
+
+  it('do not count a redelivered message as its own repeat', async () => {
+    const repeats: LearnedPolicy = { ...policy, rooms: { r1: { rules: [rule('repeat', 'anyone')], actionRate: 0.6 } } }
+    const runner = new StoredPolicyRunner(repeats, new MemoryFactsStore())
+    const m = message({ id: 'once', sender: 'wxid_p', text: '今晚八点开黑的来，缺一个辅助', ts: s(0) })
+    expect(await runner.match(m, { staff: false })).toBeUndefined()
+    expect(await runner.match(m, { staff: false })).toBeUndefined()
+    const again = message({ id: 'twice', sender: 'wxid_p', text: '今晚八点开黑的来，缺一个辅助！', ts: s(60) })
+    expect((await runner.match(again, { staff: false }))?.rule.id).toBe('learned:repeat:anyone')
   })
 })

@@ -2,7 +2,7 @@
  * DynamoDbFactsStore: the FactsStore on the guard's single table.
  *
  * Item layout:
- *   ACTIVITY#<room>   / <member>                 a member's latest message times and last catch (TTL)
+ *   ACTIVITY#<room>   / <member>                 a member's latest message times, texts' signatures and last catch (TTL)
  *   RHYTHM            / <room>                   the room's messages per hour of the day
  *   SIGHT#<band>      / <ms, 15 digits>#<id>     a text's signature under one of its LSH bands (TTL: the campaign window)
  *   PICTURE#<room>    / <ms, 15 digits>#<id>     what was read from a picture, to answer 识别 / 评分 (TTL: minutes)
@@ -45,6 +45,9 @@ export class DynamoDbFactsStore implements FactsStore {
       times: Array.isArray(i.times) ? i.times.map(Number) : [],
       caught: i.caught === undefined ? undefined : Number(i.caught),
       ...(Array.isArray(i.ids) ? { ids: i.ids.map(String) } : {}),
+      ...(Array.isArray(i.texts)
+        ? { texts: (i.texts as Record<string, unknown>[]).map((t) => ({ id: String(t.id), ms: Number(t.ms), sig: String(t.sig) })) }
+        : {}),
     }
   }
 
@@ -59,6 +62,7 @@ export class DynamoDbFactsStore implements FactsStore {
             times: [...activity.times],
             caught: activity.caught,
             ids: activity.ids ? [...activity.ids] : undefined,
+            texts: activity.texts?.length ? activity.texts.map((t) => ({ id: t.id, ms: t.ms, sig: t.sig })) : undefined,
             expiresAt: seconds(expiresAtMs),
           },
         }),

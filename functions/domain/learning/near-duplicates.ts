@@ -77,6 +77,48 @@ export function signatureSimilarity(a: ArrayLike<number>, b: ArrayLike<number>):
   return same / HASHES
 }
 
+/**
+ * Whether two signatures fall in one LSH bucket (all rows of some band equal): the texts a
+ * `NearDuplicateIndex` compares at all. A near-duplicate is a pair that shares a band and is
+ * alike enough (`signatureSimilarity`).
+ */
+export function shareBand(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  for (let band = 0; band < BANDS; band++) {
+    let same = true
+    for (let k = band * ROWS; k < (band + 1) * ROWS && same; k++) same = a[k] === b[k]
+    if (same) return true
+  }
+  return false
+}
+
+/** A signature as a short string (base64 of its 32 words, little-endian: 172 characters), to keep with a member's activity. */
+export function encodeSignature(sig: Uint32Array): string {
+  let bytes = ''
+  for (let k = 0; k < HASHES; k++) {
+    const v = sig[k] as number
+    bytes += String.fromCharCode(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24)
+  }
+  return btoa(bytes)
+}
+
+/** The signature `encodeSignature` wrote; undefined for anything else. */
+export function decodeSignature(text: string): Uint32Array | undefined {
+  let bytes: string
+  try {
+    bytes = atob(text)
+  } catch {
+    return undefined
+  }
+  if (bytes.length !== HASHES * 4) return undefined
+  const sig = new Uint32Array(HASHES)
+  for (let k = 0; k < HASHES; k++) {
+    const at = k * 4
+    sig[k] =
+      (bytes.charCodeAt(at) | (bytes.charCodeAt(at + 1) << 8) | (bytes.charCodeAt(at + 2) << 16) | (bytes.charCodeAt(at + 3) << 24)) >>> 0
+  }
+  return sig
+}
+
 /** The least estimated share of 3-grams that makes two texts near-duplicates (the default). */
 export const DUPLICATE_SIMILARITY = 0.6
 

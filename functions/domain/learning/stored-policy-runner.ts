@@ -6,10 +6,14 @@
  * the caller gives from the guard store.
  *
  * Only what the policy can use is remembered (each read and write costs on DynamoDB): a member's
- * message times only in rooms with a flood rule, their catches only in rooms with an `offender`
- * rule, a room's rhythm only with a quiet-hours rule, and near-duplicate sightings (of every room:
- * a campaign crosses rooms) only when some rule reads them (cross-room, duplicate, repeat, flood).
- * Facts no rule of the room reads are left at their empty values.
+ * message times only in rooms with a flood rule, their recent texts' signatures only in rooms
+ * with a rule that reads repeats (`repeat`; `flood`, which counts a long text pasted again), their
+ * catches only in rooms with an `offender` rule, a room's rhythm only with a quiet-hours rule,
+ * and near-duplicate sightings (of every room: a campaign crosses rooms) only when some rule
+ * reads them (cross-room, duplicate). A repeat is the member's own text in the same room, so it
+ * is told from the member's record (read and written anyway) rather than from the sightings,
+ * which cost 8 writes and 8 queries a text on DynamoDB. Facts no rule of the room reads are left
+ * at their empty values.
  *
  * @example
  *   const runner = new StoredPolicyRunner(policy, facts)
@@ -28,13 +32,30 @@ import {
   messageFacts,
   messageHour,
 } from './features.ts'
-import { DUPLICATE_SIMILARITY, SIGHTINGS_PER_BAND, signatureSimilarity, textSignature } from './near-duplicates.ts'
+import {
+  DUPLICATE_SIMILARITY,
+  decodeSignature,
+  encodeSignature,
+  SIGHTINGS_PER_BAND,
+  shareBand,
+  signatureSimilarity,
+  textSignature,
+} from './near-duplicates.ts'
 import { firstRule } from './policy-runner.ts'
 import type { LearnedPolicy } from './rule-learner.ts'
-import type { LearnedRule } from './rules.ts'
+import { type LearnedRule, matches } from './rules.ts'
 
-/** The conditions that read near-duplicate sightings (`flood` reads `repeat`). */
-const READS_SIGHTINGS: ReadonlySet<string> = new Set(['cross-room', 'duplicate', 'repeat', 'flood'])
+/** The conditions that read near-duplicate sightings of other members. */
+const READS_SIGHTINGS: ReadonlySet<string> = new Set(['cross-room', 'duplicate'])
+/** The conditions that read the member's own recent texts (`flood` reads `repeat`). */
+const READS_OWN_TEXTS: ReadonlySet<string> = new Set(['repeat', 'flood'])
+
+interface Needs {
+  readonly times: boolean
+  readonly texts: boolean
+  readonly catches: boolean
+  readonly rhythm: boolean
+}
 
 /** Who sent a message, from the guard store. */
 export interface SenderInfo {
@@ -46,7 +67,7 @@ export class StoredPolicyRunner {
   private readonly w: FactsWindows
   private readonly forgetMs: number
   private readonly sightings: boolean
-  private readonly needed = new Map<string, { times: boolean; catches: boolean; rhythm: boolean }>()
+  private readonly needed = new Map<string, Needs>()
 
   constructor(
     readonly policy: LearnedPolicy,
@@ -62,13 +83,14 @@ export class StoredPolicyRunner {
     return (this.policy.rooms[room]?.rules.length ?? 0) > 0
   }
 
-  /** What a room's rules read: members' message times, their catches, the room's rhythm. */
-  private needs(room: string): { times: boolean; catches: boolean; rhythm: boolean } {
+  /** What a room's rules read: members' message times, their texts, their catches, the room's rhythm. */
+  private needs(room: string): Needs {
     let n = this.needed.get(room)
     if (!n) {
       const rules = this.policy.rooms[room]?.rules ?? []
       n = {
         times: rules.some((r) => r.what === 'flood'),
+        texts: rules.some((r) => READS_OWN_TEXTS.has(r.what)),
         catches: rules.some((r) => r.who === 'offender'),
         rhythm: rules.some((r) => r.what === 'quiet-hours'),
       }
@@ -83,10 +105,13 @@ export class StoredPolicyRunner {
    */
   async match(m: MessageEvent, sender: SenderInfo, qr?: boolean): Promise<{ rule: LearnedRule; facts: MessageFacts } | undefined> {
     const ms = toMillis(m.ts)
-    const seen = await this.sight(m, ms)
-    if (!this.hasRules(m.room)) return undefined
-    const need = this.needs(m.room)
-    const remembers = need.times || need.catches
+    const need = this.hasRules(m.room) ? this.needs(m.room) : undefined
+    const signed = m.text && (this.sightings || need?.texts) ? textSignature(m.text) : undefined
+    if (!need) {
+      await this.sight(m, ms, signed, false) // remembered for the rooms that do read campaigns
+      return undefined
+    }
+    const remembers = need.times || need.texts || need.catches
     const [activity, stored] = await Promise.all([
       remembers ? this.facts.getActivity(m.room, m.sender) : undefined,
       need.rhythm ? this.facts.getRhythm(m.room) : undefined,
@@ -95,21 +120,35 @@ export class StoredPolicyRunner {
     const times = need.times ? (activity?.times ?? []).filter((t) => ms - t < keep) : []
     const byHour = stored ? [...stored] : [...(this.policy.rooms[m.room]?.rhythm ?? new Array<number>(24).fill(0))]
     const rhythm = need.rhythm ? { byHour, total: byHour.reduce((a, b) => a + b, 0) } : { byHour: [], total: 0 }
-    const f0 = messageFacts(
-      m,
-      { staff: sender.staff, join: sender.join, times, rhythm, seen, qr: m.type === 'image' ? qr : undefined },
-      this.w,
-    )
+    // The member's own texts of the repeat window: a near-duplicate among them is a repeat.
+    // (A redelivered message finds itself there: left out by its id.)
+    const texts = need.texts ? (activity?.texts ?? []).filter((t) => t.id !== m.id && ms - t.ms < this.w.repeatMs && t.ms <= ms) : []
+    const repeats = signed
+      ? texts.flatMap((t) => {
+          const sig = decodeSignature(t.sig)
+          return sig && shareBand(sig, signed.sig) && signatureSimilarity(sig, signed.sig) >= DUPLICATE_SIMILARITY
+            ? [{ room: m.room, sender: m.sender, ms: t.ms }]
+            : []
+        })
+      : []
+    const caught = need.catches ? activity?.caught : undefined
+    const offender = caught !== undefined && ms - caught < this.forgetMs
+    const context = { staff: sender.staff, join: sender.join, times, rhythm, qr: m.type === 'image' ? qr : undefined }
+    let f: MessageFacts = { ...messageFacts(m, { ...context, seen: repeats }, this.w), offender }
+    // Other members' sightings are looked up only where one of the room's campaign rules would
+    // meet this message if it were a campaign's copy (8 queries on DynamoDB); the text is
+    // remembered either way.
+    const seen = await this.sight(m, ms, signed, !f.staff && this.campaignCould(m.room, f))
+    if (seen.length) f = { ...messageFacts(m, { ...context, seen: [...seen, ...repeats] }, this.w), offender }
     if (need.rhythm) {
       const hour = messageHour(m)
       byHour[hour] = (byHour[hour] ?? 0) + 1
       await this.facts.saveRhythm(m.room, byHour)
     }
-    const caught = need.catches ? activity?.caught : undefined
-    let next: MemberActivity = { times: need.times ? [...times, ms] : [], caught }
+    const ownTexts = signed && need.texts ? [...texts, { id: m.id, ms, sig: encodeSignature(signed.sig) }] : texts
+    let next: MemberActivity = { times: need.times ? [...times, ms] : [], caught, ...(ownTexts.length ? { texts: ownTexts } : {}) }
     let hit: { rule: LearnedRule; facts: MessageFacts } | undefined
-    if (!f0.staff) {
-      const f = { ...f0, offender: caught !== undefined && ms - caught < this.forgetMs }
+    if (!f.staff) {
       const rule = firstRule(this.policy, f)
       if (rule) {
         hit = { rule, facts: f }
@@ -120,25 +159,35 @@ export class StoredPolicyRunner {
     return hit
   }
 
+  /** Whether a rule of the room on campaigns would meet a message with these facts, were it a campaign's copy. */
+  private campaignCould(room: string, f: MessageFacts): boolean {
+    const copy = { ...f, crossRoom: true, duplicate: true }
+    return (this.policy.rooms[room]?.rules ?? []).some((r) => READS_SIGHTINGS.has(r.what) && matches(r, copy, undefined))
+  }
+
   /** Another of the room's rules (a keyword rule) caught this message: it counts towards a second offence. */
   async caught(m: MessageEvent): Promise<void> {
     if (!this.needs(m.room).catches) return
     const a = await this.facts.getActivity(m.room, m.sender)
-    await this.save(m.room, m.sender, { times: a?.times ?? [], caught: toMillis(m.ts) })
+    await this.save(m.room, m.sender, { ...a, times: a?.times ?? [], caught: toMillis(m.ts) })
   }
 
   private async save(room: string, member: string, a: MemberActivity): Promise<void> {
     const last = Math.max(0, ...a.times)
-    const expires = Math.max(last + activityWindowMs(this.w.burstMs), (a.caught ?? 0) + this.forgetMs)
+    const lastText = Math.max(0, ...(a.texts ?? []).map((t) => t.ms))
+    const expires = Math.max(last + activityWindowMs(this.w.burstMs), (a.caught ?? 0) + this.forgetMs, lastText + this.w.repeatMs)
     await this.facts.saveActivity(room, member, a, expires)
   }
 
-  /** The earlier sightings of a near-identical text, and this one added. */
-  private async sight(m: MessageEvent, ms: number): Promise<{ room: string; sender: string; ms: number }[]> {
-    if (!this.sightings || !m.text) return []
-    const signed = textSignature(m.text)
-    if (!signed) return []
-    const found = await this.facts.findSightings(signed.bands, ms - this.w.crossRoomMs, SIGHTINGS_PER_BAND)
+  /** The earlier sightings of a near-identical text (when `lookup`), and this one added. */
+  private async sight(
+    m: MessageEvent,
+    ms: number,
+    signed: ReturnType<typeof textSignature>,
+    lookup: boolean,
+  ): Promise<{ room: string; sender: string; ms: number }[]> {
+    if (!this.sightings || !signed) return []
+    const found = lookup ? await this.facts.findSightings(signed.bands, ms - this.w.crossRoomMs, SIGHTINGS_PER_BAND) : []
     const seen = found
       .filter((s) => s.id !== m.id && s.ms <= ms && signatureSimilarity(s.sig, signed.sig) >= DUPLICATE_SIMILARITY)
       .map((s) => ({ room: s.room, sender: s.sender, ms: s.ms }))
