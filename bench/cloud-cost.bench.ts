@@ -261,6 +261,8 @@ async function main() {
     const q = async <T>(name: string) => new SqsMessageQueue<T>({ client: sqs, queueUrl: await url(name) })
     // As deployed (aws-clients.ts): the account and rooms kept five minutes per container.
     const table = await ddb.createTable()
+    // The learned rules' facts in a table of their own, as deployed (FACTS_TABLE_NAME).
+    const factsTable = await ddb.createTable()
     // The functions' minute-long caches run on a clock at a million messages a month (2.6 s a message) over the history's rooms.
     let served = 0
     const trafficNow = () => served * MS_PER_MESSAGE
@@ -271,7 +273,7 @@ async function main() {
       const train: GroupEvent[] = []
       for await (const row of readHistory(path.join(dir, 'train.jsonl'))) if (row.event) train.push(row.event)
       const policy = learnFromHistory(train, config)
-      learned = { policy, facts: new DynamoDbFactsStore({ client: ddb.client, table }) }
+      learned = { policy, facts: new DynamoDbFactsStore({ client: ddb.client, table: factsTable }) }
       const rules = Object.values(policy.rooms).flatMap((r) => r.rules)
       console.log(`rulebook learned from the training part: ${rules.length} rules (${[...new Set(rules.map((r) => r.what))].join(', ')})`)
     }
@@ -298,7 +300,7 @@ async function main() {
       .slice(0, 20_000)
       .map((l) => JSON.parse(l) as LabelledText)
     const classifier = AdClassifier.train(corpus)
-    const facts = new DynamoDbFactsStore({ client: ddb.client, table })
+    const facts = new DynamoDbFactsStore({ client: ddb.client, table: factsTable })
     const moderateDeps = { guard, classifier, actions: actionsQueue as never, approvals: approvalsQueue as never, facts }
     // Plain messages are judged in ingest with moderate's code; pictures go through vision to moderate.
     const ingestDeps = { guard, store, judge: moderateDeps, vision: visionQueue as never, approvals: approvalsQueue as never }
@@ -544,6 +546,11 @@ async function main() {
     const storageGb = ((tableBytes / Math.max(1, stored)) * M) / 2 ** 30
     console.log(
       `storage: ${(tableBytes / Math.max(1, stored)).toFixed(0)} bytes of table per stored event → ${storageGb.toFixed(2)} GB per million messages, $${(storageGb * PRICE.dynamoGbMonth).toFixed(2)} a month for each month kept`,
+    )
+    // The facts table holds what the rules remember for minutes to a week (TTL): at most about a week's worth.
+    const factsBytes = await itemBytes(ddb.client, factsTable)
+    console.log(
+      `facts table (the learned rules' memory): ${(factsBytes / Math.max(1, stored)).toFixed(0)} bytes per stored event written over the history — deleted by TTL after minutes to a week, so it holds about a week's worth whatever the months kept`,
     )
 
     // The daily retraining: its cost grows with the history it reads (90 days).

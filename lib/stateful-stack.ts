@@ -1,5 +1,5 @@
 /**
- * StatefulStack: what keeps data — the guard's DynamoDB table, the media bucket (pictures under
+ * StatefulStack: what keeps data — the guard's DynamoDB table and the learned rules' facts table, the media bucket (pictures under
  * `media/`, training sets under `training/`, models under `models/`), and the SQS FIFO queues
  * between the stages (inbound events, vision, moderate, approvals, outbound actions; message
  * group = room), each with a dead-letter queue. Nothing here has a hard-coded name; the
@@ -23,6 +23,14 @@ export interface StatefulStackProps extends StackProps {
 
 export class StatefulStack extends Stack {
   readonly table: TableV2
+  /**
+   * What the learned rules remember between messages (`DynamoDbFactsStore`): members' recent
+   * activity, rooms' rhythm, a week of text signatures, what was read from pictures, reports —
+   * minutes to a week each, by TTL. Apart from the guard table so that its point-in-time backups
+   * and retraining's Scan of the history do not carry them (with campaign rules they are several
+   * times the history's size).
+   */
+  readonly factsTable: TableV2
   readonly mediaBucket: Bucket
   readonly eventsQueue: Queue
   readonly eventsDlq: Queue
@@ -50,6 +58,19 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'expiresAt',
       removalPolicy: RemovalPolicy.RETAIN,
+    })
+
+    this.factsTable = new TableV2(this, 'FactsTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.awsManagedKey(),
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.DESTROY,
+    })
+    Validations.of(this.factsTable).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason: 'Short-lived facts (minutes to a week, by TTL) that the guard rebuilds as messages come: nothing to restore.',
     })
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
@@ -105,6 +126,7 @@ export class StatefulStack extends Stack {
     this.approvalsQueue = fifo('Approvals', this.approvalsDlq)
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName })
+    new CfnOutput(this, 'FactsTableName', { value: this.factsTable.tableName })
     new CfnOutput(this, 'EventsQueueUrl', { value: this.eventsQueue.queueUrl })
     new CfnOutput(this, 'ActionsQueueUrl', { value: this.actionsQueue.queueUrl })
     new CfnOutput(this, 'MediaBucketName', { value: this.mediaBucket.bucketName })

@@ -46,6 +46,7 @@ import type { StatefulStack } from './stateful-stack.ts'
 type Data = Pick<
   StatefulStack,
   | 'table'
+  | 'factsTable'
   | 'mediaBucket'
   | 'eventsQueue'
   | 'eventsDlq'
@@ -118,6 +119,10 @@ export class StatelessStack extends Stack {
     if (!(threshold > 0 && threshold <= 1)) throw new Error(`classifierThreshold must be in (0, 1] (got ${threshold})`)
     const heartbeatSeconds = props.heartbeatSeconds ?? 60
     const table = data.table.tableArn
+    const facts = data.factsTable.tableArn
+    // What a Guard's learned rules remember (DynamoDbFactsStore): get and put a member's activity
+    // and a room's rhythm, query and batch-write text signatures, put and query pictures read and reports.
+    const FACTS = [GET, QUERY, PUT, 'dynamodb:BatchWriteItem']
     const guardConfig =
       props.guardConfig === undefined
         ? undefined
@@ -153,7 +158,7 @@ export class StatelessStack extends Stack {
       environment: {
         MEDIA_BUCKET: data.mediaBucket.bucketName,
         MODERATE_QUEUE_URL: data.moderateQueue.queueUrl,
-        TABLE_NAME: data.table.tableName,
+        FACTS_TABLE_NAME: data.factsTable.tableName,
       },
     })
       .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('media/*')])
@@ -172,7 +177,7 @@ export class StatelessStack extends Stack {
       )
       .allow(['sqs:SendMessage'], [data.moderateQueue.queueArn])
       // What it read from each picture, for 识别 / 评分 (FactsStore: one item per picture, TTL).
-      .allow([PUT], [table])
+      .allow([PUT], [facts])
     acknowledgeWildcards(
       vision.role,
       [`Resource::${renderedArn(this, data.mediaBucket, data.mediaBucket.bucketArn)}/media/*`],
@@ -244,10 +249,11 @@ export class StatelessStack extends Stack {
       judge.fn.addEnvironment('ACTIONS_QUEUE_URL', data.actionsQueue.queueUrl)
       judge.fn.addEnvironment('APPROVALS_QUEUE_URL', data.approvalsQueue.queueUrl)
       judge.fn.addEnvironment('MEDIA_BUCKET', data.mediaBucket.bucketName)
+      judge.fn.addEnvironment('FACTS_TABLE_NAME', data.factsTable.tableName)
       if (retraining) judge.fn.addEnvironment('CLASSIFIER_ENDPOINT', retraining.endpointName)
       judge
-        // BatchWriteItem: a text's near-duplicate sightings (FactsStore), one item per band.
-        .allow([GET, QUERY, PUT, UPDATE, 'dynamodb:BatchWriteItem'], [table])
+        .allow([GET, QUERY, PUT, UPDATE], [table])
+        .allow(FACTS, [facts])
         .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn, data.approvalsQueue.queueArn])
         .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects('models/inprocess/*'), data.mediaBucket.arnForObjects(POLICY_KEY)])
       acknowledgeWildcards(
@@ -284,10 +290,13 @@ export class StatelessStack extends Stack {
         ACTIONS_QUEUE_URL: data.actionsQueue.queueUrl,
         APPROVALS_QUEUE_URL: data.approvalsQueue.queueUrl,
         MEDIA_BUCKET: data.mediaBucket.bucketName,
+        FACTS_TABLE_NAME: data.factsTable.tableName,
         HEARTBEAT_SECONDS: String(heartbeatSeconds),
       },
     })
       .allow([GET, QUERY, PUT, UPDATE, DELETE, 'dynamodb:Scan'], [table])
+      // Its Guard (verification timeouts) reads and replaces a removed member's activity (their messages to recall).
+      .allow([GET, QUERY, PUT], [facts])
       .allow(['sqs:SendMessage'], [data.actionsQueue.queueArn, data.approvalsQueue.queueArn])
       .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects(POLICY_KEY)])
     guardConfig?.grantRead(monitor)
@@ -323,11 +332,14 @@ export class StatelessStack extends Stack {
           MEDIA_BUCKET: data.mediaBucket.bucketName,
           CONSOLE_TOKEN_SECRET: token.secretArn,
           CONSOLE_AS: props.consoleAs,
+          FACTS_TABLE_NAME: data.factsTable.tableName,
         },
         // ECharts is served by the console itself: shipped next to the bundle.
         assets: ['node_modules/echarts/dist/echarts.min.js', 'node_modules/echarts-wordcloud/dist/echarts-wordcloud.min.js'],
       })
         .allow([GET, QUERY, 'dynamodb:Scan', 'dynamodb:BatchGetItem'], [table])
+        // Members' reports of one another (FactsStore), shown with the member.
+        .allow([QUERY], [facts])
         .allow(['sqs:SendMessage'], [data.eventsQueue.queueArn])
         .allow(['s3:GetObject'], [data.mediaBucket.arnForObjects(POLICY_KEY)])
       // It writes only the groups' summarised days (analytics): items whose key begins ANALYTICS#.

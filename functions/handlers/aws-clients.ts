@@ -52,7 +52,12 @@ export const aws = {
     () => new DynamoDbGuardStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME'), cacheMs: 300_000, memberCacheMs: 60_000 }),
   ),
   approvalStore: once(() => new DynamoDbApprovalStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
-  factsStore: once(() => new DynamoDbFactsStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
+  /**
+   * What the learned rules remember between messages, in a table of its own (FACTS_TABLE_NAME):
+   * short-lived items (TTL) that backups and retraining's Scan of the guard table need not read.
+   * A deployment from before that table keeps them in the guard table (TABLE_NAME).
+   */
+  factsStore: once(() => new DynamoDbFactsStore({ client: dynamodb(), table: process.env.FACTS_TABLE_NAME || requiredEnv('TABLE_NAME') })),
   /** The console's summarised days (analytics), in the table. */
   analyticsStore: once(() => new DynamoDbAnalyticsStore({ client: dynamodb(), table: requiredEnv('TABLE_NAME') })),
   /** The learned rulebook retraining saved (POLICY_KEY in MEDIA_BUCKET), reloaded every 5 minutes. */

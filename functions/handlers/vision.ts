@@ -127,7 +127,7 @@ export function visionBatch(deps: VisionDeps, event: SQSEvent, context: Context)
 
 let deps: VisionDeps | undefined
 /**
- * Production wiring: MEDIA_BUCKET, MODERATE_QUEUE_URL, TABLE_NAME (what was read, for 识别 / 评分);
+ * Production wiring: MEDIA_BUCKET, MODERATE_QUEUE_URL, FACTS_TABLE_NAME (what was read, for 识别 / 评分);
  * `eyes` (the local models) from `vision-local.ts`, Textract and Rekognition otherwise.
  */
 export function depsFromEnv(eyes?: Pick<VisionDeps, 'vision' | 'quality' | 'qr'>): VisionDeps {

@@ -23,6 +23,16 @@ describe('StatefulStack', () => {
     })
   })
 
+  it('keeps the learned rules’ short-lived facts in a table of their own: TTL, no backups, deleted with the stack', () => {
+    const { template } = synth()
+    const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))
+    expect(tables).toHaveLength(2)
+    const facts = Object.entries(template.findResources('AWS::DynamoDB::GlobalTable')).find(([id]) => id.startsWith('FactsTable'))?.[1]
+    expect(facts?.Properties).toMatchObject({ TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } })
+    expect(JSON.stringify(facts?.Properties.Replicas)).not.toContain('PointInTimeRecoveryEnabled":true')
+    expect(facts?.DeletionPolicy).toBe('Delete')
+  })
+
   it('makes FIFO queues for events, vision, moderate, approvals and actions, each with an encrypted FIFO dead-letter queue', () => {
     const { template } = synth()
     const queues = template.findResources('AWS::SQS::Queue')

@@ -41,6 +41,25 @@ function actionsByFunction(template: Template): Record<string, string[]> {
   return out
 }
 
+/** Each function's actions on the facts table (statements whose resource is that table), by handler name. */
+function factsActionsByFunction(template: Template): Record<string, string[]> {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy'))
+  const out: Record<string, string[]> = {}
+  for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+    const service = fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME
+    if (!service) continue
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0]
+    const own = policies.filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+    const actions = own.flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[]; Resource: unknown }) =>
+        JSON.stringify(s.Resource).includes('FactsTable') ? [s.Action].flat() : [],
+      ),
+    )
+    if (actions.length) out[service] = [...new Set(actions as string[])].sort()
+  }
+  return out
+}
+
 /** Lambda's limit on one function's variables, keys and values together. */
 const LAMBDA_ENV_LIMIT = 4096
 /** A value CloudFormation fills in (a queue URL, a table name) counted as more than a generated queue URL takes. */
@@ -151,6 +170,15 @@ describe('StatelessStack', () => {
         'sqs:SendMessage',
       ],
     })
+    // The learned rules' facts are in a table of their own (retraining's Scan and the backups skip them).
+    const judging = ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']
+    expect(factsActionsByFunction(template)).toEqual({
+      ingest: judging,
+      moderate: judging,
+      vision: ['dynamodb:PutItem'],
+      monitor: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    })
+    for (const fn of ['ingest', 'moderate', 'vision', 'monitor']) expect(environments(template)[fn]?.FACTS_TABLE_NAME, fn).toBeDefined()
     const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
       p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
     )
