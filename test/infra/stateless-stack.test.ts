@@ -22,8 +22,12 @@ function build(props: Omit<StatelessStackProps, 'data'> = {}) {
   return { app, compute, template: Template.fromStack(compute) }
 }
 
-/** The actions each function's role may perform, by handler name. */
-function actionsByFunction(template: Template): Record<string, string[]> {
+/**
+ * The actions each function's role may perform, by handler name — with `on`, only those of
+ * statements whose resource names it (a construct id such as `FactsTable`), and only the
+ * functions that have some.
+ */
+function actionsByFunction(template: Template, on?: string): Record<string, string[]> {
   const roles = template.findResources('AWS::IAM::Role')
   const policies = Object.values(template.findResources('AWS::IAM::Policy'))
   const out: Record<string, string[]> = {}
@@ -34,28 +38,12 @@ function actionsByFunction(template: Template): Record<string, string[]> {
     expect(roles[roleId]).toBeDefined()
     const own = policies.filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
     const actions = own.flatMap((p) =>
-      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
-    )
-    out[service] = [...new Set(actions as string[])].filter((a) => !/^(logs|xray):/.test(a)).sort()
-  }
-  return out
-}
-
-/** Each function's actions on the facts table (statements whose resource is that table), by handler name. */
-function factsActionsByFunction(template: Template): Record<string, string[]> {
-  const policies = Object.values(template.findResources('AWS::IAM::Policy'))
-  const out: Record<string, string[]> = {}
-  for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
-    const service = fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME
-    if (!service) continue
-    const roleId = fn.Properties.Role['Fn::GetAtt'][0]
-    const own = policies.filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
-    const actions = own.flatMap((p) =>
       p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[]; Resource: unknown }) =>
-        JSON.stringify(s.Resource).includes('FactsTable') ? [s.Action].flat() : [],
+        on === undefined || JSON.stringify(s.Resource).includes(on) ? [s.Action].flat() : [],
       ),
     )
-    if (actions.length) out[service] = [...new Set(actions as string[])].sort()
+    const kept = [...new Set(actions as string[])].filter((a) => !/^(logs|xray):/.test(a)).sort()
+    if (on === undefined || kept.length) out[service] = kept
   }
   return out
 }
@@ -172,7 +160,7 @@ describe('StatelessStack', () => {
     })
     // The learned rules' facts are in a table of their own (retraining's Scan and the backups skip them).
     const judging = ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']
-    expect(factsActionsByFunction(template)).toEqual({
+    expect(actionsByFunction(template, 'FactsTable')).toEqual({
       ingest: judging,
       moderate: judging,
       vision: ['dynamodb:PutItem'],
