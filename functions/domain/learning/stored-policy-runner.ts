@@ -138,7 +138,8 @@ export class StoredPolicyRunner {
     // Other members' sightings are looked up only where one of the room's campaign rules would
     // meet this message if it were a campaign's copy (8 queries on DynamoDB); the text is
     // remembered either way.
-    const seen = await this.sight(m, ms, signed, !f.staff && this.campaignCould(m.room, f))
+    const lookup = this.sightings && signed !== undefined && !f.staff && this.campaignCould(m.room, f)
+    const seen = await this.sight(m, ms, signed, lookup)
     if (seen.length) f = { ...messageFacts(m, { ...context, seen: [...seen, ...repeats] }, this.w), offender }
     if (need.rhythm) {
       const hour = messageHour(m)
