@@ -51,6 +51,10 @@ export interface Sighting {
   readonly sender: string
   readonly ms: number
   readonly sig: readonly number[]
+  /** Who posted it, as they were then (a campaign rule counts the copies of members like those it is about). */
+  readonly by?:
+    | { readonly staff: boolean; readonly tenureMs?: number | undefined; readonly via: 'qrcode' | 'invite' | 'unknown' }
+    | undefined
 }
 
 /** What was read from a picture that members may ask about (识别, 评分): never the picture itself. */

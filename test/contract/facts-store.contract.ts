@@ -58,14 +58,16 @@ export function factsStoreContract(name: string, makeStore: () => Promise<FactsS
       expect(await store.getRhythm('r2')).toBeUndefined()
     })
 
-    it('finds sightings by band after a time, the newest per band, each once, with their signatures', async () => {
+    it('finds sightings by band after a time, the newest per band, each once, with their signatures and posters', async () => {
       await store.addSighting(['0:a', '1:b'], sighting('e1', 1000), 100_000)
-      await store.addSighting(['0:a', '1:c'], sighting('e2', 2000, { room: 'r2', sender: 'wxid_b' }), 100_000)
+      const poster = { staff: false, tenureMs: 3_600_000, via: 'qrcode' } as const
+      await store.addSighting(['0:a', '1:c'], sighting('e2', 2000, { room: 'r2', sender: 'wxid_b', by: poster }), 100_000)
       await store.addSighting(['0:z'], sighting('e3', 3000), 100_000)
       await store.addSighting(['0:a', '1:b'], sighting('e1', 1000), 100_000) // the same again: kept once
       const both = await store.findSightings(['0:a', '1:b'], 0, 32)
       expect(both.map((s) => s.id).sort()).toEqual(['e1', 'e2'])
-      expect(both.find((s) => s.id === 'e2')).toEqual(sighting('e2', 2000, { room: 'r2', sender: 'wxid_b' }))
+      expect(both.find((s) => s.id === 'e2')).toEqual(sighting('e2', 2000, { room: 'r2', sender: 'wxid_b', by: poster }))
+      expect(both.find((s) => s.id === 'e1')?.by).toBeUndefined()
       expect((await store.findSightings(['0:a'], 1000, 32)).map((s) => s.id)).toEqual(['e2'])
       expect((await store.findSightings(['0:a'], 0, 1)).map((s) => s.id)).toEqual(['e2'])
       expect(await store.findSightings(['9:none'], 0, 32)).toEqual([])

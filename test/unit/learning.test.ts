@@ -8,7 +8,7 @@ import { OffenderMemory } from '../../functions/domain/learning/offenders.ts'
 import { policyFromJson, policyToJson } from '../../functions/domain/learning/policy-file.ts'
 import { PolicyRunner } from '../../functions/domain/learning/policy-runner.ts'
 import { type LearnedPolicy, learnPolicy, type RoomPolicy } from '../../functions/domain/learning/rule-learner.ts'
-import { type LearnedRule, matches, subsumes } from '../../functions/domain/learning/rules.ts'
+import { type LearnedRule, matches, type RuleCondition, subsumes } from '../../functions/domain/learning/rules.ts'
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 import { linkRemovalHistory as history } from '../helpers/histories.ts'
 
@@ -144,6 +144,15 @@ describe('features', () => {
     expect(f).toMatchObject({ newcomer: true, via: 'qrcode', crossRoom: true, duplicate: true, burst: 1, staff: false })
     const again = tracker.observe(message({ room: 'r1', sender: 'wxid_member', text, ts: at(2) }))
     expect(again).toMatchObject({ crossRoom: true, duplicate: true })
+    // A campaign rule counts the copies of members it is about: the newcomer's copy is a
+    // newcomer's campaign for the member who posts it again; the settled member's copy is not one
+    // for the newcomer — though it is for a rule about anyone.
+    const cond = (who: LearnedRule['who']): RuleCondition => ({ what: 'cross-room', who })
+    expect(again?.crossRoomBy).toEqual([expect.objectContaining({ newcomer: true, via: 'qrcode', staff: false })])
+    expect(again && matches(cond('anyone'), again, undefined)).toBe(true)
+    expect(f && matches(cond('newcomer'), f, undefined)).toBe(false)
+    expect(f && matches(cond('anyone'), f, undefined)).toBe(true)
+    expect(f?.crossRoomBy).toEqual([expect.objectContaining({ newcomer: false, tenureMs: undefined })])
     expect(tracker.observe(message({ room: 'r1', sender: 'wxid_x', text: '短句', ts: at(2) }))).toMatchObject({ duplicate: false })
     let last: ReturnType<FeatureTracker['observe']>
     for (let i = 0; i < 5; i++)

@@ -106,7 +106,14 @@ export class DynamoDbFactsStore implements FactsStore {
         const id = String(i.id)
         if (seen.has(id)) continue
         seen.add(id)
-        out.push({ id, room: String(i.room), sender: String(i.sender), ms: Number(i.ms), sig: (i.sig as unknown[]).map(Number) })
+        out.push({
+          id,
+          room: String(i.room),
+          sender: String(i.sender),
+          ms: Number(i.ms),
+          sig: (i.sig as unknown[]).map(Number),
+          ...(i.by ? { by: i.by as Sighting['by'] } : {}),
+        })
       }
     }
     return out
@@ -123,6 +130,7 @@ export class DynamoDbFactsStore implements FactsStore {
           sender: s.sender,
           ms: s.ms,
           sig: [...s.sig],
+          ...(s.by ? { by: { ...s.by } } : {}),
           expiresAt: seconds(expiresAtMs),
         },
       },

@@ -11,7 +11,7 @@
  */
 import type { GroupEvent, MessageEvent } from '../events.ts'
 import { toMillis } from '../events.ts'
-import { NearDuplicateIndex, type TextSighting } from './near-duplicates.ts'
+import { NearDuplicateIndex, type SightingPoster, type TextSighting } from './near-duplicates.ts'
 
 export interface MessageFacts {
   readonly id: string
@@ -53,6 +53,12 @@ export interface MessageFacts {
   /** A near-identical text (10+ characters) was posted by another member recently, in any room (a campaign). */
   readonly duplicate: boolean
   /**
+   * Who posted the copies `crossRoom` and `duplicate` count, as they were when they posted them:
+   * a campaign rule counts only the copies of members it is about itself (rules.ts `isWho`).
+   */
+  readonly crossRoomBy: readonly Poster[]
+  readonly duplicateBy: readonly Poster[]
+  /**
    * The sender already posted a near-identical text (10+ characters) in this room within
    * `repeatMs`: the same message pasted again and again (刷屏 by copy, an ad repeated).
    */
@@ -71,6 +77,27 @@ export interface MessageFacts {
    * applies the rules sets it (`OffenderMemory.mark`).
    */
   readonly offender?: boolean | undefined
+}
+
+/** Who posted a message, as a rule's `who` reads it (rules.ts `isWho`). */
+export type Poster = Pick<MessageFacts, 'staff' | 'newcomer' | 'recent' | 'via' | 'tenureMs' | 'offender'>
+
+/** The sighting's poster as a rule's `who` reads them; a sighting that does not say is a member of unknown tenure. */
+function poster(by: SightingPoster | undefined, w: Pick<FactsWindows, 'newcomerMs' | 'recentMs'>): Poster {
+  const tenureMs = by?.tenureMs
+  return {
+    staff: by?.staff ?? false,
+    newcomer: tenureMs !== undefined && tenureMs < w.newcomerMs,
+    recent: tenureMs !== undefined && tenureMs < w.recentMs,
+    via: by?.via ?? 'unknown',
+    tenureMs,
+  }
+}
+
+/** A message's poster as a sighting keeps them: staff or not, their tenure in the room then, how they joined. */
+export function sightingPoster(ms: number, staff: boolean, join: FactsContext['join']): SightingPoster {
+  const tenureMs = join !== undefined && ms - join.ms >= 0 ? ms - join.ms : undefined
+  return { staff, via: join?.via ?? 'unknown', ...(tenureMs !== undefined ? { tenureMs } : {}) }
 }
 
 /**
@@ -328,12 +355,14 @@ export class FeatureTracker {
     const keep = activityWindowMs(this.w.burstMs)
     const times = (this.recent.get(who) ?? []).filter((t) => ms - t < keep)
     const rhythm = this.hours.get(m.room) ?? { byHour: new Array<number>(24).fill(0), total: 0 }
-    const seen = m.text ? this.texts.add(m.text, { room: m.room, sender: m.sender, ms }) : []
+    const staff = this.isStaff(m.room, m.sender)
+    const join = this.joined.get(who)
+    const seen = m.text ? this.texts.add(m.text, { room: m.room, sender: m.sender, ms, by: sightingPoster(ms, staff, join) }) : []
     const facts = messageFacts(
       m,
       {
-        staff: this.isStaff(m.room, m.sender),
-        join: this.joined.get(who),
+        staff,
+        join,
         times,
         rhythm,
         seen,
@@ -434,6 +463,8 @@ export function messageFacts(m: MessageEvent, ctx: FactsContext, w: FactsWindows
     quietHour,
     crossRoom: ctx.seen.some((s) => s.room !== m.room && s.sender !== m.sender),
     duplicate: ctx.seen.some((s) => s.sender !== m.sender),
+    crossRoomBy: ctx.seen.filter((s) => s.room !== m.room && s.sender !== m.sender).map((s) => poster(s.by, w)),
+    duplicateBy: ctx.seen.filter((s) => s.sender !== m.sender).map((s) => poster(s.by, w)),
     repeat: ctx.seen.some((s) => s.sender === m.sender && s.room === m.room && ms - s.ms < w.repeatMs),
     qr: m.type === 'image' ? ctx.qr : undefined,
   }

@@ -17,6 +17,16 @@ export interface TextSighting {
   readonly room: string
   readonly sender: string
   readonly ms: number
+  /** Who posted it, when they did: a campaign rule counts the copies of members like those it is about. */
+  readonly by?: SightingPoster | undefined
+}
+
+/** A text's poster as they were when they posted it. */
+export interface SightingPoster {
+  readonly staff: boolean
+  /** How long they had been in the room (undefined when the join is not known). */
+  readonly tenureMs?: number | undefined
+  readonly via: 'qrcode' | 'invite' | 'unknown'
 }
 
 export interface NearDuplicateOptions {
@@ -167,7 +177,7 @@ export class NearDuplicateIndex {
         found.add(id)
         const e = this.entries.get(id)
         if (!e) continue
-        if (signatureSimilarity(e.sig, sig) >= this.similarity) out.push({ room: e.room, sender: e.sender, ms: e.ms })
+        if (signatureSimilarity(e.sig, sig) >= this.similarity) out.push({ room: e.room, sender: e.sender, ms: e.ms, by: e.by })
       }
     }
     const entry: Entry = { ...at, id: this.nextId++, sig, bands }

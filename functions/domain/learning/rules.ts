@@ -7,7 +7,7 @@
  *   sentence(rule) // "入群不满一天的成员发链接 → 警告（历史：命中 10 次，群主处理 8 次（处理率 80%），估计准确率 96%）"
  */
 import type { MessageEvent } from '../events.ts'
-import { BURST_WINDOWS_S, type MessageFacts } from './features.ts'
+import { BURST_WINDOWS_S, type MessageFacts, type Poster } from './features.ts'
 import { count, evidenceWords, ruleFigures } from './figures.ts'
 
 export const WHATS = [
@@ -152,7 +152,7 @@ export function burstIn(f: MessageFacts, windowS: number | undefined): number {
 }
 
 /** Whether the sender joined under `hours` ago (unknown join: no). */
-const joinedWithin = (f: MessageFacts, hours: number | undefined) => f.tenureMs !== undefined && f.tenureMs < (hours ?? 24) * 3_600_000
+const joinedWithin = (f: Poster, hours: number | undefined) => f.tenureMs !== undefined && f.tenureMs < (hours ?? 24) * 3_600_000
 
 /**
  * A flood rule flags the stickers, pictures and short lines of a burst, and a text pasted again;
@@ -164,15 +164,30 @@ export const FLOOD_TEXT_CHARS = 20
 /** A flood's `textChars` meaning every text counts, however long. */
 export const ANY_TEXT = 10_000
 
+/** Whether a message's sender is whom a rule is about (its `who`, with the tenure it learned); staff never are. */
+export function isWho(rule: Pick<RuleCondition, 'who' | 'tenureH'>, f: Poster): boolean {
+  if (f.staff) return false
+  switch (rule.who) {
+    case 'anyone':
+      return true
+    case 'recent':
+      return f.recent
+    case 'newcomer':
+      return f.newcomer
+    case 'qrcode-newcomer':
+      return f.newcomer && f.via === 'qrcode'
+    case 'offender':
+      return f.recent && f.offender === true
+    case 'joined':
+      return joinedWithin(f, rule.tenureH)
+    case 'qrcode-joined':
+      return joinedWithin(f, rule.tenureH) && f.via === 'qrcode'
+  }
+}
+
 /** Whether a (non-staff) message meets a rule's condition. `score` is the ad classifier's, for text. */
 export function matches(rule: RuleCondition, f: MessageFacts, score: number | undefined): boolean {
-  if (f.staff) return false
-  if (rule.who === 'recent' && !f.recent) return false
-  if (rule.who === 'newcomer' && !f.newcomer) return false
-  if (rule.who === 'qrcode-newcomer' && !(f.newcomer && f.via === 'qrcode')) return false
-  if (rule.who === 'offender' && !(f.recent && f.offender)) return false
-  if (rule.who === 'joined' && !joinedWithin(f, rule.tenureH)) return false
-  if (rule.who === 'qrcode-joined' && !(joinedWithin(f, rule.tenureH) && f.via === 'qrcode')) return false
+  if (!isWho(rule, f)) return false
   switch (rule.what) {
     case 'ad-text':
       // Links, cards and mini-programs have rules of their own; their titles are not ad copy.
@@ -199,9 +214,9 @@ export function matches(rule: RuleCondition, f: MessageFacts, score: number | un
     case 'mention-all':
       return f.mentionAll
     case 'cross-room':
-      return f.crossRoom
+      return f.crossRoomBy.some((p) => isWho(rule, p))
     case 'duplicate':
-      return f.duplicate
+      return f.duplicateBy.some((p) => isWho(rule, p))
     case 'repeat':
       return f.repeat
     case 'ad-words':

@@ -31,6 +31,8 @@ import {
   type MessageFacts,
   messageFacts,
   messageHour,
+  type Poster,
+  sightingPoster,
 } from './features.ts'
 import {
   DUPLICATE_SIMILARITY,
@@ -39,11 +41,12 @@ import {
   SIGHTINGS_PER_BAND,
   shareBand,
   signatureSimilarity,
+  type TextSighting,
   textSignature,
 } from './near-duplicates.ts'
 import { firstRule } from './policy-runner.ts'
 import type { LearnedPolicy } from './rule-learner.ts'
-import { type LearnedRule, matches } from './rules.ts'
+import { isWho, type LearnedRule, matches } from './rules.ts'
 
 /** The conditions that read near-duplicate sightings of other members. */
 const READS_SIGHTINGS: ReadonlySet<string> = new Set(['cross-room', 'duplicate'])
@@ -57,6 +60,8 @@ interface Needs {
   readonly rhythm: boolean
 }
 
+const NO_RHYTHM = { byHour: [], total: 0 }
+
 /** Who sent a message, from the guard store. */
 export interface SenderInfo {
   readonly staff: boolean
@@ -67,6 +72,8 @@ export class StoredPolicyRunner {
   private readonly w: FactsWindows
   private readonly forgetMs: number
   private readonly sightings: boolean
+  /** The policy's campaign rules (of every room): a text is remembered for them when its sender is whom one of them is about. */
+  private readonly campaignRules: readonly LearnedRule[]
   private readonly needed = new Map<string, Needs>()
 
   constructor(
@@ -76,7 +83,8 @@ export class StoredPolicyRunner {
   ) {
     this.w = factsWindows(options)
     this.forgetMs = this.w.recentMs
-    this.sightings = Object.values(policy.rooms).some((p) => p.rules.some((r) => READS_SIGHTINGS.has(r.what)))
+    this.campaignRules = Object.values(policy.rooms).flatMap((p) => p.rules.filter((r) => READS_SIGHTINGS.has(r.what)))
+    this.sightings = this.campaignRules.length > 0
   }
 
   private hasRules(room: string): boolean {
@@ -108,7 +116,16 @@ export class StoredPolicyRunner {
     const need = this.hasRules(m.room) ? this.needs(m.room) : undefined
     const signed = m.text && (this.sightings || need?.texts) ? textSignature(m.text) : undefined
     if (!need) {
-      await this.sight(m, ms, signed, false) // remembered for the rooms that do read campaigns
+      // Remembered for the rooms that do read campaigns, when a campaign rule is about its sender.
+      if (signed)
+        await this.sight(
+          m,
+          ms,
+          signed,
+          false,
+          this.copyCounts(messageFacts(m, { ...sender, times: [], rhythm: NO_RHYTHM, seen: [] }, this.w)),
+          sender,
+        )
       return undefined
     }
     const remembers = need.times || need.texts || need.catches
@@ -139,7 +156,7 @@ export class StoredPolicyRunner {
     // meet this message if it were a campaign's copy (8 queries on DynamoDB); the text is
     // remembered either way.
     const lookup = this.sightings && signed !== undefined && !f.staff && this.campaignCould(m.room, f)
-    const seen = await this.sight(m, ms, signed, lookup)
+    const seen = await this.sight(m, ms, signed, lookup, this.copyCounts(f), sender)
     if (seen.length) f = { ...messageFacts(m, { ...context, seen: [...seen, ...repeats] }, this.w), offender }
     if (need.rhythm) {
       const hour = messageHour(m)
@@ -162,8 +179,19 @@ export class StoredPolicyRunner {
 
   /** Whether a rule of the room on campaigns would meet a message with these facts, were it a campaign's copy. */
   private campaignCould(room: string, f: MessageFacts): boolean {
-    const copy = { ...f, crossRoom: true, duplicate: true }
+    // The copy's poster like this one: a rule about newcomers counts newcomers' copies.
+    const copy = { ...f, crossRoom: true, duplicate: true, crossRoomBy: [f], duplicateBy: [f] }
     return (this.policy.rooms[room]?.rules ?? []).some((r) => READS_SIGHTINGS.has(r.what) && matches(r, copy, undefined))
+  }
+
+  /**
+   * Whether this message's text is remembered as a campaign's copy: its sender is whom one of the
+   * policy's campaign rules is about (a member as new as the rule's tenure; anyone's, for a rule
+   * about anyone). A campaign rule counts the copies of members like those it catches: the
+   * texts of settled members and staff are not written (8 writes a text on DynamoDB).
+   */
+  private copyCounts(f: Poster): boolean {
+    return this.campaignRules.some((r) => isWho(r, f))
   }
 
   /** Another of the room's rules (a keyword rule) caught this message: it counts towards a second offence. */
@@ -186,17 +214,20 @@ export class StoredPolicyRunner {
     ms: number,
     signed: ReturnType<typeof textSignature>,
     lookup: boolean,
-  ): Promise<{ room: string; sender: string; ms: number }[]> {
+    remember: boolean,
+    sender: SenderInfo,
+  ): Promise<TextSighting[]> {
     if (!this.sightings || !signed) return []
     const found = lookup ? await this.facts.findSightings(signed.bands, ms - this.w.crossRoomMs, SIGHTINGS_PER_BAND) : []
     const seen = found
       .filter((s) => s.id !== m.id && s.ms <= ms && signatureSimilarity(s.sig, signed.sig) >= DUPLICATE_SIMILARITY)
-      .map((s) => ({ room: s.room, sender: s.sender, ms: s.ms }))
-    await this.facts.addSighting(
-      signed.bands,
-      { id: m.id, room: m.room, sender: m.sender, ms, sig: [...signed.sig] },
-      ms + this.w.crossRoomMs,
-    )
+      .map((s) => ({ room: s.room, sender: s.sender, ms: s.ms, by: s.by }))
+    if (remember)
+      await this.facts.addSighting(
+        signed.bands,
+        { id: m.id, room: m.room, sender: m.sender, ms, sig: [...signed.sig], by: sightingPoster(ms, sender.staff, sender.join) },
+        ms + this.w.crossRoomMs,
+      )
     return seen
   }
 }
