@@ -81,6 +81,22 @@ describe('parseAnnouncement', () => {
       ['link', 'joined', 12, '新人进群十二小时内不得发网页链接'],
       ['contact', 'anyone', undefined, '不要公布手机号'],
     ])
+    // Prohibitions one after another in one sentence, commas between them: the newcomers' scope
+    // is the first one's only; a scope said on its own goes with the prohibition after it; a list
+    // going on after a comma, and a penalty, go with the one before.
+    const who = (text: string) => parseAnnouncement(text).rules.map((x) => [x.what, x.value, x.who, x.tenureH])
+    expect(who('群规：入群不足一天的新人不要发网页链接和安装包，禁止留联系方式，严禁发群二维码、收款码。')).toEqual([
+      ['link', undefined, 'joined', 24],
+      ['type', 'file', 'joined', 24],
+      ['contact', undefined, 'anyone', undefined],
+      ['qr', undefined, 'anyone', undefined],
+    ])
+    expect(who('新人进群12小时内，不得发链接、名片，不要发广告')).toEqual([
+      ['link', undefined, 'joined', 12],
+      ['card', undefined, 'joined', 12],
+      ['ad-text', undefined, 'anyone', undefined],
+    ])
+    expect(who('禁止发广告，链接，二维码，违者移出').map(([what]) => what)).toEqual(['ad-text', 'link', 'qr'])
     // Dots and dashes inside words and numbers are no bullets.
     expect(parseAnnouncement('群规：• 禁止刷屏 ● 严禁广告，约翰·史密斯说2-3天内别发链接').rules.map((x) => x.what)).toEqual([
       'flood',
@@ -700,6 +716,40 @@ describe('learnPolicy', () => {
     // two, or six, are not enough to say: the announcement stands
     expect(whats(withCards(2))).toContain('card')
     expect(whats(withCards(6))).toContain('card')
+  })
+
+  it('narrows a rule the announcement states for everyone to the members the owner enforces it on', () => {
+    // 长文请私聊, stated for everyone: settled members' long texts pass every day, newcomers' are
+    // removed (too few, from too few members, for the history alone to give a long-text rule).
+    const long =
+      '我们公司最近推出了一款全新的理财产品，年化收益高达百分之十二，保本保息，名额有限，先到先得，有兴趣的朋友可以私聊我了解详情，错过再等一年'
+    const chat = '今天的会议我去不了了，麻烦大家帮我记一下重点，特别是关于下个月活动安排和预算的部分，回来我再补上，谢谢各位'
+    const events: GroupEvent[] = [
+      account('wxid_bot'),
+      roomSnapshot({ owner: 'wxid_bot', admins: [] }),
+      {
+        kind: 'announcement',
+        id: 'a1',
+        ts: at(-1),
+        room: 'r1',
+        sender: 'wxid_bot',
+        text: '群规：禁止发广告，超过50字的长文请私聊，违者移出',
+      },
+    ]
+    let t = 0
+    for (let i = 0; i < 5; i++) {
+      const m = `wxid_new${i}`
+      events.push({ kind: 'join', id: `j${i}`, ts: at(t), room: 'r1', members: [m], via: 'qrcode' })
+      events.push(message({ id: `long${i}`, sender: m, text: long, ts: at(t + 5) }))
+      events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 15), room: 'r1', members: [m], remover: 'wxid_bot' })
+      for (let k = 0; k < 4; k++) events.push(message({ sender: `wxid_old${k}`, text: `${chat}${i}${k}`, ts: at(t + 20 + k) }))
+      for (let k = 0; k < 10; k++) events.push(message({ sender: `wxid_old${k % 4}`, text: `聊天 ${k}`, ts: at(t + 30 + k) }))
+      t += 600
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    const longText = rules.filter((r) => r.what === 'long-text')
+    expect(longText.map((r) => [r.who, r.threshold, r.evidence.announced])).toEqual([['joined', 51, true]])
+    expect(longText[0]?.sentence).toMatch(/^入群不满 .+的成员发 51 字以上的长段文字 → 移出群聊/)
   })
 
   it('does not add the stated 禁止广告 on top of the rules on ad copy the history already gave', () => {

@@ -135,6 +135,27 @@ const NEWCOMER = /新人|新成员|新进|入群.{0,6}(内|前)|进群.{0,6}(内
 /** A list bullet: a dash, dot or mark after the start, a space, a comma, a colon or a bracket, before the item's words. */
 const BULLET = /(?<=^|[\s,，:：】\]）)])[-–—•●○◆◇★☆▪■□▶►➤✅👉]+(?=\s|[\p{Script=Han}])/gu
 
+/**
+ * A clause's prohibitions, one per comma-separated part that forbids something of its own
+ * (新人不要发链接，禁止留联系方式，严禁发二维码: the newcomers' scope is the first one's only). A
+ * part that forbids nothing belongs with its neighbours: a scope (新人进群24小时内，不得发链接)
+ * with the next part, a list going on (禁止发广告，链接，二维码) or a penalty with the one before.
+ */
+function prohibitions(clause: string): string[] {
+  const items: string[] = []
+  let scope = ''
+  for (const part of clause.split(/[，,]/)) {
+    if (FORBIDS.test(part) || PUNISHES.test(part)) {
+      items.push(scope + part)
+      scope = ''
+    } else if (NEWCOMER.test(part) && !TOPICS.some(([re]) => re.test(part))) scope += part
+    else if (items.length) items[items.length - 1] += `，${part}`
+    else scope += part
+  }
+  if (scope) items.length ? (items[items.length - 1] += `，${scope}`) : items.push(scope)
+  return items
+}
+
 export function parseAnnouncement(text: string): { rules: AnnouncedRule[]; action: 'warn' | 'remove' } {
   const rules = new Map<string, AnnouncedRule>() // by what/who, in the order stated
   // Circled list numbers (①②) would become digits under NFKC and run into the clause's own numbers.
@@ -159,15 +180,23 @@ export function parseAnnouncement(text: string): { rules: AnnouncedRule[]; actio
       if (chars !== undefined && rules.get('long-text/anyone')?.threshold === undefined)
         rules.set('long-text/anyone', { what: 'long-text', who: 'anyone', threshold: chars, clause })
     }
-    if (!FORBIDS.test(clause) && !PUNISHES.test(clause)) continue
-    for (const [re, what, value] of TOPICS) {
-      if (!re.test(clause)) continue
-      // A newcomer clause names its tenure or means a day (the usual 新人24小时内).
-      const newcomer = NEWCOMER.test(clause)
-      const who: Who = newcomer ? 'joined' : 'anyone'
-      const key = `${what}${value ? `=${value}` : ''}/${who}`
-      if (rules.has(key)) continue
-      rules.set(key, { what, who, ...(value ? { value } : {}), ...(newcomer ? { tenureH: durationHours(clause) ?? 24 } : {}), clause })
+    for (const item of prohibitions(clause)) {
+      if (!FORBIDS.test(item) && !PUNISHES.test(item)) continue
+      for (const [re, what, value] of TOPICS) {
+        if (!re.test(item)) continue
+        // A newcomer clause names its tenure or means a day (the usual 新人24小时内).
+        const newcomer = NEWCOMER.test(item)
+        const who: Who = newcomer ? 'joined' : 'anyone'
+        const key = `${what}${value ? `=${value}` : ''}/${who}`
+        if (rules.has(key)) continue
+        rules.set(key, {
+          what,
+          who,
+          ...(value ? { value } : {}),
+          ...(newcomer ? { tenureH: durationHours(item) ?? 24 } : {}),
+          clause: item,
+        })
+      }
     }
   }
   return { rules: [...rules.values()], action: /移出|踢|清退|请出/.test(text) ? 'remove' : 'warn' }

@@ -888,10 +888,33 @@ function learnRoom(
             ...(a.tenureH !== undefined ? { tenureH: a.tenureH } : {}),
             ...(a.what === 'ad-text' ? { threshold: 0.7 } : {}),
           }
+    if (i >= 0 && contradicted(i, a.threshold !== undefined)) {
+      // Stated for everyone, left alone in everyone's messages: the scope the owner does enforce
+      // it in, if the history shows one (禁止发广告, acted on in newcomers' texts only).
+      const j = a.who === 'anyone' ? enforcedScope(c) : -1
+      if (j >= 0) add(cands[j] as Candidate, tallies[j] as Tally, 'announcement')
+      continue
+    }
     const t = i >= 0 ? (tallies[i] as Tally) : { matched: 0, labelled: 0, removed: 0, direct: 0 }
-    if (i >= 0 && contradicted(i, a.threshold !== undefined)) continue
     if (c.what === 'ad-text' && !cands.some((x) => x.what === 'ad-text')) continue // no classifier to judge text with
     add(c, t, 'announcement')
+  }
+  /**
+   * The narrower scope (members of under some tenure) of an announced condition that the owner
+   * enforces though the condition for everyone is contradicted: enforced, not contradicted, and of
+   * those the surest share acted on (the highest lower bound).
+   */
+  function enforcedScope(c: Candidate): number {
+    let best = -1
+    let bestLow = 0
+    for (const [j, x] of cands.entries()) {
+      if (x.what !== c.what || x.value !== c.value || x.threshold !== c.threshold || x.who === 'anyone') continue
+      const t = tallies[j] as Tally
+      if (!enforced(t) || contradicted(j)) continue
+      const low = wilsonLowerBound(t.labelled, t.matched)
+      if (low > bestLow) [best, bestLow] = [j, low]
+    }
+    return best
   }
   // A rule whose every match a broader rule with the same action also catches (flood ≥ 6 next to
   // flood ≥ 5, both warn) hands its matches to that rule, same action: it is only one more line
