@@ -152,7 +152,8 @@ function prohibitions(clause: string): string[] {
     else if (items.length) items[items.length - 1] += `，${part}`
     else scope += part
   }
-  if (scope) items.length ? (items[items.length - 1] += `，${scope}`) : items.push(scope)
+  if (scope && items.length) items[items.length - 1] += `，${scope}`
+  else if (scope) items.push(scope)
   return items
 }
 
