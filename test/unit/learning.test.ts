@@ -12,6 +12,13 @@ import { type LearnedRule, matches, type RuleCondition, subsumes } from '../../f
 import { account, at, message, roomSnapshot } from '../helpers/factories.ts'
 import { linkRemovalHistory as history } from '../helpers/histories.ts'
 
+/** A room r1 the bot owns, and its announcement. */
+const announced = (text: string): GroupEvent[] => [
+  account('wxid_bot'),
+  roomSnapshot({ owner: 'wxid_bot', admins: [] }),
+  { kind: 'announcement', id: 'a1', ts: at(-1), room: 'r1', sender: 'wxid_bot', text },
+]
+
 describe('parseAnnouncement', () => {
   it('turns forbidding clauses into rules, newcomer clauses into newcomer rules with their tenure, and reads the sanction', () => {
     const r = parseAnnouncement(
@@ -459,18 +466,7 @@ describe('learnPolicy', () => {
   })
 
   it('keeps a flood limit the announcement states in numbers where the owner acts on few floods, but on those rather than others', () => {
-    const events: GroupEvent[] = [
-      account('wxid_bot'),
-      roomSnapshot({ owner: 'wxid_bot', admins: [] }),
-      {
-        kind: 'announcement',
-        id: 'a1',
-        ts: at(-1),
-        room: 'r1',
-        sender: 'wxid_bot',
-        text: '群规：1.禁止发链接；2.半分钟内连发7条及以上视为刷屏。',
-      },
-    ]
+    const events: GroupEvent[] = [...announced('群规：1.禁止发链接；2.半分钟内连发7条及以上视为刷屏。')]
     const sec = (minutes: number, seconds: number) => at(minutes + seconds / 60)
     for (let i = 0; i < 24; i++) {
       const t = i * 60
@@ -724,18 +720,7 @@ describe('learnPolicy', () => {
     const long =
       '我们公司最近推出了一款全新的理财产品，年化收益高达百分之十二，保本保息，名额有限，先到先得，有兴趣的朋友可以私聊我了解详情，错过再等一年'
     const chat = '今天的会议我去不了了，麻烦大家帮我记一下重点，特别是关于下个月活动安排和预算的部分，回来我再补上，谢谢各位'
-    const events: GroupEvent[] = [
-      account('wxid_bot'),
-      roomSnapshot({ owner: 'wxid_bot', admins: [] }),
-      {
-        kind: 'announcement',
-        id: 'a1',
-        ts: at(-1),
-        room: 'r1',
-        sender: 'wxid_bot',
-        text: '群规：禁止发广告，超过50字的长文请私聊，违者移出',
-      },
-    ]
+    const events: GroupEvent[] = announced('群规：禁止发广告，超过50字的长文请私聊，违者移出')
     let t = 0
     for (let i = 0; i < 5; i++) {
       const m = `wxid_new${i}`
