@@ -83,7 +83,7 @@ export interface MessageFacts {
 export type Poster = Pick<MessageFacts, 'staff' | 'newcomer' | 'recent' | 'via' | 'tenureMs' | 'offender'>
 
 /** The sighting's poster as a rule's `who` reads them; a sighting that does not say is a member of unknown tenure. */
-function poster(by: SightingPoster | undefined, w: Pick<FactsWindows, 'newcomerMs' | 'recentMs'>): Poster {
+export function poster(by: SightingPoster | undefined, w: Pick<FactsWindows, 'newcomerMs' | 'recentMs'>): Poster {
   const tenureMs = by?.tenureMs
   return {
     staff: by?.staff ?? false,

@@ -10,7 +10,7 @@
  * with a rule that reads repeats (`repeat`; `flood`, which counts a long text pasted again), their
  * catches only in rooms with an `offender` rule, a room's rhythm only with a quiet-hours rule,
  * and near-duplicate sightings (of every room: a campaign crosses rooms) only when some rule
- * reads them (cross-room, duplicate). A repeat is the member's own text in the same room, so it
+ * reads them (cross-room, duplicate), and only of the members such a rule is about. A repeat is the member's own text in the same room, so it
  * is told from the member's record (read and written anyway) rather than from the sightings,
  * which cost 8 writes and 8 queries a text on DynamoDB. Facts no rule of the room reads are left
  * at their empty values.
@@ -31,7 +31,7 @@ import {
   type MessageFacts,
   messageFacts,
   messageHour,
-  type Poster,
+  poster,
   sightingPoster,
 } from './features.ts'
 import {
@@ -39,6 +39,7 @@ import {
   decodeSignature,
   encodeSignature,
   SIGHTINGS_PER_BAND,
+  type SightingPoster,
   shareBand,
   signatureSimilarity,
   type TextSighting,
@@ -60,8 +61,6 @@ interface Needs {
   readonly rhythm: boolean
 }
 
-const NO_RHYTHM = { byHour: [], total: 0 }
-
 /** Who sent a message, from the guard store. */
 export interface SenderInfo {
   readonly staff: boolean
@@ -72,7 +71,7 @@ export class StoredPolicyRunner {
   private readonly w: FactsWindows
   private readonly forgetMs: number
   private readonly sightings: boolean
-  /** The policy's campaign rules (of every room): a text is remembered for them when its sender is whom one of them is about. */
+  /** The policy's campaign rules (of every room): a text is remembered for them when its poster is whom one of them is about. */
   private readonly campaignRules: readonly LearnedRule[]
   private readonly needed = new Map<string, Needs>()
 
@@ -115,17 +114,10 @@ export class StoredPolicyRunner {
     const ms = toMillis(m.ts)
     const need = this.hasRules(m.room) ? this.needs(m.room) : undefined
     const signed = m.text && (this.sightings || need?.texts) ? textSignature(m.text) : undefined
+    // Remembered for the campaign rules (of any room) when one of them is about its poster.
+    const kept = this.sightings && signed ? this.campaignPoster(sightingPoster(ms, sender.staff, sender.join)) : undefined
     if (!need) {
-      // Remembered for the rooms that do read campaigns, when a campaign rule is about its sender.
-      if (signed)
-        await this.sight(
-          m,
-          ms,
-          signed,
-          false,
-          this.copyCounts(messageFacts(m, { ...sender, times: [], rhythm: NO_RHYTHM, seen: [] }, this.w)),
-          sender,
-        )
+      await this.sight(m, ms, signed, false, kept)
       return undefined
     }
     const remembers = need.times || need.texts || need.catches
@@ -153,10 +145,9 @@ export class StoredPolicyRunner {
     const context = { staff: sender.staff, join: sender.join, times, rhythm, qr: m.type === 'image' ? qr : undefined }
     let f: MessageFacts = { ...messageFacts(m, { ...context, seen: repeats }, this.w), offender }
     // Other members' sightings are looked up only where one of the room's campaign rules would
-    // meet this message if it were a campaign's copy (8 queries on DynamoDB); the text is
-    // remembered either way.
+    // meet this message if it were a campaign's copy (8 queries on DynamoDB).
     const lookup = this.sightings && signed !== undefined && !f.staff && this.campaignCould(m.room, f)
-    const seen = await this.sight(m, ms, signed, lookup, this.copyCounts(f), sender)
+    const seen = await this.sight(m, ms, signed, lookup, kept)
     if (seen.length) f = { ...messageFacts(m, { ...context, seen: [...seen, ...repeats] }, this.w), offender }
     if (need.rhythm) {
       const hour = messageHour(m)
@@ -185,13 +176,15 @@ export class StoredPolicyRunner {
   }
 
   /**
-   * Whether this message's text is remembered as a campaign's copy: its sender is whom one of the
-   * policy's campaign rules is about (a member as new as the rule's tenure; anyone's, for a rule
-   * about anyone). A campaign rule counts the copies of members like those it catches: the
-   * texts of settled members and staff are not written (8 writes a text on DynamoDB).
+   * The poster to keep with this message's text when it is remembered as a campaign's copy: when
+   * they are whom one of the policy's campaign rules is about (a member as new as the rule's
+   * tenure; anyone, for a rule about anyone). A campaign rule counts the copies of members like
+   * those it catches, so the texts of settled members and staff are not written (8 writes a text
+   * on DynamoDB). Undefined: not remembered.
    */
-  private copyCounts(f: Poster): boolean {
-    return this.campaignRules.some((r) => isWho(r, f))
+  private campaignPoster(by: SightingPoster): SightingPoster | undefined {
+    const who = poster(by, this.w)
+    return this.campaignRules.some((r) => isWho(r, who)) ? by : undefined
   }
 
   /** Another of the room's rules (a keyword rule) caught this message: it counts towards a second offence. */
@@ -214,18 +207,17 @@ export class StoredPolicyRunner {
     ms: number,
     signed: ReturnType<typeof textSignature>,
     lookup: boolean,
-    remember: boolean,
-    sender: SenderInfo,
+    kept: SightingPoster | undefined,
   ): Promise<TextSighting[]> {
     if (!this.sightings || !signed) return []
     const found = lookup ? await this.facts.findSightings(signed.bands, ms - this.w.crossRoomMs, SIGHTINGS_PER_BAND) : []
     const seen = found
       .filter((s) => s.id !== m.id && s.ms <= ms && signatureSimilarity(s.sig, signed.sig) >= DUPLICATE_SIMILARITY)
       .map((s) => ({ room: s.room, sender: s.sender, ms: s.ms, by: s.by }))
-    if (remember)
+    if (kept)
       await this.facts.addSighting(
         signed.bands,
-        { id: m.id, room: m.room, sender: m.sender, ms, sig: [...signed.sig], by: sightingPoster(ms, sender.staff, sender.join) },
+        { id: m.id, room: m.room, sender: m.sender, ms, sig: [...signed.sig], by: kept },
         ms + this.w.crossRoomMs,
       )
     return seen
