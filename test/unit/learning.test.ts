@@ -640,6 +640,21 @@ describe('learnPolicy', () => {
     expect((learnPolicy(longCopyHistory(4, 4)).rooms.r1?.rules ?? []).map((r) => r.what)).not.toContain('long-text')
   })
 
+  it('holds a proxy to the ordinary bar where the owner names it: six long texts warned as long texts give a rule', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    const long = (i: number) => `第${i}段：${'今天的会议纪要整理如下，请大家对照各自的任务认真检查一遍，'.repeat(4)}有问题随时联系我`
+    for (let i = 0; i < 6; i++) {
+      const t = i * 600
+      const m = `wxid_m${i}`
+      events.push(message({ id: `long${i}`, sender: m, text: long(i), ts: at(t) }))
+      events.push(message({ sender: 'wxid_bot', text: `@${m} 太长了，别发长文`, mentions: [m], ts: at(t + 3) }))
+      for (let k = 0; k < 40; k++) events.push(message({ sender: `wxid_old${k % 6}`, text: `好的，收到 ${k}`, ts: at(t + 10 + k) }))
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    // Six labels from six members: under the proxy's ten, but each one the owner's own words about length.
+    expect(rules.map((r) => [r.what, r.who, r.action])).toContainEqual(['long-text', 'anyone', 'warn'])
+  })
+
   it('keeps one rule where a narrower one with the same action would only repeat it', () => {
     // Newcomers' links: all six removed. Members' links: four of eight removed. Both "a link from
     // a newcomer" and "a link from anyone" are enforced and both remove; the first adds nothing.

@@ -342,11 +342,19 @@ const FORM_KINDS: ReadonlySet<string> = new Set(['flood', 'link', 'miniprogram',
  * labels all of a marketer's messages, so their evidence flatters them. Such a rule joins only
  * when what it adds holds `PROXY_LABELLED` labels, from as many different members (one removed
  * marketer's five long texts are one piece of evidence, not five), and an estimated precision of
- * `PROXY_PRECISION`.
+ * `PROXY_PRECISION` — unless the owner's warnings name its kind for most of those labels
+ * (`PROXY_KIND`).
  */
 const PROXIES: ReadonlySet<What> = new Set(['quiet-hours', 'long-text'])
 const PROXY_LABELLED = 10
 const PROXY_PRECISION = 0.9
+/**
+ * The kind a warning names (weak-labels.ts TOPICS) for a proxy condition. Where the owner's own
+ * warnings name it for most of what a proxy rule adds (太长了，别发长文), the owner has said what
+ * the messages were wrong for — not a removal labelling a marketer's every message — and the
+ * rule is held to the bar every other condition is.
+ */
+const PROXY_KIND: Partial<Record<What, string>> = { 'long-text': 'long-text' }
 
 /** Conditions that read ad copy in a text: what an announcement's 禁止广告 comes down to. */
 const AD_COPY: readonly What[] = ['ad-text', 'ad-words', 'long-text']
@@ -724,7 +732,9 @@ function learnRoom(
         let matched = 0
         let labelled = 0
         let direct = 0
+        let named = 0 // labels from warnings that name this proxy's kind
         const members = new Set<string>() // whose labelled messages these are
+        const kind = PROXY_KIND[c.what]
         for (const fi of cover[i] ?? []) {
           if (covered.has(fi)) continue
           matched++
@@ -732,11 +742,13 @@ function learnRoom(
           labelled += w
           if (w >= 1) direct++
           if (w > 0) members.add((facts[fi] as MessageFacts).sender)
+          if (w > 0 && kind && labels.get((facts[fi] as MessageFacts).id)?.kinds.includes(kind)) named += w
         }
         if (!enforced({ matched, labelled, removed: 0, direct })) continue
         if (c.what === 'flood' && !floodLimitHolds(crossings[i] as Tally)) continue
         if (
           PROXIES.has(c.what) &&
+          2 * named <= labelled &&
           (labelled < PROXY_LABELLED || members.size < PROXY_LABELLED || labelled / matched < PROXY_PRECISION * actionRate)
         )
           continue
