@@ -115,6 +115,8 @@ groups:
 interface Meter {
   calls: Record<string, number>
   byKind: Record<string, number>
+  /** Write units by item kind (a transaction's under "TransactWriteItems ?": DynamoDB reports them per table). */
+  writeUnitsByKind: Record<string, number>
   readUnits: number
   writeUnits: number
   /** Billed SQS send requests (one per 64 KiB of a send's payload) and the messages they carried. */
@@ -202,7 +204,7 @@ async function main() {
   events.sort((a, b) => toMillis(a.ts) - toMillis(b.ts))
 
   const [ddb, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs({ port: 0, logger: false })])
-  const meter: Meter = { calls: {}, byKind: {}, readUnits: 0, writeUnits: 0, sendRequests: 0, sentMessages: 0 }
+  const meter: Meter = { calls: {}, byKind: {}, writeUnitsByKind: {}, readUnits: 0, writeUnits: 0, sendRequests: 0, sentMessages: 0 }
   try {
     // Count every DynamoDB call and the capacity DynamoDB says it consumed.
     ddb.client.middlewareStack.add(
@@ -227,6 +229,7 @@ async function main() {
           if (!c) continue
           const writes = c.WriteCapacityUnits ?? (/Put|Update|Delete|Write/.test(name) ? (c.CapacityUnits ?? 0) : 0)
           meter.writeUnits += writes
+          if (writes) meter.writeUnitsByKind[kind] = (meter.writeUnitsByKind[kind] ?? 0) + writes
           meter.readUnits += c.ReadCapacityUnits ?? (writes ? 0 : (c.CapacityUnits ?? 0))
         }
         return out
@@ -455,6 +458,12 @@ async function main() {
       `  DynamoDB calls by item kind: ${Object.entries(meter.byKind)
         .sort((a, b) => b[1] - a[1])
         .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    )
+    console.log(
+      `  DynamoDB write units by item kind (every function): ${Object.entries(meter.writeUnitsByKind)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${Math.round(n)}`)
         .join(', ')}`,
     )
     console.log(
