@@ -46,21 +46,13 @@ export interface ApprovalRecord extends NewApproval {
   readonly notifiedAt?: string | undefined
 }
 
-export interface RuleRecord {
-  readonly room: string
-  readonly rule: string
-  readonly fired: number
-  readonly approved: number
-  readonly rejected: number
-  readonly expired: number
-}
-
 export interface ApprovalStore {
   /** Opens a request with the owner's next number (idempotent per decision). */
   open(approval: NewApproval): Promise<ApprovalRecord>
   get(owner: string, number: number): Promise<ApprovalRecord | undefined>
   /**
-   * Closes an open request as approved, rejected or expired, and counts it in the rule's record.
+   * Closes an open request as approved, rejected or expired (the rule's lifecycle record, which
+   * the supervisor keeps, counts it).
    * Returns undefined when it is not open (unknown, already answered, or past its deadline for an answer).
    */
   close(owner: string, number: number, status: Exclude<ApprovalStatus, 'open'>, at: string): Promise<ApprovalRecord | undefined>
@@ -73,7 +65,6 @@ export interface ApprovalStore {
    * answer first — what retraining learns from the owners' `Y` / `N` (kept 90 days past their deadline).
    */
   listAnswered(since: string): Promise<ApprovalRecord[]>
-  ruleRecord(room: string, rule: string): Promise<RuleRecord>
 }
 
 export class ApprovalStoreError extends Error {

@@ -385,7 +385,7 @@ describe('Handler: approvals', () => {
     ])
     expect(done[1]?.text).toContain('已同意 #1')
     expect(done[2]?.text).toContain('已拒绝 #2')
-    expect(await approvals.ruleRecord('r1', 'ad-classifier')).toMatchObject({ fired: 2, approved: 1, rejected: 1 })
+    expect(await approvals.getRule('r1', 'ad-classifier')).toMatchObject({ fired: 2, approved: 1, rejected: 1 })
   })
 
   it('does nothing for someone else’s Y1 or a late answer, and ignores ordinary chat (strangers get no answer)', async () => {
@@ -513,7 +513,7 @@ describe('Handler: monitor', () => {
     const deps = { registry, approvals, rooms: store, config: parseConfig({}), actions, heartbeatSeconds: 60, now: () => now }
     expect(await monitor(deps)).toEqual({ live: ['alive'], dead: ['gone'], expired: 1, unverified: 0, sent: 0, backlog: 1 })
     expect(await approvals.get('wxid_owner', 1)).toMatchObject({ status: 'expired' })
-    expect(await approvals.ruleRecord('r1', 'x')).toMatchObject({ expired: 1 })
+    expect(await approvals.getRule('r1', 'x')).toMatchObject({ expired: 1 })
     expect(actions.take()).toEqual([])
   })
 

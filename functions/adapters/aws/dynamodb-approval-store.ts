@@ -6,14 +6,15 @@
  *   APPROVALS#<owner>        / REQ#<number, 9 digits>   a request (status, deadline, what approving does)
  *   DECISION#<id>            / APPROVAL                 which request a shadow decision opened (idempotency)
  *   APPROVALS_OPEN           / <deadline>#<owner>#<n>   open requests by deadline (backlog, expiry sweep)
- *   RULE#<room>#<rule>       / RECORD                   fired / approved / rejected / expired counters
  *   RULES                    / <room>#<rule>            a rule's lifecycle record (state, pause, latest decisions, changes)
  *   ROOM#<room>              / OVERRIDES                an owner's switches for the room (quiet mode)
  *   PACING                   / <owner>                  requests sent, digest due, report sent (supervision)
  *   DAYS                     / <day>#<room>             a room's counts for the owners' local day (pruned; TTL 8 days)
  *
- * Opening and closing are single transactions: the request, the open index and the rule's
- * record change together or not at all, so a redelivered message cannot count twice.
+ * Opening and closing are single transactions: the request, its decision's marker and the open
+ * index (closing: the request, the open index and the answer's listing) change together or not at
+ * all, so a redelivered message cannot open or close twice. A rule's counts (fired, approved,
+ * rejected, expired) live in its lifecycle record alone (RULES), kept by the supervisor.
  * Requests carry `expiresAt` (TTL) 90 days after their deadline.
  */
 import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
@@ -30,7 +31,7 @@ import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
 import type { DayCounts } from '../../domain/supervision/texts.ts'
 import type { ActionRequest } from '../../ports/action-executor.port.ts'
-import { type ApprovalRecord, ApprovalStoreError, type NewApproval, type RuleRecord } from '../../ports/approval-store.port.ts'
+import { type ApprovalRecord, ApprovalStoreError, type NewApproval } from '../../ports/approval-store.port.ts'
 import {
   type DayAddition,
   type OwnerPacing,
@@ -49,7 +50,6 @@ const OPEN = 'APPROVALS_OPEN'
 const KEEP_AFTER_DEADLINE_S = 90 * 86_400
 const answerExpiry = (r: { deadline: string }) => Math.floor(Date.parse(r.deadline) / 1000) + KEEP_AFTER_DEADLINE_S
 const reqKey = (owner: string, number: number) => ({ pk: `APPROVALS#${owner}`, sk: `REQ#${String(number).padStart(9, '0')}` })
-const ruleKey = (room: string, rule: string) => ({ pk: `RULE#${room}#${rule}`, sk: 'RECORD' })
 const utc = (ts: string) => new Date(ts).toISOString()
 const openKey = (r: { deadline: string; owner: string; number: number }) => ({ pk: OPEN, sk: `${utc(r.deadline)}#${r.owner}#${r.number}` })
 
@@ -93,7 +93,6 @@ export class DynamoDbApprovalStore implements SupervisionStore {
             },
             { Put: { TableName: this.table, Item: { ...reqKey(approval.owner, number), ...record, expiresAt } } },
             { Put: { TableName: this.table, Item: { ...openKey(record), owner: approval.owner, number, expiresAt } } },
-            this.countUpdate(approval.room, approval.rule, 'fired'),
           ],
         }),
       )
@@ -132,7 +131,6 @@ export class DynamoDbApprovalStore implements SupervisionStore {
               },
             },
             { Delete: { TableName: this.table, Key: openKey(record) } },
-            this.countUpdate(record.room, record.rule, status),
             // An owner's answer, listed by time for retraining (listAnswered); kept as long as the request.
             ...(status === 'expired'
               ? []
@@ -187,14 +185,6 @@ export class DynamoDbApprovalStore implements SupervisionStore {
 
   async countOpen(at: string): Promise<number> {
     return (await this.queryOpen('sk >= :t', utc(at))).length
-  }
-
-  async ruleRecord(room: string, rule: string): Promise<RuleRecord> {
-    const r = await this.call('get a rule record', () =>
-      this.doc.send(new GetCommand({ TableName: this.table, Key: ruleKey(room, rule), ConsistentRead: true })),
-    )
-    const n = (k: string) => Number(r.Item?.[k] ?? 0)
-    return { room, rule, fired: n('fired'), approved: n('approved'), rejected: n('rejected'), expired: n('expired') }
   }
 
   async getRule(room: string, rule: string): Promise<SupervisedRule | undefined> {
@@ -402,18 +392,6 @@ export class DynamoDbApprovalStore implements SupervisionStore {
     )
     for (const i of old)
       await this.call('forget an old day', () => this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'DAYS', sk: i.sk } })))
-  }
-
-  private countUpdate(room: string, rule: string, what: string) {
-    return {
-      Update: {
-        TableName: this.table,
-        Key: ruleKey(room, rule),
-        UpdateExpression: 'ADD #what :one',
-        ExpressionAttributeNames: { '#what': what },
-        ExpressionAttributeValues: { ':one': 1 },
-      },
-    }
   }
 
   private async byDecision(decisionId: number): Promise<ApprovalRecord | undefined> {

@@ -2,7 +2,7 @@
  * SqliteSupervisionStore: the embedded SupervisionStore (approval requests, rules' lifecycle
  * records, owners' room switches, owners' pacing, rooms' counts per day) in the same SQLite file as the guard store — its own
  * connection, the same migrations. Opening a request (number and row) and closing one are
- * single transactions. A rule's counts in `ruleRecord` are counted from its requests.
+ * single transactions. A rule's counts live in its lifecycle record (`getRule`).
  *
  * @example
  *   const approvals = SqliteSupervisionStore.open('qunguard.db')
@@ -11,7 +11,7 @@ import Database from 'better-sqlite3'
 import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
 import { addedToDay, type DayCounts } from '../../domain/supervision/texts.ts'
-import { type ApprovalRecord, ApprovalStoreError, type NewApproval, type RuleRecord } from '../../ports/approval-store.port.ts'
+import { type ApprovalRecord, ApprovalStoreError, type NewApproval } from '../../ports/approval-store.port.ts'
 import {
   type DayAddition,
   type OwnerPacing,
@@ -109,12 +109,6 @@ export class SqliteSupervisionStore implements SupervisionStore {
     return Number((this.s.countOpen.get(Date.parse(at)) as Row).n)
   }
 
-  async ruleRecord(room: string, rule: string): Promise<RuleRecord> {
-    const r = this.s.ruleCounts.get(room, rule) as Row
-    const n = (k: string) => Number(r[k] ?? 0)
-    return { room, rule, fired: n('fired'), approved: n('approved'), rejected: n('rejected'), expired: n('expired') }
-  }
-
   async getRule(room: string, rule: string): Promise<SupervisedRule | undefined> {
     const r = this.s.getRule.get(room, rule) as Row | undefined
     return r ? (JSON.parse(String(r.json)) as SupervisedRule) : undefined
@@ -197,10 +191,6 @@ function prepare(db: Database.Database) {
     overdue: db.prepare("SELECT * FROM approvals WHERE status = 'open' AND deadline_ms < ? ORDER BY deadline_ms"),
     answered: db.prepare("SELECT * FROM approvals WHERE status IN ('approved', 'rejected')"),
     countOpen: db.prepare("SELECT count(*) AS n FROM approvals WHERE status = 'open' AND deadline_ms >= ?"),
-    ruleCounts: db.prepare(
-      `SELECT count(*) AS fired, sum(status = 'approved') AS approved, sum(status = 'rejected') AS rejected,
-       sum(status = 'expired') AS expired FROM approvals WHERE room = ? AND rule = ?`,
-    ),
     getRule: db.prepare('SELECT json FROM supervised_rules WHERE room = ? AND rule = ?'),
     saveRule: db.prepare(
       'INSERT INTO supervised_rules (room, rule, json) VALUES (?, ?, ?) ON CONFLICT (room, rule) DO UPDATE SET json = excluded.json',

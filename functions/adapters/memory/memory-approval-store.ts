@@ -6,7 +6,7 @@
 import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
 import { addedToDay, type DayCounts } from '../../domain/supervision/texts.ts'
-import type { ApprovalRecord, NewApproval, RuleRecord } from '../../ports/approval-store.port.ts'
+import type { ApprovalRecord, NewApproval } from '../../ports/approval-store.port.ts'
 import {
   type DayAddition,
   type OwnerPacing,
@@ -21,7 +21,6 @@ export class MemoryApprovalStore implements SupervisionStore {
   private readonly requests = new Map<string, ApprovalRecord>()
   private readonly byDecision = new Map<number, string>()
   private readonly counters = new Map<string, number>()
-  private readonly rules = new Map<string, RuleRecord>()
   private readonly pacing = new Map<string, OwnerPacing>()
   private readonly days = new Map<string, DayCounts>()
 
@@ -34,7 +33,6 @@ export class MemoryApprovalStore implements SupervisionStore {
     const key = `${approval.owner}#${number}`
     this.requests.set(key, record)
     this.byDecision.set(approval.decisionId, key)
-    this.count(record.room, record.rule, 'fired')
     return record
   }
 
@@ -50,7 +48,6 @@ export class MemoryApprovalStore implements SupervisionStore {
     if (status !== 'expired' && late) return undefined
     const closed: ApprovalRecord = { ...record, status, answeredAt: at }
     this.requests.set(key, closed)
-    this.count(record.room, record.rule, status)
     return closed
   }
 
@@ -66,10 +63,6 @@ export class MemoryApprovalStore implements SupervisionStore {
 
   async countOpen(at: string): Promise<number> {
     return [...this.requests.values()].filter((r) => r.status === 'open' && Date.parse(r.deadline) >= Date.parse(at)).length
-  }
-
-  async ruleRecord(room: string, rule: string): Promise<RuleRecord> {
-    return this.rules.get(`${room}#${rule}`) ?? { room, rule, fired: 0, approved: 0, rejected: 0, expired: 0 }
   }
 
   async getRule(room: string, rule: string): Promise<SupervisedRule | undefined> {
@@ -139,10 +132,5 @@ export class MemoryApprovalStore implements SupervisionStore {
 
   async pruneDays(day: string): Promise<void> {
     for (const key of [...this.days.keys()]) if (key.slice(0, 10) < day) this.days.delete(key)
-  }
-
-  private count(room: string, rule: string, what: 'fired' | Exclude<ApprovalStatus, 'open'>): void {
-    const r = this.rules.get(`${room}#${rule}`) ?? { room, rule, fired: 0, approved: 0, rejected: 0, expired: 0 }
-    this.rules.set(`${room}#${rule}`, { ...r, [what]: r[what] + 1 })
   }
 }
