@@ -10,7 +10,8 @@
  * decision moderate sends it; vision on a sample of the history's pictures with the embedded
  * models (`-c vision=local`); the monitor every 10 minutes of the history's clock; learn once
  * over the stored history. Every DynamoDB call asks for ReturnConsumedCapacity, so read and
- * write units are DynamoDB's own count; every SQS send is counted; each invocation is timed;
+ * write units are DynamoDB's own count (transactions excepted: DynamoDB Local under-counts them,
+ * so they are counted from the request at DynamoDB's 2 units per 1 KB item); every SQS send is counted; each invocation is timed;
  * every byte the functions write to stdout (their CloudWatch logs) is counted. Durations are
  * measured on loopback servers, faster than in-region calls: the estimate adds a stated per-call
  * latency. Prices are us-east-1 list prices written below — check them for your region.
@@ -112,6 +113,14 @@ groups:
         action: alert-owner
 `
 
+/** What a TransactWriteItems call costs on DynamoDB: 2 write units per 1 KB of each item it puts, 2 for each update, delete or check. */
+function transactionWriteUnits(items: unknown): number {
+  let units = 0
+  for (const t of (items ?? []) as { Put?: { Item?: Record<string, unknown> } }[])
+    units += 2 * (t.Put?.Item ? Math.max(1, Math.ceil(itemSize(t.Put.Item) / 1024)) : 1)
+  return units
+}
+
 interface Meter {
   calls: Record<string, number>
   byKind: Record<string, number>
@@ -159,32 +168,37 @@ async function botHostSends(
   return { requestsPerEvent: requests / events.length, events: events.length }
 }
 
+/** An attribute value's size as DynamoDB bills it (marshalled: { S: '…' }, { N: '12' }, { M: {…} }, { L: […] }). */
+function attributeSize(v: unknown): number {
+  if (v === null || v === undefined) return 1
+  if (typeof v === 'string') return Buffer.byteLength(v)
+  if (v instanceof Uint8Array) return v.byteLength
+  if (Array.isArray(v)) return 3 + v.reduce((s: number, x) => s + 1 + attributeSize(x), 0)
+  if (typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+    if (entries.length === 1 && /^(S|N|B|BOOL|NULL|M|L|SS|NS|BS)$/.test(entries[0]?.[0] ?? '')) {
+      const [t, x] = entries[0] as [string, unknown]
+      if (t === 'N') return Math.ceil(String(x).length / 2) + 1
+      if (t === 'BOOL' || t === 'NULL') return 1
+      return attributeSize(x)
+    }
+    return 3 + entries.reduce((s, [k, x]) => s + Buffer.byteLength(k) + attributeSize(x), 0)
+  }
+  return 8
+}
+
+/** An item's size: its attribute names and values. */
+const itemSize = (item: Record<string, unknown>): number =>
+  Object.entries(item).reduce((s, [k, v]) => s + Buffer.byteLength(k) + attributeSize(v), 0)
+
 /** The table's size as DynamoDB bills it: every item's attribute names and values (UTF-8), plus 100 bytes of overhead each. */
 async function itemBytes(client: import('@aws-sdk/client-dynamodb').DynamoDBClient, table: string): Promise<number> {
   const { ScanCommand } = await import('@aws-sdk/client-dynamodb')
   let bytes = 0
   let start: Record<string, unknown> | undefined
-  const size = (v: unknown): number => {
-    if (v === null || v === undefined) return 1
-    if (typeof v === 'string') return Buffer.byteLength(v)
-    if (v instanceof Uint8Array) return v.byteLength
-    if (Array.isArray(v)) return 3 + v.reduce((s: number, x) => s + 1 + size(x), 0)
-    if (typeof v === 'object') {
-      const entries = Object.entries(v as Record<string, unknown>)
-      // An attribute value is one typed entry: { S: '…' }, { N: '12' }, { M: {…} }, { L: […] }.
-      if (entries.length === 1 && /^(S|N|B|BOOL|NULL|M|L|SS|NS|BS)$/.test(entries[0]?.[0] ?? '')) {
-        const [t, x] = entries[0] as [string, unknown]
-        if (t === 'N') return Math.ceil(String(x).length / 2) + 1
-        if (t === 'BOOL' || t === 'NULL') return 1
-        return size(x)
-      }
-      return 3 + entries.reduce((s, [k, x]) => s + Buffer.byteLength(k) + size(x), 0)
-    }
-    return 8
-  }
   do {
     const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start as never }))
-    for (const item of page.Items ?? []) bytes += 100 + Object.entries(item).reduce((s, [k, v]) => s + Buffer.byteLength(k) + size(v), 0)
+    for (const item of page.Items ?? []) bytes += 100 + itemSize(item)
     start = page.LastEvaluatedKey
   } while (start)
   return bytes
@@ -225,9 +239,13 @@ async function main() {
         const kind = `${name.replace('Command', '')} ${prefix}${prefix === 'ROOM' && sk && sk !== 'ROOM' ? `/${sk}` : ''}`
         meter.byKind[kind] = (meter.byKind[kind] ?? 0) + 1
         const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity
+        // DynamoDB Local under-counts transactions (4 units for a transaction of three writes or of
+        // four): DynamoDB charges 2 units per 1 KB of each item a transaction writes, so they are
+        // counted here from the request (an update or delete as one 1 KB item, its floor).
+        const transacted = name === 'TransactWriteItemsCommand' ? transactionWriteUnits(input.TransactItems) : undefined
         for (const c of [consumed].flat() as { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }[]) {
           if (!c) continue
-          const writes = c.WriteCapacityUnits ?? (/Put|Update|Delete|Write/.test(name) ? (c.CapacityUnits ?? 0) : 0)
+          const writes = transacted ?? c.WriteCapacityUnits ?? (/Put|Update|Delete|Write/.test(name) ? (c.CapacityUnits ?? 0) : 0)
           meter.writeUnits += writes
           if (writes) meter.writeUnitsByKind[kind] = (meter.writeUnitsByKind[kind] ?? 0) + writes
           meter.readUnits += c.ReadCapacityUnits ?? (writes ? 0 : (c.CapacityUnits ?? 0))
