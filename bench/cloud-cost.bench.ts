@@ -11,8 +11,8 @@
  * models (`-c vision=local`); the monitor every 10 minutes of the history's clock; learn once
  * over the stored history. Every DynamoDB call asks for ReturnConsumedCapacity, so read and
  * write units are DynamoDB's own count (transactions excepted: DynamoDB Local under-counts them,
- * so they are counted from the request at DynamoDB's 2 units per 1 KB item); every SQS send is counted; each invocation is timed;
- * every byte the functions write to stdout (their CloudWatch logs) is counted. Durations are
+ * so they are counted from the request at DynamoDB's 2 units per 1 KB item); every SQS send is
+ * counted; each invocation is timed; every byte the functions write to stdout (their CloudWatch logs) is counted. Durations are
  * measured on loopback servers, faster than in-region calls: the estimate adds a stated per-call
  * latency. Prices are us-east-1 list prices written below — check them for your region.
  *

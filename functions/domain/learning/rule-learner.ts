@@ -741,8 +741,10 @@ function learnRoom(
           const w = weight(fi)
           labelled += w
           if (w >= 1) direct++
-          if (w > 0) members.add((facts[fi] as MessageFacts).sender)
-          if (w > 0 && kind && labels.get((facts[fi] as MessageFacts).id)?.kinds.includes(kind)) named += w
+          if (w <= 0) continue
+          const f = facts[fi] as MessageFacts
+          members.add(f.sender)
+          if (kind && labels.get(f.id)?.kinds.includes(kind)) named += w
         }
         if (!enforced({ matched, labelled, removed: 0, direct })) continue
         if (c.what === 'flood' && !floodLimitHolds(crossings[i] as Tally)) continue
