@@ -729,6 +729,23 @@ describe('learnPolicy', () => {
     expect(whats(withCards(6))).toContain('card')
   })
 
+  it('keeps an announced rule where the owner acts too seldom for the history to show how often', () => {
+    // 群内不得传文件; sixteen files from members, the owner warned about four. Nothing else is
+    // acted on often enough to estimate this owner's rate: the history cannot say the owner
+    // leaves files alone, measured against an assumed rate of a busier owner.
+    const events: GroupEvent[] = announced('群规：群内不得传文件')
+    for (let i = 0; i < 16; i++) {
+      const t = i * 600
+      const m = `wxid_m${i}`
+      events.push(message({ sender: m, type: 'file', text: `资料${i}.pdf`, ts: at(t) }))
+      if (i % 4 === 0) events.push(message({ sender: 'wxid_bot', text: `@${m} 不明文件别发`, mentions: [m], ts: at(t + 3) }))
+      for (let k = 0; k < 30; k++) events.push(message({ sender: `wxid_old${k % 6}`, text: `聊天 ${i} ${k}`, ts: at(t + 10 + k) }))
+    }
+    const room = learnPolicy(events).rooms.r1
+    expect(room?.actionRateEstimated).toBe(false)
+    expect(room?.rules.map((r) => [r.what, r.value, r.who, r.evidence.announced])).toEqual([['type', 'file', 'anyone', true]])
+  })
+
   it('narrows a rule the announcement states for everyone to the members the owner enforces it on', () => {
     // 长文请私聊, stated for everyone: settled members' long texts pass every day, newcomers' are
     // removed (too few, from too few members, for the history alone to give a long-text rule).

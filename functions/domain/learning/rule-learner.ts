@@ -797,10 +797,12 @@ function learnRoom(
    * Announced, but the history shows the owner leaving what this condition matches alone: even
    * the optimistic reading (the upper bound of the share acted on) is under the bar times the
    * owner's action rate. With ten matches or more the bar is ANNOUNCED_BAR; below, half (a
-   * handful proves little); none proves nothing, and the rule stands.
+   * handful proves little); none proves nothing, and the rule stands. A rate the history could
+   * not estimate is taken at its lowest (`minRate`): an owner who seldom acts is not a busy one
+   * leaving the rule alone.
    */
   const contradictedBy = (acted: number, all: number) =>
-    all > 0 && wilsonUpperBound(acted, all) < (all >= 10 ? ANNOUNCED_BAR : 0.5) * actionRate
+    all > 0 && wilsonUpperBound(acted, all) < (all >= 10 ? ANNOUNCED_BAR : 0.5) * (actionRateEstimated ? actionRate : o.minRate)
   // A flood is judged by the bursts it reaches (a burst's messages are punished together). A
   // count the owner wrote down (半分钟内连发7条及以上视为刷屏) says more than a count read into
   // 禁止刷屏: it stands while the bursts it reaches are punished more surely than the bursts it
