@@ -102,6 +102,71 @@ describe.skipIf(unavailable !== undefined)('DynamoDbGuardStore on DynamoDB Local
     expect((await later.listRooms())[0]).toMatchObject({ room: 'new', topic: '新群', announcement: '群规：禁止广告' })
   })
 
+  it('mends decisions a failure left unwritten after their event, on the redelivery or the next read of them', async () => {
+    const table = await ddb.createTable()
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb')
+    const failing = new DynamoDBClient({
+      endpoint: ddb.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    })
+    // The process "dies" after the event is put: every write of an offence or a decision fails.
+    failing.middlewareStack.add(
+      (next) => async (args) => {
+        const item = (args.input as { Item?: { pk?: { S?: string } } }).Item
+        if (item?.pk?.S === 'DECISIONS' || item?.pk?.S?.startsWith('OFFENCES#')) throw new Error('connection lost')
+        return next(args)
+      },
+      { step: 'build' },
+    )
+    const dying = new DynamoDbGuardStore({ client: failing, table })
+    const store = new DynamoDbGuardStore({ client: ddb.client, table })
+    const decide = (m: ReturnType<typeof message>, action: 'warn' | 'recall') => ({
+      event: m.id,
+      room: m.room,
+      target: m.sender,
+      action,
+      mode: 'shadow' as const,
+      rule: 'learned:qr:anyone',
+      score: 0.9,
+      reason: '成员发含二维码的图片',
+    })
+    const first = message({ id: 'm-first', sender: 'wxid_a', text: '扫码进群' })
+    const second = message({ id: 'm-second', sender: 'wxid_b', text: '扫码领红包' })
+    const offence = (m: ReturnType<typeof message>) => ({
+      room: m.room,
+      member: m.sender,
+      rule: 'learned:qr:anyone',
+      event: m.id,
+      ts: m.ts,
+      mode: 'shadow' as const,
+      counted: true,
+    })
+    for (const m of [first, second])
+      await expect(
+        dying.commit({ event: m, offences: [offence(m)], decisions: [decide(m, 'warn'), decide(m, 'recall')] }),
+      ).rejects.toBeInstanceOf(StoreError)
+    expect(await store.hasEvent(first.id)).toBe(true)
+    expect(await store.listDecisions()).toEqual([])
+    expect(await store.countOffences(first.room, 'wxid_a', at(-60), 'shadow')).toBe(0)
+    // The redelivery of the first: nothing stored anew, and its decisions written from the event's copy.
+    expect(await store.commit({ event: first, decisions: [decide(first, 'warn')] })).toEqual({ stored: false, decisionIds: [] })
+    expect((await store.listDecisions({ target: 'wxid_a' })).map((d) => [d.event, d.action])).toEqual([
+      ['m-first', 'warn'],
+      ['m-first', 'recall'],
+    ])
+    // The second, by reading its decisions (what a redelivery judged as a repeat sends again).
+    expect((await store.listDecisions({ event: second.id })).map((d) => [d.target, d.action, d.reason])).toEqual([
+      ['wxid_b', 'warn', '成员发含二维码的图片'],
+      ['wxid_b', 'recall', '成员发含二维码的图片'],
+    ])
+    expect(await store.listDecisions()).toHaveLength(4)
+    expect(await store.countOffences(first.room, 'wxid_a', at(-60), 'shadow')).toBe(1)
+    expect(await store.countOffences(second.room, 'wxid_b', at(-60), 'shadow')).toBe(1)
+    expect(new Set((await store.listDecisions()).map((d) => d.id)).size).toBe(4)
+    failing.destroy()
+  })
+
   it('writes a message alone with one conditional put, and a redelivery stores nothing', async () => {
     const store = new DynamoDbGuardStore({ client: ddb.client, table: await ddb.createTable() })
     const m = message()

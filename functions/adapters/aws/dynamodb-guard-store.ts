@@ -2,7 +2,7 @@
  * DynamoDbGuardStore: the GuardStore on one DynamoDB table (partition key `pk`, sort key `sk`).
  *
  * Item layout (single table):
- *   EVENT#<id>                    / EVENT            the event (json), written only if absent
+ *   EVENT#<id>                    / EVENT            the event (json), written only if absent; `d` its decisions' ids, `pending` a copy of them and its offences
  *   META                          / SELF             the account's own id
  *   ROOM#<room>                   / ROOM             topic, owner, admins, announcement
  *   ROOMS                         / <room>           the same, the rooms' directory (listRooms: one Query)
@@ -18,8 +18,12 @@
  * conditional PutItem at half the write units: the event is put on the condition that it does
  * not exist, so a redelivered event writes nothing. An event with no decision or offence whose
  * other writes are records written whole (a join's member, a snapshot's room) writes those first
- * and the event last, without a transaction: a retry writes the same values again. Decision ids are reserved from the counter
- * before the transaction (a cancelled transaction leaves a gap, never a duplicate). Decisions
+ * and the event last, without a transaction: a retry writes the same values again. An event
+ * whose only other writes are its decisions and offences (a rule's catch: most decisions) is put
+ * first, under its condition, carrying a copy of them and its offences, and those after it, each
+ * as a plain put: a failure in between is mended from the copy by the next read of the event's
+ * decisions (a redelivery reads them). Decision ids are reserved from the counter
+ * before the write (a cancelled transaction leaves a gap, never a duplicate). Decisions
  * are validated first, since DynamoDB would happily store a half-empty one.
  *
  * @example
@@ -77,6 +81,11 @@ export interface DynamoDbGuardStoreOptions {
 }
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
+/** What an event's item carries of a commit written without a transaction, until it is all written. */
+interface Pending {
+  readonly offences: Item[]
+  readonly decisions: Item[]
+}
 /** Events that write at most this many items and no decision or offence are written without a transaction. */
 const PLAIN_WRITES_MAX = 10
 /** A room snapshot's member records written in parallel, this many at a time. */
@@ -129,8 +138,15 @@ export class DynamoDbGuardStore implements GuardStore {
     const { event } = change
     // What this commit may change is read afresh, whether or not the writes below all succeed.
     this.forgetCached(change)
-    // Ids are reserved only for an event not stored yet (a redelivery would waste them).
-    if (decisions.length && (await this.hasEvent(event.id))) return { stored: false, decisionIds: [] }
+    // Ids are reserved only for an event not stored yet (a redelivery would waste them). A
+    // redelivery of an event whose decisions a failure left half-written writes the rest.
+    if (decisions.length) {
+      const stored = await this.get(`EVENT#${event.id}`, 'EVENT')
+      if (stored) {
+        if (typeof stored.pending === 'string') await this.decisionsOf(stored)
+        return { stored: false, decisionIds: [] }
+      }
+    }
     const ids = decisions.length ? await this.reserveIds(decisions.length) : []
     // A snapshot's members: records written whole, outside the event's write (a group has up to
     // hundreds of members; a transaction takes at most 100 items).
@@ -262,6 +278,29 @@ export class DynamoDbGuardStore implements GuardStore {
     // condition — half a transaction's units. A retry after a failure in between writes the same
     // values again; a repeat of a stored event is turned away before anything is written.
     const single = items[0]?.Put
+    // A message with its decisions and offences, nothing else (a rule's catch: most decisions):
+    // the event first, under its condition, carrying a copy of the rest; then the offences, then
+    // each decision with its member's index item before it — plain puts, half the write units of
+    // a transaction. A failure in between leaves some unwritten: whoever next reads the event's
+    // decisions (the redelivery's repeat check above, listDecisions) finds one missing and writes
+    // the rest from the copy. Decisions and offences are never changed once written, so writing
+    // one again from its copy changes nothing.
+    const offences = items.filter((x) => String(x.Put?.Item?.pk).startsWith('OFFENCES#'))
+    if (single !== undefined && decisions.length && !listed.length && items.length === 1 + offences.length + 2 * decisions.length) {
+      const rest: Pending = {
+        offences: offences.map((x) => x.Put?.Item as Item),
+        decisions: decisions.map((d, i) => this.decisionItem(d, ids[i] ?? 0, event.ts)),
+      }
+      try {
+        await this.doc.send(new PutCommand({ ...single, Item: { ...single.Item, pending: JSON.stringify(rest) } }))
+      } catch (e) {
+        if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException')
+          return { stored: false, decisionIds: [] } // stored meanwhile by another worker
+        throw new StoreError(`DynamoDB commit of event ${event.id} failed: ${(e as Error).message}`, { cause: e })
+      }
+      await this.writePending(rest, rest.decisions)
+      return { stored: true, decisionIds: ids }
+    }
     const plain = single !== undefined && !decisions.length && !change.offences?.length && items.length <= PLAIN_WRITES_MAX
     if (plain) {
       if (items.length > 1) {
@@ -299,16 +338,48 @@ export class DynamoDbGuardStore implements GuardStore {
 
   /** A decision, and its id under the member it is about (a member's decisions without reading every decision). */
   private decisionPuts(d: DecisionToStore, id: number, ts: string): TxItem[] {
+    const item = this.decisionItem(d, id, ts)
+    return [{ Put: { TableName: this.table, Item: item } }, { Put: { TableName: this.table, Item: targetItem(item) } }]
+  }
+
+  /** A decision's item (undefined fields left out: the copy an event keeps is JSON). */
+  private decisionItem(d: DecisionToStore, id: number, ts: string): Item {
     const { outgoing, ...decision } = d
-    return [
-      {
-        Put: {
-          TableName: this.table,
-          Item: { pk: 'DECISIONS', sk: pad(id, 12), id, ...decision, ts, outgoing: outgoingColumn(outgoing) ?? undefined },
-        },
-      },
-      { Put: { TableName: this.table, Item: { pk: `DECISIONS#TARGET#${d.target}`, sk: pad(id, 12), id } } },
-    ]
+    const item: Item = { pk: 'DECISIONS', sk: pad(id, 12), id, ...decision, ts, outgoing: outgoingColumn(outgoing) ?? undefined }
+    for (const k of Object.keys(item)) if (item[k] === undefined) delete item[k]
+    return item
+  }
+
+  /** The offences, then each decision (its member's index item first, so a decision found has its index). */
+  private async writePending(rest: Pending, decisions: readonly Item[]): Promise<void> {
+    const put = (Item: Item) =>
+      this.call('write an offence or decision', () => this.doc.send(new PutCommand({ TableName: this.table, Item })))
+    await Promise.all(rest.offences.map(put))
+    await Promise.all(
+      decisions.map(async (d) => {
+        await put(targetItem(d))
+        await put(d)
+      }),
+    )
+  }
+
+  /**
+   * The decisions an event's item keeps the ids of. One missing means a commit failed half-way:
+   * the rest of it (its offences, the missing decisions) is written first from the copy the item
+   * carries. (An offence a reset cleared in between would be written again: a crash and an
+   * owner's reset within the minute before the redelivery.)
+   */
+  private async decisionsOf(event: Item): Promise<StoredDecision[]> {
+    const ids = Array.isArray(event.d) ? event.d.map(Number) : []
+    const found = await this.decisionsById(ids)
+    if (found.length === ids.length || typeof event.pending !== 'string') return found
+    const rest = JSON.parse(event.pending) as Pending
+    const have = new Set(found.map((d) => d.id))
+    await this.writePending(
+      rest,
+      rest.decisions.filter((c) => !have.has(Number(c.id))),
+    )
+    return this.decisionsById(ids)
   }
 
   /** Stored decisions by id, in id order (BatchGetItem, 100 at a time, unprocessed keys retried). */
@@ -605,9 +676,9 @@ export class DynamoDbGuardStore implements GuardStore {
    */
   async listDecisions(filter: { id?: number; room?: string; event?: string; target?: string } = {}): Promise<StoredDecision[]> {
     let all: StoredDecision[]
-    const kept = filter.event ? (await this.get(`EVENT#${filter.event}`, 'EVENT'))?.d : undefined
+    const stored = filter.event ? await this.get(`EVENT#${filter.event}`, 'EVENT') : undefined
     if (filter.id !== undefined) all = await this.decisionsById([filter.id])
-    else if (filter.event && Array.isArray(kept)) all = await this.decisionsById(kept.map(Number))
+    else if (stored && Array.isArray(stored.d)) all = await this.decisionsOf(stored)
     else if (filter.target && !filter.event)
       all = await this.decisionsById((await this.queryAll(`DECISIONS#TARGET#${filter.target}`)).map((i) => Number(i.id)))
     else all = (await this.queryAll('DECISIONS')).map(toStoredDecision)
@@ -788,6 +859,11 @@ export class DynamoDbGuardStore implements GuardStore {
       throw new StoreError(`DynamoDB ${what} failed: ${(e as Error).message}`, { cause: e })
     }
   }
+}
+
+/** The id of a decision under the member it is about. */
+function targetItem(decision: Item): Item {
+  return { pk: `DECISIONS#TARGET#${String(decision.target)}`, sk: decision.sk, id: decision.id }
 }
 
 function toMember(room: string, i: Item): MemberRecord {
