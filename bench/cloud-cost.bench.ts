@@ -235,7 +235,18 @@ async function main() {
         const pk = key && typeof key.pk === 'string' ? key.pk : key && typeof key[':pk'] === 'string' ? (key[':pk'] as string) : ''
         // A room's partition holds the room, its members and its overrides: the sort key tells them apart.
         const sk = key && typeof key.sk === 'string' ? key.sk.split('#')[0] : ''
-        const prefix = pk.split('#')[0] || '?'
+        // A transaction: the kinds of the items it writes, joined (EVENT+OFFENCES+DECISIONS).
+        const txKinds = Array.isArray(input.TransactItems)
+          ? [
+              ...new Set(
+                (input.TransactItems as Record<string, { Item?: { pk?: unknown }; Key?: { pk?: unknown } } | undefined>[]).map((t) => {
+                  const w = t.Put ?? t.Update ?? t.Delete ?? t.ConditionCheck
+                  return String(w?.Item?.pk ?? w?.Key?.pk ?? '?').split('#')[0]
+                }),
+              ),
+            ].join('+')
+          : undefined
+        const prefix = txKinds ?? (pk.split('#')[0] || '?')
         const kind = `${name.replace('Command', '')} ${prefix}${prefix === 'ROOM' && sk && sk !== 'ROOM' ? `/${sk}` : ''}`
         meter.byKind[kind] = (meter.byKind[kind] ?? 0) + 1
         const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity
