@@ -53,6 +53,50 @@ describe.skipIf(unavailable !== undefined)('on DynamoDB Local', () => {
     expect(opened.map((r) => r.number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
   })
 
+  it('mends a request a failure left half-opened or half-closed, from the decision’s marker and the next sweep', async () => {
+    const table = await ddb.createTable()
+    // A client that "dies" at the chosen writes: a request's item or its open index.
+    let failing: (input: { Item?: { pk?: { S?: string } }; Key?: { pk?: { S?: string } } }) => boolean = () => false
+    const dying = new DynamoDBClient({
+      endpoint: ddb.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    })
+    dying.middlewareStack.add(
+      (next) => async (args) => {
+        if (failing(args.input as never)) throw new Error('connection lost')
+        return next(args)
+      },
+      { step: 'build' },
+    )
+    const broken = new DynamoDbApprovalStore({ client: dying, table })
+    const store = new DynamoDbApprovalStore({ client, table })
+    const approval = newApproval({ createdAt: '2026-12-01T00:00:00.000Z', deadline: '2026-12-02T00:00:00.000Z' })
+    // Opened: the marker written, the open index and the request not.
+    failing = (i) => (i.Item?.pk?.S ?? '').startsWith('APPROVALS')
+    await expect(broken.open(approval)).rejects.toBeInstanceOf(ApprovalStoreError)
+    expect(await store.listOpen('wxid_owner')).toEqual([])
+    // The redelivery opens the same request, written now from the marker's copy.
+    const opened = await store.open(approval)
+    expect(opened.number).toBe(1)
+    expect((await store.listOpen('wxid_owner')).map((r) => [r.number, r.decisionId])).toEqual([[1, approval.decisionId]])
+    expect(await store.countOpen('2026-12-01T12:00:00.000Z')).toBe(1)
+    // Answered: the request closed, its open index not removed.
+    failing = (i) => i.Key?.pk?.S === 'APPROVALS_OPEN'
+    await expect(broken.close('wxid_owner', 1, 'approved', '2026-12-01T01:00:00.000Z')).rejects.toBeInstanceOf(ApprovalStoreError)
+    expect((await store.get('wxid_owner', 1))?.status).toBe('approved')
+    expect(await store.listAnswered('2026-12-01T00:00:00.000Z')).toHaveLength(1)
+    // Another answer finds it closed: nothing changes, and the answer is listed once.
+    failing = () => false
+    expect(await broken.close('wxid_owner', 1, 'rejected', '2026-12-01T02:00:00.000Z')).toBeUndefined()
+    expect((await store.listAnswered('2026-12-01T00:00:00.000Z')).map((r) => r.status)).toEqual(['approved'])
+    // The sweep past its deadline finds the closed request's index and removes it.
+    expect(await store.countOpen('2026-12-01T12:00:00.000Z')).toBe(1)
+    expect(await store.listOverdue('2026-12-03T00:00:00.000Z')).toEqual([])
+    expect(await store.countOpen('2026-12-01T12:00:00.000Z')).toBe(0)
+    dying.destroy()
+  })
+
   it('throws an ApprovalStoreError keeping the cause when the table does not exist', async () => {
     const err = await new DynamoDbApprovalStore({ client, table: 'no-such-table' }).open(newApproval()).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApprovalStoreError)

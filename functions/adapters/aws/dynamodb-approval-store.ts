@@ -11,22 +11,18 @@
  *   PACING                   / <owner>                  requests sent, digest due, report sent (supervision)
  *   DAYS                     / <day>#<room>             a room's counts for the owners' local day (pruned; TTL 8 days)
  *
- * Opening and closing are single transactions: the request, its decision's marker and the open
- * index (closing: the request, the open index and the answer's listing) change together or not at
- * all, so a redelivered message cannot open or close twice. A rule's counts (fired, approved,
+ * Opening and closing write their items one by one, in an order a failure can be mended from
+ * (half a transaction's write units): opening puts the decision's marker first, on the condition
+ * that there is none, with a copy of the request; then the open index and the request — a
+ * redelivery finds the marker, and writes what is missing from the copy. Closing lists an
+ * answer first, then closes the request on the condition that it is open, then removes it from
+ * the open index (an index left behind is removed by the next sweep that reaches it). So a
+ * redelivered message cannot open or close twice. A rule's counts (fired, approved,
  * rejected, expired) live in its lifecycle record alone (RULES), kept by the supervisor.
  * Requests carry `expiresAt` (TTL) 90 days after their deadline.
  */
-import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb'
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { ApprovalStatus } from '../../domain/approvals.ts'
 import type { SupervisedRule } from '../../domain/supervision/lifecycle.ts'
 import type { DayCounts } from '../../domain/supervision/texts.ts'
@@ -80,29 +76,50 @@ export class DynamoDbApprovalStore implements SupervisionStore {
     const number = Number(counter.Attributes?.n)
     const record: ApprovalRecord = { ...approval, number, status: 'open' }
     const expiresAt = Math.floor(Date.parse(approval.deadline) / 1000) + KEEP_AFTER_DEADLINE_S
+    const item: Item = { ...reqKey(approval.owner, number), ...record, expiresAt }
     try {
       await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { pk: `DECISION#${approval.decisionId}`, sk: 'APPROVAL', owner: approval.owner, number, expiresAt },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Put: { TableName: this.table, Item: { ...reqKey(approval.owner, number), ...record, expiresAt } } },
-            { Put: { TableName: this.table, Item: { ...openKey(record), owner: approval.owner, number, expiresAt } } },
-          ],
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `DECISION#${approval.decisionId}`,
+            sk: 'APPROVAL',
+            owner: approval.owner,
+            number,
+            expiresAt,
+            copy: JSON.stringify(item),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       )
     } catch (e) {
       // Another delivery of the same decision opened it first: that request stands (this number stays unused).
-      const winner = e instanceof TransactionCanceledException ? await this.byDecision(approval.decisionId) : undefined
+      const winner = (e as Error).name === 'ConditionalCheckFailedException' ? await this.byDecision(approval.decisionId) : undefined
       if (winner) return winner
       throw new ApprovalStoreError(`DynamoDB could not open approval ${approval.owner}#${number}: ${(e as Error).message}`, { cause: e })
     }
+    await this.writeOpened(item)
     return record
+  }
+
+  /**
+   * An opened request after its decision's marker: the open index, then the request (conditional:
+   * a request written before, and changed since, is kept). Each is written again from the
+   * marker's copy while the request is missing (see byDecision).
+   */
+  private async writeOpened(item: Item): Promise<void> {
+    const r = toRecord(item)
+    await this.call('index an open approval', () =>
+      this.doc.send(
+        new PutCommand({ TableName: this.table, Item: { ...openKey(r), owner: r.owner, number: r.number, expiresAt: item.expiresAt } }),
+      ),
+    )
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException')
+        throw new ApprovalStoreError(`DynamoDB could not open approval ${r.owner}#${r.number}: ${(e as Error).message}`, { cause: e })
+    }
   }
 
   async get(owner: string, number: number): Promise<ApprovalRecord | undefined> {
@@ -116,39 +133,36 @@ export class DynamoDbApprovalStore implements SupervisionStore {
     const record = await this.get(owner, number)
     if (record?.status !== 'open') return undefined
     if (status !== 'expired' && Date.parse(at) > Date.parse(record.deadline)) return undefined
+    // The answer's listing first (listAnswered keeps only requests closed as answered, once
+    // each), then the request (on the condition it is still open), then its open index (one a
+    // failure leaves behind is dropped by the next listOverdue that reaches it).
+    if (status !== 'expired')
+      await this.call(`list the answer to approval ${owner}#${number}`, () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { pk: 'ANSWERS', sk: `${utc(at)}#${owner}#${number}`, owner, number, expiresAt: answerExpiry(record) },
+          }),
+        ),
+      )
     try {
       await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: reqKey(owner, number),
-                UpdateExpression: 'SET #status = :status, answeredAt = :at',
-                ConditionExpression: '#status = :open',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':status': status, ':at': at, ':open': 'open' },
-              },
-            },
-            { Delete: { TableName: this.table, Key: openKey(record) } },
-            // An owner's answer, listed by time for retraining (listAnswered); kept as long as the request.
-            ...(status === 'expired'
-              ? []
-              : [
-                  {
-                    Put: {
-                      TableName: this.table,
-                      Item: { pk: 'ANSWERS', sk: `${utc(at)}#${owner}#${number}`, owner, number, expiresAt: answerExpiry(record) },
-                    },
-                  },
-                ]),
-          ],
+        new UpdateCommand({
+          TableName: this.table,
+          Key: reqKey(owner, number),
+          UpdateExpression: 'SET #status = :status, answeredAt = :at',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':at': at, ':open': 'open' },
         }),
       )
     } catch (e) {
-      if (e instanceof TransactionCanceledException) return undefined // answered meanwhile
+      if ((e as Error).name === 'ConditionalCheckFailedException') return undefined // answered meanwhile
       throw new ApprovalStoreError(`DynamoDB could not close approval ${owner}#${number}: ${(e as Error).message}`, { cause: e })
     }
+    await this.call(`unlist approval ${owner}#${number}`, () =>
+      this.doc.send(new DeleteCommand({ TableName: this.table, Key: openKey(record) })),
+    )
     return { ...record, status, answeredAt: at }
   }
 
@@ -158,6 +172,11 @@ export class DynamoDbApprovalStore implements SupervisionStore {
     for (const i of index) {
       const r = await this.get(String(i.owner), Number(i.number))
       if (r?.status === 'open') out.push(r)
+      // Closed, but a failure before its index was removed left that behind.
+      else if (r)
+        await this.call('unlist a closed approval', () =>
+          this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: OPEN, sk: i.sk } })),
+        )
     }
     return out
   }
@@ -176,7 +195,12 @@ export class DynamoDbApprovalStore implements SupervisionStore {
       ),
     )
     const out: ApprovalRecord[] = []
+    const seen = new Set<string>()
     for (const i of index) {
+      // Two answers to one request (the second found it closed) list it once.
+      const key = `${String(i.owner)}#${Number(i.number)}`
+      if (seen.has(key)) continue
+      seen.add(key)
       const r = await this.get(String(i.owner), Number(i.number))
       if (r?.status === 'approved' || r?.status === 'rejected') out.push(r)
     }
@@ -398,7 +422,12 @@ export class DynamoDbApprovalStore implements SupervisionStore {
     const r = await this.call('find a decision’s approval', () =>
       this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `DECISION#${decisionId}`, sk: 'APPROVAL' }, ConsistentRead: true })),
     )
-    return r.Item ? this.get(String(r.Item.owner), Number(r.Item.number)) : undefined
+    if (!r.Item) return undefined
+    const found = await this.get(String(r.Item.owner), Number(r.Item.number))
+    if (found || typeof r.Item.copy !== 'string') return found
+    // Opened, but a failure left the request unwritten: written now from the marker's copy.
+    await this.writeOpened(JSON.parse(r.Item.copy) as Item)
+    return this.get(String(r.Item.owner), Number(r.Item.number))
   }
 
   private queryOpen(condition: string, t: string): Promise<Item[]> {
