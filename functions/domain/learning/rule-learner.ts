@@ -797,12 +797,25 @@ function learnRoom(
    * Announced, but the history shows the owner leaving what this condition matches alone: even
    * the optimistic reading (the upper bound of the share acted on) is under the bar times the
    * owner's action rate. With ten matches or more the bar is ANNOUNCED_BAR; below, half (a
-   * handful proves little); none proves nothing, and the rule stands. A rate the history could
-   * not estimate is taken at its lowest (`minRate`): an owner who seldom acts is not a busy one
-   * leaving the rule alone.
+   * handful proves little); none proves nothing, and the rule stands. Where the history could
+   * not estimate the owner's rate, the rate is what the owner showed on this condition itself:
+   * the highest share acted on in any of its scopes the owner acted on directly (`minLabelled`
+   * times), and at least `minRate` — an owner who seldom acts is not a busy one leaving the rule
+   * alone, but one who removes every newcomer's long text and none of the members' does leave
+   * those alone.
    */
-  const contradictedBy = (acted: number, all: number) =>
-    all > 0 && wilsonUpperBound(acted, all) < (all >= 10 ? ANNOUNCED_BAR : 0.5) * (actionRateEstimated ? actionRate : o.minRate)
+  const shownRate = (c: Candidate) => {
+    let rate = o.minRate
+    for (const [j, x] of cands.entries()) {
+      const t = tallies[j] as Tally
+      if (x.what !== c.what || x.value !== c.value || x.threshold !== c.threshold || x.windowS !== c.windowS || x.textChars !== c.textChars)
+        continue
+      if (t.direct >= o.minLabelled) rate = Math.max(rate, Math.min(1, t.labelled / t.matched))
+    }
+    return rate
+  }
+  const contradictedBy = (c: Candidate, acted: number, all: number) =>
+    all > 0 && wilsonUpperBound(acted, all) < (all >= 10 ? ANNOUNCED_BAR : 0.5) * (actionRateEstimated ? actionRate : shownRate(c))
   // A flood is judged by the bursts it reaches (a burst's messages are punished together). A
   // count the owner wrote down (半分钟内连发7条及以上视为刷屏) says more than a count read into
   // 禁止刷屏: it stands while the bursts it reaches are punished more surely than the bursts it
@@ -811,10 +824,10 @@ function learnRoom(
   let episodeStarts: number[] | undefined // every burst of the room, found when a stated count needs them
   const contradicted = (i: number, stated = false) => {
     const c = cands[i] as Candidate
-    if (c.what !== 'flood') return contradictedBy((tallies[i] as Tally).labelled, (tallies[i] as Tally).matched)
+    if (c.what !== 'flood') return contradictedBy(c, (tallies[i] as Tally).labelled, (tallies[i] as Tally).matched)
     const reached = bursts.reached(i)
     const acted = [...reached].filter(bursts.punished).length
-    if (!contradictedBy(acted, reached.size)) return false
+    if (!contradictedBy(c, acted, reached.size)) return false
     if (!stated) return true
     // Too low a count (不得超过2条) reaches quick exchanges the owner always lets pass: the bursts
     // that reach exactly this count are punished surely less than those reaching one more.
