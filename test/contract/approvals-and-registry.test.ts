@@ -12,7 +12,13 @@ import { DynamoDbFactsStore } from '../../functions/adapters/aws/dynamodb-facts-
 import { MemoryApprovalStore } from '../../functions/adapters/memory/memory-approval-store.ts'
 import { MemoryBotRegistry } from '../../functions/adapters/memory/memory-bot-registry.ts'
 import { ApprovalStoreError } from '../../functions/ports/approval-store.port.ts'
-import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
+import {
+  type DynamoDbLocal,
+  dyingClient,
+  dynamoDbLocalUnavailable,
+  type RequestKeys,
+  startDynamoDbLocal,
+} from '../helpers/dynamodb-local.ts'
 import { analyticsStoreContract } from './analytics-store.contract.ts'
 import { approvalStoreContract, newApproval } from './approval-store.contract.ts'
 import { botRegistryContract } from './bot-registry.contract.ts'
@@ -56,19 +62,8 @@ describe.skipIf(unavailable !== undefined)('on DynamoDB Local', () => {
   it('mends a request a failure left half-opened or half-closed, from the decision’s marker and the next sweep', async () => {
     const table = await ddb.createTable()
     // A client that "dies" at the chosen writes: a request's item or its open index.
-    let failing: (input: { Item?: { pk?: { S?: string } }; Key?: { pk?: { S?: string } } }) => boolean = () => false
-    const dying = new DynamoDBClient({
-      endpoint: ddb.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    })
-    dying.middlewareStack.add(
-      (next) => async (args) => {
-        if (failing(args.input as never)) throw new Error('connection lost')
-        return next(args)
-      },
-      { step: 'build' },
-    )
+    let failing: (request: RequestKeys) => boolean = () => false
+    const dying = dyingClient(ddb.endpoint, (r) => failing(r))
     const broken = new DynamoDbApprovalStore({ client: dying, table })
     const store = new DynamoDbApprovalStore({ client, table })
     const approval = newApproval({ createdAt: '2026-12-01T00:00:00.000Z', deadline: '2026-12-02T00:00:00.000Z' })

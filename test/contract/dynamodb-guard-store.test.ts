@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DynamoDbGuardStore } from '../../functions/adapters/aws/dynamodb-guard-store.ts'
 import { StoreError } from '../../functions/ports/guard-store.port.ts'
-import { type DynamoDbLocal, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
+import { type DynamoDbLocal, dyingClient, dynamoDbLocalUnavailable, startDynamoDbLocal } from '../helpers/dynamodb-local.ts'
 import { at, join, leave, message, roomSnapshot } from '../helpers/factories.ts'
 import { guardStoreContract } from './guard-store.contract.ts'
 
@@ -104,21 +104,8 @@ describe.skipIf(unavailable !== undefined)('DynamoDbGuardStore on DynamoDB Local
 
   it('mends decisions a failure left unwritten after their event, on the redelivery or the next read of them', async () => {
     const table = await ddb.createTable()
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb')
-    const failing = new DynamoDBClient({
-      endpoint: ddb.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    })
     // The process "dies" after the event is put: every write of an offence or a decision fails.
-    failing.middlewareStack.add(
-      (next) => async (args) => {
-        const item = (args.input as { Item?: { pk?: { S?: string } } }).Item
-        if (item?.pk?.S === 'DECISIONS' || item?.pk?.S?.startsWith('OFFENCES#')) throw new Error('connection lost')
-        return next(args)
-      },
-      { step: 'build' },
-    )
+    const failing = dyingClient(ddb.endpoint, (r) => r.Item?.pk?.S === 'DECISIONS' || (r.Item?.pk?.S ?? '').startsWith('OFFENCES#'))
     const dying = new DynamoDbGuardStore({ client: failing, table })
     const store = new DynamoDbGuardStore({ client: ddb.client, table })
     const decide = (m: ReturnType<typeof message>, action: 'warn' | 'recall') => ({

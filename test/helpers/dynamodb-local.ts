@@ -107,3 +107,28 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
     },
   }
 }
+
+/** The key of the item a low-level DynamoDB request writes or names (`Item.pk`, `Key.pk`). */
+export interface RequestKeys {
+  readonly Item?: { readonly pk?: { readonly S?: string } }
+  readonly Key?: { readonly pk?: { readonly S?: string } }
+}
+
+/**
+ * A client of the same DynamoDB Local whose requests fail ("connection lost") while `fails`
+ * says so: a process that dies part-way through its writes.
+ *
+ * @example
+ *   const dying = dyingClient(ddb.endpoint, (r) => r.Item?.pk?.S === 'DECISIONS')
+ */
+export function dyingClient(endpoint: string, fails: (request: RequestKeys) => boolean): DynamoDBClient {
+  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      if (fails(args.input as RequestKeys)) throw new Error('connection lost')
+      return next(args)
+    },
+    { step: 'build' },
+  )
+  return client
+}
