@@ -124,7 +124,7 @@ function transactionWriteUnits(items: unknown): number {
 interface Meter {
   calls: Record<string, number>
   byKind: Record<string, number>
-  /** Write units by item kind (a transaction's under "TransactWriteItems ?": DynamoDB reports them per table). */
+  /** Write units by item kind (a transaction's under the kinds of the items it writes, EVENT+OFFENCES+DECISIONS). */
   writeUnitsByKind: Record<string, number>
   readUnits: number
   writeUnits: number

@@ -81,7 +81,7 @@ export interface DynamoDbGuardStoreOptions {
 }
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
-/** What an event's item carries of a commit written without a transaction, until it is all written. */
+/** What a commit written without a transaction writes after the event: the event's item keeps this copy, to mend from. */
 interface Pending {
   readonly offences: Item[]
   readonly decisions: Item[]
@@ -298,7 +298,7 @@ export class DynamoDbGuardStore implements GuardStore {
           return { stored: false, decisionIds: [] } // stored meanwhile by another worker
         throw new StoreError(`DynamoDB commit of event ${event.id} failed: ${(e as Error).message}`, { cause: e })
       }
-      await this.writePending(rest, rest.decisions)
+      await this.writeRest(rest.offences, rest.decisions)
       return { stored: true, decisionIds: ids }
     }
     const plain = single !== undefined && !decisions.length && !change.offences?.length && items.length <= PLAIN_WRITES_MAX
@@ -351,10 +351,10 @@ export class DynamoDbGuardStore implements GuardStore {
   }
 
   /** The offences, then each decision (its member's index item first, so a decision found has its index). */
-  private async writePending(rest: Pending, decisions: readonly Item[]): Promise<void> {
+  private async writeRest(offences: readonly Item[], decisions: readonly Item[]): Promise<void> {
     const put = (Item: Item) =>
       this.call('write an offence or decision', () => this.doc.send(new PutCommand({ TableName: this.table, Item })))
-    await Promise.all(rest.offences.map(put))
+    await Promise.all(offences.map(put))
     await Promise.all(
       decisions.map(async (d) => {
         await put(targetItem(d))
@@ -375,8 +375,8 @@ export class DynamoDbGuardStore implements GuardStore {
     if (found.length === ids.length || typeof event.pending !== 'string') return found
     const rest = JSON.parse(event.pending) as Pending
     const have = new Set(found.map((d) => d.id))
-    await this.writePending(
-      rest,
+    await this.writeRest(
+      rest.offences,
       rest.decisions.filter((c) => !have.has(Number(c.id))),
     )
     return this.decisionsById(ids)
