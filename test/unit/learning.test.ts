@@ -402,6 +402,32 @@ describe('learnPolicy', () => {
     expect(floods[0]?.textChars).toBeGreaterThanOrEqual(50)
   })
 
+  it('counts the longer lines of a flood too where the owner acts on floods that mix them with stickers', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    const sec = (minutes: number, seconds: number) => at(minutes + seconds / 60)
+    const pool = '天地人你我他春夏秋冬山水风云花草鱼鸟猫狗车船书画歌舞茶酒米面光影声色远近高低快慢早晚新旧'
+    const line = (i: number, k: number, n: number) =>
+      Array.from({ length: n }, (_, j) => pool[(i * 131 + k * 37 + j * j * 7 + j * 11) % pool.length]).join('')
+    for (let i = 0; i < 16; i++) {
+      const t = i * 60
+      const flooder = `wxid_f${i % 6}`
+      // Floods of eight in 16 s: stickers, short lines and lines of 25 to 40 characters; the owner warns three of four.
+      for (let k = 0; k < 8; k++) {
+        const body = k % 3 === 0 ? { type: 'emoji' as const, text: '' } : { text: line(i, k, k % 3 === 1 ? 6 : 25 + ((i + k) % 16)) }
+        events.push(message({ sender: flooder, ...body, ts: sec(t, k * 2) }))
+      }
+      if (i % 4 !== 3) events.push(message({ sender: 'wxid_bot', text: `@${flooder} 别刷屏`, mentions: [flooder], ts: sec(t, 40) }))
+      // Quick exchanges of three, long lines now and then from members of long standing: nobody minds.
+      for (let k = 0; k < 3; k++)
+        events.push(message({ sender: `wxid_a${i % 4}`, text: line(50 + i, k, 8 + k * 12), ts: sec(t + 3, k * 4) }))
+      for (let k = 0; k < 20; k++)
+        events.push(message({ sender: `wxid_old${k % 4}`, text: line(100 + i, k, 10 + (k % 4) * 10), ts: at(t + 10 + k) }))
+    }
+    const floods = (learnPolicy(events).rooms.r1?.rules ?? []).filter((r) => r.what === 'flood')
+    expect(floods).toHaveLength(1)
+    expect(floods[0]?.textChars).toBeGreaterThanOrEqual(50)
+  })
+
   it('reads a warning after a sticker flood as about the flood: a flood rule, not a rule on stickers', () => {
     const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
     const sec = (minutes: number, seconds: number) => at(minutes + seconds / 60)

@@ -459,37 +459,65 @@ const FLOOD_STEP_BAR = 0.8
  * owner's rate: the upper bound of their punished share at least `FLOOD_STEP_BAR` of the action
  * rate. A quick exchange that stops under the owner's limit goes unpunished every time, so a few
  * of them stop the step; a count that adds no bursts at all is no evidence and stops it too.
+ *
+ * The cleanest rule also counts only short lines (a text limit of 20 characters), the surest
+ * stickers-and-chatter kind of flood, where the owner's floods may be of longer lines too. Then
+ * the rule's text limit widens, one searched limit at a time, while the longer lines it adds are
+ * acted on: `minLabelled` direct labels or more among them, the rule's acted-on share kept at
+ * `BROADER_SHARE` of what it was or more, and the bursts it adds (if any) plausibly punished as
+ * above. A limit that adds no message is no evidence and is passed over.
  */
-function lowerFloodLimits<T extends { c: Candidate; t: Tally; i: number }>(
+function settleFloodLimits<T extends { c: Candidate; t: Tally; i: number }>(
   chosen: readonly T[],
   cands: readonly Candidate[],
   tallies: readonly Tally[],
   cover: readonly (readonly number[])[],
   bursts: BurstEvidence,
   actionRate: number,
+  minLabelled: number,
 ): T[] {
   const { reached, punished } = bursts
   return chosen.map((x, k) => {
     if (x.c.what !== 'flood') return x
     const others = new Set(chosen.flatMap((y, j) => (j === k ? [] : (cover[y.i] ?? []).map(bursts.of))))
     let cur = x
-    for (;;) {
-      const step = FLOOD_COUNTS.filter((n) => n < (cur.c.threshold ?? 0)).at(-1)
-      const j = cands.findIndex(
+    const find = (threshold: number | undefined, textChars: number | undefined) =>
+      cands.findIndex(
         (c) =>
           c.what === 'flood' &&
-          c.threshold === step &&
+          c.threshold === threshold &&
           c.windowS === cur.c.windowS &&
-          c.textChars === cur.c.textChars &&
+          c.textChars === textChars &&
           c.who === cur.c.who,
       )
-      if (step === undefined || j < 0) return cur
+    // The bursts candidate j adds to the current rule's, and whether they could be punished at the owner's rate.
+    const adds = (j: number) => {
       const now = reached(cur.i)
       const added = [...reached(j)].filter((e) => !now.has(e) && !others.has(e))
-      if (added.length === 0) return cur
-      if (wilsonUpperBound(added.filter(punished).length, added.length) < FLOOD_STEP_BAR * actionRate) return cur
+      return { added, plausible: wilsonUpperBound(added.filter(punished).length, added.length) >= FLOOD_STEP_BAR * actionRate }
+    }
+    for (;;) {
+      const step = FLOOD_COUNTS.filter((n) => n < (cur.c.threshold ?? 0)).at(-1)
+      const j = step === undefined ? -1 : find(step, cur.c.textChars)
+      if (j < 0) break
+      const { added, plausible } = adds(j)
+      if (added.length === 0 || !plausible) break
       cur = { ...x, c: cands[j] as Candidate, i: j, t: tallies[j] as Tally }
     }
+    // Then longer lines.
+    const rate = (t: Tally) => t.labelled / t.matched
+    for (const wider of FLOOD_TEXT_LIMITS) {
+      if (wider <= (cur.c.textChars ?? FLOOD_TEXT_CHARS)) continue
+      const j = find(cur.c.threshold, wider)
+      if (j < 0) return cur
+      const t = tallies[j] as Tally
+      if (t.matched === cur.t.matched) continue
+      if (t.direct - cur.t.direct < minLabelled || rate(t) < BROADER_SHARE * rate(cur.t)) return cur
+      const { added, plausible } = adds(j)
+      if (added.length > 0 && !plausible) return cur
+      cur = { ...x, c: cands[j] as Candidate, i: j, t }
+    }
+    return cur
   })
 }
 
@@ -720,7 +748,7 @@ function learnRoom(
     if (kept.length === chosen.length) break
     for (const x of chosen) if (!kept.includes(x)) banned.add(x.i)
   }
-  chosen = lowerFloodLimits(chosen, cands, tallies, cover, bursts, actionRate)
+  chosen = settleFloodLimits(chosen, cands, tallies, cover, bursts, actionRate, o.minLabelled)
   chosen = broaden(chosen, cands, tallies, enforced)
   function chooseGreedily(): { c: Candidate; t: Tally; i: number }[] {
     const covered = new Set<number>()
@@ -877,7 +905,9 @@ function learnRoom(
     if (i < 0 || contradicted(i, a.threshold !== undefined)) continue
     const stated = { c: cands[i] as Candidate, t: tallies[i] as Tally, i }
     const limit =
-      a.threshold === undefined && a.what === 'flood' ? lowerFloodLimits([stated], cands, tallies, cover, bursts, actionRate) : [stated]
+      a.threshold === undefined && a.what === 'flood'
+        ? settleFloodLimits([stated], cands, tallies, cover, bursts, actionRate, o.minLabelled)
+        : [stated]
     chosen = [...chosen.filter((x) => !(x.c.what === a.what && x.c.who === 'anyone')), ...limit]
   }
   // Precision first: a rule the history alone puts at under LEARNED_PRECISION (its share acted
