@@ -717,6 +717,14 @@ function learnRoom(
     t.labelled / t.matched >= Math.min(o.minRate, ENFORCED_SHARE * actionRate) &&
     t.labelled / t.matched >= 10 * base
 
+  if (process.env.QG_DEBUG === 'all') console.log('EST', room, actionRateEstimated, actionRate.toFixed(3), ownerActions.toFixed(1), JSON.stringify(announced.rules.map((a) => a.what + (a.value ?? ''))))
+  if (process.env.QG_DEBUG === room) {
+    console.log('DBG', room, 'actionRate', actionRate.toFixed(3), 'base', base.toFixed(4), 'owner', ownerActions, 'ann', JSON.stringify(announced.rules))
+    for (const [i, c] of cands.entries()) {
+      const t = tallies[i] as Tally
+      if (t.labelled >= 1) console.log('  C', JSON.stringify(c), t.matched, t.labelled.toFixed(1), t.direct, enforced(t))
+    }
+  }
   const isAnnounced = (c: Candidate) =>
     announced.rules.some((a) => a.what === c.what && a.value === c.value && (a.who === c.who || a.who === 'anyone'))
 
