@@ -25,8 +25,9 @@
  * generator's earlier fixed simulator instead.
  *
  * usage: npm run bench:learn -- [--seeds 1-12] [--rooms 4] [--volume 1] [--fixed] [--part rules|classifier|warnings|all]
- *        [--stress rephrase|late|admins] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]
- * `--stress` applies one of our own stress generators (bench/stress.ts) to the training period.
+ *        [--stress rephrase|late|admins|kinds] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]
+ * `--stress` applies one of our own stress generators (bench/stress.ts) to the training period;
+ * `kinds` adds to the test period too (each room's extra forbidden kind, with its truth lines).
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -44,7 +45,7 @@ import { learnedWarnings } from '../functions/domain/learning/weak-labels.ts'
 import { modelTokens } from '../functions/domain/training-set.ts'
 
 import { generateHistory } from './history.ts'
-import { STRESSES, type Stress, stress } from './stress.ts'
+import { type Forbids, STRESSES, type Stress, stress, stressTest } from './stress.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -64,7 +65,7 @@ const { values: args } = parseArgs({
 })
 if (args.help) {
   console.log(
-    'usage: npm run bench:learn -- [--seeds 1-12 | 1,2,3] [--rooms 4] [--volume 1] [--fixed] [--stress rephrase|late|admins] [--part rules|classifier|warnings|all] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]',
+    'usage: npm run bench:learn -- [--seeds 1-12 | 1,2,3] [--rooms 4] [--volume 1] [--fixed] [--stress rephrase|late|admins|kinds] [--part rules|classifier|warnings|all] [--shared ../shared] [--skip-natural] [--natural-max 4000] [--no-corpus]',
   )
   process.exit(0)
 }
@@ -131,6 +132,18 @@ function byParameter(dir: string, test: readonly GroupEvent[], decisions: readon
   }
 }
 
+/** What each room's drawn rules forbid (policy.json's `enabled`; absent with --fixed). */
+function drawnForbids(dir: string): Forbids | undefined {
+  const file = path.join(dir, 'policy.json')
+  if (!fs.existsSync(file)) return undefined
+  const drawn = new Map(
+    (JSON.parse(fs.readFileSync(file, 'utf8')) as { policies: { room: string; enabled: string[] }[] }).policies.map(
+      (p) => [p.room, p.enabled] as const,
+    ),
+  )
+  return (room) => drawn.get(room)
+}
+
 const fmt = (s: Score) => `P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}`
 
 async function groupRules(): Promise<void> {
@@ -149,8 +162,15 @@ async function groupRules(): Promise<void> {
       const quiet = () => {}
       const trainIn = await readHistories([path.join(dir, 'train.jsonl')], quiet)
       const testIn = await readHistories([path.join(dir, 'test.jsonl')], quiet)
-      const train = args.stress ? stress(args.stress as Stress, trainIn.events) : trainIn.events
-      const test = testIn.events
+      const forbids = drawnForbids(dir)
+      const train = args.stress ? stress(args.stress as Stress, trainIn.events, forbids) : trainIn.events
+      let test = testIn.events
+      if (args.stress) {
+        const stressed = stressTest(args.stress as Stress, test, forbids)
+        test = stressed.events
+        if (stressed.truth.length)
+          fs.appendFileSync(path.join(dir, 'truth.jsonl'), stressed.truth.map((t) => `${JSON.stringify(t)}\n`).join(''))
+      }
       // QR codes in the pictures, as `qunguard learn` and `replay --policy` decode them.
       const qr = new Map([...(await qrFacts(train, trainIn.media, quiet)), ...(await qrFacts(test, testIn.media, quiet))])
       const t0 = performance.now()

@@ -9,14 +9,18 @@
  *   owner who catches up in the evening.
  * - `admins`: the owner never moderates; an admin does (every warning and removal is the
  *   admin's), as in rooms whose owner leaves it to helpers. Rooms without an admin get one.
+ * - `kinds`: every room forbids one more kind of message the shared generator never draws (red
+ *   packets, transfers, locations, videos, `.apk` files, one shop's links, mass @-mentions); it
+ *   changes the test period too (`stress-kinds.ts`, `stressTest`).
  *
  * @example
  *   const train = stress('rephrase', events)
  */
 import type { GroupEvent } from '../functions/domain/events.ts'
 import { fnv1a } from '../functions/domain/fnv.ts'
+import { injectKinds, type TruthLine } from './stress-kinds.ts'
 
-export const STRESSES = ['rephrase', 'late', 'admins'] as const
+export const STRESSES = ['rephrase', 'late', 'admins', 'kinds'] as const
 export type Stress = (typeof STRESSES)[number]
 
 const PHRASINGS = [
@@ -44,7 +48,16 @@ function staffOf(events: readonly GroupEvent[]): (room: string, who: string | un
   return (room, who) => who !== undefined && (who === self || (staff.get(room)?.has(who) ?? false))
 }
 
-export function stress(kind: Stress, events: readonly GroupEvent[]): GroupEvent[] {
+/** The test period under a stress, and the truth lines it adds (only `kinds` changes it). */
+export function stressTest(kind: Stress, events: readonly GroupEvent[], forbids?: Forbids): { events: GroupEvent[]; truth: TruthLine[] } {
+  return kind === 'kinds' ? injectKinds(events, 'test', forbids) : { events: [...events], truth: [] }
+}
+
+/** What a room's drawn rules forbid (the generator's policy.json `enabled`), where known. */
+export type Forbids = (room: string) => readonly string[] | undefined
+
+export function stress(kind: Stress, events: readonly GroupEvent[], forbids?: Forbids): GroupEvent[] {
+  if (kind === 'kinds') return injectKinds(events, 'train', forbids).events
   const isStaff = staffOf(events)
   if (kind === 'rephrase') {
     return events.map((e) => {
