@@ -602,6 +602,28 @@ describe('learnPolicy', () => {
     expect(rules.find((r) => r.what === 'type')?.sentence).toContain('成员发红包 → 移出群聊')
   })
 
+  it('learns a red-packet rule where the owner warns about red packets but removes members after a whole day of chatter', () => {
+    const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
+    for (let i = 0; i < 12; i++) {
+      const t = i * 1440
+      // A member chats all day and is removed in the evening, silently: the day's lines are labelled at half weight.
+      const gone = `wxid_gone${i}`
+      for (let k = 0; k < 10; k++) events.push(message({ sender: gone, text: `聊天 ${i} ${k + 50}`, ts: at(t + k * 60) }))
+      events.push({ kind: 'leave', id: `l${i}`, ts: at(t + 700), room: 'r1', members: [gone], remover: 'wxid_bot' })
+      // A red packet from a member of long standing; the owner says so at once, six times in ten.
+      if (i < 10) {
+        const m = `wxid_old${i % 5}`
+        events.push(message({ id: `rp${i}`, sender: m, type: 'redpacket', text: '恭喜发财，大吉大利', ts: at(t + 30) }))
+        if (i < 6) events.push(message({ sender: 'wxid_bot', text: `@${m} 群里不要发红包`, mentions: [m], ts: at(t + 32) }))
+      }
+      for (let k = 0; k < 40; k++) events.push(message({ sender: `wxid_old${k % 5}`, text: `聊天 ${i} ${k}`, ts: at(t + 100 + k * 10) }))
+    }
+    const rules = learnPolicy(events).rooms.r1?.rules ?? []
+    expect(rules.map((r) => [r.what, r.value, r.who])).toContainEqual(['type', 'redpacket', 'anyone'])
+    // The removed members' chatter makes no rule.
+    expect(rules.filter((r) => r.what !== 'type').map((r) => r.id)).toEqual([])
+  })
+
   it('learns "any file" where the owner warns every file, whatever extensions the history happened to show', () => {
     const events: GroupEvent[] = [account('wxid_bot'), roomSnapshot({ owner: 'wxid_bot', admins: [] })]
     const files = ['报价单.docx', '报价单.docx', '资料.pdf', '资料.pdf', '名单.xlsx']
