@@ -280,6 +280,26 @@ describe('extractWeakLabels', () => {
     expect(links.some((id) => labels.has(id))).toBe(false)
   })
 
+  it('reads a phrasing the owner uses right after videos as a warning about videos, in words no lexicon holds', () => {
+    const events = start()
+    const videos: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const t = i * 180
+      for (let k = 0; k < 12; k++) events.push(message({ sender: `wxid_c${k}`, text: `聊天 ${i} ${k}`, ts: at(t + k * 3) }))
+      const m = `wxid_m${i}`
+      const video = message({ sender: m, type: 'video', ts: at(t + 60) })
+      videos.push(video.id)
+      // The member chats on; nobody recalls anything or is removed.
+      events.push(video, message({ sender: 'wxid_owner', text: `@${m} 视频别在群里发`, mentions: [m], ts: at(t + 62) }))
+      events.push(message({ sender: m, text: `哦 ${i}`, ts: at(t + 63) }))
+    }
+    expect(warningIntent('@小王 视频别在群里发').warning).toBe(false)
+    expect([...learnedWarnings(events).values()]).toEqual(Array(6).fill(['type:video']))
+    const labels = extractWeakLabels(events)
+    // The video, not the line said after it.
+    expect(videos.every((id) => labels.get(id)?.sources.includes('warning'))).toBe(true)
+  })
+
   it('needs only two alike mentions where what they follow is rare enough: two bursts of eight in a talkative room', () => {
     const events = start()
     const bursts: string[] = []
