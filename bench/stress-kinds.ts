@@ -17,6 +17,7 @@
  */
 import type { GroupEvent, MessageEvent } from '../functions/domain/events.ts'
 import { fnv1a } from '../functions/domain/fnv.ts'
+import { seeded } from './seeded.ts'
 
 /** The kinds a room may forbid besides the generator's, with what the owner says and what stays allowed. */
 const KINDS = {
@@ -50,18 +51,6 @@ export function extraKind(room: string, owner: string, forbids?: readonly string
   return names[fnv1a(`kinds:${room}:${owner}`) % names.length] as ExtraKind
 }
 
-/** A small seeded generator (mulberry32), so that a history gets the same additions every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const iso = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().replace('Z', '+08:00')
 
 export function injectKinds(
@@ -89,7 +78,7 @@ export function injectKinds(
     const boss = owner.get(room)
     if (!boss || list.length < 50) continue
     const kind = extraKind(room, boss, forbids?.(room))
-    const rnd = random(fnv1a(`${period}:${room}:${list.length}`))
+    const rnd = seeded(fnv1a(`${period}:${room}:${list.length}`))
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T
     const members = [...new Set(list.map((p) => p.sender))]
     const days = (list[list.length - 1]!.ms - list[0]!.ms) / 86_400_000
