@@ -46,6 +46,7 @@ import { modelTokens } from '../functions/domain/training-set.ts'
 
 import { generateHistory } from './history.ts'
 import { type Forbids, STRESSES, type Stress, stress, stressTest } from './stress.ts'
+import type { TruthLine } from './stress-kinds.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -97,19 +98,31 @@ function seedList(spec: string): string[] {
 /** What the generator drew for one room (its policy.json; absent with --fixed). */
 interface DrawnRoom {
   room: string
+  enabled?: string[]
   flood?: { forbidden: boolean; threshold: number; windowS: number }
   newcomer?: { hours: number; kinds: string[] }
   longText?: { forbidden: boolean; maxChars: number }
   owner?: { reactionMedianMin: number; style: string }
 }
 
+/** Each room's drawn rules and owner, by room (none with --fixed). */
+function readDrawn(dir: string): Map<string, DrawnRoom> {
+  const file = path.join(dir, 'policy.json')
+  if (!fs.existsSync(file)) return new Map()
+  return new Map((JSON.parse(fs.readFileSync(file, 'utf8')) as { policies: DrawnRoom[] }).policies.map((p) => [p.room, p] as const))
+}
+
 /** Violations caught and in all, per bucket of a drawn parameter ("flood window 10 s" → [caught, all]). */
 type Buckets = Record<string, [number, number]>
 
-function byParameter(dir: string, test: readonly GroupEvent[], decisions: readonly Decision[], into: Buckets): void {
-  const file = path.join(dir, 'policy.json')
-  if (!fs.existsSync(file)) return
-  const drawn = new Map((JSON.parse(fs.readFileSync(file, 'utf8')) as { policies: DrawnRoom[] }).policies.map((p) => [p.room, p] as const))
+function byParameter(
+  dir: string,
+  drawn: ReadonlyMap<string, DrawnRoom>,
+  test: readonly GroupEvent[],
+  decisions: readonly Decision[],
+  into: Buckets,
+): void {
+  if (!drawn.size) return
   const roomOf = new Map(test.map((e) => [e.id, 'room' in e ? e.room : '']))
   const flagged = new Set(decisions.map((d) => d.event))
   const add = (bucket: string, hit: boolean) => {
@@ -118,7 +131,7 @@ function byParameter(dir: string, test: readonly GroupEvent[], decisions: readon
   }
   for (const line of fs.readFileSync(path.join(dir, 'truth.jsonl'), 'utf8').split('\n')) {
     if (!line) continue
-    const t = JSON.parse(line) as { event: string; violation: boolean; kind: string | null }
+    const t = JSON.parse(line) as TruthLine
     if (!t.violation) continue
     const p = drawn.get(roomOf.get(t.event) ?? '')
     if (!p) continue
@@ -130,18 +143,6 @@ function byParameter(dir: string, test: readonly GroupEvent[], decisions: readon
     if (p.owner) add(`owner reacts after ~${p.owner.reactionMedianMin} min`, hit)
     if (p.owner) add(`owner style ${p.owner.style}`, hit)
   }
-}
-
-/** What each room's drawn rules forbid (policy.json's `enabled`; absent with --fixed). */
-function drawnForbids(dir: string): Forbids | undefined {
-  const file = path.join(dir, 'policy.json')
-  if (!fs.existsSync(file)) return undefined
-  const drawn = new Map(
-    (JSON.parse(fs.readFileSync(file, 'utf8')) as { policies: { room: string; enabled: string[] }[] }).policies.map(
-      (p) => [p.room, p.enabled] as const,
-    ),
-  )
-  return (room) => drawn.get(room)
 }
 
 const fmt = (s: Score) => `P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}`
@@ -162,7 +163,9 @@ async function groupRules(): Promise<void> {
       const quiet = () => {}
       const trainIn = await readHistories([path.join(dir, 'train.jsonl')], quiet)
       const testIn = await readHistories([path.join(dir, 'test.jsonl')], quiet)
-      const forbids = drawnForbids(dir)
+      const drawn = readDrawn(dir)
+      // What each room's drawn rules forbid, for the kinds stress (unknown with --fixed).
+      const forbids: Forbids | undefined = drawn.size ? (room) => drawn.get(room)?.enabled : undefined
       const train = args.stress ? stress(args.stress as Stress, trainIn.events, forbids) : trainIn.events
       let test = testIn.events
       if (args.stress) {
@@ -180,7 +183,7 @@ async function groupRules(): Promise<void> {
       const decisions = test.flatMap((e) => runner.observe(e))
       const s = score(dir, decisions, 'decisions')
       learned.push(s)
-      byParameter(dir, test, decisions, buckets)
+      byParameter(dir, drawn, test, decisions, buckets)
       for (const [k, v] of Object.entries(s.recallByKind)) {
         kinds[k] ??= []
         kinds[k].push(v)
